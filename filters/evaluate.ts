@@ -1,0 +1,160 @@
+/**
+ * Reference evaluator: decides which filters match one raw event with the same semantics as the generated SQL
+ * (SQL three-valued logic: a predicate on a missing value is UNKNOWN, and only TRUE routes the event).
+ * The real-engine tests compare Flink's routing with this.
+ */
+import {
+  EVENT_DATA_COLUMN,
+  filtersForStage,
+  OPERATION_CODES,
+  type Condition,
+  type FieldRef,
+  type Filter,
+  type FilterSet,
+  type Predicate,
+  type Scalar,
+  type ValueType,
+} from "./model";
+
+/** A raw record as it arrives on raw-business-events (flat JSON). */
+export type RawEvent = Record<string, unknown>;
+
+/** SQL boolean: null is UNKNOWN. */
+type Tri = boolean | null;
+
+/** Java's Double.parseDouble as Flink's string-to-double cast applies it (trimmed; NaN/Infinity; f/d suffix). */
+const JAVA_DOUBLE = /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/;
+export function parseJavaDouble(text: string): number | null {
+  const t = text.trim();
+  if (!JAVA_DOUBLE.test(t)) return null;
+  return Number(t.replace(/[fFdD]$/, "").replace("Infinity", "Infinity"));
+}
+
+/** JSON_VALUE: the scalar at the path as text; NULL for a missing path, JSON null, an object or an array. */
+export function jsonValue(json: unknown, path: ReadonlyArray<string | number>): string | null {
+  if (typeof json !== "string") return null;
+  let cur: unknown;
+  try {
+    cur = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  for (const seg of path) {
+    if (typeof seg === "number") {
+      if (!Array.isArray(cur) || seg >= cur.length) return null;
+      cur = cur[seg];
+    } else {
+      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return null;
+      cur = (cur as Record<string, unknown>)[seg];
+    }
+  }
+  if (typeof cur === "string") return cur;
+  if (typeof cur === "number" || typeof cur === "boolean") return String(cur);
+  return null;
+}
+
+function fieldValue(event: RawEvent, field: FieldRef, type: ValueType): Scalar | null {
+  let v: unknown;
+  if (field.kind === "column") v = event[field.column];
+  else v = jsonValue(event[EVENT_DATA_COLUMN], field.path);
+  if (v === null || v === undefined) return null;
+  if (type === "number") {
+    if (typeof v === "number") return v;
+    return typeof v === "string" ? parseJavaDouble(v) : null;
+  }
+  return typeof v === "string" ? v : String(v);
+}
+
+const utf8 = new TextEncoder();
+/** Flink compares strings by their UTF-8 bytes; JavaScript's < compares UTF-16 units. */
+function compareScalars(a: Scalar, b: Scalar): number {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
+  const x = utf8.encode(String(a));
+  const y = utf8.encode(String(b));
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+function like(value: string, prefix: boolean, needle: string, suffix: boolean): boolean {
+  if (prefix && suffix) return value.includes(needle);
+  if (suffix) return value.startsWith(needle);
+  return value.endsWith(needle);
+}
+
+function evalPredicate(p: Predicate, event: RawEvent): Tri {
+  if (p.kind === "null") {
+    const v = fieldValue(event, p.field, "string");
+    return p.op === "isNull" ? v === null : v !== null;
+  }
+  const v = fieldValue(event, p.field, p.type);
+  if (v === null || (typeof v === "number" && Number.isNaN(v))) return null;
+  switch (p.kind) {
+    case "list": {
+      const hit = p.values.some((x) => compareScalars(v, x) === 0);
+      return p.op === "in" ? hit : !hit;
+    }
+    case "range":
+      return compareScalars(v, p.min) >= 0 && compareScalars(v, p.max) <= 0;
+    case "compare": {
+      const s = String(v);
+      const needle = String(p.value);
+      switch (p.op) {
+        case "contains":
+          return like(s, true, needle, true);
+        case "startsWith":
+          return like(s, false, needle, true);
+        case "endsWith":
+          return like(s, true, needle, false);
+        case "matches":
+          return new RegExp(needle, "u").test(s);
+        default: {
+          const c = compareScalars(v, p.value);
+          const results = { equals: c === 0, notEquals: c !== 0, greaterThan: c > 0, greaterThanOrEqual: c >= 0, lessThan: c < 0, lessThanOrEqual: c <= 0 };
+          return results[p.op];
+        }
+      }
+    }
+  }
+}
+
+export function evaluateCondition(c: Condition, event: RawEvent): Tri {
+  switch (c.kind) {
+    case "all": {
+      let unknown = false;
+      for (const x of c.of) {
+        const r = evaluateCondition(x, event);
+        if (r === false) return false;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : true;
+    }
+    case "any": {
+      let unknown = false;
+      for (const x of c.of) {
+        const r = evaluateCondition(x, event);
+        if (r === true) return true;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    case "not": {
+      const r = evaluateCondition(c.of, event);
+      return r === null ? null : !r;
+    }
+    default:
+      return evalPredicate(c, event);
+  }
+}
+
+export function filterMatches(filter: Filter, event: RawEvent): boolean {
+  const op = event.__op;
+  if (!filter.operations.some((o) => OPERATION_CODES[o] === op)) return false;
+  return filter.condition === undefined || evaluateCondition(filter.condition, event) === true;
+}
+
+/** Output topics that receive the event in this stage, in file order. */
+export function routeEvent(set: FilterSet, stage: string, event: RawEvent): string[] {
+  return filtersForStage(set, stage)
+    .filter((f) => filterMatches(f, event))
+    .map((f) => f.outputTopic);
+}

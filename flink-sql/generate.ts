@@ -1,0 +1,138 @@
+/**
+ * Validated filters + stage -> Flink SQL text. Pure and deterministic: same input, same bytes.
+ *
+ * One DML body serves both dialects; only the table declarations differ:
+ * - confluent: topics are tables of the environment (catalog) and cluster (database); the stack declares every
+ *   topic and registers the sink value schemas, so the SQL is DML only.
+ * - flink: self-managed Apache Flink; CREATE TABLE with the Kafka connector and the json format.
+ */
+import { createHash } from "node:crypto";
+import { filtersForStage, RAW_COLUMNS, type Filter, type FilterSet } from "../filters/model";
+import { quoteIdentifier, stringLiteral } from "./escape";
+import { conditionSql, operationsSql } from "./predicates";
+
+export type Dialect = "confluent" | "flink";
+/** set: one EXECUTE STATEMENT SET reading the source once; per-filter: one INSERT statement per filter. */
+export type Shape = "set" | "per-filter";
+
+export interface FlinkKafkaOptions {
+  bootstrapServers: string;
+  /** Consumer group of the source table; default cdc-routing-<stage>. */
+  groupId?: string;
+  /** Default earliest-offset: a new routing job must not skip events already in the raw topic. */
+  startupMode?: "earliest-offset" | "latest-offset" | "group-offsets";
+  /** Makes the source bounded (tests): the job ends after reading up to the latest offsets at start. */
+  bounded?: boolean;
+}
+
+export interface SqlOptions {
+  dialect: Dialect;
+  shape: Shape;
+  /** Required for the flink dialect. */
+  kafka?: FlinkKafkaOptions;
+}
+
+export interface GeneratedStatement {
+  /** Stable per stage; a content change changes the name (statements are immutable in Confluent Cloud). */
+  name: string;
+  /** Filters routed by this statement, in file order. */
+  filters: Filter[];
+  /** DML (INSERT or EXECUTE STATEMENT SET) */
+  dml: string;
+}
+
+export interface GeneratedSql {
+  stage: string;
+  dialect: Dialect;
+  shape: Shape;
+  /** Table declarations (flink dialect only), each ending with ';'. */
+  ddl: string[];
+  statements: GeneratedStatement[];
+}
+
+const RAW_COLUMN_TYPES = new Map<string, string>(RAW_COLUMNS.map((c) => [c.name, c.type]));
+
+/** INSERT of one filter, without a trailing semicolon. */
+export function insertSql(filter: Filter, sourceTopic: string): string {
+  const columns = filter.columns.map(quoteIdentifier).join(", ");
+  const where = [operationsSql(filter.operations), ...(filter.condition ? [conditionSql(filter.condition)] : [])];
+  return [
+    `-- filter ${filter.name} v${filter.version}: ${filter.description.replace(/\s+/g, " ").trim()}`,
+    `INSERT INTO ${quoteIdentifier(filter.outputTopic)}`,
+    `SELECT ${columns}`,
+    `FROM ${quoteIdentifier(sourceTopic)}`,
+    `WHERE ${where.join("\n  AND ")}`,
+  ].join("\n");
+}
+
+export function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 8);
+}
+
+/** Statement name for one filter: the version is in the name, so a semantic change is a new statement. */
+export function filterStatementName(stage: string, filter: Filter): string {
+  return `${stage}-route-${filter.name}-v${filter.version}`;
+}
+
+function setStatementName(stage: string, dml: string): string {
+  return `${stage}-routing-set-${shortHash(dml)}`;
+}
+
+function columnList(names: readonly string[]): string {
+  return names.map((n) => `  ${quoteIdentifier(n)} ${RAW_COLUMN_TYPES.get(n)}`).join(",\n");
+}
+
+function withClause(props: Record<string, string>): string {
+  return Object.entries(props)
+    .map(([k, v]) => `  ${stringLiteral(k)} = ${stringLiteral(v)}`)
+    .join(",\n");
+}
+
+function flinkTableDdl(table: string, columns: readonly string[], props: Record<string, string>): string {
+  return `CREATE TABLE ${quoteIdentifier(table)} (\n${columnList(columns)}\n) WITH (\n${withClause(props)}\n);`;
+}
+
+function flinkDdl(set: FilterSet, filters: Filter[], stage: string, kafka: FlinkKafkaOptions): string[] {
+  const common = { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json" };
+  const source = flinkTableDdl(set.sourceTopic, RAW_COLUMNS.map((c) => c.name), {
+    ...common,
+    topic: set.sourceTopic,
+    "properties.group.id": kafka.groupId ?? `cdc-routing-${stage}`,
+    "scan.startup.mode": kafka.startupMode ?? "earliest-offset",
+    ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
+    // Malformed records fail the job rather than vanish: a routing gap must be loud.
+    "json.fail-on-missing-field": "false",
+    "json.ignore-parse-errors": "false",
+  });
+  const sinks = filters.map((f) => flinkTableDdl(f.outputTopic, f.columns, { ...common, topic: f.outputTopic }));
+  return [source, ...sinks];
+}
+
+export function generateSql(set: FilterSet, stage: string, options: SqlOptions): GeneratedSql {
+  const filters = filtersForStage(set, stage);
+  if (options.dialect === "flink" && !options.kafka) {
+    throw new Error("the flink dialect needs kafka.bootstrapServers");
+  }
+  const ddl = options.dialect === "flink" ? flinkDdl(set, filters, stage, options.kafka as FlinkKafkaOptions) : [];
+  let statements: GeneratedStatement[];
+  if (filters.length === 0) {
+    statements = [];
+  } else if (options.shape === "per-filter") {
+    statements = filters.map((f) => ({ name: filterStatementName(stage, f), filters: [f], dml: insertSql(f, set.sourceTopic) + ";" }));
+  } else {
+    const body = filters.map((f) => insertSql(f, set.sourceTopic) + ";").join("\n\n");
+    const dml = `EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND;`;
+    statements = [{ name: setStatementName(stage, dml), filters, dml }];
+  }
+  return { stage, dialect: options.dialect, shape: options.shape, ddl, statements };
+}
+
+/** One text for people and tools: DDL, then each statement under a header naming it. */
+export function renderSql(sql: GeneratedSql): string {
+  const parts = [
+    `-- cdc-routing: stage ${sql.stage}, dialect ${sql.dialect}, shape ${sql.shape}, ${sql.statements.length} statement(s)`,
+    ...sql.ddl,
+    ...sql.statements.map((s) => `-- statement ${s.name}\n${s.dml}`),
+  ];
+  return parts.join("\n\n") + "\n";
+}

@@ -1,0 +1,88 @@
+/** Condition tree -> Flink SQL boolean expression. Pure; the semantics are documented in the README. */
+import {
+  EVENT_DATA_COLUMN,
+  jsonPathText,
+  NUMERIC_COLUMNS,
+  OPERATION_CODES,
+  type Condition,
+  type FieldRef,
+  type Operation,
+  type Predicate,
+  type Scalar,
+  type ValueType,
+} from "../filters/model";
+import { likeEscape, numberLiteral, quoteIdentifier, stringLiteral } from "./escape";
+
+/** The field's value as SQL of the comparison type; NULL when the column or JSON path is absent. */
+export function fieldExpression(field: FieldRef, type: ValueType): string {
+  if (field.kind === "column") {
+    const col = quoteIdentifier(field.column);
+    const numeric = NUMERIC_COLUMNS.has(field.column);
+    if (type === "number") return numeric ? col : `TRY_CAST(${col} AS DOUBLE)`;
+    return numeric ? `CAST(${col} AS STRING)` : col;
+  }
+  const json = `JSON_VALUE(${quoteIdentifier(EVENT_DATA_COLUMN)}, ${stringLiteral(jsonPathText(field.path))})`;
+  // TRY_CAST: a JSON value that is not a number becomes NULL (no match) instead of failing the job.
+  return type === "number" ? `TRY_CAST(${json} AS DOUBLE)` : json;
+}
+
+function literal(value: Scalar, type: ValueType): string {
+  return type === "number" ? numberLiteral(value as number) : stringLiteral(String(value));
+}
+
+const COMPARATORS = {
+  equals: "=",
+  notEquals: "<>",
+  greaterThan: ">",
+  greaterThanOrEqual: ">=",
+  lessThan: "<",
+  lessThanOrEqual: "<=",
+} as const;
+
+function predicateSql(p: Predicate): string {
+  if (p.kind === "null") {
+    return `${fieldExpression(p.field, "string")} ${p.op === "isNull" ? "IS NULL" : "IS NOT NULL"}`;
+  }
+  const e = fieldExpression(p.field, p.type);
+  switch (p.kind) {
+    case "list":
+      return `${e} ${p.op === "in" ? "IN" : "NOT IN"} (${p.values.map((v) => literal(v, p.type)).join(", ")})`;
+    case "range":
+      return `${e} BETWEEN ${literal(p.min, p.type)} AND ${literal(p.max, p.type)}`;
+    case "compare":
+      switch (p.op) {
+        case "contains":
+          return `${e} LIKE ${stringLiteral("%" + likeEscape(String(p.value)) + "%")} ESCAPE '!'`;
+        case "startsWith":
+          return `${e} LIKE ${stringLiteral(likeEscape(String(p.value)) + "%")} ESCAPE '!'`;
+        case "endsWith":
+          return `${e} LIKE ${stringLiteral("%" + likeEscape(String(p.value)))} ESCAPE '!'`;
+        case "matches":
+          return `REGEXP(${e}, ${stringLiteral(String(p.value))})`;
+        default:
+          return `${e} ${COMPARATORS[p.op]} ${literal(p.value, p.type)}`;
+      }
+  }
+}
+
+/** Renders a condition; nested groups are parenthesised, one predicate per line for readable diffs. */
+export function conditionSql(c: Condition, indent = "  "): string {
+  switch (c.kind) {
+    case "all":
+    case "any": {
+      if (c.of.length === 1) return conditionSql(c.of[0], indent);
+      const inner = indent + "  ";
+      const joiner = c.kind === "all" ? "AND" : "OR";
+      return `(\n${inner}${c.of.map((x) => conditionSql(x, inner)).join(`\n${inner}${joiner} `)}\n${indent})`;
+    }
+    case "not":
+      return `NOT (${conditionSql(c.of, indent)})`;
+    default:
+      return predicateSql(c);
+  }
+}
+
+export function operationsSql(operations: readonly Operation[]): string {
+  const codes = operations.map((o) => stringLiteral(OPERATION_CODES[o]));
+  return `${quoteIdentifier("__op")} IN (${codes.join(", ")})`;
+}
