@@ -7,7 +7,6 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { z } from "zod";
 import {
   ALL_OPS,
-  DEFAULT_STAGES,
   EVENT_DATA_COLUMN,
   NUMERIC_COLUMNS,
   OPERATIONS,
@@ -23,6 +22,7 @@ import {
   type Scalar,
   type ValueType,
 } from "./model";
+import { STAGE_NAMES } from "../stages/names";
 import { suggestion } from "./suggest";
 
 export type Path = ReadonlyArray<string | number>;
@@ -286,7 +286,7 @@ export interface ValidateOptions {
 
 /** Validates the parsed YAML value. Pure: returns the set or every issue found. */
 export function validateFilters(raw: unknown, options: ValidateOptions = {}): { set?: FilterSet; issues: FilterIssue[] } {
-  const knownStages = options.stages ?? DEFAULT_STAGES;
+  const knownStages = options.stages ?? STAGE_NAMES;
   const issues: FilterIssue[] = [];
   if (raw && typeof raw === "object" && Array.isArray((raw as { filters?: unknown }).filters)) {
     const first = (raw as { filters: unknown[] }).filters[0] as Record<string, unknown> | undefined;
@@ -294,7 +294,7 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
       issues.push({
         path: ["filters", 0],
         message: "this file uses the legacy filter format (consumerId, conditionLogic, operator)",
-        hint: "convert it with: npx cdc-routing migrate --filters <file>",
+        hint: "rename consumerId to consumer, operator to op, valueType to type, turn conditionLogic AND/OR into conditions all/any, and add description, version and operations (README: Filters)",
       });
       return { issues };
     }
@@ -321,7 +321,7 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
       issues.push({ path: [...base, "name"], message: `filter name '${f.name}' must be kebab-case (a-z, 0-9, single '-') and at most ${MAX_FILTER_NAME} characters` });
     }
     const consumer = f.consumer ?? f.name;
-    if (!KEBAB.test(consumer)) issues.push({ path: [...base, "consumer"], message: `consumer '${consumer}' must be kebab-case (it names a service account and a consumer group)` });
+    if (f.consumer !== undefined && !KEBAB.test(consumer)) issues.push({ path: [...base, "consumer"], message: `consumer '${consumer}' must be kebab-case (it names a service account and a consumer group)` });
     const topicProblem = kafkaTopicProblem(f.outputTopic);
     if (topicProblem) issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' ${topicProblem}` });
     if (f.outputTopic === sourceTopic) issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' is the source topic; routing into it would loop` });

@@ -91,8 +91,6 @@ export interface FilterSet {
   filters: Filter[];
 }
 
-export const DEFAULT_STAGES = ["dev", "staging", "prod"] as const;
-
 /** Filters deployed to a stage: enabled and listing the stage, in file order. */
 export function filtersForStage(set: FilterSet, stage: string): Filter[] {
   return set.filters.filter((f) => f.enabled && f.stages.includes(stage));

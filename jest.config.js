@@ -1,0 +1,12 @@
+/** Unit tests: TypeScript through @swc/jest (ts-jest does not support TypeScript 7; tsc type-checks separately). */
+const swc = ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }];
+
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.(t|j|mj)s$": swc },
+  // dt-sql-parser and its ANTLR runtime ship ES modules; compile them to CommonJS like our own code.
+  transformIgnorePatterns: ["/node_modules/(?!(dt-sql-parser|antlr4-c3|antlr4ng)/)"],
+  moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+};
