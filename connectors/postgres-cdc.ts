@@ -1,0 +1,56 @@
+/**
+ * Configuration of Confluent Cloud's managed PostgresCdcSourceV2 connector for the raw topic. Pure: the
+ * construct passes in references (service account id, password) and gets the two config maps back.
+ */
+import type { StageConfig } from "../stages/config";
+
+export interface CdcConnectorInputs {
+  stage: StageConfig;
+  connectorName: string;
+  rawTopic: string;
+  /** Terraform reference to the connector's service account id. */
+  serviceAccountId: string;
+  /** Terraform reference to the replication role's password (a sensitive variable). */
+  databasePassword: string;
+}
+
+/**
+ * Debezium's ExtractNewRecordState under our own alias ("unwrap" is reserved for after.state.only) flattens the
+ * change event to the row and adds __op, __table, __ts_ms; RegexRouter sends <prefix>.<schema>.<table> to the
+ * raw topic. Every key the service would otherwise write back is declared, so plans show no drift.
+ */
+export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Record<string, string>; sensitive: Record<string, string> } {
+  const s = i.stage.source;
+  const nonsensitive: Record<string, string> = {
+    "connector.class": "PostgresCdcSourceV2",
+    name: i.connectorName,
+    "kafka.auth.mode": "SERVICE_ACCOUNT",
+    "kafka.service.account.id": i.serviceAccountId,
+    "database.hostname": s.host,
+    "database.port": String(s.port),
+    "database.user": s.replicationRole,
+    "database.dbname": s.database,
+    "database.sslmode": s.sslMode,
+    "topic.prefix": `cdc-routing-${i.stage.name}`,
+    "table.include.list": `${s.schema}.${s.table}`,
+    "plugin.name": "pgoutput",
+    "slot.name": s.slotName,
+    "publication.name": s.publicationName,
+    // The stack creates the publication with exactly the captured table; the connector must not widen it.
+    "publication.autocreate.mode": "disabled",
+    "snapshot.mode": "initial",
+    "output.data.format": "JSON_SR",
+    "output.key.format": "JSON_SR",
+    "after.state.only": "false",
+    "tasks.max": "1",
+    transforms: "flatten,route",
+    "transforms.flatten.type": "io.debezium.transforms.ExtractNewRecordState",
+    "transforms.flatten.add.fields": "op,table,ts_ms",
+    "transforms.flatten.delete.handling.mode": "rewrite",
+    "transforms.flatten.drop.tombstones": "true",
+    "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+    "transforms.route.regex": ".*",
+    "transforms.route.replacement": i.rawTopic,
+  };
+  return { nonsensitive, sensitive: { "database.password": i.databasePassword } };
+}

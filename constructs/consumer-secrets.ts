@@ -1,0 +1,42 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import type { ApiKey } from "../.gen/providers/confluent/api-key";
+import { consumerGroup } from "../access/grants";
+
+export interface ConsumerSecretsProps {
+  stage: string;
+  bootstrapEndpoint: string;
+  keys: ReadonlyMap<string, ApiKey>;
+  /** Topics each consumer reads. */
+  topics: ReadonlyMap<string, string[]>;
+}
+
+/** One Secrets Manager secret per consumer with its Kafka connection; values are references, never literals. */
+export class ConsumerSecrets extends Construct {
+  readonly secrets = new Map<string, SecretsmanagerSecret>();
+
+  constructor(scope: Construct, id: string, props: ConsumerSecretsProps) {
+    super(scope, id);
+    for (const [consumer, key] of props.keys) {
+      const secret = new SecretsmanagerSecret(this, `secret-${consumer}`, {
+        name: `cdc-routing/${props.stage}/consumers/${consumer}`,
+        description: `Kafka credentials of consumer ${consumer} (cdc-routing ${props.stage})`,
+      });
+      new SecretsmanagerSecretVersion(this, `secret-${consumer}-value`, {
+        secretId: secret.id,
+        secretString: Fn.jsonencode({
+          bootstrap_servers: props.bootstrapEndpoint,
+          security_protocol: "SASL_SSL",
+          sasl_mechanism: "PLAIN",
+          api_key: key.id,
+          api_secret: key.secret,
+          group_id: consumerGroup(consumer),
+          topics: props.topics.get(consumer) ?? [],
+        }),
+      });
+      this.secrets.set(consumer, secret);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Construct } from "constructs";
+import { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
+import { FlinkComputePool } from "../.gen/providers/confluent/flink-compute-pool";
+
+export interface RoutingFlinkComputeProps {
+  displayName: string;
+  environmentId: string;
+  cloud: "AWS" | "GCP" | "AZURE";
+  region: string;
+  maxCfu: number;
+}
+
+/** A Flink compute pool and the Flink region it runs in (the region carries the statements' REST endpoint). */
+export class RoutingFlinkCompute extends Construct {
+  readonly pool: FlinkComputePool;
+  readonly region: DataConfluentFlinkRegion;
+
+  constructor(scope: Construct, id: string, props: RoutingFlinkComputeProps) {
+    super(scope, id);
+    if (props.maxCfu < 5) throw new Error(`RoutingFlinkCompute: maxCfu ${props.maxCfu} is below Confluent's minimum of 5`);
+    this.pool = new FlinkComputePool(this, "pool", {
+      displayName: props.displayName,
+      cloud: props.cloud,
+      region: props.region,
+      maxCfu: props.maxCfu,
+      environment: { id: props.environmentId },
+    });
+    this.region = new DataConfluentFlinkRegion(this, "region", { cloud: props.cloud, region: props.region });
+  }
+}

@@ -1,0 +1,142 @@
+import { Construct } from "constructs";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
+import { ConfluentProvider } from "../.gen/providers/confluent/provider";
+import { accessPlan } from "../access/grants";
+import { filtersForStage, type FilterSet } from "../filters/model";
+import { generateSql } from "../flink-sql/generate";
+import { CONFLUENT_PROVIDER } from "../providers/pins";
+import { accessControlFor, type StageConfig } from "../stages/config";
+import { StreamGovernedEnvironment } from "./confluent-environment";
+import { ConsumerSecrets } from "./consumer-secrets";
+import { RoutingFlinkCompute } from "./flink-compute-pool";
+import { RoutingStatements } from "./flink-statements";
+import { PipelineIdentity } from "./identity";
+import { RoutingKafkaCluster } from "./kafka-cluster";
+import { PostgresCdcConnector } from "./postgres-cdc-connector";
+import { SourceDatabase } from "./source-database";
+import { RoutingTopics } from "./topics";
+
+export interface RoutingStageStackProps {
+  stage: StageConfig;
+  filters: FilterSet;
+}
+
+/** Secrets enter only as sensitive variables (TF_VAR_<name>); synth needs none of them. */
+function secretVariable(scope: Construct, name: string, description: string): TerraformVariable {
+  return new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false, description });
+}
+
+/** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
+export class RoutingStageStack extends TerraformStack {
+  constructor(scope: Construct, props: RoutingStageStackProps) {
+    const { stage, filters } = props;
+    super(scope, stage.name);
+    const prefix = `cdc-routing-${stage.name}`;
+
+    if (stage.backend.kind === "s3") {
+      new S3Backend(this, { bucket: stage.backend.bucket, key: stage.backend.key, region: stage.backend.region, encrypt: true });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed option for it.
+      this.addOverride("terraform.backend.s3.use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: `terraform.${stage.name}.tfstate` });
+    }
+
+    const cloudKey = secretVariable(this, "confluent_cloud_api_key", "Confluent Cloud API key (Cloud resource management)");
+    const cloudSecret = secretVariable(this, "confluent_cloud_api_secret", "Confluent Cloud API secret");
+    const dbAdminUser = new TerraformVariable(this, "source_db_admin_username", { type: "string", nullable: false, description: "PostgreSQL user that creates the replication role and publication" });
+    const dbAdminPassword = secretVariable(this, "source_db_admin_password", "Password of source_db_admin_username");
+    const replicationPassword = secretVariable(this, "source_db_replication_password", "Password of the CDC replication role");
+
+    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: 8 });
+    // The generated bindings carry no version: pin the provider the schema was taken from.
+    this.addOverride("terraform.required_providers.confluent.version", `= ${CONFLUENT_PROVIDER.version}`);
+    new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }] });
+    new PostgresqlProvider(this, "postgresql", {
+      host: stage.source.host,
+      port: stage.source.port,
+      database: stage.source.database,
+      username: dbAdminUser.stringValue,
+      password: dbAdminPassword.stringValue,
+      sslmode: stage.source.sslMode,
+      superuser: false,
+    });
+
+    const deployed = filtersForStage(filters, stage.name);
+    const env = new StreamGovernedEnvironment(this, "environment", { displayName: prefix, streamGovernance: stage.confluent.streamGovernance });
+    const kafka = new RoutingKafkaCluster(this, "kafka", {
+      displayName: `${prefix}-kafka`,
+      environmentId: env.environment.id,
+      cloud: stage.confluent.cloud,
+      region: stage.confluent.region,
+      sizing: stage.kafka,
+      protectFromDestroy: stage.protectFromDestroy,
+    });
+    const flink = new RoutingFlinkCompute(this, "flink", {
+      displayName: `${prefix}-flink`,
+      environmentId: env.environment.id,
+      cloud: stage.confluent.cloud,
+      region: stage.confluent.region,
+      maxCfu: stage.flink.maxCfu,
+    });
+    const identity = new PipelineIdentity(this, "identity", {
+      namePrefix: prefix,
+      organization: env.organization,
+      environment: env.environment,
+      cluster: kafka.cluster,
+      schemaRegistry: env.schemaRegistry,
+      flinkRegion: flink.region,
+      plan: accessPlan(filters.sourceTopic, deployed),
+      accessControl: accessControlFor(stage.kafka),
+    });
+    const topics = new RoutingTopics(this, "topics", {
+      cluster: kafka.cluster,
+      schemaRegistry: env.schemaRegistry,
+      kafkaCredentials: identity.managerKafka,
+      schemaRegistryCredentials: identity.managerSchemaRegistry,
+      rawTopic: filters.sourceTopic,
+      raw: stage.topics.raw,
+      consumer: stage.topics.consumer,
+      filters: deployed,
+      protectFromDestroy: stage.protectFromDestroy,
+    });
+    const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
+    const connectorAccount = identity.accounts.get("connector");
+    new PostgresCdcConnector(this, "cdc", {
+      stage,
+      connectorName: `${prefix}-postgres-cdc`,
+      rawTopic: filters.sourceTopic,
+      serviceAccountId: connectorAccount?.id as string,
+      databasePassword: replicationPassword.stringValue,
+      environmentId: env.environment.id,
+      clusterId: kafka.cluster.id,
+      dependsOn: [topics.raw, db.publication, ...(identity.grants.get("connector") ?? [])],
+    });
+    const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+    const statements = new RoutingStatements(this, "routing", {
+      sql,
+      organizationId: env.organization.id,
+      environmentId: env.environment.id,
+      computePoolId: flink.pool.id,
+      principalId: identity.accounts.get("flink")?.id as string,
+      restEndpoint: flink.region.restEndpoint,
+      credentials: identity.flinkApi,
+      catalog: env.environment.displayName,
+      database: kafka.cluster.displayName,
+      dependsOn: [topics.raw, ...topics.consumerTopics.values(), ...topics.sinkSchemas, ...(identity.grants.get("flink") ?? [])],
+    });
+    const topicsByConsumer = new Map<string, string[]>();
+    for (const f of deployed) topicsByConsumer.set(f.consumer, [...(topicsByConsumer.get(f.consumer) ?? []), f.outputTopic]);
+    new ConsumerSecrets(this, "consumer-secrets", {
+      stage: stage.name,
+      bootstrapEndpoint: kafka.cluster.bootstrapEndpoint,
+      keys: identity.consumerKafkaKeys,
+      topics: topicsByConsumer,
+    });
+
+    new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });
+    new TerraformOutput(this, "flink_statement_names", { value: statements.statements.map((s) => s.statementName) });
+    new TerraformOutput(this, "consumer_topics", { value: Object.fromEntries(deployed.map((f) => [f.name, f.outputTopic])) });
+  }
+}

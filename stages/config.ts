@@ -1,0 +1,106 @@
+/**
+ * Typed, validated per-stage configuration. Values live in stages/stages.ts (reviewed like code); this file
+ * says what is allowed and derives sizing, so the constructs only wire resources.
+ */
+import { z } from "zod";
+import { STAGE_NAMES, type StageName } from "./names";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const topicSizing = z.strictObject({
+  partitions: z.number().int().min(1).max(4096),
+  retentionMs: z.number().int().min(60 * 60 * 1000),
+});
+
+const postgresName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL identifier");
+
+export const stageConfigSchema = z.strictObject({
+  name: z.enum(STAGE_NAMES),
+  confluent: z.strictObject({
+    cloud: z.enum(["AWS", "GCP", "AZURE"]),
+    region: z.string().min(1),
+    streamGovernance: z.enum(["ESSENTIALS", "ADVANCED"]),
+  }),
+  kafka: z.discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("basic"), availability: z.literal("SINGLE_ZONE") }),
+    z.strictObject({ type: z.literal("standard"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]) }),
+    z.strictObject({ type: z.literal("enterprise"), availability: z.enum(["LOW", "HIGH"]) }),
+    z.strictObject({ type: z.literal("dedicated"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]), cku: z.number().int().min(1) }),
+  ]),
+  topics: z.strictObject({
+    raw: topicSizing,
+    consumer: topicSizing,
+    /** Guard: no topic of this stage may keep data for less than this. */
+    minRetentionMs: z.number().int().min(0),
+  }),
+  flink: z.strictObject({
+    maxCfu: z.union([z.literal(5), z.literal(10), z.literal(20), z.literal(30), z.literal(40), z.literal(50)]),
+    shape: z.enum(["set", "per-filter"]),
+  }),
+  source: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    database: postgresName,
+    schema: postgresName,
+    table: postgresName,
+    replicationRole: postgresName,
+    slotName: postgresName,
+    publicationName: postgresName,
+    sslMode: z.enum(["require", "verify-ca", "verify-full"]),
+  }),
+  aws: z.strictObject({
+    region: z.string().min(1),
+    auroraParameterGroupFamily: z.string().regex(/^aurora-postgresql\d+$/),
+  }),
+  backend: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("local") }),
+    z.strictObject({ kind: z.literal("s3"), bucket: z.string().min(3), key: z.string().min(1), region: z.string().min(1) }),
+  ]),
+  /** prevent_destroy on the cluster and topics. */
+  protectFromDestroy: z.boolean(),
+});
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+export type KafkaClusterSizing = StageConfig["kafka"];
+
+export class StageConfigError extends Error {}
+
+/** Validates one stage's values; the error lists every problem with its path. */
+export function parseStageConfig(raw: unknown): StageConfig {
+  const parsed = stageConfigSchema.safeParse(raw);
+  if (parsed.success) {
+    const cfg = parsed.data;
+    const problems: string[] = [];
+    for (const [which, t] of Object.entries(cfg.topics).filter(([k]) => k !== "minRetentionMs") as Array<[string, { retentionMs: number }]>) {
+      if (t.retentionMs < cfg.topics.minRetentionMs) problems.push(`topics.${which}.retentionMs ${t.retentionMs} is below the stage minimum ${cfg.topics.minRetentionMs}`);
+    }
+    if (cfg.protectFromDestroy && cfg.backend.kind === "local") problems.push("backend: a protected stage must keep remote state (s3)");
+    if (problems.length === 0) return cfg;
+    throw new StageConfigError(`stage ${cfg.name}: ${problems.join("; ")}`);
+  }
+  const name = (raw as { name?: unknown })?.name;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new StageConfigError(`invalid stage config${typeof name === "string" ? ` for ${name}` : ""}:\n${lines.join("\n")}`);
+}
+
+export const days = (n: number): number => n * DAY_MS;
+
+/** The provider's cluster-type block: exactly one of basic/standard/enterprise/dedicated, as a list of one. */
+export function clusterTypeBlock(kafka: KafkaClusterSizing): Record<string, unknown> {
+  if (kafka.type === "dedicated") return { dedicated: [{ cku: kafka.cku }] };
+  return { [kafka.type]: [{}] };
+}
+
+/** Granular topic RBAC needs Standard or above; Basic clusters get ACLs instead. */
+export function accessControlFor(kafka: KafkaClusterSizing): "acl" | "rbac" {
+  return kafka.type === "basic" ? "acl" : "rbac";
+}
+
+/** Kafka topic config as the provider takes it (strings). */
+export function topicConfig(retentionMs: number): Record<string, string> {
+  return { "cleanup.policy": "delete", "retention.ms": String(retentionMs) };
+}
+
+export function isStageName(s: string): s is StageName {
+  return (STAGE_NAMES as readonly string[]).includes(s);
+}

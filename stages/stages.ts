@@ -1,0 +1,55 @@
+/** The three stages' values. Validated by stages/config.ts when the app starts. */
+import { days, parseStageConfig, type StageConfig } from "./config";
+import type { StageName } from "./names";
+
+const source = (stage: StageName, host: string) => ({
+  host,
+  port: 5432,
+  database: "business",
+  schema: "public",
+  table: "business_events",
+  replicationRole: `cdc_routing_${stage}`,
+  slotName: `cdc_routing_${stage}`,
+  publicationName: `cdc_routing_${stage}`,
+  sslMode: "require" as const,
+});
+
+const RAW_STAGES: Record<StageName, unknown> = {
+  dev: {
+    name: "dev",
+    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ESSENTIALS" },
+    kafka: { type: "basic", availability: "SINGLE_ZONE" },
+    topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
+    flink: { maxCfu: 5, shape: "set" },
+    source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com"),
+    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
+    backend: { kind: "local" },
+    protectFromDestroy: false,
+  },
+  staging: {
+    name: "staging",
+    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ESSENTIALS" },
+    kafka: { type: "standard", availability: "SINGLE_ZONE" },
+    topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 3, retentionMs: days(7) }, minRetentionMs: days(3) },
+    flink: { maxCfu: 10, shape: "set" },
+    source: source("staging", "business-staging.cluster-example.eu-west-1.rds.amazonaws.com"),
+    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
+    backend: { kind: "s3", bucket: "cdc-routing-terraform-state", key: "staging/terraform.tfstate", region: "eu-west-1" },
+    protectFromDestroy: false,
+  },
+  prod: {
+    name: "prod",
+    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ADVANCED" },
+    kafka: { type: "standard", availability: "MULTI_ZONE" },
+    topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 6, retentionMs: days(7) }, minRetentionMs: days(7) },
+    flink: { maxCfu: 20, shape: "set" },
+    source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com"),
+    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
+    backend: { kind: "s3", bucket: "cdc-routing-terraform-state", key: "prod/terraform.tfstate", region: "eu-west-1" },
+    protectFromDestroy: true,
+  },
+};
+
+export function stageConfig(name: StageName): StageConfig {
+  return parseStageConfig(RAW_STAGES[name]);
+}
