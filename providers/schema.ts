@@ -71,7 +71,6 @@ export const CONFLUENT_RESOURCES = [
 ] as const;
 
 export const CONFLUENT_DATA_SOURCES = [
-  "confluent_environment",
   "confluent_flink_region",
   "confluent_organization",
   "confluent_schema_registry_cluster",

@@ -1,0 +1,171 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { accessPlan } from "../access/grants";
+import { loadFilters } from "../filters/load";
+import { STAGE_NAMES } from "../stages/names";
+import { parseStageConfig } from "../stages/config";
+import { stageConfig } from "../stages/stages";
+import { synthStage } from "./stack-helpers";
+
+const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
+
+describe("per-stage stack", () => {
+  test.each(STAGE_NAMES)("stage %s matches its snapshot", (stage) => {
+    expect(synthStage(stage)).toMatchSnapshot();
+  });
+
+  test("synth is deterministic: two runs of the app write byte-identical files", () => {
+    const run = () => {
+      const out = mkdtempSync(join(tmpdir(), "cdc-routing-synth-"));
+      execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...process.env, CDKTF_OUTDIR: out }, stdio: "pipe" });
+      return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
+    };
+    const [a, b] = [run(), run()];
+    expect(b).toEqual(a);
+    expect(a[0].length).toBeGreaterThan(10000);
+  });
+
+  test("a canary secret in every place a secret could come from never reaches the synthesized JSON", () => {
+    const canary = "CANARY-s3cr3t-7f1c";
+    const names = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_password", "source_db_replication_password"];
+    const env: NodeJS.ProcessEnv = { ...process.env, CONFLUENT_CLOUD_API_SECRET: canary, CONFLUENT_CLOUD_API_KEY: canary, PGPASSWORD: canary, AWS_SECRET_ACCESS_KEY: canary };
+    for (const n of names) env[`TF_VAR_${n}`] = canary;
+    const out = mkdtempSync(join(tmpdir(), "cdc-routing-canary-"));
+    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...env, CDKTF_OUTDIR: out }, stdio: "pipe" });
+    for (const s of STAGE_NAMES) {
+      const text = readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8");
+      expect(text).not.toContain(canary);
+      const synth = JSON.parse(text);
+      for (const n of names) expect(synth.variable[n]).toMatchObject({ sensitive: true, type: "string" });
+      // Every secret-bearing attribute is a reference to a variable or a generated key, never a literal.
+      const connector = values(synth.resource.confluent_connector)[0];
+      expect(connector.config_sensitive["database.password"]).toBe("${var.source_db_replication_password}");
+      expect(JSON.stringify(connector.config_nonsensitive)).not.toMatch(/password|secret/i);
+      expect(values(synth.resource.postgresql_role)[0].password).toBe("${var.source_db_replication_password}");
+      expect(synth.provider.postgresql[0].password).toBe("${var.source_db_admin_password}");
+      expect(synth.provider.confluent[0].cloud_api_secret).toBe("${var.confluent_cloud_api_secret}");
+      for (const v of values(synth.resource.aws_secretsmanager_secret_version)) expect(v.secret_string).toMatch(/api_secret" = confluent_api_key\.[\w-]+\.secret/);
+    }
+  });
+
+  test("every deployed filter has a declared topic, a registered value schema and a statement that writes it", () => {
+    const synth = synthStage("staging");
+    // Terraform JSON lists resources by logical id, so compare as sets.
+    const topics = values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name).sort();
+    const sinks = ["filtered-car-created-events", "filtered-loan-created-events", "filtered-loan-payment-submitted-events", "filtered-service-events"];
+    expect(topics).toEqual([...sinks, "raw-business-events"]);
+    expect(values(synth.resource.confluent_schema).map((s) => s.subject_name).sort()).toEqual(sinks.map((t) => `${t}-value`));
+    const [statement] = values(synth.resource.confluent_flink_statement);
+    for (const t of sinks) expect(statement.statement).toContain(`INSERT INTO \`${t}\``);
+    expect(statement.properties).toEqual({ "sql.current-catalog": expect.stringContaining("display_name"), "sql.current-database": expect.stringContaining("display_name") });
+    expect(statement.principal.id).toMatch(/confluent_service_account\.identity_sa-flink/);
+    expect(statement.statement_name).toMatch(/^staging-routing-set-[0-9a-f]{8}$/);
+  });
+
+  test("sizing per stage: cluster type, partitions, retention, CFU", () => {
+    const dev = synthStage("dev");
+    const prod = synthStage("prod");
+    expect(values(dev.resource.confluent_kafka_cluster)[0]).toMatchObject({ basic: [{}], availability: "SINGLE_ZONE" });
+    expect(values(prod.resource.confluent_kafka_cluster)[0]).toMatchObject({ standard: [{}], availability: "MULTI_ZONE" });
+    expect(values(prod.resource.confluent_kafka_topic)[0]).toMatchObject({ partitions_count: 6, config: { "retention.ms": String(7 * 86400000) } });
+    expect(values(dev.resource.confluent_flink_compute_pool)[0].max_cfu).toBe(5);
+    expect(values(prod.resource.confluent_flink_compute_pool)[0].max_cfu).toBe(20);
+  });
+
+  test("prod protects the cluster and every topic from destroy; dev does not", () => {
+    const prod = synthStage("prod");
+    for (const r of [...values(prod.resource.confluent_kafka_cluster), ...values(prod.resource.confluent_kafka_topic)]) {
+      expect(r.lifecycle).toEqual({ prevent_destroy: true });
+    }
+    expect(values(synthStage("dev").resource.confluent_kafka_topic)[0].lifecycle).toBeUndefined();
+  });
+
+  test("backends: local state for dev, S3 with lockfile for staging and prod; confluent provider pinned", () => {
+    expect(synthStage("dev").terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+    const prod = synthStage("prod").terraform;
+    expect(prod.backend.s3).toMatchObject({ bucket: "cdc-routing-terraform-state", key: "prod/terraform.tfstate", use_lockfile: true, encrypt: true });
+    expect(prod.required_providers.confluent).toEqual({ source: "registry.terraform.io/confluentinc/confluent", version: "= 2.83.4" });
+  });
+
+  test("source database: replication role, grants on exactly the captured table, publication, logical replication", () => {
+    const synth = synthStage("dev");
+    expect(values(synth.resource.postgresql_role)[0]).toMatchObject({ name: "cdc_routing_dev", login: true, replication: true });
+    expect(values(synth.resource.postgresql_grant).map((g) => [g.object_type, g.privileges, g.objects ?? null])).toEqual([
+      ["schema", ["USAGE"], null],
+      ["table", ["SELECT"], ["business_events"]],
+    ]);
+    expect(values(synth.resource.postgresql_publication)[0]).toMatchObject({ name: "cdc_routing_dev", tables: ["public.business_events"] });
+    expect(values(synth.resource.aws_rds_cluster_parameter_group)[0].parameter).toEqual([{ name: "rds.logical_replication", value: "1", apply_method: "pending-reboot" }]);
+  });
+});
+
+describe("access: least privilege, ACLs on Basic and role bindings elsewhere", () => {
+  const set = loadFilters("filters/filters.yaml");
+  const plan = accessPlan(set.sourceTopic, set.filters);
+
+  test("the matrix: connector writes raw, Flink reads raw and writes sinks, consumers read only their own", () => {
+    const rows = plan.kafka.filter((g) => g.resource === "topic").map((g) => `${g.principal} ${g.role} ${g.name}`);
+    expect(rows).toEqual([
+      "connector DeveloperWrite raw-business-events",
+      "flink DeveloperRead raw-business-events",
+      "flink DeveloperWrite filtered-loan-created-events",
+      "consumer:loan-servicing DeveloperRead filtered-loan-created-events",
+      "flink DeveloperWrite filtered-loan-payment-submitted-events",
+      "consumer:loan-payments DeveloperRead filtered-loan-payment-submitted-events",
+      "flink DeveloperWrite filtered-car-created-events",
+      "consumer:car-inventory DeveloperRead filtered-car-created-events",
+      "flink DeveloperWrite filtered-service-events",
+      "consumer:service-history DeveloperRead filtered-service-events",
+    ]);
+    expect(plan.kafka.filter((g) => g.resource === "group").map((g) => `${g.principal} ${g.pattern} ${g.name}`)).toEqual([
+      "flink PREFIXED _confluent-flink_",
+      "consumer:loan-servicing PREFIXED loan-servicing-",
+      "consumer:loan-payments PREFIXED loan-payments-",
+      "consumer:car-inventory PREFIXED car-inventory-",
+      "consumer:service-history PREFIXED service-history-",
+    ]);
+  });
+
+  test("dev (Basic) renders ACLs; staging (Standard) renders topic role bindings with CRN patterns", () => {
+    const dev = synthStage("dev");
+    const acls = values(dev.resource.confluent_kafka_acl);
+    expect(acls.length).toBe(plan.kafka.reduce((n, g) => n + g.aclOperations.length, 0));
+    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name).sort()).toEqual([
+      "filtered-car-created-events",
+      "filtered-loan-created-events",
+      "filtered-loan-payment-submitted-events",
+      "filtered-service-events",
+      "raw-business-events",
+    ]);
+    const staging = synthStage("staging");
+    expect(staging.resource.confluent_kafka_acl).toBeUndefined();
+    const crns = values(staging.resource.confluent_role_binding).map((r) => `${r.role_name} ${r.crn_pattern.replace(/\$\{[^}]+\}/g, "X")}`);
+    expect(crns).toContain("DeveloperRead X/kafka=X/topic=filtered-car-created-events");
+    expect(crns).toContain("DeveloperManage X/kafka=X/group=_confluent-flink_*");
+    expect(crns).toContain("FlinkDeveloper X");
+    expect(crns).toContain("DeveloperWrite X/subject=raw-business-events-value");
+  });
+
+  test("consumer API keys wait for their grants", () => {
+    const dev = synthStage("dev");
+    const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    expect(key.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
+    expect(key.depends_on.every((d: string) => /confluent_(kafka_acl|role_binding)\./.test(d))).toBe(true);
+  });
+});
+
+describe("stage config validation", () => {
+  test("rejects bad values with every path named", () => {
+    const bad = { ...(stageConfig("dev") as object), kafka: { type: "huge" }, flink: { maxCfu: 7, shape: "set" } };
+    expect(() => parseStageConfig(bad)).toThrow(/invalid stage config for dev:\n {2}kafka\.type: .*\n {2}flink\.maxCfu: /);
+  });
+  test("retention below the stage minimum and a protected stage on local state are errors", () => {
+    const prod = stageConfig("prod");
+    expect(() => parseStageConfig({ ...prod, topics: { ...prod.topics, consumer: { partitions: 1, retentionMs: 3600000 } } })).toThrow(
+      "stage prod: topics.consumer.retentionMs 3600000 is below the stage minimum 604800000",
+    );
+    expect(() => parseStageConfig({ ...prod, backend: { kind: "local" } })).toThrow("backend: a protected stage must keep remote state (s3)");
+  });
+});
