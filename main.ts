@@ -31,7 +31,7 @@ if (require.main === module) {
     const stages = selectStages(process.argv.slice(2));
     const started = Date.now();
     buildApp(stages).synth();
-    console.error(`synthesized ${stages.join(", ")} into ${process.env.CDKTF_OUTDIR ?? "cdktf.out"} in ${Date.now() - started} ms`);
+    console.log(`synthesized ${stages.join(", ")} into ${process.env.CDKTF_OUTDIR ?? "cdktf.out"} in ${Date.now() - started} ms`);
   } catch (e) {
     if (e instanceof FilterValidationError) {
       console.error(e.errors.map((m) => `error: ${m}`).join("\n"));
