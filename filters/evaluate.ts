@@ -27,7 +27,7 @@ const JAVA_DOUBLE = /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD
 export function parseJavaDouble(text: string): number | null {
   const t = text.trim();
   if (!JAVA_DOUBLE.test(t)) return null;
-  return Number(t.replace(/[fFdD]$/, "").replace("Infinity", "Infinity"));
+  return Number(t.replace(/[fFdD]$/, ""));
 }
 
 /** JSON_VALUE: the scalar at the path as text; NULL for a missing path, JSON null, an object or an array. */
@@ -75,12 +75,6 @@ function compareScalars(a: Scalar, b: Scalar): number {
   return x.length - y.length;
 }
 
-function like(value: string, prefix: boolean, needle: string, suffix: boolean): boolean {
-  if (prefix && suffix) return value.includes(needle);
-  if (suffix) return value.startsWith(needle);
-  return value.endsWith(needle);
-}
-
 function evalPredicate(p: Predicate, event: RawEvent): Tri {
   if (p.kind === "null") {
     const v = fieldValue(event, p.field, "string");
@@ -100,11 +94,11 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
       const needle = String(p.value);
       switch (p.op) {
         case "contains":
-          return like(s, true, needle, true);
+          return s.includes(needle);
         case "startsWith":
-          return like(s, false, needle, true);
+          return s.startsWith(needle);
         case "endsWith":
-          return like(s, true, needle, false);
+          return s.endsWith(needle);
         case "matches":
           return new RegExp(needle, "u").test(s);
         default: {
@@ -117,26 +111,23 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
   }
 }
 
+/** Kleene AND/OR: the deciding value wins outright; otherwise UNKNOWN if any part was UNKNOWN. */
+function combine(parts: Condition[], event: RawEvent, deciding: boolean): Tri {
+  let unknown = false;
+  for (const x of parts) {
+    const r = evaluateCondition(x, event);
+    if (r === deciding) return deciding;
+    if (r === null) unknown = true;
+  }
+  return unknown ? null : !deciding;
+}
+
 export function evaluateCondition(c: Condition, event: RawEvent): Tri {
   switch (c.kind) {
-    case "all": {
-      let unknown = false;
-      for (const x of c.of) {
-        const r = evaluateCondition(x, event);
-        if (r === false) return false;
-        if (r === null) unknown = true;
-      }
-      return unknown ? null : true;
-    }
-    case "any": {
-      let unknown = false;
-      for (const x of c.of) {
-        const r = evaluateCondition(x, event);
-        if (r === true) return true;
-        if (r === null) unknown = true;
-      }
-      return unknown ? null : false;
-    }
+    case "all":
+      return combine(c.of, event, false);
+    case "any":
+      return combine(c.of, event, true);
     case "not": {
       const r = evaluateCondition(c.of, event);
       return r === null ? null : !r;

@@ -14,38 +14,45 @@ const source = (stage: StageName, host: string) => ({
   sslMode: "require" as const,
 });
 
+// Every stage runs in the same cloud region as its Aurora database.
+const placement = {
+  aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
+};
+const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED") => ({ cloud: "AWS", region: placement.aws.region, streamGovernance });
+const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: `${stage}/terraform.tfstate`, region: placement.aws.region });
+
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
     name: "dev",
-    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ESSENTIALS" },
+    confluent: confluent("ESSENTIALS"),
     kafka: { type: "basic", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
     flink: { maxCfu: 5, shape: "set" },
     source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com"),
-    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
+    ...placement,
     backend: { kind: "local" },
     protectFromDestroy: false,
   },
   staging: {
     name: "staging",
-    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ESSENTIALS" },
+    confluent: confluent("ESSENTIALS"),
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 3, retentionMs: days(7) }, minRetentionMs: days(3) },
     flink: { maxCfu: 10, shape: "set" },
     source: source("staging", "business-staging.cluster-example.eu-west-1.rds.amazonaws.com"),
-    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
-    backend: { kind: "s3", bucket: "cdc-routing-terraform-state", key: "staging/terraform.tfstate", region: "eu-west-1" },
+    ...placement,
+    backend: s3State("staging"),
     protectFromDestroy: false,
   },
   prod: {
     name: "prod",
-    confluent: { cloud: "AWS", region: "eu-west-1", streamGovernance: "ADVANCED" },
+    confluent: confluent("ADVANCED"),
     kafka: { type: "standard", availability: "MULTI_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 6, retentionMs: days(7) }, minRetentionMs: days(7) },
     flink: { maxCfu: 20, shape: "set" },
     source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com"),
-    aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
-    backend: { kind: "s3", bucket: "cdc-routing-terraform-state", key: "prod/terraform.tfstate", region: "eu-west-1" },
+    ...placement,
+    backend: s3State("prod"),
     protectFromDestroy: true,
   },
 };
