@@ -113,8 +113,7 @@ function fromZodIssue(issue: z.core.$ZodIssue, base: Path, input: unknown, allow
       }
       return [{ path, message: `${label} must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, got ${typeName(actual)}` }];
     case "too_small":
-      if (Array.isArray(actual)) return [{ path, message: `${label} must not be empty` }];
-      if (typeof actual === "string") return [{ path, message: `${label} must not be empty` }];
+      if (Array.isArray(actual) || typeof actual === "string") return [{ path, message: `${label} must not be empty` }];
       return [{ path, message: `${label} must be at least ${String(issue.minimum)}, got ${String(actual)}` }];
     default:
       return [{ path, message: `${label}: ${issue.message}` }];

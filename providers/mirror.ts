@@ -70,12 +70,12 @@ export function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mirrorDi
 }
 
 /** Writes a scratch configuration requiring exactly these providers and runs `terraform init` offline. */
-export function initScratchConfig(pins: ProviderBuildPin[], mirror = mirrorDir(), extra: object = {}): string {
+export function initScratchConfig(pins: ProviderBuildPin[], mirror = mirrorDir()): string {
   const dir = mkdtempSync(join(tmpdir(), "cdc-routing-tf-"));
   const requiredProviders = Object.fromEntries(
     pins.map((p) => [p.source.split("/")[1], { source: p.source, version: `= ${p.version}` }]),
   );
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders }, ...extra }));
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
   terraformInit(dir, mirror);
   return dir;
 }
