@@ -18,6 +18,8 @@ export const RAW_COLUMNS = [
 
 export type RawColumnName = (typeof RAW_COLUMNS)[number]["name"];
 export const RAW_COLUMN_NAMES: readonly RawColumnName[] = RAW_COLUMNS.map((c) => c.name);
+/** Flink SQL type of each raw column. */
+export const RAW_COLUMN_TYPES: ReadonlyMap<string, string> = new Map(RAW_COLUMNS.map((c) => [c.name, c.type]));
 export const NUMERIC_COLUMNS: ReadonlySet<string> = new Set(RAW_COLUMNS.filter((c) => c.type === "BIGINT").map((c) => c.name));
 
 /** The column holding the event JSON; `event_data.<path>` fields read into it with JSON_VALUE. */

@@ -7,7 +7,7 @@
  * - flink: self-managed Apache Flink; CREATE TABLE with the Kafka connector and the json format.
  */
 import { createHash } from "node:crypto";
-import { filtersForStage, RAW_COLUMNS, type Filter, type FilterSet } from "../filters/model";
+import { filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES, type Filter, type FilterSet } from "../filters/model";
 import { quoteIdentifier, stringLiteral } from "./escape";
 import { conditionSql, operationsSql } from "./predicates";
 
@@ -49,8 +49,6 @@ export interface GeneratedSql {
   ddl: string[];
   statements: GeneratedStatement[];
 }
-
-const RAW_COLUMN_TYPES = new Map<string, string>(RAW_COLUMNS.map((c) => [c.name, c.type]));
 
 /** INSERT of one filter, without a trailing semicolon. */
 export function insertSql(filter: Filter, sourceTopic: string): string {
@@ -94,7 +92,7 @@ function flinkTableDdl(table: string, columns: readonly string[], props: Record<
 
 function flinkDdl(set: FilterSet, filters: Filter[], stage: string, kafka: FlinkKafkaOptions): string[] {
   const common = { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json" };
-  const source = flinkTableDdl(set.sourceTopic, RAW_COLUMNS.map((c) => c.name), {
+  const source = flinkTableDdl(set.sourceTopic, RAW_COLUMN_NAMES, {
     ...common,
     topic: set.sourceTopic,
     "properties.group.id": kafka.groupId ?? `cdc-routing-${stage}`,
