@@ -37,6 +37,13 @@ export const valueSubject = (topic: string): string => `${topic}-value`;
 export const consumerGroupPrefix = (consumer: string): string => `${consumer}-`;
 export const consumerGroup = (consumer: string): string => `${consumer}-consumer-group`;
 
+/** Output topics each consumer reads, consumers in first-seen order. */
+export function topicsByConsumer(filters: readonly Filter[]): Map<string, string[]> {
+  const byConsumer = new Map<string, string[]>();
+  for (const f of filters) byConsumer.set(f.consumer, [...(byConsumer.get(f.consumer) ?? []), f.outputTopic]);
+  return byConsumer;
+}
+
 /** Least privilege for the deployed filters: connector writes raw; Flink reads raw and writes sinks; consumers read their own. */
 export function accessPlan(sourceTopic: string, filters: readonly Filter[]): AccessPlan {
   const kafka: KafkaGrant[] = [

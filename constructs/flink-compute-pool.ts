@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
 import { FlinkComputePool } from "../.gen/providers/confluent/flink-compute-pool";
+import type { StageConfig } from "../stages/config";
 
 export interface RoutingFlinkComputeProps {
   displayName: string;
   environmentId: string;
-  cloud: "AWS" | "GCP" | "AZURE";
+  cloud: StageConfig["confluent"]["cloud"];
   region: string;
   maxCfu: number;
 }

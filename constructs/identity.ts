@@ -30,6 +30,8 @@ export interface ApiCredentials {
 }
 
 const credentialsOf = (k: ApiKey): ApiCredentials => ({ key: k.id, secret: k.secret });
+/** Principal keys contain ':' (consumer:<name>); Terraform ids and display names use '-'. */
+const slug = (key: PrincipalKey | "manager"): string => key.replace(":", "-");
 
 /**
  * Service accounts, API keys and grants. The manager account (EnvironmentAdmin) owns the keys Terraform itself
@@ -48,21 +50,20 @@ export class PipelineIdentity extends Construct {
   constructor(scope: Construct, id: string, props: PipelineIdentityProps) {
     super(scope, id);
     this.props = props;
-    const account = (key: PrincipalKey | "manager"): ServiceAccount => {
-      const name = key.replace(":", "-");
-      const sa = new ServiceAccount(this, `sa-${name}`, {
-          // The display name says what it is for (manager, connector, flink, consumer-<name>).
-        displayName: `${props.namePrefix}-${name}`,
+    const createAccount = (key: PrincipalKey | "manager"): ServiceAccount => {
+      const sa = new ServiceAccount(this, `sa-${slug(key)}`, {
+        // The display name says what it is for (manager, connector, flink, consumer-<name>).
+        displayName: `${props.namePrefix}-${slug(key)}`,
       });
       this.accounts.set(key, sa);
       this.grants.set(key, []);
       return sa;
     };
     // manager: Terraform's own account for topics, ACLs, schemas and statements.
-    const manager = account("manager");
-    account("connector");
-    const flink = account("flink");
-    for (const c of props.plan.consumers) account(`consumer:${c}`);
+    createAccount("manager");
+    createAccount("connector");
+    const flink = createAccount("flink");
+    for (const c of props.plan.consumers) createAccount(`consumer:${c}`);
 
     const envCrn = props.environment.resourceName;
     this.roleBinding("manager", "manager-env-admin", "EnvironmentAdmin", envCrn);
@@ -70,58 +71,45 @@ export class PipelineIdentity extends Construct {
     // The manager submits statements that run as the flink account.
     this.roleBinding("manager", "manager-assigner", "Assigner", `${props.organization.resourceName}/service-account=${flink.id}`);
 
-    const managerGrants = this.grants.get("manager") as ITerraformDependable[];
-    this.managerKafka = credentialsOf(this.apiKey("manager-kafka", manager, managerGrants, this.clusterResource()));
-    this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", manager, managerGrants, {
-      id: props.schemaRegistry.id,
-      apiVersion: props.schemaRegistry.apiVersion,
-      kind: props.schemaRegistry.kind,
-      environment: [{ id: props.environment.id }],
-    }));
-    this.flinkApi = credentialsOf(this.apiKey("manager-flink", manager, managerGrants, {
-      id: props.flinkRegion.id,
-      apiVersion: props.flinkRegion.apiVersion,
-      kind: props.flinkRegion.kind,
-      environment: [{ id: props.environment.id }],
-    }));
+    this.managerKafka = credentialsOf(this.apiKey("manager-kafka", "manager", props.cluster));
+    this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
+    this.flinkApi = credentialsOf(this.apiKey("manager-flink", "manager", props.flinkRegion));
 
     props.plan.kafka.forEach((g, i) => this.renderKafkaGrant(g, i));
     props.plan.schemas.forEach((g, i) =>
-      this.roleBinding(g.principal, `schema-${i}-${g.principal.replace(":", "-")}`, g.role, `${props.schemaRegistry.resourceName}/subject=${g.subject}`),
+      this.roleBinding(g.principal, `schema-${i}-${slug(g.principal)}`, g.role, `${props.schemaRegistry.resourceName}/subject=${g.subject}`),
     );
-    for (const c of props.plan.consumers) {
-      const key = `consumer:${c}` as const;
-      this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, this.accounts.get(key) as ServiceAccount, this.grants.get(key) as ITerraformDependable[], this.clusterResource()));
-    }
+    for (const c of props.plan.consumers) this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, `consumer:${c}`, props.cluster));
   }
 
-  private clusterResource() {
-    const { cluster, environment } = this.props;
-    return { id: cluster.id, apiVersion: cluster.apiVersion, kind: cluster.kind, environment: [{ id: environment.id }] };
+  private account(principal: PrincipalKey | "manager"): ServiceAccount {
+    return this.accounts.get(principal) as ServiceAccount;
   }
 
-  private apiKey(id: string, owner: ServiceAccount, waitFor: ITerraformDependable[], managed: ConstructorParameters<typeof ApiKey>[2]["managedResource"]): ApiKey {
+  private grantsOf(principal: PrincipalKey | "manager"): ITerraformDependable[] {
+    return this.grants.get(principal) as ITerraformDependable[];
+  }
+
+  /** A key owned by the principal for one resource of the environment; it waits for the principal's grants so far. */
+  private apiKey(id: string, principal: PrincipalKey | "manager", resource: { id: string; apiVersion: string; kind: string }): ApiKey {
+    const owner = this.account(principal);
     return new ApiKey(this, id, {
       displayName: `${this.props.namePrefix}-${id}`,
       owner: { id: owner.id, apiVersion: owner.apiVersion, kind: owner.kind },
-      managedResource: managed,
-      dependsOn: [...waitFor],
+      managedResource: { id: resource.id, apiVersion: resource.apiVersion, kind: resource.kind, environment: [{ id: this.props.environment.id }] },
+      dependsOn: [...this.grantsOf(principal)],
     });
   }
 
   private roleBinding(principal: PrincipalKey | "manager", id: string, role: string, crnPattern: string): RoleBinding {
-    const rb = new RoleBinding(this, `rb-${id}`, {
-      principal: `User:${(this.accounts.get(principal) as ServiceAccount).id}`,
-      roleName: role,
-      crnPattern,
-    });
-    (this.grants.get(principal) as ITerraformDependable[]).push(rb);
+    const rb = new RoleBinding(this, `rb-${id}`, { principal: `User:${this.account(principal).id}`, roleName: role, crnPattern });
+    this.grantsOf(principal).push(rb);
     return rb;
   }
 
   private renderKafkaGrant(g: KafkaGrant, index: number): void {
     const { cluster } = this.props;
-    const who = g.principal.replace(":", "-");
+    const who = slug(g.principal);
     if (this.props.accessControl === "rbac") {
       if (!g.role) return;
       const star = g.pattern === "PREFIXED" ? "*" : "";
@@ -136,12 +124,12 @@ export class PipelineIdentity extends Construct {
         resourceType: g.resource === "transactional-id" ? "TRANSACTIONAL_ID" : g.resource.toUpperCase(),
         resourceName: g.name,
         patternType: g.pattern,
-        principal: `User:${(this.accounts.get(g.principal) as ServiceAccount).id}`,
+        principal: `User:${this.account(g.principal).id}`,
         host: "*",
         operation: op,
         permission: "ALLOW",
       });
-      (this.grants.get(g.principal) as ITerraformDependable[]).push(acl);
+      this.grantsOf(g.principal).push(acl);
     }
   }
 }

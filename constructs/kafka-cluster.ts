@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
-import { clusterTypeBlock, type KafkaClusterSizing } from "../stages/config";
+import { clusterTypeBlock, type KafkaClusterSizing, type StageConfig } from "../stages/config";
 
 export interface RoutingKafkaClusterProps {
   displayName: string;
   environmentId: string;
-  cloud: "AWS" | "GCP" | "AZURE";
+  cloud: StageConfig["confluent"]["cloud"];
   region: string;
   sizing: KafkaClusterSizing;
   /** prevent_destroy: a plan that would delete the cluster fails instead. */

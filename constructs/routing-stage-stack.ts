@@ -3,7 +3,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { accessPlan } from "../access/grants";
+import { accessPlan, topicsByConsumer } from "../access/grants";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import { generateSql } from "../flink-sql/generate";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
@@ -126,13 +126,11 @@ export class RoutingStageStack extends TerraformStack {
       database: kafka.cluster.displayName,
       dependsOn: [topics.raw, ...topics.consumerTopics.values(), ...topics.sinkSchemas, ...(identity.grants.get("flink") ?? [])],
     });
-    const topicsByConsumer = new Map<string, string[]>();
-    for (const f of deployed) topicsByConsumer.set(f.consumer, [...(topicsByConsumer.get(f.consumer) ?? []), f.outputTopic]);
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
       bootstrapEndpoint: kafka.cluster.bootstrapEndpoint,
       keys: identity.consumerKafkaKeys,
-      topics: topicsByConsumer,
+      topics: topicsByConsumer(deployed),
     });
 
     new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });
