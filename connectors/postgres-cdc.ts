@@ -46,8 +46,9 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     transforms: "flatten,route",
     "transforms.flatten.type": "io.debezium.transforms.ExtractNewRecordState",
     "transforms.flatten.add.fields": "op,table,ts_ms",
-    "transforms.flatten.delete.handling.mode": "rewrite",
-    "transforms.flatten.drop.tombstones": "true",
+    // Deletes become the flattened row with __op 'd' (and __deleted), with no tombstone after them. Debezium 3
+    // reads only this key; the older delete.handling.mode / drop.tombstones are ignored (seen on the local engine).
+    "transforms.flatten.delete.tombstone.handling.mode": "rewrite",
     "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
     "transforms.route.regex": ".*",
     "transforms.route.replacement": i.rawTopic,

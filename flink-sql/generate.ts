@@ -134,3 +134,8 @@ export function renderSql(sql: GeneratedSql): string {
   ];
   return parts.join("\n\n") + "\n";
 }
+
+/** The statements one by one, as a TableEnvironment executes them (no trailing semicolon): DDL, then DML. */
+export function executableStatements(sql: GeneratedSql): string[] {
+  return [...sql.ddl, ...sql.statements.map((s) => s.dml)].map((text) => text.replace(/;\s*$/, ""));
+}

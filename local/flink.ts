@@ -1,0 +1,125 @@
+/**
+ * Apache Flink on a local mini-cluster, driven through the long-lived FlinkSqlRunner JVM (local/java/flink):
+ * one JVM start for many scripts. Each script runs in a fresh TableEnvironment.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { classpath } from "./jars";
+import { javaCommand, printProgress, startService, tail, type Progress, type RunningService } from "./processes";
+
+/** The module opens Flink's own launcher passes on Java 17 (from its default config.yaml). */
+const FLINK_JAVA_OPTS = [
+  "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+  "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+  "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+  ...["java.lang", "java.net", "java.io", "java.nio", "sun.nio.ch", "java.lang.reflect", "java.text", "java.time", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "java.util.concurrent.locks"].map(
+    (pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`,
+  ),
+];
+
+export interface FlinkRunOptions {
+  /** Flink configuration applied to every script, e.g. parallelism.default. */
+  config?: Record<string, string>;
+  workDir: string;
+  heap?: string;
+}
+
+type Answer = { ok: boolean; detail: string };
+
+/** Matches the runner's answer lines (`<VERB> <id> <detail>`) to the commands waiting for them. */
+class AnswerRouter {
+  readonly waiting = new Map<string, (answer: Answer) => void>();
+  ready = false;
+
+  line(line: string): void {
+    if (line === "READY") {
+      this.ready = true;
+      return;
+    }
+    const [verb, id, ...rest] = line.split(" ");
+    const resolve = this.waiting.get(id);
+    if (!resolve) return;
+    this.waiting.delete(id);
+    resolve({ ok: verb !== "FAIL", detail: rest.join(" ") });
+  }
+
+  exited(code: number | null): void {
+    for (const [id, resolve] of this.waiting) resolve({ ok: false, detail: `Flink runner exited (code ${code}) during ${id}` });
+    this.waiting.clear();
+  }
+}
+
+export class FlinkRunner {
+  private counter = 0;
+
+  private constructor(
+    private readonly service: RunningService,
+    private readonly answers: AnswerRouter,
+    private readonly workDir: string,
+  ) {}
+
+  static async start(options: FlinkRunOptions, progress: Progress = printProgress): Promise<FlinkRunner> {
+    const config = Object.entries(options.config ?? {}).map(([k, v]) => `${k}=${v}`);
+    const answers = new AnswerRouter();
+    const service = await startService(
+      {
+        name: "flink sql runner",
+        command: javaCommand(),
+        args: [`-Xmx${options.heap ?? "1536m"}`, ...FLINK_JAVA_OPTS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath("flink"), "FlinkSqlRunner", ...config],
+        logFile: join(options.workDir, "flink.log"),
+        stdin: true,
+        timeoutMs: 60_000,
+        onSpawn: (child) => {
+          createInterface({ input: child.stdout! }).on("line", (line) => answers.line(line));
+          child.once("exit", (code) => answers.exited(code));
+        },
+        ready: async () => answers.ready,
+      },
+      progress,
+    );
+    return new FlinkRunner(service, answers, options.workDir);
+  }
+
+  private send(verb: string, id: string, argument: string, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.answers.waiting.delete(id);
+        reject(new Error(`Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`));
+      }, timeoutMs);
+      this.answers.waiting.set(id, (answer) => {
+        clearTimeout(timer);
+        if (answer.ok) resolve(answer.detail);
+        else reject(new Error(`Flink ${verb} failed: ${answer.detail}`));
+      });
+      this.service.child.stdin!.write(`${verb} ${id} ${argument}\n`);
+    });
+  }
+
+  /** Writes one file per statement (the runner executes them in name order); returns the script id and dir. */
+  private writeScript(statements: string[]): { id: string; dir: string } {
+    const id = `script-${++this.counter}`;
+    const dir = join(this.workDir, id);
+    mkdirSync(dir, { recursive: true });
+    statements.forEach((sql, i) => writeFileSync(join(dir, `${String(i).padStart(3, "0")}.sql`), sql));
+    return { id, dir };
+  }
+
+  /** Runs statements whose jobs are bounded and waits for them to finish; returns the runner's wall time in ms. */
+  async run(statements: string[], timeoutMs = 240_000): Promise<number> {
+    const { id, dir } = this.writeScript(statements);
+    return Number(await this.send("RUN", id, dir, timeoutMs));
+  }
+
+  /** Submits long-running jobs; returns a handle that cancels them. */
+  async submit(statements: string[]): Promise<{ cancel(): Promise<void> }> {
+    const { id, dir } = this.writeScript(statements);
+    await this.send("START", id, dir, 120_000);
+    return { cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)) };
+  }
+
+  async close(): Promise<void> {
+    this.service.child.stdin?.end();
+    await this.service.stop();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Pinned jars of the local engines, fetched with Maven into a cache outside git. Each component's directory is
+ * keyed by the hash of its pom (and runner source), written to a temporary directory and renamed into place
+ * when complete, so an interrupted download never leaves a half-filled classpath behind.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { printProgress, type Progress } from "./processes";
+
+export const COMPONENTS = ["kafka", "connect", "flink"] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+const JAVA_DIR = resolve(__dirname, "java");
+
+export function cacheRoot(): string {
+  return process.env.CDC_ROUTING_CACHE ?? join(homedir(), ".cache", "cdc-routing", "local");
+}
+
+function componentInputs(component: Component): string[] {
+  const dir = join(JAVA_DIR, component);
+  const sources = existsSync(join(dir, "src")) ? readdirSync(join(dir, "src")).sort().map((f) => join(dir, "src", f)) : [];
+  return [join(dir, "pom.xml"), ...sources];
+}
+
+export function componentDir(component: Component): string {
+  const hash = createHash("sha256");
+  for (const file of componentInputs(component)) hash.update(readFileSync(file));
+  return join(cacheRoot(), `${component}-${hash.digest("hex").slice(0, 12)}`);
+}
+
+/** Classpath of a fetched component: its jars, plus compiled classes for components with sources. */
+export function classpath(component: Component): string {
+  const dir = componentDir(component);
+  return [join(dir, "jars", "*"), join(dir, "classes")].join(":");
+}
+
+function runMaven(args: string[], component: Component, progress: Progress): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("mvn", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let downloaded = 0;
+    let output = "";
+    let lastReport = Date.now();
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-20_000);
+      downloaded += (text.match(/Downloaded from/g) ?? []).length;
+      if (Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        progress(`  ${component}: ${downloaded} artifacts downloaded so far`);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("error", (e) =>
+      reject(new Error(`Maven (mvn) is needed to fetch the ${component} jars and could not run: ${e.message}`)),
+    );
+    child.once("exit", (code) => {
+      if (code === 0) {
+        progress(`  ${component}: ${downloaded} artifacts downloaded, done`);
+        resolvePromise();
+      } else {
+        reject(new Error(`Maven failed to fetch the ${component} jars (exit ${code}):\n${output.split("\n").slice(-30).join("\n")}`));
+      }
+    });
+  });
+}
+
+function compileSources(component: Component, target: string): void {
+  const src = join(JAVA_DIR, component, "src");
+  if (!existsSync(src)) return;
+  const files = readdirSync(src).filter((f) => f.endsWith(".java")).map((f) => join(src, f));
+  const javac = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/javac` : "javac";
+  const result = spawnSync(javac, ["-nowarn", "-cp", join(target, "jars", "*"), "-d", join(target, "classes"), ...files], {
+    encoding: "utf8",
+  });
+  if (result.error || result.status !== 0) {
+    throw new Error(`javac failed for ${component}: ${result.error?.message ?? result.stderr}`);
+  }
+}
+
+/** Fetches (first run) or reuses the component's jars; returns its directory. */
+export async function ensureComponent(component: Component, progress: Progress = printProgress): Promise<string> {
+  const dir = componentDir(component);
+  if (existsSync(join(dir, "complete"))) return dir;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  progress(`fetching ${component} jars with Maven into ${dir} (first run only)`);
+  await runMaven(
+    ["-B", "-f", join(JAVA_DIR, component, "pom.xml"), "dependency:copy-dependencies", `-DoutputDirectory=${join(partial, "jars")}`],
+    component,
+    progress,
+  );
+  compileSources(component, partial);
+  mkdirSync(join(partial, "classes"), { recursive: true });
+  writeFileSync(join(partial, "complete"), "");
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  return dir;
+}
+
+export async function ensureAll(progress: Progress = printProgress): Promise<void> {
+  for (const component of COMPONENTS) await ensureComponent(component, progress);
+}

@@ -1,0 +1,127 @@
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+/**
+ * Runs Flink SQL scripts on a local mini-cluster for the cdc-routing harness.
+ *
+ * One long-lived JVM serves many scripts, so tests pay the JVM and planner start once. Protocol, one command per
+ * line on stdin, one answer per line on stdout (everything else goes to stderr):
+ *   RUN <id> <dir>    execute the statements in dir (files sorted by name, one statement each) and wait for
+ *                     every job they start to finish (bounded sources)       -> DONE <id> <millis> | FAIL <id> <msg>
+ *   START <id> <dir>  execute them and return once the jobs are submitted   -> STARTED <id> <jobs> | FAIL <id> <msg>
+ *   CANCEL <id>       cancel the jobs a START created                         -> CANCELLED <id> | FAIL <id> <msg>
+ * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
+ * Flink options come as arguments key=value and apply to every script's TableEnvironment.
+ */
+public final class FlinkSqlRunner {
+    private static final PrintStream ANSWERS = System.out;
+    private final Map<String, String> options = new HashMap<>();
+    private final Map<String, List<JobClient>> started = new HashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        // Everything Flink prints goes to stderr so stdout carries only answers.
+        System.setOut(System.err);
+        FlinkSqlRunner runner = new FlinkSqlRunner();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("option must be key=value: " + arg);
+            runner.options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        answer("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] parts = line.trim().split(" ", 3);
+            if (parts.length < 2) continue;
+            runner.handle(parts[0], parts[1], parts.length > 2 ? parts[2] : null);
+        }
+        runner.cancelAll();
+        System.exit(0);
+    }
+
+    private void handle(String verb, String id, String argument) {
+        try {
+            switch (verb) {
+                case "RUN": {
+                    long start = System.nanoTime();
+                    List<JobClient> jobs = execute(Path.of(argument));
+                    CompletableFuture.allOf(jobs.stream().map(JobClient::getJobExecutionResult)
+                            .toArray(CompletableFuture[]::new)).get();
+                    answer("DONE " + id + " " + (System.nanoTime() - start) / 1_000_000);
+                    break;
+                }
+                case "START":
+                    started.put(id, execute(Path.of(argument)));
+                    answer("STARTED " + id + " " + started.get(id).size());
+                    break;
+                case "CANCEL":
+                    for (JobClient job : started.getOrDefault(id, List.of())) job.cancel().get();
+                    started.remove(id);
+                    answer("CANCELLED " + id);
+                    break;
+                default:
+                    answer("FAIL " + id + " unknown command " + verb);
+            }
+        } catch (Throwable error) {
+            error.printStackTrace();
+            answer("FAIL " + id + " " + rootMessage(error));
+        }
+    }
+
+    private List<JobClient> execute(Path dir) throws Exception {
+        EnvironmentSettings.Builder settings = EnvironmentSettings.newInstance().inStreamingMode();
+        TableEnvironment tableEnv = TableEnvironment.create(settings.build());
+        options.forEach((key, value) -> tableEnv.getConfig().getConfiguration().setString(key, value));
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(p -> p.toString().endsWith(".sql")).sorted().collect(Collectors.toList());
+        }
+        List<JobClient> jobs = new ArrayList<>();
+        for (Path file : files) {
+            TableResult result = tableEnv.executeSql(Files.readString(file, StandardCharsets.UTF_8));
+            Optional<JobClient> job = result.getJobClient();
+            job.ifPresent(jobs::add);
+        }
+        return jobs;
+    }
+
+    private void cancelAll() {
+        for (List<JobClient> jobs : started.values()) {
+            for (JobClient job : jobs) job.cancel();
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        StringBuilder chain = new StringBuilder(String.valueOf(error.getMessage()));
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            chain.append(" | caused by: ").append(root.getMessage());
+        }
+        return chain.toString().replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static void answer(String line) {
+        synchronized (ANSWERS) {
+            ANSWERS.println(line);
+            ANSWERS.flush();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/** A single-node Kafka broker in KRaft mode (combined broker and controller) on loopback. */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Kafka, logLevel, type Admin } from "kafkajs";
+import { classpath } from "./jars";
+import { javaCommand, portOpen, printProgress, startService, type Progress, type RunningService } from "./processes";
+
+export interface KafkaHandle {
+  bootstrapServers: string;
+  service: RunningService;
+  client: Kafka;
+}
+
+export function brokerProperties(port: number, controllerPort: number, logDir: string, partitions: number): string {
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    "controller.listener.names=CONTROLLER",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "inter.broker.listener.name=PLAINTEXT",
+    `log.dirs=${logDir}`,
+    `num.partitions=${partitions}`,
+    // One broker: internal topics cannot have more replicas than that.
+    "offsets.topic.replication.factor=1",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "share.coordinator.state.topic.replication.factor=1",
+    "share.coordinator.state.topic.min.isr=1",
+    // Consumers in tests join at once instead of after the default 3 s delay.
+    "group.initial.rebalance.delay.ms=0",
+    "auto.create.topics.enable=false",
+  ].join("\n") + "\n";
+}
+
+export const JVM_QUIET_LOGGING = ["-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlog4j2.level=warn"];
+
+export async function startKafka(
+  options: { port: number; controllerPort: number; workDir: string; partitions?: number },
+  progress: Progress = printProgress,
+): Promise<KafkaHandle> {
+  const java = javaCommand();
+  const cp = classpath("kafka");
+  const props = join(options.workDir, "server.properties");
+  writeFileSync(props, brokerProperties(options.port, options.controllerPort, join(options.workDir, "kafka-data"), options.partitions ?? 3));
+  // A cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints it.
+  const clusterId = randomBytes(16).toString("base64url");
+  const format = spawnSync(java, ["-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], {
+    encoding: "utf8",
+  });
+  if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
+  const bootstrapServers = `127.0.0.1:${options.port}`;
+  const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
+  const service = await startService(
+    {
+      name: "kafka broker",
+      command: java,
+      args: ["-Xmx1g", "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
+      logFile: join(options.workDir, "kafka.log"),
+      timeoutMs: 60_000,
+      ready: async () => {
+        if (!(await portOpen(options.port))) return false;
+        const admin = client.admin();
+        await admin.connect();
+        try {
+          await admin.describeCluster();
+          return true;
+        } finally {
+          await admin.disconnect();
+        }
+      },
+    },
+    progress,
+  );
+  return { bootstrapServers, service, client };
+}
+
+export async function withAdmin<T>(client: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates the topics that do not exist yet and waits for their leaders. */
+export async function ensureTopics(client: Kafka, topics: string[], partitions: number): Promise<void> {
+  await withAdmin(client, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    }
+  });
+}

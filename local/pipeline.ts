@@ -1,0 +1,91 @@
+/**
+ * The local pipeline: PostgreSQL (logical replication) -> Debezium on Kafka Connect -> Kafka, plus the Flink SQL
+ * runner on demand. Used by `npm run local:up`, the end-to-end tests and the benchmark.
+ */
+import { loadFilters } from "../filters/load";
+import type { FilterSet } from "../filters/model";
+import { stageConfig } from "../stages/stages";
+import type { StageConfig } from "../stages/config";
+import { startConnect, localConnectorConfig, type ConnectHandle } from "./connect";
+import { ensureAll } from "./jars";
+import { ensureTopics, startKafka, type KafkaHandle } from "./kafka";
+import { startPostgres, type PostgresHandle } from "./postgres";
+import { assertPortFree, freePort, printProgress, stopAll, temporaryDir, type Progress } from "./processes";
+
+export interface PipelinePorts {
+  postgres: number;
+  kafka: number;
+  kafkaController: number;
+  connectRest: number;
+}
+
+export interface Pipeline {
+  stage: StageConfig;
+  filters: FilterSet;
+  workDir: string;
+  postgres: PostgresHandle;
+  kafka: KafkaHandle;
+  /** Absent when started with capture: false. */
+  connect?: ConnectHandle;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORTS: PipelinePorts = { postgres: 15432, kafka: 19092, kafkaController: 19093, connectRest: 18083 };
+
+export async function freePorts(): Promise<PipelinePorts> {
+  return { postgres: await freePort(), kafka: await freePort(), kafkaController: await freePort(), connectRest: await freePort() };
+}
+
+export interface PipelineOptions {
+  ports?: PipelinePorts;
+  stage?: string;
+  filtersFile?: string;
+  /** Start Kafka Connect with the CDC connector (default true). */
+  capture?: boolean;
+  partitions?: number;
+  progress?: Progress;
+}
+
+/** Creates the publication the stack's postgresql provider creates in a real stage. */
+export async function createPublication(pg: PostgresHandle, stage: StageConfig): Promise<void> {
+  const client = await pg.connect();
+  try {
+    const s = stage.source;
+    await client.query(`CREATE PUBLICATION ${s.publicationName} FOR TABLE ${s.schema}.${s.table}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const progress = options.progress ?? printProgress;
+  const ports = options.ports ?? DEFAULT_PORTS;
+  const stage = stageConfig((options.stage ?? "dev") as Parameters<typeof stageConfig>[0]);
+  const filters = loadFilters(options.filtersFile ?? "filters/filters.yaml");
+  for (const [what, port] of Object.entries(ports)) await assertPortFree(port, what);
+  await ensureAll(progress);
+  const workDir = temporaryDir("local");
+  try {
+    const postgres = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
+    await createPublication(postgres, stage);
+    const kafka = await startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions }, progress);
+    const partitions = options.partitions ?? 3;
+    await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
+    const connect =
+      options.capture === false
+        ? undefined
+        : await startConnect(
+            {
+              restPort: ports.connectRest,
+              workDir,
+              bootstrapServers: kafka.bootstrapServers,
+              connector: localConnectorConfig(stage, filters.sourceTopic, { host: "127.0.0.1", port: ports.postgres, user: "postgres", database: stage.source.database }),
+            },
+            progress,
+          );
+    return { stage, filters, workDir, postgres, kafka, connect, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

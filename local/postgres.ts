@@ -1,0 +1,97 @@
+/**
+ * A throwaway PostgreSQL 15 server for the harness: temporary data directory, loopback only, wal_level=logical,
+ * trust authentication (nothing but this machine can reach it). PostgreSQL refuses to run as root, so under
+ * root the server runs as the `postgres` OS user.
+ */
+import { spawnSync } from "node:child_process";
+import { chownSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { Client } from "pg";
+import { printProgress, startService, temporaryDir, type Progress, type RunningService } from "./processes";
+
+export interface PostgresHandle {
+  port: number;
+  database: string;
+  user: string;
+  dataDir: string;
+  service: RunningService;
+  connect(user?: string, password?: string): Promise<Client>;
+}
+
+/** Newest installed server binaries, or PG_BIN. */
+export function postgresBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres"))) : [];
+  if (versions.length === 0) {
+    throw new Error("PostgreSQL server binaries were not found under /usr/lib/postgresql; install postgresql or set PG_BIN");
+  }
+  return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin");
+}
+
+/** argv -> [command, args], dropping root privileges to the postgres OS user when needed. */
+function asServerUser(argv: string[]): [string, string[]] {
+  if (userInfo().uid !== 0) return [argv[0], argv.slice(1)];
+  return ["setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", ...argv]];
+}
+
+function ownDir(dir: string): void {
+  if (userInfo().uid !== 0) return;
+  const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
+  if (ids.status !== 0) throw new Error("running as root needs an OS user named postgres to run the server");
+  chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
+}
+
+export async function startPostgres(options: { port: number; workDir: string; database?: string }, progress: Progress = printProgress): Promise<PostgresHandle> {
+  const bin = postgresBin();
+  const database = options.database ?? "business";
+  // Its own directory under the system temp dir: the server user must be able to reach it.
+  const base = temporaryDir("pg");
+  ownDir(base);
+  const dataDir = join(base, "data");
+  const [initCommand, initArgs] = asServerUser([join(bin, "initdb"), "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+  const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
+  const [command, args] = asServerUser([
+    join(bin, "postgres"),
+    "-D", dataDir,
+    "-p", String(options.port),
+    "-k", base,
+    "-c", "listen_addresses=127.0.0.1",
+    "-c", "wal_level=logical",
+    "-c", "max_wal_senders=10",
+    "-c", "max_replication_slots=10",
+    // Test data only: durability is not needed and fsync costs seconds per test on a small disk.
+    "-c", "fsync=off",
+    "-c", "synchronous_commit=off",
+  ]);
+  const connect = async (user = "postgres", password?: string, db = database) => {
+    const client = new Client({ host: "127.0.0.1", port: options.port, user, password, database: db });
+    await client.connect();
+    return client;
+  };
+  const service = await startService(
+    {
+      name: "postgresql",
+      command,
+      args,
+      logFile: join(options.workDir, "postgresql.log"),
+      timeoutMs: 30_000,
+      ready: async () => {
+        const client = await connect("postgres", undefined, "postgres");
+        await client.end();
+        return true;
+      },
+    },
+    progress,
+  );
+  const admin = await connect("postgres", undefined, "postgres");
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const client = await connect();
+  await client.query(readFileSync(join(__dirname, "sql", "business_events.sql"), "utf8"));
+  await client.end();
+  return { port: options.port, database, user: "postgres", dataDir, service, connect: (user, password) => connect(user, password) };
+}

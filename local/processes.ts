@@ -1,0 +1,211 @@
+/**
+ * Child processes of the local harness: started in their own process group, logged to a file, waited on until
+ * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer, createConnection } from "node:net";
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+  /** Resolves true once the service answers; polled until timeoutMs. */
+  ready: () => Promise<boolean>;
+  timeoutMs: number;
+  /** Keep stdin and stdout as pipes (for services driven by commands); stdout is then not logged. */
+  stdin?: boolean;
+  /** Called once the process exists, before readiness polling (e.g. to read its stdout). */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+export interface RunningService {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<RunningService>();
+const tempDirs = new Set<string>();
+let handlersInstalled = false;
+
+/** Thrown by a readiness check that knows the service will never become ready. */
+export class ServiceFailed extends Error {}
+
+export type Progress = (message: string) => void;
+export const printProgress: Progress = (message) => process.stderr.write(`[local] ${message}\n`);
+
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // Synchronous last resort: 'exit' handlers cannot await, so kill the groups outright.
+  process.on("exit", () => {
+    for (const s of running) killGroup(s.child, "SIGKILL");
+    removeTempDirs();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** SIGTERM, then SIGKILL after graceMs: a JVM that ignores the first signal still goes. */
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), graceMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+export function tail(file: string, lines = 25): string {
+  if (!existsSync(file)) return "(no log)";
+  return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+}
+
+export async function startService(spec: ServiceSpec, progress: Progress = printProgress): Promise<RunningService> {
+  installExitHandlers();
+  const log = createWriteStream(spec.logFile, { flags: "a" });
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  if (!spec.stdin) child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  spec.onSpawn?.(child);
+  const service: RunningService = {
+    name: spec.name,
+    child,
+    logFile: spec.logFile,
+    stop: async () => {
+      await stopChild(child);
+      running.delete(service);
+    },
+  };
+  running.add(service);
+  const started = Date.now();
+  progress(`starting ${spec.name} (log: ${spec.logFile})`);
+  let spawnError: Error | undefined;
+  child.once("error", (e) => (spawnError = e));
+  while (Date.now() - started < spec.timeoutMs) {
+    if (spawnError) break;
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    let isReady: boolean;
+    try {
+      isReady = await spec.ready();
+    } catch (e) {
+      if (e instanceof ServiceFailed) {
+        await service.stop();
+        throw new Error(`${spec.name} failed: ${e.message}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+      }
+      isReady = false; // not answering yet
+    }
+    if (isReady) {
+      progress(`${spec.name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return service;
+    }
+    await sleep(250);
+  }
+  await service.stop();
+  const why = spawnError
+    ? `could not start ${spec.command}: ${spawnError.message}`
+    : child.exitCode !== null
+      ? `exited with code ${child.exitCode}`
+      : `not ready after ${spec.timeoutMs / 1000} s`;
+  throw new Error(`${spec.name} ${why}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+}
+
+/** Stops every service this process started, newest first (consumers of a service before the service). */
+export async function stopAll(): Promise<void> {
+  for (const service of [...running].reverse()) await service.stop();
+  removeTempDirs();
+}
+
+/** A directory removed when the harness stops, also after a failure. */
+export function temporaryDir(label: string): string {
+  installExitHandlers();
+  const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${label}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDirs(): void {
+  if (process.env.CDC_ROUTING_KEEP_TMP) return;
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Fails with the port's name when something already listens there. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(`port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (see README, Local pipeline)`);
+  }
+}
+
+/** A port the OS says is free now (tests run beside a developer's own `local:up`). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Java 17+ must be on PATH (or JAVA_HOME); a clear message instead of a spawn error deep in a test. */
+export function javaCommand(): string {
+  const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java";
+  const probe = spawnSync(java, ["-version"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`);
+  }
+  const match = /version "(\d+)/.exec(probe.stderr);
+  if (!match || Number(match[1]) < 17) {
+    throw new Error(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
+  }
+  return java;
+}
