@@ -1,0 +1,31 @@
+/** Shared setup of the end-to-end suites: a pipeline on free loopback ports, stopped after the suite. */
+import { FlinkRunner } from "../../local/flink";
+import { freePorts, startPipeline, type Pipeline, type PipelineOptions } from "../../local/pipeline";
+import { generateSql, executableStatements, type Shape } from "../../flink-sql/generate";
+import type { FilterSet } from "../../filters/model";
+
+const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
+
+export interface Engines {
+  pipeline: Pipeline;
+  flink?: FlinkRunner;
+}
+
+/** beforeAll/afterAll for a suite; the returned object is filled in before the first test runs. */
+export function useEngines(options: PipelineOptions & { flink?: boolean }): Engines {
+  const engines = {} as Engines;
+  beforeAll(async () => {
+    engines.pipeline = await startPipeline({ ...options, ports: await freePorts(), progress: options.progress ?? quiet });
+    if (options.flink) engines.flink = await FlinkRunner.start({ workDir: engines.pipeline.workDir, config: { "parallelism.default": "1" } }, quiet);
+  }, 600_000);
+  afterAll(async () => {
+    await engines.flink?.close();
+    await engines.pipeline?.stop();
+  }, 60_000);
+  return engines;
+}
+
+/** Apache Flink dialect SQL for the set, reading the raw topic from the beginning up to its end at job start. */
+export function boundedRoutingSql(set: FilterSet, shape: Shape, bootstrapServers: string, stage = "dev"): string[] {
+  return executableStatements(generateSql(set, stage, { dialect: "flink", shape, kafka: { bootstrapServers, bounded: true } }));
+}

@@ -1,0 +1,95 @@
+/**
+ * The example consumer: one module, configured per consumer (its routed topics come from filters.yaml and its
+ * group is <consumer>-consumer-group, the group the stack grants). Offsets are committed only after the
+ * handler finished, so a crash re-delivers instead of losing events; SIGTERM stops it cleanly.
+ *
+ *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
+ */
+import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
+import { consumerGroup, topicsByConsumer } from "../access/grants";
+import { loadFilters } from "../filters/load";
+import { describeKafkaConfig, kafkaConfigFromEnv } from "./kafka-config";
+import { parseRoutedRecord, RecordParseError, type RoutedEvent } from "./record";
+
+export interface RecordMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface RoutedConsumerOptions {
+  kafka: Kafka;
+  consumer: string;
+  topics: string[];
+  /** Default: <consumer>-consumer-group. */
+  groupId?: string;
+  /** Where a group with no committed offsets starts; default earliest, so nothing routed is skipped. */
+  fromBeginning?: boolean;
+  handle: (event: RoutedEvent, meta: RecordMeta) => Promise<void>;
+  /** A record that is not a routed CDC row is reported here and skipped (its offset is committed). */
+  onInvalid?: (error: RecordParseError, meta: RecordMeta) => Promise<void>;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+export async function startRoutedConsumer(o: RoutedConsumerOptions): Promise<RunningConsumer> {
+  const consumer = o.kafka.consumer({ groupId: o.groupId ?? consumerGroup(o.consumer) });
+  await consumer.connect();
+  await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message }) => {
+      const meta = { topic, partition, offset: message.offset };
+      try {
+        await o.handle(parseRoutedRecord(message.value), meta);
+      } catch (error) {
+        if (!(error instanceof RecordParseError)) throw error; // not committed: kafkajs retries the record
+        await (o.onInvalid ?? defaultOnInvalid)(error, meta);
+      }
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}
+
+async function defaultOnInvalid(error: RecordParseError, meta: RecordMeta): Promise<void> {
+  process.stderr.write(`skipping ${meta.topic}[${meta.partition}]@${meta.offset}: ${error.message}\n`);
+}
+
+/** One line per event: ids and types only, never the event payload (it can hold personal data). */
+export function summaryLine(event: RoutedEvent, meta: RecordMeta): string {
+  const entity = event.data?.eventBody?.entities?.[0]?.entityType ?? "-";
+  return `${meta.topic}[${meta.partition}]@${meta.offset} ${event.op} ${event.id} ${event.eventType ?? "-"} ${entity}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const filtersFile = rest[0] === "--filters" ? rest[1] : "filters/filters.yaml";
+  const topics = topicsByConsumer(loadFilters(filtersFile).filters);
+  if (!name || !topics.has(name)) {
+    throw new Error(`usage: consumer.ts <consumer> [--filters file]; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
+  }
+  const config: KafkaConfig = { ...kafkaConfigFromEnv(process.env, `cdc-routing-${name}`), logLevel: logLevel.WARN };
+  process.stderr.write(`consumer ${name}: topics ${topics.get(name)!.join(", ")} on ${describeKafkaConfig(config)}\n`);
+  const running = await startRoutedConsumer({
+    kafka: new Kafka(config),
+    consumer: name,
+    topics: topics.get(name)!,
+    handle: async (event, meta) => void process.stdout.write(summaryLine(event, meta) + "\n"),
+  });
+  const shutdown = (signal: string) => {
+    process.stderr.write(`consumer ${name}: ${signal}, committing and leaving the group\n`);
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  });
+}

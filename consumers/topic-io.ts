@@ -1,0 +1,102 @@
+/** Producing test events and reading back event ids, with kafkajs, for the verify tool and the e2e tests. */
+import { randomUUID } from "node:crypto";
+import type { Kafka } from "kafkajs";
+import type { RawEvent } from "../filters/evaluate";
+import type { IdsByTopic } from "./routing-check";
+import { routedRecordId } from "./record";
+
+/** topic -> partition -> offset */
+export type Offsets = Map<string, Map<number, bigint>>;
+
+export async function produceEvents(kafka: Kafka, topic: string, events: readonly RawEvent[], encode: (json: string) => Buffer | string = (j) => j): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let i = 0; i < events.length; i += 500) {
+      const batch = events.slice(i, i + 500);
+      await producer.send({ topic, messages: batch.map((e) => ({ key: JSON.stringify({ id: e.id }), value: encode(JSON.stringify(e)) })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** High watermarks now: the offset the next record of each partition will get. */
+export async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Offsets> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const result: Offsets = new Map();
+    for (const topic of topics) {
+      const partitions = await admin.fetchTopicOffsets(topic);
+      result.set(topic, new Map(partitions.map((p) => [p.partition, BigInt(p.high)])));
+    }
+    return result;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function totalRecords(from: Offsets | undefined, to: Offsets): bigint {
+  let total = 0n;
+  for (const [topic, partitions] of to) {
+    for (const [partition, high] of partitions) total += high - (from?.get(topic)?.get(partition) ?? 0n);
+  }
+  return total;
+}
+
+export interface ReadOptions {
+  /** Start offsets; default the beginning. */
+  from?: Offsets;
+  /** Stop once every partition is read up to these offsets (a finished bounded job). */
+  until?: Offsets;
+  /** Or stop once this returns true for the ids seen so far, plus settleMs for late duplicates (a live pipeline). */
+  done?: (seen: IdsByTopic) => boolean;
+  settleMs?: number;
+  timeoutMs: number;
+  /** Only ids with this prefix count (other traffic on a shared topic is ignored). */
+  idPrefix?: string;
+}
+
+export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOptions): Promise<IdsByTopic> {
+  const seen: IdsByTopic = new Map(topics.map((t) => [t, []]));
+  const position = new Map<string, bigint>();
+  const key = (t: string, p: number) => `${t}/${p}`;
+  const reachedEnd = () =>
+    o.until !== undefined &&
+    [...o.until].every(([t, parts]) => [...parts].every(([p, end]) => (position.get(key(t, p)) ?? o.from?.get(t)?.get(p) ?? 0n) >= end));
+  if (reachedEnd()) return seen;
+  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let settling = false;
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        position.set(key(topic, partition), BigInt(message.offset) + 1n);
+        // Reading from the beginning and skipping is simpler than seeking, which needs a joined group.
+        if (BigInt(message.offset) < (o.from?.get(topic)?.get(partition) ?? 0n)) return;
+        let id: string;
+        try {
+          id = routedRecordId(message.value);
+        } catch {
+          id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
+        }
+        if (!o.idPrefix || id.startsWith(o.idPrefix)) seen.get(topic)!.push(id);
+        if (reachedEnd()) finish();
+        if (!settling && o.done?.(seen)) {
+          settling = true;
+          setTimeout(finish, o.settleMs ?? 0);
+        }
+      },
+    });
+    const timer = setTimeout(finish, o.timeoutMs);
+    await finished;
+    clearTimeout(timer);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}

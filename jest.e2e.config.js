@@ -1,0 +1,14 @@
+/**
+ * End-to-end tests against the real engines (PostgreSQL, Kafka, Kafka Connect + Debezium, Flink), started by the
+ * tests as local processes. Separate from the unit config so `jest` stays fast; run with `npm run test:e2e`.
+ */
+const unit = require("./jest.config.js");
+
+module.exports = {
+  ...unit,
+  roots: ["<rootDir>/__tests__/e2e"],
+  testMatch: ["**/*.e2e.ts"],
+  // Engines start in beforeAll; a bounded Flink job plus reads takes tens of seconds.
+  testTimeout: 300_000,
+  maxWorkers: 1,
+};
