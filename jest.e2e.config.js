@@ -11,4 +11,5 @@ module.exports = {
   // Engines start in beforeAll; a bounded Flink job plus reads takes tens of seconds.
   testTimeout: 300_000,
   maxWorkers: 1,
+  globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
 };

@@ -4,14 +4,7 @@
  * reference evaluator, not this generator, decides which topic each event belongs to.
  */
 import type { RawEvent } from "../filters/evaluate";
-import { OPERATION_CODES, type Condition, type FieldRef, type FilterSet } from "../filters/model";
-
-function predicates(c: Condition | undefined): Exclude<Condition, { kind: "all" | "any" | "not" }>[] {
-  if (!c) return [];
-  if (c.kind === "all" || c.kind === "any") return c.of.flatMap(predicates);
-  if (c.kind === "not") return predicates(c.of);
-  return [c];
-}
+import { OPERATION_CODES, predicatesOf, type FieldRef, type FilterSet } from "../filters/model";
 
 const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : JSON.stringify(f.path));
 
@@ -30,7 +23,7 @@ export function setPath(root: Record<string, unknown>, path: ReadonlyArray<strin
 
 export function sampleEvents(set: FilterSet, tag: string, limit = 400): RawEvent[] {
   const values = new Map<string, { field: FieldRef; values: Set<string> }>();
-  for (const p of set.filters.flatMap((f) => predicates(f.condition))) {
+  for (const p of set.filters.flatMap((f) => predicatesOf(f.condition))) {
     const entry = values.get(fieldKey(p.field)) ?? { field: p.field, values: new Set(["no-filter-names-this"]) };
     if (p.kind === "compare") entry.values.add(String(p.value));
     if (p.kind === "list") p.values.forEach((v) => entry.values.add(String(v)));

@@ -1,6 +1,6 @@
 /** Producing test events and reading back event ids, with kafkajs, for the verify tool and the e2e tests. */
 import { randomUUID } from "node:crypto";
-import type { Kafka } from "kafkajs";
+import { Partitioners, type Kafka } from "kafkajs";
 import type { RawEvent } from "../filters/evaluate";
 import type { IdsByTopic } from "./routing-check";
 import { routedRecordId } from "./record";
@@ -9,7 +9,8 @@ import { routedRecordId } from "./record";
 export type Offsets = Map<string, Map<number, bigint>>;
 
 export async function produceEvents(kafka: Kafka, topic: string, events: readonly RawEvent[], encode: (json: string) => Buffer | string = (j) => j): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // The Java client's partitioning (murmur2 of the key), like Debezium's records of the same keys.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     for (let i = 0; i < events.length; i += 500) {
@@ -99,4 +100,29 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
     await consumer.disconnect();
   }
   return seen;
+}
+
+/** The first `count` records of a topic (all partitions), values as stored; for checking record shapes. */
+export async function readRecords(kafka: Kafka, topic: string, count: number, timeoutMs: number): Promise<Array<{ key: string | null; value: string | null }>> {
+  const records: Array<{ key: string | null; value: string | null }> = [];
+  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+          if (records.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
 }

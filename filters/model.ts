@@ -102,3 +102,11 @@ export function filtersForStage(set: FilterSet, stage: string): Filter[] {
 export function jsonPathText(path: ReadonlyArray<string | number>): string {
   return "$" + path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
 }
+
+/** The leaf predicates of a condition tree, in order. */
+export function predicatesOf(c: Condition | undefined): Predicate[] {
+  if (!c) return [];
+  if (c.kind === "all" || c.kind === "any") return c.of.flatMap(predicatesOf);
+  if (c.kind === "not") return predicatesOf(c.of);
+  return [c];
+}

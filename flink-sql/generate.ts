@@ -139,3 +139,14 @@ export function renderSql(sql: GeneratedSql): string {
 export function executableStatements(sql: GeneratedSql): string[] {
   return [...sql.ddl, ...sql.statements.map((s) => s.dml)].map((text) => text.replace(/;\s*$/, ""));
 }
+
+/**
+ * Baseline for the routing benchmark: the raw topic copied unchanged to another topic, with the same source
+ * table (bounded) as the routing job, so the two differ only in the routing itself.
+ */
+export function passthroughStatements(set: FilterSet, sinkTopic: string, kafka: FlinkKafkaOptions): string[] {
+  const [source] = flinkDdl(set, [], "bench", kafka);
+  const sink = flinkTableDdl(sinkTopic, RAW_COLUMN_NAMES, { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json", topic: sinkTopic });
+  const insert = `INSERT INTO ${quoteIdentifier(sinkTopic)} SELECT * FROM ${quoteIdentifier(set.sourceTopic)}`;
+  return [source, sink, insert].map((text) => text.replace(/;\s*$/, ""));
+}

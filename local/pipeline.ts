@@ -44,6 +44,8 @@ export interface PipelineOptions {
   capture?: boolean;
   partitions?: number;
   progress?: Progress;
+  /** Runs after the database is ready and before capture starts: its rows arrive as snapshot reads ('r'). */
+  beforeCapture?: (postgres: PostgresHandle) => Promise<void>;
 }
 
 /** Creates the publication the stack's postgresql provider creates in a real stage. */
@@ -71,6 +73,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     const kafka = await startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions }, progress);
     const partitions = options.partitions ?? 3;
     await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
+    await options.beforeCapture?.(postgres);
     const connect =
       options.capture === false
         ? undefined

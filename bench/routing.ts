@@ -1,0 +1,71 @@
+/**
+ * Routing throughput on the real engines: N events in the raw topic are read by (a) a passthrough job
+ * (SELECT *) and (b) the generated routing job (set shape), both bounded, in the same run and on the same data.
+ * Prints events/s of each and the ratio routing/passthrough (goal >= 0.8). Each job is run twice, alternating,
+ * and the faster run of each counts (job start-up is included in both).
+ *
+ *   npm run bench:routing [-- --events 200000]
+ */
+import { cpus, totalmem } from "node:os";
+import { Kafka, Partitioners } from "kafkajs";
+import { sampleEvents } from "../consumers/sample-events";
+import { endOffsets, totalRecords } from "../consumers/topic-io";
+import { executableStatements, generateSql, passthroughStatements } from "../flink-sql/generate";
+import { FlinkRunner } from "../local/flink";
+import { ensureTopics } from "../local/kafka";
+import { freePorts, startPipeline } from "../local/pipeline";
+
+async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typeof sampleEvents>, n: number): Promise<void> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const batch = 5000;
+  for (let i = 0; i < n; i += batch) {
+    const messages = Array.from({ length: Math.min(batch, n - i) }, (_, j) => {
+      const e = { ...template[(i + j) % template.length], id: `bench-${i + j}` };
+      return { key: e.id, value: JSON.stringify(e) };
+    });
+    await producer.send({ topic, messages });
+    if ((i / batch) % 10 === 0) process.stderr.write(`[bench] produced ${i + messages.length}/${n}\n`);
+  }
+  await producer.disconnect();
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv.indexOf("--events");
+  const n = arg > 0 ? Number(process.argv[arg + 1]) : 200_000;
+  const pipeline = await startPipeline({ ports: await freePorts(), capture: false });
+  try {
+    const kafka = pipeline.kafka.client;
+    const { filters } = pipeline;
+    await ensureTopics(kafka, ["bench-passthrough"], 3);
+    await produceMany(kafka, filters.sourceTopic, sampleEvents(filters, "bench"), n);
+    const flink = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1" }, heap: "2g" });
+    const options = { bootstrapServers: pipeline.kafka.bootstrapServers, bounded: true };
+    const jobs = {
+      passthrough: passthroughStatements(filters, "bench-passthrough", options),
+      routing: executableStatements(generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: options })),
+    };
+    const best = { passthrough: Infinity, routing: Infinity };
+    for (let round = 1; round <= 2; round++) {
+      for (const name of ["passthrough", "routing"] as const) {
+        const ms = await flink.run(jobs[name], 900_000);
+        best[name] = Math.min(best[name], ms);
+        process.stderr.write(`[bench] round ${round} ${name}: ${ms} ms\n`);
+      }
+    }
+    const routed = totalRecords(undefined, await endOffsets(kafka, filters.filters.map((f) => f.outputTopic)));
+    await flink.close();
+    const rate = (ms: number) => Math.round(n / (ms / 1000));
+    console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Flink parallelism 1; ${n} events`);
+    console.log(`passthrough (SELECT *): ${rate(best.passthrough)} events/s (${best.passthrough} ms)`);
+    console.log(`routing (${filters.filters.length} filters, set): ${rate(best.routing)} events/s (${best.routing} ms), ${routed / 2n} routed records per run`);
+    console.log(`ratio routing/passthrough: ${(best.passthrough / best.routing).toFixed(2)} (goal >= 0.8)`);
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * npm run local:fetch | local:up | local:down
+ *   fetch  download the pinned jars (Maven) and compile the Flink SQL runner; prints progress
+ *   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job (Flink, set shape) on the default
+ *          ports, print how to reach them, and run until Ctrl-C or `local:down`; everything stops on exit
+ *   down   stop a running `local:up` (sends it SIGTERM through its pid file)
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { executableStatements, generateSql } from "../flink-sql/generate";
+import { FlinkRunner } from "./flink";
+import { cacheRoot, ensureAll } from "./jars";
+import { DEFAULT_PORTS, startPipeline } from "./pipeline";
+import { javaCommand, printProgress, stopAll } from "./processes";
+
+const PID_FILE = join(cacheRoot(), "local-up.pid");
+
+async function up(): Promise<void> {
+  if (existsSync(PID_FILE)) {
+    const pid = Number(readFileSync(PID_FILE, "utf8"));
+    try {
+      process.kill(pid, 0);
+      throw new Error(`a local pipeline already runs (pid ${pid}); stop it with npm run local:down`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+    }
+  }
+  javaCommand();
+  const pipeline = await startPipeline({ ports: DEFAULT_PORTS });
+  const flink = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" } });
+  const sql = generateSql(pipeline.filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "cdc-routing-local" } });
+  await flink.submit(executableStatements(sql));
+  writeFileSync(PID_FILE, String(process.pid));
+  process.on("exit", () => rmSync(PID_FILE, { force: true }));
+  printProgress(`routing job running (${sql.statements.map((s) => s.name).join(", ")})`);
+  process.stdout.write(
+    [
+      "",
+      "local pipeline is up:",
+      `  PostgreSQL   postgresql://postgres@127.0.0.1:${DEFAULT_PORTS.postgres}/${pipeline.stage.source.database} (table public.business_events)`,
+      `  Kafka        127.0.0.1:${DEFAULT_PORTS.kafka}   e.g. KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${DEFAULT_PORTS.kafka} npm run consumer -- loan-servicing`,
+      `  Connect REST http://127.0.0.1:${DEFAULT_PORTS.connectRest}/connectors`,
+      `  check        KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${DEFAULT_PORTS.kafka} npm run verify -- --stage dev`,
+      `  logs         ${pipeline.workDir}`,
+      "Ctrl-C or `npm run local:down` stops everything.",
+      "",
+    ].join("\n"),
+  );
+  await new Promise(() => undefined); // until a signal; processes.ts stops the services
+}
+
+function down(): void {
+  if (!existsSync(PID_FILE)) {
+    process.stdout.write("no local pipeline is running\n");
+    return;
+  }
+  const pid = Number(readFileSync(PID_FILE, "utf8"));
+  try {
+    process.kill(pid, "SIGTERM");
+    process.stdout.write(`stopping the local pipeline (pid ${pid})\n`);
+  } catch {
+    rmSync(PID_FILE, { force: true });
+    process.stdout.write("the recorded local pipeline was not running any more\n");
+  }
+}
+
+async function main(verb: string | undefined): Promise<void> {
+  if (verb === "fetch") {
+    javaCommand();
+    await ensureAll();
+  } else if (verb === "up") await up();
+  else if (verb === "down") down();
+  else throw new Error("usage: tsx local/cli.ts fetch|up|down");
+}
+
+main(process.argv[2]).catch(async (e: Error) => {
+  process.stderr.write(`local: ${e.message}\n`);
+  await stopAll();
+  process.exit(1);
+});
