@@ -120,28 +120,31 @@ describe("routed topics -> example consumers", () => {
 
   test("the consumer command stops cleanly on SIGTERM", async () => {
     const { pipeline } = engines;
+    // The in-process consumers share the command's group; stop them so it owns every partition.
+    for (const c of consumers.splice(0)) await c.stop();
     const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "consumers/consumer.ts", "loan-servicing"], {
       env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const deadline = Date.now() + 60_000;
-    // Its group already committed everything; a new event proves it is consuming before we stop it.
-    await sleep(3000);
-    await insert(pipeline.postgres, "live-loan-2", "LoanCreated", "Loan");
-    while (!stdout.includes("live-loan-2") && Date.now() < deadline) await sleep(250);
-    expect(stdout).toContain("filtered-loan-created-events");
-    const exit = new Promise<number | null | "hung">((resolve) => {
-      child.once("exit", (code) => resolve(code));
-      setTimeout(() => resolve("hung"), 20_000);
-    });
-    child.kill("SIGTERM");
-    const code = await exit;
-    if (code === "hung") child.kill("SIGKILL");
-    expect(code).toBe(0);
-    expect(stderr).toContain("SIGTERM");
+    try {
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      // Its group already committed everything; a new event proves it is consuming before we stop it.
+      await insert(pipeline.postgres, "live-loan-2", "LoanCreated", "Loan");
+      const deadline = Date.now() + 60_000;
+      while (!stdout.includes("live-loan-2") && Date.now() < deadline) await sleep(250);
+      expect(stdout).toContain("filtered-loan-created-events");
+      const exit = new Promise<number | null | "hung">((resolve) => {
+        child.once("exit", (code) => resolve(code));
+        setTimeout(() => resolve("hung"), 20_000).unref();
+      });
+      child.kill("SIGTERM");
+      expect(await exit).toBe(0);
+      expect(stderr).toContain("SIGTERM");
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 });
