@@ -82,8 +82,8 @@ describe("per-stage stack", () => {
     expect(values(synthStage("dev").resource.confluent_kafka_topic)[0].lifecycle).toBeUndefined();
   });
 
-  test("backends: local state for dev, S3 with lockfile for staging and prod; confluent provider pinned", () => {
-    expect(synthStage("dev").terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+  test("backends: S3 with lockfile for every stage (CI applies them all); confluent provider pinned", () => {
+    expect(synthStage("dev").terraform.backend.s3).toMatchObject({ key: "dev/terraform.tfstate", use_lockfile: true });
     const prod = synthStage("prod").terraform;
     expect(prod.backend.s3).toMatchObject({ bucket: "cdc-routing-terraform-state", key: "prod/terraform.tfstate", use_lockfile: true, encrypt: true });
     expect(prod.required_providers.confluent).toEqual({ source: "registry.terraform.io/confluentinc/confluent", version: "= 2.83.4" });

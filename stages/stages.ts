@@ -30,7 +30,8 @@ const RAW_STAGES: Record<StageName, unknown> = {
     flink: { maxCfu: 5, shape: "set" },
     source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com"),
     ...placement,
-    backend: { kind: "local" },
+    // CI applies dev on every merge, so its state must outlive the runner: S3 like the other stages.
+    backend: s3State("dev"),
     protectFromDestroy: false,
   },
   staging: {

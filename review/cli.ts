@@ -1,0 +1,72 @@
+/**
+ * Review tooling, run by the workflows and locally:
+ *   tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
+ *       <dir>/<stage>.plan.json from `terraform show -json`; a missing file means the plan did not run
+ *   tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
+ * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written); 2: bad input.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadFilters } from "../filters/load";
+import { isStageName } from "../stages/config";
+import { STAGE_NAMES, type StageName } from "../stages/names";
+import { renderReview } from "./comment";
+import { destructiveChanges, guardMessage } from "./guard";
+import { parsePlan } from "./plan";
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function stagesOf(text: string | undefined): StageName[] {
+  const names = text ? text.split(",") : [...STAGE_NAMES];
+  for (const n of names) if (!isStageName(n)) throw new Error(`unknown stage '${n}' (stages: ${STAGE_NAMES.join(", ")})`);
+  return names as StageName[];
+}
+
+function readPlan(file: string) {
+  return parsePlan(readFileSync(file, "utf8"), file);
+}
+
+export function main(argv: string[]): number {
+  const [verb, ...rest] = argv;
+  const optedIn = rest.includes("--allow-destructive");
+  if (verb === "guard") {
+    const stage = stagesOf(option(rest, "--stage"))[0];
+    const file = option(rest, "--plan");
+    if (!file) throw new Error("guard needs --plan <terraform show -json output>");
+    const changes = destructiveChanges(readPlan(file));
+    process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
+    return changes.length > 0 && !optedIn ? 1 : 0;
+  }
+  if (verb === "comment") {
+    const dir = option(rest, "--plans");
+    if (!dir) throw new Error("comment needs --plans <dir with <stage>.plan.json files>");
+    const baseFile = option(rest, "--base-filters");
+    const review = renderReview({
+      stages: stagesOf(option(rest, "--stages")).map((stage) => {
+        const file = join(dir, `${stage}.plan.json`);
+        return { stage, plan: existsSync(file) ? readPlan(file) : undefined };
+      }),
+      base: baseFile && existsSync(baseFile) ? loadFilters(baseFile) : undefined,
+      head: loadFilters(option(rest, "--filters") ?? "filters/filters.yaml"),
+      optedIn,
+    });
+    const out = option(rest, "--out");
+    if (out) writeFileSync(out, review.markdown);
+    else process.stdout.write(review.markdown);
+    for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
+    return review.blocking.size > 0 ? 1 : 0;
+  }
+  throw new Error("usage: review/cli.ts comment --plans <dir> [...] | guard --stage <stage> --plan <file> [--allow-destructive]");
+}
+
+if (require.main === module) {
+  try {
+    process.exit(main(process.argv.slice(2)));
+  } catch (e) {
+    process.stderr.write(`review: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}

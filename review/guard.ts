@@ -1,0 +1,54 @@
+/**
+ * Destructive-change guard: deleting or replacing a Kafka cluster, a topic, the CDC connector or a Flink
+ * statement loses data or replays it. Such a plan fails unless the pull request opts in explicitly. A statement
+ * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe.
+ */
+import { actionOf, type PlanJson } from "./plan";
+
+export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
+const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
+
+export interface DestructiveChange {
+  address: string;
+  type: string;
+  action: "delete" | "replace";
+}
+
+function statementName(value: unknown): string | undefined {
+  const name = (value as { statement_name?: unknown } | null)?.statement_name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** Statement names that a new statement in this plan carries offsets over from. */
+function carriedOver(plan: PlanJson): Set<string> {
+  const names = new Set<string>();
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.type !== "confluent_flink_statement" || actionOf(rc.change.actions) !== "create") continue;
+    const from = (rc.change.after as { properties?: Record<string, string> } | null)?.properties?.[CARRY_OVER_PROPERTY];
+    if (from) names.add(from);
+  }
+  return names;
+}
+
+export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
+  const safe = carriedOver(plan);
+  const found: DestructiveChange[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const action = actionOf(rc.change.actions);
+    if ((action !== "delete" && action !== "replace") || !GUARDED_TYPES.has(rc.type)) continue;
+    // Safe: a statement whose offsets a new one carries over, or the clean-up of one already stopped.
+    if (rc.type === "confluent_flink_statement" && (safe.has(statementName(rc.change.before) ?? "") || (action === "delete" && (rc.change.before as { stopped?: boolean } | null)?.stopped === true))) continue;
+    found.push({ address: rc.address, type: rc.type, action });
+  }
+  return found.sort((a, b) => a.address.localeCompare(b.address));
+}
+
+export const OPT_IN_LABEL = "allow-destructive";
+
+export function guardMessage(stage: string, changes: readonly DestructiveChange[], optedIn: boolean): string {
+  if (changes.length === 0) return `${stage}: no destructive changes.`;
+  const list = changes.map((c) => `- \`${c.address}\` (${c.type}) would be **${c.action === "delete" ? "deleted" : "replaced"}**`).join("\n");
+  return optedIn
+    ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in:\n${list}`
+    : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request):\n${list}`;
+}
