@@ -6,6 +6,8 @@
 import { App } from "cdktf";
 import { FilterValidationError, loadFilters } from "./filters/load";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
+import { EvolutionError } from "./flink-sql/evolution";
+import { readLock } from "./flink-sql/lock-file";
 import { isStageName } from "./stages/config";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 import { stageConfig } from "./stages/stages";
@@ -22,7 +24,8 @@ export function selectStages(args: string[]): StageName[] {
 /** Builds the app for the given stages; shared by main and the tests. */
 export function buildApp(stages: readonly StageName[], app = new App()): App {
   const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
-  for (const name of stages) new RoutingStageStack(app, { stage: stageConfig(name), filters });
+  const lock = readLock();
+  for (const name of stages) new RoutingStageStack(app, { stage: stageConfig(name), filters, lock: lock[name] });
   return app;
 }
 
@@ -35,6 +38,8 @@ if (require.main === module) {
   } catch (e) {
     if (e instanceof FilterValidationError) {
       console.error(e.errors.map((m) => `error: ${m}`).join("\n"));
+    } else if (e instanceof EvolutionError) {
+      console.error(e.problems.map((m) => `error: ${m}`).join("\n"));
     } else {
       console.error(`synth failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -3,18 +3,23 @@
  *   cdc-routing validate [--filters F]
  *   cdc-routing sql --stage S [--dialect confluent|flink] [--shape set|per-filter] [--filters F]
  *                   [--bootstrap-servers H:P]   (flink dialect)
+ *   cdc-routing lock [--stage S] [--cleanup] [--filters F]   record the statements to deploy (statements.lock.json)
  * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
 import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
+import { EvolutionError } from "../flink-sql/evolution";
+import { evolveStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
+import { stageConfig } from "../stages/stages";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";
 const USAGE = `usage:
   cdc-routing validate [--filters ${DEFAULT_FILTERS}]
   cdc-routing sql --stage <${STAGE_NAMES.join("|")}> [--dialect confluent|flink] [--shape set|per-filter]
-                  [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port]`;
+                  [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port]
+  cdc-routing lock [--stage <${STAGE_NAMES.join("|")}>] [--cleanup] [--filters ${DEFAULT_FILTERS}]`;
 
 class UsageError extends Error {}
 
@@ -35,6 +40,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         dialect: { type: "string" },
         shape: { type: "string" },
         "bootstrap-servers": { type: "string" },
+        cleanup: { type: "boolean", default: false },
       },
       strict: true,
     });
@@ -55,8 +61,26 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       out(renderSql(generateSql(set, stage, { dialect, shape, kafka })));
       return 0;
     }
+    if (verb === "lock") {
+      const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      const stages = values.stage ? [oneOf("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
+      const lock = readLock();
+      // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
+      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), values.cleanup as boolean)])) };
+      writeLock(next);
+      for (const name of stages) {
+        const l = next[name];
+        err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => r.name).join(", ") || "none"}`);
+      }
+      return 0;
+    }
     throw new UsageError(verb ? `unknown command '${verb}'` : "no command given");
   } catch (e) {
+    if (e instanceof EvolutionError) {
+      err(e.problems.map((m) => `error: ${m}`).join("\n"));
+      err("nothing was written");
+      return 1;
+    }
     if (e instanceof FilterValidationError) {
       err(e.errors.map((m) => `error: ${m}`).join("\n"));
       err(`${e.errors.length} error(s); nothing was generated`);

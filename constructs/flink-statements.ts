@@ -1,11 +1,14 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
+import { CARRY_OVER_PROPERTY, type LockedStatement, type StageLock } from "../flink-sql/evolution";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
 export interface RoutingStatementsProps {
   sql: GeneratedSql;
+  /** Checked against sql by the stack: running = sql.statements, in order. */
+  lock: StageLock;
   organizationId: string;
   environmentId: string;
   computePoolId: string;
@@ -18,28 +21,38 @@ export interface RoutingStatementsProps {
   dependsOn: ITerraformDependable[];
 }
 
-/** One Flink statement per generated statement (Confluent Cloud dialect), named as the generator names them. */
+/**
+ * One Flink statement per generated statement (Confluent Cloud dialect), named as the generator names them; a
+ * replacement starts from its predecessor's offsets, and predecessors are kept stopped (see flink-sql/evolution.ts).
+ */
 export class RoutingStatements extends Construct {
   readonly statements: FlinkStatement[];
+  readonly stopped: FlinkStatement[];
 
   constructor(scope: Construct, id: string, props: RoutingStatementsProps) {
     super(scope, id);
     if (props.sql.dialect !== "confluent") throw new Error("RoutingStatements: needs SQL in the confluent dialect");
-    this.statements = props.sql.statements.map(
-      (s) =>
-        new FlinkStatement(this, s.name, {
-          statementName: s.name,
-          statement: s.dml,
-          properties: { "sql.current-catalog": props.catalog, "sql.current-database": props.database },
-          stopped: false,
-          organization: { id: props.organizationId },
-          environment: { id: props.environmentId },
-          computePool: { id: props.computePoolId },
-          principal: { id: props.principalId },
-          restEndpoint: props.restEndpoint,
-          credentials: props.credentials,
-          dependsOn: props.dependsOn,
-        }),
-    );
+    this.statements = props.lock.running.map((s) => this.statement(s, false, props));
+    this.stopped = props.lock.stopped.map((s) => this.statement(s, true, props));
+  }
+
+  private statement(s: LockedStatement, stopped: boolean, props: RoutingStatementsProps): FlinkStatement {
+    return new FlinkStatement(this, s.name, {
+      statementName: s.name,
+      statement: s.sql,
+      properties: {
+        "sql.current-catalog": props.catalog,
+        "sql.current-database": props.database,
+        ...(s.carriedOverFrom ? { [CARRY_OVER_PROPERTY]: s.carriedOverFrom } : {}),
+      },
+      stopped,
+      organization: { id: props.organizationId },
+      environment: { id: props.environmentId },
+      computePool: { id: props.computePoolId },
+      principal: { id: props.principalId },
+      restEndpoint: props.restEndpoint,
+      credentials: props.credentials,
+      dependsOn: props.dependsOn,
+    });
   }
 }

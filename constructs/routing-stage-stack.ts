@@ -15,12 +15,16 @@ import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
+import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { stagePartitions } from "../flink-sql/lock-file";
 import { SourceDatabase } from "./source-database";
 import { RoutingTopics } from "./topics";
 
 export interface RoutingStageStackProps {
   stage: StageConfig;
   filters: FilterSet;
+  /** The stage's entry of flink-sql/statements.lock.json: deployed statements, carry-over and stopped ones. */
+  lock: StageLock | undefined;
 }
 
 /** Secrets enter only as sensitive variables (TF_VAR_<name>); synth needs none of them. */
@@ -31,8 +35,12 @@ function secretVariable(scope: Construct, name: string, description: string): Te
 /** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
 export class RoutingStageStack extends TerraformStack {
   constructor(scope: Construct, props: RoutingStageStackProps) {
-    const { stage, filters } = props;
+    const { stage, filters, lock } = props;
     super(scope, stage.name);
+    const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+    // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
+    const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
+    if (problems.length > 0) throw new EvolutionError(problems);
     const prefix = `cdc-routing-${stage.name}`;
 
     if (stage.backend.kind === "s3") {
@@ -99,6 +107,8 @@ export class RoutingStageStack extends TerraformStack {
       raw: stage.topics.raw,
       consumer: stage.topics.consumer,
       filters: deployed,
+      // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter.
+      retainedTopics: stage.protectFromDestroy ? retiredTopics(lock) : new Map(),
       protectFromDestroy: stage.protectFromDestroy,
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
@@ -113,9 +123,9 @@ export class RoutingStageStack extends TerraformStack {
       clusterId: kafka.cluster.id,
       dependsOn: [topics.raw, db.publication, ...(identity.grants.get("connector") ?? [])],
     });
-    const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
     const statements = new RoutingStatements(this, "routing", {
       sql,
+      lock: lock as StageLock,
       organizationId: env.organization.id,
       environmentId: env.environment.id,
       computePoolId: flink.pool.id,

@@ -23,6 +23,8 @@ export interface RoutingTopicsProps {
   raw: TopicSizing;
   consumer: TopicSizing;
   filters: readonly Filter[];
+  /** Topics of removed filters kept declared (filter name -> topic), under the same resource ids as before. */
+  retainedTopics: ReadonlyMap<string, string>;
   /** prevent_destroy: removing a filter in this stage makes the plan fail instead of deleting its topic. */
   protectFromDestroy: boolean;
 }
@@ -47,6 +49,7 @@ export class RoutingTopics extends Construct {
         lifecycle,
       });
     this.raw = topic("raw", props.rawTopic, props.raw);
+    for (const [filter, name] of props.retainedTopics) topic(`topic-${filter}`, name, props.consumer);
     for (const f of props.filters) {
       this.consumerTopics.set(f.name, topic(`topic-${f.name}`, f.outputTopic, props.consumer));
       this.sinkSchemas.push(

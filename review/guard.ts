@@ -3,9 +3,8 @@
  * statement loses data or replays it. Such a plan fails unless the pull request opts in explicitly. A statement
  * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe.
  */
+import { CARRY_OVER_PROPERTY } from "../flink-sql/evolution";
 import { actionOf, type PlanJson } from "./plan";
-
-export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
 const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
 
 export interface DestructiveChange {

@@ -1,0 +1,107 @@
+/**
+ * Statement evolution without replay or gap. A Confluent Cloud statement's SQL cannot change in place, so a
+ * changed filter is a new statement. The committed lock file (flink-sql/statements.lock.json) records per stage
+ * the statements that run and the ones kept stopped, with their exact SQL, so synth knows the previous
+ * statement of every filter without asking the cloud:
+ *
+ * - a new statement that replaces one in the lock carries its offsets over
+ *   (`sql.tables.initial-offset-from` = the old name) and the old one is kept, stopped;
+ * - a statement whose filters are all gone is kept, stopped (its topic stays declared);
+ * - stopped statements of the previous change are dropped by the next change, or by `--cleanup`;
+ * - a new filter's statement starts at the raw topic's earliest retained offset (Confluent's default).
+ *
+ * Pure: old lock + generated statements -> new lock, or the problems that forbid it.
+ */
+import type { GeneratedStatement } from "./generate";
+
+export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
+
+export interface LockedStatement {
+  name: string;
+  /** The statement text exactly as deployed (needed to keep it, stopped, without replacing it). */
+  sql: string;
+  filters: string[];
+  /** Output topic of each filter, so a removed filter's topic can stay declared under its old resource id. */
+  topics: Record<string, string>;
+  /** Statement whose offsets this one started from; kept for the statement's life (properties are part of it). */
+  carriedOverFrom?: string;
+}
+
+export interface StageLock {
+  running: LockedStatement[];
+  stopped: LockedStatement[];
+  /** Partition counts as last locked: Kafka cannot take partitions away. */
+  partitions: Record<string, number>;
+}
+
+export type LockFile = Record<string, StageLock>;
+
+export class EvolutionError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+function locked(s: GeneratedStatement): LockedStatement {
+  return { name: s.name, sql: s.dml, filters: s.filters.map((f) => f.name), topics: Object.fromEntries(s.filters.map((f) => [f.name, f.outputTopic])) };
+}
+
+/** Statements that must not run twice under one name: same name, other SQL means a change without a version bump. */
+function sameNameProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, stage: string): string[] {
+  const known = new Map([...(previous?.running ?? []), ...(previous?.stopped ?? [])].map((s) => [s.name, s]));
+  return generated
+    .filter((g) => known.has(g.name) && known.get(g.name)!.sql !== g.dml)
+    .map((g) => `${stage}: statement ${g.name} would get new SQL under the same name (filter ${g.filters.map((f) => f.name).join(", ")} changed without a version bump); bump its version in filters.yaml`);
+}
+
+function partitionProblems(partitions: Record<string, number>, previous: StageLock | undefined, stage: string): string[] {
+  return Object.entries(partitions)
+    .filter(([topic, n]) => previous?.partitions[topic] !== undefined && n < previous.partitions[topic])
+    .map(([topic, n]) => `${stage}: topic ${topic} would go from ${previous!.partitions[topic]} to ${n} partitions; Kafka cannot remove partitions (create a new topic instead)`);
+}
+
+/**
+ * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
+ * change without a version bump or a partition decrease.
+ */
+export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: { cleanup?: boolean } = {}): StageLock {
+  const problems = [...sameNameProblems(generated, previous, stage), ...partitionProblems(partitions, previous, stage)];
+  if (problems.length > 0) throw new EvolutionError(problems);
+  const oldRunning = previous?.running ?? [];
+  const byName = new Map(oldRunning.map((s) => [s.name, s]));
+  const replaced = new Set<string>();
+  const running = generated.map((g): LockedStatement => {
+    const same = byName.get(g.name);
+    if (same) return same;
+    const filterNames = new Set(g.filters.map((f) => f.name));
+    const predecessor = oldRunning.find((s) => !replaced.has(s.name) && !generated.some((x) => x.name === s.name) && s.filters.some((f) => filterNames.has(f)));
+    if (!predecessor) return locked(g);
+    replaced.add(predecessor.name);
+    return { ...locked(g), carriedOverFrom: predecessor.name };
+  });
+  const runningNames = new Set(running.map((s) => s.name));
+  const newlyStopped = oldRunning.filter((s) => !runningNames.has(s.name));
+  // A change keeps only the statements it stops; older stopped ones go (their successors run already).
+  const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : (previous?.stopped ?? []);
+  return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions } };
+}
+
+/** Synth-time check: the committed lock must describe exactly the statements the filters generate now. */
+export function lockProblems(lock: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string): string[] {
+  const problems = [...sameNameProblems(generated, lock, stage), ...partitionProblems(partitions, lock, stage)];
+  if (problems.length > 0) return problems;
+  const want = generated.map((g) => g.name).join(",");
+  const have = (lock?.running ?? []).map((s) => s.name).join(",");
+  if (want !== have) {
+    return [`${stage}: flink-sql/statements.lock.json is out of date (locked: ${have || "none"}; filters generate: ${want || "none"}); run \`npm run statements:lock\` and commit the result`];
+  }
+  return [];
+}
+
+/** Filters (name -> topic) of stopped statements that no running statement routes any more: removed filters. */
+export function retiredTopics(lock: StageLock | undefined): Map<string, string> {
+  const running = new Set((lock?.running ?? []).flatMap((s) => s.filters));
+  const retired = new Map<string, string>();
+  for (const s of lock?.stopped ?? []) for (const [filter, topic] of Object.entries(s.topics)) if (!running.has(filter)) retired.set(filter, topic);
+  return retired;
+}

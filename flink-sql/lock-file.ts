@@ -1,0 +1,42 @@
+/** Reading and writing flink-sql/statements.lock.json (stable key order and formatting, so diffs stay small). */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { FilterSet } from "../filters/model";
+import { filtersForStage } from "../filters/model";
+import type { StageConfig } from "../stages/config";
+import { evolveLock, type LockFile, type StageLock } from "./evolution";
+import { generateSql, type GeneratedStatement } from "./generate";
+
+export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? "flink-sql/statements.lock.json";
+
+export function readLock(path = LOCK_FILE): LockFile {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as LockFile;
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message}); restore it from git`);
+  }
+}
+
+/** Written to a temporary file and renamed: an interrupted run never leaves half a lock behind. */
+export function writeLock(lock: LockFile, path = LOCK_FILE): void {
+  const sorted = Object.fromEntries(Object.keys(lock).sort().map((k) => [k, lock[k]]));
+  writeFileSync(`${path}.tmp`, JSON.stringify(sorted, null, 2) + "\n");
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The statements the stack deploys for a stage (Confluent dialect). */
+export function stageStatements(filters: FilterSet, stage: StageConfig): GeneratedStatement[] {
+  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape }).statements;
+}
+
+/** Partition count of every topic the stage declares. */
+export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<string, number> {
+  return Object.fromEntries([
+    [filters.sourceTopic, stage.topics.raw.partitions],
+    ...filtersForStage(filters, stage.name).map((f) => [f.outputTopic, stage.topics.consumer.partitions] as const),
+  ]);
+}
+
+export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
+  return evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
+}
