@@ -111,11 +111,15 @@ export class FlinkRunner {
     return Number(await this.send("RUN", id, dir, timeoutMs));
   }
 
-  /** Submits long-running jobs; returns a handle that cancels them. */
-  async submit(statements: string[]): Promise<{ cancel(): Promise<void> }> {
+  /** Submits long-running jobs; returns a handle that cancels them, or stops them with a savepoint. */
+  async submit(statements: string[]): Promise<{ cancel(): Promise<void>; stopWithSavepoint(): Promise<string> }> {
     const { id, dir } = this.writeScript(statements);
     await this.send("START", id, dir, 120_000);
-    return { cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)) };
+    return {
+      cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)),
+      /** Resolves to the savepoint's path, for `execution.state-recovery.path` of a successor job. */
+      stopWithSavepoint: () => this.send("STOP", id, `file://${join(dir, "savepoint")}`, 120_000),
+    };
   }
 
   async close(): Promise<void> {

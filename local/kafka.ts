@@ -37,6 +37,17 @@ export function brokerProperties(port: number, controllerPort: number, logDir: s
   ].join("\n") + "\n";
 }
 
+/**
+ * 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints them; like Kafka's own generator it
+ * never starts with '-', which a command line would read as an option (seen here: 1 run in about 64 failed).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
 export const JVM_QUIET_LOGGING = ["-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlog4j2.level=warn"];
 
 export async function startKafka(
@@ -47,9 +58,7 @@ export async function startKafka(
   const cp = classpath("kafka");
   const props = join(options.workDir, "server.properties");
   writeFileSync(props, brokerProperties(options.port, options.controllerPort, join(options.workDir, "kafka-data"), options.partitions ?? 3));
-  // A cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints it.
-  const clusterId = randomBytes(16).toString("base64url");
-  const format = spawnSync(java, ["-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], {
+  const format = spawnSync(java, ["-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId()}`, "-c", props], {
     encoding: "utf8",
   });
   if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);

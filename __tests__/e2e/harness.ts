@@ -12,11 +12,11 @@ export interface Engines {
 }
 
 /** beforeAll/afterAll for a suite; the returned object is filled in before the first test runs. */
-export function useEngines(options: PipelineOptions & { flink?: boolean }): Engines {
+export function useEngines(options: PipelineOptions & { flink?: boolean; flinkConfig?: Record<string, string> }): Engines {
   const engines = {} as Engines;
   beforeAll(async () => {
     engines.pipeline = await startPipeline({ ...options, ports: await freePorts(), progress: options.progress ?? quiet });
-    if (options.flink) engines.flink = await FlinkRunner.start({ workDir: engines.pipeline.workDir, config: { "parallelism.default": "1" } }, quiet);
+    if (options.flink) engines.flink = await FlinkRunner.start({ workDir: engines.pipeline.workDir, config: { "parallelism.default": "1", ...options.flinkConfig } }, quiet);
   }, 600_000);
   afterAll(async () => {
     await engines.flink?.close();

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -27,11 +30,16 @@ import org.apache.flink.table.api.TableResult;
  *                     every job they start to finish (bounded sources)       -> DONE <id> <millis> | FAIL <id> <msg>
  *   START <id> <dir>  execute them and return once the jobs are submitted   -> STARTED <id> <jobs> | FAIL <id> <msg>
  *   CANCEL <id>       cancel the jobs a START created                         -> CANCELLED <id> | FAIL <id> <msg>
+ *   STOP <id> <dir>   stop them with a savepoint into dir: sources commit their offsets and sinks flush at
+ *                     the savepoint, so a successor reading group-offsets neither replays nor skips
+ *                                                                             -> STOPPED <id> <savepoint path>
+ * A statement `SET 'key' = 'value'` sets a Flink option for the rest of its script (e.g. restoring a savepoint).
  * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
  * Flink options come as arguments key=value and apply to every script's TableEnvironment.
  */
 public final class FlinkSqlRunner {
     private static final PrintStream ANSWERS = System.out;
+    private static final Pattern SET_OPTION = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, List<JobClient>> started = new HashMap<>();
 
@@ -76,6 +84,15 @@ public final class FlinkSqlRunner {
                     started.remove(id);
                     answer("CANCELLED " + id);
                     break;
+                case "STOP": {
+                    List<String> paths = new ArrayList<>();
+                    for (JobClient job : started.getOrDefault(id, List.of())) {
+                        paths.add(job.stopWithSavepoint(false, argument, SavepointFormatType.CANONICAL).get());
+                    }
+                    started.remove(id);
+                    answer("STOPPED " + id + " " + String.join(",", paths));
+                    break;
+                }
                 default:
                     answer("FAIL " + id + " unknown command " + verb);
             }
@@ -95,7 +112,13 @@ public final class FlinkSqlRunner {
         }
         List<JobClient> jobs = new ArrayList<>();
         for (Path file : files) {
-            TableResult result = tableEnv.executeSql(Files.readString(file, StandardCharsets.UTF_8));
+            String sql = Files.readString(file, StandardCharsets.UTF_8);
+            Matcher set = SET_OPTION.matcher(sql.trim());
+            if (set.matches()) {
+                tableEnv.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+                continue;
+            }
+            TableResult result = tableEnv.executeSql(sql);
             Optional<JobClient> job = result.getJobClient();
             job.ifPresent(jobs::add);
         }
