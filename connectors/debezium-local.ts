@@ -48,6 +48,8 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
     "database.user": db.user,
     "database.dbname": db.database,
     "database.sslmode": "disable",
+    // Locally a failure must surface at once (task FAILED with its cause), not as endless silent retries.
+    "errors.max.retries": "0",
     ...(db.password === undefined ? {} : { "database.password": db.password }),
   };
   const unknown: string[] = [];

@@ -39,7 +39,14 @@ async function connectorStatus(restUrl: string, name: string): Promise<Connector
 }
 
 export async function startConnect(
-  options: { restPort: number; workDir: string; bootstrapServers: string; connector: Record<string, string> },
+  options: {
+    restPort: number;
+    workDir: string;
+    bootstrapServers: string;
+    connector: Record<string, string>;
+    /** Database-side proof that capture streams (the snapshot is done); without it, RUNNING tasks suffice. */
+    streaming?: () => Promise<boolean>;
+  },
   progress: Progress = printProgress,
 ): Promise<ConnectHandle> {
   const worker = join(options.workDir, "connect-worker.properties");
@@ -58,8 +65,10 @@ export async function startConnect(
       ready: async () => {
         const status = await connectorStatus(restUrl, name);
         const failed = status?.tasks?.find((t) => t.state === "FAILED");
-        if (failed) throw new ServiceFailed(`the CDC connector task failed: ${failed.trace?.split("\n")[0]}`);
-        return status?.connector?.state === "RUNNING" && (status.tasks ?? []).some((t) => t.state === "RUNNING");
+        if (failed) throw new ServiceFailed(`the CDC connector task failed: ${traceSummary(failed.trace)}`);
+        const running = status?.connector?.state === "RUNNING" && (status.tasks ?? []).some((t) => t.state === "RUNNING");
+        // A task reports RUNNING before its snapshot: a snapshot that fails (e.g. a missing grant) fails later.
+        return running && (options.streaming ? await options.streaming() : true);
       },
     },
     progress,
@@ -67,9 +76,22 @@ export async function startConnect(
   return { connectorName: name, restUrl, service };
 }
 
-/** The connector's task state and first trace line, for tests that expect capture to fail. */
-export async function taskFailure(handle: ConnectHandle): Promise<string | undefined> {
-  const status = await connectorStatus(handle.restUrl, handle.connectorName);
-  const failed = status?.tasks?.find((t) => t.state === "FAILED");
-  return failed ? (failed.trace ?? "FAILED").split("\n")[0] : undefined;
+/** First line of a Java trace and its root cause (the last "Caused by"), where the useful words usually are. */
+export function traceSummary(trace: string | undefined): string {
+  const lines = (trace ?? "FAILED").split("\n");
+  const root = lines.filter((l) => l.startsWith("Caused by: ")).pop();
+  return root ? `${lines[0]} (root cause: ${root.slice("Caused by: ".length)})` : lines[0];
+}
+
+/** True once the connector's replication slot is in use: Debezium streams only after its snapshot succeeded. */
+export function slotActive(connect: () => Promise<{ query(sql: string, values: unknown[]): Promise<{ rows: Array<{ active: boolean }> }>; end(): Promise<void> }>, slot: string): () => Promise<boolean> {
+  return async () => {
+    const client = await connect();
+    try {
+      const { rows } = await client.query("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
+      return rows[0]?.active === true;
+    } finally {
+      await client.end();
+    }
+  };
 }

@@ -6,7 +6,7 @@ import { loadFilters } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { stageConfig } from "../stages/stages";
 import type { StageConfig } from "../stages/config";
-import { startConnect, localConnectorConfig, type ConnectHandle } from "./connect";
+import { localConnectorConfig, slotActive, startConnect, type ConnectHandle } from "./connect";
 import { ensureAll } from "./jars";
 import { ensureTopics, startKafka, type KafkaHandle } from "./kafka";
 import { startPostgres, type PostgresHandle } from "./postgres";
@@ -23,6 +23,7 @@ export interface Pipeline {
   stage: StageConfig;
   filters: FilterSet;
   workDir: string;
+  ports: PipelinePorts;
   postgres: PostgresHandle;
   kafka: KafkaHandle;
   /** Absent when started with capture: false. */
@@ -42,6 +43,8 @@ export interface PipelineOptions {
   filtersFile?: string;
   /** Start Kafka Connect with the CDC connector (default true). */
   capture?: boolean;
+  /** Create the stage's publication as the admin (default true; false when a test applies the stack's own). */
+  publication?: boolean;
   partitions?: number;
   progress?: Progress;
   /** Runs after the database is ready and before capture starts: its rows arrive as snapshot reads ('r'). */
@@ -69,7 +72,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const workDir = temporaryDir("local");
   try {
     const postgres = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
-    await createPublication(postgres, stage);
+    if (options.publication !== false) await createPublication(postgres, stage);
     const kafka = await startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions }, progress);
     const partitions = options.partitions ?? 3;
     await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
@@ -83,10 +86,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
               workDir,
               bootstrapServers: kafka.bootstrapServers,
               connector: localConnectorConfig(stage, filters.sourceTopic, { host: "127.0.0.1", port: ports.postgres, user: "postgres", database: stage.source.database }),
+              streaming: slotActive(() => postgres.connect(), stage.source.slotName),
             },
             progress,
           );
-    return { stage, filters, workDir, postgres, kafka, connect, stop: stopAll };
+    return { stage, filters, workDir, ports, postgres, kafka, connect, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
