@@ -120,3 +120,30 @@ describe("local harness helpers", () => {
     expect(() => sourceDatabaseSql({ postgresql_role: { r: { name: "x", superuser: true } } }, { password: "x" })).toThrow("attributes superuser have no SQL translation");
   });
 });
+
+describe("local harness preconditions fail with a clear message", () => {
+  test("a port in use names the port and what needed it", async () => {
+    const { createServer } = await import("node:net");
+    const { assertPortFree } = await import("../local/processes");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await expect(assertPortFree(port, "kafka")).rejects.toThrow(`port ${port} for kafka is in use on 127.0.0.1`);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a missing Java says what is needed", async () => {
+    const { javaCommand } = await import("../local/processes");
+    const saved = process.env.JAVA_HOME;
+    process.env.JAVA_HOME = "/nonexistent-jdk";
+    try {
+      expect(() => javaCommand()).toThrow("Java 17 or newer is needed for the local pipeline and was not found (/nonexistent-jdk/bin/java)");
+    } finally {
+      if (saved === undefined) delete process.env.JAVA_HOME;
+      else process.env.JAVA_HOME = saved;
+    }
+  });
+});
