@@ -7,7 +7,9 @@ import { debeziumConnectorConfig, propertiesText } from "../connectors/debezium-
 import { cdcConnectorConfig } from "../connectors/postgres-cdc";
 import { loadFilters } from "../filters/load";
 import { routeEvent } from "../filters/evaluate";
+import { createServer } from "node:net";
 import { clusterId } from "../local/kafka";
+import { assertPortFree, javaCommand } from "../local/processes";
 import { sourceDatabaseSql } from "../local/source-database-sql";
 import { traceSummary } from "../local/connect";
 import { stageConfig } from "../stages/stages";
@@ -123,8 +125,6 @@ describe("local harness helpers", () => {
 
 describe("local harness preconditions fail with a clear message", () => {
   test("a port in use names the port and what needed it", async () => {
-    const { createServer } = await import("node:net");
-    const { assertPortFree } = await import("../local/processes");
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     const port = (server.address() as { port: number }).port;
@@ -136,7 +136,6 @@ describe("local harness preconditions fail with a clear message", () => {
   });
 
   test("a missing Java says what is needed", async () => {
-    const { javaCommand } = await import("../local/processes");
     const saved = process.env.JAVA_HOME;
     process.env.JAVA_HOME = "/nonexistent-jdk";
     try {
