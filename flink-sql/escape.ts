@@ -19,7 +19,10 @@ export function stringLiteral(value: string): string {
  */
 export function numberLiteral(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-  const text = String(value);
+  // An integer-looking literal is an exact numeric in Flink SQL, and beyond BIGINT it is rejected as out of
+  // range (found by the property test on real Flink); from 2^53 on, write the double in E notation instead.
+  // toExponential() without digits is JavaScript's shortest round-trip form too.
+  const text = Number.isInteger(value) && Math.abs(value) >= 2 ** 53 ? value.toExponential() : String(value);
   return text.includes("e") ? text.replace("e+", "E").replace("e-", "E-") : text;
 }
 

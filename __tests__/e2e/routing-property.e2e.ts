@@ -13,7 +13,8 @@ import { ensureTopics } from "../../local/kafka";
 import { filterSet, text } from "../arbitraries";
 import { boundedRoutingSql, useEngines } from "./harness";
 
-const RUNS = 8;
+// CDC_ROUTING_PROPERTY_RUNS=50 npm run test:e2e digs deeper locally; CI keeps the default.
+const RUNS = Number(process.env.CDC_ROUTING_PROPERTY_RUNS ?? 8);
 const EVENTS_PER_RUN = 50;
 const engines = useEngines({ capture: false, flink: true });
 
