@@ -5,7 +5,6 @@ import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
 import { accessPlan, topicsByConsumer } from "../access/grants";
 import { filtersForStage, type FilterSet } from "../filters/model";
-import { generateSql } from "../flink-sql/generate";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
 import { StreamGovernedEnvironment } from "./confluent-environment";
@@ -16,7 +15,7 @@ import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
-import { stagePartitions } from "../flink-sql/lock-file";
+import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
 import { SourceDatabase } from "./source-database";
 import { RoutingTopics } from "./topics";
 
@@ -37,7 +36,7 @@ export class RoutingStageStack extends TerraformStack {
   constructor(scope: Construct, props: RoutingStageStackProps) {
     const { stage, filters, lock } = props;
     super(scope, stage.name);
-    const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+    const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
     const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
     if (problems.length > 0) throw new EvolutionError(problems);

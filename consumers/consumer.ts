@@ -5,6 +5,7 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
  */
+import { parseArgs } from "node:util";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 import { consumerGroup, topicsByConsumer } from "../access/grants";
 import { loadFilters } from "../filters/load";
@@ -65,8 +66,9 @@ export function summaryLine(event: RoutedEvent, meta: RecordMeta): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  const filtersFile = rest[0] === "--filters" ? rest[1] : "filters/filters.yaml";
+  const { values, positionals } = parseArgs({ args: argv, options: { filters: { type: "string", default: "filters/filters.yaml" } }, allowPositionals: true, strict: true });
+  const [name] = positionals;
+  const filtersFile = values.filters as string;
   const topics = topicsByConsumer(loadFilters(filtersFile).filters);
   if (!name || !topics.has(name)) {
     throw new Error(`usage: consumer.ts <consumer> [--filters file]; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);

@@ -50,23 +50,28 @@ export function unframeJsonSr(value: Buffer): Buffer {
   return value.length > 5 && value[0] === 0 ? value.subarray(5) : value;
 }
 
-/** The id of a routed record, without judging its event_data (routing checks count invalid payloads too). */
-export function routedRecordId(value: Buffer | null): string {
+/** The record value as a JSON object (plain or Schema Registry framed); tombstones and non-objects rejected. */
+function rowOf(value: Buffer | string | null): Record<string, unknown> {
   if (value === null) throw new RecordParseError("tombstone (null value): routed topics carry no tombstones");
-  const row = JSON.parse(unframeJsonSr(value).toString("utf8")) as { id?: unknown };
-  if (typeof row?.id !== "string") throw new RecordParseError("record has no string id");
-  return row.id;
-}
-
-export function parseRoutedRecord(value: Buffer | string | null): RoutedEvent {
-  if (value === null) throw new RecordParseError("tombstone (null value): routed topics carry no tombstones");
-  let row: Record<string, unknown>;
+  let row: unknown;
   try {
-    row = JSON.parse((typeof value === "string" ? value : unframeJsonSr(value).toString("utf8"))) as Record<string, unknown>;
+    row = JSON.parse(typeof value === "string" ? value : unframeJsonSr(value).toString("utf8"));
   } catch (e) {
     throw new RecordParseError(`record value is not JSON: ${(e as Error).message}`);
   }
   if (row === null || typeof row !== "object" || Array.isArray(row)) throw new RecordParseError("record value is not a JSON object");
+  return row as Record<string, unknown>;
+}
+
+/** The id of a routed record, without judging its event_data (routing checks count invalid payloads too). */
+export function routedRecordId(value: Buffer | null): string {
+  const row = rowOf(value);
+  if (typeof row.id !== "string") throw new RecordParseError("record has no string id");
+  return row.id;
+}
+
+export function parseRoutedRecord(value: Buffer | string | null): RoutedEvent {
+  const row = rowOf(value);
   if (typeof row.id !== "string" || typeof row.__op !== "string") {
     throw new RecordParseError("record lacks the id and __op fields of a flattened CDC row");
   }

@@ -1,6 +1,6 @@
 /** Producing test events and reading back event ids, with kafkajs, for the verify tool and the e2e tests. */
 import { randomUUID } from "node:crypto";
-import { Partitioners, type Kafka } from "kafkajs";
+import { Partitioners, type Admin, type EachMessagePayload, type Kafka } from "kafkajs";
 import type { RawEvent } from "../filters/evaluate";
 import type { IdsByTopic } from "./routing-check";
 import { routedRecordId } from "./record";
@@ -22,20 +22,27 @@ export async function produceEvents(kafka: Kafka, topic: string, events: readonl
   }
 }
 
-/** High watermarks now: the offset the next record of each partition will get. */
-export async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Offsets> {
+/** Runs work with a connected admin client and always disconnects it. */
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** High watermarks now: the offset the next record of each partition will get. */
+export function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Offsets> {
+  return withAdmin(kafka, async (admin) => {
     const result: Offsets = new Map();
     for (const topic of topics) {
       const partitions = await admin.fetchTopicOffsets(topic);
       result.set(topic, new Map(partitions.map((p) => [p.partition, BigInt(p.high)])));
     }
     return result;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 export function totalRecords(from: Offsets | undefined, to: Offsets): bigint {
@@ -59,6 +66,26 @@ export interface ReadOptions {
   idPrefix?: string;
 }
 
+/**
+ * Reads the topics from the beginning with a throwaway consumer group until `handle` calls finish, or until
+ * timeoutMs; the consumer always leaves. The verify tool's principal is granted the group prefix used here.
+ */
+async function readFromBeginning(kafka: Kafka, topics: readonly string[], timeoutMs: number, handle: (payload: EachMessagePayload, finish: () => void) => void): Promise<void> {
+  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    await consumer.run({ eachMessage: async (payload) => handle(payload, finish) });
+    const timer = setTimeout(finish, timeoutMs);
+    await finished;
+    clearTimeout(timer);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOptions): Promise<IdsByTopic> {
   const seen: IdsByTopic = new Map(topics.map((t) => [t, []]));
   const position = new Map<string, bigint>();
@@ -67,62 +94,33 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
     o.until !== undefined &&
     [...o.until].every(([t, parts]) => [...parts].every(([p, end]) => (position.get(key(t, p)) ?? o.from?.get(t)?.get(p) ?? 0n) >= end));
   if (reachedEnd()) return seen;
-  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    let settling = false;
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        position.set(key(topic, partition), BigInt(message.offset) + 1n);
-        // Reading from the beginning and skipping is simpler than seeking, which needs a joined group.
-        if (BigInt(message.offset) < (o.from?.get(topic)?.get(partition) ?? 0n)) return;
-        let id: string;
-        try {
-          id = routedRecordId(message.value);
-        } catch {
-          id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
-        }
-        if (!o.idPrefix || id.startsWith(o.idPrefix)) seen.get(topic)!.push(id);
-        if (reachedEnd()) finish();
-        if (!settling && o.done?.(seen)) {
-          settling = true;
-          setTimeout(finish, o.settleMs ?? 0);
-        }
-      },
-    });
-    const timer = setTimeout(finish, o.timeoutMs);
-    await finished;
-    clearTimeout(timer);
-  } finally {
-    await consumer.disconnect();
-  }
+  let settling = false;
+  await readFromBeginning(kafka, topics, o.timeoutMs, ({ topic, partition, message }, finish) => {
+    position.set(key(topic, partition), BigInt(message.offset) + 1n);
+    // Reading from the beginning and skipping is simpler than seeking, which needs a joined group.
+    if (BigInt(message.offset) < (o.from?.get(topic)?.get(partition) ?? 0n)) return;
+    let id: string;
+    try {
+      id = routedRecordId(message.value);
+    } catch {
+      id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
+    }
+    if (!o.idPrefix || id.startsWith(o.idPrefix)) seen.get(topic)!.push(id);
+    if (reachedEnd()) finish();
+    if (!settling && o.done?.(seen)) {
+      settling = true;
+      setTimeout(finish, o.settleMs ?? 0);
+    }
+  });
   return seen;
 }
 
 /** The first `count` records of a topic (all partitions), values as stored; for checking record shapes. */
 export async function readRecords(kafka: Kafka, topic: string, count: number, timeoutMs: number): Promise<Array<{ key: string | null; value: string | null }>> {
   const records: Array<{ key: string | null; value: string | null }> = [];
-  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
-          if (records.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readFromBeginning(kafka, [topic], timeoutMs, ({ message }, finish) => {
+    records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+    if (records.length >= count) finish();
+  });
   return records;
 }

@@ -9,6 +9,7 @@
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix
  * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed); 2: usage or connection error.
  */
+import { parseArgs } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { loadFilters } from "../filters/load";
 import { filtersForStage, type FilterSet } from "../filters/model";
@@ -49,18 +50,23 @@ export async function verifyRouting(o: VerifyOptions): Promise<TopicDifference[]
   return compareRouting(expected, actual);
 }
 
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 async function main(argv: string[]): Promise<number> {
-  const stage = option(argv, "--stage") ?? "dev";
-  const filters = loadFilters(option(argv, "--filters") ?? "filters/filters.yaml");
-  const schemaIdText = option(argv, "--schema-id");
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stage: { type: "string", default: "dev" },
+      filters: { type: "string", default: "filters/filters.yaml" },
+      "schema-id": { type: "string" },
+      "timeout-s": { type: "string", default: "120" },
+    },
+    strict: true,
+  });
+  const stage = values.stage as string;
+  const filters = loadFilters(values.filters as string);
+  const schemaIdText = values["schema-id"];
   const schemaId = schemaIdText === undefined ? undefined : Number(schemaIdText);
   if (schemaId !== undefined && !Number.isInteger(schemaId)) throw new Error(`--schema-id must be an integer, got ${schemaIdText}`);
-  const timeoutMs = Number(option(argv, "--timeout-s") ?? "120") * 1000;
+  const timeoutMs = Number(values["timeout-s"]) * 1000;
   const config = { ...kafkaConfigFromEnv(process.env, "cdc-routing-verify"), logLevel: logLevel.WARN };
   const tag = `verify-${Date.now().toString(36)}`;
   const events = sampleEvents(filters, tag);

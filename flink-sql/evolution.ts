@@ -60,12 +60,17 @@ function partitionProblems(partitions: Record<string, number>, previous: StageLo
     .map(([topic, n]) => `${stage}: topic ${topic} would go from ${previous!.partitions[topic]} to ${n} partitions; Kafka cannot remove partitions (create a new topic instead)`);
 }
 
+/** What neither the lock tool nor synth may accept: a change without a version bump, a partition decrease. */
+function guardProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, partitions: Record<string, number>, stage: string): string[] {
+  return [...sameNameProblems(generated, previous, stage), ...partitionProblems(partitions, previous, stage)];
+}
+
 /**
  * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
  * change without a version bump or a partition decrease.
  */
 export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: { cleanup?: boolean } = {}): StageLock {
-  const problems = [...sameNameProblems(generated, previous, stage), ...partitionProblems(partitions, previous, stage)];
+  const problems = guardProblems(generated, previous, partitions, stage);
   if (problems.length > 0) throw new EvolutionError(problems);
   const oldRunning = previous?.running ?? [];
   const byName = new Map(oldRunning.map((s) => [s.name, s]));
@@ -88,7 +93,7 @@ export function evolveLock(previous: StageLock | undefined, generated: readonly 
 
 /** Synth-time check: the committed lock must describe exactly the statements the filters generate now. */
 export function lockProblems(lock: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string): string[] {
-  const problems = [...sameNameProblems(generated, lock, stage), ...partitionProblems(partitions, lock, stage)];
+  const problems = guardProblems(generated, lock, partitions, stage);
   if (problems.length > 0) return problems;
   const want = generated.map((g) => g.name).join(",");
   const have = (lock?.running ?? []).map((s) => s.name).join(",");

@@ -135,9 +135,12 @@ export function renderSql(sql: GeneratedSql): string {
   return parts.join("\n\n") + "\n";
 }
 
-/** The statements one by one, as a TableEnvironment executes them (no trailing semicolon): DDL, then DML. */
+/** A TableEnvironment executes one statement at a time, without its terminating semicolon. */
+const executable = (text: string): string => text.replace(/;\s*$/, "");
+
+/** The statements one by one, as a TableEnvironment executes them: DDL, then DML. */
 export function executableStatements(sql: GeneratedSql): string[] {
-  return [...sql.ddl, ...sql.statements.map((s) => s.dml)].map((text) => text.replace(/;\s*$/, ""));
+  return [...sql.ddl, ...sql.statements.map((s) => s.dml)].map(executable);
 }
 
 /**
@@ -148,5 +151,5 @@ export function passthroughStatements(set: FilterSet, sinkTopic: string, kafka: 
   const [source] = flinkDdl(set, [], "bench", kafka);
   const sink = flinkTableDdl(sinkTopic, RAW_COLUMN_NAMES, { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json", topic: sinkTopic });
   const insert = `INSERT INTO ${quoteIdentifier(sinkTopic)} SELECT * FROM ${quoteIdentifier(set.sourceTopic)}`;
-  return [source, sink, insert].map((text) => text.replace(/;\s*$/, ""));
+  return [source, sink, insert].map(executable);
 }

@@ -4,7 +4,7 @@ import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
 import { evolveLock, type LockFile, type StageLock } from "./evolution";
-import { generateSql, type GeneratedStatement } from "./generate";
+import { generateSql, type GeneratedSql, type GeneratedStatement } from "./generate";
 
 export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? "flink-sql/statements.lock.json";
 
@@ -24,9 +24,13 @@ export function writeLock(lock: LockFile, path = LOCK_FILE): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The statements the stack deploys for a stage (Confluent dialect). */
+/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape. */
+export function deployedSql(filters: FilterSet, stage: StageConfig): GeneratedSql {
+  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+}
+
 export function stageStatements(filters: FilterSet, stage: StageConfig): GeneratedStatement[] {
-  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape }).statements;
+  return deployedSql(filters, stage).statements;
 }
 
 /** Partition count of every topic the stage declares. */

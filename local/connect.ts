@@ -9,6 +9,7 @@ import { cdcConnectorConfig } from "../connectors/postgres-cdc";
 import type { StageConfig } from "../stages/config";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
+import type { PostgresHandle } from "./postgres";
 import { javaCommand, printProgress, ServiceFailed, startService, type Progress, type RunningService } from "./processes";
 
 export interface ConnectHandle {
@@ -84,9 +85,9 @@ export function traceSummary(trace: string | undefined): string {
 }
 
 /** True once the connector's replication slot is in use: Debezium streams only after its snapshot succeeded. */
-export function slotActive(connect: () => Promise<{ query(sql: string, values: unknown[]): Promise<{ rows: Array<{ active: boolean }> }>; end(): Promise<void> }>, slot: string): () => Promise<boolean> {
+export function slotActive(postgres: PostgresHandle, slot: string): () => Promise<boolean> {
   return async () => {
-    const client = await connect();
+    const client = await postgres.connect();
     try {
       const { rows } = await client.query("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot]);
       return rows[0]?.active === true;

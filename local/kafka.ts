@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Kafka, logLevel, type Admin } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
+import { withAdmin } from "../consumers/topic-io";
 import { classpath } from "./jars";
 import { javaCommand, portOpen, printProgress, startService, type Progress, type RunningService } from "./processes";
 
@@ -73,29 +74,13 @@ export async function startKafka(
       timeoutMs: 60_000,
       ready: async () => {
         if (!(await portOpen(options.port))) return false;
-        const admin = client.admin();
-        await admin.connect();
-        try {
-          await admin.describeCluster();
-          return true;
-        } finally {
-          await admin.disconnect();
-        }
+        await withAdmin(client, (admin) => admin.describeCluster());
+        return true;
       },
     },
     progress,
   );
   return { bootstrapServers, service, client };
-}
-
-export async function withAdmin<T>(client: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = client.admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Creates the topics that do not exist yet and waits for their leaders. */

@@ -86,7 +86,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
               workDir,
               bootstrapServers: kafka.bootstrapServers,
               connector: localConnectorConfig(stage, filters.sourceTopic, { host: "127.0.0.1", port: ports.postgres, user: "postgres", database: stage.source.database }),
-              streaming: slotActive(() => postgres.connect(), stage.source.slotName),
+              streaming: slotActive(postgres, stage.source.slotName),
             },
             progress,
           );

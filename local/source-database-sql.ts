@@ -4,6 +4,7 @@
  * needs the postgresql provider binary that cannot be built here (README, Providers); what it proves is that
  * the synthesized grants are enough for CDC capture. An attribute it does not know fails loudly.
  */
+import { stringLiteral } from "../flink-sql/escape";
 import { quoteIdentifier } from "./sql-quote";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -18,8 +19,6 @@ function checkKnown(type: string, id: string, attrs: Record<string, unknown>): v
   const unknown = Object.keys(attrs).filter((k) => !KNOWN[type].includes(k));
   if (unknown.length > 0) throw new Error(`${type}.${id}: attributes ${unknown.join(", ")} have no SQL translation in local/source-database-sql.ts`);
 }
-
-const literal = (s: string) => "'" + s.replace(/'/g, "''") + "'";
 
 /** Resolves `${postgresql_role.<id>.name}` references to the role's name. */
 function roleName(ref: unknown, roles: Record<string, Record<string, unknown>>): string {
@@ -39,7 +38,7 @@ export function sourceDatabaseSql(resources: Resources, o: SourceDatabaseSqlOpti
   const statements: string[] = [];
   for (const [id, r] of Object.entries(roles)) {
     checkKnown("postgresql_role", id, r);
-    statements.push(`CREATE ROLE ${quoteIdentifier(String(r.name))} ${r.login ? "LOGIN" : "NOLOGIN"} ${r.replication ? "REPLICATION" : "NOREPLICATION"} PASSWORD ${literal(o.password)}`);
+    statements.push(`CREATE ROLE ${quoteIdentifier(String(r.name))} ${r.login ? "LOGIN" : "NOLOGIN"} ${r.replication ? "REPLICATION" : "NOREPLICATION"} PASSWORD ${stringLiteral(o.password)}`);
   }
   for (const [id, g] of Object.entries(resources.postgresql_grant ?? {})) {
     checkKnown("postgresql_grant", id, g);

@@ -7,17 +7,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { loadFilters } from "../filters/load";
 import { isStageName } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage } from "./guard";
 import { parsePlan } from "./plan";
-
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 function stagesOf(text: string | undefined): StageName[] {
   const names = text ? text.split(",") : [...STAGE_NAMES];
@@ -31,29 +27,43 @@ function readPlan(file: string) {
 
 export function main(argv: string[]): number {
   const [verb, ...rest] = argv;
-  const optedIn = rest.includes("--allow-destructive");
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      plans: { type: "string" },
+      plan: { type: "string" },
+      stage: { type: "string" },
+      stages: { type: "string" },
+      filters: { type: "string", default: "filters/filters.yaml" },
+      "base-filters": { type: "string" },
+      out: { type: "string" },
+      "allow-destructive": { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const optedIn = values["allow-destructive"] as boolean;
   if (verb === "guard") {
-    const stage = stagesOf(option(rest, "--stage"))[0];
-    const file = option(rest, "--plan");
+    const stage = stagesOf(values.stage)[0];
+    const file = values.plan;
     if (!file) throw new Error("guard needs --plan <terraform show -json output>");
     const changes = destructiveChanges(readPlan(file));
     process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
     return changes.length > 0 && !optedIn ? 1 : 0;
   }
   if (verb === "comment") {
-    const dir = option(rest, "--plans");
+    const dir = values.plans;
     if (!dir) throw new Error("comment needs --plans <dir with <stage>.plan.json files>");
-    const baseFile = option(rest, "--base-filters");
+    const baseFile = values["base-filters"];
     const review = renderReview({
-      stages: stagesOf(option(rest, "--stages")).map((stage) => {
+      stages: stagesOf(values.stages).map((stage) => {
         const file = join(dir, `${stage}.plan.json`);
         return { stage, plan: existsSync(file) ? readPlan(file) : undefined };
       }),
       base: baseFile && existsSync(baseFile) ? loadFilters(baseFile) : undefined,
-      head: loadFilters(option(rest, "--filters") ?? "filters/filters.yaml"),
+      head: loadFilters(values.filters as string),
       optedIn,
     });
-    const out = option(rest, "--out");
+    const out = values.out;
     if (out) writeFileSync(out, review.markdown);
     else process.stdout.write(review.markdown);
     for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");

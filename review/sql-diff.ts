@@ -1,13 +1,14 @@
 /** The generated Confluent SQL of a stage, base branch vs pull request, as a unified diff of readable SQL. */
 import { createTwoFilesPatch } from "diff";
 import type { FilterSet } from "../filters/model";
-import { generateSql, renderSql } from "../flink-sql/generate";
+import { renderSql } from "../flink-sql/generate";
+import { deployedSql } from "../flink-sql/lock-file";
 import { stageConfig } from "../stages/stages";
 import type { StageName } from "../stages/names";
 
 export function stageSql(set: FilterSet | undefined, stage: StageName): string {
   if (!set) return "";
-  return renderSql(generateSql(set, stage, { dialect: "confluent", shape: stageConfig(stage).flink.shape }));
+  return renderSql(deployedSql(set, stageConfig(stage)));
 }
 
 /** Empty when the stage's SQL is unchanged. */

@@ -6,13 +6,12 @@
 import { spawn } from "node:child_process";
 import { startRoutedConsumer, type RunningConsumer } from "../../consumers/consumer";
 import type { RoutedEvent } from "../../consumers/record";
-import { readRecords } from "../../consumers/topic-io";
+import { readRecords, withAdmin } from "../../consumers/topic-io";
 import { consumerGroup, topicsByConsumer } from "../../access/grants";
 import { routeEvent, type RawEvent } from "../../filters/evaluate";
-import { executableStatements, generateSql } from "../../flink-sql/generate";
 import type { PostgresHandle } from "../../local/postgres";
 import { sleep } from "../../local/processes";
-import { useEngines } from "./harness";
+import { routingStatements, useEngines } from "./harness";
 
 const data = (entityType: string) => ({ eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" }, eventBody: { entities: [{ entityType, entityId: "e-1", updatedAttributes: { amount: 12.5 } }] } });
 
@@ -67,8 +66,7 @@ describe("routed topics -> example consumers", () => {
 
   test("each consumer receives and parses exactly the events its filters route to it", async () => {
     const { pipeline, flink } = engines;
-    const sql = generateSql(pipeline.filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "e2e-routing" } });
-    job = await flink!.submit(executableStatements(sql));
+    job = await flink!.submit(routingStatements(pipeline.filters, { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "e2e-routing" }));
     const byConsumer = topicsByConsumer(pipeline.filters.filters);
     for (const [consumer, topics] of byConsumer) {
       received.set(consumer, []);
@@ -104,18 +102,14 @@ describe("routed topics -> example consumers", () => {
 
   test("consumers commit their offsets after processing", async () => {
     const { pipeline } = engines;
-    const admin = pipeline.kafka.client.admin();
-    await admin.connect();
-    try {
+    await withAdmin(pipeline.kafka.client, async (admin) => {
       for (const [consumer, topics] of topicsByConsumer(pipeline.filters.filters)) {
         const [committed] = await admin.fetchOffsets({ groupId: consumerGroup(consumer), topics });
         const high = await admin.fetchTopicOffsets(topics[0]);
         const byPartition = new Map(high.map((p) => [p.partition, p.high]));
         for (const p of committed.partitions) expect({ consumer, partition: p.partition, offset: p.offset === "-1" ? "0" : p.offset }).toEqual({ consumer, partition: p.partition, offset: byPartition.get(p.partition) });
       }
-    } finally {
-      await admin.disconnect();
-    }
+    });
   });
 
   test("the consumer command stops cleanly on SIGTERM", async () => {

@@ -1,7 +1,7 @@
 /** Shared setup of the end-to-end suites: a pipeline on free loopback ports, stopped after the suite. */
 import { FlinkRunner } from "../../local/flink";
 import { freePorts, startPipeline, type Pipeline, type PipelineOptions } from "../../local/pipeline";
-import { generateSql, executableStatements, type Shape } from "../../flink-sql/generate";
+import { generateSql, executableStatements, type FlinkKafkaOptions, type Shape } from "../../flink-sql/generate";
 import type { FilterSet } from "../../filters/model";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
@@ -25,7 +25,12 @@ export function useEngines(options: PipelineOptions & { flink?: boolean; flinkCo
   return engines;
 }
 
-/** Apache Flink dialect SQL for the set, reading the raw topic from the beginning up to its end at job start. */
-export function boundedRoutingSql(set: FilterSet, shape: Shape, bootstrapServers: string, stage = "dev"): string[] {
-  return executableStatements(generateSql(set, stage, { dialect: "flink", shape, kafka: { bootstrapServers, bounded: true } }));
+/** The dev stage's routing as Apache Flink dialect statements, ready for the runner. */
+export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions, shape: Shape = "set"): string[] {
+  return executableStatements(generateSql(set, "dev", { dialect: "flink", shape, kafka }));
+}
+
+/** Routing that reads the raw topic from the beginning up to its end at job start, then finishes. */
+export function boundedRoutingSql(set: FilterSet, shape: Shape, bootstrapServers: string): string[] {
+  return routingStatements(set, { bootstrapServers, bounded: true }, shape);
 }

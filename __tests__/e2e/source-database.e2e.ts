@@ -36,7 +36,7 @@ function connectAs(role: string, password: string) {
       workDir: pipeline.workDir,
       bootstrapServers: pipeline.kafka.bootstrapServers,
       connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, { host: "127.0.0.1", port: pipeline.ports.postgres, user: role, password, database: pipeline.stage.source.database }),
-      streaming: slotActive(() => pipeline.postgres.connect(), pipeline.stage.source.slotName),
+      streaming: slotActive(pipeline.postgres, pipeline.stage.source.slotName),
     },
     (m) => process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`),
   );

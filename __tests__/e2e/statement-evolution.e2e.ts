@@ -15,18 +15,13 @@ import { sampleEvents } from "../../consumers/sample-events";
 import { endOffsets, produceEvents, readIds, totalRecords } from "../../consumers/topic-io";
 import type { RawEvent } from "../../filters/evaluate";
 import type { FilterSet } from "../../filters/model";
-import { executableStatements, generateSql, type FlinkKafkaOptions } from "../../flink-sql/generate";
 import { FlinkRunner } from "../../local/flink";
 import { sleep } from "../../local/processes";
-import { useEngines } from "./harness";
+import { routingStatements as statements, useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });
 const GROUP = "evolution-routing";
 const UIDS = "SET 'table.exec.uid.generation' = 'ALWAYS'";
-
-function statements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
-  return executableStatements(generateSql(set, "dev", { dialect: "flink", shape: "set", kafka }));
-}
 
 /** The same routing under a new version: a new statement, as a version bump makes in Confluent Cloud. */
 const bumped = (set: FilterSet): FilterSet => ({ ...set, filters: set.filters.map((f) => ({ ...f, version: f.version + 1 })) });
