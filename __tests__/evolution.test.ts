@@ -93,6 +93,13 @@ describe("the stack after a version bump", () => {
     expect(pair).toMatchSnapshot();
   });
 
+  test("a stage with no filters deployed and no lock entry synthesizes without statements", () => {
+    const none = { ...filters, filters: filters.filters.map((f) => ({ ...f, stages: ["prod"] })) };
+    const app = Testing.app();
+    const out = JSON.parse(Testing.synth(new RoutingStageStack(app, { stage: dev, filters: none, lock: undefined })));
+    expect(out.resource.confluent_flink_statement).toBeUndefined();
+  });
+
   test("a stale lock fails synth with the command to run", () => {
     expect(() => synth(dev, bumped, lockFor(filters, dev))).toThrow("run `npm run statements:lock`");
   });

@@ -124,7 +124,8 @@ export class RoutingStageStack extends TerraformStack {
     });
     const statements = new RoutingStatements(this, "routing", {
       sql,
-      lock: lock as StageLock,
+      // No entry yet is only consistent with no statements (lockProblems checked): nothing runs or is stopped.
+      lock: lock ?? { running: [], stopped: [], partitions: {} },
       organizationId: env.organization.id,
       environmentId: env.environment.id,
       computePoolId: flink.pool.id,
