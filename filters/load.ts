@@ -10,6 +10,7 @@ import {
   EVENT_DATA_COLUMN,
   NUMERIC_COLUMNS,
   OPERATIONS,
+  ORDER_OPS,
   RAW_COLUMN_NAMES,
   STRING_ONLY_OPS,
   type Condition,
@@ -165,6 +166,29 @@ function checkScalar(v: unknown, type: ValueType, path: Path, issues: FilterIssu
   return false;
 }
 
+/**
+ * Flink orders two strings by UTF-16 code units while both are Java strings, and by UTF-8 bytes once serialized;
+ * the two orders differ only between U+E000..U+FFFF and characters above U+FFFF. A literal made only of
+ * characters below U+D800 compares the same way in both orders, whatever the event holds.
+ */
+export function orderedTextProblem(value: string): string | undefined {
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0xd800) return `'${ch}' (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  }
+  return undefined;
+}
+
+function checkOrderedText(v: Scalar, op: Op, path: Path, issues: FilterIssue[]): void {
+  const problem = typeof v === "string" ? orderedTextProblem(v) : undefined;
+  if (problem === undefined) return;
+  issues.push({
+    path,
+    message: `'${op}' on text cannot take ${problem}: Flink orders characters from U+D800 up differently depending on how a record was read, so the filter would route inconsistently`,
+    hint: "order text only on values made of characters below U+D800 (dates, codes), or use equals, in or startsWith",
+  });
+}
+
 function parsePredicate(raw: Record<string, unknown>, path: Path, issues: FilterIssue[]): Condition | undefined {
   const before = issues.length;
   for (const k of Object.keys(raw)) {
@@ -224,13 +248,17 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     expectKeys(["min", "max"]);
     const okMin = raw.min !== undefined && checkScalar(raw.min, type, [...path, "min"], issues);
     const okMax = raw.max !== undefined && checkScalar(raw.max, type, [...path, "max"], issues);
+    if (okMin) checkOrderedText(raw.min as Scalar, op, [...path, "min"], issues);
+    if (okMax) checkOrderedText(raw.max as Scalar, op, [...path, "max"], issues);
     if (okMin && okMax && (raw.min as Scalar) > (raw.max as Scalar)) {
       issues.push({ path: [...path, "min"], message: `'min' (${String(raw.min)}) is greater than 'max' (${String(raw.max)}); between would match nothing` });
     }
     return issues.length === before && field ? { kind: "range", field, fieldText, op, type, min: raw.min as Scalar, max: raw.max as Scalar } : undefined;
   }
   expectKeys(["value"]);
-  if (raw.value !== undefined && checkScalar(raw.value, type, [...path, "value"], issues) && op === "matches") {
+  const okValue = raw.value !== undefined && checkScalar(raw.value, type, [...path, "value"], issues);
+  if (okValue && ORDER_OPS.has(op)) checkOrderedText(raw.value as Scalar, op, [...path, "value"], issues);
+  if (okValue && op === "matches") {
     try {
       new RegExp(raw.value as string, "u");
     } catch (e) {

@@ -52,6 +52,9 @@ export type Op = (typeof ALL_OPS)[number];
 /** Text operators only make sense on strings; a `type: number` on them is rejected. */
 export const STRING_ONLY_OPS: ReadonlySet<Op> = new Set(["contains", "startsWith", "endsWith", "matches"]);
 
+/** Operators that order values; on text their literals are limited (see `orderedTextProblem` in load.ts). */
+export const ORDER_OPS: ReadonlySet<Op> = new Set(["greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "between"]);
+
 export type ValueType = "string" | "number";
 export type Scalar = string | number;
 
