@@ -72,13 +72,16 @@ describe("reference evaluator", () => {
     expect(tri("{ field: __ts_ms, op: between, min: 1, max: 1714521600000 }", event())).toBe(true);
   });
 
-  test("text operators are literal (no wildcard leaks) and strings compare by UTF-8 bytes", () => {
+  test("text operators are literal (no wildcard leaks) and strings compare by code point", () => {
     expect(tri("{ field: event_name, op: contains, value: '%' }", event())).toBe(false);
     expect(tri("{ field: event_name, op: contains, value: 'n c' }", event())).toBe(true);
     expect(tri("{ field: event_name, op: startsWith, value: Loan }", event())).toBe(true);
     expect(tri("{ field: event_name, op: endsWith, value: created }", event())).toBe(true);
     expect(tri("{ field: event_name, op: matches, value: 'an c' }", event())).toBe(true);
-    // U+FF21 (3 UTF-8 bytes) sorts before U+1F600 (4 bytes, a surrogate pair in UTF-16) in both orders.
-    expect(tri("{ field: event_name, op: lessThan, value: '😀' }", event({ event_name: "Ａ" }))).toBe(true);
+    // Values stay below U+D800 (validator), where code point and UTF-16 order agree whatever the event holds:
+    // U+FF21 and U+1F600 both sort after U+D7A3 either way.
+    expect(tri("{ field: event_name, op: lessThan, value: '힣' }", event({ event_name: "가" }))).toBe(true);
+    expect(tri("{ field: event_name, op: lessThan, value: '힣' }", event({ event_name: "Ａ" }))).toBe(false);
+    expect(tri("{ field: event_name, op: lessThan, value: '힣' }", event({ event_name: "😀" }))).toBe(false);
   });
 });
