@@ -27,7 +27,7 @@ describe("predicates", () => {
     ["{ field: event_name, op: contains, value: '50%_off!' }", "`event_name` LIKE '%50!%!_off!!%' ESCAPE '!'"],
     ["{ field: event_name, op: startsWith, value: Car }", "`event_name` LIKE 'Car%' ESCAPE '!'"],
     ["{ field: event_name, op: endsWith, value: Done }", "`event_name` LIKE '%Done' ESCAPE '!'"],
-    ["{ field: event_name, op: matches, value: '^a.+b$' }", "REGEXP(`event_name`, '^a.+b$')"],
+    ["{ field: event_name, op: matches, value: '^a.+b$' }", "REGEXP(`event_name`, '^a[^\\n\\r\\u2028\\u2029]+b(?![\\s\\S])')"],
     ["{ field: saved_date, op: isNull }", "`saved_date` IS NULL"],
     ["{ field: saved_date, op: isNotNull }", "`saved_date` IS NOT NULL"],
     [

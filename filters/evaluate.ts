@@ -15,6 +15,7 @@ import {
   type Scalar,
   type ValueType,
 } from "./model";
+import { findsMatch } from "./regex";
 
 /** A raw record as it arrives on raw-business-events (flat JSON). */
 export type RawEvent = Record<string, unknown>;
@@ -100,7 +101,7 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
         case "endsWith":
           return s.endsWith(needle);
         case "matches":
-          return new RegExp(needle, "u").test(s);
+          return findsMatch(needle, s);
         default: {
           const c = compareScalars(v, p.value);
           const results = { equals: c === 0, notEquals: c !== 0, greaterThan: c > 0, greaterThanOrEqual: c >= 0, lessThan: c < 0, lessThanOrEqual: c <= 0 };

@@ -24,6 +24,7 @@ import {
   type ValueType,
 } from "./model";
 import { STAGE_NAMES } from "../stages/names";
+import { portableRegex } from "./regex";
 import { suggestion } from "./suggest";
 
 export type Path = ReadonlyArray<string | number>;
@@ -258,13 +259,8 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
   expectKeys(["value"]);
   const okValue = raw.value !== undefined && checkScalar(raw.value, type, [...path, "value"], issues);
   if (okValue && ORDER_OPS.has(op)) checkOrderedText(raw.value as Scalar, op, [...path, "value"], issues);
-  if (okValue && op === "matches") {
-    try {
-      new RegExp(raw.value as string, "u");
-    } catch (e) {
-      issues.push({ path: [...path, "value"], message: `regular expression does not compile: ${(e as Error).message}` });
-    }
-  }
+  const regexProblem = okValue && op === "matches" ? portableRegex(raw.value as string).problem : undefined;
+  if (regexProblem) issues.push({ path: [...path, "value"], message: regexProblem });
   return issues.length === before && field ? { kind: "compare", field, fieldText, op, type, value: raw.value as Scalar } : undefined;
 }
 

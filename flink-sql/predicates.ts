@@ -11,6 +11,7 @@ import {
   type Scalar,
   type ValueType,
 } from "../filters/model";
+import { javaRegex } from "../filters/regex";
 import { likeEscape, numberLiteral, quoteIdentifier, stringLiteral } from "./escape";
 
 /** The field's value as SQL of the comparison type; NULL when the column or JSON path is absent. */
@@ -58,7 +59,7 @@ function predicateSql(p: Predicate): string {
         case "endsWith":
           return `${e} LIKE ${stringLiteral("%" + likeEscape(String(p.value)))} ESCAPE '!'`;
         case "matches":
-          return `REGEXP(${e}, ${stringLiteral(String(p.value))})`;
+          return `REGEXP(${e}, ${stringLiteral(javaRegex(String(p.value)))})`;
         default:
           return `${e} ${COMPARATORS[p.op]} ${literal(p.value, p.type)}`;
       }

@@ -1,0 +1,185 @@
+/**
+ * `matches` patterns are written (and evaluated by the reference evaluator) as JavaScript regular expressions
+ * with the `u` flag; Flink's REGEXP runs them with java.util.regex. The two differ on a few constructs, so the
+ * pattern is rewritten into a Java pattern that matches exactly the same strings, and constructs that cannot be
+ * rewritten are refused with a reason:
+ *
+ * - `$` in Java also matches before a final line terminator ("ab\n" matches `b$`): written `(?![\s\S])`.
+ * - `.` in Java also stops at U+0085: written as JavaScript's set, `[^\n\r\u2028\u2029]`.
+ * - `\s` in Java is ASCII only; JavaScript's includes Unicode spaces: written out as JavaScript's set.
+ * - `\b` in Java 17 uses Unicode letters, JavaScript's uses `\w` (ASCII): written with `\w` lookarounds.
+ * - `\v` in Java is a class of vertical whitespace; `\0` needs octal digits; `\u{…}` does not exist.
+ * - Inside a class, Java reads `[` as a nested class and `&&` as intersection: both escaped.
+ * - Both engines may start an empty match between the two halves of a surrogate pair (an emoji); neither should.
+ *   Java is told not to with a leading look-behind; the evaluator skips such matches (`findsMatch`).
+ * - Look-behind is refused: Java steps back in UTF-16 units and refuses many bounded forms.
+ */
+
+/** JavaScript's `\s` (WhiteSpace and LineTerminator), as class content in Java syntax. */
+export const JS_WHITESPACE = "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
+const JS_DOT = "[^\\n\\r\\u2028\\u2029]";
+const END = "(?![\\s\\S])";
+const WORD_BOUNDARY = "(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))";
+const NOT_WORD_BOUNDARY = "(?:(?<=\\w)(?=\\w)|(?<!\\w)(?!\\w))";
+// No match starts right after a high surrogate, i.e. inside a pair.
+const AT_CODE_POINT = "(?<![\\uD800-\\uDBFF])";
+const hex = (code: number): string => `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`;
+// Java group names: an ASCII letter, then ASCII letters and digits.
+const JAVA_GROUP_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
+export type PortableRegex = { java: string; problem?: undefined } | { java?: undefined; problem: string };
+
+class Refused extends Error {}
+
+/** Rewrites a JavaScript (`u` flag) pattern into the java.util.regex pattern with the same matches. */
+export function portableRegex(pattern: string): PortableRegex {
+  try {
+    new RegExp(pattern, "u");
+  } catch (e) {
+    return { problem: `regular expression does not compile: ${(e as Error).message}` };
+  }
+  if (pattern === "") return { problem: "an empty pattern matches every value (and Flink's REGEXP none); use isNotNull" };
+  try {
+    const chars = [...pattern];
+    const java = rewrite(chars);
+    return { java: anchoredAtStart(chars) ? java : `${AT_CODE_POINT}(?:${java})` };
+  } catch (e) {
+    if (e instanceof Refused) return { problem: e.message };
+    throw e;
+  }
+}
+
+const compiled = new Map<string, RegExp>();
+
+/**
+ * The reference semantics of `matches`: the JavaScript pattern is found somewhere in the value, starting at a
+ * code point (V8 also tries the middle of a surrogate pair, where an assertion-only pattern can match).
+ */
+export function findsMatch(pattern: string, value: string): boolean {
+  let global = compiled.get(pattern);
+  if (global === undefined) compiled.set(pattern, (global = new RegExp(pattern, "gu")));
+  global.lastIndex = 0;
+  for (let m = global.exec(value); m !== null; m = global.exec(value)) {
+    const inPair = m.index > 0 && m.index < value.length && /[\uD800-\uDBFF]/.test(value[m.index - 1]) && /[\uDC00-\uDFFF]/.test(value[m.index]);
+    if (!inPair) return true;
+    global.lastIndex = m.index + 1;
+  }
+  return false;
+}
+
+/** Every top-level alternative starts with '^': matches start at 0 only, so no look-behind guard is needed. */
+function anchoredAtStart(chars: string[]): boolean {
+  let depth = 0;
+  let inClass = false;
+  let alternativeStart = true;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (alternativeStart && c !== "^") return false;
+    alternativeStart = false;
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) alternativeStart = true;
+  }
+  return !alternativeStart;
+}
+
+/** The Java pattern of a validated `matches` value; a pattern the validator would refuse is a programming error. */
+export function javaRegex(pattern: string): string {
+  const result = portableRegex(pattern);
+  if (result.problem !== undefined) throw new Error(`unvalidated regular expression ${JSON.stringify(pattern)}: ${result.problem}`);
+  return result.java;
+}
+
+/** An escape `\x…` starting at chars[i] (the backslash): its Java form and how many characters it took. */
+function escape(chars: string[], i: number, inClass: boolean): { java: string; length: number } {
+  const c = chars[i + 1];
+  switch (c) {
+    case "s":
+      return { java: inClass ? JS_WHITESPACE : `[${JS_WHITESPACE}]`, length: 2 };
+    case "S":
+      if (inClass) throw new Refused("'\\S' inside a character class has no exact equivalent in Flink's regular expressions; write the class without it");
+      return { java: `[^${JS_WHITESPACE}]`, length: 2 };
+    case "b":
+      return { java: inClass ? "\\x08" : WORD_BOUNDARY, length: 2 };
+    case "B":
+      return { java: NOT_WORD_BOUNDARY, length: 2 };
+    case "v":
+      return { java: "\\x0B", length: 2 };
+    case "0":
+      return { java: "\\x00", length: 2 };
+    case "c":
+      // JavaScript takes the letter modulo 32, Java XORs it with 64: they differ for lower-case letters.
+      return { java: hex(chars[i + 2].charCodeAt(0) % 32), length: 3 };
+    case "p":
+    case "P":
+      throw new Refused(`'\\${c}{…}' (Unicode property) is named differently in Flink's regular expressions; list the characters or ranges instead`);
+    case "k": {
+      const close = chars.indexOf(">", i);
+      const name = chars.slice(i + 3, close).join("");
+      checkGroupName(name);
+      return { java: `\\k<${name}>`, length: close - i + 1 };
+    }
+    case "u":
+      if (chars[i + 2] === "{") {
+        const close = chars.indexOf("}", i);
+        return { java: `\\x{${chars.slice(i + 3, close).join("")}}`, length: close - i + 1 };
+      }
+      return { java: chars.slice(i, i + 6).join(""), length: 6 };
+    default:
+      // Identity escapes of syntax characters, \d \w \D \W \t \n \f \r \xHH and back-references mean the same.
+      return { java: `\\${c}`, length: 2 };
+  }
+}
+
+function checkGroupName(name: string): void {
+  if (!JAVA_GROUP_NAME.test(name)) throw new Refused(`group name '${name}' is not valid in Flink's regular expressions; use ASCII letters and digits, starting with a letter`);
+}
+
+/** A group opening at chars[i] ('('): refuses look-behind, inline flags and group names Java rejects. */
+function checkGroup(chars: string[], i: number): void {
+  if (chars[i + 1] !== "?") return;
+  const next = chars[i + 2];
+  if (next === ":" || next === "=" || next === "!") return;
+  if (next === "<" && (chars[i + 3] === "=" || chars[i + 3] === "!")) {
+    throw new Refused(`'(?<${chars[i + 3]}' (look-behind) is not supported: Flink's Java regular expressions step back in UTF-16 units and refuse many bounded forms; use a look-ahead or a plain group`);
+  }
+  if (next !== "<") throw new Refused(`'(?${next}' (inline flags) is not supported; write the pattern without flags`);
+  checkGroupName(chars.slice(i + 3, chars.indexOf(">", i)).join(""));
+}
+
+function rewrite(chars: string[]): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < chars.length; ) {
+    const c = chars[i];
+    if (c === "\\") {
+      const { java, length } = escape(chars, i, inClass);
+      out += java;
+      i += length;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c === "[" || c === "&" ? `\\${c}` : c;
+      i++;
+    } else if (c === "[") {
+      const negated = chars[i + 1] === "^";
+      const first = i + (negated ? 2 : 1);
+      if (chars[first] === "]") {
+        // [] matches nothing and [^] anything; Java reads a leading ']' as a literal.
+        out += negated ? "[\\s\\S]" : "(?!)";
+        i = first + 1;
+      } else {
+        inClass = true;
+        out += negated ? "[^" : "[";
+        i = first;
+      }
+    } else {
+      if (c === "(") checkGroup(chars, i);
+      out += c === "." ? JS_DOT : c === "$" ? END : c;
+      i++;
+    }
+  }
+  return out;
+}
