@@ -19,7 +19,7 @@ const predicate = fc.oneof(
   fc.record({ field: numberField, op: fc.constantFrom("equals", "greaterThan", "lessThan", "greaterThanOrEqual"), type: fc.constant("number"), value: num }),
   fc.record({ field: numberField, op: fc.constant("between"), type: fc.constant("number"), min: num, max: num }).map((p) => ({ ...p, min: Math.min(p.min, p.max), max: Math.max(p.min, p.max) })),
   fc.record({ field: stringField, op: fc.constantFrom("isNull", "isNotNull") }),
-  fc.record({ field: stringField, op: fc.constant("matches"), value: fc.constantFrom("^a", "b+$", "[0-9]{2}", "x|y") }),
+  fc.record({ field: stringField, op: fc.constant("matches"), value: fc.constantFrom("^a", "b+$", "[0-9]{2}", "x|y", "a.b", "\\sx", "x\\b", "[^\\s]$") }),
 );
 const { condition } = fc.letrec((tie) => ({
   condition: fc.oneof({ maxDepth: 3, depthSize: "small" }, predicate, tie("group")),

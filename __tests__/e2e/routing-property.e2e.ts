@@ -30,15 +30,16 @@ function literals(set: FilterSet): { strings: string[]; numbers: number[] } {
   };
 }
 
-// Strings UTF-16 and UTF-8 order differently (U+E000..U+FFFF against characters above U+FFFF): Flink uses either.
-const TWO_ORDER_STRINGS = ["\ufd09", "\uff12x", "\u{122bf}", "\u{1f600}!", "\ud7ff"];
+// Where engines part: UTF-16 vs UTF-8 order (U+E000..U+FFFF against characters above U+FFFF) and regular
+// expressions (a final line feed before $, U+0085 and '.', Unicode spaces and \s, non-ASCII letters and \b).
+const ENGINE_EDGE_STRINGS = ["\ufd09", "\uff12x", "\u{122bf}", "\u{1f600}!", "\ud7ff", "ab\n", "a\u0085b", "x\u00a0x", "x\u00e9"];
 const BOUNDARY_NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 2 ** 53, 2 ** 31];
 const SAFE_INTEGERS = [0, -1, 1, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
 
 /** Events built around the set's own literals, so predicates both match and miss. */
 function eventsFor(set: FilterSet, tag: string): fc.Arbitrary<RawEvent[]> {
   const lit = literals(set);
-  const str = fc.oneof(fc.constantFrom(...lit.strings), fc.constantFrom(...TWO_ORDER_STRINGS), text, fc.constant(null));
+  const str = fc.oneof(fc.constantFrom(...lit.strings), fc.constantFrom(...ENGINE_EDGE_STRINGS), text, fc.constant(null));
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 4 });
   const amount = fc.oneof(fc.constantFrom(...lit.numbers, ...BOUNDARY_NUMBERS), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom("42", "1e3", true, null));
   const eventData = fc.oneof(
