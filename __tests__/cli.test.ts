@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../cli/main";
+import { temporaryDirectory } from "./helpers";
 
 function cli(args: string[]) {
   let out = "";
@@ -25,7 +25,7 @@ describe("cdc-routing CLI", () => {
   });
 
   test("invalid filters: exit 1, errors on stderr, nothing on stdout", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cdc-routing-cli-"));
+    const dir = temporaryDirectory("cli");
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "filters:\n  - name: x\n    description: d\n    outputTopic: t\n    version: 1\n    operations: [create]\n    conditions: [{ field: id, op: equal, value: a }]\n");
     const r = cli(["sql", "--stage", "dev", "--filters", file]);

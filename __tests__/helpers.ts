@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseFiltersYaml, FilterValidationError } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 
@@ -33,4 +36,16 @@ export function filterEntry(name: string, conditions: string, extra = ""): strin
     `    conditions:`,
     conditions,
   ].join("\n");
+}
+
+const temporaryDirectories: string[] = [];
+afterAll(() => {
+  for (const dir of temporaryDirectories.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the system temp dir, removed after the test file (a synth writes megabytes). */
+export function temporaryDirectory(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${prefix}-`));
+  temporaryDirectories.push(dir);
+  return dir;
 }

@@ -5,8 +5,7 @@
  * fixtures in fixtures/plans.ts imitate. Skipped loudly where no terraform CLI is on PATH.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilters } from "../filters/load";
 import { terraform } from "../providers/mirror";
@@ -14,6 +13,7 @@ import { renderReview } from "../review/comment";
 import { actionOf, parsePlan, type PlanJson } from "../review/plan";
 import { sensitiveValues } from "../review/redact";
 import { summarizePlan } from "../review/summarize";
+import { temporaryDirectory } from "./helpers";
 
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
 if (!hasTerraform) console.warn("\n*** NOT RUN: review tools on real terraform plan JSON, because the terraform CLI is not on PATH.\n");
@@ -39,7 +39,7 @@ function config(statementVersion: number, keepHolder: boolean): object {
   let change: PlanJson;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "cdc-routing-plan-"));
+    dir = temporaryDirectory("plan");
     const plan = (): PlanJson => {
       terraform(dir, ["plan", "-input=false", "-out=tfplan", `-var=db_password=${CANARY}`]);
       return parsePlan(terraform(dir, ["show", "-json", "tfplan"]), "tfplan");
@@ -52,7 +52,6 @@ function config(statementVersion: number, keepHolder: boolean): object {
     change = plan();
   }, 120_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("counts of a creation plan and of a replace + delete plan", () => {
     expect(create.format_version).toMatch(/^1\./);

@@ -2,10 +2,16 @@ import { Testing } from "cdktf";
 import { readFileSync } from "node:fs";
 import { buildApp } from "../main";
 import type { StageName } from "../stages/names";
+import { temporaryDirectory } from "./helpers";
+
+/** Testing.app() leaves a temp dir behind per call; this one is removed after the test file. */
+export function testingApp(): ReturnType<typeof Testing.app> {
+  return Testing.app({ outdir: temporaryDirectory("app") });
+}
 
 /** Synthesized Terraform JSON of one stage, as `cdktf synth` writes it. */
 export function synthStage(stage: StageName): Record<string, any> {
-  const app = Testing.app();
+  const app = testingApp();
   buildApp([stage], app);
   const stack = app.node.findChild(stage) as Parameters<typeof Testing.synth>[0];
   return JSON.parse(Testing.synth(stack));

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { accessPlan } from "../access/grants";
 import { loadFilters } from "../filters/load";
@@ -8,6 +7,7 @@ import { STAGE_NAMES } from "../stages/names";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { synthStage } from "./stack-helpers";
+import { temporaryDirectory } from "./helpers";
 
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
 
@@ -18,7 +18,7 @@ describe("per-stage stack", () => {
 
   test("synth is deterministic: two runs of the app write byte-identical files", () => {
     const run = () => {
-      const out = mkdtempSync(join(tmpdir(), "cdc-routing-synth-"));
+      const out = temporaryDirectory("synth");
       execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...process.env, CDKTF_OUTDIR: out }, stdio: "pipe" });
       return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
     };
@@ -32,7 +32,7 @@ describe("per-stage stack", () => {
     const names = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_password", "source_db_replication_password"];
     const env: NodeJS.ProcessEnv = { ...process.env, CONFLUENT_CLOUD_API_SECRET: canary, CONFLUENT_CLOUD_API_KEY: canary, PGPASSWORD: canary, AWS_SECRET_ACCESS_KEY: canary };
     for (const n of names) env[`TF_VAR_${n}`] = canary;
-    const out = mkdtempSync(join(tmpdir(), "cdc-routing-canary-"));
+    const out = temporaryDirectory("canary");
     execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...env, CDKTF_OUTDIR: out }, stdio: "pipe" });
     for (const s of STAGE_NAMES) {
       const text = readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8");

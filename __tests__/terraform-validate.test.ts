@@ -4,12 +4,12 @@
  * the test is reported as skipped, never as passed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isInMirror, mirrorDir, terraform, terraformInit } from "../providers/mirror";
 import { CONFLUENT_PROVIDER, POSTGRESQL_PROVIDER } from "../providers/pins";
 import { synthStage } from "./stack-helpers";
+import { temporaryDirectory } from "./helpers";
 
 const missing = [CONFLUENT_PROVIDER, POSTGRESQL_PROVIDER].filter((p) => !isInMirror(p)).map((p) => `${p.source} ${p.version}`);
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
@@ -23,7 +23,7 @@ if (!ready) {
 (ready ? describe : describe.skip)("terraform validate with the real providers", () => {
   test("the database side (postgresql provider) and the confluent resources validate", () => {
     const synth = synthStage("dev");
-    const dir = mkdtempSync(join(tmpdir(), "cdc-routing-validate-"));
+    const dir = temporaryDirectory("validate");
     // Only the providers in the mirror: aws is far too large to build here (its bindings are prebuilt).
     const keep = (section: Record<string, unknown>) => Object.fromEntries(Object.entries(section).filter(([t]) => !t.startsWith("aws_")));
     const config = {
