@@ -3,20 +3,17 @@
  * see local/source-database-sql.ts) let Debezium capture business_events as that role; without the table grant
  * capture fails, and the error says why.
  */
-import { Testing } from "cdktf";
 import { randomBytes } from "node:crypto";
 import { readRecords } from "../../consumers/topic-io";
-import { buildApp } from "../../main";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
 import { sourceDatabaseSql } from "../../local/source-database-sql";
+import { synthStage } from "../stack-helpers";
 import { useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, publication: false });
 
 function synthesizedResources(): Record<string, Record<string, Record<string, unknown>>> {
-  const app = Testing.app();
-  buildApp(["dev"], app);
-  return JSON.parse(Testing.synth(app.node.findChild("dev") as Parameters<typeof Testing.synth>[0])).resource;
+  return synthStage("dev").resource;
 }
 
 async function asAdmin(statements: string[]): Promise<void> {
