@@ -40,9 +40,8 @@ export function portableRegex(pattern: string): PortableRegex {
   }
   if (pattern === "") return { problem: "an empty pattern matches every value (and Flink's REGEXP none); use isNotNull" };
   try {
-    const chars = [...pattern];
-    const java = rewrite(chars);
-    return { java: anchoredAtStart(chars) ? java : `${AT_CODE_POINT}(?:${java})` };
+    const { java, anchored } = rewrite([...pattern]);
+    return { java: anchored ? java : `${AT_CODE_POINT}(?:${java})` };
   } catch (e) {
     if (e instanceof Refused) return { problem: e.message };
     throw e;
@@ -65,25 +64,6 @@ export function findsMatch(pattern: string, value: string): boolean {
     global.lastIndex = m.index + 1;
   }
   return false;
-}
-
-/** Every top-level alternative starts with '^': matches start at 0 only, so no look-behind guard is needed. */
-function anchoredAtStart(chars: string[]): boolean {
-  let depth = 0;
-  let inClass = false;
-  let alternativeStart = true;
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i];
-    if (alternativeStart && c !== "^") return false;
-    alternativeStart = false;
-    if (c === "\\") i++;
-    else if (inClass) inClass = c !== "]";
-    else if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) alternativeStart = true;
-  }
-  return !alternativeStart;
 }
 
 /** The Java pattern of a validated `matches` value; a pattern the validator would refuse is a programming error. */
@@ -150,11 +130,20 @@ function checkGroup(chars: string[], i: number): void {
   checkGroupName(chars.slice(i + 3, chars.indexOf(">", i)).join(""));
 }
 
-function rewrite(chars: string[]): string {
+/**
+ * The Java form of the pattern, and whether every top-level alternative starts with '^' (matches then start at 0
+ * only, so no look-behind guard is needed).
+ */
+function rewrite(chars: string[]): { java: string; anchored: boolean } {
   let out = "";
   let inClass = false;
+  let depth = 0;
+  let anchored = true;
+  let alternativeStart = true;
   for (let i = 0; i < chars.length; ) {
     const c = chars[i];
+    if (alternativeStart && c !== "^") anchored = false;
+    alternativeStart = false;
     if (c === "\\") {
       const { java, length } = escape(chars, i, inClass);
       out += java;
@@ -176,10 +165,16 @@ function rewrite(chars: string[]): string {
         i = first;
       }
     } else {
-      if (c === "(") checkGroup(chars, i);
+      if (c === "(") {
+        checkGroup(chars, i);
+        depth++;
+      }
+      if (c === ")") depth--;
+      if (c === "|" && depth === 0) alternativeStart = true;
       out += c === "." ? JS_DOT : c === "$" ? END : c;
       i++;
     }
   }
-  return out;
+  // A trailing '|' leaves an empty alternative, which matches anywhere.
+  return { java: out, anchored: anchored && !alternativeStart };
 }
