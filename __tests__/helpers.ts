@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseFiltersYaml, FilterValidationError } from "../filters/load";
 import type { FilterSet } from "../filters/model";
+import { TemporaryDirs } from "../local/processes";
 
 /** Wraps YAML filter entries in a document. */
 export function filtersYaml(body: string): string {
@@ -38,14 +36,10 @@ export function filterEntry(name: string, conditions: string, extra = ""): strin
   ].join("\n");
 }
 
-const temporaryDirectories: string[] = [];
-afterAll(() => {
-  for (const dir of temporaryDirectories.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const temporaryDirectories = new TemporaryDirs();
+afterAll(() => temporaryDirectories.removeAll());
 
 /** A fresh directory under the system temp dir, removed after the test file (a synth writes megabytes). */
 export function temporaryDirectory(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${prefix}-`));
-  temporaryDirectories.push(dir);
-  return dir;
+  return temporaryDirectories.create(prefix);
 }

@@ -31,8 +31,24 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** Temporary directories made together and removed together. */
+export class TemporaryDirs {
+  private readonly dirs = new Set<string>();
+
+  create(label: string): string {
+    const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${label}-`));
+    this.dirs.add(dir);
+    return dir;
+  }
+
+  removeAll(): void {
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+    this.dirs.clear();
+  }
+}
+
 const running = new Set<RunningService>();
-const tempDirs = new Set<string>();
+const tempDirs = new TemporaryDirs();
 let handlersInstalled = false;
 
 /** Thrown by a readiness check that knows the service will never become ready. */
@@ -146,15 +162,12 @@ export async function stopAll(): Promise<void> {
 /** A directory removed when the harness stops, also after a failure. */
 export function temporaryDir(label: string): string {
   installExitHandlers();
-  const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${label}-`));
-  tempDirs.add(dir);
-  return dir;
+  return tempDirs.create(label);
 }
 
 function removeTempDirs(): void {
   if (process.env.CDC_ROUTING_KEEP_TMP) return;
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
+  tempDirs.removeAll();
 }
 
 export function sleep(ms: number): Promise<void> {
