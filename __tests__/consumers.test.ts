@@ -10,7 +10,6 @@ import { routeEvent } from "../filters/evaluate";
 import { createServer } from "node:net";
 import { clusterId } from "../local/kafka";
 import { assertPortFree, javaCommand } from "../local/processes";
-import { sourceDatabaseSql } from "../local/source-database-sql";
 import { traceSummary } from "../local/connect";
 import { stageConfig } from "../stages/stages";
 
@@ -101,25 +100,6 @@ describe("local harness helpers", () => {
     expect(traceSummary("org.x.ConnectException: failed\n\tat a\nCaused by: java.sql.X: mid\nCaused by: org.postgresql.util.PSQLException: ERROR: permission denied for table t")).toBe(
       "org.x.ConnectException: failed (root cause: org.postgresql.util.PSQLException: ERROR: permission denied for table t)",
     );
-  });
-
-  test("source-database SQL from synthesized resources; an unknown attribute fails", () => {
-    const resources = {
-      postgresql_role: { r: { name: "cdc_routing_dev", login: true, replication: true, password: "${var.x}" } },
-      postgresql_grant: {
-        s: { database: "business", role: "${postgresql_role.r.name}", schema: "public", object_type: "schema", privileges: ["USAGE"] },
-        t: { database: "business", role: "${postgresql_role.r.name}", schema: "public", object_type: "table", objects: ["business_events"], privileges: ["SELECT"] },
-      },
-      postgresql_publication: { p: { database: "business", name: "cdc_routing_dev", tables: ["public.business_events"] } },
-    };
-    expect(sourceDatabaseSql(resources, { password: "p'w" })).toEqual([
-      `CREATE ROLE "cdc_routing_dev" LOGIN REPLICATION PASSWORD 'p''w'`,
-      `GRANT USAGE ON SCHEMA "public" TO "cdc_routing_dev"`,
-      `GRANT SELECT ON TABLE "public"."business_events" TO "cdc_routing_dev"`,
-      `CREATE PUBLICATION "cdc_routing_dev" FOR TABLE "public"."business_events"`,
-    ]);
-    expect(sourceDatabaseSql(resources, { password: "x", skipGrants: ["table"] })).toHaveLength(3);
-    expect(() => sourceDatabaseSql({ postgresql_role: { r: { name: "x", superuser: true } } }, { password: "x" })).toThrow("attributes superuser have no SQL translation");
   });
 });
 

@@ -1,21 +1,15 @@
 /**
- * Builds the pinned providers into the filesystem mirror when they are not there yet (used by .ci/run).
- * Exit 1 with the Go tool's own message when a provider cannot be built (e.g. the module proxy refuses it).
+ * Builds the pinned providers into the filesystem mirror unless binaries built from the same archives are there
+ * (used by .ci/run). Exit 1 with one clear message (missing or damaged archive, no Go, the Go tool's own error).
  */
-import { buildProviderIntoMirror, isInMirror, mirrorDir } from "./mirror";
-import { CONFLUENT_PROVIDER, POSTGRESQL_PROVIDER } from "./pins";
+import { buildProviderIntoMirror } from "./mirror";
+import { BUILT_PROVIDERS } from "./pins";
 
-let failed = false;
-for (const pin of [CONFLUENT_PROVIDER, POSTGRESQL_PROVIDER]) {
-  if (isInMirror(pin)) {
-    console.log(`providers: ${pin.source} ${pin.version} already in ${mirrorDir()}`);
-    continue;
-  }
-  try {
-    buildProviderIntoMirror(pin);
-  } catch (e) {
-    failed = true;
-    console.error(`providers: cannot build ${pin.source} ${pin.version}: ${(e as Error).message.split("\n").slice(0, 3).join(" | ")}`);
-  }
+async function main(): Promise<void> {
+  for (const pin of BUILT_PROVIDERS) await buildProviderIntoMirror(pin);
 }
-process.exitCode = failed ? 1 : 0;
+
+main().catch((e: unknown) => {
+  console.error(`providers: cannot build the provider mirror: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,14 +1,18 @@
 /**
- * Builds Terraform providers from the Go module proxy into a filesystem mirror outside git, and runs the
- * Terraform CLI against that mirror. Used by the refresh command and by the real-Terraform tests.
+ * Builds the pinned Terraform providers from their upstream source archives (../shared/provider-src, checksums
+ * verified first) plus the Go module proxy into a filesystem mirror outside git, and runs the Terraform CLI
+ * against that mirror. Used by `npm run providers:refresh`, `.ci/run` and the real-Terraform tests.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { ProviderBuildPin } from "./pins";
 
 export const TERRAFORM_HOST = "registry.terraform.io";
+
+export type Log = (message: string) => void;
 
 export function cacheDir(): string {
   return process.env.CDC_ROUTING_CACHE ?? join(homedir(), ".cache", "cdc-routing");
@@ -18,17 +22,82 @@ export function mirrorDir(): string {
   return join(cacheDir(), "provider-mirror");
 }
 
+/** The upstream source archives (the pieces the Go module proxy refuses), beside the project as ../shared. */
+export function providerSourceDir(): string {
+  return process.env.CDC_ROUTING_PROVIDER_SRC ?? resolve(__dirname, "..", "..", "shared", "provider-src");
+}
+
 /** Path Terraform expects inside a filesystem mirror (`unpacked` layout). */
 export function mirrorBinaryPath(mirror: string, pin: ProviderBuildPin, platform = "linux_amd64"): string {
   const [namespace, type] = pin.source.split("/");
   return join(mirror, TERRAFORM_HOST, namespace, type, pin.version, platform, `terraform-provider-${type}_v${pin.version}`);
 }
 
-export function isInMirror(pin: ProviderBuildPin, mirror = mirrorDir()): boolean {
-  return existsSync(mirrorBinaryPath(mirror, pin));
+/** Which archives were a binary built from: kept beside the mirror, not in it (Terraform scans the mirror). */
+function stampPath(pin: ProviderBuildPin): string {
+  return join(cacheDir(), "provider-stamps", `${pin.source.replace("/", "-")}-${pin.version}.sums`);
 }
 
 export class CommandError extends Error {}
+
+/** `SHA256SUMS` text (`<hex>  <file>` lines, as sha256sum writes them) -> file name -> hex digest. */
+export function parseSha256Sums(text: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
+    if (m) sums.set(m[2], m[1]);
+  }
+  return sums;
+}
+
+export function archivesOf(pin: ProviderBuildPin): string[] {
+  return [pin.sourceArchive, ...Object.values(pin.replacedModules)];
+}
+
+/**
+ * Checks every archive a pin needs against SHA256SUMS and returns the verified `<hex>  <file>` lines, the key
+ * a built binary is cached under. Throws one message naming the file and what to do.
+ */
+export function verifyArchives(pin: ProviderBuildPin, sourceDir = providerSourceDir()): string {
+  const sumsFile = join(sourceDir, "SHA256SUMS");
+  if (!existsSync(sumsFile)) {
+    throw new CommandError(`${sumsFile} is missing: the provider sources are not there. Put the shared provider-src folder (archives and SHA256SUMS) at ${sourceDir}, or point CDC_ROUTING_PROVIDER_SRC at it`);
+  }
+  const expected = parseSha256Sums(readFileSync(sumsFile, "utf8"));
+  return archivesOf(pin)
+    .map((archive) => {
+      const file = join(sourceDir, archive);
+      const want = expected.get(archive);
+      if (!want) throw new CommandError(`${sumsFile} lists no checksum for ${archive}: the pin in providers/pins.ts and the provider sources disagree`);
+      if (!existsSync(file)) throw new CommandError(`${file} is missing: copy the provider sources again (it is listed in SHA256SUMS)`);
+      const got = createHash("sha256").update(readFileSync(file)).digest("hex");
+      if (got !== want) throw new CommandError(`${file} fails its checksum (SHA256SUMS says ${want}, the file has ${got}): the archive is damaged or was changed; copy it again from the provider sources`);
+      return `${want}  ${archive}`;
+    })
+    .join("\n");
+}
+
+/** True when the mirror holds a binary built from exactly these archives (or, without sources here, any binary). */
+export function isInMirror(pin: ProviderBuildPin, mirror = mirrorDir()): boolean {
+  if (!existsSync(mirrorBinaryPath(mirror, pin))) return false;
+  if (!existsSync(join(providerSourceDir(), "SHA256SUMS"))) return true;
+  try {
+    return existsSync(stampPath(pin)) && readFileSync(stampPath(pin), "utf8") === verifyArchives(pin);
+  } catch {
+    return false;
+  }
+}
+
+/** Fails with one clear message when a program the build or the tests need is not on PATH. */
+export function requireProgram(program: "go" | "terraform"): void {
+  const res = spawnSync(program, ["version"], { stdio: "ignore", env: process.env });
+  if (!res.error && res.status === 0) return;
+  const what =
+    program === "go"
+      ? "the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer (go.dev/dl, or the golang-go package of a recent distribution)"
+      : "the Terraform CLI (terraform) is not on PATH: install Terraform 1.5 or newer (developer.hashicorp.com/terraform/install)";
+  throw new CommandError(what);
+}
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   const res = spawnSync(cmd, args, { ...opts, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
@@ -39,38 +108,94 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   return res.stdout;
 }
 
+/** Runs a long command, passing its output lines on and saying every 30 s that it is still going. */
+function runWithProgress(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }, what: string, log: Log): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const timer = setInterval(() => {
+      const downloads = (output.match(/go: downloading/g) ?? []).length;
+      log(`providers:   ${what}: still building after ${Math.round((Date.now() - started) / 1000)} s${downloads ? ` (${downloads} recent module downloads)` : ""}`);
+    }, 30_000);
+    child.once("error", (e) => {
+      clearInterval(timer);
+      reject(new CommandError(`${cmd} could not start: ${e.message}`));
+    });
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      if (code === 0) resolvePromise();
+      else reject(new CommandError(`${what}: ${cmd} ${args.join(" ")} exited ${code}:\n${output.trim().split("\n").slice(-30).join("\n")}`));
+    });
+  });
+}
+
+/** Extracts an archive into its own folder under `into` and returns the folder the archive holds. */
+function extract(archive: string, into: string): string {
+  const dir = join(into, basename(archive).replace(/\.tar\.gz$/, ""));
+  mkdirSync(dir);
+  run("tar", ["-xzf", archive, "-C", dir]);
+  const top = readdirSync(dir);
+  if (top.length !== 1) throw new CommandError(`${archive} should hold one top-level folder, it holds: ${top.join(", ")}`);
+  return join(dir, top[0]);
+}
+
+/**
+ * Builds one provider from its source archives into the mirror. The build happens in a temporary folder beside
+ * the mirror and the binary is renamed into place only when complete, so an interrupted build never counts.
+ */
+export async function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mirrorDir(), log: Log = console.log): Promise<string> {
+  const target = mirrorBinaryPath(mirror, pin);
+  if (isInMirror(pin, mirror)) {
+    log(`providers: ${pin.source} ${pin.version} already built from these sources in ${mirror}`);
+    return target;
+  }
+  const sourceDir = providerSourceDir();
+  const sums = verifyArchives(pin, sourceDir);
+  log(`providers: checksums of ${archivesOf(pin).length} archive(s) for ${pin.source} ${pin.version} verified`);
+  requireProgram("go");
+  mkdirSync(cacheDir(), { recursive: true });
+  const work = mkdtempSync(join(cacheDir(), "provider-build-"));
+  try {
+    const providerDir = extract(join(sourceDir, pin.sourceArchive), work);
+    for (const [module, archive] of Object.entries(pin.replacedModules)) {
+      run("go", ["mod", "edit", `-replace=${module}=${extract(join(sourceDir, archive), work)}`], { cwd: providerDir });
+    }
+    const built = join(work, basename(target));
+    log(`providers: building ${pin.source} ${pin.version} with ${run("go", ["version"]).trim()} (minutes with a cold Go cache)`);
+    const started = Date.now();
+    await runWithProgress(
+      "go",
+      ["build", "-trimpath", "-o", built, "."],
+      { cwd: providerDir, env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } },
+      `${pin.source} ${pin.version}`,
+      log,
+    );
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(built, target);
+    mkdirSync(dirname(stampPath(pin)), { recursive: true });
+    writeFileSync(stampPath(pin), sums);
+    log(`providers: built ${pin.source} ${pin.version} in ${((Date.now() - started) / 1000).toFixed(1)} s into ${target}`);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Environment for the Terraform CLI: no telemetry, no user CLI config that might point elsewhere. */
-export function terraformEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...extra };
   delete env.TF_CLI_CONFIG_FILE;
   return env;
 }
 
-/** `go install` of the provider's main package at the pinned commit, copied into the mirror layout. */
-export function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mirrorDir(), log = console.log): string {
-  const target = mirrorBinaryPath(mirror, pin);
-  if (existsSync(target)) {
-    log(`providers: ${pin.source} ${pin.version} already in ${mirror}`);
-    return target;
-  }
-  const gobin = join(cacheDir(), "gobin", `${pin.source.replace("/", "-")}-${pin.version}`);
-  mkdirSync(gobin, { recursive: true });
-  log(`providers: building ${pin.goModule}@${pin.goCommit} (${pin.source} ${pin.version}) with Go; this takes minutes`);
-  const started = Date.now();
-  run("go", ["install", `${pin.goModule}@${pin.goCommit}`], {
-    cwd: tmpdir(),
-    env: { ...process.env, GOBIN: gobin, GOFLAGS: "-mod=mod", CGO_ENABLED: "0" },
-  });
-  const binName = pin.goModule.split("/").pop() as string;
-  mkdirSync(join(target, ".."), { recursive: true });
-  copyFileSync(join(gobin, binName), target);
-  chmodSync(target, 0o755);
-  log(`providers: built ${pin.source} ${pin.version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return target;
-}
-
 /** Writes a scratch configuration requiring exactly these providers and runs `terraform init` offline. */
-export function initScratchConfig(pins: ProviderBuildPin[], mirror = mirrorDir()): string {
+export function initScratchConfig(pins: readonly ProviderBuildPin[], mirror = mirrorDir()): string {
   const dir = mkdtempSync(join(tmpdir(), "cdc-routing-tf-"));
   const requiredProviders = Object.fromEntries(
     pins.map((p) => [p.source.split("/")[1], { source: p.source, version: `= ${p.version}` }]),
@@ -84,6 +209,23 @@ export function terraformInit(dir: string, mirror = mirrorDir()): void {
   run("terraform", ["init", "-input=false", "-backend=false", `-plugin-dir=${mirror}`], { cwd: dir, env: terraformEnv() });
 }
 
-export function terraform(dir: string, args: string[]): string {
-  return run("terraform", args, { cwd: dir, env: terraformEnv() });
+export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  return run("terraform", args, { cwd: dir, env: terraformEnv(env) });
+}
+
+/** Exit status and output, for commands whose status means something (`plan -detailed-exitcode`: 0 none, 2 changes). */
+export function terraformStatus(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const res = spawnSync("terraform", args, { cwd: dir, env: terraformEnv(env), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  if (res.error) throw new CommandError(`terraform could not start: ${res.error.message}`);
+  return { status: res.status, output: `${res.stdout}${res.stderr}` };
+}
+
+/** `terraform providers schema -json` of the built providers (throws when one is not in the mirror). */
+export function dumpProviderSchemas(pins: readonly ProviderBuildPin[], mirror = mirrorDir()): string {
+  const dir = initScratchConfig(pins, mirror);
+  try {
+    return terraform(dir, ["providers", "schema", "-json"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,71 +1,50 @@
 /**
- * npm run providers:refresh -- [--version 2.83.4 --commit <sha>] [--from-schema dump.json]
+ * npm run providers:refresh [-- --from-schema dump.json] [-- --out FILE]
  *
- * Builds the pinned providers from the Go module proxy into a filesystem mirror (outside git), asks the real
- * Terraform CLI for their schema, and writes the trimmed, sorted confluent schema into providers/.
- * `--from-schema` trims an existing `terraform providers schema -json` document instead of building.
+ * Builds the pinned providers from ../shared/provider-src (checksums first) into the filesystem mirror outside
+ * git, asks the real Terraform CLI for their schema (`terraform providers schema -json`) and writes the trimmed,
+ * sorted confluent schema into providers/. `--from-schema` trims a schema document dumped elsewhere instead
+ * (for example where `terraform init` can reach the registry), without building.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { buildProviderIntoMirror, initScratchConfig, mirrorDir, terraform, TERRAFORM_HOST } from "./mirror";
-import { CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH, POSTGRESQL_PROVIDER, type ProviderBuildPin } from "./pins";
-import {
-  CONFLUENT_DATA_SOURCES,
-  CONFLUENT_RESOURCES,
-  stableStringify,
-  trimProviderSchema,
-  type ProviderSchemaDocument,
-} from "./schema";
+import { buildProviderIntoMirror, dumpProviderSchemas, requireProgram, TERRAFORM_HOST } from "./mirror";
+import { BUILT_PROVIDERS, CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH } from "./pins";
+import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema, type ProviderSchemaDocument } from "./schema";
 
-function main(): void {
+export const REAL_SCHEMA_ORIGIN = "terraform providers schema -json of the provider built from its source archive";
+
+/** The committed file's content for a full `providers schema -json` document. */
+export function pinnedConfluentSchema(doc: ProviderSchemaDocument, origin = REAL_SCHEMA_ORIGIN): string {
+  const { source, version, goModule, goCommit } = CONFLUENT_PROVIDER;
+  const pin = { source, version, goModule, goCommit, origin };
+  return stableStringify(trimProviderSchema(doc, `${TERRAFORM_HOST}/${source}`, CONFLUENT_RESOURCES, CONFLUENT_DATA_SOURCES, pin));
+}
+
+async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      version: { type: "string", default: CONFLUENT_PROVIDER.version },
-      commit: { type: "string" },
-      "from-schema": { type: "string" },
-      out: { type: "string", default: CONFLUENT_SCHEMA_PATH },
-    },
+    options: { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } },
   });
-  if (values.version !== CONFLUENT_PROVIDER.version && !values.commit) {
-    throw new Error(`--version ${values.version} differs from the pin; pass --commit <sha of its tag> too`);
-  }
-  const pin: ProviderBuildPin = {
-    ...CONFLUENT_PROVIDER,
-    version: values.version as string,
-    goCommit: values.commit ?? CONFLUENT_PROVIDER.goCommit,
-  };
-  let doc: ProviderSchemaDocument;
-  let origin: string;
+  let text: string;
   if (values["from-schema"]) {
     const file = values["from-schema"];
     console.log(`providers: trimming ${file} (no build)`);
-    doc = JSON.parse(readFileSync(file, "utf8")) as ProviderSchemaDocument;
     // Only the file name: the path differs per machine and the output must be byte-identical.
-    origin = `schema document ${basename(file)}`;
+    text = pinnedConfluentSchema(JSON.parse(readFileSync(file, "utf8")) as ProviderSchemaDocument, `schema document ${basename(file)}`);
   } else {
-    const mirror = mirrorDir();
-    buildProviderIntoMirror(pin, mirror);
-    buildProviderIntoMirror(POSTGRESQL_PROVIDER, mirror);
+    requireProgram("terraform");
+    for (const pin of BUILT_PROVIDERS) await buildProviderIntoMirror(pin);
     console.log("providers: terraform init -plugin-dir + providers schema -json");
-    const dir = initScratchConfig([pin, POSTGRESQL_PROVIDER], mirror);
-    doc = JSON.parse(terraform(dir, ["providers", "schema", "-json"])) as ProviderSchemaDocument;
-    origin = "terraform providers schema -json";
+    text = pinnedConfluentSchema(JSON.parse(dumpProviderSchemas(BUILT_PROVIDERS)) as ProviderSchemaDocument);
   }
-  const trimmed = trimProviderSchema(
-    doc,
-    `${TERRAFORM_HOST}/${pin.source}`,
-    CONFLUENT_RESOURCES,
-    CONFLUENT_DATA_SOURCES,
-    { source: pin.source, version: pin.version, goModule: pin.goModule, goCommit: pin.goCommit, origin },
-  );
-  writeFileSync(values.out as string, stableStringify(trimmed));
-  console.log(`providers: wrote ${values.out} (${pin.source} ${pin.version}); run npm run providers:generate`);
+  writeFileSync(values.out as string, text);
+  console.log(`providers: wrote ${values.out} (${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version}); run npm run providers:generate`);
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(`providers:refresh failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`providers:refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
 }

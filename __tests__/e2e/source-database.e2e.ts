@@ -1,65 +1,128 @@
 /**
- * The stack's source-database side on a real PostgreSQL: the synthesized role, grants and publication (as SQL,
- * see local/source-database-sql.ts) let Debezium capture business_events as that role; without the table grant
- * capture fails, and the error says why.
+ * The stack's source-database side applied by the real Terraform CLI with the real postgresql provider (built
+ * from source into the mirror) on a real PostgreSQL: the dev stack's synthesized role, grants and publication,
+ * exactly as synthesized; only the provider's connection points at the local server. Without the table grant
+ * Debezium's capture as that role fails and says why; with the stack's grants it captures. A second plan shows no
+ * changes, and destroy leaves the database as it was.
  */
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { readRecords } from "../../consumers/topic-io";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
-import { sourceDatabaseSql } from "../../local/source-database-sql";
-import { synthStage } from "../stack-helpers";
+import { temporaryDir } from "../../local/processes";
+import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
+import { describeWithRealProviders } from "../real-providers";
+import { synthStage, withoutAws } from "../stack-helpers";
 import { useEngines } from "./harness";
 
-const engines = useEngines({ capture: false, publication: false });
+type Config = Record<string, any>;
 
-function synthesizedResources(): Record<string, Record<string, Record<string, unknown>>> {
-  return synthStage("dev").resource;
+/** Only the postgresql provider's part of the dev stack, and the variables it references. */
+function databaseConfig(synth: Config, connection: { port: number }): Config {
+  const config = withoutAws(synth);
+  const only = (section: Config = {}) => Object.fromEntries(Object.entries(section).filter(([type]) => type.startsWith("postgresql")));
+  const resource = only(config.resource);
+  const [provider] = config.provider.postgresql;
+  const used = JSON.stringify({ resource, provider });
+  return {
+    terraform: { required_providers: only(config.terraform.required_providers) },
+    // The stage's provider settings, with the connection pointed at the local server (loopback, no TLS).
+    provider: { postgresql: [{ ...provider, host: "127.0.0.1", port: connection.port, sslmode: "disable" }] },
+    variable: Object.fromEntries(Object.entries(config.variable).filter(([name]) => used.includes(`var.${name}`))),
+    resource,
+  };
 }
 
-async function asAdmin(statements: string[]): Promise<void> {
-  const client = await engines.pipeline.postgres.connect();
-  try {
-    for (const sql of statements) await client.query(sql);
-  } finally {
-    await client.end();
+function withoutTableGrant(config: Config): Config {
+  const grants = Object.fromEntries(Object.entries(config.resource.postgresql_grant).filter(([, g]: [string, any]) => g.object_type !== "table"));
+  const publications = JSON.parse(JSON.stringify(config.resource.postgresql_publication));
+  for (const p of Object.values<any>(publications)) p.depends_on = p.depends_on.filter((d: string) => d.startsWith("postgresql_grant.") && d.slice("postgresql_grant.".length) in grants);
+  return { ...config, resource: { ...config.resource, postgresql_grant: grants, postgresql_publication: publications } };
+}
+
+describeWithRealProviders("source database applied by the real postgresql provider", () => {
+  const engines = useEngines({ capture: false, publication: false });
+  const replicationPassword = randomBytes(12).toString("hex");
+  // The local server trusts loopback connections; the admin password is only there because the stack asks for it.
+  const tfVars = { TF_VAR_source_db_admin_username: "postgres", TF_VAR_source_db_admin_password: "local-trust", TF_VAR_source_db_replication_password: replicationPassword };
+  let dir: string;
+
+  beforeAll(() => {
+    dir = temporaryDir("tf-source-db");
+  });
+
+  async function query(sql: string): Promise<unknown[]> {
+    const client = await engines.pipeline.postgres.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
   }
-}
 
-function connectAs(role: string, password: string) {
-  const { pipeline } = engines;
-  return startConnect(
-    {
-      restPort: pipeline.ports.connectRest,
-      workDir: pipeline.workDir,
-      bootstrapServers: pipeline.kafka.bootstrapServers,
-      connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, { host: "127.0.0.1", port: pipeline.ports.postgres, user: role, password, database: pipeline.stage.source.database }),
-      streaming: slotActive(pipeline.postgres, pipeline.stage.source.slotName),
-    },
-    (m) => process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`),
-  );
-}
-
-test("capture fails with a clear error without the table grant, and works with the stack's grants", async () => {
-  const resources = synthesizedResources();
-  const role = String(Object.values(resources.postgresql_role)[0].name);
-  const password = randomBytes(12).toString("hex");
-  await asAdmin(["INSERT INTO business_events VALUES ('db-1', 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')"]);
-
-  // Without SELECT on the table the initial snapshot cannot read it.
-  await asAdmin(sourceDatabaseSql(resources, { password, skipGrants: ["table"] }));
-  // The message names the cause on its first line (from the task's trace), not only somewhere in a log tail.
-  await expect(connectAs(role, password)).rejects.toThrow(/failed: the CDC connector task failed: .*\(root cause: org\.postgresql\.util\.PSQLException: ERROR: permission denied for table business_events\)/);
-
-  // The table grant exactly as synthesized; capture now runs as the replication role.
-  const tableGrant = sourceDatabaseSql(resources, { password }).filter((s) => s.startsWith("GRANT SELECT ON TABLE"));
-  expect(tableGrant).toEqual([`GRANT SELECT ON TABLE "public"."business_events" TO "${role}"`]);
-  await asAdmin(tableGrant);
-  const connect = await connectAs(role, password);
-  try {
-    await asAdmin(["INSERT INTO business_events VALUES ('db-2', 'CarCreated', 'CarCreated', 'd', 'd', '{}')"]);
-    const rows = (await readRecords(engines.pipeline.kafka.client, engines.pipeline.filters.sourceTopic, 2, 60_000)).map((r) => JSON.parse(r.value!));
-    expect(rows.map((r) => [r.id, r.__op]).sort()).toEqual([["db-1", "r"], ["db-2", "c"]]);
-  } finally {
-    await connect.service.stop();
+  /** Everything the stack's resources can touch: roles, publications, the table's and schema's privileges, slots. */
+  async function databaseState(): Promise<unknown> {
+    return {
+      roles: await query("SELECT rolname, rolcanlogin, rolreplication FROM pg_roles ORDER BY rolname"),
+      publications: await query("SELECT pubname, (SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS tables FROM pg_publication p ORDER BY pubname"),
+      // Effective privileges: a NULL acl means the owner's defaults, which a GRANT then REVOKE writes out explicitly.
+      tablePrivileges: await query("SELECT a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a WHERE c.relname = 'business_events' ORDER BY 1, 2"),
+      schemaPrivileges: await query("SELECT a.grantee, a.privilege_type FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE n.nspname = 'public' ORDER BY 1, 2"),
+      slots: await query("SELECT slot_name FROM pg_replication_slots ORDER BY slot_name"),
+    };
   }
+
+  function apply(config: Config): void {
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
+    terraformInit(dir);
+    terraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], tfVars);
+  }
+
+  function connectAs(role: string) {
+    const { pipeline } = engines;
+    return startConnect(
+      {
+        restPort: pipeline.ports.connectRest,
+        workDir: pipeline.workDir,
+        bootstrapServers: pipeline.kafka.bootstrapServers,
+        connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, { host: "127.0.0.1", port: pipeline.ports.postgres, user: role, password: replicationPassword, database: pipeline.stage.source.database }),
+        streaming: slotActive(pipeline.postgres, pipeline.stage.source.slotName),
+      },
+      (m) => process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`),
+    );
+  }
+
+  test("apply, capture as the stack's role, a plan without changes, destroy back to the start", async () => {
+    const config = databaseConfig(synthStage("dev"), { port: engines.pipeline.ports.postgres });
+    const role = String(Object.values<any>(config.resource.postgresql_role)[0].name);
+    const before = await databaseState();
+    await query("INSERT INTO business_events VALUES ('db-1', 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')");
+
+    // Without SELECT on the table the initial snapshot cannot read it; the message names the cause on its first line.
+    apply(withoutTableGrant(config));
+    await expect(connectAs(role)).rejects.toThrow(/failed: the CDC connector task failed: .*\(root cause: org\.postgresql\.util\.PSQLException: ERROR: permission denied for table business_events\)/);
+
+    // The whole source-database side as synthesized: capture now runs as the replication role.
+    apply(config);
+    expect(await query(`SELECT rolcanlogin, rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolcanlogin: true, rolreplication: true }]);
+    const connect = await connectAs(role);
+    try {
+      await query("INSERT INTO business_events VALUES ('db-2', 'CarCreated', 'CarCreated', 'd', 'd', '{}')");
+      const rows = (await readRecords(engines.pipeline.kafka.client, engines.pipeline.filters.sourceTopic, 2, 60_000)).map((r) => JSON.parse(r.value!));
+      expect(rows.map((r) => [r.id, r.__op]).sort()).toEqual([["db-1", "r"], ["db-2", "c"]]);
+    } finally {
+      await connect.service.stop();
+    }
+
+    // No perpetual diff: the provider reads back exactly what the stack declares.
+    const plan = terraformStatus(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], tfVars);
+    expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({ status: 0, changes: "" });
+
+    // The slot is Debezium's (the connector creates it), not the stack's: drop it, then destroy the stack's part.
+    await query(`SELECT pg_drop_replication_slot('${engines.pipeline.stage.source.slotName}')`);
+    await query("DELETE FROM business_events");
+    terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
+    expect(await databaseState()).toEqual(before);
+  });
 });
