@@ -11,7 +11,7 @@ import { loadFilters } from "../filters/load";
 import { terraform } from "../providers/mirror";
 import { renderReview } from "../review/comment";
 import { actionOf, parsePlan, type PlanJson } from "../review/plan";
-import { sensitiveValues } from "../review/redact";
+import { redactPlan, sensitiveValues } from "../review/redact";
 import { summarizePlan } from "../review/summarize";
 import { temporaryDirectory } from "./helpers";
 
@@ -65,6 +65,18 @@ function config(statementVersion: number, keepHolder: boolean): object {
     expect(JSON.stringify(create)).toContain(CANARY);
     expect([...sensitiveValues(create)]).toEqual([CANARY]);
     expect([...sensitiveValues(change)]).toEqual([CANARY]);
+  });
+
+  test("the redacted plan (what the workflows upload) has no secret and reviews the same", () => {
+    for (const plan of [create, change]) {
+      const redacted = redactPlan(plan);
+      expect(JSON.stringify(redacted)).not.toContain(CANARY);
+      expect(JSON.stringify(plan)).toContain(CANARY);
+      expect(summarizePlan(redacted)).toEqual(summarizePlan(plan));
+    }
+    // Prior state (after the apply) is masked too, not just the changes.
+    expect(JSON.stringify((change as any).prior_state)).toContain(CANARY);
+    expect((redactPlan(change) as any).prior_state.values.outputs.password.value).toBe("(sensitive)");
   });
 
   test("the rendered comment carries no secret", () => {

@@ -3,6 +3,8 @@
  *   tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
  *       <dir>/<stage>.plan.json from `terraform show -json`; a missing file means the plan did not run
  *   tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
+ *   terraform show -json tfplan | tsx review/cli.ts redact-plan --out <file>
+ *       the plan JSON with every sensitive value replaced (what the workflows upload; the raw JSON never hits disk)
  * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written); 2: bad input.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage } from "./guard";
 import { parsePlan } from "./plan";
+import { redactPlan } from "./redact";
 
 function stagesOf(text: string | undefined): StageName[] {
   const names = text ? text.split(",") : [...STAGE_NAMES];
@@ -50,6 +53,12 @@ export function main(argv: string[]): number {
     process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
     return changes.length > 0 && !optedIn ? 1 : 0;
   }
+  if (verb === "redact-plan") {
+    const out = values.out;
+    if (!out) throw new Error("redact-plan needs --out <file>; it reads terraform show -json output on standard input");
+    writeFileSync(out, JSON.stringify(redactPlan(parsePlan(readFileSync(0, "utf8"), "standard input"))) + "\n");
+    return 0;
+  }
   if (verb === "comment") {
     const dir = values.plans;
     if (!dir) throw new Error("comment needs --plans <dir with <stage>.plan.json files>");
@@ -69,7 +78,7 @@ export function main(argv: string[]): number {
     for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
     return review.blocking.size > 0 ? 1 : 0;
   }
-  throw new Error("usage: review/cli.ts comment --plans <dir> [...] | guard --stage <stage> --plan <file> [--allow-destructive]");
+  throw new Error("usage: review/cli.ts comment --plans <dir> [...] | guard --stage <stage> --plan <file> [--allow-destructive] | redact-plan --out <file>");
 }
 
 if (require.main === module) {

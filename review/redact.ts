@@ -32,6 +32,15 @@ export function sensitiveValues(plan: PlanJson): Set<string> {
     collectMasked(oc.before, oc.before_sensitive, found);
     collectMasked(oc.after, oc.after_sensitive, found);
   }
+  const p = plan as any;
+  for (const values of [p.planned_values, p.prior_state?.values]) {
+    for (const o of Object.values<any>(values?.outputs ?? {})) if (o.sensitive) collectAll(o.value, found);
+    const modules = values?.root_module ? [values.root_module] : [];
+    for (const m of modules) {
+      for (const r of m.resources ?? []) collectMasked(r.values, r.sensitive_values, found);
+      modules.push(...(m.child_modules ?? []));
+    }
+  }
   // Below 4 characters a "secret" is not one (true, 0, ""), and scrubbing it would mangle the whole comment.
   return new Set([...found].filter((v) => v.length >= 4));
 }
@@ -40,4 +49,71 @@ export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("(sensitive)");
   return out;
+}
+
+export const REDACTED = "(sensitive)";
+
+type Json = unknown;
+
+/** The value with everything its sensitivity mask marks replaced by REDACTED (any length, any type). */
+function maskValue(value: Json, mask: Json): Json {
+  if (mask === true) return value === null || value === undefined ? value : REDACTED;
+  if (!mask || typeof mask !== "object" || !value || typeof value !== "object") return value;
+  const out: Record<string, Json> | Json[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) };
+  for (const [key, sub] of Object.entries(mask as Record<string, Json>)) {
+    (out as Record<string, Json>)[key] = maskValue((value as Record<string, Json>)[key], sub);
+  }
+  return out;
+}
+
+/** A module of planned_values / prior_state.values: resources carry `sensitive_values`, outputs `sensitive`. */
+function maskModule(module: any): any {
+  if (!module) return module;
+  return {
+    ...module,
+    resources: module.resources?.map((r: any) => ({ ...r, values: maskValue(r.values, r.sensitive_values) })),
+    child_modules: module.child_modules?.map(maskModule),
+  };
+}
+
+function maskStateValues(values: any): any {
+  if (!values) return values;
+  const outputs = values.outputs && Object.fromEntries(Object.entries<any>(values.outputs).map(([name, o]) => [name, o.sensitive ? { ...o, value: REDACTED } : o]));
+  return { ...values, outputs, root_module: maskModule(values.root_module) };
+}
+
+function maskChange(rc: any): any {
+  const { change } = rc;
+  return { ...rc, change: { ...change, before: maskValue(change.before, change.before_sensitive), after: maskValue(change.after, change.after_sensitive) } };
+}
+
+/** Every string in a JSON value (keys too) passed through redact(). */
+function redactStrings(value: Json, secrets: Set<string>): Json {
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, secrets));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), redactStrings(v, secrets)]));
+  }
+  return value;
+}
+
+/**
+ * `terraform show -json` output that is safe to upload: sensitive variables, every value under a before/after or
+ * state sensitivity mask, and sensitive outputs are replaced structurally, then any copy of such a value left
+ * anywhere else is scrubbed as the comment is. Actions, addresses and the rest stay for the review tools.
+ */
+export function redactPlan(plan: PlanJson): PlanJson {
+  const p = plan as any;
+  const declared = p.configuration?.root_module?.variables ?? {};
+  const masked = {
+    ...p,
+    variables: p.variables && Object.fromEntries(Object.entries<any>(p.variables).map(([name, v]) => [name, declared[name]?.sensitive ? { ...v, value: REDACTED } : v])),
+    resource_changes: p.resource_changes?.map(maskChange),
+    resource_drift: p.resource_drift?.map(maskChange),
+    output_changes: p.output_changes && Object.fromEntries(Object.entries<any>(p.output_changes).map(([name, oc]) => [name, { ...oc, before: maskValue(oc.before, oc.before_sensitive), after: maskValue(oc.after, oc.after_sensitive) }])),
+    planned_values: maskStateValues(p.planned_values),
+    prior_state: p.prior_state && { ...p.prior_state, values: maskStateValues(p.prior_state.values) },
+  };
+  for (const key of Object.keys(masked)) if (masked[key] === undefined) delete masked[key];
+  return redactStrings(masked, sensitiveValues(plan)) as PlanJson;
 }
