@@ -18,13 +18,13 @@ import {
   type Filter,
   type FilterSet,
   type Op,
-  type Operation,
   type RawColumnName,
   type Scalar,
   type ValueType,
 } from "./model";
 import { STAGE_NAMES } from "../stages/names";
 import { portableRegex } from "./regex";
+import { operatorSuggestion } from "./operator-spelling";
 import { suggestion } from "./suggest";
 
 export type Path = ReadonlyArray<string | number>;
@@ -217,7 +217,7 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
   }
   const op = raw.op as Op;
   if (!(ALL_OPS as readonly string[]).includes(op)) {
-    issues.push({ path: [...path, "op"], message: `unknown operator '${raw.op}'`, hint: suggestion(raw.op, ALL_OPS) });
+    issues.push({ path: [...path, "op"], message: `unknown operator '${raw.op}'`, hint: operatorSuggestion(raw.op) });
     return undefined;
   }
   const field = typeof raw.field === "string" ? parseField(raw.field, [...path, "field"], issues) : undefined;
@@ -387,7 +387,8 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
         enabled: f.enabled,
         stages: [...new Set(stages)],
         version: f.version,
-        operations: [...new Set(f.operations as Operation[])],
+        // A set: one canonical order, so a reordered list yields the same SQL (and the same statement).
+        operations: OPERATIONS.filter((o) => f.operations.includes(o)),
         condition,
         columns: columns as RawColumnName[],
       });
