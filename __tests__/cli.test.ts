@@ -127,3 +127,15 @@ describe("--help and usage errors on every script", () => {
     for (const p of paths) expect(existsSync(join(outdir, p))).toBe(true);
   });
 });
+
+describe("telemetry is off for every npm script and `npx cdktf ...` run in the project", () => {
+  test("npx from the project root and from a subdirectory: cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
+    const env = { ...process.env };
+    delete env.CHECKPOINT_DISABLE;
+    delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
+    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters")]) {
+      const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
+      expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
+    }
+  });
+});
