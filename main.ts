@@ -7,10 +7,11 @@ import { App } from "cdktf";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { keepOnlySynthesizedStacks } from "./cli/synth-output";
 import { FilterValidationError, loadFilters } from "./filters/load";
-import { RoutingStageStack } from "./constructs/routing-stage-stack";
+import { RoutingStageStack, type RoutingStageStackProps } from "./constructs/routing-stage-stack";
 import { EvolutionError } from "./flink-sql/evolution";
 import { readLock } from "./flink-sql/lock-file";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
+import type { StageConfig } from "./stages/config";
 import { stageConfig } from "./stages/stages";
 
 export const FILTERS_FILE = process.env.CDC_ROUTING_FILTERS ?? "filters/filters.yaml";
@@ -30,11 +31,18 @@ export function selectStages(args: string[]): StageName[] {
   return named.length ? [...new Set(named)] : [DEFAULT_STAGE];
 }
 
-/** Builds the app for the given stages; shared by main and the tests. */
-export function buildApp(stages: readonly StageName[], app = new App()): App {
+export interface BuildOptions {
+  /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
+  stageOf?: (name: StageName) => StageConfig;
+  offline?: RoutingStageStackProps["offline"];
+}
+
+/** Builds the app for the given stages; shared by main, the offline plan and the tests. */
+export function buildApp(stages: readonly StageName[], app = new App(), options: BuildOptions = {}): App {
   const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
   const lock = readLock();
-  for (const name of stages) new RoutingStageStack(app, { stage: stageConfig(name), filters, lock: lock[name] });
+  const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
+  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline });
   return app;
 }
 

@@ -43,7 +43,7 @@ describe("cdc-routing CLI", () => {
     [["sql", "--stage", "dev", "--dialect", "spark"], "unknown --dialect value 'spark'; expected one of: confluent, flink"],
     [["sql", "--stage", "dev", "--shape", "perfilter"], "unknown --shape value 'perfilter'; did you mean 'per-filter'?"],
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
-    [["frobnicate"], "unknown command 'frobnicate'; expected one of: validate, sql, lock, help"],
+    [["frobnicate"], "unknown command 'frobnicate'; expected one of: validate, sql, lock, plan, help"],
     [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
     [[], "no command given"],
     [["validate", "--nope"], "unknown option '--nope'; expected one of: --filters"],
@@ -62,10 +62,10 @@ describe("cdc-routing CLI", () => {
   test.each([["--help"], ["-h"], ["help"]])("%s: the whole usage on stdout, exit 0", (flag) => {
     const r = cli([flag]);
     expect(r).toEqual({ code: 0, out: expect.stringMatching(/^usage: cdc-routing <command>/), err: "" });
-    for (const verb of ["validate", "sql", "lock"]) expect(r.out).toContain(`cdc-routing ${verb} `);
+    for (const verb of ["validate", "sql", "lock", "plan"]) expect(r.out).toContain(`cdc-routing ${verb} `);
   });
 
-  test.each(["validate", "sql", "lock"])("%s --help (and help %s): that command's usage on stdout, exit 0, nothing run", (verb) => {
+  test.each(["validate", "sql", "lock", "plan"])("%s --help (and help %s): that command's usage on stdout, exit 0, nothing run", (verb) => {
     for (const args of [[verb, "--help"], [verb, "-h"], ["help", verb], [verb, "--stage", "qa", "--help"]]) {
       const r = cli(args);
       expect(r).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^usage: cdc-routing ${verb}`)), err: "" });

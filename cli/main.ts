@@ -12,6 +12,7 @@ import { EvolutionError } from "../flink-sql/evolution";
 import { evolveStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
 import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "./command-line";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";
@@ -78,6 +79,15 @@ const VERBS: Record<string, Verb> = {
       return 0;
     },
   },
+  plan: {
+    usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
+    summary: `plan a stage with local state and no cloud credentials, against the local Confluent Cloud API double (${ENDPOINT_ENV})`,
+    options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
+    run: (values, io) => {
+      if (!values.stage) throw new UsageError("plan needs --stage");
+      return offlinePlan(choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]), values.out as string, process.env, io.err, io.out);
+    },
+  },
 };
 
 export const USAGE = [
@@ -100,6 +110,10 @@ function inputFailure(e: unknown, io: CommandIo): number {
   if (e instanceof EvolutionError) {
     io.err(e.problems.map((m) => `error: ${m}\n`).join(""));
     io.err("nothing was written\n");
+    return 1;
+  }
+  if (e instanceof OfflinePlanStop) {
+    io.err(`plan stopped: ${e.message}\n`);
     return 1;
   }
   if (e instanceof FilterValidationError) {
