@@ -129,11 +129,11 @@ describe("--help and usage errors on every script", () => {
 });
 
 describe("telemetry is off for every npm script and `npx cdktf ...` run in the project", () => {
-  test("npx from the project root and from a subdirectory: cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
+  test("npx from the project root, a subdirectory and a dependency's directory (where install scripts run): cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
     const env = { ...process.env };
     delete env.CHECKPOINT_DISABLE;
     delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
-    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters")]) {
+    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "..", "node_modules", "cdktf")]) {
       const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
       expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
     }
