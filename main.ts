@@ -4,40 +4,64 @@
  *   npx tsx main.ts prod       a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
 import { App } from "cdktf";
+import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
+import { keepOnlySynthesizedStacks } from "./cli/synth-output";
 import { FilterValidationError, loadFilters } from "./filters/load";
-import { RoutingStageStack } from "./constructs/routing-stage-stack";
+import { RoutingStageStack, type RoutingStageStackProps } from "./constructs/routing-stage-stack";
 import { EvolutionError } from "./flink-sql/evolution";
 import { readLock } from "./flink-sql/lock-file";
-import { isStageName } from "./stages/config";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
+import type { StageConfig } from "./stages/config";
 import { stageConfig } from "./stages/stages";
 
 export const FILTERS_FILE = process.env.CDC_ROUTING_FILTERS ?? "filters/filters.yaml";
 
+export const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--all]     (npm run synth, npm run synth:all)
+
+Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
+exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
+Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages).`;
+
+/** Stages named on the command line; a usage error for an unknown stage or option. */
 export function selectStages(args: string[]): StageName[] {
-  if (args.includes("--all")) return [...STAGE_NAMES];
-  const named = args.filter((a) => !a.startsWith("-"));
-  for (const n of named) if (!isStageName(n)) throw new Error(`unknown stage '${n}'; stages: ${STAGE_NAMES.join(", ")}`);
-  return named.length ? (named as StageName[]) : [DEFAULT_STAGE];
+  const { values, positionals } = parseCommandLine(args, { all: { type: "boolean" } }, STAGE_NAMES.length);
+  const named = positionals.map((n) => oneOf("stage", n, STAGE_NAMES));
+  if (values.all && named.length > 0) throw new UsageError("--all synthesizes every stage; name stages or use --all, not both");
+  if (values.all) return [...STAGE_NAMES];
+  return named.length ? [...new Set(named)] : [DEFAULT_STAGE];
 }
 
-/** Builds the app for the given stages; shared by main and the tests. */
-export function buildApp(stages: readonly StageName[], app = new App()): App {
+export interface BuildOptions {
+  /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
+  stageOf?: (name: StageName) => StageConfig;
+  offline?: RoutingStageStackProps["offline"];
+}
+
+/** Builds the app for the given stages; shared by main, the offline plan and the tests. */
+export function buildApp(stages: readonly StageName[], app = new App(), options: BuildOptions = {}): App {
   const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
   const lock = readLock();
-  for (const name of stages) new RoutingStageStack(app, { stage: stageConfig(name), filters, lock: lock[name] });
+  const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
+  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline });
   return app;
 }
 
+function synthesize(stages: StageName[]): number {
+  const started = Date.now();
+  const app = buildApp(stages);
+  app.synth();
+  keepOnlySynthesizedStacks(app.outdir, stages);
+  console.log(`synthesized ${stages.join(", ")} into ${app.outdir} in ${Date.now() - started} ms`);
+  return 0;
+}
+
 if (require.main === module) {
+  const args = process.argv.slice(2);
   try {
-    const stages = selectStages(process.argv.slice(2));
-    const started = Date.now();
-    buildApp(stages).synth();
-    console.log(`synthesized ${stages.join(", ")} into ${process.env.CDKTF_OUTDIR ?? "cdktf.out"} in ${Date.now() - started} ms`);
+    process.exitCode = runCommandSync(args, USAGE, () => synthesize(selectStages(args)));
   } catch (e) {
     if (e instanceof FilterValidationError) {
-      console.error(e.errors.map((m) => `error: ${m}`).join("\n"));
+      console.error(e.report());
     } else if (e instanceof EvolutionError) {
       console.error(e.problems.map((m) => `error: ${m}`).join("\n"));
     } else {

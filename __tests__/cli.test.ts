@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../cli/main";
 import { temporaryDirectory } from "./helpers";
@@ -32,27 +32,110 @@ describe("cdc-routing CLI", () => {
     expect(r).toEqual({
       code: 1,
       out: "",
-      err: `error: unknown operator 'equal' at ${file}:7:35 in filter x; did you mean 'equals'?\n1 error(s); nothing was generated\n`,
+      err: `error: unknown operator 'equal' at ${file}:7:35 in filter x; did you mean 'equals'?\n1 error; nothing was generated\n`,
     });
   });
 
   test.each([
     [["sql"], "sql needs --stage"],
-    [["sql", "--stage", "qa"], "--stage must be one of dev, staging, prod, got 'qa'"],
-    [["sql", "--stage", "dev", "--dialect", "spark"], "--dialect must be one of confluent, flink, got 'spark'"],
+    [["sql", "--stage", "qa"], "unknown --stage value 'qa'; expected one of: dev, staging, prod"],
+    [["sql", "--stage", "stagng"], "unknown --stage value 'stagng'; did you mean 'staging'?"],
+    [["sql", "--stage", "dev", "--dialect", "spark"], "unknown --dialect value 'spark'; expected one of: confluent, flink"],
+    [["sql", "--stage", "dev", "--shape", "perfilter"], "unknown --shape value 'perfilter'; did you mean 'per-filter'?"],
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
-    [["frobnicate"], "unknown command 'frobnicate'"],
-    [["validate", "--nope"], "Unknown option '--nope'"],
-  ])("usage error %j: exit 2", (args, message) => {
+    [["frobnicate"], "unknown command 'frobnicate'; expected one of: validate, sql, lock, plan, help"],
+    [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
+    [[], "no command given"],
+    [["validate", "--nope"], "unknown option '--nope'; expected one of: --filters"],
+    [["validate", "--stage", "dev"], "unknown option '--stage'; expected one of: --filters"],
+    [["sql", "--stag", "dev"], "unknown option '--stag'; did you mean '--stage'?"],
+    [["lock", "--clean"], "unknown option '--clean'; did you mean '--cleanup'?"],
+    [["validate", "extra"], "unexpected argument 'extra'"],
+  ])("usage error %j: exit 2, the message and the usage on stderr, nothing on stdout", (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(message);
+    expect(r.out).toBe("");
+    expect(r.err.split("\n")[0]).toBe(message);
     expect(r.err).toContain("usage:");
+  });
+
+  test.each([["--help"], ["-h"], ["help"]])("%s: the whole usage on stdout, exit 0", (flag) => {
+    const r = cli([flag]);
+    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^usage: cdc-routing <command>/), err: "" });
+    for (const verb of ["validate", "sql", "lock", "plan"]) expect(r.out).toContain(`cdc-routing ${verb} `);
+  });
+
+  test.each(["validate", "sql", "lock", "plan"])("%s --help (and help %s): that command's usage on stdout, exit 0, nothing run", (verb) => {
+    for (const args of [[verb, "--help"], [verb, "-h"], ["help", verb], [verb, "--stage", "qa", "--help"]]) {
+      const r = cli(args);
+      expect(r).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^usage: cdc-routing ${verb}`)), err: "" });
+    }
   });
 
   test("the installed binary runs and sets its exit code", () => {
     const bin = join(__dirname, "..", "bin", "cdc-routing.js");
     expect(execFileSync(process.execPath, [bin, "sql", "--stage", "dev"], { encoding: "utf8" })).toContain("EXECUTE STATEMENT SET");
     expect(spawnSync(process.execPath, [bin, "sql", "--stage", "qa"]).status).toBe(2);
+  });
+});
+
+/** Every script of the project, run as a user runs it (node with tsx's hook), for its command-line conventions. */
+describe("--help and usage errors on every script", () => {
+  const root = join(__dirname, "..");
+  const script = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+
+  test.each([
+    ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
+    ["bin/cdc-routing.js", /^usage: cdc-routing <command>/],
+    ["local/cli.ts", /^usage: npm run local:fetch \| local:up \| local:down/],
+    ["bench/sql.ts", /^usage: npm run bench:sql/],
+    ["bench/synth.ts", /^usage: npm run bench:synth/],
+    ["bench/routing.ts", /^usage: npm run bench:routing/],
+  ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
+    const r = script(file, ["--help"]);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: "" });
+  });
+
+  test.each([
+    ["main.ts", ["--al"], "unknown option '--al'; did you mean '--all'?"],
+    ["main.ts", ["stagin"], "unknown stage 'stagin'; did you mean 'staging'?"],
+    ["main.ts", ["dev", "--all"], "--all synthesizes every stage; name stages or use --all, not both"],
+    ["bin/cdc-routing.js", ["lok"], "unknown command 'lok'; did you mean 'lock'?"],
+    ["local/cli.ts", ["fech"], "unknown command 'fech'; did you mean 'fetch'?"],
+    ["local/cli.ts", ["up", "--port", "1"], "unknown option '--port'; this command takes no options"],
+    ["bench/sql.ts", ["--filters", "x"], "unknown option '--filters'; this command takes no options"],
+    ["bench/routing.ts", ["--event", "5"], "unknown option '--event'; did you mean '--events'?"],
+  ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
+    const r = script(file, args as string[]);
+    expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });
+  });
+
+  test("main.ts: cdktf.out holds exactly the stacks last synthesized, and its manifest names only files that exist", () => {
+    const outdir = temporaryDirectory("synth-out");
+    expect(script("main.ts", ["--all"], { CDKTF_OUTDIR: outdir }).status).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "staging"]);
+    mkdirSync(join(outdir, "stacks", "staging", ".terraform"));
+    const r = script("main.ts", ["staging"], { CDKTF_OUTDIR: outdir });
+    expect(r.stdout).toContain("synthesized staging into");
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(["staging"]);
+    expect(existsSync(join(outdir, "stacks", "staging", ".terraform"))).toBe(true); // a kept stack keeps its terraform cache
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, Record<string, string>> };
+    expect(Object.keys(manifest.stacks)).toEqual(["staging"]);
+    const paths = Object.values(manifest.stacks).flatMap((s) => [s.synthesizedStackPath, s.stackMetadataPath].filter((p) => p !== undefined));
+    expect(paths).toEqual(["stacks/staging/cdk.tf.json"]);
+    for (const p of paths) expect(existsSync(join(outdir, p))).toBe(true);
+  });
+});
+
+describe("telemetry is off for every npm script and `npx cdktf ...` run in the project", () => {
+  test("npx from the project root, a subdirectory and a dependency's directory (where install scripts run): cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
+    const env = { ...process.env };
+    delete env.CHECKPOINT_DISABLE;
+    delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
+    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "..", "node_modules", "cdktf")]) {
+      const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
+      expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
+    }
   });
 });

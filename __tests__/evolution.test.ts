@@ -2,7 +2,8 @@
 import { Testing } from "cdktf";
 import { testingApp } from "./stack-helpers";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
-import { loadFilters } from "../filters/load";
+import { readFileSync } from "node:fs";
+import { loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { CARRY_OVER_PROPERTY, EvolutionError, evolveLock, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { stagePartitions, stageStatements } from "../flink-sql/lock-file";
@@ -55,7 +56,12 @@ describe("lock evolution", () => {
   test("guards: a change without a version bump, and a partition decrease", () => {
     const changedSameVersion = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, operations: ["create" as const] } : f)) };
     expect(() => lockFor(changedSameVersion, dev, v1)).toThrow(
-      "dev: statement dev-route-loan-created-v1 would get new SQL under the same name (filter loan-created changed without a version bump); bump its version in filters.yaml",
+      "dev: filter loan-created changed at version 1 (operations was create, snapshot, now create); bump version to 2 in filters.yaml, then run `npm run statements:lock`",
+    );
+    // A lock from before definitions were recorded: the statement-name guard still holds.
+    const { definitions: _none, ...oldLock } = v1;
+    expect(() => lockFor(changedSameVersion, dev, oldLock)).toThrow(
+      "dev: statement dev-route-loan-created-v1 would get new SQL under the same name (filter loan-created v1 changed without a version bump, or the generator's output changed); bump its version to 2 in filters.yaml",
     );
     const fewer = parseStageConfig({ ...dev, topics: { ...dev.topics, raw: { ...dev.topics.raw, partitions: 2 } } });
     expect(() => lockFor(filters, fewer, v1)).toThrow(EvolutionError);
@@ -67,6 +73,98 @@ describe("lock evolution", () => {
       expect.stringContaining("dev: flink-sql/statements.lock.json is out of date"),
     ]);
     expect(lockProblems(v1, stageStatements(filters, dev), stagePartitions(filters, dev), "dev")).toEqual([]);
+  });
+});
+
+describe("the version guard holds in both shapes: the lock records each filter's meaning per version", () => {
+  const shapes = [["set", stageConfig("dev")], ["per-filter", perFilter("dev")]] as const;
+  const yaml = (text: string): FilterSet => parseFiltersYaml(text, "filters.yaml");
+  const withCondition = (set: FilterSet, name: string, value: string): FilterSet => yaml(readFileSync("filters/filters.yaml", "utf8").replace(`value: ${name} }`, `value: ${value} }`));
+  // The deployed filters written differently: keys reordered, flow/block style swapped, quoting, operations
+  // reordered, comments gone. Same meaning, so the same statements and no guard.
+  const reformatted = `filters:
+  - { name: loan-created, version: 1, outputTopic: "filtered-loan-created-events", consumer: loan-servicing,
+      description: "New loans for the loan servicing consumer.", operations: [snapshot, create],
+      conditions: { all: [ { value: 'LoanCreated', op: equals, field: event_type } ] } }
+  - name: loan-payment-submitted
+    operations:
+      - create
+    conditions:
+      all:
+        - field: event_type
+          value: LoanPaymentSubmitted
+          op: equals
+        - value: LoanPayment
+          op: equals
+          field: "event_data.eventBody.entities[0].entityType"
+    outputTopic: filtered-loan-payment-submitted-events
+    consumer: loan-payments
+    version: 1
+    description: >-
+      Submitted loan payments
+      for the payments consumer.
+  - name: car-created
+    description: New cars for the inventory consumer.
+    consumer: car-inventory
+    outputTopic: filtered-car-created-events
+    version: 1
+    operations: [snapshot, create]
+    conditions: [{ field: event_type, op: equals, value: "CarCreated" }]
+  - name: service-events
+    description: Car service records, created or updated, for the service history consumer.
+    consumer: service-history
+    outputTopic: filtered-service-events
+    enabled: true
+    version: 1
+    operations: [update, create]
+    conditions:
+      any:
+        - { op: equals, field: event_type, value: CarServiceDone }
+        - { field: 'event_data.eventBody.entities[0].entityType', op: equals, value: ServiceRecord }
+source: { topic: raw-business-events }
+`;
+
+  test.each(shapes)("%s shape: a condition changed at the same version fails the lock tool and synth, naming the filter, the change and the fix", (_shape, stage) => {
+    const locked = lockFor(filters, stage);
+    const changed = withCondition(filters, "CarCreated", "CarCreatedV2");
+    const message = 'dev: filter car-created changed at version 1 (condition was all(event_type equals "CarCreated"), now all(event_type equals "CarCreatedV2")); bump version to 2 in filters.yaml, then run `npm run statements:lock`';
+    expect(() => lockFor(changed, stage, locked)).toThrow(message);
+    expect(lockProblems(locked, stageStatements(changed, stage), stagePartitions(changed, stage), "dev")).toEqual([message]);
+    expect(() => synth(stage, changed, locked)).toThrow(message);
+  });
+
+  test.each(shapes)("%s shape: the same change with the version bumped passes and is recorded", (_shape, stage) => {
+    const locked = lockFor(filters, stage);
+    const changed = withCondition(filters, "CarCreated", "CarCreatedV2");
+    const bumped = { ...changed, filters: changed.filters.map((f) => (f.name === "car-created" ? { ...f, version: 2 } : f)) };
+    const next = lockFor(bumped, stage, locked);
+    expect(next.definitions?.["car-created"]).toMatchObject({ version: 2, condition: 'all(event_type equals "CarCreatedV2")' });
+    expect(lockProblems(next, stageStatements(bumped, stage), stagePartitions(bumped, stage), "dev")).toEqual([]);
+    // ... and going back to version 1 afterwards is refused.
+    expect(() => lockFor(filters, stage, next)).toThrow("dev: filter car-created went from version 2 back to 1; versions only go up: set version to 3 in filters.yaml");
+  });
+
+  test.each(shapes)("%s shape: reordered and reformatted YAML of the same filters passes (same meaning, same statements)", (_shape, stage) => {
+    const locked = lockFor(filters, stage);
+    const same = yaml(reformatted);
+    expect(lockProblems(locked, stageStatements(same, stage), stagePartitions(same, stage), "dev")).toEqual([]);
+    expect(lockFor(same, stage, locked)).toEqual(locked);
+    expect(() => synth(stage, same, locked)).not.toThrow();
+  });
+
+  test.each(shapes)("%s shape: a description, columns or operations change at the same version is named too", (_shape, stage) => {
+    const locked = lockFor(filters, stage);
+    const edit = (patch: Partial<FilterSet["filters"][number]>): FilterSet => ({ ...filters, filters: filters.filters.map((f) => (f.name === "service-events" ? { ...f, ...patch } : f)) });
+    expect(() => lockFor(edit({ description: "Service records." }), stage, locked)).toThrow("(description was Car service records, created or updated, for the service history consumer., now Service records.)");
+    expect(() => lockFor(edit({ columns: ["id", "event_type"] }), stage, locked)).toThrow("(columns was id, event_name, event_type, created_date, saved_date, event_data, __op, __table, __ts_ms, now id, event_type)");
+    expect(() => lockFor(edit({ operations: ["create", "update", "delete"] }), stage, locked)).toThrow("(operations was create, update, now create, update, delete)");
+  });
+
+  test("a lock that does not record the filters' definitions yet fails synth with the command to run", () => {
+    const { definitions: _none, ...old } = lockFor(filters, stageConfig("dev"));
+    expect(lockProblems(old, stageStatements(filters, stageConfig("dev")), stagePartitions(filters, stageConfig("dev")), "dev")).toEqual([
+      "dev: flink-sql/statements.lock.json does not record the definition of loan-created v1, loan-payment-submitted v1, car-created v1, service-events v1; run `npm run statements:lock` and commit the result",
+    ]);
   });
 });
 

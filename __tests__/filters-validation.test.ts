@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { loadFilters, parseFiltersYaml } from "../filters/load";
+import { FilterValidationError, loadFilters, parseFiltersYaml } from "../filters/load";
 import { errorsOf, filterEntry, filtersYaml, parse } from "./helpers";
 
 const ok = (name: string, extra = "") =>
@@ -314,5 +314,51 @@ describe("filters.yaml validation", () => {
     for (const op of ["equals", "notEquals", "in", "notIn", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "between", "contains", "startsWith", "endsWith", "matches", "isNull", "isNotNull"]) {
       expect(text).toContain(`op: ${op}`);
     }
+  });
+});
+
+describe("operator spellings from other rule languages", () => {
+  test.each([
+    ["eq", "equals"], ["==", "equals"], ["=", "equals"], ["EQUAL", "equals"],
+    ["!=", "notEquals"], ["neq", "notEquals"], ["ne", "notEquals"], ["<>", "notEquals"], ["not_equals", "notEquals"],
+    ["gt", "greaterThan"], [">", "greaterThan"], ["gte", "greaterThanOrEqual"], [">=", "greaterThanOrEqual"],
+    ["lt", "lessThan"], ["<", "lessThan"], ["lte", "lessThanOrEqual"], ["<=", "lessThanOrEqual"],
+    ["contain", "contains"], ["like", "contains"], ["regex", "matches"], ["regexp", "matches"], ["=~", "matches"],
+    ["startswith", "startsWith"], ["starts_with", "startsWith"], ["ends-with", "endsWith"], ["prefix", "startsWith"],
+    ["nin", "notIn"], ["not_in", "notIn"], ["one_of", "in"], ["range", "between"],
+    ["null", "isNull"], ["is_null", "isNull"], ["exists", "isNotNull"], ["not_null", "isNotNull"],
+  ])("op: %j suggests %s", (spelling, op) => {
+    const text = filtersYaml(cond("f", `{ field: event_type, op: ${JSON.stringify(spelling)}, value: x }`));
+    expect(errorsOf(text)).toEqual([expect.stringMatching(new RegExp(`^unknown operator '${spelling.replace(/[|\\{}()[\]^$+*?.]/g, "\\$&")}' at filters\\.yaml:8:\\d+ in filter f; did you mean '${op}'\\?$`))]);
+  });
+});
+
+describe("error counts", () => {
+  test("a YAML indentation error: the summary counts the parser's errors; only errors are listed", () => {
+    const text = "filters:\n  - name: f\n    description: d\n   outputTopic: t\n    version: 1\n  operations: [create\n  x: ]\n";
+    try {
+      parseFiltersYaml(text, "filters.yaml");
+      throw new Error("expected a YAML error");
+    } catch (e) {
+      const err = e as FilterValidationError;
+      expect(err.errors.length).toBeGreaterThan(0);
+      expect(err.errors.length).toBeLessThanOrEqual(3);
+      for (const line of err.errors) expect(line).toMatch(/^YAML syntax error at filters\.yaml:\d+:\d+; /);
+      expect(err.summary).toMatch(/^(\d+) YAML syntax errors?/);
+      const total = Number(/^(\d+)/.exec(err.summary)![1]);
+      expect(total).toBeGreaterThanOrEqual(err.errors.length);
+      if (total > err.errors.length) expect(err.summary).toContain(`the first ${err.errors.length} shown; the other ${total - err.errors.length} follow from them`);
+      expect(err.report().split("\n")).toEqual([...err.errors.map((m) => `error: ${m}`), err.summary]);
+    }
+  });
+
+  test("validation errors: one line each, counted", () => {
+    const text = filtersYaml(cond("f", "{ field: nope, op: eq, value: x }"));
+    try {
+      parseFiltersYaml(text, "filters.yaml");
+    } catch (e) {
+      expect((e as FilterValidationError).summary).toBe("1 error");
+    }
+    expect.assertions(1);
   });
 });

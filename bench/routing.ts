@@ -14,6 +14,12 @@ import { executableStatements, generateSql, passthroughStatements } from "../fli
 import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
+import { scriptArguments } from "../cli/command-line";
+
+const ARGS = scriptArguments(`usage: npm run bench:routing [-- --events 200000]
+
+Routing throughput on the real engines: the generated routing job against a passthrough job on the same events;
+prints events/s of each and the ratio.`, { events: { type: "string" } });
 
 async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typeof sampleEvents>, n: number): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -31,8 +37,8 @@ async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typ
 }
 
 async function main(): Promise<void> {
-  const arg = process.argv.indexOf("--events");
-  const n = arg > 0 ? Number(process.argv[arg + 1]) : 200_000;
+  const n = ARGS.values.events === undefined ? 200_000 : Number(ARGS.values.events);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--events must be a positive whole number, got '${String(ARGS.values.events)}'`);
   const pipeline = await startPipeline({ ports: await freePorts(), capture: false });
   try {
     const kafka = pipeline.kafka.client;

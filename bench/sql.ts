@@ -6,6 +6,11 @@ import { stringify } from "yaml";
 import { parseFiltersYaml } from "../filters/load";
 import { generateSql, renderSql } from "../flink-sql/generate";
 import { flinkSyntaxErrors } from "../flink-sql/syntax-check";
+import { scriptArguments } from "../cli/command-line";
+
+scriptArguments(`usage: npm run bench:sql     (BENCH_FILTERS=<count>, default 1000)
+
+Validates and generates the SQL of synthetic filters and syntax-checks every statement; prints each phase's time.`, {});
 
 const COUNT = Number(process.env.BENCH_FILTERS ?? 1000);
 

@@ -7,6 +7,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { scriptArguments } from "../cli/command-line";
+
+scriptArguments(`usage: npm run bench:synth     (BENCH_RUNS=<rounds>, default 3)
+
+\`cdktf synth\` of all stages this project's way against the stock cdktf template's way, alternating; prints the ratio.`, {});
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const STOCK_MAIN = "bench-stock-main.ts";

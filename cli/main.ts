@@ -6,92 +6,142 @@
  *   cdc-routing lock [--stage S] [--cleanup] [--filters F]   record the statements to deploy (statements.lock.json)
  * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
  */
-import { parseArgs } from "node:util";
 import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
 import { EvolutionError } from "../flink-sql/evolution";
 import { evolveStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
+import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "./command-line";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";
-const USAGE = `usage:
-  cdc-routing validate [--filters ${DEFAULT_FILTERS}]
-  cdc-routing sql --stage <${STAGE_NAMES.join("|")}> [--dialect confluent|flink] [--shape set|per-filter]
-                  [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port]
-  cdc-routing lock [--stage <${STAGE_NAMES.join("|")}>] [--cleanup] [--filters ${DEFAULT_FILTERS}]`;
+const STAGES = `<${STAGE_NAMES.join("|")}>`;
 
-class UsageError extends Error {}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got '${value}'`);
-  return value as T;
+interface Verb {
+  usage: string;
+  summary: string;
+  options: OptionSpecs;
+  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => number;
 }
 
-export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
-  try {
-    const [verb, ...rest] = argv;
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        filters: { type: "string", default: DEFAULT_FILTERS },
-        stage: { type: "string" },
-        dialect: { type: "string" },
-        shape: { type: "string" },
-        "bootstrap-servers": { type: "string" },
-        cleanup: { type: "boolean", default: false },
-      },
-      strict: true,
-    });
-    if (verb === "validate") {
+const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS } };
+
+function choice<T extends string>(name: string, value: string | boolean | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  return oneOf(`--${name} value`, String(value), allowed);
+}
+
+const VERBS: Record<string, Verb> = {
+  validate: {
+    usage: `cdc-routing validate [--filters ${DEFAULT_FILTERS}]`,
+    summary: "check a filters file; every problem with file:line:column (exit 1 if any)",
+    options: filtersOption,
+    run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
       const enabled = set.filters.filter((f) => f.enabled).length;
-      err(`${values.filters}: ${set.filters.length} filters valid (${enabled} enabled)`);
+      io.err(`${values.filters}: ${set.filters.length} filters valid (${enabled} enabled)\n`);
       return 0;
-    }
-    if (verb === "sql") {
+    },
+  },
+  sql: {
+    usage: `cdc-routing sql --stage ${STAGES} [--dialect confluent|flink] [--shape set|per-filter]
+                [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port (flink dialect)]`,
+    summary: "print the Flink SQL a stage runs (stdout)",
+    options: { ...filtersOption, stage: { type: "string" }, dialect: { type: "string" }, shape: { type: "string" }, "bootstrap-servers": { type: "string" } },
+    run: (values, io) => {
       if (!values.stage) throw new UsageError("sql needs --stage");
-      const stage = oneOf("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]);
-      const dialect = oneOf<Dialect>("dialect", values.dialect, ["confluent", "flink"], "confluent");
-      const shape = oneOf<Shape>("shape", values.shape, ["set", "per-filter"], "set");
-      if (dialect === "flink" && !values["bootstrap-servers"]) throw new UsageError("--dialect flink needs --bootstrap-servers");
+      const stage = choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]);
+      const dialect = choice<Dialect>("dialect", values.dialect, ["confluent", "flink"], "confluent");
+      const shape = choice<Shape>("shape", values.shape, ["set", "per-filter"], "set");
+      const bootstrapServers = values["bootstrap-servers"] as string | undefined;
+      if (dialect === "flink" && !bootstrapServers) throw new UsageError("--dialect flink needs --bootstrap-servers");
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
-      const kafka = values["bootstrap-servers"] ? { bootstrapServers: values["bootstrap-servers"] } : undefined;
-      out(renderSql(generateSql(set, stage, { dialect, shape, kafka })));
+      io.out(renderSql(generateSql(set, stage, { dialect, shape, kafka: bootstrapServers ? { bootstrapServers } : undefined })));
       return 0;
-    }
-    if (verb === "lock") {
+    },
+  },
+  lock: {
+    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--filters ${DEFAULT_FILTERS}]`,
+    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock)",
+    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false } },
+    run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
-      const stages = values.stage ? [oneOf("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
+      const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
       const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), values.cleanup as boolean)])) };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];
-        err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => r.name).join(", ") || "none"}`);
+        io.err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => r.name).join(", ") || "none"}\n`);
       }
       return 0;
-    }
-    throw new UsageError(verb ? `unknown command '${verb}'` : "no command given");
-  } catch (e) {
-    if (e instanceof EvolutionError) {
-      err(e.problems.map((m) => `error: ${m}`).join("\n"));
-      err("nothing was written");
-      return 1;
-    }
-    if (e instanceof FilterValidationError) {
-      err(e.errors.map((m) => `error: ${m}`).join("\n"));
-      err(`${e.errors.length} error(s); nothing was generated`);
-      return 1;
-    }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      err(`${(e as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
+    },
+  },
+  plan: {
+    usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
+    summary: `plan a stage with local state and no cloud credentials, against the local Confluent Cloud API double (${ENDPOINT_ENV})`,
+    options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
+    run: (values, io) => {
+      if (!values.stage) throw new UsageError("plan needs --stage");
+      return offlinePlan(choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]), values.out as string, process.env, io.err, io.out);
+    },
+  },
+};
+
+export const USAGE = [
+  "usage: cdc-routing <command> [options]    (cdc-routing <command> --help for one command)",
+  "",
+  ...Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(9)} ${v.summary}`),
+  "  help      this text",
+  "",
+  ...Object.values(VERBS).map((v) => `  ${v.usage}`),
+  "",
+  "SQL goes to stdout; messages to stderr. Exit 0 on success, 1 on invalid input, 2 on a usage error.",
+].join("\n");
+
+function verbUsage(verb: Verb): string {
+  return `usage: ${verb.usage}\n\n${verb.summary}`;
+}
+
+/** Reports the project's own input errors (exit 1); usage errors are handled by runCommandSync (exit 2). */
+function inputFailure(e: unknown, io: CommandIo): number {
+  if (e instanceof EvolutionError) {
+    io.err(e.problems.map((m) => `error: ${m}\n`).join(""));
+    io.err("nothing was written\n");
+    return 1;
   }
+  if (e instanceof OfflinePlanStop) {
+    io.err(`plan stopped: ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof FilterValidationError) {
+    io.err(e.errors.map((m) => `error: ${m}\n`).join(""));
+    io.err(`${e.summary}; nothing was generated\n`);
+    return 1;
+  }
+  throw e;
+}
+
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const io: CommandIo = { out, err: (s) => err(s.replace(/\n$/, "")) };
+  const [name, ...rest] = argv;
+  if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], out, err);
+  const verb = name === undefined ? undefined : VERBS[name];
+  if (!verb) {
+    return runCommandSync(name === "help" ? ["--help"] : argv, USAGE, () => {
+      throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, [...Object.keys(VERBS), "help"]));
+    }, io);
+  }
+  return runCommandSync(rest, verbUsage(verb), () => {
+    const { values } = parseCommandLine(rest, verb.options);
+    try {
+      return verb.run(values, io);
+    } catch (e) {
+      return inputFailure(e, io);
+    }
+  }, io);
 }
 
 export function main(): void {

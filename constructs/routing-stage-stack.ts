@@ -24,7 +24,16 @@ export interface RoutingStageStackProps {
   filters: FilterSet;
   /** The stage's entry of flink-sql/statements.lock.json: deployed statements, carry-over and stopped ones. */
   lock: StageLock | undefined;
+  /**
+   * A plan against local doubles instead of the clouds (`cdc-routing plan`): the Confluent Cloud API base URL
+   * (the provider's `endpoint`), and the AWS provider told not to reach AWS.
+   * @default - Confluent Cloud (https://api.confluent.cloud) and AWS with the caller's credentials
+   */
+  offline?: { confluentApiEndpoint?: string };
 }
+
+/** AWS provider settings that keep a plan off AWS: no credential check, no account lookup, no instance metadata. */
+const AWS_OFFLINE = { accessKey: "offline-plan", secretKey: "offline-plan", skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true" };
 
 /** Secrets enter only as sensitive variables (TF_VAR_<name>); synth needs none of them. */
 function secretVariable(scope: Construct, name: string, description: string): TerraformVariable {
@@ -34,7 +43,7 @@ function secretVariable(scope: Construct, name: string, description: string): Te
 /** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
 export class RoutingStageStack extends TerraformStack {
   constructor(scope: Construct, props: RoutingStageStackProps) {
-    const { stage, filters, lock } = props;
+    const { stage, filters, lock, offline } = props;
     super(scope, stage.name);
     const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
@@ -43,9 +52,10 @@ export class RoutingStageStack extends TerraformStack {
     const prefix = `cdc-routing-${stage.name}`;
 
     if (stage.backend.kind === "s3") {
-      new S3Backend(this, { bucket: stage.backend.bucket, key: stage.backend.key, region: stage.backend.region, encrypt: true });
+      const { bucket, key, region, lock } = stage.backend;
+      new S3Backend(this, { bucket, key, region, encrypt: true, ...(lock === "s3-lockfile" ? {} : { dynamodbTable: lock.dynamodbTable }) });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed option for it.
-      this.addOverride("terraform.backend.s3.use_lockfile", true);
+      if (lock === "s3-lockfile") this.addOverride("terraform.backend.s3.use_lockfile", true);
     } else {
       new LocalBackend(this, { path: `terraform.${stage.name}.tfstate` });
     }
@@ -56,10 +66,10 @@ export class RoutingStageStack extends TerraformStack {
     const dbAdminPassword = secretVariable(this, "source_db_admin_password", "Password of source_db_admin_username");
     const replicationPassword = secretVariable(this, "source_db_replication_password", "Password of the CDC replication role");
 
-    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: 8 });
+    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: 8, endpoint: offline?.confluentApiEndpoint });
     // The generated bindings carry no version: pin the provider the schema was taken from.
     this.addOverride("terraform.required_providers.confluent.version", `= ${CONFLUENT_PROVIDER.version}`);
-    new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }] });
+    new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }], ...(offline ? AWS_OFFLINE : {}) });
     new PostgresqlProvider(this, "postgresql", {
       host: stage.source.host,
       port: stage.source.port,

@@ -18,13 +18,13 @@ import {
   type Filter,
   type FilterSet,
   type Op,
-  type Operation,
   type RawColumnName,
   type Scalar,
   type ValueType,
 } from "./model";
 import { STAGE_NAMES } from "../stages/names";
 import { portableRegex } from "./regex";
+import { operatorSuggestion } from "./operator-spelling";
 import { suggestion } from "./suggest";
 
 export type Path = ReadonlyArray<string | number>;
@@ -37,9 +37,20 @@ export interface FilterIssue {
   atKey?: boolean;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 export class FilterValidationError extends Error {
-  constructor(readonly errors: string[]) {
-    super(`${errors.length} error${errors.length === 1 ? "" : "s"} in filters:\n${errors.join("\n")}`);
+  /** `summary` counts the errors (it may say more exist than are listed, e.g. cascading YAML errors). */
+  constructor(
+    readonly errors: string[],
+    readonly summary = plural(errors.length, "error"),
+  ) {
+    super(`${summary} in filters:\n${errors.join("\n")}`);
+  }
+
+  /** What a command prints: one `error:` line per error, then the count. */
+  report(): string {
+    return [...this.errors.map((m) => `error: ${m}`), this.summary].join("\n");
   }
 }
 
@@ -206,7 +217,7 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
   }
   const op = raw.op as Op;
   if (!(ALL_OPS as readonly string[]).includes(op)) {
-    issues.push({ path: [...path, "op"], message: `unknown operator '${raw.op}'`, hint: suggestion(raw.op, ALL_OPS) });
+    issues.push({ path: [...path, "op"], message: `unknown operator '${raw.op}'`, hint: operatorSuggestion(raw.op) });
     return undefined;
   }
   const field = typeof raw.field === "string" ? parseField(raw.field, [...path, "field"], issues) : undefined;
@@ -376,7 +387,8 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
         enabled: f.enabled,
         stages: [...new Set(stages)],
         version: f.version,
-        operations: [...new Set(f.operations as Operation[])],
+        // A set: one canonical order, so a reordered list yields the same SQL (and the same statement).
+        operations: OPERATIONS.filter((o) => f.operations.includes(o)),
         condition,
         columns: columns as RawColumnName[],
       });
@@ -426,8 +438,8 @@ export function parseFiltersYaml(text: string, file = "filters.yaml", options: V
       const pos = lines.linePos(e.pos[0]);
       return `YAML syntax error at ${file}:${pos.line}:${pos.col}; ${e.message.split("\n")[0]}`;
     });
-    if (doc.errors.length > shown.length) shown.push(`(${doc.errors.length - shown.length} more YAML errors follow from these)`);
-    throw new FilterValidationError(shown);
+    const hidden = doc.errors.length - shown.length;
+    throw new FilterValidationError(shown, plural(doc.errors.length, "YAML syntax error") + (hidden > 0 ? ` (the first ${shown.length} shown; the other ${hidden} follow from them: fix the first and run again)` : ""));
   }
   const raw = doc.toJS();
   const { set, issues } = validateFilters(raw, options);

@@ -12,6 +12,7 @@
  *
  * Pure: old lock + generated statements -> new lock, or the problems that forbid it.
  */
+import { definitionChanges, filterDefinition, sameDefinition, type FilterDefinition } from "../filters/canonical";
 import type { GeneratedStatement } from "./generate";
 
 export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
@@ -32,6 +33,11 @@ export interface StageLock {
   stopped: LockedStatement[];
   /** Partition counts as last locked: Kafka cannot take partitions away. */
   partitions: Record<string, number>;
+  /**
+   * The meaning of each deployed filter at its locked version. Its SQL alone cannot tell: in the set shape a
+   * changed filter only changes the set's hash, so without this a change without a version bump would pass.
+   */
+  definitions?: Record<string, FilterDefinition>;
 }
 
 export type LockFile = Record<string, StageLock>;
@@ -46,12 +52,33 @@ function locked(s: GeneratedStatement): LockedStatement {
   return { name: s.name, sql: s.dml, filters: s.filters.map((f) => f.name), topics: Object.fromEntries(s.filters.map((f) => [f.name, f.outputTopic])) };
 }
 
-/** Statements that must not run twice under one name: same name, other SQL means a change without a version bump. */
+const deployedFilters = (generated: readonly GeneratedStatement[]) => generated.flatMap((g) => g.filters);
+
+/** Filters whose meaning differs from the lock's record at the same version, or whose version went down. */
+function definitionProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, stage: string): string[] {
+  const problems: string[] = [];
+  for (const f of deployedFilters(generated)) {
+    const locked = previous?.definitions?.[f.name];
+    if (!locked) continue;
+    const now = filterDefinition(f);
+    if (now.version < locked.version) {
+      problems.push(`${stage}: filter ${f.name} went from version ${locked.version} back to ${now.version}; versions only go up: set version to ${locked.version + 1} in filters.yaml`);
+      continue;
+    }
+    const changes = now.version === locked.version ? definitionChanges(locked, now) : [];
+    if (changes.length > 0) {
+      problems.push(`${stage}: filter ${f.name} changed at version ${now.version} (${changes.join("; ")}); bump version to ${now.version + 1} in filters.yaml, then run \`npm run statements:lock\``);
+    }
+  }
+  return problems;
+}
+
+/** Statements that must not run twice under one name: same name, other SQL (Confluent cannot change it in place). */
 function sameNameProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, stage: string): string[] {
   const known = new Map([...(previous?.running ?? []), ...(previous?.stopped ?? [])].map((s) => [s.name, s]));
   return generated
     .filter((g) => known.has(g.name) && known.get(g.name)!.sql !== g.dml)
-    .map((g) => `${stage}: statement ${g.name} would get new SQL under the same name (filter ${g.filters.map((f) => f.name).join(", ")} changed without a version bump); bump its version in filters.yaml`);
+    .map((g) => `${stage}: statement ${g.name} would get new SQL under the same name (filter ${g.filters.map((f) => `${f.name} v${f.version}`).join(", ")} changed without a version bump, or the generator's output changed); bump its version to ${Math.max(...g.filters.map((f) => f.version)) + 1} in filters.yaml`);
 }
 
 function partitionProblems(partitions: Record<string, number>, previous: StageLock | undefined, stage: string): string[] {
@@ -62,7 +89,13 @@ function partitionProblems(partitions: Record<string, number>, previous: StageLo
 
 /** What neither the lock tool nor synth may accept: a change without a version bump, a partition decrease. */
 function guardProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, partitions: Record<string, number>, stage: string): string[] {
-  return [...sameNameProblems(generated, previous, stage), ...partitionProblems(partitions, previous, stage)];
+  const meaning = definitionProblems(generated, previous, stage);
+  // A changed meaning also changes a per-filter statement's SQL; name the cause once.
+  return [...(meaning.length > 0 ? meaning : sameNameProblems(generated, previous, stage)), ...partitionProblems(partitions, previous, stage)];
+}
+
+function definitionsOf(generated: readonly GeneratedStatement[]): Record<string, FilterDefinition> {
+  return Object.fromEntries(deployedFilters(generated).map((f) => [f.name, filterDefinition(f)]));
 }
 
 /**
@@ -88,7 +121,7 @@ export function evolveLock(previous: StageLock | undefined, generated: readonly 
   const newlyStopped = oldRunning.filter((s) => !runningNames.has(s.name));
   // A change keeps only the statements it stops; older stopped ones go (their successors run already).
   const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : (previous?.stopped ?? []);
-  return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions } };
+  return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions }, definitions: definitionsOf(generated) };
 }
 
 /** Synth-time check: the committed lock must describe exactly the statements the filters generate now. */
@@ -99,6 +132,10 @@ export function lockProblems(lock: StageLock | undefined, generated: readonly Ge
   const have = (lock?.running ?? []).map((s) => s.name).join(",");
   if (want !== have) {
     return [`${stage}: flink-sql/statements.lock.json is out of date (locked: ${have || "none"}; filters generate: ${want || "none"}); run \`npm run statements:lock\` and commit the result`];
+  }
+  const unrecorded = deployedFilters(generated).filter((f) => !sameDefinition(lock?.definitions?.[f.name], filterDefinition(f)));
+  if (unrecorded.length > 0) {
+    return [`${stage}: flink-sql/statements.lock.json does not record the definition of ${unrecorded.map((f) => `${f.name} v${f.version}`).join(", ")}; run \`npm run statements:lock\` and commit the result`];
   }
   return [];
 }

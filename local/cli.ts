@@ -12,6 +12,16 @@ import { FlinkRunner } from "./flink";
 import { cacheRoot, ensureAll } from "./jars";
 import { DEFAULT_PORTS, startPipeline } from "./pipeline";
 import { javaCommand, printProgress, stopAll } from "./processes";
+import { oneOf, parseCommandLine, runCommand, UsageError } from "../cli/command-line";
+
+const USAGE = `usage: npm run local:fetch | local:up | local:down     (tsx local/cli.ts fetch|up|down)
+
+  fetch  download the pinned jars (Maven) into ~/.cache/cdc-routing (or $CDC_ROUTING_CACHE) and compile the
+         Flink SQL runner; prints progress
+  up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job on the default ports; runs until
+         Ctrl-C or \`npm run local:down\`
+  down   stop a running \`local:up\``;
+const VERBS = ["fetch", "up", "down"] as const;
 
 const PID_FILE = join(cacheRoot(), "local-up.pid");
 
@@ -64,17 +74,26 @@ function down(): void {
   }
 }
 
-async function main(verb: string | undefined): Promise<void> {
+async function main(args: string[]): Promise<number> {
+  const { positionals } = parseCommandLine(args, {}, 1);
+  if (positionals.length === 0) throw new UsageError("no command given");
+  const verb = oneOf("command", positionals[0], VERBS);
   if (verb === "fetch") {
     javaCommand();
     await ensureAll();
   } else if (verb === "up") await up();
-  else if (verb === "down") down();
-  else throw new Error("usage: tsx local/cli.ts fetch|up|down");
+  else down();
+  return 0;
 }
 
-main(process.argv[2]).catch(async (e: Error) => {
-  process.stderr.write(`local: ${e.message}\n`);
-  await stopAll();
-  process.exit(1);
-});
+const args = process.argv.slice(2);
+runCommand(args, USAGE, () => main(args)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (e: Error) => {
+    process.stderr.write(`local: ${e.message}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);

@@ -3,6 +3,7 @@
  * says what is allowed and derives sizing, so the constructs only wire resources.
  */
 import { z } from "zod";
+import { backendSchema } from "./backend";
 import { STAGE_NAMES, type StageName } from "./names";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -52,10 +53,7 @@ export const stageConfigSchema = z.strictObject({
     region: z.string().min(1),
     auroraParameterGroupFamily: z.string().regex(/^aurora-postgresql\d+$/),
   }),
-  backend: z.discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("local") }),
-    z.strictObject({ kind: z.literal("s3"), bucket: z.string().min(3), key: z.string().min(1), region: z.string().min(1) }),
-  ]),
+  backend: backendSchema,
   /** prevent_destroy on the cluster and topics. */
   protectFromDestroy: z.boolean(),
 });

@@ -1,5 +1,6 @@
 /** The three stages' values. Validated by stages/config.ts when the app starts. */
 import { days, parseStageConfig, type StageConfig } from "./config";
+import { BACKEND_ENV, BackendOverrideError, backendWithOverrides } from "./backend";
 import type { StageName } from "./names";
 
 const source = (stage: StageName, host: string) => ({
@@ -19,7 +20,8 @@ const placement = {
   aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
 };
 const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED") => ({ cloud: "AWS", region: placement.aws.region, streamGovernance });
-const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: `${stage}/terraform.tfstate`, region: placement.aws.region });
+// State: S3 with the S3-native lock file. Overridable per run from the environment (stages/backend.ts).
+const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: `${stage}/terraform.tfstate`, region: placement.aws.region, lock: "s3-lockfile" });
 
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
@@ -58,6 +60,12 @@ const RAW_STAGES: Record<StageName, unknown> = {
   },
 };
 
-export function stageConfig(name: StageName): StageConfig {
-  return parseStageConfig(RAW_STAGES[name]);
+/** The stage's validated values, its state backend with the environment's CDC_ROUTING_STATE* overrides. */
+export function stageConfig(name: StageName, env: NodeJS.ProcessEnv = process.env): StageConfig {
+  const configured = parseStageConfig(RAW_STAGES[name]);
+  const backend = backendWithOverrides(configured.backend, name, env);
+  if (backend.kind === "local" && configured.protectFromDestroy) {
+    throw new BackendOverrideError(`${BACKEND_ENV.kind}=local: stage ${name} is protected and keeps its state in S3; to plan it without cloud access use \`npx cdc-routing plan --stage ${name}\``);
+  }
+  return backend === configured.backend ? configured : parseStageConfig({ ...configured, backend });
 }
