@@ -9,4 +9,6 @@ module.exports = {
   // dt-sql-parser and its ANTLR runtime ship ES modules; compile them to CommonJS like our own code.
   transformIgnorePatterns: ["/node_modules/(?!(dt-sql-parser|antlr4-c3|antlr4ng)/)"],
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+  // The transform cache lives with the dependencies, not in the system temp dir (a test run leaves nothing there).
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
 };

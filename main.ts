@@ -30,6 +30,9 @@ export function buildApp(stages: readonly StageName[], app = new App()): App {
 }
 
 if (require.main === module) {
+  // cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
+  // took about half of synth time. Errors here are reported by message, so the maps buy nothing.
+  process.setSourceMapsEnabled(false);
   try {
     const stages = selectStages(process.argv.slice(2));
     const started = Date.now();

@@ -9,12 +9,29 @@ export function testingApp(): ReturnType<typeof Testing.app> {
   return Testing.app({ outdir: temporaryDirectory("app") });
 }
 
+/**
+ * Runs fn with V8's plain stack formatting. cdktf captures a full stack trace for every token it creates, and
+ * jest formats each through source maps: most of a synth's time in the tests went there (see NOTES.md, "Where
+ * synth time goes"). An assertion failing inside fn still has a stack, only unmapped.
+ */
+function withPlainStackTraces<T>(fn: () => T): T {
+  const prepare = Error.prepareStackTrace;
+  (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+}
+
 /** Synthesized Terraform JSON of one stage, as `cdktf synth` writes it. */
 export function synthStage(stage: StageName): Record<string, any> {
-  const app = testingApp();
-  buildApp([stage], app);
-  const stack = app.node.findChild(stage) as Parameters<typeof Testing.synth>[0];
-  return JSON.parse(Testing.synth(stack));
+  return withPlainStackTraces(() => {
+    const app = testingApp();
+    buildApp([stage], app);
+    const stack = app.node.findChild(stage) as Parameters<typeof Testing.synth>[0];
+    return JSON.parse(Testing.synth(stack));
+  });
 }
 
 export function confluentSchema() {
