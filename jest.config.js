@@ -9,4 +9,9 @@ module.exports = {
   // dt-sql-parser and its ANTLR runtime ship ES modules; compile them to CommonJS like our own code.
   transformIgnorePatterns: ["/node_modules/(?!(dt-sql-parser|antlr4-c3|antlr4ng)/)"],
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+  // Jest's default is one worker per core minus one: a single worker on a 2-core machine ran the files one
+  // after another. Two workers use both cores (the e2e config sets its own).
+  maxWorkers: 2,
+  // The transform cache lives with the dependencies, not in the system temp dir (a test run leaves nothing there).
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
 };

@@ -12,4 +12,6 @@ module.exports = {
   testTimeout: 300_000,
   maxWorkers: 1,
   globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
+  // Fails the run if a started process still runs or this run's temp dirs remain.
+  globalTeardown: "<rootDir>/__tests__/e2e/global-teardown.ts",
 };

@@ -56,6 +56,9 @@ function synthesize(stages: StageName[]): number {
 }
 
 if (require.main === module) {
+  // cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
+  // took about half of synth time. Errors here are reported by message, so the maps buy nothing.
+  process.setSourceMapsEnabled(false);
   const args = process.argv.slice(2);
   try {
     process.exitCode = runCommandSync(args, USAGE, () => synthesize(selectStages(args)));

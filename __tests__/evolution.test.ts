@@ -1,6 +1,5 @@
 /** Statement evolution (lock file, carry-over, stopped statements) and the synth-time guards. */
-import { Testing } from "cdktf";
-import { testingApp } from "./stack-helpers";
+import { synthStack } from "./stack-helpers";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { readFileSync } from "node:fs";
 import { loadFilters, parseFiltersYaml } from "../filters/load";
@@ -168,10 +167,8 @@ source: { topic: raw-business-events }
   });
 });
 
-function synth(stage: StageConfig, set: FilterSet, lock: StageLock): Record<string, any> {
-  const app = testingApp();
-  const stack = new RoutingStageStack(app, { stage, filters: set, lock });
-  return JSON.parse(Testing.synth(stack));
+function synth(stage: StageConfig, set: FilterSet, lock: StageLock | undefined): Record<string, any> {
+  return synthStack((app) => new RoutingStageStack(app, { stage, filters: set, lock }));
 }
 
 describe("the stack after a version bump", () => {
@@ -194,8 +191,7 @@ describe("the stack after a version bump", () => {
 
   test("a stage with no filters deployed and no lock entry synthesizes without statements", () => {
     const none = { ...filters, filters: filters.filters.map((f) => ({ ...f, stages: ["prod"] })) };
-    const app = testingApp();
-    const out = JSON.parse(Testing.synth(new RoutingStageStack(app, { stage: dev, filters: none, lock: undefined })));
+    const out = synth(dev, none, undefined);
     expect(out.resource.confluent_flink_statement).toBeUndefined();
   });
 

@@ -1,20 +1,38 @@
-import { Testing } from "cdktf";
+import { Testing, type App, type TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
 import { buildApp } from "../main";
 import type { StageName } from "../stages/names";
 import { temporaryDirectory } from "./helpers";
 
 /** Testing.app() leaves a temp dir behind per call; this one is removed after the test file. */
-export function testingApp(): ReturnType<typeof Testing.app> {
+function testingApp(): ReturnType<typeof Testing.app> {
   return Testing.app({ outdir: temporaryDirectory("app") });
+}
+
+/**
+ * Runs fn with stack traces formatted as V8 does without source maps. cdktf captures a full stack trace for every
+ * token it creates, and in the test worker each frame went through source maps: most of a synth's time (see
+ * NOTES.md, "Where synth time goes"; measured here: 1.6 ms a capture mapped, 0.01 ms plain). An assertion
+ * failing inside fn still has a stack, only with positions in the compiled code.
+ */
+function withPlainStackTraces<T>(fn: () => T): T {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, callSites) => [String(error), ...callSites.map((site) => `    at ${site}`)].join("\n");
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+/** Synthesized Terraform JSON of the stack that build adds to a fresh test app. */
+export function synthStack(build: (app: App) => TerraformStack): Record<string, any> {
+  return withPlainStackTraces(() => JSON.parse(Testing.synth(build(testingApp()))));
 }
 
 /** Synthesized Terraform JSON of one stage, as `cdktf synth` writes it. */
 export function synthStage(stage: StageName): Record<string, any> {
-  const app = testingApp();
-  buildApp([stage], app);
-  const stack = app.node.findChild(stage) as Parameters<typeof Testing.synth>[0];
-  return JSON.parse(Testing.synth(stack));
+  return synthStack((app) => buildApp([stage], app).node.findChild(stage) as TerraformStack);
 }
 
 export function confluentSchema() {

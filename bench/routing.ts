@@ -1,12 +1,11 @@
 /**
  * Routing throughput on the real engines: N events in the raw topic are read by (a) a passthrough job
  * (SELECT *) and (b) the generated routing job (set shape), both bounded, in the same run and on the same data.
- * Prints events/s of each and the ratio routing/passthrough (goal >= 0.8). Each job is run twice, alternating,
- * and the faster run of each counts (job start-up is included in both).
+ * Prints events/s of each and the ratio routing/passthrough (goal >= 0.8): a warm-up run of each job (JIT,
+ * not counted), then BENCH_ROUNDS (5) alternating rounds, median and spread (job start-up is included in both).
  *
  *   npm run bench:routing [-- --events 200000]
  */
-import { cpus, totalmem } from "node:os";
 import { Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
@@ -14,6 +13,7 @@ import { executableStatements, generateSql, passthroughStatements } from "../fli
 import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
+import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
 import { scriptArguments } from "../cli/command-line";
 
 const ARGS = scriptArguments(`usage: npm run bench:routing [-- --events 200000]
@@ -51,21 +51,15 @@ async function main(): Promise<void> {
       passthrough: passthroughStatements(filters, "bench-passthrough", options),
       routing: executableStatements(generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: options })),
     };
-    const best = { passthrough: Infinity, routing: Infinity };
-    for (let round = 1; round <= 2; round++) {
-      for (const name of ["passthrough", "routing"] as const) {
-        const ms = await flink.run(jobs[name], 900_000);
-        best[name] = Math.min(best[name], ms);
-        process.stderr.write(`[bench] round ${round} ${name}: ${ms} ms\n`);
-      }
-    }
+    const rates = await alternate(["passthrough", "routing"] as const, async (name) => n / ((await flink.run(jobs[name], 900_000)) / 1000), { unit: "events/s" });
     const routed = totalRecords(undefined, await endOffsets(kafka, filters.filters.map((f) => f.outputTopic)));
     await flink.close();
-    const rate = (ms: number) => Math.round(n / (ms / 1000));
-    console.log(`machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Flink parallelism 1; ${n} events`);
-    console.log(`passthrough (SELECT *): ${rate(best.passthrough)} events/s (${best.passthrough} ms)`);
-    console.log(`routing (${filters.filters.length} filters, set): ${rate(best.routing)} events/s (${best.routing} ms), ${routed / 2n} routed records per run`);
-    console.log(`ratio routing/passthrough: ${(best.passthrough / best.routing).toFixed(2)} (goal >= 0.8)`);
+    const [passthrough, routing] = [median(rates.passthrough), median(rates.routing)];
+    const ratios = rates.routing.map((r, i) => r / rates.passthrough[i]);
+    console.log(`bench:routing  ${n} events, Flink parallelism 1, job start included; ${machineLine()}`);
+    console.log(`  passthrough (SELECT *)               ${summary(rates.passthrough, "events/s", 0)}`);
+    console.log(`  routing (${filters.filters.length} filters, set shape)       ${summary(rates.routing, "events/s", 0)}; ${routed / BigInt(ROUNDS + 1)} routed records per run`);
+    console.log(`  ratio routing/passthrough ${(routing / passthrough).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal >= 0.8)`);
   } finally {
     await pipeline.stop();
   }

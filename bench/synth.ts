@@ -1,19 +1,20 @@
 /**
  * npm run bench:synth — `cdktf synth` of all stages, this project's way (tsx, deep provider imports) against
  * the stock cdktf TypeScript template's way (ts-node with type-checking, namespace provider imports), in one
- * run, alternating, and prints the ratio. The stock variant is the same app with the template's imports added.
+ * run: a warm-up round, then BENCH_ROUNDS (5) alternating rounds; prints each round, the median and spread of
+ * each side and the ratio of the medians. The stock variant is the same app with the template's imports added.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
 import { scriptArguments } from "../cli/command-line";
 
 scriptArguments(`usage: npm run bench:synth     (BENCH_RUNS=<rounds>, default 3)
 
 \`cdktf synth\` of all stages this project's way against the stock cdktf template's way, alternating; prints the ratio.`, {});
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const STOCK_MAIN = "bench-stock-main.ts";
 const cdktf = require.resolve("cdktf-cli/bundle/bin/cdktf");
 const tsx = require.resolve("tsx/cli");
@@ -52,20 +53,19 @@ function synthSeconds(app: string): number {
   return seconds;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-try {
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (let i = 0; i < RUNS; i++) {
-    for (const [name, app] of Object.entries(variants)) {
-      const s = synthSeconds(app);
-      times[name].push(s);
-      console.log(`  run ${i + 1}/${RUNS}  ${name.padEnd(44)} ${s.toFixed(2)} s`);
-    }
-  }
-  const [ours, stock] = Object.keys(variants).map((k) => median(times[k]));
-  console.log(`bench:synth  cdktf synth of dev, staging, prod; median of ${RUNS} alternating runs`);
-  console.log(`  this project ${ours.toFixed(2)} s, stock template ${stock.toFixed(2)} s, ratio ${(ours / stock).toFixed(2)} (goal <= 0.25)`);
-} finally {
-  rmSync(STOCK_MAIN, { force: true });
+async function main(): Promise<void> {
+  const names = Object.keys(variants) as Array<keyof typeof variants>;
+  const times = await alternate(names, (name) => synthSeconds(variants[name]), { unit: "s" });
+  const [ours, stock] = names.map((name) => median(times[name]));
+  console.log(`bench:synth  cdktf synth of dev, staging, prod; ${machineLine()}`);
+  for (const name of names) console.log(`  ${name.padEnd(44)} ${summary(times[name], "s")}`);
+  const ratios = times[names[0]].map((t, i) => t / times[names[1]][i]);
+  console.log(`  ratio this/stock ${(ours / stock).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal <= 0.25; ${ROUNDS} rounds after a warm-up)`);
 }
+
+main()
+  .catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(STOCK_MAIN, { force: true }));

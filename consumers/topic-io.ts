@@ -4,6 +4,7 @@ import { Partitioners, type Admin, type EachMessagePayload, type Kafka } from "k
 import type { RawEvent } from "../filters/evaluate";
 import type { IdsByTopic } from "./routing-check";
 import { routedRecordId } from "./record";
+import { retryTransient } from "./transient";
 
 /** topic -> partition -> offset */
 export type Offsets = Map<string, Map<number, bigint>>;
@@ -22,8 +23,16 @@ export async function produceEvents(kafka: Kafka, topic: string, events: readonl
   }
 }
 
-/** Runs work with a connected admin client and always disconnects it. */
-export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+/**
+ * Runs work with a connected admin client and always disconnects it; the whole of it is repeated while Kafka
+ * is in a passing state (see transient.ts), so work must be safe to repeat.
+ */
+export function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  return retryTransient("kafka admin", () => withAdminOnce(kafka, work));
+}
+
+/** One attempt, for callers that poll on their own (a readiness check). */
+export async function withAdminOnce<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -71,7 +80,14 @@ export interface ReadOptions {
  * timeoutMs; the consumer always leaves. The verify tool's principal is granted the group prefix used here.
  */
 async function readFromBeginning(kafka: Kafka, topics: readonly string[], timeoutMs: number, handle: (payload: EachMessagePayload, finish: () => void) => void): Promise<void> {
-  const consumer = kafka.consumer({ groupId: `cdc-routing-verify-${randomUUID()}` });
+  let leaving = false;
+  const consumer = kafka.consumer({
+    groupId: `cdc-routing-verify-${randomUUID()}`,
+    // kafkajs restarts a consumer that crashed on a passing state (a coordinator loading) after a pause; a
+    // restart decided while we disconnect would run after we left, against a broker that may be gone (seen
+    // here as an unhandled ECONNREFUSED after a suite). Once we leave, no restart.
+    retry: { retries: 5, restartOnFailure: async () => !leaving },
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
@@ -82,6 +98,7 @@ async function readFromBeginning(kafka: Kafka, topics: readonly string[], timeou
     await finished;
     clearTimeout(timer);
   } finally {
+    leaving = true;
     await consumer.disconnect();
   }
 }

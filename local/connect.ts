@@ -10,7 +10,7 @@ import type { StageConfig } from "../stages/config";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
 import type { PostgresHandle } from "./postgres";
-import { javaCommand, printProgress, ServiceFailed, startService, type Progress, type RunningService } from "./processes";
+import { javaCommand, jvmTempOptions, printProgress, ServiceFailed, startService, type Progress, type RunningService } from "./processes";
 
 export interface ConnectHandle {
   connectorName: string;
@@ -60,7 +60,7 @@ export async function startConnect(
     {
       name: "kafka connect (debezium postgres)",
       command: javaCommand(),
-      args: ["-Xmx768m", "-cp", classpath("connect"), ...JVM_QUIET_LOGGING, "org.apache.kafka.connect.cli.ConnectStandalone", worker, connectorFile],
+      args: ["-Xmx768m", ...jvmTempOptions(join(options.workDir, "jvm-tmp", "connect")), "-cp", classpath("connect"), ...JVM_QUIET_LOGGING, "org.apache.kafka.connect.cli.ConnectStandalone", worker, connectorFile],
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
       ready: async () => {

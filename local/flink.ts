@@ -5,8 +5,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
 import { classpath } from "./jars";
-import { javaCommand, printProgress, startService, tail, type Progress, type RunningService } from "./processes";
+import { javaCommand, jvmTempOptions, printProgress, startService, tail, type Progress, type RunningService } from "./processes";
 
 /** The module opens Flink's own launcher passes on Java 17 (from its default config.yaml). */
 const FLINK_JAVA_OPTS = [
@@ -60,13 +61,15 @@ export class FlinkRunner {
   ) {}
 
   static async start(options: FlinkRunOptions, progress: Progress = printProgress): Promise<FlinkRunner> {
-    const config = Object.entries(options.config ?? {}).map(([k, v]) => `${k}=${v}`);
+    const jvmTemp = join(options.workDir, "jvm-tmp", "flink");
+    // Flink's own temp and upload folders default to java.io.tmpdir; named too, so the choice is visible.
+    const config = Object.entries({ "io.tmp.dirs": jvmTemp, "web.upload.dir": jvmTemp, ...options.config }).map(([k, v]) => `${k}=${v}`);
     const answers = new AnswerRouter();
     const service = await startService(
       {
         name: "flink sql runner",
         command: javaCommand(),
-        args: [`-Xmx${options.heap ?? "1536m"}`, ...FLINK_JAVA_OPTS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath("flink"), "FlinkSqlRunner", ...config],
+        args: [`-Xmx${options.heap ?? "1536m"}`, ...jvmTempOptions(jvmTemp), ...FLINK_JAVA_OPTS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath("flink"), "FlinkSqlRunner", ...config],
         logFile: join(options.workDir, "flink.log"),
         stdin: true,
         timeoutMs: 60_000,
@@ -118,7 +121,8 @@ export class FlinkRunner {
     return {
       cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)),
       /** Resolves to the savepoint's path, for `execution.state-recovery.path` of a successor job. */
-      stopWithSavepoint: () => this.send("STOP", id, `file://${join(dir, "savepoint")}`, 120_000),
+      stopWithSavepoint: () =>
+        retryTransient("flink stop with savepoint", () => this.send("STOP", id, `file://${join(dir, "savepoint")}`, 120_000), { isTransient: isTransientFlinkFailure, timeoutMs: 120_000 }),
     };
   }
 

@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { withAdmin } from "../consumers/topic-io";
+import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { classpath } from "./jars";
-import { javaCommand, portOpen, printProgress, startService, type Progress, type RunningService } from "./processes";
+import { javaCommand, jvmTempOptions, portOpen, printProgress, startService, type Progress, type RunningService } from "./processes";
 
 export interface KafkaHandle {
   bootstrapServers: string;
@@ -59,7 +59,8 @@ export async function startKafka(
   const cp = classpath("kafka");
   const props = join(options.workDir, "server.properties");
   writeFileSync(props, brokerProperties(options.port, options.controllerPort, join(options.workDir, "kafka-data"), options.partitions ?? 3));
-  const format = spawnSync(java, ["-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId()}`, "-c", props], {
+  const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
+  const format = spawnSync(java, [...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId()}`, "-c", props], {
     encoding: "utf8",
   });
   if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
@@ -69,12 +70,12 @@ export async function startKafka(
     {
       name: "kafka broker",
       command: java,
-      args: ["-Xmx1g", "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
+      args: ["-Xmx1g", ...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
       logFile: join(options.workDir, "kafka.log"),
       timeoutMs: 60_000,
       ready: async () => {
         if (!(await portOpen(options.port))) return false;
-        await withAdmin(client, (admin) => admin.describeCluster());
+        await withAdminOnce(client, (admin) => admin.describeCluster());
         return true;
       },
     },
@@ -83,7 +84,10 @@ export async function startKafka(
   return { bootstrapServers, service, client };
 }
 
-/** Creates the topics that do not exist yet and waits for their leaders. */
+/**
+ * Creates the topics that do not exist yet and returns once every partition answers ListOffsets from its
+ * leader: a leader in the metadata is not yet a leader that serves (withAdmin repeats the whole check then).
+ */
 export async function ensureTopics(client: Kafka, topics: string[], partitions: number): Promise<void> {
   await withAdmin(client, async (admin) => {
     const existing = new Set(await admin.listTopics());
@@ -91,5 +95,6 @@ export async function ensureTopics(client: Kafka, topics: string[], partitions: 
     if (missing.length > 0) {
       await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
     }
+    for (const topic of topics) await admin.fetchTopicOffsets(topic);
   });
 }

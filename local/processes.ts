@@ -3,7 +3,7 @@
  * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, createConnection } from "node:net";
@@ -31,12 +31,20 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/**
+ * Prefix of every temporary directory this run makes in the system temp dir. A test run sets
+ * CDC_ROUTING_RUN_ID so its end-of-run check finds its own leftovers and not those of runs beside it.
+ */
+export function temporaryPrefix(runId = process.env.CDC_ROUTING_RUN_ID): string {
+  return runId ? `cdc-routing-${runId}-` : "cdc-routing-";
+}
+
 /** Temporary directories made together and removed together. */
 export class TemporaryDirs {
   private readonly dirs = new Set<string>();
 
   create(label: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `cdc-routing-${label}-`));
+    const dir = mkdtempSync(join(tmpdir(), `${temporaryPrefix()}${label}-`));
     this.dirs.add(dir);
     return dir;
   }
@@ -99,6 +107,37 @@ export function tail(file: string, lines = 25): string {
   return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
 }
 
+/**
+ * JVM options that keep a JVM's files inside dir (removed with the harness's temp dirs): java.io.tmpdir, where
+ * Flink extracts its RPC jar and mini-cluster folders and native libraries (zstd, snappy) unpack, and no
+ * hsperfdata file, which the JVM always writes under /tmp and leaves when it is killed.
+ */
+export function jvmTempOptions(dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return ["-XX:-UsePerfData", `-Djava.io.tmpdir=${dir}`];
+}
+
+/**
+ * Records a started process (pid and its start time, which tells it from a later process with the same pid) in
+ * the run's ledger (CDC_ROUTING_PID_LEDGER, set by the e2e setup), for the end-of-run check that none remains.
+ */
+export function recordStarted(pid: number | undefined): void {
+  const ledger = process.env.CDC_ROUTING_PID_LEDGER;
+  if (!ledger || pid === undefined) return;
+  appendFileSync(ledger, `${pid} ${processStartTime(pid) ?? "?"}\n`);
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); undefined when the process is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses; fields after it follow the last ')'.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startService(spec: ServiceSpec, progress: Progress = printProgress): Promise<RunningService> {
   installExitHandlers();
   const log = createWriteStream(spec.logFile, { flags: "a" });
@@ -108,6 +147,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     detached: true,
     stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
+  recordStarted(child.pid);
   if (!spec.stdin) child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   spec.onSpawn?.(child);

@@ -10,7 +10,7 @@ import { readRecords, withAdmin } from "../../consumers/topic-io";
 import { consumerGroup, topicsByConsumer } from "../../access/grants";
 import { routeEvent, type RawEvent } from "../../filters/evaluate";
 import type { PostgresHandle } from "../../local/postgres";
-import { sleep } from "../../local/processes";
+import { recordStarted, sleep } from "../../local/processes";
 import { routingStatements, useEngines } from "./harness";
 
 const data = (entityType: string) => ({ eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" }, eventBody: { entities: [{ entityType, entityId: "e-1", updatedAttributes: { amount: 12.5 } }] } });
@@ -119,7 +119,10 @@ describe("routed topics -> example consumers", () => {
     const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "consumers/consumer.ts", "loan-servicing"], {
       env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so the end-of-run check also sees the node process tsx starts under it.
+      detached: true,
     });
+    recordStarted(child.pid);
     try {
       let stdout = "";
       let stderr = "";

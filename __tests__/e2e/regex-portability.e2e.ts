@@ -10,7 +10,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { findsMatch, portableRegex } from "../../filters/regex";
 import { classpath } from "../../local/jars";
-import { javaCommand } from "../../local/processes";
+import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 
 const PATTERNS = Number(process.env.CDC_ROUTING_REGEX_PATTERNS ?? 3000);
 const SUBJECTS_PER_PATTERN = 12;
@@ -41,10 +41,13 @@ const { pattern } = fc.letrec((tie) => ({
   ),
 })) as { pattern: fc.Arbitrary<string> };
 
+const temporaryDirs = new TemporaryDirs();
+afterAll(() => temporaryDirs.removeAll());
+
 /** Flink's REGEXP(subject, pattern) for each pair, from one JVM: "1", "0", or "E <reason>". */
 function flinkRegexp(pairs: Array<[pattern: string, subject: string]>): string[] {
   const input = pairs.map((pair) => pair.map((text) => Buffer.from(text).toString("base64")).join(" ") + "\n").join("");
-  const java = spawnSync(javaCommand(), ["-cp", classpath("flink"), join(__dirname, "java", "RegexFind.java")], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const java = spawnSync(javaCommand(), [...jvmTempOptions(temporaryDirs.create("regex")), "-cp", classpath("flink"), join(__dirname, "java", "RegexFind.java")], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (java.status !== 0) throw new Error(`RegexFind failed (${java.status}): ${java.stderr}`);
   const answers = java.stdout.trimEnd().split("\n");
   expect(answers).toHaveLength(pairs.length);

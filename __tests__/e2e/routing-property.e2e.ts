@@ -4,7 +4,8 @@
  * the reference evaluator does. At least 200 events per run.
  */
 import fc from "fast-check";
-import { compareRouting, describeDifferences, expectedRouting } from "../../consumers/routing-check";
+import { stringify } from "yaml";
+import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "../../consumers/routing-check";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import type { RawEvent } from "../../filters/evaluate";
 import { validateFilters } from "../../filters/load";
@@ -15,8 +16,8 @@ import { boundedRoutingSql, useEngines } from "./harness";
 
 // CDC_ROUTING_PROPERTY_RUNS=50 npm run test:e2e digs deeper locally; CI keeps the default.
 const RUNS = Number(process.env.CDC_ROUTING_PROPERTY_RUNS ?? 8);
-// A failure prints its seed; CDC_ROUTING_PROPERTY_SEED=<seed> replays that run.
-const SEED = process.env.CDC_ROUTING_PROPERTY_SEED === undefined ? {} : { seed: Number(process.env.CDC_ROUTING_PROPERTY_SEED) };
+// A failure prints CDC_ROUTING_PROPERTY_REPLAY=<seed>:<path>, which replays exactly the failing case.
+const REPLAY = replayOptions(process.env.CDC_ROUTING_PROPERTY_REPLAY);
 const EVENTS_PER_RUN = 50;
 const engines = useEngines({ capture: false, flink: true });
 
@@ -54,22 +55,54 @@ function eventsFor(set: FilterSet, tag: string): fc.Arbitrary<RawEvent[]> {
   );
 }
 
+/** `<seed>` (every run from that seed) or `<seed>:<path>` (exactly the case a failure reported). */
+function replayOptions(value: string | undefined): { seed?: number; path?: string } {
+  if (value === undefined || value === "") return {};
+  const match = /^(-?\d+)(?::(\d+(?::\d+)*))?$/.exec(value.trim());
+  if (!match) throw new Error(`CDC_ROUTING_PROPERTY_REPLAY='${value}' is not <seed> or <seed>:<path> (copy it from the failure report)`);
+  return { seed: Number(match[1]), ...(match[2] === undefined ? {} : { path: match[2] }) };
+}
+
 let run = 0;
 const scenario = filterSet
-  .map((filters) => {
+  .map((generated) => {
     const n = ++run;
     // Own topics per run; all filters deployed to dev so each run routes something.
-    const { set, issues } = validateFilters({ filters: filters.map((f) => ({ ...f, outputTopic: `prop${n}.${f.name}`, stages: ["dev"] })) });
+    const filters = generated.map((f) => ({ ...f, outputTopic: `prop${n}.${f.name}`, stages: ["dev"] }));
+    const { set, issues } = validateFilters({ filters });
     if (!set) throw new Error(`arbitrary produced an invalid filter set: ${JSON.stringify(issues)}`);
-    return { n, set };
+    return { n, filters, set };
   })
-  .chain(({ n, set }) => eventsFor(set, `prop${n}`).map((events) => ({ set, events, tag: `prop${n}-` })));
+  .chain(({ n, filters, set }) => eventsFor(set, `prop${n}`).map((events) => ({ filters, set, events, tag: `prop${n}-` })));
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+/** Thrown by one case: what a reader needs to see, not the whole case. */
+class RoutingMismatch extends Error {
+  constructor(readonly differences: TopicDifference[]) {
+    super(`Flink and the evaluator disagree:\n${describeDifferences(differences)}`);
+  }
+}
+
+/** Seed, path and the replay setting, the case's filters as YAML, and the mismatching ids (or the error). */
+function failureReport(details: fc.RunDetails<[Scenario]>): string {
+  const [scenarioCase] = details.counterexample ?? [];
+  const error = details.errorInstance;
+  const what = error instanceof RoutingMismatch ? error.message : `the case failed: ${String(error instanceof Error ? error.message : error).slice(0, 2000)}`;
+  return [
+    `routing property failed on run ${details.numRuns} of ${RUNS} (seed ${details.seed}, path ${details.counterexamplePath})`,
+    `replay exactly this case: CDC_ROUTING_PROPERTY_REPLAY=${details.seed}:${details.counterexamplePath} npm run test:e2e -- routing-property`,
+    what,
+    "filters (YAML):",
+    stringify({ filters: scenarioCase?.filters ?? [] }).trimEnd().replace(/^/gm, "  "),
+  ].join("\n");
+}
 
 test(`Flink routes ${RUNS} random filter sets x ${EVENTS_PER_RUN} random events exactly as the evaluator does`, async () => {
   const { pipeline, flink } = engines;
   let total = 0;
   let routed = 0;
-  await fc.assert(
+  const details = await fc.check(
     fc.asyncProperty(scenario, async ({ set, events, tag }) => {
       const topics = set.filters.map((f) => f.outputTopic);
       await ensureTopics(pipeline.kafka.client, [set.sourceTopic, ...topics], 2);
@@ -84,11 +117,13 @@ test(`Flink routes ${RUNS} random filter sets x ${EVENTS_PER_RUN} random events 
       const expected = expectedRouting(raw, "dev", events);
       routed += [...expected.values()].reduce((sum, ids) => sum + ids.length, 0);
       const differences = compareRouting(expected, actual);
-      if (differences.length > 0) throw new Error(`Flink and the evaluator disagree:\n${describeDifferences(differences)}\nfilters: ${JSON.stringify(set.filters)}`);
+      if (differences.length > 0) throw new RoutingMismatch(differences);
     }),
-    { numRuns: RUNS, endOnFailure: true, ...SEED },
+    // No shrinking: each case costs a Flink job; the report names the case instead.
+    { numRuns: RUNS, endOnFailure: true, ...REPLAY },
   );
-  expect(total).toBeGreaterThanOrEqual(200);
+  if (details.failed) throw new Error(failureReport(details));
+  expect(total).toBeGreaterThanOrEqual(REPLAY.path === undefined ? 200 : EVENTS_PER_RUN);
   // Not vacuous: events were routed somewhere (the generator reuses the filters' own literals).
   expect(routed).toBeGreaterThan(0);
 });

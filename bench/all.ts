@@ -1,0 +1,58 @@
+/**
+ * npm run bench — every figure the README quotes, from one run on this machine: the synth ratio, the SQL
+ * bench, the routing ratio (real engines), and the wall time of the unit suite (a warm-up run, then
+ * BENCH_SUITE_ROUNDS (3) runs) and of the end-to-end suite (one run: each takes minutes). Progress goes to
+ * stderr; the report, headed by the machine and the date, to stdout.
+ */
+import { spawn } from "node:child_process";
+import { alternate, machineLine, progress, summary } from "./stats";
+
+const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
+const tsx = require.resolve("tsx/cli");
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  seconds: number;
+}
+
+/** Runs a command with stdout captured and stderr shown (its progress), timing its wall clock. */
+function run(command: string, args: string[]): Promise<Finished> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
+  });
+}
+
+async function bench(script: string): Promise<string> {
+  progress(`running ${script}`);
+  const result = await run(process.execPath, [tsx, script]);
+  if (result.code !== 0) throw new Error(`${script} failed (exit ${result.code}):\n${result.stdout}`);
+  return result.stdout.trimEnd();
+}
+
+async function suiteSeconds(script: string): Promise<number> {
+  const result = await run("npm", ["run", "-s", script]);
+  if (result.code !== 0) throw new Error(`npm run ${script} failed (exit ${result.code}); a wall time of a failing suite means nothing`);
+  return result.seconds;
+}
+
+async function main(): Promise<void> {
+  const report = [`npm run bench  ${machineLine()}`];
+  for (const script of ["bench/synth.ts", "bench/sql.ts", "bench/routing.ts"]) report.push(await bench(script));
+  const unit = await alternate(["npm run test:unit"], () => suiteSeconds("test:unit"), { rounds: SUITE_ROUNDS, unit: "s" });
+  report.push(`suites  wall time, type check included; ${machineLine()}`);
+  report.push(`  npm run test:unit  ${summary(unit["npm run test:unit"], "s", 1)}`);
+  const e2e = await suiteSeconds("test:e2e");
+  report.push(`  npm run test:e2e   ${e2e.toFixed(1)} s (one run)`);
+  console.log(report.join("\n"));
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});
