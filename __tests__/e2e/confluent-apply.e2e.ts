@@ -28,6 +28,9 @@ async function expectNoChanges(stack: StackOnDouble): Promise<void> {
   expect(r.code).toBe(0);
 }
 
+/** Terraform wraps its messages at 78 columns when not on a terminal. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ");
+
 function changesOf(plan: PlanJson, type: string) {
   return (plan.resource_changes ?? []).filter((rc) => rc.type === type && !rc.change.actions.every((a) => a === "no-op" || a === "read"));
 }
@@ -146,5 +149,81 @@ async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; f
     expect([store.kafkaClusters.size, store.serviceAccounts.size, store.apiKeys.size, store.roleBindings.size, store.topics.size, store.statements.size, store.connectors.size]).toEqual([0, 0, 0, 0, 0, 0, 0]);
     console.log(`dev against the double: apply ${(applyMs / 1000).toFixed(1)} s + destroy ${(destroyed.ms / 1000).toFixed(1)} s = ${((applyMs + destroyed.ms) / 1000).toFixed(1)} s (limit 60 s)`);
     expect(applyMs + destroyed.ms).toBeLessThanOrEqual(60_000);
+  }, 120_000);
+});
+
+(why ? describe.skip : describe)("staging applied against the local Confluent API double", () => {
+  test("apply succeeds and the plan right after is empty", async () => {
+    const stack = await StackOnDouble.start(temporary, "staging");
+    try {
+      stack.useConfig(await synthesize("staging", temporary.create("synth-staging")));
+      const applied = await stack.apply();
+      if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+      await expectNoChanges(stack);
+      expect(stack.double.unknownCalls).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  }, 180_000);
+});
+
+(why ? describe.skip : describe)("prod applied against the local Confluent API double", () => {
+  let stack: StackOnDouble;
+
+  beforeAll(async () => {
+    stack = await StackOnDouble.start(temporary, "prod");
+    stack.useConfig(await synthesize("prod", temporary.create("synth-prod")));
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  test("apply succeeds and the plan right after is empty", async () => {
+    const applied = await stack.apply();
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+    await expectNoChanges(stack);
+  }, 180_000);
+
+  test("destroy is refused by prevent_destroy with Terraform's own error", async () => {
+    const r = await stack.terraform("destroy", "-input=false", "-auto-approve");
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("Error: Instance cannot be destroyed");
+    // Terraform stops at the first protected instances in destroy order: the topics, before their cluster.
+    expect(oneLine(r.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
+    expect(stack.double.store.kafkaClusters.size).toBe(1);
+  }, 120_000);
+
+  test("a removed filter: statement stopped, topic kept; the clean-up that would delete the topic is refused by the review guard before apply", async () => {
+    const dir = temporary.create("prod-removal");
+    const inputs = editedInputs(dir, (doc) => {
+      doc.filters = doc.filters.filter((f) => f.name !== "car-created");
+    });
+    expect((await lockStatements("prod", inputs)).code).toBe(0);
+    stack.useConfig(await synthesize("prod", join(dir, "out"), inputs.env));
+    const applied = await stack.apply();
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+    expect([...stack.double.store.topics.values()].map((t) => t.name)).toContain("filtered-car-created-events");
+    await expectNoChanges(stack);
+
+    // The clean-up drops the topic's resource block, and prevent_destroy goes with the block: Terraform plans the
+    // deletion without complaint. What stops it before apply is the deploy workflow's guard.
+    expect((await lockStatements("prod", inputs, "--cleanup")).code).toBe(0);
+    stack.useConfig(await synthesize("prod", join(dir, "out-cleanup"), inputs.env));
+    const { run: cleanup, plan } = await stack.plan("cleanup.tfplan");
+    expect(cleanup.code).toBe(2);
+    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual(["confluent_flink_statement.routing_prod-routing-set-3e2cbf73", "confluent_kafka_topic.topics_topic-car-created"]);
+    const planFile = join(dir, "prod.plan.json");
+    writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
+    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);
+    expect(guard.code).toBe(1);
+    expect(guard.stdout).toMatch(/`confluent_kafka_topic\.topics_topic-car-created_\S+` \(confluent_kafka_topic\) would be \*\*deleted\*\*/);
+    expect(guard.stdout).not.toContain("confluent_flink_statement");
+  }, 240_000);
+
+  test("a partition decrease is refused by synth before any plan, naming the topic", async () => {
+    const dir = temporary.create("prod-partitions");
+    const inputs = editedInputs(dir, () => undefined);
+    const lock = JSON.parse(readFileSync(inputs.env.CDC_ROUTING_LOCK!, "utf8"));
+    lock.prod.partitions["raw-business-events"] = 12; // as if prod had been deployed with 12 partitions
+    writeFileSync(inputs.env.CDC_ROUTING_LOCK!, JSON.stringify(lock));
+    await expect(synthesize("prod", join(dir, "out"), inputs.env)).rejects.toThrow("prod: topic raw-business-events would go from 12 to 6 partitions; Kafka cannot remove partitions");
   }, 120_000);
 });
