@@ -5,13 +5,12 @@
  * `npx tsx main.ts <stage>` writes. Terraform runs with TF_ACC=1: the provider polls every second instead of
  * minutes (see stack-on-double.ts). Without the mirror this suite fails in CI and is skipped loudly elsewhere.
  */
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { CARRY_OVER_PROPERTY } from "../../flink-sql/evolution";
 import { TemporaryDirs } from "../../local/processes";
 import type { PlanJson } from "../../review/plan";
-import { callTable, notRunnableBecause, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
+import { callTable, editedInputs, lockStatements, notRunnableBecause, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && process.env.CI === "true") throw new Error(`confluent apply suite cannot run in CI: ${why}`);
@@ -33,22 +32,6 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
 
 function changesOf(plan: PlanJson, type: string) {
   return (plan.resource_changes ?? []).filter((rc) => rc.type === type && !rc.change.actions.every((a) => a === "no-op" || a === "read"));
-}
-
-/** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
-function editedInputs(dir: string, edit: (doc: { filters: Record<string, any>[] }) => void): { env: NodeJS.ProcessEnv; filters: string } {
-  const filters = join(dir, "filters.yaml");
-  const doc = parseYaml(readFileSync("filters/filters.yaml", "utf8"));
-  edit(doc);
-  writeFileSync(filters, stringifyYaml(doc));
-  const lock = join(dir, "statements.lock.json");
-  copyFileSync("flink-sql/statements.lock.json", lock);
-  return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
-}
-
-/** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
-async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
-  return run("npx", ["tsx", "cli/main.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
 }
 
 (why ? describe.skip : describe)("dev applied against the local Confluent API double", () => {

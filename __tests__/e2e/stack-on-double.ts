@@ -9,8 +9,9 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { isInMirror, mirrorDir, terraformEnv, terraformInit } from "../../providers/mirror";
 import { CONFLUENT_PROVIDER } from "../../providers/pins";
 import { configForDouble } from "../../local/confluent-api/terraform-config";
@@ -70,15 +71,17 @@ export class StackOnDouble {
   private constructor(
     readonly double: ConfluentDouble,
     readonly dir: string,
+    variables: Record<string, string>,
   ) {
     // Throwaway values: the double accepts any Cloud API key; none of them is a real credential.
     const value = () => randomBytes(12).toString("hex");
-    this.variables = { confluent_cloud_api_key: value(), confluent_cloud_api_secret: value(), source_db_admin_username: "admin", source_db_admin_password: value(), source_db_replication_password: value() };
+    this.variables = { confluent_cloud_api_key: value(), confluent_cloud_api_secret: value(), source_db_admin_username: value(), source_db_admin_password: value(), source_db_replication_password: value(), ...variables };
   }
 
-  static async start(temporary: TemporaryDirs, label: string): Promise<StackOnDouble> {
+  /** `variables` replace the generated values of the stack's sensitive variables (e.g. canaries). */
+  static async start(temporary: TemporaryDirs, label: string, variables: Record<string, string> = {}): Promise<StackOnDouble> {
     const double = await startConfluentDouble({ log: (line) => process.stderr.write(`[confluent-api ${label}] ${line}\n`) });
-    return new StackOnDouble(double, temporary.create(`double-${label}`));
+    return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
   }
 
   /** Writes the stage's synthesized JSON, pointed at the double, and runs `terraform init` from the mirror once. */
@@ -131,6 +134,22 @@ function readFileSafe(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
+export function editedInputs(dir: string, edit: (doc: { filters: Record<string, any>[] }) => void): { env: NodeJS.ProcessEnv; filters: string } {
+  const filters = join(dir, "filters.yaml");
+  const doc = parseYaml(readFileSync("filters/filters.yaml", "utf8"));
+  edit(doc);
+  writeFileSync(filters, stringifyYaml(doc));
+  const lock = join(dir, "statements.lock.json");
+  copyFileSync("flink-sql/statements.lock.json", lock);
+  return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
+}
+
+/** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
+export async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
+  return run("npx", ["tsx", "cli/main.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
 }
 
 export function callTable(title: string, calls: [string, number][]): string {
