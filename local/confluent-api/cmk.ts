@@ -6,7 +6,7 @@
 import { badRequest, notFound, requireFields } from "./errors";
 import { environment } from "./org";
 import { noContent, ok, type Answer, type Request } from "./http";
-import { stillProvisioning, type Json, type Store } from "./store";
+import { withPhase, type Json, type Store } from "./store";
 
 /** Cluster types this stack uses; the API names the type by the config's `kind` (a oneOf). */
 const CLUSTER_KINDS = new Set(["Basic", "Standard", "Enterprise", "Dedicated"]);
@@ -48,17 +48,12 @@ export function postCluster(req: Request): Answer {
     readsUntilReady: 1,
   };
   req.store.kafkaClusters.set(id, cluster);
-  return ok(answer(cluster, "PROVISIONING"), 202);
-}
-
-function answer(cluster: Json, phase: string): Json {
-  const { readsUntilReady: _, ...body } = cluster;
-  return { ...body, status: { phase } };
+  return ok(withPhase(cluster, "PROVISIONING"), 202);
 }
 
 export function getCluster(req: Request): Answer {
   const cluster = kafkaCluster(req.store, req.params.id, req.query.get("environment"));
-  return ok(answer(cluster, stillProvisioning(cluster) ? "PROVISIONING" : "PROVISIONED"));
+  return ok(withPhase(cluster));
 }
 
 export function patchCluster(req: Request): Answer {
@@ -67,7 +62,7 @@ export function patchCluster(req: Request): Answer {
   if (spec.display_name) cluster.spec.display_name = spec.display_name;
   if (spec.availability) cluster.spec.availability = spec.availability;
   if (spec.config?.kind) cluster.spec.config = { kind: spec.config.kind, max_ecku: spec.config.max_ecku ?? cluster.spec.config.max_ecku };
-  return ok(answer(cluster, "PROVISIONED"));
+  return ok(withPhase(cluster, "PROVISIONED"));
 }
 
 export function deleteCluster(req: Request): Answer {

@@ -7,7 +7,7 @@
 import { conflict, notFound, requireFields } from "./errors";
 import { environment } from "./org";
 import { noContent, ok, type Answer, type Request } from "./http";
-import { stillProvisioning, type Json, type Store } from "./store";
+import { withPhase, type Json, type Store } from "./store";
 
 /** Regions offered (AWS ones; ids as Confluent names them, `<cloud>.<region>`). */
 const REGIONS = [
@@ -80,17 +80,12 @@ export function postComputePool(req: Request): Answer {
     readsUntilReady: 1,
   };
   req.store.computePools.set(id, pool);
-  return ok(answer(pool, "PROVISIONING"), 201);
-}
-
-function answer(pool: Json, phase: string): Json {
-  const { readsUntilReady: _, ...body } = pool;
-  return { ...body, status: { ...body.status, phase } };
+  return ok(withPhase(pool, "PROVISIONING"), 201);
 }
 
 export function getComputePool(req: Request): Answer {
   const pool = computePool(req.store, req.params.id, req.query.get("environment"));
-  return ok(answer(pool, stillProvisioning(pool) ? "PROVISIONING" : "PROVISIONED"));
+  return ok(withPhase(pool));
 }
 
 export function patchComputePool(req: Request): Answer {
@@ -98,7 +93,7 @@ export function patchComputePool(req: Request): Answer {
   const spec = req.body.spec ?? {};
   if (spec.display_name) pool.spec.display_name = spec.display_name;
   if (spec.max_cfu) pool.spec.max_cfu = spec.max_cfu;
-  return ok(answer(pool, "PROVISIONED"));
+  return ok(withPhase(pool, "PROVISIONED"));
 }
 
 export function deleteComputePool(req: Request): Answer {

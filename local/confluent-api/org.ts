@@ -6,7 +6,7 @@
  */
 import { conflict, notFound, requireFields } from "./errors";
 import { noContent, ok, type Answer, type Request } from "./http";
-import { stillProvisioning, type Json, type Store } from "./store";
+import { withPhase, type Json, type Store } from "./store";
 
 /** Every Confluent organization starts with an environment named "default"; the organization data source needs one. */
 export function seedOrganization(store: Store): void {
@@ -90,16 +90,10 @@ function registriesOf(store: Store, envId: string): (Json & { readsUntilReady: n
   return [...store.schemaRegistries.values()].filter((c) => c.spec.environment.id === envId);
 }
 
-/** The answer's phase: PROVISIONING for the first reads after creation (the provider waits on it). */
-function withPhase(cluster: Json & { readsUntilReady: number }): Json {
-  const { readsUntilReady: _, ...body } = cluster;
-  return { ...body, status: { phase: stillProvisioning(cluster) ? "PROVISIONING" : "PROVISIONED" } };
-}
-
 export function listSchemaRegistries(req: Request): Answer {
   const envId = req.query.get("environment") ?? "";
   environment(req.store, envId);
-  const data = registriesOf(req.store, envId).map(withPhase);
+  const data = registriesOf(req.store, envId).map((c) => withPhase(c));
   return ok({ api_version: "srcm/v3", kind: "ClusterList", metadata: { first: `${req.store.baseUrl}/srcm/v3/clusters`, total_size: data.length }, data });
 }
 

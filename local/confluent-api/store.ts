@@ -69,8 +69,17 @@ export class Store {
 }
 
 /** One read of a provisioning object: true while it should still answer its pending phase. */
-export function stillProvisioning(object: Provisioning): boolean {
+function stillProvisioning(object: Provisioning): boolean {
   if (object.readsUntilReady <= 0) return false;
   object.readsUntilReady -= 1;
   return true;
+}
+
+/**
+ * The object as the API answers it, without the double's bookkeeping: status.phase PROVISIONING for the first
+ * reads after creation (the provider polls until PROVISIONED), then PROVISIONED. Reading counts as one read.
+ */
+export function withPhase(object: Json & Provisioning, phase = stillProvisioning(object) ? "PROVISIONING" : "PROVISIONED"): Json {
+  const { readsUntilReady: _, ...body } = object;
+  return { ...body, status: { ...body.status, phase } };
 }
