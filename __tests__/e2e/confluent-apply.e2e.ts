@@ -25,6 +25,7 @@ async function expectNoChanges(stack: StackOnDouble): Promise<void> {
   if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
   if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pendingChanges(plan!).join("\n")}`);
   expect(r.code).toBe(0);
+  expect(stack.double.unknownCalls).toEqual([]);
 }
 
 /** Terraform wraps its messages at 78 columns when not on a terminal. */

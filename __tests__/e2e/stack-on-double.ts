@@ -7,7 +7,7 @@
  * sleeps (a role binding waits 90 s, a connector at least 3 minutes otherwise; provider.go:541,
  * utils_wait.go getDelayAndPollInterval). The provider's waits and state transitions still run.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +29,7 @@ export interface Run {
 
 /** Why the suite cannot run here, or undefined. In CI (CI=true) the mirror is always built: there it fails. */
 export function notRunnableBecause(): string | undefined {
+  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "the terraform CLI is not on PATH";
   if (!isInMirror(CONFLUENT_PROVIDER)) return `the provider mirror ${mirrorDir()} lacks ${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version} (npm run providers:refresh builds it)`;
   return undefined;
 }
