@@ -10,10 +10,13 @@ import { environment } from "./org";
 import { ok, type Answer, type Request } from "./http";
 import type { Json, Store } from "./store";
 
-/** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs: "PostgreSQL CDC Source V2
- * (Debezium) Connector for Confluent Cloud", configuration properties marked required). */
+/** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
+ * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
+ * cc-postgresql-cdc-source-v2-debezium: configuration properties without a default). The message is Kafka
+ * Connect's own for a missing required setting (ConfigDef). */
 const REQUIRED: Record<string, string[]> = {
-  PostgresCdcSourceV2: ["name", "connector.class", "kafka.auth.mode", "database.hostname", "database.port", "database.user", "database.password", "database.dbname", "topic.prefix", "output.data.format", "tasks.max"],
+  // Only settings that have no default there; kafka.auth.mode defaults to KAFKA_API_KEY (validate.json).
+  PostgresCdcSourceV2: ["name", "connector.class", "database.hostname", "database.user", "database.password", "database.dbname", "topic.prefix"],
 };
 /** Settings Confluent treats as passwords: answered masked, never echoed. */
 const PASSWORD_KEYS = new Set(["database.password", "kafka.api.secret", "kafka.api.key"]);

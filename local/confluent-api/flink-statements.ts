@@ -1,12 +1,15 @@
 /**
  * Flink SQL statements (sql/v1, confluent_flink_statement) on a Flink region's endpoint, authenticated with a
- * Flink API key of that region and environment. Behaviour per Confluent's Statements API docs:
+ * Flink API key of that region and environment. Behaviour per Confluent's docs:
  * - a statement is PENDING, then RUNNING (one read each);
- * - its SQL is immutable: an update may change `stopped`, `principal` and `compute_pool_id` only;
+ * - "The SQL query within a statement is immutable" (docs.confluent.io/cloud/current/flink/concepts/statements);
+ *   an update may change `stopped`, `principal` and the compute pool only (`confluent flink statement update`
+ *   flags: --stopped, --principal, --compute-pool);
  * - stop is a PUT of the whole statement with `stopped: true` (STOPPING, then STOPPED with latest_offsets);
- *   resume is the same PUT with `stopped: false`;
- * - `sql.tables.initial-offset-from` names a predecessor in the environment; the new statement stays PENDING
- *   until that one is STOPPED, then runs from its offsets.
+ *   resume is the same PUT with `stopped: false` (the provider's calls, resource_flink_statement.go);
+ * - `sql.tables.initial-offset-from` names the statement it replaces: "The system waits for the referenced
+ *   statement to stop before starting the new statement" (.../flink/operate-and-deploy/carry-over-offsets), so
+ *   the new one stays PENDING until that one is STOPPED.
  * Shapes: testdata/flink_statement/*.json.
  */
 import { ApiError, badRequest, notFound, requireFields } from "./errors";
@@ -15,8 +18,6 @@ import { noContent, ok, type Answer, type Request } from "./http";
 import type { Json, Store } from "./store";
 
 export const CARRY_OVER = "sql.tables.initial-offset-from";
-/** Statement names: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 100 (API docs). */
-const STATEMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,98}[a-z0-9])?$/;
 
 function checkAccess(req: Request): void {
   if (req.params.org !== req.store.organizationId) throw notFound(`Organization ${req.params.org}`);
@@ -47,7 +48,6 @@ export function postStatement(req: Request): Answer {
   checkAccess(req);
   requireFields(req.body, ["name", "spec.statement", "spec.compute_pool_id", "spec.principal"]);
   const { name, spec } = req.body;
-  if (!STATEMENT_NAME.test(name)) throw badRequest(`Invalid statement name '${name}': use lowercase letters, digits and '-' (at most 100)`);
   if (req.store.statements.has(statementKey(req.params.env, name))) throw new ApiError(409, "conflict", `Statement '${name}' already exists`);
   checkComputePool(req.store, req.params.env, spec.compute_pool_id);
   if (!req.store.serviceAccounts.has(spec.principal)) throw badRequest(`Principal '${spec.principal}' does not exist`);
@@ -75,7 +75,7 @@ function answer(s: Json): Json {
   return body;
 }
 
-/** A carried-over statement waits for its predecessor to stop (Confluent: "starts once the old statement is stopped"). */
+/** A carried-over statement waits for its predecessor to stop (carry-over offsets docs, above). */
 function predecessorStopped(store: Store, s: Json): boolean {
   const from = s.spec.properties[CARRY_OVER];
   return from === undefined || store.statements.get(statementKey(s.environment_id, from))?.status.phase === "STOPPED";
