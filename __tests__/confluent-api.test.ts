@@ -5,6 +5,7 @@
  */
 import { configForDouble } from "../local/confluent-api/terraform-config";
 import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-api/server";
+import { pendingChanges } from "./e2e/stack-on-double";
 
 let double: ConfluentDouble;
 const logged: string[] = [];
@@ -134,4 +135,17 @@ test("the stack's configuration for the double: endpoint set, aws and postgresql
     resource: { confluent_connector: { c: { depends_on: ["confluent_kafka_topic.t"] } } },
     data: { confluent_organization: { o: {} } },
   });
+});
+
+test("a perpetual diff is reported by resource and attribute; no-ops and reads are not", () => {
+  const rc = (address: string, actions: string[], before: unknown, after: unknown) => ({ address, type: address.split(".")[0], name: address.split(".")[1], change: { actions, before, after } });
+  const plan = {
+    format_version: "1.2",
+    resource_changes: [
+      rc("confluent_kafka_topic.raw", ["update"], { config: { "retention.ms": "1" }, partitions_count: 3 }, { config: { "retention.ms": "2" }, partitions_count: 3 }),
+      rc("confluent_environment.env", ["no-op"], { display_name: "x" }, { display_name: "x" }),
+      rc("data.confluent_organization.org", ["read"], null, {}),
+    ],
+  };
+  expect(pendingChanges(plan)).toEqual(["confluent_kafka_topic.raw (update): config"]);
 });

@@ -130,6 +130,7 @@ function changesOf(plan: PlanJson, type: string) {
     const destroyed = await stack.terraform("destroy", "-input=false", "-auto-approve");
     if (destroyed.code !== 0) throw new Error(`destroy failed:\n${destroyed.output}`);
     const { store } = stack.double;
+    expect([...store.environments.values()].map((e) => e.display_name)).toEqual(["default"]);
     expect([store.kafkaClusters.size, store.serviceAccounts.size, store.apiKeys.size, store.roleBindings.size, store.topics.size, store.statements.size, store.connectors.size]).toEqual([0, 0, 0, 0, 0, 0, 0]);
     console.log(`dev against the double: apply ${(applyMs / 1000).toFixed(1)} s + destroy ${(destroyed.ms / 1000).toFixed(1)} s = ${((applyMs + destroyed.ms) / 1000).toFixed(1)} s (limit 60 s)`);
     expect(applyMs + destroyed.ms).toBeLessThanOrEqual(60_000);
