@@ -30,7 +30,6 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, "resource_not_found", `${what} does not exist`);
-export const conflict = (what: string) => new ApiError(409, "conflict", `${what} already exists`);
 export const badRequest = (detail: string) => new ApiError(400, "invalid_input", detail);
 /** Missing required fields: Confluent's Cloud APIs answer 400 naming the field (e.g. "spec.display_name"). */
 export function requireFields(body: unknown, paths: string[]): void {

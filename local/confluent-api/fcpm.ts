@@ -4,7 +4,7 @@
  * PROVISIONING and PROVISIONED after one read (utils_wait.go computePoolProvisionStatus).
  * Shapes: testdata/flink_region/read_regions.json, compute_pool/*.json.
  */
-import { conflict, notFound, requireFields } from "./errors";
+import { notFound, requireFields } from "./errors";
 import { environment } from "./org";
 import { noContent, ok, type Answer, type Request } from "./http";
 import { withPhase, type Json, type Store } from "./store";
@@ -51,9 +51,6 @@ export function postComputePool(req: Request): Answer {
   requireFields(req.body, ["spec.display_name", "spec.cloud", "spec.region", "spec.environment.id"]);
   const spec = req.body.spec;
   const env = environment(req.store, spec.environment.id);
-  if ([...req.store.computePools.values()].some((p) => p.spec.environment.id === env.id && p.spec.display_name === spec.display_name)) {
-    throw conflict(`Compute pool "${spec.display_name}" in environment ${env.id}`);
-  }
   const id = req.store.nextId("lfcp-");
   const pool = {
     api_version: "fcpm/v2",

@@ -8,7 +8,7 @@ export interface Request {
   method: string;
   path: string;
   query: URLSearchParams;
-  /** Parsed JSON body, or undefined. */
+  /** Parsed JSON body; {} when there is none. */
   body: any;
   /** Basic credentials, if sent. */
   auth?: { user: string; password: string };

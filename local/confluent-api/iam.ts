@@ -5,7 +5,7 @@
  * the provider takes that as gone (utils.go isNonKafkaRestApiResourceNotFound).
  */
 import { randomBytes } from "node:crypto";
-import { ApiError, badRequest, conflict, notFound, requireFields } from "./errors";
+import { ApiError, badRequest, notFound, requireFields } from "./errors";
 import { kafkaCluster } from "./cmk";
 import { regionById } from "./fcpm";
 import { noContent, ok, type Answer, type Request } from "./http";
@@ -21,9 +21,10 @@ function serviceAccount(store: Store, id: string): Json {
 
 export function postServiceAccount(req: Request): Answer {
   requireFields(req.body, ["display_name"]);
-  // Service account names are unique in an organization (docs: "Service accounts", display name).
+  // Names are unique in an organization: Confluent answers "409 Conflict: Service name is already in use"
+  // (confluentinc/terraform-provider-confluent issues #28, #185).
   if ([...req.store.serviceAccounts.values()].some((s) => s.display_name === req.body.display_name)) {
-    throw conflict(`Service account "${req.body.display_name}"`);
+    throw new ApiError(409, "conflict", "Service name is already in use.");
   }
   const id = req.store.nextId("sa-");
   const sa = {

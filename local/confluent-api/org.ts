@@ -4,7 +4,7 @@
  * the environment's Stream Governance package). Shapes: internal/testdata/environment/*.json,
  * organization/read_environments.json, schema_registry_cluster/read_*.json.
  */
-import { conflict, notFound, requireFields } from "./errors";
+import { notFound, requireFields } from "./errors";
 import { noContent, ok, type Answer, type Request } from "./http";
 import { withPhase, type Json, type Store } from "./store";
 
@@ -30,9 +30,6 @@ function createEnvironment(store: Store, body: Json): Json {
 
 export function postEnvironment(req: Request): Answer {
   requireFields(req.body, ["display_name"]);
-  if ([...req.store.environments.values()].some((e) => e.display_name === req.body.display_name)) {
-    throw conflict(`Environment with display name "${req.body.display_name}"`);
-  }
   return ok(createEnvironment(req.store, req.body), 201);
 }
 

@@ -61,7 +61,7 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
   try {
     if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth) throw new ApiError(401, "unauthorized", "Unauthorized");
     const body = await readBody(req);
-    return found.route.handler({ method, path: url.pathname, query: url.searchParams, body, auth, params: found.params, store });
+    return found.route.handler({ method, path: url.pathname, query: url.searchParams, body: body ?? {}, auth, params: found.params, store });
   } catch (e) {
     if (e instanceof ApiError) return errorAnswer(e);
     throw e;
