@@ -203,12 +203,21 @@ function changesOf(plan: PlanJson, type: string) {
     expect(guard.stdout).not.toContain("confluent_flink_statement");
   }, 240_000);
 
-  test("a partition decrease is refused by synth before any plan, naming the topic", async () => {
+  test("a partition decrease is refused by synth naming the topic, and, past synth, by prevent_destroy at plan", async () => {
     const dir = temporary.create("prod-partitions");
     const inputs = editedInputs(dir, () => undefined);
     const lock = JSON.parse(readFileSync(inputs.env.CDC_ROUTING_LOCK!, "utf8"));
     lock.prod.partitions["raw-business-events"] = 12; // as if prod had been deployed with 12 partitions
     writeFileSync(inputs.env.CDC_ROUTING_LOCK!, JSON.stringify(lock));
     await expect(synthesize("prod", join(dir, "out"), inputs.env)).rejects.toThrow("prod: topic raw-business-events would go from 12 to 6 partitions; Kafka cannot remove partitions");
+
+    // The provider plans a decrease as delete + create of the topic (resource_kafka_topic.go ForceNewIfChange).
+    stack.useConfig(await synthesize("prod", join(dir, "out-edited")), (config) => {
+      const raw = Object.values(config.resource.confluent_kafka_topic as Record<string, any>).find((t) => t.topic_name === "raw-business-events")!;
+      raw.partitions_count = 3;
+    });
+    const { run: planned } = await stack.plan("decrease.tfplan");
+    expect(planned.code).toBe(1);
+    expect(oneLine(planned.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
   }, 120_000);
 });
