@@ -27,7 +27,10 @@ export interface Run {
   ms: number;
 }
 
-/** Why the suite cannot run here, or undefined. In CI (CI=true) the mirror is always built: there it fails. */
+/** Where the mirror is always built first (CI=true, or CDC_ROUTING_REQUIRE_PROVIDERS=1 as .ci/run sets on main), a missing piece fails the suite. */
+export const providersRequired = process.env.CI === "true" || process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
+
+/** Why the suite cannot run here, or undefined. */
 export function notRunnableBecause(): string | undefined {
   if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "the terraform CLI is not on PATH";
   if (!isInMirror(CONFLUENT_PROVIDER)) return `the provider mirror ${mirrorDir()} lacks ${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version} (npm run providers:refresh builds it)`;
