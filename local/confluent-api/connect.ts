@@ -8,7 +8,7 @@ import { restError, restNotFound } from "./errors";
 import { kafkaCluster } from "./cmk";
 import { environment } from "./org";
 import { ok, type Answer, type Request } from "./http";
-import type { Json, Store } from "./store";
+import type { Json } from "./store";
 
 /** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
  * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
@@ -58,11 +58,11 @@ export function postConnector(req: Request): Answer {
   const key = connectorKey(req.params.env, cluster.id, name);
   if (req.store.connectors.has(key)) throw restError(409, 409, `Connector ${name} already exists`);
   req.store.connectors.set(key, { name, config: { ...config }, id: req.store.nextId("lcc-"), state: "RUNNING", readsUntilRunning: 1 });
-  return ok({ name, config: answeredConfig(req.store, config, cluster), tasks: [], type: "source" }, 201);
+  return ok({ name, config: answeredConfig(config, cluster), tasks: [], type: "source" }, 201);
 }
 
 /** The config as Confluent answers it: secrets masked, plus the internal keys it adds. */
-function answeredConfig(store: Store, config: Record<string, string>, cluster: Json): Record<string, string> {
+function answeredConfig(config: Record<string, string>, cluster: Json): Record<string, string> {
   const masked = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, PASSWORD_KEYS.has(k) ? MASK : v]));
   return { ...masked, "cloud.environment": "prod", "cloud.provider": cluster.spec.cloud.toLowerCase(), "kafka.endpoint": cluster.spec.kafka_bootstrap_endpoint, "kafka.region": cluster.spec.region, "kafka.max.partition.validation.disable": "false" };
 }
@@ -85,7 +85,7 @@ export function listConnectors(req: Request): Answer {
     c.name,
     {
       status: statusJson(c),
-      info: { name: c.name, type: "source", config: answeredConfig(req.store, c.config, cluster), tasks: [{ connector: c.name, task: 0 }] },
+      info: { name: c.name, type: "source", config: answeredConfig(c.config, cluster), tasks: [{ connector: c.name, task: 0 }] },
       id: { id: c.id, id_type: "ID" },
       extensions: {},
     },
@@ -107,7 +107,7 @@ export function putConnectorConfig(req: Request): Answer {
   const check = validation(req.body?.["connector.class"] ?? "", req.body ?? {});
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((x: Json) => x.value.errors).join("; "));
   c.config = { ...req.body };
-  return ok({ name: c.name, config: answeredConfig(req.store, c.config, cluster), tasks: [], type: "source" });
+  return ok({ name: c.name, config: answeredConfig(c.config, cluster), tasks: [], type: "source" });
 }
 
 export function pauseConnector(req: Request): Answer {
