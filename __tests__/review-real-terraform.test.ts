@@ -1,8 +1,8 @@
 /**
  * The review tools on plan JSON written by the real Terraform CLI. No provider binary is needed: the resources
- * are Terraform's built-in `terraform_data`, which plans and applies locally. This pins the real format
- * (format_version, action lists of a replacement, sensitivity masks, variables in clear) that the confluent
- * fixtures in fixtures/plans.ts imitate. Skipped loudly where no terraform CLI is on PATH.
+ * are Terraform's built-in `terraform_data`, which plans and applies locally: the format (format_version, action
+ * lists of a replacement, sensitivity masks, variables in clear) without the provider mirror. Real confluent
+ * plans: e2e/review-confluent-plans.e2e.ts. Skipped loudly where no terraform CLI is on PATH.
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

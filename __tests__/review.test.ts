@@ -1,14 +1,13 @@
-/** Review tooling: plan summary, destructive-change guard, SQL diff, routing diagram, and the rendered comment. */
+/**
+ * Review tooling on its own inputs: action words, plan format errors, kinds, SQL diff and routing diagram. The
+ * summary, guard, comment and redaction on confluent plans are tested on real plans made by the confluent
+ * provider against the local API double (e2e/review-confluent-plans.e2e.ts).
+ */
 import { loadFilters } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { renderReview, COMMENT_MARKER } from "../review/comment";
 import { filterChanges, routingDiagram } from "../review/diagram";
-import { destructiveChanges } from "../review/guard";
-import { actionOf, parsePlan, PlanFormatError } from "../review/plan";
-import { sensitiveValues } from "../review/redact";
+import { actionOf, kindOf, parsePlan, PlanFormatError } from "../review/plan";
 import { sqlDiff } from "../review/sql-diff";
-import { renderSummary, summarizePlan } from "../review/summarize";
-import { CANARY, carryOverPlan, createPlan, destructivePlan } from "./fixtures/plans";
 
 const head = loadFilters("filters/filters.yaml");
 /** The head set with loan-created bumped to v2 (a new condition) and car-created removed. */
@@ -24,39 +23,14 @@ describe("plan summary", () => {
     expect([["create"], ["update"], ["delete", "create"], ["create", "delete"], ["delete"], ["no-op"], ["read"]].map(actionOf)).toEqual(["create", "update", "replace", "replace", "delete", "no-op", "read"]);
   });
 
-  test("counts and groups by kind, skipping no-ops", () => {
-    const s = summarizePlan(createPlan);
-    expect(s.counts).toEqual({ create: 6, update: 0, replace: 0, delete: 0 });
-    expect([...s.byKind.keys()].sort()).toEqual(["connector", "database", "identity", "secrets", "statements", "topics"]);
-    expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 1 to update, 1 to replace, 1 to delete");
+  test("resource types map to the kinds a reviewer groups by", () => {
+    const types = ["confluent_kafka_topic", "confluent_flink_statement", "confluent_connector", "confluent_environment", "confluent_role_binding", "postgresql_role", "aws_secretsmanager_secret", "aws_s3_bucket"];
+    expect(types.map(kindOf)).toEqual(["topics", "statements", "connector", "cluster", "identity", "database", "secrets", "other"]);
   });
 
   test("rejects what is not plan JSON, saying what to pass", () => {
     expect(() => parsePlan("not json", "dev.plan.json")).toThrow(PlanFormatError);
     expect(() => parsePlan('{"planned_values":{}}', "dev.plan.json")).toThrow(/format_version 1.x/);
-  });
-});
-
-describe("destructive-change guard", () => {
-  test("names replaced statements without carry-over and deleted topics; an update is fine", () => {
-    expect(destructiveChanges(destructivePlan)).toEqual([
-      { address: "confluent_flink_statement.routing_route-loan-created_77889900", type: "confluent_flink_statement", action: "replace" },
-      { address: "confluent_kafka_topic.topics_car-created_44556677", type: "confluent_kafka_topic", action: "delete" },
-    ]);
-  });
-
-  test("carry-over and the clean-up of a stopped statement are safe", () => {
-    expect(destructiveChanges(carryOverPlan)).toEqual([]);
-    expect(destructiveChanges(createPlan)).toEqual([]);
-  });
-
-  test("the comment fails the check without opt-in and names the resources; the opt-in passes", () => {
-    const blocked = renderReview({ stages: [{ stage: "dev", plan: destructivePlan }], head, optedIn: false });
-    expect([...blocked.blocking.keys()]).toEqual(["dev"]);
-    expect(blocked.markdown).toContain("need an explicit opt-in (label `allow-destructive`");
-    expect(blocked.markdown).toContain("`confluent_kafka_topic.topics_car-created_44556677` (confluent_kafka_topic) would be **deleted**");
-    const allowed = renderReview({ stages: [{ stage: "dev", plan: destructivePlan }], head, optedIn: true });
-    expect(allowed.blocking.size).toBe(0);
   });
 });
 
@@ -86,22 +60,5 @@ describe("SQL diff and diagram", () => {
     // The validator's name rules keep quotes out; the diagram must not rely on that.
     const set = { ...head, filters: [{ ...head.filters[0], outputTopic: 'out"x' }] };
     expect(routingDiagram(undefined, set, "dev")).toContain('t0[("out#quot;x")]');
-  });
-});
-
-describe("no secret reaches the comment", () => {
-  test("sensitive variables, attributes and outputs are collected", () => {
-    expect([...sensitiveValues(createPlan)].sort()).toEqual([CANARY, `${CANARY}-db`, `${CANARY}-out`]);
-  });
-
-  test("a canary planted in the plan's sensitive values never appears in the rendered comment", () => {
-    // Make the canary show up in rendered text too: as a statement's SQL, which the comment does not print
-    // today; redaction must hold even if a later change starts printing attributes.
-    const leaky = { ...createPlan, resource_changes: [...createPlan.resource_changes!, { ...createPlan.resource_changes![1], address: `confluent_flink_statement.${CANARY}` }] };
-    const { markdown } = renderReview({ stages: [{ stage: "dev", plan: leaky }, { stage: "staging" }], base: head, head: changedSet(), optedIn: false });
-    expect(markdown.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(markdown).not.toContain(CANARY.slice(0, 12));
-    expect(markdown).toContain("confluent_flink_statement.(sensitive)");
-    expect(markdown).toContain("**staging**: plan not run");
   });
 });

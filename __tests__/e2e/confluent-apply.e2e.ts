@@ -1,0 +1,223 @@
+/**
+ * The synthesized stacks applied with the real terraform CLI and the real confluent provider (from the local
+ * provider mirror) against the local Confluent Cloud API double (local/confluent-api). aws_* and postgresql_*
+ * resources are left out (local/confluent-api/terraform-config.ts says why); everything else is the JSON
+ * `npx tsx main.ts <stage>` writes. Terraform runs with TF_ACC=1: the provider polls every second instead of
+ * minutes (see stack-on-double.ts). Without the mirror this suite fails in CI and is skipped loudly elsewhere.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CARRY_OVER_PROPERTY } from "../../flink-sql/evolution";
+import { TemporaryDirs } from "../../local/processes";
+import type { PlanJson } from "../../review/plan";
+import { callTable, editedInputs, lockStatements, notRunnableBecause, providersRequired, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
+
+const why = notRunnableBecause();
+if (why && providersRequired) throw new Error(`confluent apply suite cannot run in CI: ${why}`);
+if (why) console.warn(`\n*** NOT RUN: terraform apply against the local Confluent API double, because ${why}.\n`);
+
+const temporary = new TemporaryDirs();
+afterAll(() => temporary.removeAll());
+
+/** The plan right after an apply must be empty; otherwise the failure names each resource and attribute. */
+async function expectNoChanges(stack: StackOnDouble): Promise<void> {
+  const { run: r, plan } = await stack.plan("check.tfplan");
+  if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
+  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pendingChanges(plan!).join("\n")}`);
+  expect(r.code).toBe(0);
+  expect(stack.double.unknownCalls).toEqual([]);
+}
+
+/** Terraform wraps its messages at 78 columns when not on a terminal. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ");
+
+function changesOf(plan: PlanJson, type: string) {
+  return (plan.resource_changes ?? []).filter((rc) => rc.type === type && !rc.change.actions.every((a) => a === "no-op" || a === "read"));
+}
+
+(why ? describe.skip : describe)("dev applied against the local Confluent API double", () => {
+  let stack: StackOnDouble;
+  let synth: Record<string, any>;
+  let applyMs = 0;
+
+  beforeAll(async () => {
+    stack = await StackOnDouble.start(temporary, "dev");
+    synth = await synthesize("dev", temporary.create("synth-dev"));
+    stack.useConfig(synth);
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  test("apply succeeds and the plan right after is empty; API calls per resource type are printed", async () => {
+    const applied = await stack.apply();
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+    applyMs = applied.ms;
+    const applyCalls = stack.takeCalls();
+    await expectNoChanges(stack);
+    const planCalls = stack.takeCalls();
+    console.log(`${callTable(`dev apply (${(applied.ms / 1000).toFixed(1)} s)`, applyCalls)}\n${callTable("dev plan with no changes", planCalls)}`);
+    expect(stack.double.unknownCalls).toEqual([]);
+  }, 180_000);
+
+  test("bad input: a connector without a required setting fails the apply with the validation errors", async () => {
+    stack.useConfig(synth, (config) => {
+      const [[, connector]] = Object.entries(config.resource.confluent_connector as Record<string, any>);
+      const { "database.hostname": _, ...rest } = connector.config_nonsensitive;
+      config.resource.confluent_connector.missing_host = { ...connector, config_nonsensitive: { ...rest, name: "cdc-routing-dev-missing-host" } };
+    });
+    const r = await stack.apply();
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('error creating Connector "PostgresCdcSourceV2": error validating config:');
+    expect(r.output).toContain('"database.hostname" : ["Missing required configuration \\"database.hostname\\" which has no default value."]');
+  }, 120_000);
+
+  test("bad input: a statement on an unknown compute pool fails the apply with the API's detail", async () => {
+    stack.useConfig(synth, (config) => {
+      const [[, statement]] = Object.entries(config.resource.confluent_flink_statement as Record<string, any>);
+      config.resource.confluent_flink_statement.unknown_pool = { ...statement, statement_name: "dev-unknown-pool", compute_pool: { id: "lfcp-unknown" } };
+    });
+    const r = await stack.apply();
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("error creating Flink Statement");
+    expect(r.output).toContain("Compute pool 'lfcp-unknown' does not exist in environment");
+    stack.useConfig(synth);
+    await expectNoChanges(stack);
+  }, 120_000);
+
+  test("a filter change: new statement carries offsets over, predecessor stopped; reviewed, saved plan applied, next plan empty", async () => {
+    const dir = temporary.create("filter-change");
+    const inputs = editedInputs(dir, (doc) => {
+      const f = doc.filters.find((x) => x.name === "loan-created")!;
+      f.version = 2;
+      f.operations = ["create"];
+    });
+    const locked = await lockStatements("dev", inputs);
+    expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-3e2cbf73\)/);
+    const changed = await synthesize("dev", join(dir, "out"), inputs.env);
+    stack.useConfig(changed);
+
+    // The deploy workflow's path: plan into a saved plan, show -json, review comment and guard, apply that plan.
+    const { run: planned, plan } = await stack.plan("tfplan");
+    expect(planned.code).toBe(2);
+    const statements = changesOf(plan!, "confluent_flink_statement");
+    const created = statements.find((rc) => rc.change.actions.join() === "create")!;
+    const stopped = statements.find((rc) => rc.change.actions.join() === "update")!;
+    expect(statements).toHaveLength(2);
+    expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe("dev-routing-set-3e2cbf73");
+    expect([(stopped.change.before as any).stopped, (stopped.change.after as any).stopped]).toEqual([false, true]);
+    expect((stopped.change.before as any).statement_name).toBe("dev-routing-set-3e2cbf73");
+    expect(pendingChanges(plan!).filter((c) => !c.startsWith("confluent_flink_statement."))).toEqual([]);
+
+    const plans = join(dir, "plans");
+    const shown = await stack.terraform("show", "-json", "tfplan");
+    await run("mkdir", ["-p", plans]);
+    writeFileSync(join(plans, "dev.plan.json"), shown.stdout);
+    const comment = await run("npx", ["tsx", "review/cli.ts", "comment", "--plans", plans, "--stages", "dev", "--filters", inputs.filters, "--base-filters", "filters/filters.yaml", "--out", join(dir, "review.md")]);
+    expect(comment.code).toBe(0);
+    const markdown = readFileSync(join(dir, "review.md"), "utf8");
+    expect(markdown).toContain("**dev**: 1 to create, 1 to update, 0 to replace, 0 to delete");
+    for (const secret of stack.sensitiveValues()) expect(markdown).not.toContain(secret);
+    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "dev", "--plan", join(plans, "dev.plan.json")]);
+    expect(guard).toMatchObject({ code: 0, stdout: "dev: no destructive changes.\n" });
+
+    const applied = await stack.terraform("apply", "-input=false", "tfplan");
+    if (applied.code !== 0) throw new Error(`apply of the saved plan failed:\n${applied.output}`);
+    await expectNoChanges(stack);
+    const phases = Object.fromEntries([...stack.double.store.statements.values()].map((s) => [s.name, s.status.phase]));
+    expect(phases).toEqual({ "dev-routing-set-3e2cbf73": "STOPPED", [(created.change.after as any).statement_name]: "RUNNING" });
+  }, 240_000);
+
+  test("destroy removes everything; apply plus destroy of dev takes at most 60 s", async () => {
+    const destroyed = await stack.terraform("destroy", "-input=false", "-auto-approve");
+    if (destroyed.code !== 0) throw new Error(`destroy failed:\n${destroyed.output}`);
+    const { store } = stack.double;
+    expect([...store.environments.values()].map((e) => e.display_name)).toEqual(["default"]);
+    expect([store.kafkaClusters.size, store.serviceAccounts.size, store.apiKeys.size, store.roleBindings.size, store.topics.size, store.statements.size, store.connectors.size]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    console.log(`dev against the double: apply ${(applyMs / 1000).toFixed(1)} s + destroy ${(destroyed.ms / 1000).toFixed(1)} s = ${((applyMs + destroyed.ms) / 1000).toFixed(1)} s (limit 60 s)`);
+    expect(applyMs + destroyed.ms).toBeLessThanOrEqual(60_000);
+  }, 120_000);
+});
+
+(why ? describe.skip : describe)("staging applied against the local Confluent API double", () => {
+  test("apply succeeds and the plan right after is empty", async () => {
+    const stack = await StackOnDouble.start(temporary, "staging");
+    try {
+      stack.useConfig(await synthesize("staging", temporary.create("synth-staging")));
+      const applied = await stack.apply();
+      if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+      await expectNoChanges(stack);
+      expect(stack.double.unknownCalls).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  }, 180_000);
+});
+
+(why ? describe.skip : describe)("prod applied against the local Confluent API double", () => {
+  let stack: StackOnDouble;
+
+  beforeAll(async () => {
+    stack = await StackOnDouble.start(temporary, "prod");
+    stack.useConfig(await synthesize("prod", temporary.create("synth-prod")));
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  test("apply succeeds and the plan right after is empty", async () => {
+    const applied = await stack.apply();
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+    await expectNoChanges(stack);
+  }, 180_000);
+
+  test("destroy is refused by prevent_destroy with Terraform's own error", async () => {
+    const r = await stack.terraform("destroy", "-input=false", "-auto-approve");
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("Error: Instance cannot be destroyed");
+    // Terraform stops at the first protected instances in destroy order: the topics, before their cluster.
+    expect(oneLine(r.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
+    expect(stack.double.store.kafkaClusters.size).toBe(1);
+  }, 120_000);
+
+  test("a removed filter: statement stopped, topic kept; the clean-up that would delete the topic is refused by the review guard before apply", async () => {
+    const dir = temporary.create("prod-removal");
+    const inputs = editedInputs(dir, (doc) => {
+      doc.filters = doc.filters.filter((f) => f.name !== "car-created");
+    });
+    expect((await lockStatements("prod", inputs)).code).toBe(0);
+    stack.useConfig(await synthesize("prod", join(dir, "out"), inputs.env));
+    const applied = await stack.apply();
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+    expect([...stack.double.store.topics.values()].map((t) => t.name)).toContain("filtered-car-created-events");
+    await expectNoChanges(stack);
+
+    // The clean-up drops the topic's resource block, and prevent_destroy goes with the block: Terraform plans the
+    // deletion without complaint. What stops it before apply is the deploy workflow's guard.
+    expect((await lockStatements("prod", inputs, "--cleanup")).code).toBe(0);
+    stack.useConfig(await synthesize("prod", join(dir, "out-cleanup"), inputs.env));
+    const { run: cleanup, plan } = await stack.plan("cleanup.tfplan");
+    expect(cleanup.code).toBe(2);
+    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual(["confluent_flink_statement.routing_prod-routing-set-3e2cbf73", "confluent_kafka_topic.topics_topic-car-created"]);
+    const planFile = join(dir, "prod.plan.json");
+    writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
+    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);
+    expect(guard.code).toBe(1);
+    expect(guard.stdout).toMatch(/`confluent_kafka_topic\.topics_topic-car-created_\S+` \(confluent_kafka_topic\) would be \*\*deleted\*\*/);
+    expect(guard.stdout).not.toContain("confluent_flink_statement");
+  }, 240_000);
+
+  test("a partition decrease is refused by synth naming the topic, and, past synth, by prevent_destroy at plan", async () => {
+    const dir = temporary.create("prod-partitions");
+    const inputs = editedInputs(dir, () => undefined);
+    const lock = JSON.parse(readFileSync(inputs.env.CDC_ROUTING_LOCK!, "utf8"));
+    lock.prod.partitions["raw-business-events"] = 12; // as if prod had been deployed with 12 partitions
+    writeFileSync(inputs.env.CDC_ROUTING_LOCK!, JSON.stringify(lock));
+    await expect(synthesize("prod", join(dir, "out"), inputs.env)).rejects.toThrow("prod: topic raw-business-events would go from 12 to 6 partitions; Kafka cannot remove partitions");
+
+    // The provider plans a decrease as delete + create of the topic (resource_kafka_topic.go ForceNewIfChange).
+    stack.useConfig(await synthesize("prod", join(dir, "out-edited")), (config) => {
+      const raw = Object.values(config.resource.confluent_kafka_topic as Record<string, any>).find((t) => t.topic_name === "raw-business-events")!;
+      raw.partitions_count = 3;
+    });
+    const { run: planned } = await stack.plan("decrease.tfplan");
+    expect(planned.code).toBe(1);
+    expect(oneLine(planned.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
+  }, 120_000);
+});

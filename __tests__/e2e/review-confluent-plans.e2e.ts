@@ -1,0 +1,134 @@
+/**
+ * The review tools (review/) on real confluent plans: `terraform show -json` of plans the real confluent
+ * provider made against the local Confluent API double for the synthesized dev stack (aws_* and postgresql_*
+ * left out, see local/confluent-api/terraform-config.ts). Canaries are planted in the stack's sensitive
+ * variables, so they reach the plan as variables, as a sensitive attribute (the connector's database password)
+ * and as a sensitive output. Generated here, never committed: a saved plan holds secrets.
+ */
+import { join } from "node:path";
+import { loadFilters } from "../../filters/load";
+import { TemporaryDirs } from "../../local/processes";
+import { COMMENT_MARKER, renderReview } from "../../review/comment";
+import { destructiveChanges } from "../../review/guard";
+import type { PlanJson } from "../../review/plan";
+import { sensitiveValues } from "../../review/redact";
+import { renderSummary, summarizePlan } from "../../review/summarize";
+import { editedInputs, lockStatements, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
+
+const why = notRunnableBecause();
+if (why && providersRequired) throw new Error(`review suite on real confluent plans cannot run in CI: ${why}`);
+if (why) console.warn(`\n*** NOT RUN: review tools on real confluent plans, because ${why}.\n`);
+
+const CANARY = "canary-Plan-Secret-5d2e";
+const temporary = new TemporaryDirs();
+const head = loadFilters("filters/filters.yaml");
+
+/** The plan of the current configuration; fails the test if terraform could not plan. */
+async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
+  const { run, plan } = await stack.plan(file);
+  if (!plan) throw new Error(`plan failed:\n${run.output}`);
+  return plan;
+}
+
+(why ? describe.skip : describe)("review tools on real confluent plans", () => {
+  let stack: StackOnDouble;
+  let synth: Record<string, any>;
+  let createPlan: PlanJson;
+  let destructivePlan: PlanJson;
+  let carryOverPlan: PlanJson;
+  let cleanupPlan: PlanJson;
+
+  /** A sensitive output carrying a canary too: the stack has none of its own. */
+  const withSensitiveOutput = (config: Record<string, any>) => {
+    config.output = { ...config.output, canary_output: { value: "${var.confluent_cloud_api_secret}", sensitive: true } };
+  };
+
+  beforeAll(async () => {
+    stack = await StackOnDouble.start(temporary, "review", { confluent_cloud_api_secret: CANARY, source_db_replication_password: `${CANARY}-db` });
+    synth = await synthesize("dev", temporary.create("synth-review"));
+    stack.useConfig(synth, withSensitiveOutput);
+    createPlan = await planOf(stack, "create.tfplan");
+    const applied = await stack.terraform("apply", "-input=false", "create.tfplan");
+    if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
+
+    // Destructive: the statement's SQL edited in place (Terraform replaces it, no carry-over) and a topic dropped.
+    stack.useConfig(synth, (config) => {
+      withSensitiveOutput(config);
+      const statements = config.resource.confluent_flink_statement as Record<string, any>;
+      for (const s of Object.values(statements)) s.statement = s.statement.replace("'LoanCreated'", "'LoanCreatedV2'");
+      const topics = config.resource.confluent_kafka_topic as Record<string, any>;
+      const [name] = Object.entries(topics).find(([, t]) => t.topic_name === "filtered-car-created-events")!;
+      delete topics[name];
+      for (const s of Object.values(statements)) s.depends_on = s.depends_on.filter((d: string) => d !== `confluent_kafka_topic.${name}`);
+    });
+    destructivePlan = await planOf(stack, "destructive.tfplan");
+
+    // Safe: a version bump through the statement lock, so the new statement carries the old one's offsets over.
+    const dir = temporary.create("review-change");
+    const inputs = editedInputs(dir, (doc) => {
+      doc.filters.find((f) => f.name === "loan-created")!.version = 2;
+    });
+    if ((await lockStatements("dev", inputs)).code !== 0) throw new Error("statements:lock failed");
+    stack.useConfig(await synthesize("dev", join(dir, "out"), inputs.env), withSensitiveOutput);
+    carryOverPlan = await planOf(stack, "carry-over.tfplan");
+    const carried = await stack.terraform("apply", "-input=false", "carry-over.tfplan");
+    if (carried.code !== 0) throw new Error(`apply failed:\n${carried.output}`);
+
+    // The next change's clean-up deletes the stopped predecessor.
+    if ((await lockStatements("dev", inputs, "--cleanup")).code !== 0) throw new Error("statements:lock --cleanup failed");
+    stack.useConfig(await synthesize("dev", join(dir, "out-cleanup"), inputs.env), withSensitiveOutput);
+    cleanupPlan = await planOf(stack, "cleanup.tfplan");
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    temporary.removeAll();
+  });
+
+  test("summary: counts by action and changes grouped by kind", () => {
+    const created = summarizePlan(createPlan);
+    // Only the confluent resources are planned: aws and postgresql were left out.
+    const confluentResources = Object.entries(synth.resource).filter(([t]) => t.startsWith("confluent_")).reduce((n, [, b]) => n + Object.keys(b as object).length, 0);
+    expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0 });
+    expect([...created.byKind.keys()].sort()).toEqual(["cluster", "connector", "identity", "statements", "topics"]);
+    expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 0 to update, 1 to replace, 1 to delete");
+  });
+
+  test("guard: a replaced statement without carry-over and a deleted topic are destructive", () => {
+    expect(destructiveChanges(destructivePlan).map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ""), c.action])).toEqual([
+      ["confluent_flink_statement.routing_dev-routing-set-3e2cbf73", "replace"],
+      ["confluent_kafka_topic.topics_topic-car-created", "delete"],
+    ]);
+  });
+
+  test("guard: a creation, a carried-over version bump and the deletion of a stopped statement are not", () => {
+    expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0 });
+    expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1 });
+    expect([destructiveChanges(createPlan), destructiveChanges(carryOverPlan), destructiveChanges(cleanupPlan)]).toEqual([[], [], []]);
+  });
+
+  test("the comment fails the check without opt-in and names the resources; the opt-in passes", () => {
+    const blocked = renderReview({ stages: [{ stage: "dev", plan: destructivePlan }], head, optedIn: false });
+    expect([...blocked.blocking.keys()]).toEqual(["dev"]);
+    expect(blocked.markdown).toContain("need an explicit opt-in (label `allow-destructive`");
+    expect(blocked.markdown).toMatch(/`confluent_kafka_topic\.topics_topic-car-created_[0-9A-F]{8}` \(confluent_kafka_topic\) would be \*\*deleted\*\*/);
+    expect(renderReview({ stages: [{ stage: "dev", plan: destructivePlan }], head, optedIn: true }).blocking.size).toBe(0);
+  });
+
+  test("sensitive variables, attributes and outputs are collected; none reaches the comment", () => {
+    const secrets = sensitiveValues(createPlan);
+    expect([CANARY, `${CANARY}-db`].every((c) => secrets.has(c))).toBe(true);
+    const connector = createPlan.resource_changes!.find((rc) => rc.type === "confluent_connector")!;
+    expect(connector.change.after_sensitive).toMatchObject({ config_sensitive: true });
+    expect((connector.change.after as any).config_sensitive["database.password"]).toBe(`${CANARY}-db`);
+    expect(createPlan.output_changes!.canary_output).toMatchObject({ after: CANARY, after_sensitive: true });
+    // The canary in a resource address too: redaction must hold even where the comment prints text it got from the plan.
+    const statement = createPlan.resource_changes!.find((rc) => rc.type === "confluent_flink_statement")!;
+    const leaky = { ...createPlan, resource_changes: [...createPlan.resource_changes!, { ...statement, address: `confluent_flink_statement.${CANARY}` }] };
+    const { markdown } = renderReview({ stages: [{ stage: "dev", plan: leaky }, { stage: "staging" }], head, optedIn: false });
+    expect(markdown.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(markdown).not.toContain(CANARY.slice(0, 12));
+    expect(markdown).toContain("confluent_flink_statement.(sensitive)");
+    expect(markdown).toContain("**staging**: plan not run");
+  });
+});

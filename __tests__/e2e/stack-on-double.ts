@@ -1,0 +1,162 @@
+/**
+ * Runs a synthesized stage with the real terraform CLI and the real confluent provider (from the local mirror)
+ * against the local Confluent Cloud API double (local/confluent-api). Terraform runs as a child process
+ * asynchronously: the double answers in this same process.
+ *
+ * TF_ACC=1 is set in terraform's environment: the provider then polls every second and shortens its fixed
+ * sleeps (a role binding waits 90 s, a connector at least 3 minutes otherwise; provider.go:541,
+ * utils_wait.go getDelayAndPollInterval). The provider's waits and state transitions still run.
+ */
+import { execFile, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { isInMirror, mirrorDir, terraformEnv, terraformInit } from "../../providers/mirror";
+import { CONFLUENT_PROVIDER } from "../../providers/pins";
+import { configForDouble } from "../../local/confluent-api/terraform-config";
+import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
+import { TemporaryDirs } from "../../local/processes";
+import { parsePlan, type PlanJson } from "../../review/plan";
+
+export interface Run {
+  code: number;
+  /** stdout and stderr together, as a user sees them. */
+  output: string;
+  stdout: string;
+  ms: number;
+}
+
+/** Where the mirror is always built first (CI=true, or CDC_ROUTING_REQUIRE_PROVIDERS=1 as .ci/run sets on main), a missing piece fails the suite. */
+export const providersRequired = process.env.CI === "true" || process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
+
+/** Why the suite cannot run here, or undefined. */
+export function notRunnableBecause(): string | undefined {
+  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "the terraform CLI is not on PATH";
+  if (!isInMirror(CONFLUENT_PROVIDER)) return `the provider mirror ${mirrorDir()} lacks ${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version} (npm run providers:refresh builds it)`;
+  return undefined;
+}
+
+/** Runs a command asynchronously; never throws on a non-zero exit. */
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
+    });
+  });
+}
+
+/** `npx tsx main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */
+export async function synthesize(stage: string, outdir: string, env: NodeJS.ProcessEnv = {}): Promise<Record<string, any>> {
+  const r = await run("npx", ["tsx", "main.ts", stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  if (r.code !== 0) throw new Error(`synth of ${stage} failed:\n${r.output}`);
+  return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
+}
+
+/** Attributes that differ between before and after of each change that is not a no-op: what a perpetual diff is. */
+export function pendingChanges(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"))
+    .map((rc) => {
+      const before = (rc.change.before ?? {}) as Record<string, unknown>;
+      const after = (rc.change.after ?? {}) as Record<string, unknown>;
+      const unknown = (rc.change as { after_unknown?: Record<string, unknown> }).after_unknown ?? {};
+      const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k]);
+      return `${rc.address} (${rc.change.actions.join("+")}): ${keys.sort().join(", ")}`;
+    });
+}
+
+/** One stage's working directory with terraform initialized against the mirror and pointed at a double. */
+export class StackOnDouble {
+  private readonly variables: Record<string, string>;
+
+  private constructor(
+    readonly double: ConfluentDouble,
+    readonly dir: string,
+    variables: Record<string, string>,
+  ) {
+    // Throwaway values: the double accepts any Cloud API key; none of them is a real credential.
+    const value = () => randomBytes(12).toString("hex");
+    this.variables = { confluent_cloud_api_key: value(), confluent_cloud_api_secret: value(), source_db_admin_username: value(), source_db_admin_password: value(), source_db_replication_password: value(), ...variables };
+  }
+
+  /** `variables` replace the generated values of the stack's sensitive variables (e.g. canaries). */
+  static async start(temporary: TemporaryDirs, label: string, variables: Record<string, string> = {}): Promise<StackOnDouble> {
+    const double = await startConfluentDouble({ log: (line) => process.stderr.write(`[confluent-api ${label}] ${line}\n`) });
+    return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
+  }
+
+  /** Writes the stage's synthesized JSON, pointed at the double, and runs `terraform init` from the mirror once. */
+  useConfig(synth: Record<string, any>, edit: (config: Record<string, any>) => void = () => undefined): void {
+    const config = configForDouble(synth, this.double.url);
+    edit(config);
+    const file = join(this.dir, "main.tf.json");
+    const first = !readFileSafe(file);
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    if (first) terraformInit(this.dir);
+  }
+
+  terraform(...args: string[]): Promise<Run> {
+    const tfVars = Object.fromEntries(Object.entries(this.variables).map(([k, v]) => [`TF_VAR_${k}`, v]));
+    return run("terraform", [...args, "-no-color"], { cwd: this.dir, env: { ...terraformEnv(), ...tfVars, TF_ACC: "1" } });
+  }
+
+  async apply(...extra: string[]): Promise<Run> {
+    return this.terraform("apply", "-input=false", "-auto-approve", ...extra);
+  }
+
+  /** `plan -detailed-exitcode -out`, then `show -json` of it. */
+  async plan(file = "tfplan"): Promise<{ run: Run; plan?: PlanJson }> {
+    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`);
+    if (r.code === 1) return { run: r };
+    const shown = await this.terraform("show", "-json", file);
+    if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
+    return { run: r, plan: parsePlan(shown.stdout, file) };
+  }
+
+  /** Calls answered since the last reset, per resource type, sorted; then resets the counter. */
+  takeCalls(): [string, number][] {
+    const calls = [...this.double.store.calls.entries()].sort(([a], [b]) => a.localeCompare(b));
+    this.double.store.resetCalls();
+    return calls;
+  }
+
+  sensitiveValues(): string[] {
+    return Object.values(this.variables);
+  }
+
+  close(): Promise<void> {
+    return this.double.close();
+  }
+}
+
+function readFileSafe(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
+export function editedInputs(dir: string, edit: (doc: { filters: Record<string, any>[] }) => void): { env: NodeJS.ProcessEnv; filters: string } {
+  const filters = join(dir, "filters.yaml");
+  const doc = parseYaml(readFileSync("filters/filters.yaml", "utf8"));
+  edit(doc);
+  writeFileSync(filters, stringifyYaml(doc));
+  const lock = join(dir, "statements.lock.json");
+  copyFileSync("flink-sql/statements.lock.json", lock);
+  return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
+}
+
+/** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
+export async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
+  return run("npx", ["tsx", "cli/main.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
+}
+
+export function callTable(title: string, calls: [string, number][]): string {
+  const total = calls.reduce((n, [, c]) => n + c, 0);
+  return [`${title}: ${total} API calls`, ...calls.map(([label, n]) => `  ${String(n).padStart(4)}  ${label}`)].join("\n");
+}

@@ -1,0 +1,135 @@
+/**
+ * Flink SQL statements (sql/v1, confluent_flink_statement) on a Flink region's endpoint, authenticated with a
+ * Flink API key of that region and environment. Behaviour per Confluent's docs:
+ * - a statement is PENDING, then RUNNING (one read each);
+ * - "The SQL query within a statement is immutable" (docs.confluent.io/cloud/current/flink/concepts/statements);
+ *   an update may change `stopped`, `principal` and the compute pool only (`confluent flink statement update`
+ *   flags: --stopped, --principal, --compute-pool);
+ * - stop is a PUT of the whole statement with `stopped: true` (STOPPING, then STOPPED with latest_offsets);
+ *   resume is the same PUT with `stopped: false` (the provider's calls, resource_flink_statement.go);
+ * - `sql.tables.initial-offset-from` names the statement it replaces: "The system waits for the referenced
+ *   statement to stop before starting the new statement" (.../flink/operate-and-deploy/carry-over-offsets), so
+ *   the new one stays PENDING until that one is STOPPED.
+ * Shapes: testdata/flink_statement/*.json.
+ */
+import { ApiError, badRequest, notFound, requireFields } from "./errors";
+import { keyFor } from "./iam";
+import { noContent, ok, type Answer, type Request } from "./http";
+import type { Json, Store } from "./store";
+
+export const CARRY_OVER = "sql.tables.initial-offset-from";
+
+function checkAccess(req: Request): void {
+  if (req.params.org !== req.store.organizationId) throw notFound(`Organization ${req.params.org}`);
+  if (!req.store.environments.has(req.params.env)) throw notFound(`Environment ${req.params.env}`);
+  const key = req.auth && req.store.apiKeys.get(req.auth.user);
+  if (!key || !keyFor(req.store, req.auth, key.spec.resource.id) || key.spec.resource.kind !== "Region" || key.spec.resource.environment !== req.params.env) {
+    throw new ApiError(401, "unauthorized", "Unauthorized");
+  }
+}
+
+function statementKey(env: string, name: string): string {
+  return `${env}/${name}`;
+}
+
+function statement(req: Request): Json & { readsUntilSettled: number } {
+  checkAccess(req);
+  const s = req.store.statements.get(statementKey(req.params.env, req.params.name));
+  if (!s) throw notFound(`Statement resource=${req.params.name}`);
+  return s;
+}
+
+function checkComputePool(store: Store, env: string, id: string): void {
+  const pool = store.computePools.get(id);
+  if (!pool || pool.spec.environment.id !== env) throw badRequest(`Compute pool '${id}' does not exist in environment '${env}'`);
+}
+
+export function postStatement(req: Request): Answer {
+  checkAccess(req);
+  requireFields(req.body, ["name", "spec.statement", "spec.compute_pool_id", "spec.principal"]);
+  const { name, spec } = req.body;
+  if (req.store.statements.has(statementKey(req.params.env, name))) throw new ApiError(409, "conflict", `Statement '${name}' already exists`);
+  checkComputePool(req.store, req.params.env, spec.compute_pool_id);
+  if (!req.store.serviceAccounts.has(spec.principal)) throw badRequest(`Principal '${spec.principal}' does not exist`);
+  const from = spec.properties?.[CARRY_OVER];
+  if (from !== undefined && !req.store.statements.has(statementKey(req.params.env, from))) {
+    throw badRequest(`Statement '${from}' named by ${CARRY_OVER} does not exist`);
+  }
+  const s = {
+    api_version: "sql/v1",
+    environment_id: req.params.env,
+    kind: "Statement",
+    metadata: { created_at: req.store.now(), resource_version: "1", self: `${req.store.baseUrl}${req.path}/${name}`, uid: req.store.nextId("uid-"), updated_at: req.store.now() },
+    name,
+    organization_id: req.store.organizationId,
+    spec: { compute_pool_id: spec.compute_pool_id, principal: spec.principal, properties: { ...(spec.properties ?? {}) }, statement: spec.statement, stopped: false },
+    status: { detail: "", latest_offsets: {}, latest_offsets_timestamp: "0001-01-01T00:00:00Z", phase: "PENDING" },
+    readsUntilSettled: 1,
+  };
+  req.store.statements.set(statementKey(req.params.env, name), s);
+  return ok(answer(s), 201);
+}
+
+function answer(s: Json): Json {
+  const { readsUntilSettled: _, ...body } = s;
+  return body;
+}
+
+/** A carried-over statement waits for its predecessor to stop (carry-over offsets docs, above). */
+function predecessorStopped(store: Store, s: Json): boolean {
+  const from = s.spec.properties[CARRY_OVER];
+  return from === undefined || store.statements.get(statementKey(s.environment_id, from))?.status.phase === "STOPPED";
+}
+
+/** Moves a statement one step towards what its spec asks for; each read shows one transition. */
+function advance(store: Store, s: Json & { readsUntilSettled: number }): void {
+  if (s.readsUntilSettled > 0) {
+    s.readsUntilSettled -= 1;
+    return;
+  }
+  const phase = s.status.phase;
+  if (s.spec.stopped && (phase === "STOPPING" || phase === "PENDING" || phase === "RUNNING")) {
+    s.status = { ...s.status, phase: "STOPPED", latest_offsets: latestOffsets(store, s), latest_offsets_timestamp: store.now().replace(/\.\d+Z$/, "Z") };
+  } else if (!s.spec.stopped && (phase === "PENDING" || phase === "STOPPED") && predecessorStopped(store, s)) {
+    s.status = { ...s.status, phase: "RUNNING" };
+  }
+}
+
+/** Offsets per source topic in Confluent's format (`partition:0,offset:N;...`); no data flows through the double. */
+function latestOffsets(store: Store, s: Json): Record<string, string> {
+  const sources = [...new Set([...String(s.spec.statement).matchAll(/\bFROM\s+`([^`]+)`/gi)].map((m) => m[1]))];
+  return Object.fromEntries(
+    sources.map((topic) => {
+      const partitions = [...store.topics.values()].find((t) => t.name === topic)?.partitions ?? 1;
+      return [topic, Array.from({ length: partitions }, (_, p) => `partition:${p},offset:0`).join(";")];
+    }),
+  );
+}
+
+export function getStatement(req: Request): Answer {
+  const s = statement(req);
+  advance(req.store, s);
+  return ok(answer(s));
+}
+
+/** The whole statement comes back; only stopped, principal and compute pool may differ (SQL is immutable). */
+export function putStatement(req: Request): Answer {
+  const s = statement(req);
+  requireFields(req.body, ["spec.statement"]);
+  const spec = req.body.spec;
+  if (spec.statement !== s.spec.statement) throw badRequest("The statement text cannot be changed; create a new statement instead");
+  if (JSON.stringify(spec.properties ?? {}) !== JSON.stringify(s.spec.properties)) throw badRequest("Statement properties cannot be changed");
+  if (spec.compute_pool_id && spec.compute_pool_id !== s.spec.compute_pool_id) checkComputePool(req.store, req.params.env, spec.compute_pool_id);
+  const stopping = spec.stopped === true && !s.spec.stopped;
+  s.spec = { ...s.spec, stopped: spec.stopped === true, principal: spec.principal ?? s.spec.principal, compute_pool_id: spec.compute_pool_id ?? s.spec.compute_pool_id };
+  if (stopping) s.status = { ...s.status, phase: "STOPPING" };
+  else if (!s.spec.stopped && s.status.phase === "STOPPED") s.status = { ...s.status, phase: "PENDING" };
+  s.readsUntilSettled = 1;
+  return ok(answer(s));
+}
+
+export function deleteStatement(req: Request): Answer {
+  statement(req);
+  req.store.statements.delete(statementKey(req.params.env, req.params.name));
+  return noContent();
+}

@@ -1,0 +1,117 @@
+/**
+ * A local double of the Confluent Cloud APIs this stack uses, on one loopback port: point the confluent
+ * provider's `endpoint` at `url`; Kafka REST, Schema Registry and Flink endpoints come back in its answers.
+ *   npx tsx local/confluent-api/server.ts        starts one and prints its URL (Ctrl-C stops it)
+ * Unknown routes answer 404 and are logged with method and path, so a provider that calls something new is loud.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiError } from "./errors";
+import { errorAnswer, match, type Answer } from "./http";
+import { seedOrganization } from "./org";
+import { ROUTES } from "./routes";
+import { Store } from "./store";
+
+export interface ConfluentDouble {
+  url: string;
+  store: Store;
+  /** `METHOD path` of every call no route answered. */
+  unknownCalls: string[];
+  close(): Promise<void>;
+}
+
+export interface DoubleOptions {
+  /** Where to log unknown routes and server errors. @default stderr */
+  log?: (line: string) => void;
+}
+
+function basicAuth(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic (.+)$/.exec(header ?? "");
+  if (!m) return undefined;
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  const colon = text.indexOf(":");
+  return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "The request body is not valid JSON");
+  }
+}
+
+/** Cloud API calls need the Cloud API key (any pair: the double keeps no accounts); data planes check their own keys. */
+const CLOUD_PREFIXES = ["/org/", "/cmk/", "/srcm/", "/fcpm/", "/iam/", "/connect/"];
+
+async function answer(store: Store, req: IncomingMessage, unknown: (call: string) => void): Promise<Answer> {
+  const url = new URL(req.url ?? "/", "http://double");
+  const method = req.method ?? "GET";
+  const found = match(ROUTES, method, url.pathname);
+  if (!found) {
+    unknown(`${method} ${url.pathname}`);
+    return errorAnswer(new ApiError(404, "resource_not_found", `The local Confluent API double has no route ${method} ${url.pathname}`));
+  }
+  store.count(found.route.label);
+  const auth = basicAuth(req.headers.authorization);
+  try {
+    if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth) throw new ApiError(401, "unauthorized", "Unauthorized");
+    const body = await readBody(req);
+    return found.route.handler({ method, path: url.pathname, query: url.searchParams, body: body ?? {}, auth, params: found.params, store });
+  } catch (e) {
+    if (e instanceof ApiError) return errorAnswer(e);
+    throw e;
+  }
+}
+
+function send(res: ServerResponse, a: Answer): void {
+  if (a.body === undefined) {
+    res.writeHead(a.status).end();
+    return;
+  }
+  res.writeHead(a.status, { "Content-Type": "application/json" }).end(JSON.stringify(a.body));
+}
+
+export async function startConfluentDouble(options: DoubleOptions = {}): Promise<ConfluentDouble> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`[confluent-api] ${line}\n`));
+  const unknownCalls: string[] = [];
+  let store: Store | undefined;
+  const server = createServer((req, res) => {
+    answer(store!, req, (call) => {
+      unknownCalls.push(call);
+      log(`no route for ${call}: answered 404`);
+    }).then(
+      (a) => send(res, a),
+      (e) => {
+        log(`error answering ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
+        send(res, { status: 500, body: { errors: [{ status: "500", code: "internal", detail: String((e as Error).message) }] } });
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  store = new Store(url);
+  seedOrganization(store);
+  return {
+    url,
+    store,
+    unknownCalls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        // The provider keeps connections alive; close them so the port is released now.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (require.main === module) {
+  void startConfluentDouble().then((d) => {
+    console.log(`local Confluent Cloud API double at ${d.url} (provider endpoint = "${d.url}"); Ctrl-C stops it`);
+    process.once("SIGINT", () => void d.close().then(() => process.exit(0)));
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The double's shared in-memory state: every object the API families create, keyed the way their paths address
+ * them, plus the id sequence and the call counter. Objects are stored as the JSON the API returns, so a handler
+ * reads and answers them without translation.
+ */
+export type Json = Record<string, any>;
+
+/** An object the provider waits on: answered as still provisioning for this many reads after its creation. */
+export interface Provisioning {
+  readsUntilReady: number;
+}
+
+export class Store {
+  /** Organization id as Confluent shows it (a UUID; the recorded responses use this one). */
+  readonly organizationId = "1111aaaa-11aa-11aa-11aa-111111aaaaaa";
+  readonly environments = new Map<string, Json>();
+  /** Schema Registry clusters (srcm/v3), one per environment with a Stream Governance package. */
+  readonly schemaRegistries = new Map<string, Json & Provisioning>();
+  readonly kafkaClusters = new Map<string, Json & Provisioning>();
+  readonly computePools = new Map<string, Json & Provisioning>();
+  readonly serviceAccounts = new Map<string, Json>();
+  /** API keys with their secrets (the secret is answered on create only, as Confluent does). */
+  readonly apiKeys = new Map<string, Json>();
+  readonly roleBindings = new Map<string, Json>();
+  /** Kafka REST: `<cluster>/<topic>` → topic with its dynamic configs. */
+  readonly topics = new Map<string, { cluster: string; name: string; partitions: number; configs: Record<string, string> }>();
+  /** Kafka REST: ACL bindings per cluster, each the 7 fields the API uses to address it. */
+  readonly acls = new Map<string, Json[]>();
+  /** Connect: `<env>/<cluster>/<name>` → managed connector. */
+  readonly connectors = new Map<string, { name: string; config: Record<string, string>; id: string; state: string; readsUntilRunning: number }>();
+  /** Schema Registry: `<lsrc>/<subject>` → versions (1-based, in order); schema ids are global per registry. */
+  readonly subjects = new Map<string, { version: number; id: number; schema: string; schemaType?: string; references: Json[]; deleted: boolean }[]>();
+  /** Flink SQL: `<env>/<name>` → statement as the API returns it. */
+  readonly statements = new Map<string, Json & { readsUntilSettled: number }>();
+
+  private sequence = 0;
+  private schemaIdSequence = 100000;
+  /** Calls answered per label (the resource type or data source a route serves), for cost reports. */
+  readonly calls = new Map<string, number>();
+
+  constructor(readonly baseUrl: string) {}
+
+  /** Deterministic ids in Confluent's style (`env-` + 6 base-36 characters). */
+  nextId(prefix: string): string {
+    this.sequence += 1;
+    return `${prefix}${this.sequence.toString(36).padStart(6, "0")}`;
+  }
+
+  nextSchemaId(): number {
+    this.schemaIdSequence += 1;
+    return this.schemaIdSequence;
+  }
+
+  count(label: string): void {
+    this.calls.set(label, (this.calls.get(label) ?? 0) + 1);
+  }
+
+  resetCalls(): void {
+    this.calls.clear();
+  }
+
+  environmentCrn(envId: string): string {
+    return `crn://confluent.cloud/organization=${this.organizationId}/environment=${envId}`;
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+}
+
+/** One read of a provisioning object: true while it should still answer its pending phase. */
+function stillProvisioning(object: Provisioning): boolean {
+  if (object.readsUntilReady <= 0) return false;
+  object.readsUntilReady -= 1;
+  return true;
+}
+
+/**
+ * The object as the API answers it, without the double's bookkeeping: status.phase PROVISIONING for the first
+ * reads after creation (the provider polls until PROVISIONED), then PROVISIONED. Reading counts as one read.
+ */
+export function withPhase(object: Json & Provisioning, phase = stillProvisioning(object) ? "PROVISIONING" : "PROVISIONED"): Json {
+  const { readsUntilReady: _, ...body } = object;
+  return { ...body, status: { ...body.status, phase } };
+}
