@@ -7,13 +7,13 @@
  * sleeps (a role binding waits 90 s, a connector at least 3 minutes otherwise; provider.go:541,
  * utils_wait.go getDelayAndPollInterval). The provider's waits and state transitions still run.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { isInMirror, mirrorDir, terraformEnv, terraformInit } from "../../providers/mirror";
-import { CONFLUENT_PROVIDER } from "../../providers/pins";
+import { terraformEnv, terraformInit } from "../../providers/mirror";
+import { realProvidersMissing } from "../real-providers";
 import { configForDouble } from "../../local/confluent-api/terraform-config";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
 import { TemporaryDirs } from "../../local/processes";
@@ -27,14 +27,12 @@ export interface Run {
   ms: number;
 }
 
-/** Where the mirror is always built first (CI=true, or CDC_ROUTING_REQUIRE_PROVIDERS=1 as .ci/run sets on main), a missing piece fails the suite. */
-export const providersRequired = process.env.CI === "true" || process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
+/** Where the mirror is always built first (.ci/run sets CDC_ROUTING_REQUIRE_PROVIDERS=1), a missing piece fails the suite. */
+export const providersRequired = process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
 
 /** Why the suite cannot run here, or undefined. */
 export function notRunnableBecause(): string | undefined {
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) return "the terraform CLI is not on PATH";
-  if (!isInMirror(CONFLUENT_PROVIDER)) return `the provider mirror ${mirrorDir()} lacks ${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version} (npm run providers:refresh builds it)`;
-  return undefined;
+  return realProvidersMissing() || undefined;
 }
 
 /** Runs a command asynchronously; never throws on a non-zero exit. */
