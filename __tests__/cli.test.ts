@@ -112,7 +112,7 @@ describe("--help and usage errors on every script", () => {
     ["consumers/verify.ts", ["--stage", "prd"], "unknown stage 'prd'; did you mean 'prod'?"],
     ["consumers/consumer.ts", ["loan-servicng"], "unknown consumer 'loan-servicng'; did you mean 'loan-servicing'?"],
     ["review/cli.ts", ["gaurd"], "unknown command 'gaurd'; did you mean 'guard'?"],
-    ["review/cli.ts", ["comment", "--plan", "x"], "unknown option '--plan'; did you mean '--plans'?"],
+    ["review/cli.ts", ["comment", "--pans", "x"], "unknown option '--pans'; did you mean '--plans'?"],
   ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
     const r = script(file, args as string[]);
     expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });
@@ -136,13 +136,21 @@ describe("--help and usage errors on every script", () => {
 });
 
 describe("telemetry is off for every npm script and `npx cdktf ...` run in the project", () => {
-  test("npx from the project root, a subdirectory and a dependency's directory (where install scripts run): cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
+  test("npx from the project root and from subdirectories: cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
     const env = { ...process.env };
     delete env.CHECKPOINT_DISABLE;
     delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
-    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "..", "node_modules", "cdktf")]) {
+    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "e2e")]) {
       const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
       expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
     }
+  });
+
+  test("the .npmrc preload also resolves in a dependency's directory, where npm ci runs install scripts", () => {
+    const nodeOptions = /^node-options=(.*)$/m.exec(readFileSync(join(__dirname, "..", ".npmrc"), "utf8"))![1];
+    const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+    delete env.CHECKPOINT_DISABLE;
+    const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.env.CHECKPOINT_DISABLE))"], { cwd: join(__dirname, "..", "node_modules", "cdktf", "lib"), env, encoding: "utf8" });
+    expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({ status: 0, out: "1", err: "" });
   });
 });
