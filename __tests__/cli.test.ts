@@ -148,7 +148,7 @@ describe("telemetry is off for every npm script and `npx cdktf ...` run in the p
 
   test("the .npmrc preload also resolves in a dependency's directory, where npm ci runs install scripts", () => {
     const nodeOptions = /^node-options=(.*)$/m.exec(readFileSync(join(__dirname, "..", ".npmrc"), "utf8"))![1];
-    const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: nodeOptions };
     delete env.CHECKPOINT_DISABLE;
     const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.env.CHECKPOINT_DISABLE))"], { cwd: join(__dirname, "..", "node_modules", "cdktf", "lib"), env, encoding: "utf8" });
     expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({ status: 0, out: "1", err: "" });
