@@ -7,8 +7,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage } from "../cli/command-line";
+import { parseArgs } from "node:util";
 import { loadFilters } from "../filters/load";
+import { isStageName } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage } from "./guard";
@@ -16,34 +17,29 @@ import { parsePlan } from "./plan";
 
 function stagesOf(text: string | undefined): StageName[] {
   const names = text ? text.split(",") : [...STAGE_NAMES];
-  return names.map((n) => oneOf("stage", n, STAGE_NAMES));
+  for (const n of names) if (!isStageName(n)) throw new Error(`unknown stage '${n}' (stages: ${STAGE_NAMES.join(", ")})`);
+  return names as StageName[];
 }
 
 function readPlan(file: string) {
   return parsePlan(readFileSync(file, "utf8"), file);
 }
 
-const USAGE = `usage: npx tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--filters filters/filters.yaml]
-                                   [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
-       npx tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
-
-comment: the pull-request review (plan summary, destructive-change guard, SQL diff, routing diagram) from
-<dir>/<stage>.plan.json files (terraform show -json); a missing file means that stage's plan did not run.
-guard: the destructive-change guard on one plan.
-Exit 0: fine; 1: destructive changes without opt-in (the comment is still written); 2: bad input.`;
-
 export function main(argv: string[]): number {
   const [verb, ...rest] = argv;
-  if (verb !== "guard" && verb !== "comment") throw new UsageError(verb ? unknownMessage("command", verb, ["comment", "guard"]) : "no command given");
-  const { values } = parseCommandLine(rest, {
-    plans: { type: "string" },
-    plan: { type: "string" },
-    stage: { type: "string" },
-    stages: { type: "string" },
-    filters: { type: "string", default: "filters/filters.yaml" },
-    "base-filters": { type: "string" },
-    out: { type: "string" },
-    "allow-destructive": { type: "boolean", default: false },
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      plans: { type: "string" },
+      plan: { type: "string" },
+      stage: { type: "string" },
+      stages: { type: "string" },
+      filters: { type: "string", default: "filters/filters.yaml" },
+      "base-filters": { type: "string" },
+      out: { type: "string" },
+      "allow-destructive": { type: "boolean", default: false },
+    },
+    strict: true,
   });
   const optedIn = values["allow-destructive"] as boolean;
   if (verb === "guard") {
@@ -54,30 +50,31 @@ export function main(argv: string[]): number {
     process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
     return changes.length > 0 && !optedIn ? 1 : 0;
   }
-  // verb === "comment"
-  const dir = values.plans;
-  if (!dir) throw new Error("comment needs --plans <dir with <stage>.plan.json files>");
-  const baseFile = values["base-filters"];
-  const review = renderReview({
-    stages: stagesOf(values.stages).map((stage) => {
-      const file = join(dir, `${stage}.plan.json`);
-      return { stage, plan: existsSync(file) ? readPlan(file) : undefined };
-    }),
-    base: baseFile && existsSync(baseFile) ? loadFilters(baseFile) : undefined,
-    head: loadFilters(values.filters as string),
-    optedIn,
-  });
-  const out = values.out;
-  if (out) writeFileSync(out, review.markdown);
-  else process.stdout.write(review.markdown);
-  for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
-  return review.blocking.size > 0 ? 1 : 0;
+  if (verb === "comment") {
+    const dir = values.plans;
+    if (!dir) throw new Error("comment needs --plans <dir with <stage>.plan.json files>");
+    const baseFile = values["base-filters"];
+    const review = renderReview({
+      stages: stagesOf(values.stages).map((stage) => {
+        const file = join(dir, `${stage}.plan.json`);
+        return { stage, plan: existsSync(file) ? readPlan(file) : undefined };
+      }),
+      base: baseFile && existsSync(baseFile) ? loadFilters(baseFile) : undefined,
+      head: loadFilters(values.filters as string),
+      optedIn,
+    });
+    const out = values.out;
+    if (out) writeFileSync(out, review.markdown);
+    else process.stdout.write(review.markdown);
+    for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
+    return review.blocking.size > 0 ? 1 : 0;
+  }
+  throw new Error("usage: review/cli.ts comment --plans <dir> [...] | guard --stage <stage> --plan <file> [--allow-destructive]");
 }
 
 if (require.main === module) {
   try {
-    const args = process.argv.slice(2);
-    process.exit(runCommandSync(args, USAGE, () => main(args)));
+    process.exit(main(process.argv.slice(2)));
   } catch (e) {
     process.stderr.write(`review: ${(e as Error).message}\n`);
     process.exit(2);
