@@ -92,6 +92,8 @@ describe("--help and usage errors on every script", () => {
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],
+    ["consumers/verify.ts", /^usage: npm run verify --/],
+    ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: "" });
@@ -106,6 +108,8 @@ describe("--help and usage errors on every script", () => {
     ["local/cli.ts", ["up", "--port", "1"], "unknown option '--port'; this command takes no options"],
     ["bench/sql.ts", ["--filters", "x"], "unknown option '--filters'; this command takes no options"],
     ["bench/routing.ts", ["--event", "5"], "unknown option '--event'; did you mean '--events'?"],
+    ["consumers/verify.ts", ["--stage", "prd"], "unknown stage 'prd'; did you mean 'prod'?"],
+    ["consumers/consumer.ts", ["loan-servicng"], "unknown consumer 'loan-servicng'; did you mean 'loan-servicing'?"],
   ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
     const r = script(file, args as string[]);
     expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });
@@ -129,13 +133,21 @@ describe("--help and usage errors on every script", () => {
 });
 
 describe("telemetry is off for every npm script and `npx cdktf ...` run in the project", () => {
-  test("npx from the project root, a subdirectory and a dependency's directory (where install scripts run): cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
+  test("npx from the project root and from subdirectories: cdktf's own CHECKPOINT_DISABLE switch reads true", () => {
     const env = { ...process.env };
     delete env.CHECKPOINT_DISABLE;
     delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
-    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "..", "node_modules", "cdktf")]) {
+    for (const cwd of [join(__dirname, ".."), join(__dirname, "..", "filters"), join(__dirname, "e2e")]) {
       const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
       expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
     }
+  });
+
+  test("the .npmrc preload also resolves in a dependency's directory, where npm ci runs install scripts", () => {
+    const nodeOptions = /^node-options=(.*)$/m.exec(readFileSync(join(__dirname, "..", ".npmrc"), "utf8"))![1];
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: nodeOptions };
+    delete env.CHECKPOINT_DISABLE;
+    const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.env.CHECKPOINT_DISABLE))"], { cwd: join(__dirname, "..", "node_modules", "cdktf", "lib"), env, encoding: "utf8" });
+    expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({ status: 0, out: "1", err: "" });
   });
 });

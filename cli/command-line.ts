@@ -48,13 +48,15 @@ function unknownOptions(args: readonly string[], options: OptionSpecs): string[]
   return unknown;
 }
 
-export interface ParsedCommandLine {
-  values: Record<string, string | boolean | undefined>;
+type OptionValues<O extends OptionSpecs> = { [K in keyof O]: O[K]["type"] extends "string" ? string | undefined : boolean | undefined };
+
+export interface ParsedCommandLine<O extends OptionSpecs = OptionSpecs> {
+  values: OptionValues<O>;
   positionals: string[];
 }
 
 /** Strict parse of options and positionals; `--help` is always accepted (callers check wantsHelp first). */
-export function parseCommandLine(args: readonly string[], options: OptionSpecs, maxPositionals = 0): ParsedCommandLine {
+export function parseCommandLine<const O extends OptionSpecs>(args: readonly string[], options: O, maxPositionals = 0): ParsedCommandLine<O> {
   const all: OptionSpecs = { ...options, help: { type: "boolean" }, "-h": { type: "boolean" } };
   const unknown = unknownOptions(args, all);
   if (unknown.length > 0) {
@@ -67,7 +69,7 @@ export function parseCommandLine(args: readonly string[], options: OptionSpecs, 
     if (positionals.length > maxPositionals) {
       throw new UsageError(maxPositionals === 0 ? `unexpected argument '${positionals[0]}'` : `unexpected argument '${positionals[maxPositionals]}' (at most ${maxPositionals})`);
     }
-    return { values: values as ParsedCommandLine["values"], positionals };
+    return { values: values as unknown as OptionValues<O>, positionals };
   } catch (e) {
     if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) throw new UsageError((e as Error).message);
     throw e;
@@ -124,8 +126,8 @@ export async function runCommand(args: readonly string[], usage: string, body: (
 }
 
 /** For scripts that take no verb: answers --help / rejects unknown options, then returns the parsed values. */
-export function scriptArguments(usage: string, options: OptionSpecs, maxPositionals = 0, args = process.argv.slice(2)): ParsedCommandLine {
-  let parsed: ParsedCommandLine | undefined;
+export function scriptArguments<const O extends OptionSpecs>(usage: string, options: O, maxPositionals = 0, args = process.argv.slice(2)): ParsedCommandLine<O> {
+  let parsed: ParsedCommandLine<O> | undefined;
   const code = runCommandSync(args, usage, () => {
     parsed = parseCommandLine(args, options, maxPositionals);
     return 0;

@@ -5,7 +5,7 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
  */
-import { parseArgs } from "node:util";
+import { oneOf, parseCommandLine, runCommand, UsageError } from "../cli/command-line";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 import { consumerGroup, topicsByConsumer } from "../access/grants";
 import { loadFilters } from "../filters/load";
@@ -65,14 +65,17 @@ export function summaryLine(event: RoutedEvent, meta: RecordMeta): string {
   return `${meta.topic}[${meta.partition}]@${meta.offset} ${event.op} ${event.id} ${event.eventType ?? "-"} ${entity}`;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options: { filters: { type: "string", default: "filters/filters.yaml" } }, allowPositionals: true, strict: true });
-  const [name] = positionals;
+const USAGE = `usage: npm run consumer -- <consumer> [--filters filters/filters.yaml]
+
+Consumes the consumer's topics as its group (<consumer>-consumer-group) and prints one line per routed event.
+Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL). SIGTERM/Ctrl-C leaves cleanly.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, { filters: { type: "string", default: "filters/filters.yaml" } }, 1);
   const filtersFile = values.filters as string;
   const topics = topicsByConsumer(loadFilters(filtersFile).filters);
-  if (!name || !topics.has(name)) {
-    throw new Error(`usage: consumer.ts <consumer> [--filters file]; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
-  }
+  if (positionals.length === 0) throw new UsageError(`name a consumer; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
+  const name = oneOf("consumer", positionals[0], [...topics.keys()]);
   const config: KafkaConfig = { ...kafkaConfigFromEnv(process.env, `cdc-routing-${name}`), logLevel: logLevel.WARN };
   process.stderr.write(`consumer ${name}: topics ${topics.get(name)!.join(", ")} on ${describeKafkaConfig(config)}\n`);
   const running = await startRoutedConsumer({
@@ -87,10 +90,16 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  return 0;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: Error) => {
+  const args = process.argv.slice(2);
+  runCommand(args, USAGE, () => main(args)).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+  ).catch((e: Error) => {
     process.stderr.write(`${e.message}\n`);
     process.exit(2);
   });

@@ -9,7 +9,8 @@
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix
  * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed); 2: usage or connection error.
  */
-import { parseArgs } from "node:util";
+import { oneOf, parseCommandLine, runCommand } from "../cli/command-line";
+import { STAGE_NAMES } from "../stages/names";
 import { Kafka, logLevel } from "kafkajs";
 import { loadFilters } from "../filters/load";
 import { filtersForStage, type FilterSet } from "../filters/model";
@@ -50,18 +51,20 @@ export async function verifyRouting(o: VerifyOptions): Promise<TopicDifference[]
   return compareRouting(expected, actual);
 }
 
+const USAGE = `usage: npm run verify -- [--stage dev|staging|prod] [--filters filters/filters.yaml] [--schema-id <id>] [--timeout-s 120]
+
+Produces tagged events into the raw topic and checks every consumer topic receives exactly the events the filters
+route there. Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL).
+Exit 0: as expected; 1: differences (listed); 2: usage or connection error.`;
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stage: { type: "string", default: "dev" },
-      filters: { type: "string", default: "filters/filters.yaml" },
-      "schema-id": { type: "string" },
-      "timeout-s": { type: "string", default: "120" },
-    },
-    strict: true,
+  const { values } = parseCommandLine(argv, {
+    stage: { type: "string", default: "dev" },
+    filters: { type: "string", default: "filters/filters.yaml" },
+    "schema-id": { type: "string" },
+    "timeout-s": { type: "string", default: "120" },
   });
-  const stage = values.stage as string;
+  const stage = oneOf("stage", values.stage as string, STAGE_NAMES);
   const filters = loadFilters(values.filters as string);
   const schemaIdText = values["schema-id"];
   const schemaId = schemaIdText === undefined ? undefined : Number(schemaIdText);
@@ -81,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  const args = process.argv.slice(2);
+  runCommand(args, USAGE, () => main(args)).then(
     (code) => process.exit(code),
     (e: Error) => {
       process.stderr.write(`verify: ${e.message}\n`);
