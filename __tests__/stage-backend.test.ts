@@ -73,7 +73,7 @@ describe("cdc-routing plan: local state, no cloud credentials", () => {
     expect(stdout).toBe("");
     expect(stderr).toContain(`plan: synthesized prod with local state into`);
     expect(stderr).toContain("plan stopped: a plan reads the Confluent Cloud API, and that needs Confluent Cloud credentials");
-    expect(stderr).toContain("set CDC_ROUTING_CONFLUENT_ENDPOINT=http://127.0.0.1:<port>");
+    expect(stderr).toContain("start it (`npx tsx local/confluent-api/server.ts` prints its URL)\nand set CDC_ROUTING_CONFLUENT_ENDPOINT=http://127.0.0.1:<port>");
     expect(readdirSync(join(out, "stacks"))).toEqual(["prod"]);
     const stack = JSON.parse(readFileSync(join(out, "stacks", "prod", "cdk.tf.json"), "utf8"));
     expect(stack.terraform.backend).toEqual({ local: { path: "terraform.prod.tfstate" } });

@@ -79,8 +79,8 @@ export function offlinePlan(stage: StageName, outdir: string, env: NodeJS.Proces
     throw new OfflinePlanStop(
       [
         `a plan reads the Confluent Cloud API, and that needs Confluent Cloud credentials (TF_VAR_confluent_cloud_api_key/secret).`,
-        `Without them, plan against the local Confluent Cloud API double: start it and set ${ENDPOINT_ENV}=http://127.0.0.1:<port>.`,
-        `The double (local/confluent-api) is not part of this checkout yet; until it is, this is as far as an offline plan goes.`,
+        `Without them, plan against the local Confluent Cloud API double: start it (\`npx tsx local/confluent-api/server.ts\` prints its URL)`,
+        `and set ${ENDPOINT_ENV}=http://127.0.0.1:<port>.`,
       ].join("\n"),
     );
   }
