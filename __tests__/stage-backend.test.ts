@@ -1,12 +1,13 @@
 /** The state backend per stage: committed values, environment overrides, validation, the offline plan. */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { buildApp } from "../main";
 import { backendWithOverrides, BackendOverrideError, type BackendConfig } from "../stages/backend";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
-import { offlinePlan, OfflinePlanStop, requiredProviderSources } from "../cli/offline-plan";
+import { offlinePlan, requiredProviderSources } from "../cli/offline-plan";
+import { describeWithRealProviders } from "./real-providers";
 import { run } from "../cli/main";
 import { temporaryDirectory } from "./helpers";
 
@@ -63,41 +64,38 @@ describe("cdc-routing plan: local state, no cloud credentials", () => {
     process.env = { ...saved };
   });
 
-  test("without the local Confluent API double it synthesizes the stage with local state, then stops where credentials would be needed", () => {
-    const out = temporaryDirectory("offline-plan");
-    delete process.env.CDC_ROUTING_CONFLUENT_ENDPOINT;
-    let stdout = "";
-    let stderr = "";
-    const code = run(["plan", "--stage", "prod", "--out", out], (s) => (stdout += s), (s) => (stderr += s + "\n"));
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toContain(`plan: synthesized prod with local state into`);
-    expect(stderr).toContain("plan stopped: a plan reads the Confluent Cloud API, and that needs Confluent Cloud credentials");
-    expect(stderr).toContain("start it (`npx tsx local/confluent-api/server.ts` prints its URL)\nand set CDC_ROUTING_CONFLUENT_ENDPOINT=http://127.0.0.1:<port>");
-    expect(readdirSync(join(out, "stacks"))).toEqual(["prod"]);
-    const stack = JSON.parse(readFileSync(join(out, "stacks", "prod", "cdk.tf.json"), "utf8"));
-    expect(stack.terraform.backend).toEqual({ local: { path: "terraform.prod.tfstate" } });
-    expect(stack.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: "true" });
-    expect(stack.provider.confluent[0].endpoint).toBeUndefined();
-  });
-
-  test("with the double's endpoint: the provider talks to it; the next missing piece is named (terraform or a provider in the mirror)", () => {
+  test("with an endpoint given and an empty provider mirror it stops naming the missing provider; the stack points at the endpoint, with local state and no aws or database resources", async () => {
     const out = temporaryDirectory("offline-plan");
     process.env.CDC_ROUTING_CACHE = temporaryDirectory("empty-cache"); // an empty provider mirror
     let stderr = "";
-    expect(() => offlinePlan("dev", out, { CDC_ROUTING_CONFLUENT_ENDPOINT: "http://127.0.0.1:8090/" }, (s) => (stderr += s), () => undefined)).toThrow(OfflinePlanStop);
+    await expect(offlinePlan("dev", out, { CDC_ROUTING_CONFLUENT_ENDPOINT: "http://127.0.0.1:8090/" }, (s) => (stderr += s), () => undefined)).rejects.toThrow(
+      /^providers missing from the filesystem mirror .*: confluentinc\/confluent; /,
+    );
     expect(stderr).toContain("plan: Confluent Cloud API: http://127.0.0.1:8090\n");
     const stack = JSON.parse(readFileSync(join(out, "stacks", "dev", "cdk.tf.json"), "utf8"));
     expect(stack.provider.confluent[0].endpoint).toBe("http://127.0.0.1:8090");
-    expect(() => offlinePlan("dev", out, { CDC_ROUTING_CONFLUENT_ENDPOINT: "http://127.0.0.1:8090" }, () => undefined, () => undefined)).toThrow(
-      /^(the terraform CLI is not on PATH|providers missing from the filesystem mirror .*: confluentinc\/confluent, cyrilgdn\/postgresql, hashicorp\/aws; )/,
+    expect(stack.terraform.backend).toBeUndefined();
+    expect(Object.keys(stack.resource).filter((t) => /^(aws|postgresql)_/.test(t))).toEqual([]);
+    expect(readdirSync(join(out, "stacks"))).toEqual(["dev"]);
+  });
+
+  test("an endpoint that is not an http(s) URL is refused, naming the variable", async () => {
+    await expect(offlinePlan("dev", temporaryDirectory("offline-plan"), { CDC_ROUTING_CONFLUENT_ENDPOINT: "127.0.0.1:8090" }, () => undefined, () => undefined)).rejects.toThrow(
+      "CDC_ROUTING_CONFLUENT_ENDPOINT='127.0.0.1:8090' must be an http(s) URL such as http://127.0.0.1:8090",
     );
   });
 
-  test("an endpoint that is not an http(s) URL is refused, naming the variable", () => {
-    expect(() => offlinePlan("dev", temporaryDirectory("offline-plan"), { CDC_ROUTING_CONFLUENT_ENDPOINT: "127.0.0.1:8090" }, () => undefined, () => undefined)).toThrow(
-      "CDC_ROUTING_CONFLUENT_ENDPOINT='127.0.0.1:8090' must be an http(s) URL such as http://127.0.0.1:8090",
-    );
+  describeWithRealProviders("the offline plan end to end (local Confluent API double, real terraform and confluent provider)", () => {
+    test("a protected stage plans with local state and no cloud credentials", async () => {
+      const out = temporaryDirectory("offline-plan");
+      delete process.env.CDC_ROUTING_CONFLUENT_ENDPOINT;
+      let stdout = "";
+      let stderr = "";
+      const code = await run(["plan", "--stage", "prod", "--out", out], (s) => (stdout += s), (s) => (stderr += s + "\n"));
+      expect({ code, stderr }).toMatchObject({ code: 0, stderr: expect.stringContaining("(the local double, started for this plan and stopped after it)") });
+      expect(stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+      expect(existsSync(join(out, "stacks", "prod", "tfplan"))).toBe(true);
+    }, 120_000);
   });
 
   test("required providers as mirror paths", () => {

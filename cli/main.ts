@@ -22,7 +22,7 @@ interface Verb {
   usage: string;
   summary: string;
   options: OptionSpecs;
-  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => number;
+  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => number | Promise<number>;
 }
 
 const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS } };
@@ -124,7 +124,7 @@ function inputFailure(e: unknown, io: CommandIo): number {
   throw e;
 }
 
-export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   const io: CommandIo = { out, err: (s) => err(s.replace(/\n$/, "")) };
   const [name, ...rest] = argv;
   if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], out, err);
@@ -134,18 +134,26 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, [...Object.keys(VERBS), "help"]));
     }, io);
   }
-  return runCommandSync(rest, verbUsage(verb), () => {
+  // A verb that waits (plan) finishes later; its failures are reported the same way.
+  let pending: Promise<number> | undefined;
+  const code = runCommandSync(rest, verbUsage(verb), () => {
     const { values } = parseCommandLine(rest, verb.options);
     try {
-      return verb.run(values, io);
+      const result = verb.run(values, io);
+      if (typeof result === "number") return result;
+      pending = result.catch((e: unknown) => inputFailure(e, io));
+      return 0;
     } catch (e) {
       return inputFailure(e, io);
     }
   }, io);
+  return pending ?? code;
 }
 
 export function main(): void {
-  process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s + "\n"));
+  void Promise.resolve(run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s + "\n"))).then((code) => {
+    process.exitCode = code;
+  });
 }
 
 if (require.main === module) main();

@@ -2,18 +2,21 @@
  * `cdc-routing plan --stage <stage>`: a Terraform plan of one stage with local state and no cloud credentials,
  * against the local Confluent Cloud API double. Each step stops with what is missing and how to get it:
  *
- *  1. synthesize the stage with a local backend into its own directory (never cdktf.out, which deploys read),
- *     the AWS provider told not to reach AWS, and the confluent provider's `endpoint` (its documented base URL
- *     of the Confluent Cloud API, default https://api.confluent.cloud) set to CDC_ROUTING_CONFLUENT_ENDPOINT;
- *  2. without that endpoint a plan would need Confluent Cloud credentials: stop and say so;
- *  3. the terraform CLI and every required provider in the filesystem mirror (providers/mirror.ts);
+ *  1. the Confluent Cloud API: CDC_ROUTING_CONFLUENT_ENDPOINT, or the local double (local/confluent-api) started
+ *     in this process for the plan;
+ *  2. synthesize the stage with a local backend into its own directory (never cdktf.out, which deploys read),
+ *     the confluent provider's `endpoint` (its documented base URL of the Confluent Cloud API, default
+ *     https://api.confluent.cloud) pointed there, aws_* and postgresql_* resources left out (no AWS, no database);
+ *  3. the terraform CLI and the confluent provider in the filesystem mirror (providers/mirror.ts);
  *  4. terraform init -plugin-dir=<mirror>, terraform plan with placeholder values for the sensitive variables.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../main";
+import { startConfluentDouble } from "../local/confluent-api/server";
+import { configForDouble } from "../local/confluent-api/terraform-config";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 import { stageConfig } from "../stages/stages";
@@ -64,49 +67,62 @@ function step(io: (s: string) => void, text: string): void {
   io(`plan: ${text}\n`);
 }
 
-export function offlinePlan(stage: StageName, outdir: string, env: NodeJS.ProcessEnv, err: (s: string) => void, out: (s: string) => void): number {
-  const endpoint = confluentEndpoint(env);
-  // 1. The stage with local state; the committed state settings are ignored here, so this works for any stage.
-  const app = new App({ outdir });
-  buildApp([stage], app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
-  app.synth();
-  keepOnlySynthesizedStacks(outdir, [stage]);
-  const stackDir = join(outdir, "stacks", stage);
-  step(err, `synthesized ${stage} with local state into ${relative(process.cwd(), stackDir) || stackDir}`);
+/** Runs terraform without blocking: the double answers the provider from this same process. */
+function terraformAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("terraform", args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
-  // 2. The Confluent Cloud API: the local double, or nothing (a real plan needs real credentials).
-  if (!endpoint) {
-    throw new OfflinePlanStop(
-      [
-        `a plan reads the Confluent Cloud API, and that needs Confluent Cloud credentials (TF_VAR_confluent_cloud_api_key/secret).`,
-        `Without them, plan against the local Confluent Cloud API double: start it (\`npx tsx local/confluent-api/server.ts\` prints its URL)`,
-        `and set ${ENDPOINT_ENV}=http://127.0.0.1:<port>.`,
-      ].join("\n"),
-    );
-  }
-  step(err, `Confluent Cloud API: ${endpoint}`);
-
-  // 3. terraform and the providers, from the filesystem mirror (the public registry is not reachable here).
+export async function offlinePlan(stage: StageName, outdir: string, env: NodeJS.ProcessEnv, err: (s: string) => void, out: (s: string) => void): Promise<number> {
+  const given = confluentEndpoint(env);
   const version = spawnSync("terraform", ["version"], { encoding: "utf8", env: terraformEnv() });
   if (version.error || version.status !== 0) throw new OfflinePlanStop("the terraform CLI is not on PATH; install Terraform >= 1.10");
-  const mirror = mirrorDir();
-  const stackJson = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
-  const missing = requiredProviderSources(stackJson).filter((source) => !providerInMirror(mirror, source));
-  if (missing.length > 0) {
-    throw new OfflinePlanStop(`providers missing from the filesystem mirror ${mirror}: ${missing.join(", ")}; \`npm run providers:refresh\` builds the pinned confluent and postgresql providers where the Go module proxy serves them, others must be copied in (README: Providers)`);
-  }
+  // 1. The Confluent Cloud API: the endpoint given, or the local double started here for this plan.
+  const double = given ? undefined : await startConfluentDouble({ log: (line) => step(err, `double: ${line}`) });
+  const endpoint = given ?? double!.url;
+  try {
+    step(err, `Confluent Cloud API: ${endpoint}${double ? " (the local double, started for this plan and stopped after it)" : ""}`);
+    // 2. The stage with local state; the committed state settings are ignored here, so this works for any stage.
+    const app = new App({ outdir });
+    buildApp([stage], app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
+    app.synth();
+    keepOnlySynthesizedStacks(outdir, [stage]);
+    const stackDir = join(outdir, "stacks", stage);
+    // No AWS account and no source database offline: their resources are left out, as in the double's tests.
+    const stackFile = join(stackDir, "cdk.tf.json");
+    writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
+    step(err, `synthesized ${stage} with local state into ${relative(process.cwd(), stackDir) || stackDir} (aws_* and postgresql_* resources left out: they need AWS and the database)`);
 
-  // 4. init + plan; placeholders only where the caller did not set the variable.
-  const tfEnv: NodeJS.ProcessEnv = { ...terraformEnv(), ...Object.fromEntries(PLACEHOLDER_VARIABLES.filter((v) => !env[`TF_VAR_${v}`]).map((v) => [`TF_VAR_${v}`, "offline-plan"])) };
-  for (const args of [["init", "-input=false", `-plugin-dir=${mirror}`], ["plan", "-input=false", "-lock=false", "-out=tfplan"]]) {
-    step(err, `terraform ${args.join(" ")}`);
-    const r = spawnSync("terraform", args, { cwd: stackDir, env: tfEnv, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    out(r.stdout);
-    if (r.status !== 0) {
-      err(r.stderr);
-      return r.status ?? 1;
+    // 3. The providers, from the filesystem mirror (the public registry is not reachable here).
+    const mirror = mirrorDir();
+    const missing = requiredProviderSources(JSON.parse(readFileSync(stackFile, "utf8"))).filter((source) => !providerInMirror(mirror, source));
+    if (missing.length > 0) {
+      throw new OfflinePlanStop(`providers missing from the filesystem mirror ${mirror}: ${missing.join(", ")}; \`npm run providers:refresh\` builds the pinned confluent and postgresql providers from ../shared/provider-src (README: Providers)`);
     }
+
+    // 4. init + plan; placeholders only where the caller did not set the variable. TF_ACC=1: the provider polls
+    // every second instead of minutes (provider.go), which matters only against the double.
+    const tfEnv: NodeJS.ProcessEnv = {
+      ...terraformEnv(),
+      ...(double ? { TF_ACC: "1" } : {}),
+      ...Object.fromEntries(PLACEHOLDER_VARIABLES.filter((v) => !env[`TF_VAR_${v}`]).map((v) => [`TF_VAR_${v}`, "offline-plan"])),
+    };
+    const color = process.stdout.isTTY ? [] : ["-no-color"];
+    for (const args of [["init", "-input=false", ...color, `-plugin-dir=${mirror}`], ["plan", "-input=false", ...color, "-lock=false", "-out=tfplan"]]) {
+      step(err, `terraform ${args.join(" ")}`);
+      const r = await terraformAsync(args, stackDir, tfEnv);
+      out(r.stdout);
+      if (r.status !== 0) {
+        err(r.stderr);
+        return r.status;
+      }
+    }
+    step(err, `saved plan: ${join(stackDir, "tfplan")} (terraform -chdir=${stackDir} show tfplan)`);
+    return 0;
+  } finally {
+    await double?.close();
   }
-  step(err, `saved plan: ${join(stackDir, "tfplan")} (terraform -chdir=${stackDir} show tfplan)`);
-  return 0;
 }
