@@ -94,6 +94,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/routing.ts", /^usage: npm run bench:routing/],
     ["consumers/verify.ts", /^usage: npm run verify --/],
     ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
+    ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan>/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: "" });
@@ -110,6 +111,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/routing.ts", ["--event", "5"], "unknown option '--event'; did you mean '--events'?"],
     ["consumers/verify.ts", ["--stage", "prd"], "unknown stage 'prd'; did you mean 'prod'?"],
     ["consumers/consumer.ts", ["loan-servicng"], "unknown consumer 'loan-servicng'; did you mean 'loan-servicing'?"],
+    ["review/cli.ts", ["gaurd"], "review: unknown command 'gaurd'; did you mean 'guard'?"],
   ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
     const r = script(file, args as string[]);
     expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });

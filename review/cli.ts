@@ -16,6 +16,7 @@ import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage } from "./guard";
 import { parsePlan } from "./plan";
+import { UsageError, unknownMessage, wantsHelp } from "../cli/command-line";
 import { redactPlan } from "./redact";
 
 function stagesOf(text: string | undefined): StageName[] {
@@ -28,8 +29,27 @@ function readPlan(file: string) {
   return parsePlan(readFileSync(file, "utf8"), file);
 }
 
+const USAGE = `usage: npx tsx review/cli.ts <comment|guard|redact-plan> [options]
+  comment --plans <dir> [--base-filters <file>] [--filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
+  guard --stage <stage> --plan <file> [--allow-destructive]
+  redact-plan --out <file>     (reads terraform show -json output on standard input)
+
+Review tooling for plans: the pull-request comment, the destructive-change guard, and the redacted plan JSON the
+workflows upload. Exit 0: fine; 1: destructive changes without opt-in; 2: bad input.`;
+
+const VERBS = ["comment", "guard", "redact-plan"];
+
 export function main(argv: string[]): number {
   const [verb, ...rest] = argv;
+  if (verb === undefined || verb === "help" || wantsHelp([verb])) {
+    process.stdout.write(USAGE + "\n");
+    return verb === undefined ? 2 : 0;
+  }
+  if (!VERBS.includes(verb)) throw new UsageError(unknownMessage("command", verb, VERBS));
+  if (wantsHelp(rest)) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -78,7 +98,7 @@ export function main(argv: string[]): number {
     for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
     return review.blocking.size > 0 ? 1 : 0;
   }
-  throw new Error("usage: review/cli.ts comment --plans <dir> [...] | guard --stage <stage> --plan <file> [--allow-destructive] | redact-plan --out <file>");
+  throw new UsageError(unknownMessage("command", verb, VERBS));
 }
 
 if (require.main === module) {
