@@ -3,7 +3,7 @@ import { conformanceProblems } from "../providers/conformance";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema } from "../providers/schema";
 import { STAGE_NAMES } from "../stages/names";
-import { confluentSchema, synthStage } from "./stack-helpers";
+import { confluentSchema, synthBasicStage, synthStage } from "./stack-helpers";
 
 describe("confluent provider schema and bindings", () => {
   const schema = confluentSchema();
@@ -13,10 +13,14 @@ describe("confluent provider schema and bindings", () => {
     expect(conformanceProblems(synth, schema, "confluent_")).toEqual([]);
   });
 
+  test("a Basic stage (ACLs, Flink as CloudClusterAdmin) conforms too", () => {
+    expect(conformanceProblems(synthBasicStage(), schema, "confluent_")).toEqual([]);
+  });
+
   test("the stack uses every resource and data source the schema was trimmed to", () => {
     const types = new Set<string>();
-    for (const stage of STAGE_NAMES) {
-      const s = synthStage(stage);
+    // No shipped stage is Basic; the Basic variant is the one that renders ACLs.
+    for (const s of [...STAGE_NAMES.map(synthStage), synthBasicStage()]) {
       for (const t of Object.keys(s.resource)) types.add(`resource.${t}`);
       for (const t of Object.keys(s.data)) types.add(`data.${t}`);
     }

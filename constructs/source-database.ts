@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Grant } from "@cdktf/provider-postgresql/lib/grant";
+import { GrantRole } from "@cdktf/provider-postgresql/lib/grant-role";
 import { Publication } from "@cdktf/provider-postgresql/lib/publication";
 import { Role } from "@cdktf/provider-postgresql/lib/role";
 import type { StageConfig } from "../stages/config";
@@ -11,31 +12,43 @@ export interface SourceDatabaseProps {
   replicationPassword: string;
 }
 
+/** The role Amazon RDS and Aurora grant for logical replication in place of the REPLICATION attribute. */
+export const RDS_REPLICATION_ROLE = "rds_replication";
+
 /**
- * The database side of CDC: an Aurora cluster parameter group with logical replication on, and in PostgreSQL a
- * login role with REPLICATION, read access to exactly the captured table, and a publication of that table.
+ * The database side of CDC, in PostgreSQL a login role that may replicate, read access to exactly the captured
+ * table, and a publication of that table. On Aurora also a cluster parameter group with logical replication on.
+ *
+ * Replication right: on Aurora/RDS the master user is not a superuser and cannot set REPLICATION, so the role is
+ * granted `rds_replication` (Confluent's PostgreSQL CDC Source V2 quick start, Amazon RDS prerequisites:
+ * https://docs.confluent.io/cloud/current/connectors/cc-postgresql-cdc-source-v2-debezium/cc-postgresql-cdc-source-v2-debezium.html;
+ * AWS: "Logical replication for Aurora PostgreSQL"). A self-managed server gets the REPLICATION attribute.
  */
 export class SourceDatabase extends Construct {
-  readonly parameterGroup: RdsClusterParameterGroup;
+  readonly parameterGroup?: RdsClusterParameterGroup;
   readonly role: Role;
   readonly publication: Publication;
 
   constructor(scope: Construct, id: string, props: SourceDatabaseProps) {
     super(scope, id);
     const { source, aws, name } = props.stage;
-    this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
-      name: `cdc-routing-${name}-logical-replication`,
-      family: aws.auroraParameterGroupFamily,
-      description: `cdc-routing ${name}: logical replication for the CDC connector`,
-      // Static parameter: takes effect at the next reboot of the cluster that uses this group.
-      parameter: [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }],
-    });
+    const aurora = source.platform === "aurora";
+    if (aurora) {
+      this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
+        name: `cdc-routing-${name}-logical-replication`,
+        family: aws.auroraParameterGroupFamily,
+        description: `cdc-routing ${name}: logical replication for the CDC connector`,
+        // Static parameter: takes effect at the next reboot of the cluster that uses this group.
+        parameter: [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }],
+      });
+    }
     this.role = new Role(this, "replication-role", {
       name: source.replicationRole,
       login: true,
-      replication: true,
+      replication: !aurora,
       password: props.replicationPassword,
     });
+    const replicationGrant = aurora ? [new GrantRole(this, "rds-replication", { role: this.role.name, grantRole: RDS_REPLICATION_ROLE })] : [];
     const schemaUsage = new Grant(this, "schema-usage", {
       database: source.database,
       role: this.role.name,
@@ -55,7 +68,7 @@ export class SourceDatabase extends Construct {
       name: source.publicationName,
       database: source.database,
       tables: [`${source.schema}.${source.table}`],
-      dependsOn: [schemaUsage, tableSelect],
+      dependsOn: [schemaUsage, tableSelect, ...replicationGrant],
     });
   }
 }
