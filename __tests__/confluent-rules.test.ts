@@ -9,7 +9,7 @@ import { loadFilters } from "../filters/load";
 import { RAW_COLUMNS, filtersForStage } from "../filters/model";
 import { evolveLock } from "../flink-sql/evolution";
 import { generateSql, insertSql } from "../flink-sql/generate";
-import { InferenceError, VARBINARY, inferTable } from "../flink-sql/inferred-table";
+import { InferenceError, VARBINARY, apacheFlinkTableDdl, inferTable } from "../flink-sql/inferred-table";
 import { readLock, stagePartitions, stageStatements } from "../flink-sql/lock-file";
 import { DELETED_FIELD, rawRecordName, rawValueSchema, routingTables, sinkValueSchema, tableProblems } from "../flink-sql/sink-schema";
 import { parseStageConfig, type StageConfig } from "../stages/config";
@@ -92,6 +92,14 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
       expect(sink.columns.map((c) => c.name)).toEqual(["key", ...f.columns]);
     }
     expect(tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed)).toEqual([]);
+  });
+
+  test("on Apache Flink the inferred raw table is declared with a raw key column and the value fields except the key", () => {
+    const ddl = apacheFlinkTableDdl(inferTable("raw-business-events", { value: rawSchema }), { bootstrapServers: "h:1", bounded: true });
+    expect(ddl).toContain(`  \`key\` ${VARBINARY},\n  \`id\` STRING NOT NULL,\n  \`event_name\` STRING,`);
+    for (const option of ["'key.format' = 'raw'", "'key.fields' = 'key'", "'value.format' = 'json'", "'value.fields-include' = 'EXCEPT_KEY'", "'scan.startup.mode' = 'earliest-offset'", "'scan.bounded.mode' = 'latest-offset'"]) {
+      expect(ddl).toContain(option);
+    }
   });
 
   test("a raw schema missing a column the filters read is a synth-time problem naming it", () => {

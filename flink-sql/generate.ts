@@ -87,7 +87,7 @@ function columnList(names: readonly string[]): string {
   return names.map((n) => `  ${quoteIdentifier(n)} ${RAW_COLUMN_TYPES.get(n)}`).join(",\n");
 }
 
-function withClause(props: Record<string, string>): string {
+export function withClause(props: Record<string, string>): string {
   return Object.entries(props)
     .map(([k, v]) => `  ${stringLiteral(k)} = ${stringLiteral(v)}`)
     .join(",\n");

@@ -16,6 +16,7 @@
  */
 
 import { quoteIdentifier } from "./escape";
+import { withClause } from "./generate";
 
 export interface InferredColumn {
   name: string;
@@ -116,4 +117,35 @@ export function inferTable(topic: string, schemas: TopicSchemas): InferredTable 
 /** `name TYPE [NOT NULL]` as Flink DDL writes a column. */
 export function columnDefinition(c: InferredColumn): string {
   return `${quoteIdentifier(c.name)} ${c.type}${c.nullable ? "" : " NOT NULL"}`;
+}
+
+export interface LocalKafka {
+  bootstrapServers: string;
+  /** Test runs: the table's scans end at the latest offsets at job start. */
+  bounded?: boolean;
+}
+
+/** Apache Flink reads what Confluent's json-registry writes as plain JSON (the local engines have no registry). */
+const LOCAL_FORMAT = { raw: "raw", "json-registry": "json" } as const;
+
+/**
+ * An inferred table declared on Apache Flink the way Confluent Cloud reads it: the Kafka connector, the key
+ * columns through the key format (raw bytes when the key has no schema), the value fields through the value
+ * format, value.fields-include as inferred, and Confluent's default start at the earliest offset.
+ */
+export function apacheFlinkTableDdl(t: InferredTable, kafka: LocalKafka): string {
+  const keyColumns = t.columns.filter((c) => c.part === "key").map((c) => c.name);
+  const props: Record<string, string> = {
+    connector: "kafka",
+    topic: t.topic,
+    "properties.bootstrap.servers": kafka.bootstrapServers,
+    "properties.group.id": `inferred-${t.topic}`,
+    "scan.startup.mode": "earliest-offset",
+    ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
+    "key.format": LOCAL_FORMAT[t.keyFormat],
+    "key.fields": keyColumns.join(";"),
+    "value.format": LOCAL_FORMAT[t.valueFormat],
+    "value.fields-include": t.valueFieldsInclude === "all" ? "ALL" : "EXCEPT_KEY",
+  };
+  return `CREATE TABLE ${quoteIdentifier(t.topic)} (\n${t.columns.map((c) => `  ${columnDefinition(c)}`).join(",\n")}\n) WITH (\n${withClause(props)}\n)`;
 }
