@@ -12,7 +12,11 @@ const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
   BIGINT: { type: "integer", "connect.type": "int64" },
 };
 
-/** Debezium's rewrite of deletes adds this field after the added metadata fields (ExtractNewRecordState). */
+/**
+ * Debezium's rewrite of deletes adds this field; Debezium 3 puts it before the added `__` metadata fields (2.4
+ * after them), measured by __tests__/e2e/delete-handling.e2e.ts. The schema follows Debezium 3, which the managed
+ * connector's documentation links.
+ */
 export const DELETED_FIELD = "__deleted";
 
 /** The raw columns the source table never leaves NULL: its primary key. */
@@ -29,17 +33,16 @@ export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]
 /**
  * The raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
  * as title, optional fields as oneOf [null, T], int64 marked with connect.type, the primary key required, and the
- * `__deleted` field of the delete rewrite last. Registered by the stack before any statement starts, so the
+ * `__deleted` field of the delete rewrite before the metadata fields. Registered by the stack before any statement starts, so the
  * raw table has its columns even before the connector's first record (a topic without a value schema is
  * inferred as raw `key`/`val` bytes).
  */
 export function rawValueSchema(recordName: string): string {
   const properties: Record<string, object> = {};
-  for (const c of RAW_COLUMNS) {
-    const t = JSON_TYPES[c.type];
-    properties[c.name] = RAW_REQUIRED.includes(c.name) ? t : nullable(t);
-  }
+  const addedByConnector = (name: string) => name.startsWith("__");
+  for (const c of RAW_COLUMNS.filter((c) => !addedByConnector(c.name))) properties[c.name] = RAW_REQUIRED.includes(c.name) ? JSON_TYPES[c.type] : nullable(JSON_TYPES[c.type]);
   properties[DELETED_FIELD] = nullable(JSON_TYPES.STRING);
+  for (const c of RAW_COLUMNS.filter((c) => addedByConnector(c.name))) properties[c.name] = nullable(JSON_TYPES[c.type]);
   return JSON.stringify({ type: "object", title: recordName, properties, required: [...RAW_REQUIRED] });
 }
 
