@@ -92,10 +92,11 @@ function flinkApi(kept: ReturnType<typeof keptStatement>, exists: boolean): Prom
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-/** terraform plan without blocking the event loop (the local API answers from this process). */
-function plan(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+/** terraform without blocking the event loop (the local API answers from this process). */
+function terraformAsync(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: dir, env: { ...terraformEnv(), ...env } });
+    const [command, ...rest] = args;
+    const child = spawn("terraform", [command, "-input=false", "-no-color", "-lock=false", ...rest], { cwd: dir, env: { ...terraformEnv(), ...env } });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -124,32 +125,39 @@ const importEnv = (restEndpoint: string) => ({
     const dir = temporaryDirectory("kept-import");
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(kept, endpoint, o.withImport)));
     terraformInit(dir);
-    return plan(dir, o.importCredentials ? importEnv(endpoint) : {});
+    const env = o.importCredentials ? importEnv(endpoint) : {};
+    return { dir, env, planned: await terraformAsync(dir, ["plan", "-out=tfplan"], env) };
   }
 
   test("without the import block the provider would create it, running (it sends no `stopped` on create)", async () => {
-    const { code, output } = await scenario({ withImport: false, exists: true, importCredentials: false });
+    const { code, output } = (await scenario({ withImport: false, exists: true, importCredentials: false })).planned;
     expect(code).toBe(0);
     expect(output).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
   });
 
   test("with the stack's import block and no import credentials, the plan fails instead of creating it", async () => {
-    const { code, output } = await scenario({ withImport: true, exists: true, importCredentials: false });
+    const { code, output } = (await scenario({ withImport: true, exists: true, importCredentials: false })).planned;
     expect(code).toBe(1);
     expect(output).toContain("IMPORT_FLINK_REST_ENDPOINT environment variable must be set");
     expect(output).not.toContain("to add");
   });
 
   test("deleted by Confluent (30 days after stopping): the import fails on the 404, nothing is created", async () => {
-    const { code, output } = await scenario({ withImport: true, exists: false, importCredentials: true });
+    const { code, output } = (await scenario({ withImport: true, exists: false, importCredentials: true })).planned;
     expect(code).toBe(1);
     expect(output).toContain(`404 Not Found: Statement resource=${kept.name} does not exist`);
     expect(output).not.toContain("to add");
   });
 
-  test("still on Confluent (lost state): the plan adopts it, stopped, and creates nothing", async () => {
-    const { code, output } = await scenario({ withImport: true, exists: true, importCredentials: true });
-    expect(code).toBe(0);
-    expect(output).toContain("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+  test("still on Confluent (lost state): the plan adopts it, stopped, and creates nothing; once in state the import block is a no-op", async () => {
+    const { dir, env, planned } = await scenario({ withImport: true, exists: true, importCredentials: true });
+    expect(planned.code).toBe(0);
+    expect(planned.output).toContain("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    const applied = await terraformAsync(dir, ["apply", "tfplan"], env);
+    expect(applied.output).toContain("Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.");
+    // The normal case of every later plan: in state, no import credentials needed, nothing to do.
+    const again = await terraformAsync(dir, ["plan", "-detailed-exitcode"]);
+    expect(again.output).toContain("No changes.");
+    expect(again.code).toBe(0);
   });
 });
