@@ -17,6 +17,8 @@ import { evolveLock } from "../flink-sql/evolution";
 import { stagePartitions, stageStatements } from "../flink-sql/lock-file";
 import { isInMirror, mirrorDir, terraformEnv, terraformInit } from "../providers/mirror";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
+import { parsePlan } from "../review/plan";
+import { renderSummary, summarizePlan } from "../review/summarize";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { temporaryDirectory } from "./helpers";
@@ -92,11 +94,12 @@ function flinkApi(kept: ReturnType<typeof keptStatement>, exists: boolean): Prom
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+const UNATTENDED = ["-input=false", "-no-color", "-lock=false"];
+
 /** terraform without blocking the event loop (the local API answers from this process). */
 function terraformAsync(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const [command, ...rest] = args;
-    const child = spawn("terraform", [command, "-input=false", "-no-color", "-lock=false", ...rest], { cwd: dir, env: { ...terraformEnv(), ...env } });
+    const child = spawn("terraform", args, { cwd: dir, env: { ...terraformEnv(), ...env } });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -126,7 +129,7 @@ const importEnv = (restEndpoint: string) => ({
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(kept, endpoint, o.withImport)));
     terraformInit(dir);
     const env = o.importCredentials ? importEnv(endpoint) : {};
-    return { dir, env, planned: await terraformAsync(dir, ["plan", "-out=tfplan"], env) };
+    return { dir, env, planned: await terraformAsync(dir, ["plan", ...UNATTENDED, "-out=tfplan"], env) };
   }
 
   test("without the import block the provider would create it, running (it sends no `stopped` on create)", async () => {
@@ -153,10 +156,15 @@ const importEnv = (restEndpoint: string) => ({
     const { dir, env, planned } = await scenario({ withImport: true, exists: true, importCredentials: true });
     expect(planned.code).toBe(0);
     expect(planned.output).toContain("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
-    const applied = await terraformAsync(dir, ["apply", "tfplan"], env);
+    // The PR review names the import (Terraform's actions alone say no-op).
+    const shown = await terraformAsync(dir, ["show", "-json", "tfplan"], env);
+    const summary = renderSummary("dev", summarizePlan(parsePlan(shown.output, "tfplan")));
+    expect(summary).toContain("**dev**: 0 to create, 0 to update, 0 to replace, 0 to delete, 1 to import");
+    expect(summary).toContain(`| statements | \`<= import\` | \`${kept.importBlock.to}\` |`);
+    const applied = await terraformAsync(dir, ["apply", ...UNATTENDED, "tfplan"], env);
     expect(applied.output).toContain("Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.");
     // The normal case of every later plan: in state, no import credentials needed, nothing to do.
-    const again = await terraformAsync(dir, ["plan", "-detailed-exitcode"]);
+    const again = await terraformAsync(dir, ["plan", ...UNATTENDED, "-detailed-exitcode"]);
     expect(again.output).toContain("No changes.");
     expect(again.code).toBe(0);
   });

@@ -26,7 +26,7 @@ describe("plan summary", () => {
 
   test("counts and groups by kind, skipping no-ops", () => {
     const s = summarizePlan(createPlan);
-    expect(s.counts).toEqual({ create: 6, update: 0, replace: 0, delete: 0 });
+    expect(s.counts).toEqual({ create: 6, update: 0, replace: 0, delete: 0, import: 0 });
     expect([...s.byKind.keys()].sort()).toEqual(["connector", "database", "identity", "secrets", "statements", "topics"]);
     expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 1 to update, 1 to replace, 1 to delete");
   });
