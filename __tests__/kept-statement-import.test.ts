@@ -95,6 +95,8 @@ function flinkApi(kept: ReturnType<typeof keptStatement>, exists: boolean): Prom
 }
 
 const UNATTENDED = ["-input=false", "-no-color", "-lock=false"];
+/** Each test runs init and one to four terraform commands with the provider plugin (about 1 s each when idle). */
+const TERRAFORM_TEST_MS = 120_000;
 
 /** terraform without blocking the event loop (the local API answers from this process). */
 function terraformAsync(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
@@ -136,21 +138,21 @@ const importEnv = (restEndpoint: string) => ({
     const { code, output } = (await scenario({ withImport: false, exists: true, importCredentials: false })).planned;
     expect(code).toBe(0);
     expect(output).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
-  });
+  }, TERRAFORM_TEST_MS);
 
   test("with the stack's import block and no import credentials, the plan fails instead of creating it", async () => {
     const { code, output } = (await scenario({ withImport: true, exists: true, importCredentials: false })).planned;
     expect(code).toBe(1);
     expect(output).toContain("IMPORT_FLINK_REST_ENDPOINT environment variable must be set");
     expect(output).not.toContain("to add");
-  });
+  }, TERRAFORM_TEST_MS);
 
   test("deleted by Confluent (30 days after stopping): the import fails on the 404, nothing is created", async () => {
     const { code, output } = (await scenario({ withImport: true, exists: false, importCredentials: true })).planned;
     expect(code).toBe(1);
     expect(output).toContain(`404 Not Found: Statement resource=${kept.name} does not exist`);
     expect(output).not.toContain("to add");
-  });
+  }, TERRAFORM_TEST_MS);
 
   test("still on Confluent (lost state): the plan adopts it, stopped, and creates nothing; once in state the import block is a no-op", async () => {
     const { dir, env, planned } = await scenario({ withImport: true, exists: true, importCredentials: true });
@@ -167,5 +169,5 @@ const importEnv = (restEndpoint: string) => ({
     const again = await terraformAsync(dir, ["plan", ...UNATTENDED, "-detailed-exitcode"]);
     expect(again.output).toContain("No changes.");
     expect(again.code).toBe(0);
-  });
+  }, TERRAFORM_TEST_MS);
 });
