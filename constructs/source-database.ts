@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Grant } from "@cdktf/provider-postgresql/lib/grant";
-import { GrantRole } from "@cdktf/provider-postgresql/lib/grant-role";
 import { Publication } from "@cdktf/provider-postgresql/lib/publication";
 import { Role } from "@cdktf/provider-postgresql/lib/role";
 import type { StageConfig } from "../stages/config";
@@ -46,9 +45,12 @@ export class SourceDatabase extends Construct {
       name: source.replicationRole,
       login: true,
       replication: !aurora,
+      // Membership through the role's own `roles`, not a postgresql_grant_role: the role resource reads its
+      // memberships back and would revoke one granted by another resource on every apply (seen with the real
+      // provider in the source-database e2e).
+      ...(aurora ? { roles: [RDS_REPLICATION_ROLE] } : {}),
       password: props.replicationPassword,
     });
-    const replicationGrant = aurora ? [new GrantRole(this, "rds-replication", { role: this.role.name, grantRole: RDS_REPLICATION_ROLE })] : [];
     const schemaUsage = new Grant(this, "schema-usage", {
       database: source.database,
       role: this.role.name,
@@ -68,7 +70,7 @@ export class SourceDatabase extends Construct {
       name: source.publicationName,
       database: source.database,
       tables: [`${source.schema}.${source.table}`],
-      dependsOn: [schemaUsage, tableSelect, ...replicationGrant],
+      dependsOn: [schemaUsage, tableSelect],
     });
   }
 }

@@ -10,10 +10,9 @@ import { quoteIdentifier } from "./sql-quote";
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 const KNOWN: Record<string, string[]> = {
-  postgresql_role: ["//", "name", "login", "replication", "password"],
+  postgresql_role: ["//", "name", "login", "replication", "password", "roles"],
   postgresql_grant: ["//", "database", "role", "schema", "object_type", "objects", "privileges"],
   postgresql_publication: ["//", "database", "name", "tables", "depends_on"],
-  postgresql_grant_role: ["//", "role", "grant_role"],
 };
 
 function checkKnown(type: string, id: string, attrs: Record<string, unknown>): void {
@@ -40,6 +39,12 @@ export function sourceDatabaseSql(resources: Resources, o: SourceDatabaseSqlOpti
   for (const [id, r] of Object.entries(roles)) {
     checkKnown("postgresql_role", id, r);
     statements.push(`CREATE ROLE ${quoteIdentifier(String(r.name))} ${r.login ? "LOGIN" : "NOLOGIN"} ${r.replication ? "REPLICATION" : "NOREPLICATION"} PASSWORD ${stringLiteral(o.password)}`);
+    for (const member of (r.roles as string[] | undefined) ?? []) {
+      if (member !== "rds_replication") throw new Error(`postgresql_role.${id}: only membership of rds_replication has a local translation`);
+      // Plain PostgreSQL has no rds_replication (an RDS/Aurora role) and does not pass REPLICATION on through
+      // role membership, so the local stand-in gives the role what rds_replication gives it on RDS: replication.
+      statements.push(`ALTER ROLE ${quoteIdentifier(String(r.name))} REPLICATION`);
+    }
   }
   for (const [id, g] of Object.entries(resources.postgresql_grant ?? {})) {
     checkKnown("postgresql_grant", id, g);
@@ -48,13 +53,6 @@ export function sourceDatabaseSql(resources: Resources, o: SourceDatabaseSqlOpti
     const privileges = (g.privileges as string[]).join(", ");
     const on = kind === "schema" ? `SCHEMA ${quoteIdentifier(String(g.schema))}` : `TABLE ${(g.objects as string[]).map((t) => `${quoteIdentifier(String(g.schema))}.${quoteIdentifier(t)}`).join(", ")}`;
     statements.push(`GRANT ${privileges} ON ${on} TO ${quoteIdentifier(roleName(g.role, roles))}`);
-  }
-  for (const [id, g] of Object.entries(resources.postgresql_grant_role ?? {})) {
-    checkKnown("postgresql_grant_role", id, g);
-    if (g.grant_role !== "rds_replication") throw new Error(`postgresql_grant_role.${id}: only rds_replication has a local translation`);
-    // Plain PostgreSQL has no rds_replication (an RDS/Aurora role) and does not pass REPLICATION on through role
-    // membership, so the local stand-in gives the role what rds_replication gives it on RDS: replication.
-    statements.push(`ALTER ROLE ${quoteIdentifier(roleName(g.role, roles))} REPLICATION`);
   }
   for (const [id, p] of Object.entries(resources.postgresql_publication ?? {})) {
     checkKnown("postgresql_publication", id, p);
