@@ -18,10 +18,10 @@ export const RDS_REPLICATION_ROLE = "rds_replication";
  * The database side of CDC, in PostgreSQL a login role that may replicate, read access to exactly the captured
  * table, and a publication of that table. On Aurora also a cluster parameter group with logical replication on.
  *
- * Replication right: on Aurora/RDS the master user is not a superuser and cannot set REPLICATION, so the role is
- * granted `rds_replication` (Confluent's PostgreSQL CDC Source V2 quick start, Amazon RDS prerequisites:
- * https://docs.confluent.io/cloud/current/connectors/cc-postgresql-cdc-source-v2-debezium/cc-postgresql-cdc-source-v2-debezium.html;
- * AWS: "Logical replication for Aurora PostgreSQL"). A self-managed server gets the REPLICATION attribute.
+ * Replication right: on Aurora/RDS the master user is NOSUPERUSER NOREPLICATION (AWS, "Understanding the
+ * rds_superuser role": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
+ * and cannot set REPLICATION, so the role is made a member of `rds_replication`. A self-managed server gets the
+ * REPLICATION attribute.
  */
 export class SourceDatabase extends Construct {
   readonly parameterGroup?: RdsClusterParameterGroup;
