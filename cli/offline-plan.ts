@@ -11,16 +11,12 @@
  *  4. terraform init -plugin-dir=<mirror>, terraform plan with placeholder values for the sensitive variables.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { App } from "cdktf";
-import { buildApp } from "../main";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { startConfluentDouble } from "../local/confluent-api/server";
-import { configForDouble } from "../local/confluent-api/terraform-config";
+import { synthForDouble } from "../local/synth-for-double";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";
-import { stageConfig } from "../stages/stages";
-import { keepOnlySynthesizedStacks } from "./synth-output";
 
 export const ENDPOINT_ENV = "CDC_ROUTING_CONFLUENT_ENDPOINT";
 export const DEFAULT_OFFLINE_OUT = ".offline-plan";
@@ -86,14 +82,9 @@ export async function offlinePlan(stage: StageName, outdir: string, env: NodeJS.
   try {
     step(err, `Confluent Cloud API: ${endpoint}${double ? " (the local double, started for this plan and stopped after it)" : ""}`);
     // 2. The stage with local state; the committed state settings are ignored here, so this works for any stage.
-    const app = new App({ outdir });
-    buildApp([stage], app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
-    app.synth();
-    keepOnlySynthesizedStacks(outdir, [stage]);
-    const stackDir = join(outdir, "stacks", stage);
     // No AWS account and no source database offline: their resources are left out, as in the double's tests.
-    const stackFile = join(stackDir, "cdk.tf.json");
-    writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
+    const stackFile = synthForDouble(stage, outdir, endpoint);
+    const stackDir = dirname(stackFile);
     step(err, `synthesized ${stage} with local state into ${relative(process.cwd(), stackDir) || stackDir} (aws_* and postgresql_* resources left out: they need AWS and the database)`);
 
     // 3. The providers, from the filesystem mirror (the public registry is not reachable here).

@@ -39,6 +39,32 @@ async function connectorStatus(restUrl: string, name: string): Promise<Connector
   return response.ok ? ((await response.json()) as ConnectorStatus) : undefined;
 }
 
+/**
+ * A Kafka Connect worker with no connector: the local Confluent API double (local/confluent-api/engines.ts) puts
+ * the managed connector on it through its REST API when terraform creates it.
+ */
+export async function startConnectWorker(options: { restPort: number; workDir: string; bootstrapServers: string }, progress: Progress = printProgress): Promise<{ restUrl: string; service: RunningService }> {
+  const worker = join(options.workDir, "connect-worker.properties");
+  writeFileSync(worker, propertiesText(connectWorkerConfig({ bootstrapServers: options.bootstrapServers, restPort: options.restPort, offsetsFile: join(options.workDir, "connect.offsets") })));
+  const restUrl = `http://127.0.0.1:${options.restPort}`;
+  const service = await startService(
+    {
+      name: "kafka connect worker",
+      command: javaCommand(),
+      args: connectArgs(options.workDir, [worker]),
+      logFile: join(options.workDir, "connect.log"),
+      timeoutMs: 90_000,
+      ready: async () => (await fetch(`${restUrl}/connectors`)).ok,
+    },
+    progress,
+  );
+  return { restUrl, service };
+}
+
+function connectArgs(workDir: string, files: string[]): string[] {
+  return ["-Xmx768m", ...jvmTempOptions(join(workDir, "jvm-tmp", "connect")), "-cp", classpath("connect"), ...JVM_QUIET_LOGGING, "org.apache.kafka.connect.cli.ConnectStandalone", ...files];
+}
+
 export async function startConnect(
   options: {
     restPort: number;
@@ -60,7 +86,7 @@ export async function startConnect(
     {
       name: "kafka connect (debezium postgres)",
       command: javaCommand(),
-      args: ["-Xmx768m", ...jvmTempOptions(join(options.workDir, "jvm-tmp", "connect")), "-cp", classpath("connect"), ...JVM_QUIET_LOGGING, "org.apache.kafka.connect.cli.ConnectStandalone", worker, connectorFile],
+      args: connectArgs(options.workDir, [worker, connectorFile]),
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
       ready: async () => {

@@ -46,6 +46,8 @@ export interface PipelineOptions {
   /** Create the stage's publication as the admin (default true; false when a test applies the stack's own). */
   publication?: boolean;
   partitions?: number;
+  /** Create the raw and consumer topics (default true; false when terraform creates them through the double). */
+  topics?: boolean;
   progress?: Progress;
   /** Runs after the database is ready and before capture starts: its rows arrive as snapshot reads ('r'). */
   beforeCapture?: (postgres: PostgresHandle) => Promise<void>;
@@ -75,7 +77,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     if (options.publication !== false) await createPublication(postgres, stage);
     const kafka = await startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions }, progress);
     const partitions = options.partitions ?? 3;
-    await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
+    if (options.topics !== false) await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
     await options.beforeCapture?.(postgres);
     const connect =
       options.capture === false

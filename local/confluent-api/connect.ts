@@ -8,7 +8,7 @@ import { restError, restNotFound } from "./errors";
 import { kafkaCluster } from "./cmk";
 import { environment } from "./org";
 import { ok, type Answer, type Request } from "./http";
-import type { Json } from "./store";
+import { Tracked, type Json } from "./store";
 
 /** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
  * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
@@ -57,7 +57,8 @@ export function postConnector(req: Request): Answer {
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((c: Json) => c.value.errors).join("; "));
   const key = connectorKey(req.params.env, cluster.id, name);
   if (req.store.connectors.has(key)) throw restError(409, 409, `Connector ${name} already exists`);
-  req.store.connectors.set(key, { name, config: { ...config }, id: req.store.nextId("lcc-"), state: "RUNNING", readsUntilRunning: 1 });
+  const engine = req.store.engines ? new Tracked(req.store.engines.startConnector(config)) : undefined;
+  req.store.connectors.set(key, { name, config: { ...config }, id: req.store.nextId("lcc-"), state: "RUNNING", readsUntilRunning: 1, engine });
   return ok({ name, config: answeredConfig(config, cluster), tasks: [], type: "source" }, 201);
 }
 
@@ -74,17 +75,32 @@ function connector(req: Request) {
   return { c, cluster };
 }
 
-function statusJson(c: { name: string; state: string }): Json {
-  return { name: c.name, connector: { state: c.state, worker_id: c.name, trace: "" }, tasks: [{ id: 0, state: c.state, worker_id: c.name, msg: "" }], type: "source" };
+function statusJson(c: { name: string; state: string; trace?: string }): Json {
+  const trace = c.trace ?? "";
+  return { name: c.name, connector: { state: c.state, worker_id: c.name, trace }, tasks: [{ id: 0, state: c.state, worker_id: c.name, msg: trace }], type: "source" };
 }
 
-export function listConnectors(req: Request): Answer {
+/**
+ * With engines: PROVISIONING while the local Connect worker starts the connector, then Kafka Connect's own state;
+ * FAILED carries the root cause in `trace`, which the provider quotes in its error (connectorProvisionStatus).
+ */
+async function engineStatus(store: Request["store"], c: { name: string; state: string; engine?: Tracked }): Promise<Json> {
+  const engine = c.engine!;
+  if (engine.state === "pending") return statusJson({ name: c.name, state: "PROVISIONING" });
+  if (engine.state === "failed") return statusJson({ name: c.name, state: "FAILED", trace: engine.error });
+  if (c.state === "PAUSED") return statusJson(c);
+  return statusJson({ name: c.name, ...(await store.engines!.connectorState(c.name)) });
+}
+
+export async function listConnectors(req: Request): Promise<Answer> {
   const cluster = checkCluster(req);
   const prefix = connectorKey(req.params.env, cluster.id, "");
-  const entries = [...req.store.connectors.entries()].filter(([k]) => k.startsWith(prefix)).map(([, c]) => [
+  const connectors = [...req.store.connectors.entries()].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
+  const statuses = await Promise.all(connectors.map((c) => (c.engine ? engineStatus(req.store, c) : statusJson(c))));
+  const entries = connectors.map((c, i) => [
     c.name,
     {
-      status: statusJson(c),
+      status: statuses[i],
       info: { name: c.name, type: "source", config: answeredConfig(c.config, cluster), tasks: [{ connector: c.name, task: 0 }] },
       id: { id: c.id, id_type: "ID" },
       extensions: {},
@@ -93,8 +109,9 @@ export function listConnectors(req: Request): Answer {
   return ok(Object.fromEntries(entries));
 }
 
-export function connectorStatus(req: Request): Answer {
+export async function connectorStatus(req: Request): Promise<Answer> {
   const { c } = connector(req);
+  if (c.engine) return ok(await engineStatus(req.store, c));
   if (c.readsUntilRunning > 0) {
     c.readsUntilRunning -= 1;
     return ok(statusJson({ name: c.name, state: "PROVISIONING" }));
@@ -107,6 +124,8 @@ export function putConnectorConfig(req: Request): Answer {
   const check = validation(req.body?.["connector.class"] ?? "", req.body ?? {});
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((x: Json) => x.value.errors).join("; "));
   c.config = { ...req.body };
+  // Kafka Connect restarts a connector whose config changed; its status goes through provisioning again.
+  if (c.engine) c.engine = new Tracked(req.store.engines!.startConnector(c.config));
   return ok({ name: c.name, config: answeredConfig(c.config, cluster), tasks: [], type: "source" });
 }
 
@@ -120,8 +139,9 @@ export function resumeConnector(req: Request): Answer {
   return { status: 202 };
 }
 
-export function deleteConnector(req: Request): Answer {
+export async function deleteConnector(req: Request): Promise<Answer> {
   const { c, cluster } = connector(req);
+  if (c.engine) await req.store.engines!.deleteConnector(c.name);
   req.store.connectors.delete(connectorKey(req.params.env, cluster.id, c.name));
   return ok({ error: null });
 }

@@ -15,7 +15,7 @@
 import { ApiError, badRequest, notFound, requireFields } from "./errors";
 import { keyFor } from "./iam";
 import { noContent, ok, type Answer, type Request } from "./http";
-import type { Json, Store } from "./store";
+import { Tracked, type EngineStatement, type Engines, type Json, type Store } from "./store";
 
 export const CARRY_OVER = "sql.tables.initial-offset-from";
 
@@ -32,7 +32,9 @@ function statementKey(env: string, name: string): string {
   return `${env}/${name}`;
 }
 
-function statement(req: Request): Json & { readsUntilSettled: number } {
+type StoredStatement = Json & { readsUntilSettled: number; engine?: Tracked<unknown> };
+
+function statement(req: Request): StoredStatement {
   checkAccess(req);
   const s = req.store.statements.get(statementKey(req.params.env, req.params.name));
   if (!s) throw notFound(`Statement resource=${req.params.name}`);
@@ -82,9 +84,13 @@ function predecessorStopped(store: Store, s: Json): boolean {
 }
 
 /** Moves a statement one step towards what its spec asks for; each read shows one transition. */
-function advance(store: Store, s: Json & { readsUntilSettled: number }): void {
+function advance(store: Store, s: StoredStatement): void {
   if (s.readsUntilSettled > 0) {
     s.readsUntilSettled -= 1;
+    return;
+  }
+  if (store.engines) {
+    advanceOnEngines(store, store.engines, s);
     return;
   }
   const phase = s.status.phase;
@@ -93,6 +99,57 @@ function advance(store: Store, s: Json & { readsUntilSettled: number }): void {
   } else if (!s.spec.stopped && (phase === "PENDING" || phase === "STOPPED") && predecessorStopped(store, s)) {
     s.status = { ...s.status, phase: "RUNNING" };
   }
+}
+
+const offsetsTimestamp = (store: Store) => store.now().replace(/\.\d+Z$/, "Z");
+
+/**
+ * With engines the phases follow the Flink job: PENDING until its job runs (after the predecessor it carries over
+ * from is STOPPED), STOPPING until the stop with savepoint completes, FAILED with Flink's error as the detail.
+ */
+function advanceOnEngines(store: Store, engines: Engines, s: StoredStatement): void {
+  const phase = s.status.phase;
+  if (s.engine) {
+    if (s.engine.state === "pending") return;
+    const engine = s.engine;
+    s.engine = undefined;
+    if (engine.state === "failed") s.status = { ...s.status, phase: "FAILED", detail: engine.error };
+    else if (phase === "STOPPING") s.status = { ...s.status, phase: "STOPPED", latest_offsets: engine.value as Record<string, string>, latest_offsets_timestamp: offsetsTimestamp(store) };
+    else s.status = { ...s.status, phase: "RUNNING", detail: "" };
+    return;
+  }
+  if (s.spec.stopped && phase === "PENDING") {
+    s.status = { ...s.status, phase: "STOPPED" }; // never started: nothing to stop
+  } else if (s.spec.stopped && (phase === "STOPPING" || phase === "RUNNING")) {
+    s.status = { ...s.status, phase: "STOPPING" };
+    s.engine = new Tracked<unknown>(engines.stopStatement(s.name));
+  } else if (!s.spec.stopped && (phase === "PENDING" || phase === "STOPPED") && predecessorStopped(store, s)) {
+    s.engine = new Tracked<unknown>(engines.startStatement(engineStatement(store, s)));
+    s.status = { ...s.status, phase: "PENDING" };
+  }
+}
+
+/** Latest value schema per topic registered in the statement's environment (TopicNameStrategy: `<topic>-value`). */
+function valueSchemas(store: Store, env: string): Map<string, string> {
+  const schemas = new Map<string, string>();
+  for (const [key, versions] of store.subjects) {
+    const [registry, subject] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
+    const latest = versions.filter((v) => !v.deleted).pop();
+    if (latest && subject.endsWith("-value") && store.schemaRegistries.get(registry)?.spec.environment.id === env) schemas.set(subject.slice(0, -"-value".length), latest.schema);
+  }
+  return schemas;
+}
+
+function engineStatement(store: Store, s: Json): EngineStatement {
+  const properties = s.spec.properties;
+  return {
+    name: s.name,
+    sql: s.spec.statement,
+    catalog: properties["sql.current-catalog"],
+    database: properties["sql.current-database"],
+    valueSchemas: valueSchemas(store, s.environment_id),
+    carryOverFrom: properties[CARRY_OVER],
+  };
 }
 
 /** Offsets per source topic in Confluent's format (`partition:0,offset:N;...`); no data flows through the double. */
@@ -128,8 +185,9 @@ export function putStatement(req: Request): Answer {
   return ok(answer(s));
 }
 
-export function deleteStatement(req: Request): Answer {
+export async function deleteStatement(req: Request): Promise<Answer> {
   statement(req);
+  await req.store.engines?.deleteStatement(req.params.name);
   req.store.statements.delete(statementKey(req.params.env, req.params.name));
   return noContent();
 }

@@ -21,7 +21,8 @@ export interface Answer {
   body?: unknown;
 }
 
-export type Handler = (req: Request) => Answer;
+/** Handlers that drive engines (store.engines) answer once the engine has; the rest answer at once. */
+export type Handler = (req: Request) => Answer | Promise<Answer>;
 
 export interface Route {
   method: string;

@@ -55,7 +55,7 @@ export function listTopics(req: Request): Answer {
   return ok({ kind: "KafkaTopicList", metadata: { self: `${req.store.baseUrl}/kafka/v3/clusters/${cluster.id}/topics`, next: null }, data });
 }
 
-export function postTopic(req: Request): Answer {
+export async function postTopic(req: Request): Promise<Answer> {
   const cluster = authorizedCluster(req);
   const name = req.body?.topic_name;
   if (typeof name !== "string" || !LEGAL_TOPIC.test(name) || name === "." || name === "..") {
@@ -66,6 +66,7 @@ export function postTopic(req: Request): Answer {
   if (partitions < 1) throw restError(400, 40002, `Number of partitions must be larger than 0.`);
   const configs = Object.fromEntries((req.body.configs ?? []).map((c: Json) => [c.name, String(c.value)]));
   const t = { cluster: cluster.id, name, partitions, configs };
+  await req.store.engines?.createTopic(name, partitions, configs);
   req.store.topics.set(topicKey(cluster.id, name), t);
   return ok(topicJson(req.store, t), 201);
 }
@@ -73,18 +74,20 @@ export function postTopic(req: Request): Answer {
 export const getTopic = (req: Request): Answer => ok(topicJson(req.store, topic(req)));
 
 /** Partitions can only grow (Kafka's CreatePartitions; docs: "you cannot decrease the number of partitions"). */
-export function patchTopic(req: Request): Answer {
+export async function patchTopic(req: Request): Promise<Answer> {
   const t = topic(req);
   const wanted = req.body?.partitions_count;
   if (typeof wanted === "number" && wanted < t.partitions) {
     throw restError(400, 40002, `Topic currently has ${t.partitions} partitions, which is higher than the requested ${wanted}.`);
   }
+  if (typeof wanted === "number" && wanted > t.partitions) await req.store.engines?.addPartitions(t.name, wanted);
   if (typeof wanted === "number") t.partitions = wanted;
   return ok(topicJson(req.store, t));
 }
 
-export function deleteTopic(req: Request): Answer {
+export async function deleteTopic(req: Request): Promise<Answer> {
   const t = topic(req);
+  await req.store.engines?.deleteTopic(t.name);
   req.store.topics.delete(topicKey(t.cluster, t.name));
   return noContent();
 }

@@ -10,7 +10,7 @@ import { ApiError } from "./errors";
 import { errorAnswer, match, type Answer } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
-import { Store } from "./store";
+import { Store, type Engines } from "./store";
 
 export interface ConfluentDouble {
   url: string;
@@ -23,6 +23,8 @@ export interface ConfluentDouble {
 export interface DoubleOptions {
   /** Where to log unknown routes and server errors. @default stderr */
   log?: (line: string) => void;
+  /** Real engines the double drives (local/confluent-api/engines.ts); without them it answers from memory. */
+  engines?: Engines;
 }
 
 function basicAuth(header: string | undefined): { user: string; password: string } | undefined {
@@ -61,7 +63,7 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
   try {
     if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth) throw new ApiError(401, "unauthorized", "Unauthorized");
     const body = await readBody(req);
-    return found.route.handler({ method, path: url.pathname, query: url.searchParams, body: body ?? {}, auth, params: found.params, store });
+    return await found.route.handler({ method, path: url.pathname, query: url.searchParams, body: body ?? {}, auth, params: found.params, store });
   } catch (e) {
     if (e instanceof ApiError) return errorAnswer(e);
     throw e;
@@ -95,6 +97,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   store = new Store(url);
+  store.engines = options.engines;
   seedOrganization(store);
   return {
     url,

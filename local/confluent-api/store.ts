@@ -5,6 +5,58 @@
  */
 export type Json = Record<string, any>;
 
+/**
+ * Real engines behind the double (local/confluent-api/engines.ts): when attached, topics are created on a Kafka
+ * broker, connectors run on a Kafka Connect worker and statements on Flink, and the API reports their state.
+ * Without one the double answers from its store alone (the pure double of the apply tests).
+ */
+export interface Engines {
+  createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<void>;
+  addPartitions(name: string, count: number): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  /** Resolves once the connector runs; rejects with its root cause. */
+  startConnector(managed: Record<string, string>): Promise<void>;
+  /** The connector's live state as Kafka Connect reports it (trace: the root cause of a failure). */
+  connectorState(name: string): Promise<{ state: string; trace: string }>;
+  deleteConnector(name: string): Promise<void>;
+  /** Resolves once the statement's job runs; rejects with Flink's error. */
+  startStatement(statement: EngineStatement): Promise<void>;
+  /** Stops the job with a savepoint (kept for a successor that carries over); resolves to its latest offsets. */
+  stopStatement(name: string): Promise<Record<string, string>>;
+  deleteStatement(name: string): Promise<void>;
+}
+
+export interface EngineStatement {
+  name: string;
+  sql: string;
+  catalog: string;
+  database: string;
+  /** Value schema text per topic, from the subjects registered with the double (TopicNameStrategy). */
+  valueSchemas: Map<string, string>;
+  /** The statement whose source positions this one starts from (sql.tables.initial-offset-from). */
+  carryOverFrom?: string;
+}
+
+/** An engine operation in flight, read by the API's status answers without waiting for it. */
+export class Tracked<T = void> {
+  state: "pending" | "done" | "failed" = "pending";
+  value?: T;
+  error = "";
+
+  constructor(readonly promise: Promise<T>) {
+    promise.then(
+      (v) => {
+        this.state = "done";
+        this.value = v;
+      },
+      (e: Error) => {
+        this.state = "failed";
+        this.error = e.message;
+      },
+    );
+  }
+}
+
 /** An object the provider waits on: answered as still provisioning for this many reads after its creation. */
 export interface Provisioning {
   readsUntilReady: number;
@@ -27,16 +79,19 @@ export class Store {
   /** Kafka REST: ACL bindings per cluster, each the 7 fields the API uses to address it. */
   readonly acls = new Map<string, Json[]>();
   /** Connect: `<env>/<cluster>/<name>` → managed connector. */
-  readonly connectors = new Map<string, { name: string; config: Record<string, string>; id: string; state: string; readsUntilRunning: number }>();
+  readonly connectors = new Map<string, { name: string; config: Record<string, string>; id: string; state: string; readsUntilRunning: number; engine?: Tracked }>();
   /** Schema Registry: `<lsrc>/<subject>` → versions (1-based, in order); schema ids are global per registry. */
   readonly subjects = new Map<string, { version: number; id: number; schema: string; schemaType?: string; references: Json[]; deleted: boolean }[]>();
   /** Flink SQL: `<env>/<name>` → statement as the API returns it. */
-  readonly statements = new Map<string, Json & { readsUntilSettled: number }>();
+  readonly statements = new Map<string, Json & { readsUntilSettled: number; engine?: Tracked<unknown> }>();
 
   private sequence = 0;
   private schemaIdSequence = 100000;
   /** Calls answered per label (the resource type or data source a route serves), for cost reports. */
   readonly calls = new Map<string, number>();
+
+  /** Attached by startConfluentDouble({ engines }); undefined for the pure double. */
+  engines?: Engines;
 
   constructor(readonly baseUrl: string) {}
 

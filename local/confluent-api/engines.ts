@@ -1,0 +1,184 @@
+/**
+ * The real engines behind the local Confluent Cloud API double (store.ts, Engines): what Confluent Cloud runs
+ * behind its API, run here by the local harness's processes.
+ * - topics and their configs: Kafka's admin API on the local broker;
+ * - the managed connector: translated by connectors/debezium-local.ts and put on the local Kafka Connect worker;
+ *   it counts as running once its task runs and its replication slot streams, and a failure is reported with
+ *   Kafka Connect's own words (the validation errors, or the task trace's root cause);
+ * - each statement: its exact text in its own Flink JVM (one job per statement, as Confluent runs them), over the
+ *   tables Confluent infers from the registered value schemas (flink-sql/inferred-table.ts), in the catalog and
+ *   database its properties name. Stop is a stop with savepoint; a statement that carries over from a stopped
+ *   one, or is resumed, starts from that savepoint's source positions.
+ */
+import { join } from "node:path";
+import { debeziumConnectorConfig, type LocalDatabase } from "../../connectors/debezium-local";
+import { endOffsets, withAdmin } from "../../consumers/topic-io";
+import { quoteIdentifier } from "../../flink-sql/escape";
+import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
+import { traceSummary } from "../connect";
+import { FlinkRunner } from "../flink";
+import type { KafkaHandle } from "../kafka";
+import { sleep, type Progress } from "../processes";
+import type { EngineStatement, Engines } from "./store";
+
+export interface LocalEngineOptions {
+  kafka: KafkaHandle;
+  /** REST URL of a Kafka Connect worker started without connectors (local/connect.ts startConnectWorker). */
+  connectRestUrl: string;
+  database: LocalDatabase;
+  /** Database-side proof that the connector streams (its replication slot is active). */
+  streaming?: (slot: string) => Promise<boolean>;
+  workDir: string;
+  progress: Progress;
+  /** How long a connector may take to reach RUNNING. @default 180 s */
+  connectorTimeoutMs?: number;
+}
+
+/** Same uids in a statement and its successor: each is the first plan of its own JVM (statement-evolution.e2e.ts). */
+const UIDS = "SET 'table.exec.uid.generation' = 'ALWAYS'";
+
+type Job = Awaited<ReturnType<FlinkRunner["submit"]>>;
+
+/** The script a statement runs: its catalog and database, every topic with a value schema as its inferred table. */
+export function statementScript(s: EngineStatement, bootstrapServers: string, savepoint?: string): string[] {
+  const catalog = quoteIdentifier(s.catalog);
+  return [
+    UIDS,
+    ...(savepoint
+      ? [
+          `SET 'execution.state-recovery.path' = '${savepoint}'`,
+          // The predecessor's sink state belongs to its own writers; only the source positions carry over.
+          "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'",
+        ]
+      : []),
+    `CREATE CATALOG ${catalog} WITH ('type' = 'generic_in_memory')`,
+    `CREATE DATABASE ${catalog}.${quoteIdentifier(s.database)}`,
+    `USE CATALOG ${catalog}`,
+    `USE ${quoteIdentifier(s.database)}`,
+    ...[...s.valueSchemas].sort(([a], [b]) => a.localeCompare(b)).map(([topic, value]) => apacheFlinkTableDdl(inferTable(topic, { value }), { bootstrapServers })),
+    s.sql,
+  ];
+}
+
+/** Source topics a statement reads (`FROM \`topic\``), for its latest offsets. */
+export function sourceTopics(sql: string): string[] {
+  return [...new Set([...sql.matchAll(/\bFROM\s+`([^`]+)`/gi)].map((m) => m[1]))].sort();
+}
+
+/** Confluent's latest_offsets format: `partition:0,offset:N;partition:1,offset:M`. */
+export function offsetsText(offsets: { partition: number; offset: string }[]): string {
+  return [...offsets].sort((a, b) => a.partition - b.partition).map((o) => `partition:${o.partition},offset:${o.offset}`).join(";");
+}
+
+async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+export class LocalEngines implements Engines {
+  private readonly jobs = new Map<string, { runner: FlinkRunner; job: Job; sources: string[] }>();
+  private readonly savepoints = new Map<string, string>();
+
+  constructor(private readonly o: LocalEngineOptions) {}
+
+  async createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<void> {
+    await withAdmin(this.o.kafka.client, async (admin) => {
+      if ((await admin.listTopics()).includes(name)) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+      });
+    });
+    this.o.progress(`topic ${name} created on the local broker (${partitions} partitions)`);
+  }
+
+  async addPartitions(name: string, count: number): Promise<void> {
+    await withAdmin(this.o.kafka.client, (admin) => admin.createPartitions({ topicPartitions: [{ topic: name, count }] }));
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await withAdmin(this.o.kafka.client, (admin) => admin.deleteTopics({ topics: [name] }));
+  }
+
+  async startConnector(managed: Record<string, string>): Promise<void> {
+    // The managed connector's database password is for the cloud database; the local one has its own login.
+    const { "database.password": _password, ...settings } = managed;
+    const local = debeziumConnectorConfig(settings, this.o.database);
+    const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(local.name)}`;
+    const put = await connectRequest(`${url}/config`, "PUT", local);
+    if (put.status >= 400) throw new Error(`Kafka Connect refused the connector config: ${put.json?.message ?? JSON.stringify(put.json)}`);
+    this.o.progress(`connector ${local.name} submitted to the local Kafka Connect worker`);
+    const deadline = Date.now() + (this.o.connectorTimeoutMs ?? 180_000);
+    while (Date.now() < deadline) {
+      const { state, trace } = await this.connectorState(local.name);
+      if (state === "FAILED") throw new Error(trace);
+      if (state === "RUNNING" && (!this.o.streaming || (await this.o.streaming(local["slot.name"])))) return;
+      await sleep(500);
+    }
+    throw new Error(`connector ${local.name} did not reach RUNNING with an active replication slot in ${(this.o.connectorTimeoutMs ?? 180_000) / 1000} s`);
+  }
+
+  /** Connector and task state as one: FAILED if either failed (with the root cause), RUNNING once both run. */
+  async connectorState(name: string): Promise<{ state: string; trace: string }> {
+    const { status, json } = await connectRequest(`${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}/status`, "GET");
+    if (status === 404) return { state: "PROVISIONING", trace: "" };
+    if (status >= 400) throw new Error(`Kafka Connect status of ${name}: ${json?.message ?? status}`);
+    const parts = [json.connector, ...(json.tasks ?? [])] as { state: string; trace?: string }[];
+    const failed = parts.find((p) => p.state === "FAILED");
+    if (failed) return { state: "FAILED", trace: traceSummary(failed.trace) };
+    const running = json.connector?.state === "RUNNING" && (json.tasks ?? []).some((t: { state: string }) => t.state === "RUNNING");
+    return { state: running ? "RUNNING" : json.connector?.state === "PAUSED" ? "PAUSED" : "PROVISIONING", trace: "" };
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    const { status, json } = await connectRequest(`${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}`, "DELETE");
+    if (status >= 400 && status !== 404) throw new Error(`Kafka Connect could not delete ${name}: ${json?.message ?? status}`);
+  }
+
+  async startStatement(s: EngineStatement): Promise<void> {
+    // A carried-over statement starts where its predecessor stopped; a resumed one where it stopped itself.
+    const from = s.carryOverFrom ?? (this.savepoints.has(s.name) ? s.name : undefined);
+    const savepoint = from === undefined ? undefined : this.savepoints.get(from);
+    if (from !== undefined && !savepoint) throw new Error(`statement ${s.name} carries over from ${from}, which has no savepoint (it never stopped here)`);
+    const runner = await FlinkRunner.start({ workDir: join(this.o.workDir, "statements", s.name), heap: "512m", config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" } }, () => undefined);
+    try {
+      const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, savepoint));
+      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql) });
+      this.o.progress(`statement ${s.name} running on Flink${from ? ` (from the savepoint of ${from})` : ""}`);
+    } catch (e) {
+      await runner.close();
+      throw e;
+    }
+  }
+
+  /** Stop with savepoint; the source topics' end offsets at the stop are reported (Flink 2.2 commits none then). */
+  async stopStatement(name: string): Promise<Record<string, string>> {
+    const running = this.jobs.get(name);
+    if (!running) return {};
+    this.savepoints.set(name, await running.job.stopWithSavepoint());
+    this.jobs.delete(name);
+    await running.runner.close();
+    this.o.progress(`statement ${name} stopped with a savepoint`);
+    const latest: Record<string, string> = {};
+    for (const topic of running.sources) {
+      const ends = await endOffsets(this.o.kafka.client, [topic]);
+      latest[topic] = offsetsText([...(ends.get(topic) ?? [])].map(([partition, offset]) => ({ partition, offset: String(offset) })));
+    }
+    return latest;
+  }
+
+  async deleteStatement(name: string): Promise<void> {
+    const running = this.jobs.get(name);
+    this.jobs.delete(name);
+    if (running) {
+      await running.job.cancel();
+      await running.runner.close();
+    }
+  }
+
+  /** Stops every statement's Flink JVM (the engines' processes stop with the harness). */
+  async close(): Promise<void> {
+    for (const name of [...this.jobs.keys()]) await this.deleteStatement(name);
+  }
+}

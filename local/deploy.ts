@@ -1,0 +1,218 @@
+/**
+ * The whole stack deployed to a local Confluent: the local engines (PostgreSQL, Kafka, a Kafka Connect worker,
+ * Flink per statement) behind the local Confluent Cloud API double, and a stage applied to it by the real
+ * terraform CLI and confluent provider from the local mirror. Used by `npm run local:deploy` and its e2e test.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { consumerGroup, topicsByConsumer } from "../access/grants";
+import { startRoutedConsumer, type RunningConsumer } from "../consumers/consumer";
+import { sampleEvents } from "../consumers/sample-events";
+import { routeEvent, type RawEvent } from "../filters/evaluate";
+import type { FilterSet } from "../filters/model";
+import { mirrorDir, terraformEnv } from "../providers/mirror";
+import type { StageName } from "../stages/names";
+import { startConfluentDouble, type ConfluentDouble } from "./confluent-api/server";
+import { LocalEngines } from "./confluent-api/engines";
+import { slotActive, startConnectWorker } from "./connect";
+import { freePort, sleep, type Progress } from "./processes";
+import { freePorts, startPipeline, type Pipeline } from "./pipeline";
+import type { PostgresHandle } from "./postgres";
+
+export interface LocalConfluent {
+  pipeline: Pipeline;
+  engines: LocalEngines;
+  double: ConfluentDouble;
+  stop(): Promise<void>;
+}
+
+/** Engines on free loopback ports and the double driving them; topics are left to terraform. */
+export async function startLocalConfluent(progress: Progress): Promise<LocalConfluent> {
+  const pipeline = await startPipeline({ ports: await freePorts(), capture: false, topics: false, progress });
+  try {
+    const worker = await startConnectWorker({ restPort: await freePort(), workDir: pipeline.workDir, bootstrapServers: pipeline.kafka.bootstrapServers }, progress);
+    const engines = new LocalEngines({
+      kafka: pipeline.kafka,
+      connectRestUrl: worker.restUrl,
+      database: { host: "127.0.0.1", port: pipeline.ports.postgres, user: "postgres", database: pipeline.stage.source.database },
+      streaming: (slot) => slotActive(pipeline.postgres, slot)(),
+      workDir: pipeline.workDir,
+      progress,
+    });
+    const double = await startConfluentDouble({ engines, log: (line) => progress(`confluent api: ${line}`) });
+    progress(`local Confluent Cloud API at ${double.url}`);
+    return {
+      pipeline,
+      engines,
+      double,
+      stop: async () => {
+        await double.close();
+        await engines.close();
+        await pipeline.stop();
+      },
+    };
+  } catch (e) {
+    await pipeline.stop();
+    throw e;
+  }
+}
+
+export interface Run {
+  code: number;
+  /** stdout and stderr together, as a user sees them. */
+  output: string;
+  stdout: string;
+  ms: number;
+}
+
+/** Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes. */
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Sensitive variables: throwaway values (the double accepts any Cloud API key; the local database trusts loopback). */
+const SENSITIVE_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
+
+/** One stage's terraform working directory against the double; state stays in that directory. */
+export class LocalStage {
+  private readonly variables = Object.fromEntries(SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, randomBytes(12).toString("hex")]));
+
+  constructor(
+    readonly local: LocalConfluent,
+    readonly stage: StageName,
+    readonly dir: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /**
+   * Synthesizes the stage for the double in a child process (filters and lock from `env`, e.g. CDC_ROUTING_FILTERS)
+   * and makes it the directory's configuration; `terraform init` from the mirror the first time.
+   */
+  async synth(env: NodeJS.ProcessEnv = {}): Promise<void> {
+    const outdir = join(this.dir, "synth");
+    const r = await run(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "synth-for-double.ts"), this.stage, outdir, this.local.double.url], { env: { ...process.env, ...env } });
+    if (r.code !== 0) throw new Error(`synth of ${this.stage} failed:\n${r.output}`);
+    const first = !existsSync(join(this.dir, "main.tf.json"));
+    copyFileSync(r.stdout.trim(), join(this.dir, "main.tf.json"));
+    if (first) {
+      const init = await this.terraform("init", "-input=false", `-plugin-dir=${mirrorDir()}`);
+      if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    }
+  }
+
+  /** TF_ACC=1: the provider polls every second instead of waiting minutes (see __tests__/e2e/stack-on-double.ts). */
+  terraform(...args: string[]): Promise<Run> {
+    return run("terraform", [...args, "-no-color"], { cwd: this.dir, env: { ...terraformEnv(), ...this.variables, TF_ACC: "1" } });
+  }
+
+  apply(): Promise<Run> {
+    return this.terraform("apply", "-input=false", "-auto-approve");
+  }
+
+  /** `terraform plan -detailed-exitcode`: code 0 no changes, 2 changes, 1 error. */
+  plan(): Promise<Run> {
+    return this.terraform("plan", "-input=false", "-detailed-exitcode");
+  }
+}
+
+/** Rows the application would write: the sample events' columns (the connector adds __op 'c' and its own metadata). */
+export function sampleRows(filters: FilterSet, tag: string): RawEvent[] {
+  return sampleEvents(filters, tag).filter((e) => e.__op === "c");
+}
+
+export async function insertRows(pg: PostgresHandle, rows: readonly RawEvent[]): Promise<void> {
+  const client = await pg.connect();
+  try {
+    for (const r of rows) {
+      await client.query("INSERT INTO business_events VALUES ($1, $2, $3, $4, $5, $6)", [r.id, r.event_name, r.event_type, r.created_date, r.saved_date, r.event_data]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ConsumerTally {
+  consumer: string;
+  expected: number;
+  received: number;
+  missing: string[];
+  duplicated: string[];
+  /** Received but not routed to this consumer by the filters. */
+  unexpected: string[];
+}
+
+/** Per consumer, the ids of `rows` the filters route to it (creates: `<id>/c`). */
+export function expectedByConsumer(filters: FilterSet, stage: string, rows: readonly RawEvent[]): Map<string, string[]> {
+  const consumerOf = new Map(filters.filters.map((f) => [f.outputTopic, f.consumer]));
+  const expected = new Map([...topicsByConsumer(filters.filters).keys()].map((c) => [c, [] as string[]]));
+  for (const row of rows) for (const topic of routeEvent(filters, stage, row)) expected.get(consumerOf.get(topic)!)!.push(`${row.id}/${row.__op}`);
+  return expected;
+}
+
+export function tally(expected: Map<string, string[]>, received: Map<string, string[]>): ConsumerTally[] {
+  return [...expected].map(([consumer, want]) => {
+    const got = received.get(consumer) ?? [];
+    const counts = new Map<string, number>();
+    for (const id of got) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return {
+      consumer,
+      expected: want.length,
+      received: got.length,
+      missing: want.filter((id) => !counts.has(id)).sort(),
+      duplicated: [...counts].filter(([, n]) => n > 1).map(([id]) => id).sort(),
+      unexpected: [...counts.keys()].filter((id) => !want.includes(id)).sort(),
+    };
+  });
+}
+
+export function tallyLine(t: ConsumerTally): string {
+  const ids = (list: string[]) => (list.length ? ` (${list.slice(0, 5).join(", ")}${list.length > 5 ? ", …" : ""})` : "");
+  return `${t.consumer}: expected ${t.expected}, received ${t.received}, missing ${t.missing.length}${ids(t.missing)}, duplicated ${t.duplicated.length}${ids(t.duplicated)}, unexpected ${t.unexpected.length}${ids(t.unexpected)}`;
+}
+
+/** The example consumers (one per consumer, its own group), recording the ids with `idPrefix` they receive. */
+export class ExampleConsumers {
+  readonly received = new Map<string, string[]>();
+  private readonly running: RunningConsumer[] = [];
+
+  static async start(pipeline: Pipeline, idPrefix: string): Promise<ExampleConsumers> {
+    const consumers = new ExampleConsumers();
+    for (const [consumer, topics] of topicsByConsumer(pipeline.filters.filters)) {
+      consumers.received.set(consumer, []);
+      consumers.running.push(
+        await startRoutedConsumer({
+          kafka: pipeline.kafka.client,
+          consumer,
+          topics,
+          groupId: `${consumerGroup(consumer)}-local-deploy`,
+          handle: async (event) => {
+            if (event.id.startsWith(idPrefix)) consumers.received.get(consumer)!.push(`${event.id}/${event.op}`);
+          },
+        }),
+      );
+    }
+    return consumers;
+  }
+
+  /** Waits until every expected id arrived (or timeoutMs), then settleMs more for late duplicates. */
+  async await(expected: Map<string, string[]>, timeoutMs: number, settleMs = 3000): Promise<ConsumerTally[]> {
+    const deadline = Date.now() + timeoutMs;
+    const complete = () => [...expected].every(([c, ids]) => ids.every((id) => this.received.get(c)?.includes(id)));
+    while (Date.now() < deadline && !complete()) await sleep(500);
+    await sleep(settleMs);
+    return tally(expected, this.received);
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.running.splice(0)) await c.stop();
+  }
+}
