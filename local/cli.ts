@@ -11,21 +11,25 @@ import { executableStatements, generateSql } from "../flink-sql/generate";
 import { FlinkRunner } from "./flink";
 import { cacheRoot, ensureAll } from "./jars";
 import { DEFAULT_PORTS, startPipeline } from "./pipeline";
+import { localDeploy } from "./deploy-command";
 import { javaCommand, printProgress, stopAll } from "./processes";
 import { oneOf, parseCommandLine, runCommand, UsageError } from "../cli/command-line";
 
-const USAGE = `usage: npm run local:fetch | local:up | local:down     (tsx local/cli.ts fetch|up|down)
+const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx local/cli.ts fetch|up|deploy|down)
 
   fetch  download the pinned jars (Maven) into ~/.cache/cdc-routing (or $CDC_ROUTING_CACHE) and compile the
          Flink SQL runner; prints progress
   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job on the default ports; runs until
          Ctrl-C or \`npm run local:down\`
-  down   stop a running \`local:up\``;
-const VERBS = ["fetch", "up", "down"] as const;
+  deploy start the engines behind the local Confluent Cloud API double, apply dev to it with terraform and the
+         confluent provider from the local mirror, insert sample rows, check what the example consumers
+         receive; runs until Ctrl-C or \`npm run local:down\`
+  down   stop a running \`local:up\` or \`local:deploy\``;
+const VERBS = ["fetch", "up", "deploy", "down"] as const;
 
 const PID_FILE = join(cacheRoot(), "local-up.pid");
 
-async function up(): Promise<void> {
+function refuseSecondRun(): void {
   if (existsSync(PID_FILE)) {
     const pid = Number(readFileSync(PID_FILE, "utf8"));
     try {
@@ -35,13 +39,21 @@ async function up(): Promise<void> {
       if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
     }
   }
+}
+
+function recordRunning(): void {
+  writeFileSync(PID_FILE, String(process.pid));
+  process.on("exit", () => rmSync(PID_FILE, { force: true }));
+}
+
+async function up(): Promise<void> {
+  refuseSecondRun();
   javaCommand();
   const pipeline = await startPipeline({ ports: DEFAULT_PORTS });
   const flink = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" } });
   const sql = generateSql(pipeline.filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "cdc-routing-local" } });
   await flink.submit(executableStatements(sql));
-  writeFileSync(PID_FILE, String(process.pid));
-  process.on("exit", () => rmSync(PID_FILE, { force: true }));
+  recordRunning();
   printProgress(`routing job running (${sql.statements.map((s) => s.name).join(", ")})`);
   process.stdout.write(
     [
@@ -82,7 +94,11 @@ async function main(args: string[]): Promise<number> {
     javaCommand();
     await ensureAll();
   } else if (verb === "up") await up();
-  else down();
+  else if (verb === "deploy") {
+    refuseSecondRun();
+    javaCommand();
+    await localDeploy("dev", recordRunning);
+  } else down();
   return 0;
 }
 

@@ -1,0 +1,113 @@
+/**
+ * The whole stack deployed to a local Confluent (local/deploy.ts): the real terraform CLI and confluent provider
+ * apply dev to the local Confluent Cloud API double, which drives real engines: topics on Kafka, the managed
+ * connector as Debezium on Kafka Connect, the statement text on Flink over inferred tables. Rows written to
+ * PostgreSQL then reach the example consumers; a filter change deployed while rows keep coming switches the
+ * statement with carry-over, and every matching event still arrives exactly once.
+ */
+import { join } from "node:path";
+import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "../../local/deploy";
+import { terraformErrors } from "../../local/deploy-command";
+import { sleep, TemporaryDirs } from "../../local/processes";
+import type { RawEvent } from "../../filters/evaluate";
+import { editedInputs, lockStatements, notRunnableBecause, providersRequired } from "./stack-on-double";
+
+const why = notRunnableBecause();
+if (why && providersRequired) throw new Error(`local deploy suite cannot run in CI: ${why}`);
+if (why) console.warn(`\n*** NOT RUN: local deploy, because ${why}.\n`);
+
+const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
+const temporary = new TemporaryDirs();
+
+async function applied(stage: LocalStage): Promise<void> {
+  const r = await stage.apply();
+  if (r.code !== 0) throw new Error(`terraform apply failed:\n${terraformErrors(r.output)}`);
+}
+
+(why ? describe.skip : describe)("dev deployed to the local Confluent", () => {
+  let local: LocalConfluent;
+  let dev: LocalStage;
+  let consumers: ExampleConsumers;
+  const tag = "deploy";
+
+  beforeAll(async () => {
+    local = await startLocalConfluent(quiet ?? ((line) => process.stderr.write(`[local] ${line}\n`)));
+    dev = new LocalStage(local, "dev", temporary.create("terraform-dev"));
+    await dev.synth();
+    await applied(dev);
+    consumers = await ExampleConsumers.start(local.pipeline, tag);
+  }, 600_000);
+  afterAll(async () => {
+    await consumers?.stop();
+    await local?.stop();
+    temporary.removeAll();
+  }, 120_000);
+
+  test("the plan right after the deploy has no changes", async () => {
+    const r = await dev.plan();
+    expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
+    expect(local.double.unknownCalls).toEqual([]);
+  }, 120_000);
+
+  test("rows written to PostgreSQL reach each example consumer exactly once", async () => {
+    const rows = sampleRows(local.pipeline.filters, `${tag}-first`);
+    await insertRows(local.pipeline.postgres, rows);
+    const tallies = await consumers.await(expectedByConsumer(local.pipeline.filters, "dev", rows), 180_000);
+    const problems = tallies.filter((t) => t.missing.length || t.duplicated.length || t.unexpected.length).map(tallyLine);
+    expect(problems).toEqual([]);
+    expect(tallies.some((t) => t.expected > 0)).toBe(true);
+  }, 240_000);
+
+  test("a filter change deployed while rows keep coming: carry-over, every matching event exactly once", async () => {
+    const dir = temporary.create("filter-change");
+    const inputs = editedInputs(dir, (doc) => {
+      const f = doc.filters.find((x) => x.name === "loan-created")!;
+      f.version = 2;
+      f.operations = ["create"]; // the rows here are all creates: the same events match before and after
+    });
+    const locked = await lockStatements("dev", inputs);
+    expect(locked.output).toMatch(/offsets from dev-routing-set-/);
+    await dev.synth(inputs.env);
+
+    const written: RawEvent[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let batch = 0; writing; batch++) {
+        const rows = sampleRows(local.pipeline.filters, `${tag}-switch-${batch}`).slice(0, 20);
+        await insertRows(local.pipeline.postgres, rows);
+        written.push(...rows);
+        await sleep(300);
+      }
+    })();
+    try {
+      await applied(dev);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const statements = [...local.double.store.statements.values()].map((s) => [s.name, s.spec.stopped, s.status.phase]);
+    expect(statements.filter(([, stopped]) => stopped)).toEqual([[expect.stringMatching(/^dev-routing-set-/), true, "STOPPED"]]);
+    expect(statements.filter(([, stopped]) => !stopped)).toEqual([[expect.stringMatching(/^dev-routing-set-/), false, "RUNNING"]]);
+    const tallies = await consumers.await(expectedByConsumer(local.pipeline.filters, "dev", written), 180_000);
+    const switched = tallies.map((t) => ({ ...t, missing: t.missing.filter((id) => id.startsWith(`${tag}-switch`)), duplicated: t.duplicated.filter((id) => id.startsWith(`${tag}-switch`)) }));
+    expect(switched.filter((t) => t.missing.length || t.duplicated.length).map(tallyLine)).toEqual([]);
+    expect(written.length).toBeGreaterThan(20);
+  }, 600_000);
+
+  test("a connector config the local Debezium rejects fails terraform apply with Kafka Connect's root cause", async () => {
+    await dev.synth();
+    const file = join(dev.dir, "main.tf.json");
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const config = JSON.parse(readFileSync(file, "utf8"));
+    const [[, connector]] = Object.entries(config.resource.confluent_connector as Record<string, any>);
+    config.resource.confluent_connector.bad_snapshot = {
+      ...connector,
+      config_nonsensitive: { ...connector.config_nonsensitive, name: "cdc-routing-dev-bad-snapshot", "slot.name": "bad_snapshot", "snapshot.mode": "sometimes" },
+    };
+    writeFileSync(file, JSON.stringify(config));
+    const r = await dev.apply();
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/provisioning status is "FAILED"/);
+    expect(r.output).toMatch(/snapshot\.mode/);
+  }, 300_000);
+});

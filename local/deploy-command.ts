@@ -1,0 +1,84 @@
+/**
+ * `npm run local:deploy`: the stage deployed to a local Confluent (local/deploy.ts), one progress line per step;
+ * a failing step is named and its component's own error quoted. Runs until Ctrl-C or `npm run local:down`.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { BUILT_PROVIDERS } from "../providers/pins";
+import { isInMirror, mirrorDir } from "../providers/mirror";
+import type { StageName } from "../stages/names";
+import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./deploy";
+import { printProgress, type Progress } from "./processes";
+
+const STEPS = 6;
+
+export class StepFailed extends Error {}
+
+/** Terraform's own error blocks (from the first "Error:"), or its last lines. */
+export function terraformErrors(output: string): string {
+  const at = output.indexOf("Error:");
+  return (at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n")).trim();
+}
+
+function stepper(progress: Progress) {
+  let n = 0;
+  return async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    n += 1;
+    const started = Date.now();
+    progress(`step ${n}/${STEPS}: ${what}`);
+    try {
+      const result = await work();
+      progress(`step ${n}/${STEPS} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return result;
+    } catch (e) {
+      throw new StepFailed(`step ${n}/${STEPS} (${what}) failed: ${(e as Error).message}`);
+    }
+  };
+}
+
+function checkTools(): void {
+  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new Error("the terraform CLI is not on PATH; install Terraform >= 1.10");
+  const missing = BUILT_PROVIDERS.filter((p) => !isInMirror(p)).map((p) => `${p.source} ${p.version}`);
+  if (missing.length > 0) throw new Error(`the provider mirror ${mirrorDir()} lacks ${missing.join(", ")}; build it with npm run providers:refresh`);
+}
+
+export async function localDeploy(stage: StageName, onUp: () => void, progress: Progress = printProgress): Promise<void> {
+  const started = Date.now();
+  const step = stepper(progress);
+  checkTools();
+  const local: LocalConfluent = await step("start PostgreSQL, Kafka, a Kafka Connect worker and the local Confluent Cloud API", () => startLocalConfluent(progress));
+  const deployment = new LocalStage(local, stage, join(local.pipeline.workDir, `terraform-${stage}`));
+  await step(`synthesize ${stage} for the local API, terraform init from the provider mirror`, () => deployment.synth());
+  await step(`terraform apply ${stage} (topics, schemas, connector, Flink statements on the local engines)`, async () => {
+    const applied = await deployment.apply();
+    if (applied.code !== 0) throw new Error(`terraform apply exited ${applied.code}:\n${terraformErrors(applied.output)}`);
+  });
+  const deployedMs = Date.now() - started;
+  const tag = `local-deploy-${Date.now().toString(36)}`;
+  const rows = sampleRows(local.pipeline.filters, tag);
+  const consumers = await step("start the example consumers", () => ExampleConsumers.start(local.pipeline, tag));
+  const inserted = Date.now();
+  const tallies = await step(`insert ${rows.length} sample rows into PostgreSQL, wait for the consumers`, async () => {
+    await insertRows(local.pipeline.postgres, rows);
+    return consumers.await(expectedByConsumer(local.pipeline.filters, stage, rows), 180_000, 0);
+  });
+  const flowMs = Date.now() - inserted;
+  await step("check: per consumer expected, received, missing, duplicated", async () => {
+    for (const t of tallies) process.stdout.write(`  ${tallyLine(t)}\n`);
+  });
+  const ok = tallies.every((t) => t.missing.length === 0 && t.duplicated.length === 0 && t.unexpected.length === 0);
+  process.stdout.write(
+    [
+      "",
+      `${stage} deployed to the local Confluent in ${(deployedMs / 1000).toFixed(1)} s (start to applied); ${rows.length} rows from PostgreSQL to the consumers in ${(flowMs / 1000).toFixed(1)} s: ${((rows.length / flowMs) * 1000).toFixed(1)} events/s end to end (first events include the pipeline's warm-up)`,
+      ok ? "every consumer received exactly its events" : "ROUTING DIFFERS from the filters (see above)",
+      `  Confluent API  ${local.double.url}   terraform: terraform -chdir=${deployment.dir} plan (TF_VAR_* needed: see README)`,
+      `  Kafka          ${local.pipeline.kafka.bootstrapServers}   PostgreSQL postgresql://postgres@127.0.0.1:${local.pipeline.ports.postgres}/${local.pipeline.stage.source.database}`,
+      `  logs           ${local.pipeline.workDir}`,
+      "tear down: npm run local:down (or Ctrl-C here)",
+      "",
+    ].join("\n"),
+  );
+  onUp();
+  await new Promise(() => undefined); // until a signal; processes.ts stops the engines
+}
