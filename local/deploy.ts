@@ -114,8 +114,8 @@ export class LocalStage {
     return run("terraform", [...args, "-no-color"], { cwd: this.dir, env: { ...terraformEnv(), ...this.variables, TF_ACC: "1" } });
   }
 
-  apply(): Promise<Run> {
-    return this.terraform("apply", "-input=false", "-auto-approve");
+  apply(...extra: string[]): Promise<Run> {
+    return this.terraform("apply", "-input=false", "-auto-approve", ...extra);
   }
 
   /** `terraform plan -detailed-exitcode`: code 0 no changes, 2 changes, 1 error. */
@@ -124,16 +124,24 @@ export class LocalStage {
   }
 }
 
-/** Rows the application would write: the sample events' columns (the connector adds __op 'c' and its own metadata). */
-export function sampleRows(filters: FilterSet, tag: string): RawEvent[] {
-  return sampleEvents(filters, tag).filter((e) => e.__op === "c");
+/**
+ * Rows the application would write: the sample events' columns (the connector adds __op 'c' and its own
+ * metadata), repeated under new ids up to `count` rows when given.
+ */
+export function sampleRows(filters: FilterSet, tag: string, count?: number): RawEvent[] {
+  const kinds = sampleEvents(filters, tag).filter((e) => e.__op === "c");
+  const n = count ?? kinds.length;
+  return Array.from({ length: n }, (_, i) => ({ ...kinds[i % kinds.length], id: `${tag}-${i}` }));
 }
 
 export async function insertRows(pg: PostgresHandle, rows: readonly RawEvent[]): Promise<void> {
   const client = await pg.connect();
   try {
-    for (const r of rows) {
-      await client.query("INSERT INTO business_events VALUES ($1, $2, $3, $4, $5, $6)", [r.id, r.event_name, r.event_type, r.created_date, r.saved_date, r.event_data]);
+    // One statement per 500 rows: one transaction each, as an application writing in batches.
+    for (let start = 0; start < rows.length; start += 500) {
+      const batch = rows.slice(start, start + 500);
+      const values = batch.map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(", ");
+      await client.query(`INSERT INTO business_events VALUES ${values}`, batch.flatMap((r) => [r.id, r.event_name, r.event_type, r.created_date, r.saved_date, r.event_data]));
     }
   } finally {
     await client.end();

@@ -7,7 +7,6 @@
  * sleeps (a role binding waits 90 s, a connector at least 3 minutes otherwise; provider.go:541,
  * utils_wait.go getDelayAndPollInterval). The provider's waits and state transitions still run.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,17 +14,13 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
 import { realProvidersMissing } from "../real-providers";
 import { configForDouble } from "../../local/confluent-api/terraform-config";
+import { run, type Run } from "../../local/deploy";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
 import { TemporaryDirs } from "../../local/processes";
 import { parsePlan, type PlanJson } from "../../review/plan";
 
-export interface Run {
-  code: number;
-  /** stdout and stderr together, as a user sees them. */
-  output: string;
-  stdout: string;
-  ms: number;
-}
+/** Terraform and npx run as child processes that never block this one (the double answers from here). */
+export { run, type Run };
 
 /** Where the mirror is always built first (.ci/run sets CDC_ROUTING_REQUIRE_PROVIDERS=1), a missing piece fails the suite. */
 export const providersRequired = process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
@@ -33,17 +28,6 @@ export const providersRequired = process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "
 /** Why the suite cannot run here, or undefined. */
 export function notRunnableBecause(): string | undefined {
   return realProvidersMissing() || undefined;
-}
-
-/** Runs a command asynchronously; never throws on a non-zero exit. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
-    });
-  });
 }
 
 /** `npx tsx main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */

@@ -163,6 +163,15 @@ function latestOffsets(store: Store, s: Json): Record<string, string> {
   );
 }
 
+/**
+ * Confluent moves statements on its own, read or not: with carry-over the provider returns while the new one is
+ * still PENDING (waitForFlinkStatementToProvision accepts PENDING then), and it must start once its predecessor
+ * stops. With engines attached the double's server calls this on a timer.
+ */
+export function advanceAll(store: Store): void {
+  for (const s of store.statements.values()) advance(store, s);
+}
+
 export function getStatement(req: Request): Answer {
   const s = statement(req);
   advance(req.store, s);

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "./errors";
+import { advanceAll } from "./flink-statements";
 import { errorAnswer, match, type Answer } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
@@ -98,6 +99,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   store = new Store(url);
   store.engines = options.engines;
+  const ticker = options.engines ? setInterval(() => advanceAll(store!), 250) : undefined;
   seedOrganization(store);
   return {
     url,
@@ -105,6 +107,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
     unknownCalls,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(ticker);
         server.close((e) => (e ? reject(e) : resolve()));
         // The provider keeps connections alive; close them so the port is released now.
         server.closeAllConnections();
