@@ -15,10 +15,11 @@ const SAMPLE_ROWS = 5000;
 
 export class StepFailed extends Error {}
 
-/** Terraform's own error blocks (from the first "Error:"), or its last lines. */
+/** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
 export function terraformErrors(output: string): string {
   const at = output.indexOf("Error:");
-  return (at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n")).trim();
+  const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
+  return text.split("\n").filter((line) => !/^\s+\d+: /.test(line)).join("\n").trim();
 }
 
 function stepper(progress: Progress) {

@@ -109,11 +109,12 @@ async function applied(stage: LocalStage): Promise<void> {
       ...connector,
       config_nonsensitive: { ...connector.config_nonsensitive, name: "cdc-routing-dev-bad-snapshot", "slot.name": "bad_snapshot", "snapshot.mode": "sometimes" },
     };
-    writeFileSync(file, JSON.stringify(config));
+    writeFileSync(file, JSON.stringify(config, null, 2));
     const r = await dev.apply("-target=confluent_connector.bad_snapshot");
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/provisioning status is "FAILED"/);
-    expect(r.output).toMatch(/snapshot\.mode/);
+    // Kafka Connect's validation message for the setting, quoted by the provider from the status trace.
+    expect(r.output).toMatch(/provisioning status is "FAILED": Kafka Connect rejected the connector config: snapshot\.mode: /);
     process.stderr.write(`terraform apply with a rejected connector config:\n${terraformErrors(r.output)}\n`);
   }, 300_000);
 });

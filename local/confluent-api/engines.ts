@@ -70,6 +70,11 @@ export function offsetsText(offsets: { partition: number; offset: string }[]): s
   return [...offsets].sort((a, b) => a.partition - b.partition).map((o) => `partition:${o.partition},offset:${o.offset}`).join(";");
 }
 
+/** `setting: message` for each setting Kafka Connect's validation flags. */
+export function validationErrors(answer: { configs?: { value: { name: string; errors: string[] } }[] } | undefined): string[] {
+  return (answer?.configs ?? []).flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
+}
+
 async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -106,6 +111,11 @@ export class LocalEngines implements Engines {
     const { "database.password": _password, ...settings } = managed;
     const local = debeziumConnectorConfig(settings, this.o.database);
     const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(local.name)}`;
+    // Kafka Connect's own validation first: its per-setting errors are the root cause a user needs.
+    const plugin = encodeURIComponent(local["connector.class"]);
+    const validation = await connectRequest(`${this.o.connectRestUrl}/connector-plugins/${plugin}/config/validate`, "PUT", local);
+    const errors = validationErrors(validation.json);
+    if (validation.status >= 400 || errors.length > 0) throw new Error(`Kafka Connect rejected the connector config: ${errors.join("; ") || validation.json?.message}`);
     const put = await connectRequest(`${url}/config`, "PUT", local);
     if (put.status >= 400) throw new Error(`Kafka Connect refused the connector config: ${put.json?.message ?? JSON.stringify(put.json)}`);
     this.o.progress(`connector ${local.name} submitted to the local Kafka Connect worker`);
