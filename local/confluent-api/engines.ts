@@ -71,8 +71,9 @@ export function offsetsText(offsets: { partition: number; offset: string }[]): s
 }
 
 /** `setting: message` for each setting Kafka Connect's validation flags. */
-export function validationErrors(answer: { configs?: { value: { name: string; errors: string[] } }[] } | undefined): string[] {
-  return (answer?.configs ?? []).flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
+export function validationErrors(answer: { configs?: { value: { name: string; errors: string[] } | null }[] } | undefined): string[] {
+  // Settings a plugin defines but the config does not name come back with `value: null`.
+  return (answer?.configs ?? []).flatMap((c) => (c.value?.errors ?? []).map((e) => `${c.value!.name}: ${e}`));
 }
 
 async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
