@@ -73,9 +73,9 @@ export async function localDeploy(stage: StageName, onUp: () => void, progress: 
   process.stdout.write(
     [
       "",
-      `${stage} deployed to the local Confluent in ${(deployedMs / 1000).toFixed(1)} s (start to applied); ${rows.length} rows from PostgreSQL to the consumers in ${(flowMs / 1000).toFixed(1)} s: ${((rows.length / flowMs) * 1000).toFixed(0)} rows/s end to end (inserted in batches of 500, until the last routed one was received)`,
+      `${stage} deployed to the local Confluent in ${(deployedMs / 1000).toFixed(1)} s (start to applied), ${((Date.now() - started) / 1000).toFixed(1)} s with the check; ${rows.length} rows from PostgreSQL to the consumers in ${(flowMs / 1000).toFixed(1)} s: ${((rows.length / flowMs) * 1000).toFixed(0)} rows/s end to end (inserted in batches of 500, until the last routed one was received)`,
       ok ? "every consumer received exactly its events" : "ROUTING DIFFERS from the filters (see above)",
-      `  Confluent API  ${local.double.url}   terraform: terraform -chdir=${deployment.dir} plan (TF_VAR_* needed: see README)`,
+      `  Confluent API  ${local.double.url}   terraform state: ${join(deployment.dir, "terraform.tfstate")}`,
       `  Kafka          ${local.pipeline.kafka.bootstrapServers}   PostgreSQL postgresql://postgres@127.0.0.1:${local.pipeline.ports.postgres}/${local.pipeline.stage.source.database}`,
       `  logs           ${local.pipeline.workDir}`,
       "tear down: npm run local:down (or Ctrl-C here)",
