@@ -3,6 +3,7 @@
  *   npx tsx main.ts            synthesizes the default stage (dev)
  *   npx tsx main.ts prod       a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
+import { join } from "node:path";
 import { App } from "cdktf";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { keepOnlySynthesizedStacks } from "./cli/synth-output";
@@ -10,6 +11,7 @@ import { FilterValidationError, loadFilters } from "./filters/load";
 import { RoutingStageStack, type RoutingStageStackProps } from "./constructs/routing-stage-stack";
 import { EvolutionError } from "./flink-sql/evolution";
 import { readLock } from "./flink-sql/lock-file";
+import { LOCAL_CONFLUENT_ENV, rewriteStackForDouble } from "./local/confluent-api/terraform-config";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 import type { StageConfig } from "./stages/config";
 import { stageConfig } from "./stages/stages";
@@ -46,11 +48,26 @@ export function buildApp(stages: readonly StageName[], app = new App(), options:
   return app;
 }
 
+/**
+ * The stages for a local Confluent Cloud API double at endpoint: local state, the confluent provider's `endpoint`
+ * pointed there, aws_* and postgresql_* resources left out (local/confluent-api/terraform-config.ts).
+ */
+export function synthesizeForDouble(stages: readonly StageName[], app: App, endpoint: string): void {
+  buildApp(stages, app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
+  app.synth();
+  keepOnlySynthesizedStacks(app.outdir, [...stages]);
+  for (const stage of stages) rewriteStackForDouble(join(app.outdir, "stacks", stage, "cdk.tf.json"), endpoint);
+}
+
 function synthesize(stages: StageName[]): number {
   const started = Date.now();
-  const app = buildApp(stages);
-  app.synth();
-  keepOnlySynthesizedStacks(app.outdir, stages);
+  const local = process.env[LOCAL_CONFLUENT_ENV];
+  const app = local ? new App() : buildApp(stages);
+  if (local) synthesizeForDouble(stages, app, local);
+  else {
+    app.synth();
+    keepOnlySynthesizedStacks(app.outdir, stages);
+  }
   console.log(`synthesized ${stages.join(", ")} into ${app.outdir} in ${Date.now() - started} ms`);
   return 0;
 }

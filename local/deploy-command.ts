@@ -10,7 +10,7 @@ import type { StageName } from "../stages/names";
 import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./deploy";
 import { printProgress, type Progress } from "./processes";
 
-const STEPS = 6;
+const STEPS = 5;
 const SAMPLE_ROWS = 5000;
 
 export class StepFailed extends Error {}
@@ -49,11 +49,10 @@ export async function localDeploy(stage: StageName, onUp: () => void, progress: 
   const step = stepper(progress);
   checkTools();
   const local: LocalConfluent = await step("start PostgreSQL, Kafka, a Kafka Connect worker and the local Confluent Cloud API", () => startLocalConfluent(progress));
-  const deployment = new LocalStage(local, stage, join(local.pipeline.workDir, `terraform-${stage}`));
-  await step(`synthesize ${stage} for the local API, terraform init from the provider mirror`, () => deployment.synth());
-  await step(`terraform apply ${stage} (topics, schemas, connector, Flink statements on the local engines)`, async () => {
-    const applied = await deployment.apply();
-    if (applied.code !== 0) throw new Error(`terraform apply exited ${applied.code}:\n${terraformErrors(applied.output)}`);
+  const deployment = new LocalStage(local, stage, join(local.pipeline.workDir, "cdktf.out"));
+  await step(`npx cdktf deploy ${stage} (providers from the local mirror; topics, schemas, connector and Flink statements on the local engines)`, async () => {
+    const deployed = await deployment.deploy();
+    if (deployed.code !== 0) throw new Error(`cdktf deploy exited ${deployed.code}:\n${terraformErrors(deployed.output)}`);
   });
   const deployedMs = Date.now() - started;
   const tag = `local-deploy-${Date.now().toString(36)}`;
@@ -75,7 +74,7 @@ export async function localDeploy(stage: StageName, onUp: () => void, progress: 
       "",
       `${stage} deployed to the local Confluent in ${(deployedMs / 1000).toFixed(1)} s (start to applied), ${((Date.now() - started) / 1000).toFixed(1)} s with the check; ${rows.length} rows from PostgreSQL to the consumers in ${(flowMs / 1000).toFixed(1)} s: ${((rows.length / flowMs) * 1000).toFixed(0)} rows/s end to end (inserted in batches of 500, until the last routed one was received)`,
       ok ? "every consumer received exactly its events" : "ROUTING DIFFERS from the filters (see above)",
-      `  Confluent API  ${local.double.url}   terraform state: ${join(deployment.dir, "terraform.tfstate")}`,
+      `  Confluent API  ${local.double.url}   cdktf output and state: ${deployment.dir}`,
       `  Kafka          ${local.pipeline.kafka.bootstrapServers}   PostgreSQL postgresql://postgres@127.0.0.1:${local.pipeline.ports.postgres}/${local.pipeline.stage.source.database}`,
       `  logs           ${local.pipeline.workDir}`,
       "tear down: npm run local:down (or Ctrl-C here)",

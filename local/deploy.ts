@@ -5,16 +5,17 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consumerGroup, topicsByConsumer } from "../access/grants";
 import { startRoutedConsumer, type RunningConsumer } from "../consumers/consumer";
 import { sampleEvents } from "../consumers/sample-events";
 import { routeEvent, type RawEvent } from "../filters/evaluate";
 import type { FilterSet } from "../filters/model";
-import { mirrorDir, terraformEnv } from "../providers/mirror";
+import { mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 import { startConfluentDouble, type ConfluentDouble } from "./confluent-api/server";
+import { LOCAL_CONFLUENT_ENV } from "./confluent-api/terraform-config";
 import { LocalEngines } from "./confluent-api/engines";
 import { slotActive, startConnectWorker } from "./connect";
 import { freePort, sleep, type Progress } from "./processes";
@@ -81,9 +82,28 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 /** Sensitive variables: throwaway values (the double accepts any Cloud API key; the local database trusts loopback). */
 const SENSITIVE_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
 
-/** One stage's terraform working directory against the double; state stays in that directory. */
+/**
+ * Terraform CLI configuration that installs every registry.terraform.io provider from the local mirror and never
+ * from the network (Terraform's `provider_installation` with a `filesystem_mirror`).
+ */
+export function terraformCliConfig(mirror: string): string {
+  return [
+    "provider_installation {",
+    `  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/*/*"]\n  }`,
+    '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }',
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * One stage deployed with `npx cdktf deploy <stage>`, as platform engineers deploy it: main.ts synthesizes for the
+ * double (LOCAL_CONFLUENT_ENV), cdktf runs terraform init (providers from the mirror through a Terraform CLI
+ * configuration) and apply. Its output directory, with the local state, is `dir`.
+ */
 export class LocalStage {
   private readonly variables = Object.fromEntries(SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, randomBytes(12).toString("hex")]));
+  private readonly cliConfig: string;
 
   constructor(
     readonly local: LocalConfluent,
@@ -91,36 +111,33 @@ export class LocalStage {
     readonly dir: string,
   ) {
     mkdirSync(dir, { recursive: true });
+    this.cliConfig = join(dir, "terraform.rc");
+    writeFileSync(this.cliConfig, terraformCliConfig(mirrorDir()));
   }
 
-  /**
-   * Synthesizes the stage for the double in a child process (filters and lock from `env`, e.g. CDC_ROUTING_FILTERS)
-   * and makes it the directory's configuration; `terraform init` from the mirror the first time.
-   */
-  async synth(env: NodeJS.ProcessEnv = {}): Promise<void> {
-    const outdir = join(this.dir, "synth");
-    const r = await run(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "synth-for-double.ts"), this.stage, outdir, this.local.double.url], { env: { ...process.env, ...env } });
-    if (r.code !== 0) throw new Error(`synth of ${this.stage} failed:\n${r.output}`);
-    const first = !existsSync(join(this.dir, "main.tf.json"));
-    copyFileSync(r.stdout.trim(), join(this.dir, "main.tf.json"));
-    if (first) {
-      const init = await this.terraform("init", "-input=false", `-plugin-dir=${mirrorDir()}`);
-      if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
-    }
+  get stackDir(): string {
+    return join(this.dir, "stacks", this.stage);
   }
 
   /** TF_ACC=1: the provider polls every second instead of waiting minutes (see __tests__/e2e/stack-on-double.ts). */
+  private env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return { ...process.env, ...extra, ...this.variables, [LOCAL_CONFLUENT_ENV]: this.local.double.url, TF_CLI_CONFIG_FILE: this.cliConfig, TF_ACC: "1", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  }
+
+  /** `npx cdktf deploy <stage> --auto-approve`; `env` may name other filters and lock (CDC_ROUTING_FILTERS, CDC_ROUTING_LOCK). */
+  deploy(env: NodeJS.ProcessEnv = {}): Promise<Run> {
+    // --skip-provider-lock: cdktf's `terraform providers lock` asks the public registry for every platform's checksums.
+    return run("npx", ["cdktf", "deploy", this.stage, "--auto-approve", "--skip-provider-lock", "--output", this.dir], { env: this.env(env) });
+  }
+
+  /** `npx cdktf diff <stage>`. */
+  diff(env: NodeJS.ProcessEnv = {}): Promise<Run> {
+    return run("npx", ["cdktf", "diff", this.stage, "--skip-provider-lock", "--output", this.dir], { env: this.env(env) });
+  }
+
+  /** terraform itself in the deployed stack's directory (e.g. a targeted apply of an edited configuration). */
   terraform(...args: string[]): Promise<Run> {
-    return run("terraform", [...args, "-no-color"], { cwd: this.dir, env: { ...terraformEnv(), ...this.variables, TF_ACC: "1" } });
-  }
-
-  apply(...extra: string[]): Promise<Run> {
-    return this.terraform("apply", "-input=false", "-auto-approve", ...extra);
-  }
-
-  /** `terraform plan -detailed-exitcode`: code 0 no changes, 2 changes, 1 error. */
-  plan(): Promise<Run> {
-    return this.terraform("plan", "-input=false", "-detailed-exitcode");
+    return run("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.env({}) });
   }
 }
 

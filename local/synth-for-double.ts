@@ -6,24 +6,15 @@
  *   npx tsx local/synth-for-double.ts <stage> <outdir> <endpoint>   (a child process: filters and lock come from
  *   CDC_ROUTING_FILTERS / CDC_ROUTING_LOCK, read once per process)
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { keepOnlySynthesizedStacks } from "../cli/synth-output";
-import { buildApp } from "../main";
+import { synthesizeForDouble } from "../main";
 import type { StageName } from "../stages/names";
-import { stageConfig } from "../stages/stages";
-import { configForDouble } from "./confluent-api/terraform-config";
 
 /** Synthesizes `stage` into outdir and returns the path of its cdk.tf.json, rewritten for the double. */
 export function synthForDouble(stage: StageName, outdir: string, endpoint: string): string {
-  const app = new App({ outdir });
-  buildApp([stage], app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
-  app.synth();
-  keepOnlySynthesizedStacks(outdir, [stage]);
-  const stackFile = join(outdir, "stacks", stage, "cdk.tf.json");
-  writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
-  return stackFile;
+  synthesizeForDouble([stage], new App({ outdir }), endpoint);
+  return join(outdir, "stacks", stage, "cdk.tf.json");
 }
 
 if (require.main === module) {

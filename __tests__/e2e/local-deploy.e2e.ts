@@ -1,6 +1,6 @@
 /**
- * The whole stack deployed to a local Confluent (local/deploy.ts): the real terraform CLI and confluent provider
- * apply dev to the local Confluent Cloud API double, which drives real engines: topics on Kafka, the managed
+ * The whole stack deployed to a local Confluent (local/deploy.ts): `npx cdktf deploy dev`, with the real terraform
+ * CLI and the confluent provider from the local mirror, applies dev to the local Confluent Cloud API double, which drives real engines: topics on Kafka, the managed
  * connector as Debezium on Kafka Connect, the statement text on Flink over inferred tables. Rows written to
  * PostgreSQL then reach the example consumers; a filter change deployed while rows keep coming switches the
  * statement with carry-over, and every matching event still arrives exactly once.
@@ -20,9 +20,9 @@ if (why) console.warn(`\n*** NOT RUN: local deploy, because ${why}.\n`);
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 const temporary = new TemporaryDirs();
 
-async function applied(stage: LocalStage): Promise<void> {
-  const r = await stage.apply();
-  if (r.code !== 0) throw new Error(`terraform apply failed:\n${terraformErrors(r.output)}`);
+async function deployed(stage: LocalStage, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const r = await stage.deploy(env);
+  if (r.code !== 0) throw new Error(`cdktf deploy failed:\n${terraformErrors(r.output)}`);
 }
 
 (why ? describe.skip : describe)("dev deployed to the local Confluent", () => {
@@ -33,9 +33,8 @@ async function applied(stage: LocalStage): Promise<void> {
 
   beforeAll(async () => {
     local = await startLocalConfluent(quiet ?? ((line) => process.stderr.write(`[local] ${line}\n`)));
-    dev = new LocalStage(local, "dev", temporary.create("terraform-dev"));
-    await dev.synth();
-    await applied(dev);
+    dev = new LocalStage(local, "dev", temporary.create("cdktf-out"));
+    await deployed(dev);
     consumers = await ExampleConsumers.start(local.pipeline, tag);
   }, 600_000);
   afterAll(async () => {
@@ -44,9 +43,9 @@ async function applied(stage: LocalStage): Promise<void> {
     temporary.removeAll();
   }, 120_000);
 
-  test("the plan right after the deploy has no changes", async () => {
-    const r = await dev.plan();
-    expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
+  test("npx cdktf diff right after the deploy reports no changes", async () => {
+    const r = await dev.diff();
+    expect({ code: r.code, noChanges: r.output.includes("No changes. Your infrastructure matches the configuration.") }).toEqual({ code: 0, noChanges: true });
     expect(local.double.unknownCalls).toEqual([]);
   }, 120_000);
 
@@ -68,7 +67,6 @@ async function applied(stage: LocalStage): Promise<void> {
     });
     const locked = await lockStatements("dev", inputs);
     expect(locked.output).toMatch(/offsets from dev-routing-set-/);
-    await dev.synth(inputs.env);
 
     const written: RawEvent[] = [];
     let writing = true;
@@ -84,7 +82,7 @@ async function applied(stage: LocalStage): Promise<void> {
     // stopped. Rows keep coming through the apply, the switch and a few seconds of the new statement.
     const phases = () => [...local.double.store.statements.values()].map((s) => [s.name, s.spec.stopped, s.status.phase]);
     try {
-      await applied(dev);
+      await deployed(dev, inputs.env);
       const deadline = Date.now() + 120_000;
       while (Date.now() < deadline && !phases().every(([, stopped, phase]) => phase === (stopped ? "STOPPED" : "RUNNING"))) await sleep(500);
       await sleep(3000);
@@ -102,7 +100,7 @@ async function applied(stage: LocalStage): Promise<void> {
   }, 600_000);
 
   test("a connector config the local Debezium rejects fails terraform apply with Kafka Connect's root cause", async () => {
-    const file = join(dev.dir, "main.tf.json");
+    const file = join(dev.stackDir, "cdk.tf.json");
     const config = JSON.parse(readFileSync(file, "utf8"));
     const [[, connector]] = Object.entries(config.resource.confluent_connector as Record<string, any>);
     config.resource.confluent_connector.bad_snapshot = {
@@ -110,7 +108,7 @@ async function applied(stage: LocalStage): Promise<void> {
       config_nonsensitive: { ...connector.config_nonsensitive, name: "cdc-routing-dev-bad-snapshot", "slot.name": "bad_snapshot", "snapshot.mode": "sometimes" },
     };
     writeFileSync(file, JSON.stringify(config, null, 2));
-    const r = await dev.apply("-target=confluent_connector.bad_snapshot");
+    const r = await dev.terraform("apply", "-input=false", "-auto-approve", "-target=confluent_connector.bad_snapshot");
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/provisioning status is "FAILED"/);
     // Kafka Connect's validation message for the setting, quoted by the provider from the status trace.

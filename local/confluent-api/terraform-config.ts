@@ -7,7 +7,15 @@
  * - the S3 backend is dropped: state stays in the run's own directory.
  * Everything else is the synthesized JSON unchanged.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+
 type Json = Record<string, any>;
+
+/**
+ * Set by `npm run local:deploy` for `npx cdktf deploy`: main.ts then synthesizes every stage for the local
+ * Confluent Cloud API at this URL (local state, endpoint, aws_* and postgresql_* left out).
+ */
+export const LOCAL_CONFLUENT_ENV = "CDC_ROUTING_LOCAL_CONFLUENT";
 
 const LEFT_OUT = /^(aws|postgresql)_/;
 
@@ -43,4 +51,9 @@ export function configForDouble(synth: Json, endpoint: string): Json {
     data: withoutLeftOutDependencies(keptSection(synth.data)),
     output: synth.output,
   };
+}
+
+/** Rewrites a synthesized stack file in place for the double at endpoint. */
+export function rewriteStackForDouble(stackFile: string, endpoint: string): void {
+  writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
 }
