@@ -88,7 +88,7 @@ describe("--help and usage errors on every script", () => {
   test.each([
     ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
     ["bin/cdc-routing.js", /^usage: cdc-routing <command>/],
-    ["local/cli.ts", /^usage: npm run local:fetch \| local:up \| local:down/],
+    ["local/cli.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:down/],
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],

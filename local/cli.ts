@@ -1,9 +1,10 @@
 /**
- * npm run local:fetch | local:up | local:down
+ * npm run local:fetch | local:up | local:deploy | local:down
  *   fetch  download the pinned jars (Maven) and compile the Flink SQL runner; prints progress
  *   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job (Flink, set shape) on the default
  *          ports, print how to reach them, and run until Ctrl-C or `local:down`; everything stops on exit
- *   down   stop a running `local:up` (sends it SIGTERM through its pid file)
+ *   deploy dev on the local Confluent Cloud API double with the engines behind it (local/deploy-command.ts)
+ *   down   stop a running `local:up` or `local:deploy` (sends it SIGTERM through its pid file)
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,9 +22,9 @@ const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down
          Flink SQL runner; prints progress
   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job on the default ports; runs until
          Ctrl-C or \`npm run local:down\`
-  deploy start the engines behind the local Confluent Cloud API double, apply dev to it with terraform and the
-         confluent provider from the local mirror, insert sample rows, check what the example consumers
-         receive; runs until Ctrl-C or \`npm run local:down\`
+  deploy start the engines behind the local Confluent Cloud API double, deploy dev to it with npx cdktf deploy
+         (providers from the local mirror), insert sample rows, check what the example consumers receive;
+         runs until Ctrl-C or \`npm run local:down\`
   down   stop a running \`local:up\` or \`local:deploy\``;
 const VERBS = ["fetch", "up", "deploy", "down"] as const;
 
