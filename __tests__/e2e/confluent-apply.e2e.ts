@@ -91,7 +91,7 @@ function changesOf(plan: PlanJson, type: string) {
       f.operations = ["create"];
     });
     const locked = await lockStatements("dev", inputs);
-    expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-3e2cbf73\)/);
+    expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-697589fe\)/);
     const changed = await synthesize("dev", join(dir, "out"), inputs.env);
     stack.useConfig(changed);
 
@@ -102,9 +102,9 @@ function changesOf(plan: PlanJson, type: string) {
     const created = statements.find((rc) => rc.change.actions.join() === "create")!;
     const stopped = statements.find((rc) => rc.change.actions.join() === "update")!;
     expect(statements).toHaveLength(2);
-    expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe("dev-routing-set-3e2cbf73");
+    expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe("dev-routing-set-697589fe");
     expect([(stopped.change.before as any).stopped, (stopped.change.after as any).stopped]).toEqual([false, true]);
-    expect((stopped.change.before as any).statement_name).toBe("dev-routing-set-3e2cbf73");
+    expect((stopped.change.before as any).statement_name).toBe("dev-routing-set-697589fe");
     expect(pendingChanges(plan!).filter((c) => !c.startsWith("confluent_flink_statement."))).toEqual([]);
 
     const plans = join(dir, "plans");
@@ -123,7 +123,7 @@ function changesOf(plan: PlanJson, type: string) {
     if (applied.code !== 0) throw new Error(`apply of the saved plan failed:\n${applied.output}`);
     await expectNoChanges(stack);
     const phases = Object.fromEntries([...stack.double.store.statements.values()].map((s) => [s.name, s.status.phase]));
-    expect(phases).toEqual({ "dev-routing-set-3e2cbf73": "STOPPED", [(created.change.after as any).statement_name]: "RUNNING" });
+    expect(phases).toEqual({ "dev-routing-set-697589fe": "STOPPED", [(created.change.after as any).statement_name]: "RUNNING" });
   }, 240_000);
 
   test("destroy removes everything; apply plus destroy of dev takes at most 60 s", async () => {
@@ -194,7 +194,7 @@ function changesOf(plan: PlanJson, type: string) {
     stack.useConfig(await synthesize("prod", join(dir, "out-cleanup"), inputs.env));
     const { run: cleanup, plan } = await stack.plan("cleanup.tfplan");
     expect(cleanup.code).toBe(2);
-    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual(["confluent_flink_statement.routing_prod-routing-set-3e2cbf73", "confluent_kafka_topic.topics_topic-car-created"]);
+    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual(["confluent_flink_statement.routing_prod-routing-set-697589fe", "confluent_kafka_topic.topics_topic-car-created"]);
     const planFile = join(dir, "prod.plan.json");
     writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
     const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);

@@ -89,21 +89,21 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     const created = summarizePlan(createPlan);
     // Only the confluent resources are planned: aws and postgresql were left out.
     const confluentResources = Object.entries(synth.resource).filter(([t]) => t.startsWith("confluent_")).reduce((n, [, b]) => n + Object.keys(b as object).length, 0);
-    expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0 });
+    expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0, import: 0 });
     expect([...created.byKind.keys()].sort()).toEqual(["cluster", "connector", "identity", "statements", "topics"]);
     expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 0 to update, 1 to replace, 1 to delete");
   });
 
   test("guard: a replaced statement without carry-over and a deleted topic are destructive", () => {
     expect(destructiveChanges(destructivePlan).map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ""), c.action])).toEqual([
-      ["confluent_flink_statement.routing_dev-routing-set-3e2cbf73", "replace"],
+      ["confluent_flink_statement.routing_dev-routing-set-697589fe", "replace"],
       ["confluent_kafka_topic.topics_topic-car-created", "delete"],
     ]);
   });
 
   test("guard: a creation, a carried-over version bump and the deletion of a stopped statement are not", () => {
-    expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0 });
-    expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1 });
+    expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0, import: 0 });
+    expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1, import: 0 });
     expect([destructiveChanges(createPlan), destructiveChanges(carryOverPlan), destructiveChanges(cleanupPlan)]).toEqual([[], [], []]);
   });
 
