@@ -4,7 +4,7 @@ import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { REAL_SCHEMA_ORIGIN } from "../providers/refresh";
 import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema } from "../providers/schema";
 import { STAGE_NAMES } from "../stages/names";
-import { confluentSchema, synthStage } from "./stack-helpers";
+import { confluentSchema, synthBasicStage, synthStage } from "./stack-helpers";
 
 const pick = ({ source, version, goModule, goCommit }: typeof CONFLUENT_PROVIDER) => ({ source, version, goModule, goCommit });
 
@@ -16,10 +16,14 @@ describe("confluent provider schema and bindings", () => {
     expect(conformanceProblems(synth, schema, "confluent_")).toEqual([]);
   });
 
+  test("a Basic stage (ACLs, Flink as CloudClusterAdmin) conforms too", () => {
+    expect(conformanceProblems(synthBasicStage(), schema, "confluent_")).toEqual([]);
+  });
+
   test("the stack uses every resource and data source the schema was trimmed to", () => {
     const types = new Set<string>();
-    for (const stage of STAGE_NAMES) {
-      const s = synthStage(stage);
+    // No shipped stage is Basic; the Basic variant is the one that renders ACLs.
+    for (const s of [...STAGE_NAMES.map(synthStage), synthBasicStage()]) {
       for (const t of Object.keys(s.resource)) types.add(`resource.${t}`);
       for (const t of Object.keys(s.data)) types.add(`data.${t}`);
     }

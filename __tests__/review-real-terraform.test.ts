@@ -55,8 +55,8 @@ function config(statementVersion: number, keepHolder: boolean): object {
 
   test("counts of a creation plan and of a replace + delete plan", () => {
     expect(create.format_version).toMatch(/^1\./);
-    expect(summarizePlan(create).counts).toEqual({ create: 2, update: 0, replace: 0, delete: 0 });
-    expect(summarizePlan(change).counts).toEqual({ create: 0, update: 0, replace: 1, delete: 1 });
+    expect(summarizePlan(create).counts).toEqual({ create: 2, update: 0, replace: 0, delete: 0, import: 0 });
+    expect(summarizePlan(change).counts).toEqual({ create: 0, update: 0, replace: 1, delete: 1, import: 0 });
     const replaced = change.resource_changes!.find((rc) => rc.address === "terraform_data.statement")!;
     expect(actionOf(replaced.change.actions)).toBe("replace");
   });

@@ -1,6 +1,11 @@
 import { Testing, type App, type TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
+import { RoutingStageStack } from "../constructs/routing-stage-stack";
+import { loadFilters } from "../filters/load";
+import { readLock } from "../flink-sql/lock-file";
 import { buildApp } from "../main";
+import { parseStageConfig } from "../stages/config";
+import { stageConfig } from "../stages/stages";
 import type { StageName } from "../stages/names";
 import { temporaryDirectory } from "./helpers";
 
@@ -33,6 +38,16 @@ export function synthStack(build: (app: App) => TerraformStack): Record<string, 
 /** Synthesized Terraform JSON of one stage, as `cdktf synth` writes it. */
 export function synthStage(stage: StageName): Record<string, any> {
   return synthStack((app) => buildApp([stage], app).node.findChild(stage) as TerraformStack);
+}
+
+/**
+ * dev on a Basic cluster, with the explicit Flink opt-in (stages/config.ts): no shipped stage is Basic, but the
+ * ACL rendering must stay correct for a stage that chooses it.
+ */
+export function synthBasicStage(): Record<string, any> {
+  const dev = stageConfig("dev");
+  const stage = parseStageConfig({ ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" } });
+  return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock()[dev.name] }));
 }
 
 export function confluentSchema() {

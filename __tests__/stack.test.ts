@@ -6,7 +6,7 @@ import { loadFilters } from "../filters/load";
 import { STAGE_NAMES } from "../stages/names";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
-import { synthStage } from "./stack-helpers";
+import { synthBasicStage, synthStage } from "./stack-helpers";
 import { temporaryDirectory } from "./helpers";
 
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
@@ -56,7 +56,7 @@ describe("per-stage stack", () => {
     const topics = values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name).sort();
     const sinks = ["filtered-car-created-events", "filtered-loan-created-events", "filtered-loan-payment-submitted-events", "filtered-service-events"];
     expect(topics).toEqual([...sinks, "raw-business-events"]);
-    expect(values(synth.resource.confluent_schema).map((s) => s.subject_name).sort()).toEqual(sinks.map((t) => `${t}-value`));
+    expect(values(synth.resource.confluent_schema).map((s) => s.subject_name).sort()).toEqual([...sinks, "raw-business-events"].map((t) => `${t}-value`));
     const [statement] = values(synth.resource.confluent_flink_statement);
     for (const t of sinks) expect(statement.statement).toContain(`INSERT INTO \`${t}\``);
     expect(statement.properties).toEqual({ "sql.current-catalog": expect.stringContaining("display_name"), "sql.current-database": expect.stringContaining("display_name") });
@@ -67,7 +67,7 @@ describe("per-stage stack", () => {
   test("sizing per stage: cluster type, partitions, retention, CFU", () => {
     const dev = synthStage("dev");
     const prod = synthStage("prod");
-    expect(values(dev.resource.confluent_kafka_cluster)[0]).toMatchObject({ basic: [{}], availability: "SINGLE_ZONE" });
+    expect(values(dev.resource.confluent_kafka_cluster)[0]).toMatchObject({ standard: [{}], availability: "SINGLE_ZONE" });
     expect(values(prod.resource.confluent_kafka_cluster)[0]).toMatchObject({ standard: [{}], availability: "MULTI_ZONE" });
     expect(values(prod.resource.confluent_kafka_topic)[0]).toMatchObject({ partitions_count: 6, config: { "retention.ms": String(7 * 86400000) } });
     expect(values(dev.resource.confluent_flink_compute_pool)[0].max_cfu).toBe(5);
@@ -91,7 +91,7 @@ describe("per-stage stack", () => {
 
   test("source database: replication role, grants on exactly the captured table, publication, logical replication", () => {
     const synth = synthStage("dev");
-    expect(values(synth.resource.postgresql_role)[0]).toMatchObject({ name: "cdc_routing_dev", login: true, replication: true });
+    expect(values(synth.resource.postgresql_role)[0]).toMatchObject({ name: "cdc_routing_dev", login: true, replication: false });
     expect(values(synth.resource.postgresql_grant).map((g) => [g.object_type, g.privileges, g.objects ?? null])).toEqual([
       ["schema", ["USAGE"], null],
       ["table", ["SELECT"], ["business_events"]],
@@ -128,16 +128,14 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
     ]);
   });
 
-  test("dev (Basic) renders ACLs; staging (Standard) renders topic role bindings with CRN patterns", () => {
-    const dev = synthStage("dev");
+  test("a Basic stage renders ACLs (none for Flink, which gets CloudClusterAdmin); staging (Standard) renders topic role bindings with CRN patterns", () => {
+    const dev = synthBasicStage();
     const acls = values(dev.resource.confluent_kafka_acl);
-    expect(acls.length).toBe(plan.kafka.reduce((n, g) => n + g.aclOperations.length, 0));
-    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name).sort()).toEqual([
-      "filtered-car-created-events",
-      "filtered-loan-created-events",
-      "filtered-loan-payment-submitted-events",
-      "filtered-service-events",
-      "raw-business-events",
+    expect(acls.length).toBe(plan.kafka.filter((g) => g.principal !== "flink").reduce((n, g) => n + g.aclOperations.length, 0));
+    // Only the connector writes by ACL; Flink writes the sinks as CloudClusterAdmin.
+    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name)).toEqual(["raw-business-events"]);
+    expect(values(dev.resource.confluent_role_binding).filter((r) => r.role_name === "CloudClusterAdmin").map((r) => [r.principal, r.crn_pattern])).toEqual([
+      [expect.stringContaining("identity_sa-flink"), expect.stringMatching(/^\$\{confluent_kafka_cluster\.[\w]+\.rbac_crn\}$/)],
     ]);
     const staging = synthStage("staging");
     expect(staging.resource.confluent_kafka_acl).toBeUndefined();
@@ -151,8 +149,10 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
   test("consumer API keys wait for their grants", () => {
     const dev = synthStage("dev");
     const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
-    expect(key.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
-    expect(key.depends_on.every((d: string) => /confluent_(kafka_acl|role_binding)\./.test(d))).toBe(true);
+    expect(key.depends_on.length).toBe(3); // topic DeveloperRead, group DeveloperRead, schema subject DeveloperRead
+    expect(key.depends_on.every((d: string) => /confluent_role_binding\./.test(d))).toBe(true);
+    const onBasic = Object.entries(synthBasicStage().resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    expect(onBasic.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
   });
 });
 

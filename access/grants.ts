@@ -53,6 +53,7 @@ export function accessPlan(sourceTopic: string, filters: readonly Filter[]): Acc
     { principal: "flink", resource: "group", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: ["READ"], role: "DeveloperManage" },
     { principal: "flink", resource: "transactional-id", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: ["WRITE", "DESCRIBE"], role: "DeveloperWrite" },
   ];
+  // Only value subjects: every key in the pipeline is schemaless (connectors/postgres-cdc.ts, output.key.format).
   const schemas: SchemaGrant[] = [
     { principal: "connector", subject: valueSubject(sourceTopic), role: "DeveloperWrite" },
     { principal: "flink", subject: valueSubject(sourceTopic), role: "DeveloperRead" },
@@ -69,5 +70,9 @@ export function accessPlan(sourceTopic: string, filters: readonly Filter[]): Acc
       kafka.push({ principal: who, resource: "group", name: consumerGroupPrefix(f.consumer), pattern: "PREFIXED", aclOperations: ["READ"], role: "DeveloperRead" });
     }
   }
+  // Every statement needs DeveloperRead as well as DeveloperWrite on its transactional ids ("Grant Role-Based
+  // Access in Confluent Cloud for Apache Flink", https://docs.confluent.io/cloud/current/flink/operate-and-deploy/flink-rbac.html).
+  // Last, so the index-based ids of the grants before it (deployed resources) do not shift.
+  kafka.push({ principal: "flink", resource: "transactional-id", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: [], role: "DeveloperRead" });
   return { consumers, kafka, schemas };
 }

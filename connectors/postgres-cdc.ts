@@ -40,15 +40,21 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     "publication.autocreate.mode": "disabled",
     "snapshot.mode": "initial",
     "output.data.format": "JSON_SR",
-    "output.key.format": "JSON_SR",
+    // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
+    // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.
+    "output.key.format": "JSON",
     "after.state.only": "false",
     "tasks.max": "1",
     transforms: "flatten,route",
     "transforms.flatten.type": "io.debezium.transforms.ExtractNewRecordState",
     "transforms.flatten.add.fields": "op,table,ts_ms",
-    // Deletes become the flattened row with __op 'd' (and __deleted), with no tombstone after them. Debezium 3
-    // reads only this key; the older delete.handling.mode / drop.tombstones are ignored (seen on the local engine).
+    // Deletes become the flattened row with __op 'd' (and __deleted), with no tombstone after them, on every
+    // Debezium the managed connector may run (its version is not documented; its page links Debezium 3.2's
+    // reference): 2.5 and later read delete.tombstone.handling.mode, older ones delete.handling.mode and
+    // drop.tombstones. Debezium 3 ignores the two old keys (the local e2e runs 3.6.1 with all three set).
     "transforms.flatten.delete.tombstone.handling.mode": "rewrite",
+    "transforms.flatten.delete.handling.mode": "rewrite",
+    "transforms.flatten.drop.tombstones": "true",
     "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
     "transforms.route.regex": ".*",
     "transforms.route.replacement": i.rawTopic,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
 import { CARRY_OVER_PROPERTY, type LockedStatement, type StageLock } from "../flink-sql/evolution";
 import type { GeneratedSql } from "../flink-sql/generate";
@@ -24,6 +24,14 @@ export interface RoutingStatementsProps {
 /**
  * One Flink statement per generated statement (Confluent Cloud dialect), named as the generator names them; a
  * replacement starts from its predecessor's offsets, and predecessors are kept stopped (see flink-sql/evolution.ts).
+ *
+ * A kept predecessor must never be created: the provider sends no `stopped` on create (resource_flink_statement.go,
+ * flinkStatementCreate) and waits for RUNNING, so a created one would replay the raw topic into the sinks until
+ * the next apply. That happens whenever it is missing from state: a new or lost state, or Confluent deleting a
+ * stopped statement after 30 days (the provider drops a 404 from state, flinkStatementRead). Each kept statement
+ * therefore carries a Terraform `import` block (id = statement name, the importer's format): a no-op while the
+ * resource is in state; otherwise the plan adopts the existing statement or fails (statement gone, or no
+ * IMPORT_FLINK_* credentials), never creating it. The fix is then `npm run statements:lock -- --cleanup`.
  */
 export class RoutingStatements extends Construct {
   readonly statements: FlinkStatement[];
@@ -34,6 +42,14 @@ export class RoutingStatements extends Construct {
     if (props.sql.dialect !== "confluent") throw new Error("RoutingStatements: needs SQL in the confluent dialect");
     this.statements = props.lock.running.map((s) => this.statement(s, false, props));
     this.stopped = props.lock.stopped.map((s) => this.statement(s, true, props));
+    if (this.stopped.length > 0) {
+      // Written as an override, not importFrom(): that adds a validation running `terraform version` at synth,
+      // and synth needs no Terraform binary.
+      TerraformStack.of(this).addOverride(
+        "import",
+        props.lock.stopped.map((s, i) => ({ id: s.name, to: `${this.stopped[i].terraformResourceType}.${this.stopped[i].friendlyUniqueId}` })),
+      );
+    }
   }
 
   private statement(s: LockedStatement, stopped: boolean, props: RoutingStatementsProps): FlinkStatement {

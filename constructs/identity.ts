@@ -20,7 +20,7 @@ export interface PipelineIdentityProps {
   schemaRegistry: DataConfluentSchemaRegistryCluster;
   flinkRegion: DataConfluentFlinkRegion;
   plan: AccessPlan;
-  /** ACLs on Basic clusters (no granular RBAC there), role bindings elsewhere. */
+  /** ACLs on Basic clusters (no granular RBAC there; Flink then gets CloudClusterAdmin), role bindings elsewhere. */
   accessControl: "acl" | "rbac";
 }
 
@@ -76,6 +76,7 @@ export class PipelineIdentity extends Construct {
     this.flinkApi = credentialsOf(this.apiKey("manager-flink", "manager", props.flinkRegion));
 
     props.plan.kafka.forEach((g, i) => this.renderKafkaGrant(g, i));
+    if (props.accessControl === "acl") this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);
     props.plan.schemas.forEach((g, i) =>
       this.roleBinding(g.principal, `schema-${i}-${slug(g.principal)}`, g.role, `${props.schemaRegistry.resourceName}/subject=${g.subject}`),
     );
@@ -116,6 +117,8 @@ export class PipelineIdentity extends Construct {
       this.roleBinding(g.principal, `kafka-${index}-${who}`, g.role, `${cluster.rbacCrn}/kafka=${cluster.id}/${g.resource}=${g.name}${star}`);
       return;
     }
+    // Flink supports no ACLs; on Basic (explicit opt-in, stages/config.ts) its account is CloudClusterAdmin instead.
+    if (g.principal === "flink") return;
     for (const op of g.aclOperations) {
       const acl = new KafkaAcl(this, `acl-${index}-${who}-${op.toLowerCase()}`, {
         kafkaCluster: { id: cluster.id },

@@ -16,6 +16,7 @@ import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
+import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
 import { SourceDatabase } from "./source-database";
 import { RoutingTopics } from "./topics";
 
@@ -50,6 +51,11 @@ export class RoutingStageStack extends TerraformStack {
     const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
     if (problems.length > 0) throw new EvolutionError(problems);
     const prefix = `cdc-routing-${stage.name}`;
+    const deployed = filtersForStage(filters, stage.name);
+    // The tables Confluent Cloud will infer from the schemas registered below must fit the statements.
+    const rawSchema = rawValueSchema(rawRecordName(prefix, stage.source.schema, stage.source.table));
+    const tableMismatch = tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed);
+    if (tableMismatch.length > 0) throw new EvolutionError(tableMismatch.map((p) => `${stage.name}: ${p}`));
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
@@ -80,7 +86,6 @@ export class RoutingStageStack extends TerraformStack {
       superuser: false,
     });
 
-    const deployed = filtersForStage(filters, stage.name);
     const env = new StreamGovernedEnvironment(this, "environment", { displayName: prefix, streamGovernance: stage.confluent.streamGovernance });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
       displayName: `${prefix}-kafka`,
@@ -113,6 +118,7 @@ export class RoutingStageStack extends TerraformStack {
       kafkaCredentials: identity.managerKafka,
       schemaRegistryCredentials: identity.managerSchemaRegistry,
       rawTopic: filters.sourceTopic,
+      rawValueSchema: rawSchema,
       raw: stage.topics.raw,
       consumer: stage.topics.consumer,
       filters: deployed,
@@ -122,7 +128,7 @@ export class RoutingStageStack extends TerraformStack {
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
     const connectorAccount = identity.accounts.get("connector");
-    new PostgresCdcConnector(this, "cdc", {
+    const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
       connectorName: `${prefix}-postgres-cdc`,
       rawTopic: filters.sourceTopic,
@@ -130,7 +136,8 @@ export class RoutingStageStack extends TerraformStack {
       databasePassword: replicationPassword.stringValue,
       environmentId: env.environment.id,
       clusterId: kafka.cluster.id,
-      dependsOn: [topics.raw, db.publication, ...(identity.grants.get("connector") ?? [])],
+      // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
+      dependsOn: [topics.raw, topics.rawSchema, db.publication, ...(identity.grants.get("connector") ?? [])],
     });
     const statements = new RoutingStatements(this, "routing", {
       sql,
@@ -144,7 +151,9 @@ export class RoutingStageStack extends TerraformStack {
       credentials: identity.flinkApi,
       catalog: env.environment.displayName,
       database: kafka.cluster.displayName,
-      dependsOn: [topics.raw, ...topics.consumerTopics.values(), ...topics.sinkSchemas, ...(identity.grants.get("flink") ?? [])],
+      // Every table a statement names is inferred from a topic and its registered value schema, so both exist
+      // first; and the connector, which creates the replication slot the raw topic's data comes from.
+      dependsOn: [topics.raw, topics.rawSchema, ...topics.consumerTopics.values(), ...topics.sinkSchemas, cdc.connector, ...(identity.grants.get("flink") ?? [])],
     });
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,

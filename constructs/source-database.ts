@@ -11,29 +11,44 @@ export interface SourceDatabaseProps {
   replicationPassword: string;
 }
 
+/** The role Amazon RDS and Aurora grant for logical replication in place of the REPLICATION attribute. */
+export const RDS_REPLICATION_ROLE = "rds_replication";
+
 /**
- * The database side of CDC: an Aurora cluster parameter group with logical replication on, and in PostgreSQL a
- * login role with REPLICATION, read access to exactly the captured table, and a publication of that table.
+ * The database side of CDC, in PostgreSQL a login role that may replicate, read access to exactly the captured
+ * table, and a publication of that table. On Aurora also a cluster parameter group with logical replication on.
+ *
+ * Replication right: on Aurora/RDS the master user is NOSUPERUSER NOREPLICATION (AWS, "Understanding the
+ * rds_superuser role": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
+ * and cannot set REPLICATION, so the role is made a member of `rds_replication`. A self-managed server gets the
+ * REPLICATION attribute.
  */
 export class SourceDatabase extends Construct {
-  readonly parameterGroup: RdsClusterParameterGroup;
+  readonly parameterGroup?: RdsClusterParameterGroup;
   readonly role: Role;
   readonly publication: Publication;
 
   constructor(scope: Construct, id: string, props: SourceDatabaseProps) {
     super(scope, id);
     const { source, aws, name } = props.stage;
-    this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
-      name: `cdc-routing-${name}-logical-replication`,
-      family: aws.auroraParameterGroupFamily,
-      description: `cdc-routing ${name}: logical replication for the CDC connector`,
-      // Static parameter: takes effect at the next reboot of the cluster that uses this group.
-      parameter: [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }],
-    });
+    const aurora = source.platform === "aurora";
+    if (aurora) {
+      this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
+        name: `cdc-routing-${name}-logical-replication`,
+        family: aws.auroraParameterGroupFamily,
+        description: `cdc-routing ${name}: logical replication for the CDC connector`,
+        // Static parameter: takes effect at the next reboot of the cluster that uses this group.
+        parameter: [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }],
+      });
+    }
     this.role = new Role(this, "replication-role", {
       name: source.replicationRole,
       login: true,
-      replication: true,
+      replication: !aurora,
+      // Membership through the role's own `roles`, not a postgresql_grant_role: the role resource reads its
+      // memberships back and would revoke one granted by another resource on every apply (seen with the real
+      // provider in the source-database e2e).
+      ...(aurora ? { roles: [RDS_REPLICATION_ROLE] } : {}),
       password: props.replicationPassword,
     });
     const schemaUsage = new Grant(this, "schema-usage", {

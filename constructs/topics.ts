@@ -20,6 +20,8 @@ export interface RoutingTopicsProps {
   kafkaCredentials: ApiCredentials;
   schemaRegistryCredentials: ApiCredentials;
   rawTopic: string;
+  /** Value schema of the raw topic (flink-sql/sink-schema.ts rawValueSchema), registered before any statement. */
+  rawValueSchema: string;
   raw: TopicSizing;
   consumer: TopicSizing;
   filters: readonly Filter[];
@@ -29,9 +31,13 @@ export interface RoutingTopicsProps {
   protectFromDestroy: boolean;
 }
 
-/** The raw topic and one topic per deployed filter, declared (never auto-created), with registered value schemas. */
+/**
+ * The raw topic and one topic per deployed filter, declared (never auto-created), with registered value schemas:
+ * Confluent Cloud infers each Flink table from these, so they must exist before any statement starts.
+ */
 export class RoutingTopics extends Construct {
   readonly raw: KafkaTopic;
+  readonly rawSchema: Schema;
   readonly consumerTopics = new Map<string, KafkaTopic>();
   readonly sinkSchemas: Schema[] = [];
 
@@ -48,20 +54,21 @@ export class RoutingTopics extends Construct {
         credentials: props.kafkaCredentials,
         lifecycle,
       });
+    const valueSchema = (tfId: string, topicName: string, schema: string) =>
+      new Schema(this, tfId, {
+        subjectName: valueSubject(topicName),
+        format: "JSON",
+        schema,
+        schemaRegistryCluster: { id: props.schemaRegistry.id },
+        restEndpoint: props.schemaRegistry.restEndpoint,
+        credentials: props.schemaRegistryCredentials,
+      });
     this.raw = topic("raw", props.rawTopic, props.raw);
+    this.rawSchema = valueSchema("schema-raw", props.rawTopic, props.rawValueSchema);
     for (const [filter, name] of props.retainedTopics) topic(`topic-${filter}`, name, props.consumer);
     for (const f of props.filters) {
       this.consumerTopics.set(f.name, topic(`topic-${f.name}`, f.outputTopic, props.consumer));
-      this.sinkSchemas.push(
-        new Schema(this, `schema-${f.name}`, {
-          subjectName: valueSubject(f.outputTopic),
-          format: "JSON",
-          schema: sinkValueSchema(f.outputTopic, f.columns),
-          schemaRegistryCluster: { id: props.schemaRegistry.id },
-          restEndpoint: props.schemaRegistry.restEndpoint,
-          credentials: props.schemaRegistryCredentials,
-        }),
-      );
+      this.sinkSchemas.push(valueSchema(`schema-${f.name}`, f.outputTopic, sinkValueSchema(f.outputTopic, f.columns)));
     }
   }
 }

@@ -50,13 +50,20 @@ export interface GeneratedSql {
   statements: GeneratedStatement[];
 }
 
-/** INSERT of one filter, without a trailing semicolon. */
+/**
+ * INSERT of one filter, without a trailing semicolon. The target columns are always named: Confluent Cloud infers
+ * a sink topic whose value schema is registered but whose key is not with an extra first column `key` (raw key
+ * format), so `INSERT INTO t SELECT <columns>` would have one column too few ("Different number of columns").
+ * Named targets leave `key` NULL (Confluent docs: "CREATE TABLE Statement", section Inferred tables,
+ * https://docs.confluent.io/cloud/current/flink/reference/statements/create-table.html; the provider's
+ * examples/configurations/flink-quickstart/statements/populate-orders-source-table.sql names them too).
+ */
 export function insertSql(filter: Filter, sourceTopic: string): string {
   const columns = filter.columns.map(quoteIdentifier).join(", ");
   const where = [operationsSql(filter.operations), ...(filter.condition ? [conditionSql(filter.condition)] : [])];
   return [
     `-- filter ${filter.name} v${filter.version}: ${filter.description.replace(/\s+/g, " ").trim()}`,
-    `INSERT INTO ${quoteIdentifier(filter.outputTopic)}`,
+    `INSERT INTO ${quoteIdentifier(filter.outputTopic)} (${columns})`,
     `SELECT ${columns}`,
     `FROM ${quoteIdentifier(sourceTopic)}`,
     `WHERE ${where.join("\n  AND ")}`,
@@ -80,7 +87,7 @@ function columnList(names: readonly string[]): string {
   return names.map((n) => `  ${quoteIdentifier(n)} ${RAW_COLUMN_TYPES.get(n)}`).join(",\n");
 }
 
-function withClause(props: Record<string, string>): string {
+export function withClause(props: Record<string, string>): string {
   return Object.entries(props)
     .map(([k, v]) => `  ${stringLiteral(k)} = ${stringLiteral(v)}`)
     .join(",\n");

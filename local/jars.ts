@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { printProgress, type Progress } from "./processes";
 
-export const COMPONENTS = ["kafka", "connect", "flink"] as const;
+export const COMPONENTS = ["kafka", "connect", "flink", "debezium-2.4"] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 const JAVA_DIR = resolve(__dirname, "java");

@@ -14,6 +14,8 @@ export interface ResourceChange {
     after_unknown?: unknown;
     before_sensitive?: unknown;
     after_sensitive?: unknown;
+    /** Set when the plan imports the object (an import block), whatever the actions. */
+    importing?: { id?: string };
   };
 }
 

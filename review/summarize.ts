@@ -4,7 +4,8 @@ import { actionOf, kindOf, type Action, type Kind, type PlanJson } from "./plan"
 export interface ChangeRow {
   address: string;
   type: string;
-  action: Exclude<Action, "no-op" | "read">;
+  /** import: adopted into state with no other change (e.g. a kept, stopped Flink statement missing from state). */
+  action: Exclude<Action, "no-op" | "read"> | "import";
 }
 
 export interface PlanSummary {
@@ -13,13 +14,14 @@ export interface PlanSummary {
 }
 
 const KIND_ORDER: Kind[] = ["topics", "statements", "connector", "cluster", "identity", "database", "secrets", "other"];
-const ACTION_ICON: Record<ChangeRow["action"], string> = { create: "+ create", update: "~ update", replace: "-/+ replace", delete: "- delete" };
+const ACTION_ICON: Record<ChangeRow["action"], string> = { create: "+ create", update: "~ update", replace: "-/+ replace", delete: "- delete", import: "<= import" };
 
 export function summarizePlan(plan: PlanJson): PlanSummary {
-  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0 };
   const byKind = new Map<Kind, ChangeRow[]>();
   for (const rc of plan.resource_changes ?? []) {
-    const action = actionOf(rc.change.actions);
+    const planned = actionOf(rc.change.actions);
+    const action = planned === "no-op" && rc.change.importing ? "import" : planned;
     if (action === "no-op" || action === "read") continue;
     counts[action]++;
     const kind = kindOf(rc.type);
@@ -31,8 +33,9 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
 
 export function renderSummary(stage: string, s: PlanSummary): string {
   const c = s.counts;
-  const head = `**${stage}**: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`;
-  if (c.create + c.update + c.replace + c.delete === 0) return `${head}. No changes.`;
+  const imports = c.import > 0 ? `, ${c.import} to import` : "";
+  const head = `**${stage}**: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${imports}`;
+  if (c.create + c.update + c.replace + c.delete + c.import === 0) return `${head}. No changes.`;
   const rows = KIND_ORDER.flatMap((kind) => (s.byKind.get(kind) ?? []).map((r) => `| ${kind} | \`${ACTION_ICON[r.action]}\` | \`${r.address}\` |`));
   return [head, "", "| kind | action | resource |", "| --- | --- | --- |", ...rows].join("\n");
 }

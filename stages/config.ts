@@ -23,7 +23,15 @@ export const stageConfigSchema = z.strictObject({
     streamGovernance: z.enum(["ESSENTIALS", "ADVANCED"]),
   }),
   kafka: z.discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("basic"), availability: z.literal("SINGLE_ZONE") }),
+    z.strictObject({
+      type: z.literal("basic"),
+      availability: z.literal("SINGLE_ZONE"),
+      /**
+       * Flink cannot get least-privilege access on Basic (see basicClusterProblem); this explicit opt-in gives
+       * Flink's account CloudClusterAdmin on the cluster instead. @default - none: a Basic stage is refused.
+       */
+      flinkAccessOnBasic: z.literal("CloudClusterAdmin").optional(),
+    }),
     z.strictObject({ type: z.literal("standard"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]) }),
     z.strictObject({ type: z.literal("enterprise"), availability: z.enum(["LOW", "HIGH"]) }),
     z.strictObject({ type: z.literal("dedicated"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]), cku: z.number().int().min(1) }),
@@ -48,6 +56,12 @@ export const stageConfigSchema = z.strictObject({
     slotName: postgresName,
     publicationName: postgresName,
     sslMode: z.enum(["require", "verify-ca", "verify-full"]),
+    /**
+     * Where PostgreSQL runs. aurora: Amazon Aurora/RDS, whose master user is not a superuser and cannot grant
+     * REPLICATION, so the role gets `rds_replication`; self-managed: the role gets the REPLICATION attribute
+     * (needs a superuser admin) and no Aurora parameter group is created. @default aurora
+     */
+    platform: z.enum(["aurora", "self-managed"]).default("aurora"),
   }),
   aws: z.strictObject({
     region: z.string().min(1),
@@ -73,6 +87,7 @@ export function parseStageConfig(raw: unknown): StageConfig {
       if (t.retentionMs < cfg.topics.minRetentionMs) problems.push(`topics.${which}.retentionMs ${t.retentionMs} is below the stage minimum ${cfg.topics.minRetentionMs}`);
     }
     if (cfg.protectFromDestroy && cfg.backend.kind === "local") problems.push("backend: a protected stage must keep remote state (s3)");
+    problems.push(...basicClusterProblem(cfg.kafka), ...sourcePlatformProblem(cfg.source));
     if (problems.length === 0) return cfg;
     throw new StageConfigError(`stage ${cfg.name}: ${problems.join("; ")}`);
   }
@@ -82,6 +97,28 @@ export function parseStageConfig(raw: unknown): StageConfig {
 }
 
 export const days = (n: number): number => n * DAY_MS;
+
+/**
+ * Flink supports no ACLs ("Grant Role-Based Access in Confluent Cloud for Apache Flink",
+ * https://docs.confluent.io/cloud/current/flink/operate-and-deploy/flink-rbac.html) and topic, group and
+ * transactional-id role bindings exist only on Standard clusters and above ("Predefined RBAC Roles",
+ * https://docs.confluent.io/cloud/current/security/access-control/rbac/predefined-rbac-roles.html), so on a
+ * Basic cluster the routing statements could read and write nothing.
+ */
+export function basicClusterProblem(kafka: KafkaClusterSizing): string[] {
+  if (kafka.type !== "basic" || kafka.flinkAccessOnBasic) return [];
+  return [
+    "kafka.type basic: Flink cannot be granted topic access on a Basic cluster (Flink supports no ACLs; topic, group and " +
+      'transactional-id role bindings need Standard or above). Use type "standard", or accept CloudClusterAdmin for ' +
+      'Flink\'s account on this cluster with kafka.flinkAccessOnBasic: "CloudClusterAdmin"',
+  ];
+}
+
+/** An Amazon RDS/Aurora host with platform self-managed would need a superuser the RDS master user is not. */
+export function sourcePlatformProblem(source: StageConfig["source"]): string[] {
+  if (source.platform !== "self-managed" || !/\.rds\.amazonaws\.com$/i.test(source.host)) return [];
+  return [`source.platform self-managed: ${source.host} is Amazon RDS/Aurora, whose master user cannot grant REPLICATION; use platform "aurora" (grants rds_replication)`];
+}
 
 /** The provider's cluster-type block: exactly one of basic/standard/enterprise/dedicated, as a list of one. */
 export function clusterTypeBlock(kafka: KafkaClusterSizing): Record<string, unknown> {

@@ -13,6 +13,8 @@ const source = (stage: StageName, host: string) => ({
   slotName: `cdc_routing_${stage}`,
   publicationName: `cdc_routing_${stage}`,
   sslMode: "require" as const,
+  // Aurora: the role gets rds_replication (the master user cannot grant REPLICATION).
+  platform: "aurora" as const,
 });
 
 // Every stage runs in the same cloud region as its Aurora database.
@@ -27,7 +29,8 @@ const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
     name: "dev",
     confluent: confluent("ESSENTIALS"),
-    kafka: { type: "basic", availability: "SINGLE_ZONE" },
+    // Standard, not Basic: Flink needs topic-level role bindings, which Basic does not have (README, Stages).
+    kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
     flink: { maxCfu: 5, shape: "set" },
     source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com"),
