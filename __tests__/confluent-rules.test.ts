@@ -164,12 +164,12 @@ describe("fix 4, Aurora/RDS: the master user cannot grant REPLICATION", () => {
   });
 
   test("self-managed: the REPLICATION attribute, no rds_replication, no Aurora parameter group; an RDS host cannot be self-managed", () => {
-    const self: StageConfig = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed" } });
+    const self: StageConfig = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined } });
     const synth = synthStack((app) => new RoutingStageStack(app, { stage: self, filters, lock: readLock().dev }));
     expect(values(synth.resource.postgresql_role)[0].replication).toBe(true);
     expect(values(synth.resource.postgresql_role)[0].roles).toBeUndefined();
     expect(synth.resource.aws_rds_cluster_parameter_group).toBeUndefined();
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed" } })).toThrow(
+    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed", slotAlarms: undefined } })).toThrow(
       "source.platform self-managed: business-dev.cluster-example.eu-west-1.rds.amazonaws.com is Amazon RDS/Aurora, whose master user cannot grant REPLICATION",
     );
   });

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readRecords } from "../../consumers/topic-io";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
-import { temporaryDir } from "../../local/processes";
+import { sleep, temporaryDir } from "../../local/processes";
 import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
@@ -49,7 +49,7 @@ function withoutTableGrant(config: Config): Config {
 /** dev as a self-managed PostgreSQL (what the local server is): the role gets the REPLICATION attribute. */
 function selfManagedDev(): Config {
   const dev = stageConfig("dev");
-  const stage = parseStageConfig({ ...dev, source: { ...dev.source, host: "127.0.0.1", platform: "self-managed" } });
+  const stage = parseStageConfig({ ...dev, source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined } });
   return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }));
 }
 
@@ -118,6 +118,9 @@ describeWithRealProviders("source database applied by the real postgresql provid
     // The whole source-database side as synthesized: capture now runs as the replication role.
     apply(config);
     expect(await query(`SELECT rolcanlogin, rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolcanlogin: true, rolreplication: true }]);
+    // The stack's slot, which the connector (slot.name) streams from instead of creating its own.
+    const slot = engines.pipeline.stage.source.slotName;
+    expect(await query("SELECT slot_name, plugin, slot_type FROM pg_replication_slots")).toEqual([{ slot_name: slot, plugin: "pgoutput", slot_type: "logical" }]);
     const connect = await connectAs(role);
     try {
       await query("INSERT INTO business_events VALUES ('db-2', 'CarCreated', 'CarCreated', 'd', 'd', '{}')");
@@ -131,8 +134,9 @@ describeWithRealProviders("source database applied by the real postgresql provid
     const plan = terraformStatus(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], tfVars);
     expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({ status: 0, changes: "" });
 
-    // The slot is Debezium's (the connector creates it), not the stack's: drop it, then destroy the stack's part.
-    await query(`SELECT pg_drop_replication_slot('${engines.pipeline.stage.source.slotName}')`);
+    // Destroy drops the slot after the connector is gone; a slot still in use cannot be dropped, so wait until
+    // the stopped connector's replication connection has ended (bounded), as the connector's deletion does.
+    for (let i = 0; i < 100 && (await query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}' AND active`)).length > 0; i++) await sleep(100);
     await query("DELETE FROM business_events");
     terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
     expect(await databaseState()).toEqual(before);
