@@ -93,7 +93,7 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     const created = summarizePlan(createPlan);
     // Only the confluent resources are planned: aws and postgresql were left out.
     const confluentResources = Object.entries(synth.resource).filter(([t]) => t.startsWith("confluent_")).reduce((n, [, b]) => n + Object.keys(b as object).length, 0);
-    expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0 });
+    expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0, import: 0 });
     expect([...created.byKind.keys()].sort()).toEqual(["cluster", "connector", "identity", "statements", "topics"]);
     expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 0 to update, 1 to replace, 1 to delete");
   });
@@ -106,8 +106,8 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
   });
 
   test("guard: a creation, a carried-over version bump and the deletion of a stopped statement are not", () => {
-    expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0 });
-    expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1 });
+    expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0, import: 0 });
+    expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1, import: 0 });
     expect([destructiveChanges(createPlan), destructiveChanges(carryOverPlan), destructiveChanges(cleanupPlan)]).toEqual([[], [], []]);
   });
 
