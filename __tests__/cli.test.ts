@@ -92,6 +92,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],
+    ["bench/all.ts", /^usage: npm run bench /],
     ["consumers/verify.ts", /^usage: npm run verify --/],
     ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
     ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan>/],
