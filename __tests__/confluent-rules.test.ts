@@ -1,7 +1,6 @@
 /**
  * What Confluent Cloud would reject, one rule per test: each assertion names the rule it pins (issue 13).
  */
-import { Testing } from "cdktf";
 import { accessPlan } from "../access/grants";
 import { cdcConnectorConfig } from "../connectors/postgres-cdc";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
@@ -14,7 +13,7 @@ import { readLock, stagePartitions, stageStatements } from "../flink-sql/lock-fi
 import { DELETED_FIELD, rawRecordName, rawValueSchema, routingTables, sinkValueSchema, tableProblems } from "../flink-sql/sink-schema";
 import { parseStageConfig, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
-import { synthStage, testingApp } from "./stack-helpers";
+import { synthStack, synthStage } from "./stack-helpers";
 
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
 const filters = loadFilters("filters/filters.yaml");
@@ -165,12 +164,12 @@ describe("fix 4, Aurora/RDS: the master user cannot grant REPLICATION", () => {
   });
 
   test("self-managed: the REPLICATION attribute, no rds_replication, no Aurora parameter group; an RDS host cannot be self-managed", () => {
-    const self: StageConfig = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed" } });
-    const synth = JSON.parse(Testing.synth(new RoutingStageStack(testingApp(), { stage: self, filters, lock: readLock().dev })));
+    const self: StageConfig = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined } });
+    const synth = synthStack((app) => new RoutingStageStack(app, { stage: self, filters, lock: readLock().dev }));
     expect(values(synth.resource.postgresql_role)[0].replication).toBe(true);
     expect(values(synth.resource.postgresql_role)[0].roles).toBeUndefined();
     expect(synth.resource.aws_rds_cluster_parameter_group).toBeUndefined();
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed" } })).toThrow(
+    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed", slotAlarms: undefined } })).toThrow(
       "source.platform self-managed: business-dev.cluster-example.eu-west-1.rds.amazonaws.com is Amazon RDS/Aurora, whose master user cannot grant REPLICATION",
     );
   });
@@ -200,7 +199,7 @@ describe("fix 6, a kept (stopped) statement is never created running", () => {
     const v1 = evolveLock(undefined, stageStatements(filters, perFilter), stagePartitions(filters, perFilter), "dev");
     const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2, operations: ["create" as const] } : f)) };
     const lock = evolveLock(v1, stageStatements(bumped, perFilter), stagePartitions(bumped, perFilter), "dev");
-    const synth = JSON.parse(Testing.synth(new RoutingStageStack(testingApp(), { stage: perFilter, filters: bumped, lock })));
+    const synth = synthStack((app) => new RoutingStageStack(app, { stage: perFilter, filters: bumped, lock }));
     const stopped = Object.entries(synth.resource.confluent_flink_statement as Record<string, any>).filter(([, s]) => s.stopped);
     expect(stopped.map(([, s]) => s.statement_name)).toEqual(["dev-route-loan-created-v1"]);
     expect(synth.import).toEqual([{ id: "dev-route-loan-created-v1", to: `confluent_flink_statement.${stopped[0][0]}` }]);

@@ -3,29 +3,27 @@
  * state is never planned for creation, because the stack gives it an import block. The Flink REST API answers
  * from a small local server in the shape of the provider's recorded responses
  * (internal/testdata/flink_statement/read_stopped_flink_statement.json, read_deleted_flink_statement.json).
- * Skipped, loudly, where the mirror or the terraform CLI is missing (as terraform-validate.test.ts).
+ * Skipped, loudly, where the mirror or the terraform CLI is missing (describeWithRealProviders).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testing } from "cdktf";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
 import { evolveLock } from "../flink-sql/evolution";
 import { stagePartitions, stageStatements } from "../flink-sql/lock-file";
-import { isInMirror, mirrorDir, terraformEnv, terraformInit } from "../providers/mirror";
+import { terraformEnv, terraformInit } from "../providers/mirror";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { parsePlan } from "../review/plan";
 import { renderSummary, summarizePlan } from "../review/summarize";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { temporaryDirectory } from "./helpers";
-import { testingApp } from "./stack-helpers";
+import { describeWithRealProviders } from "./real-providers";
+import { synthStack } from "./stack-helpers";
 
-const ready = isInMirror(CONFLUENT_PROVIDER) && spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
-if (!ready) console.warn(`\n*** NOT RUN: kept-statement import with real Terraform (needs terraform and ${mirrorDir()} with the confluent provider; npm run providers:refresh)\n`);
 
 const IDS = { org: "1111aaaa-11aa-11aa-11aa-111111aaaaaa", env: "env-abc123", pool: "lfcp-x7rgx1", principal: "sa-flink1" };
 
@@ -37,7 +35,7 @@ function keptStatement(): { name: string; statement: string; properties: Record<
   const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2 } : f)) };
   const v1 = evolveLock(undefined, stageStatements(filters, stage), stagePartitions(filters, stage), "dev");
   const lock = evolveLock(v1, stageStatements(bumped, stage), stagePartitions(bumped, stage), "dev");
-  const synth = JSON.parse(Testing.synth(new RoutingStageStack(testingApp(), { stage, filters: bumped, lock })));
+  const synth = synthStack((app) => new RoutingStageStack(app, { stage, filters: bumped, lock }));
   const [importBlock] = synth.import;
   const kept = synth.resource.confluent_flink_statement[importBlock.to.split(".")[1]];
   return { name: kept.statement_name, statement: kept.statement, properties: { "sql.current-catalog": "cdc-routing-dev", "sql.current-database": "cdc-routing-dev-kafka" }, importBlock };
@@ -119,7 +117,7 @@ const importEnv = (restEndpoint: string) => ({
   IMPORT_FLINK_REST_ENDPOINT: restEndpoint,
 });
 
-(ready ? describe : describe.skip)("a kept (stopped) statement missing from state, planned by real Terraform", () => {
+describeWithRealProviders("a kept (stopped) statement missing from state, planned by real Terraform", () => {
   const kept = keptStatement();
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));

@@ -47,8 +47,7 @@ export function synthStage(stage: StageName): Record<string, any> {
 export function synthBasicStage(): Record<string, any> {
   const dev = stageConfig("dev");
   const stage = parseStageConfig({ ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" } });
-  const stack = new RoutingStageStack(testingApp(), { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock()[dev.name] });
-  return JSON.parse(Testing.synth(stack));
+  return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock()[dev.name] }));
 }
 
 export function confluentSchema() {

@@ -6,6 +6,12 @@
  */
 import { spawn } from "node:child_process";
 import { alternate, machineLine, progress, summary } from "./stats";
+import { scriptArguments } from "../cli/command-line";
+
+scriptArguments(`usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit suite>, default 3)
+
+Every figure the README quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real engines),
+unit and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`, {});
 
 const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
 const tsx = require.resolve("tsx/cli");

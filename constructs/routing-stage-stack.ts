@@ -17,6 +17,7 @@ import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
+import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { SourceDatabase } from "./source-database";
 import { RoutingTopics } from "./topics";
 
@@ -127,6 +128,7 @@ export class RoutingStageStack extends TerraformStack {
       protectFromDestroy: stage.protectFromDestroy,
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
+    if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
     const connectorAccount = identity.accounts.get("connector");
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
@@ -137,7 +139,8 @@ export class RoutingStageStack extends TerraformStack {
       environmentId: env.environment.id,
       clusterId: kafka.cluster.id,
       // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
-      dependsOn: [topics.raw, topics.rawSchema, db.publication, ...(identity.grants.get("connector") ?? [])],
+      // The slot too: created before the connector reads it, dropped only after the connector is gone.
+      dependsOn: [topics.raw, topics.rawSchema, db.publication, db.replicationSlot, ...(identity.grants.get("connector") ?? [])],
     });
     const statements = new RoutingStatements(this, "routing", {
       sql,

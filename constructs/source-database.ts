@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Grant } from "@cdktf/provider-postgresql/lib/grant";
 import { Publication } from "@cdktf/provider-postgresql/lib/publication";
+import { ReplicationSlot } from "@cdktf/provider-postgresql/lib/replication-slot";
 import { Role } from "@cdktf/provider-postgresql/lib/role";
 import type { StageConfig } from "../stages/config";
 
@@ -27,6 +28,8 @@ export class SourceDatabase extends Construct {
   readonly parameterGroup?: RdsClusterParameterGroup;
   readonly role: Role;
   readonly publication: Publication;
+  /** The connector's logical replication slot (its `slot.name`): created before it, dropped after it. */
+  readonly replicationSlot: ReplicationSlot;
 
   constructor(scope: Construct, id: string, props: SourceDatabaseProps) {
     super(scope, id);
@@ -71,6 +74,13 @@ export class SourceDatabase extends Construct {
       database: source.database,
       tables: [`${source.schema}.${source.table}`],
       dependsOn: [schemaUsage, tableSelect],
+    });
+    // Owned by the stack, not left to the connector: Debezium creates a missing slot but never drops it, and an
+    // abandoned logical slot keeps every WAL segment from then on until the disk is full (README, Replication slot).
+    this.replicationSlot = new ReplicationSlot(this, "replication-slot", {
+      name: source.slotName,
+      database: source.database,
+      plugin: "pgoutput",
     });
   }
 }

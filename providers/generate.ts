@@ -6,8 +6,14 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFLUENT_BINDINGS_DIR, CONFLUENT_SCHEMA_PATH } from "./pins";
 import type { PinnedSchemaFile } from "./schema";
+import { scriptArguments } from "../cli/command-line";
 
 const STAMP_FILE = ".schema-stamp";
+
+scriptArguments(`usage: npm run providers:generate     (npm ci runs it without --force)
+
+Generates the confluent provider's TypeScript bindings into ${CONFLUENT_BINDINGS_DIR} from ${CONFLUENT_SCHEMA_PATH};
+skipped when they were made from the same schema text, unless --force.`, { force: { type: "boolean" } });
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();

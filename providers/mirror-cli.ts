@@ -4,6 +4,12 @@
  */
 import { buildProviderIntoMirror } from "./mirror";
 import { BUILT_PROVIDERS } from "./pins";
+import { scriptArguments } from "../cli/command-line";
+
+scriptArguments(`usage: npx tsx providers/mirror-cli.ts
+
+Builds the pinned providers into the provider mirror unless binaries built from the same archives are there
+(used by .ci/run).`, {});
 
 async function main(): Promise<void> {
   for (const pin of BUILT_PROVIDERS) await buildProviderIntoMirror(pin);

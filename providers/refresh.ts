@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { parseArgs } from "node:util";
+import { scriptArguments } from "../cli/command-line";
 import { buildProviderIntoMirror, dumpProviderSchemas, requireProgram, TERRAFORM_HOST } from "./mirror";
 import { BUILT_PROVIDERS, CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH } from "./pins";
 import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema, type ProviderSchemaDocument } from "./schema";
@@ -23,9 +23,13 @@ export function pinnedConfluentSchema(doc: ProviderSchemaDocument, origin = REAL
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } },
-  });
+  const { values } = scriptArguments(
+    `usage: npm run providers:refresh [-- --from-schema <providers schema -json file>] [-- --out <file>]
+
+Builds the pinned confluent and postgresql providers from ../shared/provider-src (checksums first) into the
+provider mirror, then writes ${CONFLUENT_SCHEMA_PATH} from the real binary's schema.`,
+    { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } },
+  );
   let text: string;
   if (values["from-schema"]) {
     const file = values["from-schema"];

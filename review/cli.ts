@@ -14,7 +14,7 @@ import { loadFilters } from "../filters/load";
 import { isStageName } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
-import { destructiveChanges, guardMessage } from "./guard";
+import { destructiveChanges, guardMessage, slotsLeftBehind } from "./guard";
 import { parsePlan } from "./plan";
 import { UsageError, unknownMessage, wantsHelp } from "../cli/command-line";
 import { redactPlan } from "./redact";
@@ -69,9 +69,13 @@ export function main(argv: string[]): number {
     const stage = stagesOf(values.stage)[0];
     const file = values.plan;
     if (!file) throw new Error("guard needs --plan <terraform show -json output>");
-    const changes = destructiveChanges(readPlan(file));
+    const plan = readPlan(file);
+    const changes = destructiveChanges(plan);
     process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
-    return changes.length > 0 && !optedIn ? 1 : 0;
+    // Never opted in: a slot left behind fills the database's disk.
+    const orphans = slotsLeftBehind(plan);
+    for (const o of orphans) process.stdout.write(`${stage}: refused: ${o}\n`);
+    return orphans.length > 0 || (changes.length > 0 && !optedIn) ? 1 : 0;
   }
   if (verb === "redact-plan") {
     const out = values.out;

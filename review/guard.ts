@@ -51,3 +51,43 @@ export function guardMessage(stage: string, changes: readonly DestructiveChange[
     ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in:\n${list}`
     : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request):\n${list}`;
 }
+
+function slotOf(value: unknown): string | undefined {
+  const slot = (value as { config_nonsensitive?: Record<string, unknown> } | null)?.config_nonsensitive?.["slot.name"];
+  return typeof slot === "string" ? slot : undefined;
+}
+
+/**
+ * Connectors a plan deletes while their replication slot stays declared and no remaining connector reads it: an
+ * unread logical slot keeps every WAL segment until the database's disk is full. No opt-in allows this; the fix
+ * is to drop the slot in the same change or keep the connector. (A renamed connector is a replacement that reads
+ * the same slot, so it is not one of these.)
+ */
+export function slotsLeftBehind(plan: PlanJson): string[] {
+  const keptSlots = new Map<string, string>();
+  const readers = new Set<string>();
+  const deleted: Array<{ address: string; slot: string }> = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const action = actionOf(rc.change.actions);
+    if (rc.type === "postgresql_replication_slot" && action !== "delete") {
+      const name = (rc.change.after as { name?: unknown } | null)?.name;
+      if (typeof name === "string") keptSlots.set(name, rc.address);
+    }
+    if (rc.type !== "confluent_connector") continue;
+    if (action === "delete") {
+      const slot = slotOf(rc.change.before);
+      if (slot) deleted.push({ address: rc.address, slot });
+    } else {
+      const slot = slotOf(rc.change.after);
+      if (slot) readers.add(slot);
+    }
+  }
+  return deleted
+    .filter((d) => keptSlots.has(d.slot) && !readers.has(d.slot))
+    .map(
+      (d) =>
+        `\`${d.address}\` would be deleted while replication slot \`${d.slot}\` (\`${keptSlots.get(d.slot)}\`) stays with nothing reading it: ` +
+        "an unread slot keeps every WAL segment until the database's disk is full. Remove the slot in the same change, or keep the connector.",
+    )
+    .sort();
+}

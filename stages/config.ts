@@ -62,6 +62,22 @@ export const stageConfigSchema = z.strictObject({
      * (needs a superuser admin) and no Aurora parameter group is created. @default aurora
      */
     platform: z.enum(["aurora", "self-managed"]).default("aurora"),
+    /**
+     * Aurora/RDS: CloudWatch alarms that catch a replication slot nobody reads before its WAL fills the disk
+     * (README, Replication slot). Required on aurora; a self-managed server is watched with the README's query.
+     */
+    slotAlarms: z
+      .strictObject({
+        /** The Aurora cluster the database runs in (its writer publishes the metrics). */
+        dbClusterIdentifier: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be an Aurora cluster identifier (lower-case letters, digits, hyphens)"),
+        /** SNS topic the alarms notify. */
+        notificationTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
+        /** OldestReplicationSlotLag above this many bytes of WAL alarms. */
+        oldestSlotLagBytes: z.number().int().positive(),
+        /** TransactionLogsDiskUsage above this many bytes alarms. */
+        transactionLogsDiskBytes: z.number().int().positive(),
+      })
+      .optional(),
   }),
   aws: z.strictObject({
     region: z.string().min(1),
@@ -116,8 +132,18 @@ export function basicClusterProblem(kafka: KafkaClusterSizing): string[] {
 
 /** An Amazon RDS/Aurora host with platform self-managed would need a superuser the RDS master user is not. */
 export function sourcePlatformProblem(source: StageConfig["source"]): string[] {
-  if (source.platform !== "self-managed" || !/\.rds\.amazonaws\.com$/i.test(source.host)) return [];
-  return [`source.platform self-managed: ${source.host} is Amazon RDS/Aurora, whose master user cannot grant REPLICATION; use platform "aurora" (grants rds_replication)`];
+  const aurora = source.platform === "aurora";
+  return [
+    ...(!aurora && /\.rds\.amazonaws\.com$/i.test(source.host)
+      ? [`source.platform self-managed: ${source.host} is Amazon RDS/Aurora, whose master user cannot grant REPLICATION; use platform "aurora" (grants rds_replication)`]
+      : []),
+    ...(aurora && !source.slotAlarms
+      ? ["source.slotAlarms: required on platform aurora (dbClusterIdentifier, notificationTopicArn, oldestSlotLagBytes, transactionLogsDiskBytes): an unread replication slot keeps all WAL until the disk is full"]
+      : []),
+    ...(!aurora && source.slotAlarms
+      ? ["source.slotAlarms: only for platform aurora (CloudWatch publishes these metrics for Amazon RDS/Aurora); watch a self-managed server with the query in the README (Replication slot)"]
+      : []),
+  ];
 }
 
 /** The provider's cluster-type block: exactly one of basic/standard/enterprise/dedicated, as a list of one. */

@@ -3,7 +3,17 @@ import { days, parseStageConfig, type StageConfig } from "./config";
 import { BACKEND_ENV, BackendOverrideError, backendWithOverrides } from "./backend";
 import type { StageName } from "./names";
 
-const source = (stage: StageName, host: string) => ({
+const GIB = 1024 ** 3;
+
+/** Alarms well before an unread slot's WAL could fill the disk; the thresholds grow with the stage's traffic. */
+const slotAlarms = (stage: StageName, lagGib: number, diskGib: number) => ({
+  dbClusterIdentifier: `business-${stage}`,
+  notificationTopicArn: `arn:aws:sns:eu-west-1:123456789012:cdc-routing-${stage}-alerts`,
+  oldestSlotLagBytes: lagGib * GIB,
+  transactionLogsDiskBytes: diskGib * GIB,
+});
+
+const source = (stage: StageName, host: string, alarms: ReturnType<typeof slotAlarms>) => ({
   host,
   port: 5432,
   database: "business",
@@ -15,6 +25,7 @@ const source = (stage: StageName, host: string) => ({
   sslMode: "require" as const,
   // Aurora: the role gets rds_replication (the master user cannot grant REPLICATION).
   platform: "aurora" as const,
+  slotAlarms: alarms,
 });
 
 // Every stage runs in the same cloud region as its Aurora database.
@@ -33,7 +44,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
     flink: { maxCfu: 5, shape: "set" },
-    source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com"),
+    source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("dev", 2, 5)),
     ...placement,
     // CI applies dev on every merge, so its state must outlive the runner: S3 like the other stages.
     backend: s3State("dev"),
@@ -45,7 +56,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 3, retentionMs: days(7) }, minRetentionMs: days(3) },
     flink: { maxCfu: 10, shape: "set" },
-    source: source("staging", "business-staging.cluster-example.eu-west-1.rds.amazonaws.com"),
+    source: source("staging", "business-staging.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("staging", 5, 10)),
     ...placement,
     backend: s3State("staging"),
     protectFromDestroy: false,
@@ -56,7 +67,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
     kafka: { type: "standard", availability: "MULTI_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 6, retentionMs: days(7) }, minRetentionMs: days(7) },
     flink: { maxCfu: 20, shape: "set" },
-    source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com"),
+    source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("prod", 10, 20)),
     ...placement,
     backend: s3State("prod"),
     protectFromDestroy: true,

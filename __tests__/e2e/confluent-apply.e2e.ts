@@ -11,6 +11,11 @@ import { CARRY_OVER_PROPERTY } from "../../flink-sql/evolution";
 import { TemporaryDirs } from "../../local/processes";
 import type { PlanJson } from "../../review/plan";
 import { callTable, editedInputs, lockStatements, notRunnableBecause, providersRequired, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
+import { readLock } from "../../flink-sql/lock-file";
+
+/** The statements the committed lock runs now: what a change replaces. */
+const DEV_RUNNING = readLock().dev!.running[0].name;
+const PROD_RUNNING = readLock().prod!.running[0].name;
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`confluent apply suite cannot run in CI: ${why}`);
@@ -91,7 +96,7 @@ function changesOf(plan: PlanJson, type: string) {
       f.operations = ["create"];
     });
     const locked = await lockStatements("dev", inputs);
-    expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-697589fe\)/);
+    expect(locked.output).toMatch(new RegExp(`dev: running .*\\(offsets from ${DEV_RUNNING}\\)`));
     const changed = await synthesize("dev", join(dir, "out"), inputs.env);
     stack.useConfig(changed);
 
@@ -102,9 +107,9 @@ function changesOf(plan: PlanJson, type: string) {
     const created = statements.find((rc) => rc.change.actions.join() === "create")!;
     const stopped = statements.find((rc) => rc.change.actions.join() === "update")!;
     expect(statements).toHaveLength(2);
-    expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe("dev-routing-set-697589fe");
+    expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe(DEV_RUNNING);
     expect([(stopped.change.before as any).stopped, (stopped.change.after as any).stopped]).toEqual([false, true]);
-    expect((stopped.change.before as any).statement_name).toBe("dev-routing-set-697589fe");
+    expect((stopped.change.before as any).statement_name).toBe(DEV_RUNNING);
     expect(pendingChanges(plan!).filter((c) => !c.startsWith("confluent_flink_statement."))).toEqual([]);
 
     const plans = join(dir, "plans");
@@ -123,7 +128,7 @@ function changesOf(plan: PlanJson, type: string) {
     if (applied.code !== 0) throw new Error(`apply of the saved plan failed:\n${applied.output}`);
     await expectNoChanges(stack);
     const phases = Object.fromEntries([...stack.double.store.statements.values()].map((s) => [s.name, s.status.phase]));
-    expect(phases).toEqual({ "dev-routing-set-697589fe": "STOPPED", [(created.change.after as any).statement_name]: "RUNNING" });
+    expect(phases).toEqual({ [DEV_RUNNING]: "STOPPED", [(created.change.after as any).statement_name]: "RUNNING" });
   }, 240_000);
 
   test("destroy removes everything; apply plus destroy of dev takes at most 60 s", async () => {
@@ -194,7 +199,7 @@ function changesOf(plan: PlanJson, type: string) {
     stack.useConfig(await synthesize("prod", join(dir, "out-cleanup"), inputs.env));
     const { run: cleanup, plan } = await stack.plan("cleanup.tfplan");
     expect(cleanup.code).toBe(2);
-    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual(["confluent_flink_statement.routing_prod-routing-set-697589fe", "confluent_kafka_topic.topics_topic-car-created"]);
+    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual([`confluent_flink_statement.routing_${PROD_RUNNING}`, "confluent_kafka_topic.topics_topic-car-created"]);
     const planFile = join(dir, "prod.plan.json");
     writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
     const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);

@@ -14,6 +14,10 @@ import type { PlanJson } from "../../review/plan";
 import { sensitiveValues } from "../../review/redact";
 import { renderSummary, summarizePlan } from "../../review/summarize";
 import { editedInputs, lockStatements, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
+import { readLock } from "../../flink-sql/lock-file";
+
+/** The statements the committed lock runs now: what a change replaces. */
+const DEV_RUNNING = readLock().dev!.running[0].name;
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`review suite on real confluent plans cannot run in CI: ${why}`);
@@ -96,7 +100,7 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
 
   test("guard: a replaced statement without carry-over and a deleted topic are destructive", () => {
     expect(destructiveChanges(destructivePlan).map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ""), c.action])).toEqual([
-      ["confluent_flink_statement.routing_dev-routing-set-697589fe", "replace"],
+      [`confluent_flink_statement.routing_${DEV_RUNNING}`, "replace"],
       ["confluent_kafka_topic.topics_topic-car-created", "delete"],
     ]);
   });

@@ -10,10 +10,15 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readRecords } from "../../consumers/topic-io";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
-import { temporaryDir } from "../../local/processes";
+import { sleep, temporaryDir } from "../../local/processes";
 import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
+import { RoutingStageStack } from "../../constructs/routing-stage-stack";
+import { loadFilters } from "../../filters/load";
+import { readLock } from "../../flink-sql/lock-file";
+import { parseStageConfig } from "../../stages/config";
+import { stageConfig } from "../../stages/stages";
 import { describeWithRealProviders } from "../real-providers";
-import { synthStage, withoutAws } from "../stack-helpers";
+import { synthStack, synthStage, withoutAws } from "../stack-helpers";
 import { useEngines } from "./harness";
 
 type Config = Record<string, any>;
@@ -39,6 +44,13 @@ function withoutTableGrant(config: Config): Config {
   const publications = JSON.parse(JSON.stringify(config.resource.postgresql_publication));
   for (const p of Object.values<any>(publications)) p.depends_on = p.depends_on.filter((d: string) => d.startsWith("postgresql_grant.") && d.slice("postgresql_grant.".length) in grants);
   return { ...config, resource: { ...config.resource, postgresql_grant: grants, postgresql_publication: publications } };
+}
+
+/** dev as a self-managed PostgreSQL (what the local server is): the role gets the REPLICATION attribute. */
+function selfManagedDev(): Config {
+  const dev = stageConfig("dev");
+  const stage = parseStageConfig({ ...dev, source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined } });
+  return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }));
 }
 
 describeWithRealProviders("source database applied by the real postgresql provider", () => {
@@ -94,7 +106,7 @@ describeWithRealProviders("source database applied by the real postgresql provid
   }
 
   test("apply, capture as the stack's role, a plan without changes, destroy back to the start", async () => {
-    const config = databaseConfig(synthStage("dev"), { port: engines.pipeline.ports.postgres });
+    const config = databaseConfig(selfManagedDev(), { port: engines.pipeline.ports.postgres });
     const role = String(Object.values<any>(config.resource.postgresql_role)[0].name);
     const before = await databaseState();
     await query("INSERT INTO business_events VALUES ('db-1', 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')");
@@ -106,6 +118,9 @@ describeWithRealProviders("source database applied by the real postgresql provid
     // The whole source-database side as synthesized: capture now runs as the replication role.
     apply(config);
     expect(await query(`SELECT rolcanlogin, rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolcanlogin: true, rolreplication: true }]);
+    // The stack's slot, which the connector (slot.name) streams from instead of creating its own.
+    const slot = engines.pipeline.stage.source.slotName;
+    expect(await query("SELECT slot_name, plugin, slot_type FROM pg_replication_slots")).toEqual([{ slot_name: slot, plugin: "pgoutput", slot_type: "logical" }]);
     const connect = await connectAs(role);
     try {
       await query("INSERT INTO business_events VALUES ('db-2', 'CarCreated', 'CarCreated', 'd', 'd', '{}')");
@@ -119,10 +134,30 @@ describeWithRealProviders("source database applied by the real postgresql provid
     const plan = terraformStatus(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], tfVars);
     expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({ status: 0, changes: "" });
 
-    // The slot is Debezium's (the connector creates it), not the stack's: drop it, then destroy the stack's part.
-    await query(`SELECT pg_drop_replication_slot('${engines.pipeline.stage.source.slotName}')`);
+    // Destroy drops the slot after the connector is gone; a slot still in use cannot be dropped, so wait until
+    // the stopped connector's replication connection has ended (bounded), as the connector's deletion does.
+    for (let i = 0; i < 100 && (await query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}' AND active`)).length > 0; i++) await sleep(100);
     await query("DELETE FROM business_events");
     terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
+    expect(await databaseState()).toEqual(before);
+  });
+  test("Aurora (every shipped stage): the real provider grants rds_replication and the role has no REPLICATION attribute", async () => {
+    const config = databaseConfig(synthStage("dev"), { port: engines.pipeline.ports.postgres });
+    const role = String(Object.values<any>(config.resource.postgresql_role)[0].name);
+    const before = await databaseState();
+    // A stand-in for the role Amazon RDS/Aurora provides (plain PostgreSQL has none).
+    await query("CREATE ROLE rds_replication NOLOGIN");
+    try {
+      apply(config);
+      expect(await query(`SELECT rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolreplication: false }]);
+      const members = "SELECT g.rolname AS granted, m.rolname AS member FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = 'rds_replication'";
+      expect(await query(members)).toEqual([{ granted: "rds_replication", member: role }]);
+      const plan = terraformStatus(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], tfVars);
+      expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({ status: 0, changes: "" });
+      terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
+    } finally {
+      await query("DROP ROLE rds_replication");
+    }
     expect(await databaseState()).toEqual(before);
   });
 });

@@ -12,6 +12,7 @@ import { errorAnswer, match, type Answer } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
 import { Store, type Engines } from "./store";
+import { scriptArguments } from "../../cli/command-line";
 
 export interface ConfluentDouble {
   url: string;
@@ -116,6 +117,10 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
 }
 
 if (require.main === module) {
+  scriptArguments(`usage: npx tsx local/confluent-api/server.ts
+
+Starts the local Confluent Cloud API double on a free loopback port and prints its URL (the confluent provider's
+endpoint); Ctrl-C stops it.`, {});
   void startConfluentDouble().then((d) => {
     console.log(`local Confluent Cloud API double at ${d.url} (provider endpoint = "${d.url}"); Ctrl-C stops it`);
     process.once("SIGINT", () => void d.close().then(() => process.exit(0)));
