@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { BUILT_PROVIDERS } from "../providers/pins";
-import { isInMirror, mirrorDir } from "../providers/mirror";
+import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./deploy";
 import { printProgress, type Progress } from "./processes";
@@ -38,16 +38,19 @@ function stepper(progress: Progress) {
   };
 }
 
-function checkTools(): void {
+/** terraform must be there; providers missing from the mirror are built from ../shared/provider-src (minutes, with progress). */
+async function checkTools(progress: Progress): Promise<void> {
   if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new Error("the terraform CLI is not on PATH; install Terraform >= 1.10");
-  const missing = BUILT_PROVIDERS.filter((p) => !isInMirror(p)).map((p) => `${p.source} ${p.version}`);
-  if (missing.length > 0) throw new Error(`the provider mirror ${mirrorDir()} lacks ${missing.join(", ")}; build it with npm run providers:refresh`);
+  for (const pin of BUILT_PROVIDERS.filter((p) => !isInMirror(p))) {
+    progress(`${pin.source} ${pin.version} is not in the provider mirror ${mirrorDir()}: building it (npm run providers:refresh does the same)`);
+    await buildProviderIntoMirror(pin, mirrorDir(), progress);
+  }
 }
 
 export async function localDeploy(stage: StageName, onUp: () => void, progress: Progress = printProgress): Promise<void> {
   const started = Date.now();
   const step = stepper(progress);
-  checkTools();
+  await checkTools(progress);
   const local: LocalConfluent = await step("start PostgreSQL, Kafka, a Kafka Connect worker and the local Confluent Cloud API", () => startLocalConfluent(progress));
   const deployment = new LocalStage(local, stage, join(local.pipeline.workDir, "cdktf.out"));
   await step(`npx cdktf deploy ${stage} (providers from the local mirror; topics, schemas, connector and Flink statements on the local engines)`, async () => {
