@@ -252,7 +252,8 @@ export function freePort(): Promise<number> {
 /** Java 17+ must be on PATH (or JAVA_HOME); a clear message instead of a spawn error deep in a test. */
 export function javaCommand(): string {
   const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java";
-  const probe = spawnSync(java, ["-version"], { encoding: "utf8" });
+  // No perf data: even this probe would otherwise leave /tmp/hsperfdata_<user> behind.
+  const probe = spawnSync(java, ["-XX:-UsePerfData", "-version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     throw new Error(`Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`);
   }

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
 import { classpath, type Component } from "../../local/jars";
-import { javaCommand } from "../../local/processes";
+import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 import { stageConfig } from "../../stages/stages";
 
 const PREFIX = "transforms.flatten.";
@@ -21,9 +21,14 @@ function flattenSettings(): string[] {
     .map(([k, v]) => `${k.slice(PREFIX.length)}=${v}`);
 }
 
+// The JVM's temporary files stay in directories removed after the suite.
+const temporaryDirs = new TemporaryDirs();
+afterAll(() => temporaryDirs.removeAll());
+
 /** What the transform makes of [delete event, tombstone]: ROW <struct>, TOMBSTONE or DROPPED per record. */
 function applyTransform(component: Component, settings: string[]): string[] {
-  const run = spawnSync(javaCommand(), ["-cp", classpath(component), join(__dirname, "java", "DeleteHandling.java"), ...settings], { encoding: "utf8" });
+  const jvmTemp = jvmTempOptions(temporaryDirs.create(`delete-${component}`));
+  const run = spawnSync(javaCommand(), [...jvmTemp, "-cp", classpath(component), join(__dirname, "java", "DeleteHandling.java"), ...settings], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`DeleteHandling on ${component} failed (${run.status}): ${run.stderr}`);
   return run.stdout.trim().split("\n");
 }
