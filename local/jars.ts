@@ -39,7 +39,9 @@ export function classpath(component: Component): string {
 
 function runMaven(args: string[], component: Component, progress: Progress): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("mvn", args, { stdio: ["ignore", "pipe", "pipe"] });
+    // Maven's JVM without perf data, which would leave /tmp/hsperfdata_<user> behind.
+    const env = { ...process.env, MAVEN_OPTS: `-XX:-UsePerfData ${process.env.MAVEN_OPTS ?? ""}`.trim() };
+    const child = spawn("mvn", args, { stdio: ["ignore", "pipe", "pipe"], env });
     let downloaded = 0;
     let output = "";
     let lastReport = Date.now();
