@@ -10,10 +10,12 @@
  *  3. the terraform CLI and the confluent provider in the filesystem mirror (providers/mirror.ts);
  *  4. terraform init -plugin-dir=<mirror>, terraform plan with placeholder values for the sensitive variables.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { startConfluentDouble } from "../local/confluent-api/server";
+import { SENSITIVE_VARIABLES } from "../local/confluent-api/terraform-config";
+import { run } from "../local/processes";
 import { synthForDouble } from "../local/synth-for-double";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";
@@ -21,8 +23,6 @@ import type { StageName } from "../stages/names";
 export const ENDPOINT_ENV = "CDC_ROUTING_CONFLUENT_ENDPOINT";
 export const DEFAULT_OFFLINE_OUT = ".offline-plan";
 
-/** Sensitive variables get these unless the caller set TF_VAR_<name>: the doubles do not check them. */
-const PLACEHOLDER_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
 
 export class OfflinePlanStop extends Error {}
 
@@ -63,15 +63,6 @@ function step(io: (s: string) => void, text: string): void {
   io(`plan: ${text}\n`);
 }
 
-/** Runs terraform without blocking: the double answers the provider from this same process. */
-function terraformAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("terraform", args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 export async function offlinePlan(stage: StageName, outdir: string, env: NodeJS.ProcessEnv, err: (s: string) => void, out: (s: string) => void): Promise<number> {
   const given = confluentEndpoint(env);
   const version = spawnSync("terraform", ["version"], { encoding: "utf8", env: terraformEnv() });
@@ -99,16 +90,17 @@ export async function offlinePlan(stage: StageName, outdir: string, env: NodeJS.
     const tfEnv: NodeJS.ProcessEnv = {
       ...terraformEnv(),
       ...(double ? { TF_ACC: "1" } : {}),
-      ...Object.fromEntries(PLACEHOLDER_VARIABLES.filter((v) => !env[`TF_VAR_${v}`]).map((v) => [`TF_VAR_${v}`, "offline-plan"])),
+      ...Object.fromEntries(SENSITIVE_VARIABLES.filter((v) => !env[`TF_VAR_${v}`]).map((v) => [`TF_VAR_${v}`, "offline-plan"])),
     };
     const color = process.stdout.isTTY ? [] : ["-no-color"];
     for (const args of [["init", "-input=false", ...color, `-plugin-dir=${mirror}`], ["plan", "-input=false", ...color, "-lock=false", "-out=tfplan"]]) {
       step(err, `terraform ${args.join(" ")}`);
-      const r = await terraformAsync(args, stackDir, tfEnv);
+      // Not blocking: the double answers terraform from this process.
+      const r = await run("terraform", args, { cwd: stackDir, env: tfEnv });
       out(r.stdout);
-      if (r.status !== 0) {
-        err(r.stderr);
-        return r.status;
+      if (r.code !== 0) {
+        err(r.output.slice(r.stdout.length));
+        return r.code;
       }
     }
     step(err, `saved plan: ${join(stackDir, "tfplan")} (terraform -chdir=${stackDir} show tfplan)`);

@@ -3,7 +3,6 @@
  * Flink per statement) behind the local Confluent Cloud API double, and a stage applied to it by the real
  * terraform CLI and confluent provider from the local mirror. Used by `npm run local:deploy` and its e2e test.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,10 +14,12 @@ import type { FilterSet } from "../filters/model";
 import { mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 import { startConfluentDouble, type ConfluentDouble } from "./confluent-api/server";
-import { LOCAL_CONFLUENT_ENV } from "./confluent-api/terraform-config";
+import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./confluent-api/terraform-config";
 import { LocalEngines } from "./confluent-api/engines";
 import { slotActive, startConnectWorker } from "./connect";
-import { freePort, sleep, type Progress } from "./processes";
+import { freePort, run, sleep, type Progress, type Run } from "./processes";
+
+export { run, type Run };
 import { freePorts, startPipeline, type Pipeline } from "./pipeline";
 import type { PostgresHandle } from "./postgres";
 
@@ -60,27 +61,6 @@ export async function startLocalConfluent(progress: Progress): Promise<LocalConf
   }
 }
 
-export interface Run {
-  code: number;
-  /** stdout and stderr together, as a user sees them. */
-  output: string;
-  stdout: string;
-  ms: number;
-}
-
-/** Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
-    });
-  });
-}
-
-/** Sensitive variables: throwaway values (the double accepts any Cloud API key; the local database trusts loopback). */
-const SENSITIVE_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
 
 /**
  * Terraform CLI configuration that installs every registry.terraform.io provider from the local mirror and never

@@ -2,7 +2,7 @@
  * Child processes of the local harness: started in their own process group, logged to a file, waited on until
  * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -262,4 +262,23 @@ export function javaCommand(): string {
     throw new Error(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
   }
   return java;
+}
+
+export interface Run {
+  code: number;
+  /** stdout and stderr together, as a user sees them. */
+  output: string;
+  stdout: string;
+  ms: number;
+}
+
+/** Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes. */
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
+    });
+  });
 }

@@ -57,3 +57,6 @@ export function configForDouble(synth: Json, endpoint: string): Json {
 export function rewriteStackForDouble(stackFile: string, endpoint: string): void {
   writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
 }
+
+/** The stack's sensitive variables: against the double they get throwaway values (it accepts any Cloud API key). */
+export const SENSITIVE_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
