@@ -6,10 +6,9 @@ import { cdcConnectorConfig } from "../connectors/postgres-cdc";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
 import { RAW_COLUMNS, filtersForStage } from "../filters/model";
-import { evolveLock } from "../flink-sql/evolution";
 import { generateSql, insertSql } from "../flink-sql/generate";
 import { InferenceError, VARBINARY, apacheFlinkTableDdl, inferTable } from "../flink-sql/inferred-table";
-import { readLock, stagePartitions, stageStatements } from "../flink-sql/lock-file";
+import { evolveStage, readLock } from "../flink-sql/lock-file";
 import { DELETED_FIELD, rawRecordName, rawValueSchema, routingTables, sinkValueSchema, tableProblems } from "../flink-sql/sink-schema";
 import { parseStageConfig, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
@@ -186,7 +185,7 @@ describe("fix 5, Flink's grants", () => {
   });
 
   test("keys are schemaless, so no principal needs a key subject and Flink can read every subject its tables use", () => {
-    expect(cdcConnectorConfig({ stage: dev, connectorName: "c", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive["output.key.format"]).toBe("JSON");
+    expect(cdcConnectorConfig({ stage: dev, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive["output.key.format"]).toBe("JSON");
     expect(plan.schemas.filter((g) => !g.subject.endsWith("-value"))).toEqual([]);
     const flinkReads = plan.schemas.filter((g) => g.principal === "flink").map((g) => g.subject);
     expect(flinkReads).toEqual(expect.arrayContaining(["raw-business-events-value", ...deployed.map((f) => `${f.outputTopic}-value`)]));
@@ -196,9 +195,9 @@ describe("fix 5, Flink's grants", () => {
 describe("fix 6, a kept (stopped) statement is never created running", () => {
   test("each stopped statement carries an import block (id = its name); running ones do not", () => {
     const perFilter = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
-    const v1 = evolveLock(undefined, stageStatements(filters, perFilter), stagePartitions(filters, perFilter), "dev");
+    const v1 = evolveStage({}, filters, perFilter, false);
     const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2, operations: ["create" as const] } : f)) };
-    const lock = evolveLock(v1, stageStatements(bumped, perFilter), stagePartitions(bumped, perFilter), "dev");
+    const lock = evolveStage({ dev: v1 }, bumped, perFilter, false);
     const synth = synthStack((app) => new RoutingStageStack(app, { stage: perFilter, filters: bumped, lock }));
     const stopped = Object.entries(synth.resource.confluent_flink_statement as Record<string, any>).filter(([, s]) => s.stopped);
     expect(stopped.map(([, s]) => s.statement_name)).toEqual(["dev-route-loan-created-v1"]);
@@ -208,7 +207,7 @@ describe("fix 6, a kept (stopped) statement is never created running", () => {
 
 describe("fix 7, deletes are rewritten, never dropped, on any Debezium version", () => {
   test("both the 2.5+ key and the older keys say rewrite, and tombstones are dropped after the rewritten row", () => {
-    const c = cdcConnectorConfig({ stage: dev, connectorName: "c", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
+    const c = cdcConnectorConfig({ stage: dev, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
     expect([c["transforms.flatten.delete.tombstone.handling.mode"], c["transforms.flatten.delete.handling.mode"], c["transforms.flatten.drop.tombstones"], c["after.state.only"]]).toEqual([
       "rewrite",
       "rewrite",

@@ -70,7 +70,7 @@ describe("routing comparison", () => {
 });
 
 describe("local Debezium configuration from the managed connector's", () => {
-  const managed = cdcConnectorConfig({ stage: stageConfig("dev"), connectorName: "n", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
+  const managed = cdcConnectorConfig({ stage: stageConfig("dev"), connectorName: "n", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
 
   test("record-shaping keys pass through unchanged; cloud-only keys are replaced", () => {
     const local = debeziumConnectorConfig(managed, { host: "127.0.0.1", port: 5, user: "u", database: "business" });

@@ -4,8 +4,8 @@ import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { readFileSync } from "node:fs";
 import { loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { CARRY_OVER_PROPERTY, EvolutionError, evolveLock, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
-import { stagePartitions, stageStatements } from "../flink-sql/lock-file";
+import { CARRY_OVER_PROPERTY, EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { evolveStage, stagePartitions, stageStatements } from "../flink-sql/lock-file";
 import { parseStageConfig, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 
@@ -13,8 +13,7 @@ const filters = loadFilters("filters/filters.yaml");
 const perFilter = (name: "dev" | "prod"): StageConfig => parseStageConfig({ ...stageConfig(name), flink: { ...stageConfig(name).flink, shape: "per-filter" } });
 const bump = (set: FilterSet, name: string): FilterSet => ({ ...set, filters: set.filters.map((f) => (f.name === name ? { ...f, version: f.version + 1, operations: ["create" as const] } : f)) });
 const without = (set: FilterSet, name: string): FilterSet => ({ ...set, filters: set.filters.filter((f) => f.name !== name) });
-const lockFor = (set: FilterSet, stage: StageConfig, previous?: StageLock, cleanup = false) =>
-  evolveLock(previous, stageStatements(set, stage), stagePartitions(set, stage), stage.name, { cleanup });
+const lockFor = (set: FilterSet, stage: StageConfig, previous?: StageLock, cleanup = false) => evolveStage(previous ? { [stage.name]: previous } : {}, set, stage, cleanup);
 
 describe("lock evolution", () => {
   const dev = perFilter("dev");

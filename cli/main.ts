@@ -75,6 +75,8 @@ const VERBS: Record<string, Verb> = {
       for (const name of stages) {
         const l = next[name];
         io.err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => r.name).join(", ") || "none"}\n`);
+        const c = l.connector;
+        if (c && c.name !== lock[name]?.connector?.name) io.err(`${name}: connector ${c.name}${c.replaces ? ` replaces ${c.replaces}: it continues from the replication slot without a snapshot` : ": takes the initial snapshot"}\n`);
       }
       return 0;
     },

@@ -3,10 +3,18 @@
  * construct passes in references (service account id, password) and gets the two config maps back.
  */
 import type { StageConfig } from "../stages/config";
+import type { SnapshotMode } from "./connector-lock";
+
+/** The stage's connector name: its own setting, or one derived from the stage. */
+export function stageConnectorName(stage: StageConfig): string {
+  return stage.source.connectorName ?? `cdc-routing-${stage.name}-postgres-cdc`;
+}
 
 export interface CdcConnectorInputs {
   stage: StageConfig;
   connectorName: string;
+  /** From the lock: `initial` for the stage's first connector, `no_data` for a replacement (connector-lock.ts). */
+  snapshotMode: SnapshotMode;
   rawTopic: string;
   /** Terraform reference to the connector's service account id. */
   serviceAccountId: string;
@@ -38,7 +46,7 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     "publication.name": s.publicationName,
     // The stack creates the publication with exactly the captured table; the connector must not widen it.
     "publication.autocreate.mode": "disabled",
-    "snapshot.mode": "initial",
+    "snapshot.mode": i.snapshotMode,
     "output.data.format": "JSON_SR",
     // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
     // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { DataResource, type ITerraformDependable } from "cdktf";
 import { Connector } from "../.gen/providers/confluent/connector";
 import { cdcConnectorConfig, type CdcConnectorInputs } from "../connectors/postgres-cdc";
 
@@ -10,19 +10,30 @@ export interface PostgresCdcConnectorProps extends CdcConnectorInputs {
   dependsOn: ITerraformDependable[];
 }
 
-/** Confluent's fully managed PostgresCdcSourceV2 writing flattened rows to the raw topic. */
+/**
+ * Confluent's fully managed PostgresCdcSourceV2 writing flattened rows to the raw topic.
+ *
+ * A connector's name cannot change in place: the provider plans the update and then fails at apply ("name
+ * attribute cannot be updated", resource_connector.go connectorUpdate, 2.83.4). The name is therefore also the
+ * trigger of a `terraform_data` the connector is `replace_triggered_by`: a rename plans a replacement, which
+ * Terraform runs destroy-first, so the old connector has let go of the replication slot before the new one
+ * (`snapshot.mode=no_data`, from the lock) streams from it.
+ */
 export class PostgresCdcConnector extends Construct {
   readonly connector: Connector;
 
   constructor(scope: Construct, id: string, props: PostgresCdcConnectorProps) {
     super(scope, id);
     const config = cdcConnectorConfig(props);
+    const name = new DataResource(this, "name", { triggersReplace: { name: props.connectorName } });
     this.connector = new Connector(this, "connector", {
       environment: { id: props.environmentId },
       kafkaCluster: { id: props.clusterId },
       configNonsensitive: config.nonsensitive,
       configSensitive: config.sensitive,
       dependsOn: props.dependsOn,
+      // A bare address: cdktf would write a resource object as "${...}", which Terraform's JSON syntax refuses here.
+      lifecycle: { replaceTriggeredBy: [`${name.terraformResourceType}.${name.friendlyUniqueId}`] },
     });
   }
 }

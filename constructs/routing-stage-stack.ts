@@ -14,6 +14,8 @@ import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
+import { connectorLockProblems } from "../connectors/connector-lock";
+import { stageConnectorName } from "../connectors/postgres-cdc";
 import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
@@ -49,7 +51,8 @@ export class RoutingStageStack extends TerraformStack {
     super(scope, stage.name);
     const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
-    const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
+    const connectorName = stageConnectorName(stage);
+    const problems = [...lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name), ...(lock ? connectorLockProblems(lock.connector, connectorName, stage.name) : [])];
     if (problems.length > 0) throw new EvolutionError(problems);
     const prefix = `cdc-routing-${stage.name}`;
     const deployed = filtersForStage(filters, stage.name);
@@ -132,7 +135,9 @@ export class RoutingStageStack extends TerraformStack {
     const connectorAccount = identity.accounts.get("connector");
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
-      connectorName: `${prefix}-postgres-cdc`,
+      connectorName,
+      // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
+      snapshotMode: lock?.connector?.snapshotMode ?? "initial",
       rawTopic: filters.sourceTopic,
       serviceAccountId: connectorAccount?.id as string,
       databasePassword: replicationPassword.stringValue,

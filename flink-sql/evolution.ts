@@ -13,6 +13,7 @@
  * Pure: old lock + generated statements -> new lock, or the problems that forbid it.
  */
 import { definitionChanges, filterDefinition, sameDefinition, type FilterDefinition } from "../filters/canonical";
+import type { LockedConnector } from "../connectors/connector-lock";
 import type { GeneratedStatement } from "./generate";
 
 export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
@@ -38,6 +39,8 @@ export interface StageLock {
    * changed filter only changes the set's hash, so without this a change without a version bump would pass.
    */
   definitions?: Record<string, FilterDefinition>;
+  /** The stage's CDC connector and its snapshot mode (connectors/connector-lock.ts). */
+  connector?: LockedConnector;
 }
 
 export type LockFile = Record<string, StageLock>;

@@ -1,5 +1,7 @@
 /** Reading and writing flink-sql/statements.lock.json (stable key order and formatting, so diffs stay small). */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { evolveConnector } from "../connectors/connector-lock";
+import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
@@ -42,5 +44,7 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
 }
 
 export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
-  return evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
+  const previous = lock[stage.name];
+  const statements = evolveLock(previous, stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
+  return { ...statements, connector: evolveConnector(previous?.connector, stageConnectorName(stage)) };
 }

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectWorkerConfig, debeziumConnectorConfig, propertiesText, type LocalDatabase } from "../connectors/debezium-local";
-import { cdcConnectorConfig } from "../connectors/postgres-cdc";
+import { cdcConnectorConfig, stageConnectorName } from "../connectors/postgres-cdc";
 import type { StageConfig } from "../stages/config";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
@@ -21,7 +21,8 @@ export interface ConnectHandle {
 export function localConnectorConfig(stage: StageConfig, rawTopic: string, db: LocalDatabase): Record<string, string> {
   const managed = cdcConnectorConfig({
     stage,
-    connectorName: `cdc-routing-${stage.name}-postgres-cdc`,
+    connectorName: stageConnectorName(stage),
+    snapshotMode: "initial",
     rawTopic,
     serviceAccountId: "local",
     databasePassword: "unused",

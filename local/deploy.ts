@@ -31,8 +31,8 @@ export interface LocalConfluent {
 }
 
 /** Engines on free loopback ports and the double driving them; topics are left to terraform. */
-export async function startLocalConfluent(progress: Progress): Promise<LocalConfluent> {
-  const pipeline = await startPipeline({ ports: await freePorts(), capture: false, topics: false, progress });
+export async function startLocalConfluent(progress: Progress, options: { publication?: boolean } = {}): Promise<LocalConfluent> {
+  const pipeline = await startPipeline({ ports: await freePorts(), capture: false, topics: false, publication: options.publication, progress });
   try {
     const worker = await startConnectWorker({ restPort: await freePort(), workDir: pipeline.workDir, bootstrapServers: pipeline.kafka.bootstrapServers }, progress);
     const engines = new LocalEngines({

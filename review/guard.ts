@@ -1,7 +1,8 @@
 /**
  * Destructive-change guard: deleting or replacing a Kafka cluster, a topic, the CDC connector or a Flink
  * statement loses data or replays it. Such a plan fails unless the pull request opts in explicitly. A statement
- * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe.
+ * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe, and so
+ * is a connector replaced by one that continues from the same replication slot without a snapshot.
  */
 import { CARRY_OVER_PROPERTY } from "../flink-sql/evolution";
 import { actionOf, type PlanJson } from "./plan";
@@ -29,6 +30,16 @@ function carriedOver(plan: PlanJson): Set<string> {
   return names;
 }
 
+/**
+ * A connector replaced by one that streams from the same replication slot without a snapshot (a rename, see
+ * connectors/connector-lock.ts) loses nothing and replays nothing: the slot kept the WAL in between.
+ */
+function continuesFromSlot(before: unknown, after: unknown): boolean {
+  const config = (value: unknown) => (value as { config_nonsensitive?: Record<string, unknown> } | null)?.config_nonsensitive ?? {};
+  const slot = config(before)["slot.name"];
+  return typeof slot === "string" && config(after)["slot.name"] === slot && config(after)["snapshot.mode"] === "no_data";
+}
+
 export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
   const safe = carriedOver(plan);
   const found: DestructiveChange[] = [];
@@ -37,6 +48,7 @@ export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
     if ((action !== "delete" && action !== "replace") || !GUARDED_TYPES.has(rc.type)) continue;
     // Safe: a statement whose offsets a new one carries over, or the clean-up of one already stopped.
     if (rc.type === "confluent_flink_statement" && (safe.has(statementName(rc.change.before) ?? "") || (action === "delete" && (rc.change.before as { stopped?: boolean } | null)?.stopped === true))) continue;
+    if (rc.type === "confluent_connector" && action === "replace" && continuesFromSlot(rc.change.before, rc.change.after)) continue;
     found.push({ address: rc.address, type: rc.type, action });
   }
   return found.sort((a, b) => a.address.localeCompare(b.address));

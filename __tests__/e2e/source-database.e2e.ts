@@ -18,26 +18,11 @@ import { readLock } from "../../flink-sql/lock-file";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { describeWithRealProviders } from "../real-providers";
-import { synthStack, synthStage, withoutAws } from "../stack-helpers";
+import { synthStack, synthStage } from "../stack-helpers";
+import { databaseConfig } from "./database-config";
 import { useEngines } from "./harness";
 
 type Config = Record<string, any>;
-
-/** Only the postgresql provider's part of the dev stack, and the variables it references. */
-function databaseConfig(synth: Config, connection: { port: number }): Config {
-  const config = withoutAws(synth);
-  const only = (section: Config = {}) => Object.fromEntries(Object.entries(section).filter(([type]) => type.startsWith("postgresql")));
-  const resource = only(config.resource);
-  const [provider] = config.provider.postgresql;
-  const used = JSON.stringify({ resource, provider });
-  return {
-    terraform: { required_providers: only(config.terraform.required_providers) },
-    // The stage's provider settings, with the connection pointed at the local server (loopback, no TLS).
-    provider: { postgresql: [{ ...provider, host: "127.0.0.1", port: connection.port, sslmode: "disable" }] },
-    variable: Object.fromEntries(Object.entries(config.variable).filter(([name]) => used.includes(`var.${name}`))),
-    resource,
-  };
-}
 
 function withoutTableGrant(config: Config): Config {
   const grants = Object.fromEntries(Object.entries(config.resource.postgresql_grant).filter(([, g]: [string, any]) => g.object_type !== "table"));
