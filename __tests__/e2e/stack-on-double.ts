@@ -70,6 +70,11 @@ export class StackOnDouble {
     return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
   }
 
+  /** On a double someone else started (and closes), e.g. one driving the local engines (local/deploy.ts). */
+  static on(double: ConfluentDouble, temporary: TemporaryDirs, label: string): StackOnDouble {
+    return new StackOnDouble(double, temporary.create(`double-${label}`), {});
+  }
+
   /** Writes the stage's synthesized JSON, pointed at the double, and runs `terraform init` from the mirror once. */
   useConfig(synth: Record<string, any>, edit: (config: Record<string, any>) => void = () => undefined): void {
     const config = configForDouble(synth, this.double.url);

@@ -142,8 +142,25 @@ export class LocalEngines implements Engines {
     return { state: running ? "RUNNING" : json.connector?.state === "PAUSED" ? "PAUSED" : "PROVISIONING", trace: "" };
   }
 
+  /**
+   * Deletes the connector and its offsets. On Confluent Cloud offsets belong to the connector: a new one, even
+   * under the same name, starts without any ("confluent connect offset delete": "identical to creating a fresh
+   * new connector"). Kafka Connect keeps them by name, so they go first (KIP-875: stop, then DELETE offsets,
+   * accepted once the tasks are gone).
+   */
   async deleteConnector(name: string): Promise<void> {
-    const { status, json } = await connectRequest(`${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}`, "DELETE");
+    const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}`;
+    const stop = await connectRequest(`${url}/stop`, "PUT");
+    if (stop.status === 404) return;
+    if (stop.status >= 400) throw new Error(`Kafka Connect could not stop ${name}: ${stop.json?.message ?? stop.status}`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const reset = await connectRequest(`${url}/offsets`, "DELETE");
+      if (reset.status < 400) break;
+      if (Date.now() > deadline) throw new Error(`Kafka Connect did not delete the offsets of ${name}: ${reset.json?.message ?? reset.status}`);
+      await sleep(250);
+    }
+    const { status, json } = await connectRequest(url, "DELETE");
     if (status >= 400 && status !== 404) throw new Error(`Kafka Connect could not delete ${name}: ${json?.message ?? status}`);
   }
 
