@@ -109,9 +109,9 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
   }
 
-  async function planOf(config: Config): Promise<PlanJson> {
+  async function planOf(config: Config, file: string, ...extra: string[]): Promise<PlanJson> {
     stack.useConfig(config, withoutStatements);
-    const { run, plan } = await stack.plan("rename.tfplan");
+    const { run, plan } = await stack.plan(file, ...extra);
     if (!plan) throw new Error(`plan failed:\n${run.output}`);
     return plan;
   }
@@ -149,7 +149,7 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
       expect(renamedLock.connector).toEqual({ name: RENAMED, snapshotMode: "no_data", replaces: "cdc-routing-dev-postgres-cdc" });
       const synthRenamed = synthStack((app) => new RoutingStageStack(app, { stage: renamed, filters, lock: renamedLock }));
 
-      const plan = await planOf(synthRenamed);
+      const plan = await planOf(synthRenamed, "rename.tfplan");
       const connector = plan.resource_changes!.find((rc) => rc.type === "confluent_connector")!;
       expect({ address: connector.address, actions: connector.change.actions }).toEqual({ address: connectorAddress(synthRenamed), actions: ["delete", "create"] });
       expect(destructiveChanges(plan)).toEqual([]);
@@ -171,7 +171,11 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     const control = devOnLocalServer(RENAMED);
     const controlSynth = synthStack((app) => new RoutingStageStack(app, { stage: control, filters, lock: evolveStage({ dev: lock }, filters, control, false) }));
     for (const c of Object.values<any>(controlSynth.resource.confluent_connector)) c.config_nonsensitive["snapshot.mode"] = "initial";
-    await applyConfluent(controlSynth, `-replace=${connectorAddress(controlSynth)}`);
+    const address = connectorAddress(controlSynth);
+    // The review guard stops it: a replacement that snapshots again replays the table into every consumer.
+    expect(destructiveChanges(await planOf(controlSynth, "control.tfplan", `-replace=${address}`))).toEqual([{ address, type: "confluent_connector", action: "replace" }]);
+    const replaced = await stack.terraform("apply", "-input=false", "control.tfplan");
+    if (replaced.code !== 0) throw new Error(`apply failed:\n${replaced.output}`);
     const deadline = Date.now() + 120_000;
     let snapshots = 1;
     while (snapshots === 1 && Date.now() < deadline) {

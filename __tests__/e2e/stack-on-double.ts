@@ -95,8 +95,8 @@ export class StackOnDouble {
   }
 
   /** `plan -detailed-exitcode -out`, then `show -json` of it. */
-  async plan(file = "tfplan"): Promise<{ run: Run; plan?: PlanJson }> {
-    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`);
+  async plan(file = "tfplan", ...extra: string[]): Promise<{ run: Run; plan?: PlanJson }> {
+    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...extra);
     if (r.code === 1) return { run: r };
     const shown = await this.terraform("show", "-json", file);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
