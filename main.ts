@@ -22,7 +22,8 @@ export const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--a
 
 Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
 exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
-Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages).`;
+Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages),
+CDC_ROUTING_NOW (the date, YYYY-MM-DD, that decides which stopped statements Confluent has deleted; default today).`;
 
 /** Stages named on the command line; a usage error for an unknown stage or option. */
 export function selectStages(args: string[]): StageName[] {
@@ -68,6 +69,7 @@ function synthesize(stages: StageName[]): number {
     app.synth();
     keepOnlySynthesizedStacks(app.outdir, stages);
   }
+  for (const stack of app.node.children) if (stack instanceof RoutingStageStack) for (const line of stack.notices) console.log(line);
   console.log(`synthesized ${stages.join(", ")} into ${app.outdir} in ${Date.now() - started} ms`);
   return 0;
 }
