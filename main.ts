@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
   stageOf?: (name: StageName) => StageConfig;
   offline?: RoutingStageStackProps["offline"];
+  /** The date deciding which stopped statements Confluent has deleted; default CDC_ROUTING_NOW, else today. */
+  today?: string;
 }
 
 /** Builds the app for the given stages; shared by main, the offline plan and the tests. */
@@ -45,7 +47,7 @@ export function buildApp(stages: readonly StageName[], app = new App(), options:
   const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
   const lock = readLock();
   const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
-  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline });
+  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline, today: options.today });
   return app;
 }
 
