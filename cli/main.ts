@@ -67,7 +67,7 @@ const VERBS: Record<string, Verb> = {
   },
   lock: {
     usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--filters ${DEFAULT_FILTERS}]`,
-    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock)",
+    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
     options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false } },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
