@@ -97,7 +97,7 @@ filters:
   test("more running statements than the compute pool's CFUs fails synth with the setting to raise", () => {
     const perFilter = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
     const six = generatedFilters(6);
-    expect(() => evolveStage({}, six, perFilter, false, "2026-11-01")).toThrow("dev: 6 statements would run, each taking at least 1 CFU, but the compute pool has at most 5: raise flink.maxCfu in stages/stages.ts (or route fewer filters)");
+    expect(() => evolveStage({}, six, perFilter, { today: "2026-11-01" })).toThrow("dev: 6 statements would run, each taking at least 1 CFU, but the compute pool has at most 5: raise flink.maxCfu in stages/stages.ts (or route fewer filters)");
     const locked = evolveLock(undefined, stageStatements(six, perFilter), stagePartitions(six, perFilter), "dev", { today: "2026-11-01" });
     expect(() => synthStack((app) => new RoutingStageStack(app, { stage: perFilter, filters: six, lock: locked, today: "2026-11-01" }))).toThrow("raise flink.maxCfu");
   });
@@ -258,6 +258,12 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
       `dev: flink-sql/statements.lock.json does not record when ${stoppedName} stopped; run \`npm run statements:lock\` and commit the result`,
     ]);
     expect(lockFor(bumped, dev, undated, "2026-11-20").stopped.map((s) => s.stoppedOn)).toEqual(["2026-11-20"]);
+  });
+
+  test("a change applied long after it was locked: --restart-retention dates its stopped statements the day of the apply", () => {
+    const restarted = evolveLock(v2, stageStatements(bumped, dev, v2), stagePartitions(bumped, dev), "dev", { today: "2026-12-20", restartRetention: true });
+    expect(restarted.stopped.map((s) => [s.name, s.stoppedOn])).toEqual([[stoppedName, "2026-12-20"]]);
+    expect(restarted.running).toEqual(v2.running);
   });
 
   test("the clock: CDC_ROUTING_NOW as a date or an ISO time (UTC), else the real date; anything else is refused by name", () => {

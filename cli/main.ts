@@ -3,7 +3,7 @@
  *   cdc-routing validate [--filters F]
  *   cdc-routing sql --stage S [--dialect confluent|flink] [--shape set|per-filter] [--filters F]
  *                   [--bootstrap-servers H:P]   (flink dialect)
- *   cdc-routing lock [--stage S] [--cleanup] [--filters F]   record the statements to deploy (statements.lock.json);
+ *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy (statements.lock.json);
  *                   CDC_ROUTING_NOW fixes the date it records for stopped statements
  * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
  */
@@ -66,16 +66,17 @@ const VERBS: Record<string, Verb> = {
     },
   },
   lock: {
-    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--filters ${DEFAULT_FILTERS}]`,
+    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
+                 --restart-retention: date the kept stopped statements today (a change applied long after it was locked)`,
     summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
-    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false } },
+    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
       const date = today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
-      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), values.cleanup as boolean, date)])) };
+      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), { cleanup: values.cleanup as boolean, restartRetention: values["restart-retention"] as boolean, today: date })])) };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];

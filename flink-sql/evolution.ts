@@ -109,12 +109,24 @@ function definitionsOf(generated: readonly GeneratedStatement[]): Record<string,
   return Object.fromEntries(deployedFilters(generated).map((f) => [f.name, filterDefinition(f)]));
 }
 
+export interface EvolveOptions {
+  /** Drop the stopped statements kept from the previous change. */
+  cleanup?: boolean;
+  /** UTC date (YYYY-MM-DD) of this run. @default - the clock (flink-sql/clock.ts) */
+  today?: string;
+  /**
+   * Date the kept stopped statements `today`: for a change applied long after it was locked, whose statements
+   * stopped only now (otherwise synth would leave them out while they still run).
+   */
+  restartRetention?: boolean;
+}
+
 /**
  * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
  * change without a version bump, a partition decrease or a statement over Confluent's limits. `today` (default:
  * the clock, flink-sql/clock.ts) dates the statements it stops and drops stopped ones past retention.
  */
-export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: { cleanup?: boolean; today?: string } = {}): StageLock {
+export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: EvolveOptions = {}): StageLock {
   const date = options.today ?? today();
   const problems = guardProblems(generated, previous, partitions, stage);
   if (problems.length > 0) throw new EvolutionError(problems);
@@ -135,7 +147,7 @@ export function evolveLock(previous: StageLock | undefined, generated: readonly 
   // A change keeps only the statements it stops; older stopped ones go (their successors run already), and so
   // do those Confluent deletes anyway. A stopped statement recorded without a date gets today's: no earlier stop
   // is known, and a later date only keeps it longer (then its import block fails the plan, never re-creating it).
-  const olderStopped = (previous?.stopped ?? []).map((s) => ({ ...s, stoppedOn: s.stoppedOn ?? date })).filter((s) => !retentionRunOut(s, date));
+  const olderStopped = (previous?.stopped ?? []).map((s) => ({ ...s, stoppedOn: options.restartRetention ? date : (s.stoppedOn ?? date) })).filter((s) => !retentionRunOut(s, date));
   const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : olderStopped;
   return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions }, definitions: definitionsOf(generated) };
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
-import { EvolutionError, evolveLock, type LockFile, type StageLock } from "./evolution";
+import { EvolutionError, evolveLock, type EvolveOptions, type LockFile, type StageLock } from "./evolution";
 import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "./generate";
 import { computeProblems } from "./limits";
 
@@ -50,10 +50,10 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
   ]);
 }
 
-/** The stage's next lock entry (`npm run statements:lock`); `today` as in evolveLock. */
-export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean, today?: string): StageLock {
+/** The stage's next lock entry (`npm run statements:lock`). */
+export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
   const generated = stageStatements(filters, stage, lock[stage.name]);
   const compute = computeProblems(generated.length, stage.flink.maxCfu, stage.name);
   if (compute.length > 0) throw new EvolutionError(compute);
-  return evolveLock(lock[stage.name], generated, stagePartitions(filters, stage), stage.name, { cleanup, today });
+  return evolveLock(lock[stage.name], generated, stagePartitions(filters, stage), stage.name, options);
 }
