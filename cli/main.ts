@@ -67,7 +67,8 @@ const VERBS: Record<string, Verb> = {
   },
   lock: {
     usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
-                 --restart-retention: date the kept stopped statements today (a change applied long after it was locked)`,
+                 --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
+                 after it was locked: otherwise synth leaves out predecessors that still run)`,
     summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
     options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
     run: (values, io) => {
