@@ -22,7 +22,8 @@ export const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--a
 
 Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
 exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
-Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages).`;
+Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages),
+CDC_ROUTING_NOW (the date, YYYY-MM-DD, that decides which stopped statements Confluent has deleted; default today).`;
 
 /** Stages named on the command line; a usage error for an unknown stage or option. */
 export function selectStages(args: string[]): StageName[] {
@@ -37,6 +38,8 @@ export interface BuildOptions {
   /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
   stageOf?: (name: StageName) => StageConfig;
   offline?: RoutingStageStackProps["offline"];
+  /** The date deciding which stopped statements Confluent has deleted; default CDC_ROUTING_NOW, else today. */
+  today?: string;
 }
 
 /** Builds the app for the given stages; shared by main, the offline plan and the tests. */
@@ -44,7 +47,7 @@ export function buildApp(stages: readonly StageName[], app = new App(), options:
   const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
   const lock = readLock();
   const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
-  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline });
+  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline, today: options.today });
   return app;
 }
 
@@ -68,6 +71,7 @@ function synthesize(stages: StageName[]): number {
     app.synth();
     keepOnlySynthesizedStacks(app.outdir, stages);
   }
+  for (const stack of app.node.children) if (stack instanceof RoutingStageStack) for (const line of stack.notices) console.log(line);
   console.log(`synthesized ${stages.join(", ")} into ${app.outdir} in ${Date.now() - started} ms`);
   return 0;
 }

@@ -195,9 +195,9 @@ describe("fix 5, Flink's grants", () => {
 describe("fix 6, a kept (stopped) statement is never created running", () => {
   test("each stopped statement carries an import block (id = its name); running ones do not", () => {
     const perFilter = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
-    const v1 = evolveStage({}, filters, perFilter, false);
+    const v1 = evolveStage({}, filters, perFilter);
     const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2, operations: ["create" as const] } : f)) };
-    const lock = evolveStage({ dev: v1 }, bumped, perFilter, false);
+    const lock = evolveStage({ dev: v1 }, bumped, perFilter);
     const synth = synthStack((app) => new RoutingStageStack(app, { stage: perFilter, filters: bumped, lock }));
     const stopped = Object.entries(synth.resource.confluent_flink_statement as Record<string, any>).filter(([, s]) => s.stopped);
     expect(stopped.map(([, s]) => s.statement_name)).toEqual(["dev-route-loan-created-v1"]);

@@ -55,7 +55,7 @@ describe("the connector in the lock", () => {
 describe("the synthesized rename", () => {
   const before = synth(devNamed());
   const renamedStage = devNamed(RENAMED);
-  const after = synth(renamedStage, evolveStage(readLock(), filters, renamedStage, false));
+  const after = synth(renamedStage, evolveStage(readLock(), filters, renamedStage));
 
   test("same resource address, new name and snapshot mode: replace_triggered_by the name turns it into a replacement", () => {
     const [beforeId, beforeConnector] = only(before.resource.confluent_connector);

@@ -13,7 +13,7 @@ const filters = loadFilters("filters/filters.yaml");
 const perFilter = (name: "dev" | "prod"): StageConfig => parseStageConfig({ ...stageConfig(name), flink: { ...stageConfig(name).flink, shape: "per-filter" } });
 const bump = (set: FilterSet, name: string): FilterSet => ({ ...set, filters: set.filters.map((f) => (f.name === name ? { ...f, version: f.version + 1, operations: ["create" as const] } : f)) });
 const without = (set: FilterSet, name: string): FilterSet => ({ ...set, filters: set.filters.filter((f) => f.name !== name) });
-const lockFor = (set: FilterSet, stage: StageConfig, previous?: StageLock, cleanup = false) => evolveStage(previous ? { [stage.name]: previous } : {}, set, stage, cleanup);
+const lockFor = (set: FilterSet, stage: StageConfig, previous?: StageLock, cleanup = false) => evolveStage(previous ? { [stage.name]: previous } : {}, set, stage, { cleanup });
 
 describe("lock evolution", () => {
   const dev = perFilter("dev");

@@ -32,8 +32,8 @@ function keptStatement(): { name: string; statement: string; properties: Record<
   const dev = stageConfig("dev");
   const stage = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
   const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2 } : f)) };
-  const v1 = evolveStage({}, filters, stage, false);
-  const lock = evolveStage({ dev: v1 }, bumped, stage, false);
+  const v1 = evolveStage({}, filters, stage);
+  const lock = evolveStage({ dev: v1 }, bumped, stage);
   const synth = synthStack((app) => new RoutingStageStack(app, { stage, filters: bumped, lock }));
   const [importBlock] = synth.import;
   const kept = synth.resource.confluent_flink_statement[importBlock.to.split(".")[1]];

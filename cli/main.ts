@@ -3,13 +3,15 @@
  *   cdc-routing validate [--filters F]
  *   cdc-routing sql --stage S [--dialect confluent|flink] [--shape set|per-filter] [--filters F]
  *                   [--bootstrap-servers H:P]   (flink dialect)
- *   cdc-routing lock [--stage S] [--cleanup] [--filters F]   record the statements to deploy (statements.lock.json)
+ *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy (statements.lock.json);
+ *                   CDC_ROUTING_NOW fixes the date it records for stopped statements
  * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
  */
 import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
-import { EvolutionError } from "../flink-sql/evolution";
-import { evolveStage, readLock, writeLock } from "../flink-sql/lock-file";
+import { ClockError, today } from "../flink-sql/clock";
+import { EvolutionError, expiredNotice, keptStopped } from "../flink-sql/evolution";
+import { evolveStage, lockedShards, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
@@ -57,24 +59,30 @@ const VERBS: Record<string, Verb> = {
       const bootstrapServers = values["bootstrap-servers"] as string | undefined;
       if (dialect === "flink" && !bootstrapServers) throw new UsageError("--dialect flink needs --bootstrap-servers");
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
-      io.out(renderSql(generateSql(set, stage, { dialect, shape, kafka: bootstrapServers ? { bootstrapServers } : undefined })));
+      // The set shape's shards as locked, so this prints what the stage deploys.
+      const previousShards = lockedShards(readLock()[stage], stage);
+      io.out(renderSql(generateSql(set, stage, { dialect, shape, previousShards, kafka: bootstrapServers ? { bootstrapServers } : undefined })));
       return 0;
     },
   },
   lock: {
-    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--filters ${DEFAULT_FILTERS}]`,
-    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock)",
-    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false } },
+    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
+                 --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
+                 after it was locked: otherwise synth leaves out predecessors that still run)`,
+    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
+    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
+      const date = today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
-      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), values.cleanup as boolean)])) };
+      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), { cleanup: values.cleanup as boolean, restartRetention: values["restart-retention"] as boolean, today: date })])) };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];
-        io.err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => r.name).join(", ") || "none"}\n`);
+        for (const s of keptStopped(lock[name], date).expired) io.err(`${expiredNotice(name, s)}\n`);
+        io.err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => `${r.name} (since ${r.stoppedOn})`).join(", ") || "none"}\n`);
         const c = l.connector;
         if (c && c.name !== lock[name]?.connector?.name) io.err(`${name}: connector ${c.name}${c.replaces ? ` replaces ${c.replaces}: it continues from the replication slot without a snapshot` : ": takes the initial snapshot"}\n`);
       }
@@ -112,6 +120,10 @@ function inputFailure(e: unknown, io: CommandIo): number {
   if (e instanceof EvolutionError) {
     io.err(e.problems.map((m) => `error: ${m}\n`).join(""));
     io.err("nothing was written\n");
+    return 1;
+  }
+  if (e instanceof ClockError) {
+    io.err(`error: ${e.message}\n`);
     return 1;
   }
   if (e instanceof OfflinePlanStop) {

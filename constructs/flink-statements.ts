@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
-import { CARRY_OVER_PROPERTY, type LockedStatement, type StageLock } from "../flink-sql/evolution";
+import { CARRY_OVER_PROPERTY, keptStopped, type LockedStatement, type StageLock } from "../flink-sql/evolution";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
@@ -9,6 +9,8 @@ export interface RoutingStatementsProps {
   sql: GeneratedSql;
   /** Checked against sql by the stack: running = sql.statements, in order. */
   lock: StageLock;
+  /** UTC date (YYYY-MM-DD) that decides which stopped statements Confluent's retention has run out for. */
+  today: string;
   organizationId: string;
   environmentId: string;
   computePoolId: string;
@@ -32,22 +34,28 @@ export interface RoutingStatementsProps {
  * therefore carries a Terraform `import` block (id = statement name, the importer's format): a no-op while the
  * resource is in state; otherwise the plan adopts the existing statement or fails (statement gone, or no
  * IMPORT_FLINK_* credentials), never creating it. The fix is then `npm run statements:lock -- --cleanup`.
+ * A kept statement whose retention runs out (the lock's `stoppedOn`, flink-sql/evolution.ts) is left out with its
+ * import block, before Confluent deletes it: `expired` names them.
  */
 export class RoutingStatements extends Construct {
   readonly statements: FlinkStatement[];
   readonly stopped: FlinkStatement[];
+  /** Stopped statements of the lock left out: Confluent's retention of stopped statements has run out. */
+  readonly expired: LockedStatement[];
 
   constructor(scope: Construct, id: string, props: RoutingStatementsProps) {
     super(scope, id);
     if (props.sql.dialect !== "confluent") throw new Error("RoutingStatements: needs SQL in the confluent dialect");
+    const { kept, expired } = keptStopped(props.lock, props.today);
+    this.expired = expired;
     this.statements = props.lock.running.map((s) => this.statement(s, false, props));
-    this.stopped = props.lock.stopped.map((s) => this.statement(s, true, props));
+    this.stopped = kept.map((s) => this.statement(s, true, props));
     if (this.stopped.length > 0) {
       // Written as an override, not importFrom(): that adds a validation running `terraform version` at synth,
       // and synth needs no Terraform binary.
       TerraformStack.of(this).addOverride(
         "import",
-        props.lock.stopped.map((s, i) => ({ id: s.name, to: `${this.stopped[i].terraformResourceType}.${this.stopped[i].friendlyUniqueId}` })),
+        kept.map((s, i) => ({ id: s.name, to: `${this.stopped[i].terraformResourceType}.${this.stopped[i].friendlyUniqueId}` })),
       );
     }
   }

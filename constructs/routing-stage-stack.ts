@@ -16,7 +16,9 @@ import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { connectorLockProblems } from "../connectors/connector-lock";
 import { stageConnectorName } from "../connectors/postgres-cdc";
-import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { today } from "../flink-sql/clock";
+import { EvolutionError, expiredNotice, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { computeProblems } from "../flink-sql/limits";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
@@ -34,6 +36,11 @@ export interface RoutingStageStackProps {
    * @default - Confluent Cloud (https://api.confluent.cloud) and AWS with the caller's credentials
    */
   offline?: { confluentApiEndpoint?: string };
+  /**
+   * UTC date (YYYY-MM-DD): kept statements whose retention ran out by then are left out.
+   * @default - CDC_ROUTING_NOW, else the real date (flink-sql/clock.ts)
+   */
+  today?: string;
 }
 
 /** AWS provider settings that keep a plan off AWS: no credential check, no account lookup, no instance metadata. */
@@ -46,13 +53,20 @@ function secretVariable(scope: Construct, name: string, description: string): Te
 
 /** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
 export class RoutingStageStack extends TerraformStack {
+  /** Lines for synth to print: kept statements left out because Confluent's retention ran out. */
+  readonly notices: string[];
+
   constructor(scope: Construct, props: RoutingStageStackProps) {
     const { stage, filters, lock, offline } = props;
     super(scope, stage.name);
-    const sql = deployedSql(filters, stage);
-    // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
+    const sql = deployedSql(filters, stage, lock);
+    // Synth-time guards: a stale lock, a change without a version bump, a partition decrease, Confluent's limits.
     const connectorName = stageConnectorName(stage);
-    const problems = [...lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name), ...(lock ? connectorLockProblems(lock.connector, connectorName, stage.name) : [])];
+    const problems = [
+      ...lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name),
+      ...computeProblems(sql.statements.length, stage.flink.maxCfu, stage.name),
+      ...(lock ? connectorLockProblems(lock.connector, connectorName, stage.name) : []),
+    ];
     if (problems.length > 0) throw new EvolutionError(problems);
     const prefix = `cdc-routing-${stage.name}`;
     const deployed = filtersForStage(filters, stage.name);
@@ -151,6 +165,7 @@ export class RoutingStageStack extends TerraformStack {
       sql,
       // No entry yet is only consistent with no statements (lockProblems checked): nothing runs or is stopped.
       lock: lock ?? { running: [], stopped: [], partitions: {} },
+      today: props.today ?? today(),
       organizationId: env.organization.id,
       environmentId: env.environment.id,
       computePoolId: flink.pool.id,
@@ -163,6 +178,7 @@ export class RoutingStageStack extends TerraformStack {
       // first; and the connector, which creates the replication slot the raw topic's data comes from.
       dependsOn: [topics.raw, topics.rawSchema, ...topics.consumerTopics.values(), ...topics.sinkSchemas, cdc.connector, ...(identity.grants.get("flink") ?? [])],
     });
+    this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
       bootstrapEndpoint: kafka.cluster.bootstrapEndpoint,

@@ -7,14 +7,17 @@
  * - a new statement that replaces one in the lock carries its offsets over
  *   (`sql.tables.initial-offset-from` = the old name) and the old one is kept, stopped;
  * - a statement whose filters are all gone is kept, stopped (its topic stays declared);
- * - stopped statements of the previous change are dropped by the next change, or by `--cleanup`;
+ * - stopped statements of the previous change are dropped by the next change, or by `--cleanup`, or once
+ *   Confluent's retention of stopped statements runs out (see retention below);
  * - a new filter's statement starts at the raw topic's earliest retained offset (Confluent's default).
  *
  * Pure: old lock + generated statements -> new lock, or the problems that forbid it.
  */
 import { definitionChanges, filterDefinition, sameDefinition, type FilterDefinition } from "../filters/canonical";
 import type { LockedConnector } from "../connectors/connector-lock";
+import { today } from "./clock";
 import type { GeneratedStatement } from "./generate";
+import { statementLimitProblems } from "./limits";
 
 export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
 
@@ -27,6 +30,11 @@ export interface LockedStatement {
   topics: Record<string, string>;
   /** Statement whose offsets this one started from; kept for the statement's life (properties are part of it). */
   carriedOverFrom?: string;
+  /**
+   * Stopped statements only: the UTC date (YYYY-MM-DD) `npm run statements:lock` first recorded it as stopped. The
+   * apply that stops it runs later, so Confluent's 30-day retention ends no earlier than this date says.
+   */
+  stoppedOn?: string;
 }
 
 export interface StageLock {
@@ -90,40 +98,60 @@ function partitionProblems(partitions: Record<string, number>, previous: StageLo
     .map(([topic, n]) => `${stage}: topic ${topic} would go from ${previous!.partitions[topic]} to ${n} partitions; Kafka cannot remove partitions (create a new topic instead)`);
 }
 
-/** What neither the lock tool nor synth may accept: a change without a version bump, a partition decrease. */
+/**
+ * What neither the lock tool nor synth may accept: a change without a version bump, a partition decrease, a
+ * statement name or text Confluent Cloud would refuse.
+ */
 function guardProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, partitions: Record<string, number>, stage: string): string[] {
   const meaning = definitionProblems(generated, previous, stage);
   // A changed meaning also changes a per-filter statement's SQL; name the cause once.
-  return [...(meaning.length > 0 ? meaning : sameNameProblems(generated, previous, stage)), ...partitionProblems(partitions, previous, stage)];
+  return [...(meaning.length > 0 ? meaning : sameNameProblems(generated, previous, stage)), ...partitionProblems(partitions, previous, stage), ...statementLimitProblems(generated, stage)];
 }
 
 function definitionsOf(generated: readonly GeneratedStatement[]): Record<string, FilterDefinition> {
   return Object.fromEntries(deployedFilters(generated).map((f) => [f.name, filterDefinition(f)]));
 }
 
+export interface EvolveOptions {
+  /** Drop the stopped statements kept from the previous change. */
+  cleanup?: boolean;
+  /** UTC date (YYYY-MM-DD) of this run. @default - the clock (flink-sql/clock.ts) */
+  today?: string;
+  /**
+   * Date the kept stopped statements `today`: for a change applied long after it was locked, whose statements
+   * stopped only now (otherwise synth would leave them out while they still run).
+   */
+  restartRetention?: boolean;
+}
+
 /**
  * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
- * change without a version bump or a partition decrease.
+ * change without a version bump, a partition decrease or a statement over Confluent's limits. `today` (default:
+ * the clock, flink-sql/clock.ts) dates the statements it stops and drops stopped ones past retention.
  */
-export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: { cleanup?: boolean } = {}): StageLock {
+export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: EvolveOptions = {}): StageLock {
+  const date = options.today ?? today();
   const problems = guardProblems(generated, previous, partitions, stage);
   if (problems.length > 0) throw new EvolutionError(problems);
   const oldRunning = previous?.running ?? [];
   const byName = new Map(oldRunning.map((s) => [s.name, s]));
-  const replaced = new Set<string>();
+  const generatedNames = new Set(generated.map((g) => g.name));
   const running = generated.map((g): LockedStatement => {
     const same = byName.get(g.name);
     if (same) return same;
+    // The old statement that routed these filters. One predecessor may have several successors: the parts of a
+    // split shard all start where it stopped (flink-sql/shards.ts), as do the per-filter statements of a former set.
     const filterNames = new Set(g.filters.map((f) => f.name));
-    const predecessor = oldRunning.find((s) => !replaced.has(s.name) && !generated.some((x) => x.name === s.name) && s.filters.some((f) => filterNames.has(f)));
-    if (!predecessor) return locked(g);
-    replaced.add(predecessor.name);
-    return { ...locked(g), carriedOverFrom: predecessor.name };
+    const predecessor = oldRunning.find((s) => !generatedNames.has(s.name) && s.filters.some((f) => filterNames.has(f)));
+    return predecessor ? { ...locked(g), carriedOverFrom: predecessor.name } : locked(g);
   });
   const runningNames = new Set(running.map((s) => s.name));
-  const newlyStopped = oldRunning.filter((s) => !runningNames.has(s.name));
-  // A change keeps only the statements it stops; older stopped ones go (their successors run already).
-  const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : (previous?.stopped ?? []);
+  const newlyStopped = oldRunning.filter((s) => !runningNames.has(s.name)).map((s) => ({ ...s, stoppedOn: date }));
+  // A change keeps only the statements it stops; older stopped ones go (their successors run already), and so
+  // do those Confluent deletes anyway. A stopped statement recorded without a date gets today's: no earlier stop
+  // is known, and a later date only keeps it longer (then its import block fails the plan, never re-creating it).
+  const olderStopped = (previous?.stopped ?? []).map((s) => ({ ...s, stoppedOn: options.restartRetention ? date : (s.stoppedOn ?? date) })).filter((s) => !retentionRunOut(s, date));
+  const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : olderStopped;
   return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions }, definitions: definitionsOf(generated) };
 }
 
@@ -140,7 +168,44 @@ export function lockProblems(lock: StageLock | undefined, generated: readonly Ge
   if (unrecorded.length > 0) {
     return [`${stage}: flink-sql/statements.lock.json does not record the definition of ${unrecorded.map((f) => `${f.name} v${f.version}`).join(", ")}; run \`npm run statements:lock\` and commit the result`];
   }
+  const undated = (lock?.stopped ?? []).filter((s) => !s.stoppedOn);
+  if (undated.length > 0) {
+    return [`${stage}: flink-sql/statements.lock.json does not record when ${undated.map((s) => s.name).join(", ")} stopped; run \`npm run statements:lock\` and commit the result`];
+  }
   return [];
+}
+
+/**
+ * Retention. "Confluent Cloud for Apache Flink enforces a 30-day retention for statements in terminal states ...
+ * once a statement transitions to the STOPPED state, it ... is deleted after 30 days" ("Flink SQL Statements in
+ * Confluent Cloud for Apache Flink", https://docs.confluent.io/cloud/current/flink/concepts/statements.html;
+ * confluent provider issue #687). A kept statement Confluent deleted would fail the plan at its import block, so it
+ * leaves the stack one day before: from then on Terraform deletes it itself if it still exists (an already
+ * stopped statement: not destructive, its successor runs), or finds nothing to do.
+ */
+export const STOPPED_RETENTION_DAYS = 30;
+const KEPT_DAYS = STOPPED_RETENTION_DAYS - 1;
+const DAY_MS = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The first day a statement stopped on `stoppedOn` is no longer kept (YYYY-MM-DD, UTC). */
+export function retentionEnds(stoppedOn: string): string {
+  if (!DATE.test(stoppedOn)) throw new Error(`stoppedOn ${stoppedOn} is not a date (YYYY-MM-DD)`);
+  return new Date(Date.parse(`${stoppedOn}T00:00:00Z`) + KEPT_DAYS * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** An undated stopped statement is kept: lockProblems asks for the lock tool, which dates it. */
+const retentionRunOut = (s: LockedStatement, today: string): boolean => s.stoppedOn !== undefined && today >= retentionEnds(s.stoppedOn);
+
+/** The stopped statements a stack keeps on `today`, and those it leaves out because Confluent deletes them. */
+export function keptStopped(lock: StageLock | undefined, today: string): { kept: LockedStatement[]; expired: LockedStatement[] } {
+  const stopped = lock?.stopped ?? [];
+  return { kept: stopped.filter((s) => !retentionRunOut(s, today)), expired: stopped.filter((s) => retentionRunOut(s, today)) };
+}
+
+/** The line synth and the lock tool print for a stopped statement left out on `today`. */
+export function expiredNotice(stage: string, s: LockedStatement): string {
+  return `${stage}: stopped statement ${s.name} (stopped ${s.stoppedOn}) is left out: Confluent deletes stopped statements ${STOPPED_RETENTION_DAYS} days after they stop, so it is dropped from ${retentionEnds(s.stoppedOn as string)} on instead of being imported or re-created`;
 }
 
 /** Filters (name -> topic) of stopped statements that no running statement routes any more: removed filters. */

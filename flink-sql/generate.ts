@@ -9,10 +9,15 @@
 import { createHash } from "node:crypto";
 import { filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES, type Filter, type FilterSet } from "../filters/model";
 import { quoteIdentifier, stringLiteral } from "./escape";
+import { DEFAULT_SHARD_BUDGET, textBytes, type ShardBudget } from "./limits";
 import { conditionSql, operationsSql } from "./predicates";
+import { assignShards, setText } from "./shards";
 
 export type Dialect = "confluent" | "flink";
-/** set: one EXECUTE STATEMENT SET reading the source once; per-filter: one INSERT statement per filter. */
+/**
+ * set: EXECUTE STATEMENT SET reading the source once (one set, or shards of it past the budget in limits.ts);
+ * per-filter: one INSERT statement per filter.
+ */
 export type Shape = "set" | "per-filter";
 
 export interface FlinkKafkaOptions {
@@ -30,6 +35,13 @@ export interface SqlOptions {
   shape: Shape;
   /** Required for the flink dialect. */
   kafka?: FlinkKafkaOptions;
+  /**
+   * set shape: the filters of each set statement as last locked (flink-sql/shards.ts keeps them together).
+   * @default - none: the filters are packed afresh
+   */
+  previousShards?: readonly (readonly string[])[];
+  /** set shape: how large one set may grow before the filters are split into shards. */
+  shardBudget?: ShardBudget;
 }
 
 export interface GeneratedStatement {
@@ -79,8 +91,24 @@ export function filterStatementName(stage: string, filter: Filter): string {
   return `${stage}-route-${filter.name}-v${filter.version}`;
 }
 
+const SET_NAME_INFIX = "-routing-set-";
+
 function setStatementName(stage: string, dml: string): string {
-  return `${stage}-routing-set-${shortHash(dml)}`;
+  return `${stage}${SET_NAME_INFIX}${shortHash(dml)}`;
+}
+
+/** A set statement's name (the set shape), as opposed to a per-filter statement's. */
+export const isSetStatementName = (stage: string, name: string): boolean => name.startsWith(stage + SET_NAME_INFIX);
+
+/** The set shape: one EXECUTE STATEMENT SET per shard, each named after its own text. */
+function setStatements(filters: Filter[], stage: string, sourceTopic: string, options: SqlOptions): GeneratedStatement[] {
+  const inserts = new Map(filters.map((f) => [f.name, insertSql(f, sourceTopic) + ";"]));
+  const byName = new Map(filters.map((f) => [f.name, f]));
+  const sizing = { insertBytes: new Map([...inserts].map(([name, text]) => [name, textBytes(text)])), budget: options.shardBudget ?? DEFAULT_SHARD_BUDGET };
+  return assignShards(filters.map((f) => f.name), options.previousShards ?? [], sizing).map((names) => {
+    const dml = setText(names.map((n) => inserts.get(n) as string));
+    return { name: setStatementName(stage, dml), filters: names.map((n) => byName.get(n) as Filter), dml };
+  });
 }
 
 function columnList(names: readonly string[]): string {
@@ -125,9 +153,7 @@ export function generateSql(set: FilterSet, stage: string, options: SqlOptions):
   } else if (options.shape === "per-filter") {
     statements = filters.map((f) => ({ name: filterStatementName(stage, f), filters: [f], dml: insertSql(f, set.sourceTopic) + ";" }));
   } else {
-    const body = filters.map((f) => insertSql(f, set.sourceTopic) + ";").join("\n\n");
-    const dml = `EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND;`;
-    statements = [{ name: setStatementName(stage, dml), filters, dml }];
+    statements = setStatements(filters, stage, set.sourceTopic, options);
   }
   return { stage, dialect: options.dialect, shape: options.shape, ddl, statements };
 }

@@ -5,8 +5,9 @@ import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
-import { evolveLock, type LockFile, type StageLock } from "./evolution";
-import { generateSql, type GeneratedSql, type GeneratedStatement } from "./generate";
+import { EvolutionError, evolveLock, type EvolveOptions, type LockFile, type StageLock } from "./evolution";
+import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "./generate";
+import { computeProblems } from "./limits";
 
 export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? "flink-sql/statements.lock.json";
 
@@ -26,13 +27,21 @@ export function writeLock(lock: LockFile, path = LOCK_FILE): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape. */
-export function deployedSql(filters: FilterSet, stage: StageConfig): GeneratedSql {
-  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+/**
+ * The set statements' filters as locked: the shards the next assignment starts from (flink-sql/shards.ts).
+ * Per-filter statements are not shards: after a change of shape the filters are packed afresh.
+ */
+export function lockedShards(lock: StageLock | undefined, stage: string): string[][] {
+  return (lock?.running ?? []).filter((s) => isSetStatementName(stage, s.name)).map((s) => s.filters);
 }
 
-export function stageStatements(filters: FilterSet, stage: StageConfig): GeneratedStatement[] {
-  return deployedSql(filters, stage).statements;
+/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape, shards as in `lock`. */
+export function deployedSql(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedSql {
+  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape, previousShards: lockedShards(lock, stage.name) });
+}
+
+export function stageStatements(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedStatement[] {
+  return deployedSql(filters, stage, lock).statements;
 }
 
 /** Partition count of every topic the stage declares. */
@@ -43,8 +52,12 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
   ]);
 }
 
-export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
+/** The stage's next lock entry (`npm run statements:lock`). */
+export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
   const previous = lock[stage.name];
-  const statements = evolveLock(previous, stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
+  const generated = stageStatements(filters, stage, previous);
+  const compute = computeProblems(generated.length, stage.flink.maxCfu, stage.name);
+  if (compute.length > 0) throw new EvolutionError(compute);
+  const statements = evolveLock(previous, generated, stagePartitions(filters, stage), stage.name, options);
   return { ...statements, connector: evolveConnector(previous?.connector, stageConnectorName(stage)) };
 }

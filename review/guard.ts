@@ -46,8 +46,11 @@ export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
   for (const rc of plan.resource_changes ?? []) {
     const action = actionOf(rc.change.actions);
     if ((action !== "delete" && action !== "replace") || !GUARDED_TYPES.has(rc.type)) continue;
-    // Safe: a statement whose offsets a new one carries over, or the clean-up of one already stopped.
-    if (rc.type === "confluent_flink_statement" && (safe.has(statementName(rc.change.before) ?? "") || (action === "delete" && (rc.change.before as { stopped?: boolean } | null)?.stopped === true))) continue;
+    // Safe: the clean-up of a statement already stopped, or a replaced one whose offsets a new one carries over.
+    // Deleting a running one never is, carry-over or not: its successor would start from a statement that is
+    // gone (a change applied after its predecessor's retention ran out leaves that predecessor out).
+    const stoppedBefore = (rc.change.before as { stopped?: boolean } | null)?.stopped === true;
+    if (rc.type === "confluent_flink_statement" && (action === "delete" ? stoppedBefore : safe.has(statementName(rc.change.before) ?? ""))) continue;
     if (rc.type === "confluent_connector" && action === "replace" && continuesFromSlot(rc.change.before, rc.change.after)) continue;
     found.push({ address: rc.address, type: rc.type, action });
   }

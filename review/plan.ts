@@ -65,7 +65,8 @@ export type Kind = "topics" | "statements" | "connector" | "cluster" | "identity
 const KIND_BY_TYPE: Array<[RegExp, Kind]> = [
   [/^confluent_(kafka_topic|schema)$/, "topics"],
   [/^confluent_flink_(statement|compute_pool)$/, "statements"],
-  [/^confluent_connector$/, "connector"],
+  // The stack's only terraform_data is the connector's name, which replaces it on a rename (postgres-cdc-connector.ts).
+  [/^(confluent_connector|terraform_data)$/, "connector"],
   [/^confluent_(kafka_cluster|environment|schema_registry_cluster)$/, "cluster"],
   [/^confluent_(service_account|api_key|role_binding|kafka_acl|identity_pool)$/, "identity"],
   [/^(postgresql_.*|aws_rds_.*|aws_db_.*)$/, "database"],

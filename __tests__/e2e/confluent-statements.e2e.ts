@@ -13,6 +13,8 @@ import { sampleEvents } from "../../consumers/sample-events";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import { filtersForStage } from "../../filters/model";
 import { quoteIdentifier } from "../../flink-sql/escape";
+import { generateSql } from "../../flink-sql/generate";
+import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
 import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
 import { temporaryDirectory } from "../helpers";
 import { useEngines } from "./harness";
@@ -99,6 +101,20 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
     const actual = await readIds(pipeline.kafka.client, topics, { from, until, timeoutMs: 60_000 });
     expect(compareRouting(expectedRouting(pipeline.filters, "dev", events), actual)).toEqual([]);
     for (const [topic, ids] of actual) expect({ topic, received: ids.length > 0 }).toEqual({ topic, received: true });
+  });
+
+  test("split into shards (here 2 sinks a set instead of 100), each shard's text runs on its own and together they route exactly the evaluator's events", async () => {
+    const { pipeline, flink } = engines;
+    const shards = generateSql(pipeline.filters, "dev", { dialect: "confluent", shape: "set", shardBudget: { maxSinks: 2, maxBytes: STATEMENT_TEXT_MAX } }).statements;
+    expect(shards.map((s) => s.filters.length)).toEqual([2, 2]);
+    const events = sampleEvents(pipeline.filters, "deployed");
+    const topics = filtersForStage(pipeline.filters, "dev").map((f) => f.outputTopic);
+    const from = await endOffsets(pipeline.kafka.client, topics);
+    // The deployed statement's catalog and database: shards run where the set runs.
+    for (const s of shards) await flink!.run([...inferredTableScript(statements[0], schemas, pipeline.filters.sourceTopic, pipeline.kafka.bootstrapServers), s.dml]);
+    const until = await endOffsets(pipeline.kafka.client, topics);
+    const actual = await readIds(pipeline.kafka.client, topics, { from, until, timeoutMs: 60_000 });
+    expect(compareRouting(expectedRouting(pipeline.filters, "dev", events), actual)).toEqual([]);
   });
 
   test("without the target column lists (the code before fix 1) Flink rejects them on the inferred sinks' extra key column", async () => {

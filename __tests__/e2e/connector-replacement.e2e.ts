@@ -145,7 +145,7 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     })();
     try {
       const renamed = devOnLocalServer(RENAMED);
-      const renamedLock = evolveStage({ dev: lock }, filters, renamed, false);
+      const renamedLock = evolveStage({ dev: lock }, filters, renamed);
       expect(renamedLock.connector).toEqual({ name: RENAMED, snapshotMode: "no_data", replaces: "cdc-routing-dev-postgres-cdc" });
       const synthRenamed = synthStack((app) => new RoutingStageStack(app, { stage: renamed, filters, lock: renamedLock }));
 
@@ -169,7 +169,7 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
 
     // Control: the same replacement with Confluent's default snapshot mode reads the whole table again.
     const control = devOnLocalServer(RENAMED);
-    const controlSynth = synthStack((app) => new RoutingStageStack(app, { stage: control, filters, lock: evolveStage({ dev: lock }, filters, control, false) }));
+    const controlSynth = synthStack((app) => new RoutingStageStack(app, { stage: control, filters, lock: evolveStage({ dev: lock }, filters, control) }));
     for (const c of Object.values<any>(controlSynth.resource.confluent_connector)) c.config_nonsensitive["snapshot.mode"] = "initial";
     const address = connectorAddress(controlSynth);
     // The review guard stops it: a replacement that snapshots again replays the table into every consumer.

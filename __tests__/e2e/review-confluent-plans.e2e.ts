@@ -41,6 +41,7 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
   let destructivePlan: PlanJson;
   let carryOverPlan: PlanJson;
   let cleanupPlan: PlanJson;
+  let latePlan: PlanJson;
 
   /** A sensitive output carrying a canary too: the stack has none of its own. */
   const withSensitiveOutput = (config: Record<string, any>) => {
@@ -72,8 +73,15 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     const inputs = editedInputs(dir, (doc) => {
       doc.filters.find((f) => f.name === "loan-created")!.version = 2;
     });
-    if ((await lockStatements("dev", inputs)).code !== 0) throw new Error("statements:lock failed");
-    stack.useConfig(await synthesize("dev", join(dir, "out"), inputs.env), withSensitiveOutput);
+    // Locked on a fixed day, so that a synth 29 days later finds the predecessor's retention run out.
+    const lockedOn = { ...inputs, env: { ...inputs.env, CDC_ROUTING_NOW: "2030-01-01" } };
+    if ((await lockStatements("dev", lockedOn)).code !== 0) throw new Error("statements:lock failed");
+    const carryOverSynth = await synthesize("dev", join(dir, "out"), lockedOn.env);
+    // The same change applied only after the predecessor's retention ran out: synth leaves the still running
+    // predecessor out, so the plan deletes it while the new statement carries its offsets over.
+    stack.useConfig(await synthesize("dev", join(dir, "out-late"), { ...inputs.env, CDC_ROUTING_NOW: "2030-01-30" }), withSensitiveOutput);
+    latePlan = await planOf(stack, "late.tfplan");
+    stack.useConfig(carryOverSynth, withSensitiveOutput);
     carryOverPlan = await planOf(stack, "carry-over.tfplan");
     const carried = await stack.terraform("apply", "-input=false", "carry-over.tfplan");
     if (carried.code !== 0) throw new Error(`apply failed:\n${carried.output}`);
@@ -91,8 +99,8 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
 
   test("summary: counts by action and changes grouped by kind", () => {
     const created = summarizePlan(createPlan);
-    // Only the confluent resources are planned: aws and postgresql were left out.
-    const confluentResources = Object.entries(synth.resource).filter(([t]) => t.startsWith("confluent_")).reduce((n, [, b]) => n + Object.keys(b as object).length, 0);
+    // Only the confluent resources (and the connector's name trigger) are planned: aws and postgresql were left out.
+    const confluentResources = Object.entries(synth.resource).filter(([t]) => t.startsWith("confluent_") || t === "terraform_data").reduce((n, [, b]) => n + Object.keys(b as object).length, 0);
     expect(created.counts).toEqual({ create: confluentResources, update: 0, replace: 0, delete: 0, import: 0 });
     expect([...created.byKind.keys()].sort()).toEqual(["cluster", "connector", "identity", "statements", "topics"]);
     expect(renderSummary("dev", summarizePlan(destructivePlan))).toContain("**dev**: 0 to create, 0 to update, 1 to replace, 1 to delete");
@@ -109,6 +117,12 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0, import: 0 });
     expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1, import: 0 });
     expect([destructiveChanges(createPlan), destructiveChanges(carryOverPlan), destructiveChanges(cleanupPlan)]).toEqual([[], [], []]);
+  });
+
+  test("guard: deleting a running statement is destructive even when a new one carries its offsets over", () => {
+    const deleted = latePlan.resource_changes!.filter((rc) => rc.change.actions.includes("delete"));
+    expect(deleted.map((rc) => [(rc.change.before as any).statement_name, (rc.change.before as any).stopped])).toEqual([[DEV_RUNNING, false]]);
+    expect(destructiveChanges(latePlan).map((c) => [c.address.replace(/_[0-9A-F]{8}$/, ""), c.action])).toEqual([[`confluent_flink_statement.routing_${DEV_RUNNING}`, "delete"]]);
   });
 
   test("the comment fails the check without opt-in and names the resources; the opt-in passes", () => {
