@@ -207,4 +207,17 @@ describe("the stack after a version bump", () => {
     expect(topics[0][0]).toMatch(/topic-car-created/);
     expect(topics[0][1].lifecycle).toEqual({ prevent_destroy: true });
   });
+
+  test("--cleanup drops the stopped statement but not a removed filter's topic, until the filter comes back", () => {
+    const prod = perFilter("prod");
+    const removed = without(filters, "car-created");
+    const cleaned = lockFor(removed, prod, lockFor(removed, prod, lockFor(filters, prod)), true);
+    expect([cleaned.stopped, cleaned.retired]).toEqual([[], { "car-created": "filtered-car-created-events" }]);
+    const topic = Object.values<any>(synth(prod, removed, cleaned).resource.confluent_kafka_topic).find((t) => t.topic_name === "filtered-car-created-events");
+    expect(topic?.lifecycle).toEqual({ prevent_destroy: true });
+    // Another change later still carries it; deployed again, the filter's topic is its own again.
+    const later = lockFor(removed, prod, cleaned);
+    expect(later.retired).toEqual({ "car-created": "filtered-car-created-events" });
+    expect(lockFor(filters, prod, later).retired).toBeUndefined();
+  });
 });

@@ -47,6 +47,12 @@ export interface StageLock {
    * changed filter only changes the set's hash, so without this a change without a version bump would pass.
    */
   definitions?: Record<string, FilterDefinition>;
+  /**
+   * Output topics of removed filters (filter -> topic). Protected stages keep them declared (prevent_destroy):
+   * their data outlives the filter, so neither `--cleanup` nor retention, which drop the stopped statement that
+   * named them, may take the topic's block away (Terraform would then plan its deletion).
+   */
+  retired?: Record<string, string>;
   /** The stage's CDC connector and its snapshot mode (connectors/connector-lock.ts). */
   connector?: LockedConnector;
 }
@@ -152,7 +158,16 @@ export function evolveLock(previous: StageLock | undefined, generated: readonly 
   // is known, and a later date only keeps it longer (then its import block fails the plan, never re-creating it).
   const olderStopped = (previous?.stopped ?? []).map((s) => ({ ...s, stoppedOn: options.restartRetention ? date : (s.stoppedOn ?? date) })).filter((s) => !retentionRunOut(s, date));
   const stopped = options.cleanup ? [] : newlyStopped.length > 0 ? newlyStopped : olderStopped;
-  return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions }, definitions: definitionsOf(generated) };
+  const retired = retiredFilters(previous, generated);
+  return { running, stopped, partitions: { ...(previous?.partitions ?? {}), ...partitions }, definitions: definitionsOf(generated), ...(retired ? { retired } : {}) };
+}
+
+/** Removed filters' topics so far, plus those this change removes, minus filters deployed again; sorted. */
+function retiredFilters(previous: StageLock | undefined, generated: readonly GeneratedStatement[]): Record<string, string> | undefined {
+  const deployed = new Set(deployedFilters(generated).map((f) => f.name));
+  const removed = (previous?.running ?? []).flatMap((s) => Object.entries(s.topics));
+  const all = [...Object.entries(previous?.retired ?? {}), ...removed].filter(([filter]) => !deployed.has(filter));
+  return all.length > 0 ? Object.fromEntries(all.sort(([a], [b]) => a.localeCompare(b))) : undefined;
 }
 
 /** Synth-time check: the committed lock must describe exactly the statements the filters generate now. */
@@ -208,10 +223,11 @@ export function expiredNotice(stage: string, s: LockedStatement): string {
   return `${stage}: stopped statement ${s.name} (stopped ${s.stoppedOn}) is left out: Confluent deletes stopped statements ${STOPPED_RETENTION_DAYS} days after they stop, so it is dropped from ${retentionEnds(s.stoppedOn as string)} on instead of being imported or re-created`;
 }
 
-/** Filters (name -> topic) of stopped statements that no running statement routes any more: removed filters. */
+/** Removed filters (name -> topic): recorded as retired, or routed by a stopped statement and no running one. */
 export function retiredTopics(lock: StageLock | undefined): Map<string, string> {
   const running = new Set((lock?.running ?? []).flatMap((s) => s.filters));
   const retired = new Map<string, string>();
-  for (const s of lock?.stopped ?? []) for (const [filter, topic] of Object.entries(s.topics)) if (!running.has(filter)) retired.set(filter, topic);
+  const named = [...Object.entries(lock?.retired ?? {}), ...(lock?.stopped ?? []).flatMap((s) => Object.entries(s.topics))];
+  for (const [filter, topic] of named) if (!running.has(filter)) retired.set(filter, topic);
   return retired;
 }
