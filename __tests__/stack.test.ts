@@ -103,7 +103,7 @@ describe("per-stage stack", () => {
 
 describe("access: least privilege, ACLs on Basic and role bindings elsewhere", () => {
   const set = loadFilters("filters/filters.yaml");
-  const plan = accessPlan(set.sourceTopic, set.filters);
+  const plan = accessPlan(set, "dev");
 
   test("the matrix: connector writes raw, Flink reads raw and writes sinks, consumers read only their own", () => {
     const rows = plan.kafka.filter((g) => g.resource === "topic").map((g) => `${g.principal} ${g.role} ${g.name}`);

@@ -3,7 +3,8 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { accessPlan, topicsByConsumer } from "../access/grants";
+import { accessPlan, scopeProblems, topicsByConsumer } from "../access/grants";
+import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
@@ -57,6 +58,15 @@ export class RoutingStageStack extends TerraformStack {
     const rawSchema = rawValueSchema(rawRecordName(prefix, stage.source.schema, stage.source.table));
     const tableMismatch = tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed);
     if (tableMismatch.length > 0) throw new EvolutionError(tableMismatch.map((p) => `${stage.name}: ${p}`));
+    // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. No
+    // consumer's prefixed grant may cover them (the validator checked every other topic).
+    const retained = stage.protectFromDestroy ? retiredTopics(lock) : new Map<string, string>();
+    const unowned = new Map([
+      [filters.sourceTopic, "the raw topic"],
+      ...[...retained].map(([filter, topic]) => [topic, `removed filter ${filter}'s topic, declared in ${stage.name} until npm run statements:lock -- --cleanup drops it`] as const),
+    ]);
+    const scopeMismatch = scopeProblems(filters.filters, unowned);
+    if (scopeMismatch.length > 0) throw new EvolutionError(scopeMismatch.map((p) => `${stage.name}: ${p.message}; ${p.hint}`));
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
@@ -110,8 +120,9 @@ export class RoutingStageStack extends TerraformStack {
       cluster: kafka.cluster,
       schemaRegistry: env.schemaRegistry,
       flinkRegion: flink.region,
-      plan: accessPlan(filters.sourceTopic, deployed),
+      plan: accessPlan(filters, stage.name),
       accessControl: accessControlFor(stage.kafka),
+      legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -123,8 +134,7 @@ export class RoutingStageStack extends TerraformStack {
       raw: stage.topics.raw,
       consumer: stage.topics.consumer,
       filters: deployed,
-      // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter.
-      retainedTopics: stage.protectFromDestroy ? retiredTopics(lock) : new Map(),
+      retainedTopics: retained,
       protectFromDestroy: stage.protectFromDestroy,
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
