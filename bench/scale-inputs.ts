@@ -27,7 +27,8 @@ export function scaleFiltersYaml(filters: number, consumers: number): string {
       name,
       description: `Generated filter ${i} for ${consumer}.`,
       consumer,
-      outputTopic: `${consumer}.${name}`,
+      // `<consumer>.route0042`: the consumer's topics share exactly the prefix `<consumer>.` (access/grants.ts topicScope).
+      outputTopic: `${consumer}.${name.replace("-", "")}`,
       version: 1,
       operations: ["create", "snapshot"],
       conditions: {
