@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { keepOnlySynthesizedStacks } from "./cli/synth-output";
+import { skipTokenStackTraces } from "./cli/token-stack-traces";
 import { FilterValidationError, loadFilters } from "./filters/load";
 import { RoutingStageStack, type RoutingStageStackProps } from "./constructs/routing-stage-stack";
 import { EvolutionError } from "./flink-sql/evolution";
@@ -76,6 +77,7 @@ if (require.main === module) {
   // cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
   // took about half of synth time. Errors here are reported by message, so the maps buy nothing.
   process.setSourceMapsEnabled(false);
+  skipTokenStackTraces();
   const args = process.argv.slice(2);
   try {
     process.exitCode = runCommandSync(args, USAGE, () => synthesize(selectStages(args)));
