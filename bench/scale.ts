@@ -68,7 +68,9 @@ async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost>
     const env = { ...terraformEnv(), TF_ACC: "1", ...Object.fromEntries(SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, "bench-scale"])) };
     const calls = () => [...double.store.calls.values()].reduce((a, b) => a + b, 0);
     progress(`${label(filters)}: terraform apply of dev against the double`);
-    const apply = await run("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env });
+    const started = Date.now();
+    const ticker = setInterval(() => progress(`${label(filters)}: applying, ${Math.round((Date.now() - started) / 1000)} s, ${calls()} API calls answered so far`), 30_000);
+    const apply = await run("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env }).finally(() => clearInterval(ticker));
     if (apply.code !== 0) throw new Error(`terraform apply failed:\n${apply.output.slice(-4000)}`);
     const applyCalls = calls();
     double.store.resetCalls();
