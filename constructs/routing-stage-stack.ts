@@ -3,7 +3,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { accessPlan, scopeProblems, topicsByConsumer } from "../access/grants";
+import { accessPlan, scopeProblems, topicsByConsumer, type OtherTopic } from "../access/grants";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
@@ -61,9 +61,12 @@ export class RoutingStageStack extends TerraformStack {
     // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. No
     // consumer's prefixed grant may cover them (the validator checked every other topic).
     const retained = stage.protectFromDestroy ? retiredTopics(lock) : new Map<string, string>();
-    const unowned = new Map([
-      [filters.sourceTopic, "the raw topic"],
-      ...[...retained].map(([filter, topic]) => [topic, `removed filter ${filter}'s topic, declared in ${stage.name} until npm run statements:lock -- --cleanup drops it`] as const),
+    const unowned = new Map<string, OtherTopic>([
+      [filters.sourceTopic, { what: "the raw topic" }],
+      ...[...retained].map(([filter, topic]) => [topic, {
+        what: `removed filter ${filter}'s topic, still declared in ${stage.name}`,
+        fix: `once its consumers have drained it, drop it with npm run statements:lock -- --cleanup and commit the lock`,
+      }] as const),
     ]);
     const scopeMismatch = scopeProblems(filters.filters, unowned);
     if (scopeMismatch.length > 0) throw new EvolutionError(scopeMismatch.map((p) => `${stage.name}: ${p.message}; ${p.hint}`));
