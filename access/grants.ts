@@ -81,12 +81,6 @@ export function consumerScopes(filters: readonly Filter[]): Map<string, TopicSco
   return new Map([...topicsByConsumer(filters)].map(([consumer, topics]) => [consumer, topicScope(topics)]));
 }
 
-/** A declared topic that belongs to no consumer: what it is, and how to resolve a prefix that covers it (default: rename the consumer's topics). */
-export interface OtherTopic {
-  what: string;
-  fix?: string;
-}
-
 export interface ScopeProblem {
   /** The topic to point at (a filter's output topic). */
   topic: string;
@@ -97,13 +91,12 @@ export interface ScopeProblem {
 /**
  * The naming rule that keeps prefixed grants safe: a consumer with several topics names them with a common
  * prefix that no other topic the stack declares starts with (nor that topic's value subject). `otherTopics` are
- * the stack's topics that belong to no consumer: the raw topic, and in a stage the topics of removed filters kept
- * declared.
+ * the stack's topics that belong to no consumer (topic -> what it is): the raw topic.
  */
-export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyMap<string, OtherTopic>): ScopeProblem[] {
+export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyMap<string, string>): ScopeProblem[] {
   const problems: ScopeProblem[] = [];
   const owners = new Map(otherTopics);
-  for (const f of filters) owners.set(f.outputTopic, { what: `consumer ${f.consumer}'s topic (filter ${f.name})` });
+  for (const f of filters) owners.set(f.outputTopic, `consumer ${f.consumer}'s topic (filter ${f.name})`);
   const byConsumer = topicsByConsumer(filters);
   for (const [consumer, scope] of consumerScopes(filters)) {
     const topics = byConsumer.get(consumer) as string[];
@@ -123,8 +116,8 @@ export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyM
       if (topics.includes(topic) || !(covers(scope, topic) || covers(scope, valueSubject(topic)))) continue;
       problems.push({
         topic: topics[0],
-        message: `consumer ${consumer}'s topics share the prefix '${scope.name}', and so does '${topic}' (${owner.what}): a grant on '${scope.name}*' would let ${consumer} read it`,
-        hint: owner.fix ?? `give ${consumer}'s topics a prefix no other topic starts with, e.g. '${example}<name>'`,
+        message: `consumer ${consumer}'s topics share the prefix '${scope.name}', and so does '${topic}' (${owner}): a grant on '${scope.name}*' would let ${consumer} read it`,
+        hint: `give ${consumer}'s topics a prefix no other topic starts with, e.g. '${example}<name>'`,
       });
     }
   }

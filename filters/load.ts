@@ -396,7 +396,7 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
     }
   });
   // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
-  for (const p of scopeProblems(filters, new Map([[sourceTopic, { what: "the source topic" }]]))) {
+  for (const p of scopeProblems(filters, new Map([[sourceTopic, "the source topic"]]))) {
     issues.push({ path: ["filters", seenTopics.get(p.topic) as number, "outputTopic"], message: p.message, hint: p.hint });
   }
   return issues.length ? { issues } : { set: { sourceTopic, filters }, issues };
