@@ -183,4 +183,12 @@ describe("moved blocks from the index-named grants deployed before", () => {
     expect(moved.size).toBe(Object.keys(bindings).length - 3); // all but the environment-level bindings, never index-named
     for (const to of moved.values()) expect(bindings[to.split(".")[1]]).toBeDefined();
   });
+
+  test("on a Basic stage every ACL moves from its old address acl-<i>-<principal>-<operation>", () => {
+    const basic = synthSet(parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"), "dev", true);
+    const acls = (basic.moved as Array<{ from: string; to: string }>).filter((m) => m.to.startsWith("confluent_kafka_acl."));
+    expect(acls.map((m) => m.to.split(".")[1]).sort()).toEqual(Object.keys(basic.resource.confluent_kafka_acl).sort());
+    for (const m of acls) expect(m.from).toMatch(/^confluent_kafka_acl\.identity_acl-\d+-(connector|consumer-[a-z-]+)-(read|write|describe)_[0-9A-F]{8}$/);
+    expect(acls.find((m) => m.from.includes("acl-0-connector-describe"))!.to).toMatch(/identity_acl-connector-DESCRIBE-cluster-kafka-cluster_/);
+  });
 });
