@@ -23,7 +23,8 @@ export const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--a
 
 Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
 exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
-Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages).`;
+Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages),
+CDC_ROUTING_TOKEN_TRACES=1 (keep cdktf's token creation traces, for a token that fails to resolve; slower).`;
 
 /** Stages named on the command line; a usage error for an unknown stage or option. */
 export function selectStages(args: string[]): StageName[] {
