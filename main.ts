@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { keepOnlySynthesizedStacks } from "./cli/synth-output";
+import { skipTokenStackTraces } from "./cli/token-stack-traces";
 import { FilterValidationError, loadFilters } from "./filters/load";
 import { RoutingStageStack, type RoutingStageStackProps } from "./constructs/routing-stage-stack";
 import { EvolutionError } from "./flink-sql/evolution";
@@ -23,7 +24,8 @@ export const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--a
 Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
 exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
 Environment: CDC_ROUTING_FILTERS (default filters/filters.yaml), CDC_ROUTING_LOCK, CDC_ROUTING_STATE_* (README: Stages),
-CDC_ROUTING_NOW (the date, YYYY-MM-DD, that decides which stopped statements Confluent has deleted; default today).`;
+CDC_ROUTING_NOW (the date, YYYY-MM-DD, that decides which stopped statements Confluent has deleted; default today),
+CDC_ROUTING_TOKEN_TRACES=1 (keep cdktf's token creation traces, for a token that fails to resolve; slower).`;
 
 /** Stages named on the command line; a usage error for an unknown stage or option. */
 export function selectStages(args: string[]): StageName[] {
@@ -80,6 +82,7 @@ if (require.main === module) {
   // cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
   // took about half of synth time. Errors here are reported by message, so the maps buy nothing.
   process.setSourceMapsEnabled(false);
+  skipTokenStackTraces();
   const args = process.argv.slice(2);
   try {
     process.exitCode = runCommandSync(args, USAGE, () => synthesize(selectStages(args)));

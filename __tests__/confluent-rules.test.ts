@@ -175,7 +175,7 @@ describe("fix 4, Aurora/RDS: the master user cannot grant REPLICATION", () => {
 });
 
 describe("fix 5, Flink's grants", () => {
-  const plan = accessPlan(filters.sourceTopic, deployed);
+  const plan = accessPlan(filters, "dev");
 
   test("Flink has DeveloperRead and DeveloperWrite on transactional ids _confluent-flink_*", () => {
     expect(plan.kafka.filter((g) => g.principal === "flink" && g.resource === "transactional-id").map((g) => `${g.role} ${g.name}*`).sort()).toEqual([

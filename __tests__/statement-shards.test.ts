@@ -28,7 +28,7 @@ function generatedFilters(n: number, extra = ""): FilterSet {
     return `  - name: filter-${id}
     description: Generated filter ${id} for the scale test.
     consumer: consumer-${i % 20}
-    outputTopic: filtered-generated-${id}-events
+    outputTopic: consumer-${i % 20}.generated-${id}
     version: 1
     operations: [create, snapshot]
     conditions:

@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { TerraformStack, type ITerraformDependable } from "cdktf";
+// cdktf's own logical-id function (not re-exported): the old addresses of renamed grants are computed with it.
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import { ApiKey } from "../.gen/providers/confluent/api-key";
 import type { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
 import type { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
@@ -9,7 +11,8 @@ import { KafkaAcl } from "../.gen/providers/confluent/kafka-acl";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { RoleBinding } from "../.gen/providers/confluent/role-binding";
 import { ServiceAccount } from "../.gen/providers/confluent/service-account";
-import type { AccessPlan, KafkaGrant, PrincipalKey } from "../access/grants";
+import { grantId, type AccessPlan, type KafkaGrant, type PrincipalKey, type SchemaGrant } from "../access/grants";
+import { grantKey, type LegacyGrantIndexes } from "../access/legacy-grant-ids";
 
 export interface PipelineIdentityProps {
   /** Prefix of every service account name, e.g. cdc-routing-dev. */
@@ -22,6 +25,8 @@ export interface PipelineIdentityProps {
   plan: AccessPlan;
   /** ACLs on Basic clusters (no granular RBAC there; Flink then gets CloudClusterAdmin), role bindings elsewhere. */
   accessControl: "acl" | "rbac";
+  /** Positions grants had in the old, index-named plan: each grant still declared is `moved` from its old address. */
+  legacy: LegacyGrantIndexes;
 }
 
 export interface ApiCredentials {
@@ -75,11 +80,9 @@ export class PipelineIdentity extends Construct {
     this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
     this.flinkApi = credentialsOf(this.apiKey("manager-flink", "manager", props.flinkRegion));
 
-    props.plan.kafka.forEach((g, i) => this.renderKafkaGrant(g, i));
+    for (const g of props.plan.kafka) this.renderKafkaGrant(g);
     if (props.accessControl === "acl") this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);
-    props.plan.schemas.forEach((g, i) =>
-      this.roleBinding(g.principal, `schema-${i}-${slug(g.principal)}`, g.role, `${props.schemaRegistry.resourceName}/subject=${g.subject}`),
-    );
+    for (const g of props.plan.schemas) this.renderSchemaGrant(g);
     for (const c of props.plan.consumers) this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, `consumer:${c}`, props.cluster));
   }
 
@@ -108,19 +111,35 @@ export class PipelineIdentity extends Construct {
     return rb;
   }
 
-  private renderKafkaGrant(g: KafkaGrant, index: number): void {
+  /** A `moved` block from the grant's old index-named address, when it had one (access/legacy-grant-ids.ts). */
+  private movedFromIndex(resource: RoleBinding | KafkaAcl, oldId: string | undefined): void {
+    if (oldId === undefined) return;
+    const components = [...this.node.scopes.slice(TerraformStack.of(this).node.scopes.length).map((s) => s.node.id), oldId];
+    resource.moveFromId(`${resource.terraformResourceType}.${makeUniqueId(components)}`);
+  }
+
+  private renderSchemaGrant(g: SchemaGrant): void {
+    const star = g.pattern === "PREFIXED" ? "*" : "";
+    const rb = this.roleBinding(g.principal, grantId(g.principal, g.role, "subject", g.subject, g.pattern), g.role, `${this.props.schemaRegistry.resourceName}/subject=${g.subject}${star}`);
+    const old = g.pattern === "LITERAL" ? this.props.legacy.schemas.get(grantKey(g.principal, g.role, "subject", g.subject)) : undefined;
+    this.movedFromIndex(rb, old === undefined ? undefined : `rb-schema-${old}-${slug(g.principal)}`);
+  }
+
+  private renderKafkaGrant(g: KafkaGrant): void {
     const { cluster } = this.props;
     const who = slug(g.principal);
+    const old = g.pattern === "LITERAL" || g.resource !== "topic" ? this.props.legacy.kafka.get(grantKey(g.principal, g.role ?? "none", g.resource, g.name)) : undefined;
     if (this.props.accessControl === "rbac") {
       if (!g.role) return;
       const star = g.pattern === "PREFIXED" ? "*" : "";
-      this.roleBinding(g.principal, `kafka-${index}-${who}`, g.role, `${cluster.rbacCrn}/kafka=${cluster.id}/${g.resource}=${g.name}${star}`);
+      const rb = this.roleBinding(g.principal, grantId(g.principal, g.role, g.resource, g.name, g.pattern), g.role, `${cluster.rbacCrn}/kafka=${cluster.id}/${g.resource}=${g.name}${star}`);
+      this.movedFromIndex(rb, old === undefined ? undefined : `rb-kafka-${old}-${who}`);
       return;
     }
     // Flink supports no ACLs; on Basic (explicit opt-in, stages/config.ts) its account is CloudClusterAdmin instead.
     if (g.principal === "flink") return;
     for (const op of g.aclOperations) {
-      const acl = new KafkaAcl(this, `acl-${index}-${who}-${op.toLowerCase()}`, {
+      const acl = new KafkaAcl(this, `acl-${grantId(g.principal, op, g.resource, g.name, g.pattern)}`, {
         kafkaCluster: { id: cluster.id },
         restEndpoint: cluster.restEndpoint,
         credentials: this.managerKafka,
@@ -132,6 +151,7 @@ export class PipelineIdentity extends Construct {
         operation: op,
         permission: "ALLOW",
       });
+      this.movedFromIndex(acl, old === undefined ? undefined : `acl-${old}-${who}-${op.toLowerCase()}`);
       this.grantsOf(g.principal).push(acl);
     }
   }

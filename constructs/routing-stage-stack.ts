@@ -3,7 +3,8 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { accessPlan, topicsByConsumer } from "../access/grants";
+import { accessPlan, scopeProblems, topicsByConsumer } from "../access/grants";
+import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
@@ -74,6 +75,14 @@ export class RoutingStageStack extends TerraformStack {
     const rawSchema = rawValueSchema(rawRecordName(prefix, stage.source.schema, stage.source.table));
     const tableMismatch = tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed);
     if (tableMismatch.length > 0) throw new EvolutionError(tableMismatch.map((p) => `${stage.name}: ${p}`));
+    // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. Not
+    // checked against consumers' prefixes: a kept topic under a consumer's prefix is in that consumer's namespace
+    // and stays readable so it can be drained; refusing it would block removing one of several filters of a
+    // consumer, since the clean-up that drops the topic cannot run in the change that stops its statement.
+    const retained = stage.protectFromDestroy ? retiredTopics(lock) : new Map<string, string>();
+    // The validator checked the loaded file; a set built in code is checked here.
+    const scopeMismatch = scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]]));
+    if (scopeMismatch.length > 0) throw new EvolutionError(scopeMismatch.map((p) => `${stage.name}: ${p.message}; ${p.hint}`));
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
@@ -127,8 +136,9 @@ export class RoutingStageStack extends TerraformStack {
       cluster: kafka.cluster,
       schemaRegistry: env.schemaRegistry,
       flinkRegion: flink.region,
-      plan: accessPlan(filters.sourceTopic, deployed),
+      plan: accessPlan(filters, stage.name),
       accessControl: accessControlFor(stage.kafka),
+      legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -140,8 +150,7 @@ export class RoutingStageStack extends TerraformStack {
       raw: stage.topics.raw,
       consumer: stage.topics.consumer,
       filters: deployed,
-      // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter.
-      retainedTopics: stage.protectFromDestroy ? retiredTopics(lock) : new Map(),
+      retainedTopics: retained,
       protectFromDestroy: stage.protectFromDestroy,
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });

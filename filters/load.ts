@@ -23,6 +23,7 @@ import {
   type ValueType,
 } from "./model";
 import { STAGE_NAMES } from "../stages/names";
+import { scopeProblems } from "../access/grants";
 import { portableRegex } from "./regex";
 import { operatorSuggestion } from "./operator-spelling";
 import { suggestion } from "./suggest";
@@ -394,6 +395,10 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
       });
     }
   });
+  // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
+  for (const p of scopeProblems(filters, new Map([[sourceTopic, "the source topic"]]))) {
+    issues.push({ path: ["filters", seenTopics.get(p.topic) as number, "outputTopic"], message: p.message, hint: p.hint });
+  }
   return issues.length ? { issues } : { set: { sourceTopic, filters }, issues };
 }
 

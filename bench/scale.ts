@@ -1,0 +1,131 @@
+/**
+ * npm run bench:scale [-- --plan] — the stack at 4, 100 and 400 generated filters (20 consumers; each filter two
+ * conditions and its own topic; bench/scale-inputs.ts, with the lock `statements:lock` writes for them), in one
+ * run: wall time of `tsx main.ts --all` (a warm-up round per size, then BENCH_ROUNDS alternating rounds; median
+ * and spread), the marginal synth cost per filter, resources per stage and per filter, the largest statement.
+ * --plan: dev applied to the local Confluent Cloud API double with the real terraform CLI and confluent provider,
+ * then a no-change `terraform plan`: wall time and the API calls the double answered (minutes at 400 filters).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { scriptArguments } from "../cli/command-line";
+import { startConfluentDouble } from "../local/confluent-api/server";
+import { SENSITIVE_VARIABLES } from "../local/confluent-api/terraform-config";
+import { run, TemporaryDirs } from "../local/processes";
+import { terraformEnv, terraformInit } from "../providers/mirror";
+import { STAGE_NAMES } from "../stages/names";
+import { alternate, machineLine, median, progress, summary } from "./stats";
+import { writeScaleInputs, type ScaleInputs } from "./scale-inputs";
+
+const { values } = scriptArguments(`usage: npm run bench:scale [-- --plan]     (BENCH_ROUNDS=<rounds>, default 5)
+
+Synthesizes all stages from generated filter sets of 4, 100 and 400 filters (20 consumers), alternating; prints
+synth time, cost per filter, resources per stage and per filter and the largest statement. --plan also applies
+dev to the local Confluent Cloud API double and times a no-change terraform plan, counting API calls (needs the
+terraform CLI and the provider mirror: npm run providers:refresh; takes minutes).`, { plan: { type: "boolean" } });
+
+const SIZES = [4, 100, 400] as const;
+const CONSUMERS = 20;
+const tsx = require.resolve("tsx/cli");
+const temporary = new TemporaryDirs();
+
+type Json = Record<string, any>;
+const label = (filters: number) => `${filters} filters`;
+
+/** `tsx main.ts --all` on the inputs into outdir, as `npm run synth:all` runs it; its wall time in seconds. */
+function synthSeconds(inputs: ScaleInputs, outdir: string): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [tsx, "main.ts", "--all"], { env: { ...process.env, ...inputs.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`synth of ${inputs.filtersFile} failed:\n${r.stderr || r.stdout}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+const resourcesOf = (stack: Json): number => Object.values((stack.resource ?? {}) as Json).reduce((n: number, byId) => n + Object.keys(byId as Json).length, 0);
+const statementsOf = (stack: Json): string[] => Object.values((stack.resource?.confluent_flink_statement ?? {}) as Json).map((s) => s.statement as string);
+
+function stacksIn(outdir: string): Record<string, Json> {
+  return Object.fromEntries(STAGE_NAMES.map((s) => [s, JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"))]));
+}
+
+interface PlanCost {
+  applySeconds: number;
+  applyCalls: number;
+  planSeconds: number;
+  planCalls: number;
+}
+
+/** dev applied to a fresh double, then a no-change plan: what a pull request's plan costs on a deployed stage. */
+async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost> {
+  const double = await startConfluentDouble({ log: (line) => progress(`double: ${line}`) });
+  try {
+    const outdir = temporary.create(`bench-scale-double-${filters}`);
+    const synth = await run(process.execPath, [tsx, "local/synth-for-double.ts", "dev", outdir, double.url], { env: { ...process.env, ...inputs.env } });
+    if (synth.code !== 0) throw new Error(`synth for the double failed:\n${synth.output}`);
+    const dir = join(outdir, "stacks", "dev");
+    terraformInit(dir);
+    // Throwaway values: the double accepts any key. TF_ACC=1: the provider polls every second (provider.go).
+    const env = { ...terraformEnv(), TF_ACC: "1", ...Object.fromEntries(SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, "bench-scale"])) };
+    const calls = () => [...double.store.calls.values()].reduce((a, b) => a + b, 0);
+    progress(`${label(filters)}: terraform apply of dev against the double`);
+    const started = Date.now();
+    const ticker = setInterval(() => progress(`${label(filters)}: applying, ${Math.round((Date.now() - started) / 1000)} s, ${calls()} API calls answered so far`), 30_000);
+    const apply = await run("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env }).finally(() => clearInterval(ticker));
+    if (apply.code !== 0) throw new Error(`terraform apply failed:\n${apply.output.slice(-4000)}`);
+    const applyCalls = calls();
+    double.store.resetCalls();
+    progress(`${label(filters)}: terraform plan of dev (no change expected)`);
+    const plan = await run("terraform", ["plan", "-input=false", "-detailed-exitcode", "-no-color"], { cwd: dir, env });
+    if (plan.code !== 0) throw new Error(`terraform plan was not empty (exit ${plan.code}):\n${plan.output.slice(-4000)}`);
+    return { applySeconds: apply.ms / 1000, applyCalls, planSeconds: plan.ms / 1000, planCalls: calls() };
+  } finally {
+    await double.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = temporary.create("bench-scale");
+  const inputs = new Map(SIZES.map((n) => [n, writeScaleInputs(dir, n, CONSUMERS)]));
+  const outdirs = new Map(SIZES.map((n) => [n, join(dir, `out-${n}`)]));
+  const times = await alternate(SIZES.map(label), (side) => {
+    const n = Number(side.split(" ")[0]) as (typeof SIZES)[number];
+    return synthSeconds(inputs.get(n)!, outdirs.get(n)!);
+  }, { unit: "s" });
+  const stacks = new Map(SIZES.map((n) => [n, stacksIn(outdirs.get(n)!)]));
+  const costs = new Map<number, PlanCost>();
+  if (values.plan) for (const n of SIZES) costs.set(n, await planCost(inputs.get(n)!, n));
+
+  const [small, mid, large] = SIZES;
+  const med = (n: number) => median(times[label(n)]);
+  console.log(`bench:scale  synth of ${STAGE_NAMES.join(", ")} (tsx main.ts --all, wall clock) from generated filters, ${CONSUMERS} consumers; ${machineLine()}`);
+  for (const n of SIZES) console.log(`  ${label(n).padEnd(12)} ${summary(times[label(n)], "s")}`);
+  // Linear growth shows as the same marginal cost over both intervals.
+  console.log(`  synth cost per filter: ${(((med(mid) - med(small)) / (mid - small)) * 1000).toFixed(1)} ms from ${small} to ${mid} filters, ${(((med(large) - med(mid)) / (large - mid)) * 1000).toFixed(1)} ms from ${mid} to ${large}; goal ${large} filters in at most 5 s: ${med(large) <= 5 ? "met" : "NOT MET"} (median ${med(large).toFixed(2)} s)`);
+  for (const n of SIZES) {
+    const perStage = STAGE_NAMES.map((s) => `${s} ${resourcesOf(stacks.get(n)![s])}`).join(", ");
+    const largest = Math.max(...STAGE_NAMES.flatMap((s) => statementsOf(stacks.get(n)![s]).map((t) => t.length)));
+    const roles = Object.keys(stacks.get(n)!.dev.resource.confluent_role_binding ?? {}).length;
+    console.log(`  ${label(n).padEnd(12)} resources per stage: ${perStage} (dev: ${roles} role bindings); largest statement ${largest.toLocaleString("en-US")} characters`);
+  }
+  for (const s of STAGE_NAMES) {
+    const per = (resourcesOf(stacks.get(large)![s]) - resourcesOf(stacks.get(mid)![s])) / (large - mid);
+    console.log(`  resources per filter in ${s}: ${per.toFixed(2)} (from ${mid} to ${large} filters, same ${CONSUMERS} consumers)`);
+  }
+  if (costs.size > 0) {
+    for (const [n, c] of costs) {
+      console.log(`  ${label(n).padEnd(12)} dev against the local Confluent Cloud API double: apply ${c.applySeconds.toFixed(1)} s, ${c.applyCalls} API calls; no-change plan ${c.planSeconds.toFixed(1)} s, ${c.planCalls} API calls`);
+    }
+    const a = costs.get(mid)!;
+    const b = costs.get(large)!;
+    console.log(`  API calls per filter of a no-change plan: ${((b.planCalls - a.planCalls) / (large - mid)).toFixed(2)} (from ${mid} to ${large} filters)`);
+  } else {
+    console.log("  terraform plan against the local Confluent Cloud API double: not run (add --plan; minutes at 400 filters)");
+  }
+}
+
+main()
+  .catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+  })
+  .finally(() => temporary.removeAll());
