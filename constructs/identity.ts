@@ -22,6 +22,8 @@ export interface PipelineIdentityProps {
   plan: AccessPlan;
   /** ACLs on Basic clusters (no granular RBAC there; Flink then gets CloudClusterAdmin), role bindings elsewhere. */
   accessControl: "acl" | "rbac";
+  /** Ids of the manager's Flink API keys: the current one and any a kept statement still uses (flinkApiKeysInUse). */
+  flinkApiKeys: readonly string[];
 }
 
 export interface ApiCredentials {
@@ -43,7 +45,8 @@ export class PipelineIdentity extends Construct {
   readonly grants = new Map<PrincipalKey | "manager", ITerraformDependable[]>();
   readonly managerKafka: ApiCredentials;
   readonly managerSchemaRegistry: ApiCredentials;
-  readonly flinkApi: ApiCredentials;
+  /** By key id: a statement keeps the key it was deployed with (its credentials cannot change in place). */
+  readonly flinkApiKeys = new Map<string, ApiCredentials>();
   readonly consumerKafkaKeys = new Map<string, ApiKey>();
   private readonly props: PipelineIdentityProps;
 
@@ -73,7 +76,7 @@ export class PipelineIdentity extends Construct {
 
     this.managerKafka = credentialsOf(this.apiKey("manager-kafka", "manager", props.cluster));
     this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
-    this.flinkApi = credentialsOf(this.apiKey("manager-flink", "manager", props.flinkRegion));
+    for (const id of props.flinkApiKeys) this.flinkApiKeys.set(id, credentialsOf(this.apiKey(id, "manager", props.flinkRegion)));
 
     props.plan.kafka.forEach((g, i) => this.renderKafkaGrant(g, i));
     if (props.accessControl === "acl") this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);

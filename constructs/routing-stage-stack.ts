@@ -14,6 +14,7 @@ import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
+import { deploymentProblems, flinkApiKeysInUse, stageDeployment } from "../flink-sql/deployed-attributes";
 import { EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
@@ -49,7 +50,10 @@ export class RoutingStageStack extends TerraformStack {
     super(scope, stage.name);
     const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
-    const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
+    // And what would plan as an in-place change Confluent refuses at apply (statement properties or key, connector name).
+    const deployment = stageDeployment(stage);
+    const lockStale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
+    const problems = lockStale.length > 0 ? lockStale : deploymentProblems(lock, deployment);
     if (problems.length > 0) throw new EvolutionError(problems);
     const prefix = `cdc-routing-${stage.name}`;
     const deployed = filtersForStage(filters, stage.name);
@@ -87,9 +91,10 @@ export class RoutingStageStack extends TerraformStack {
       superuser: false,
     });
 
-    const env = new StreamGovernedEnvironment(this, "environment", { displayName: prefix, streamGovernance: stage.confluent.streamGovernance });
+    // Flink's catalog and database are these display names (statement properties, recorded in the lock).
+    const env = new StreamGovernedEnvironment(this, "environment", { displayName: deployment.catalog, streamGovernance: stage.confluent.streamGovernance });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
-      displayName: `${prefix}-kafka`,
+      displayName: deployment.database,
       environmentId: env.environment.id,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
@@ -112,6 +117,7 @@ export class RoutingStageStack extends TerraformStack {
       flinkRegion: flink.region,
       plan: accessPlan(filters.sourceTopic, deployed),
       accessControl: accessControlFor(stage.kafka),
+      flinkApiKeys: flinkApiKeysInUse(lock, deployment),
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -132,7 +138,7 @@ export class RoutingStageStack extends TerraformStack {
     const connectorAccount = identity.accounts.get("connector");
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
-      connectorName: `${prefix}-postgres-cdc`,
+      connectorName: deployment.connectorName,
       rawTopic: filters.sourceTopic,
       serviceAccountId: connectorAccount?.id as string,
       databasePassword: replicationPassword.stringValue,
@@ -151,7 +157,8 @@ export class RoutingStageStack extends TerraformStack {
       computePoolId: flink.pool.id,
       principalId: identity.accounts.get("flink")?.id as string,
       restEndpoint: flink.region.restEndpoint,
-      credentials: identity.flinkApi,
+      flinkApiKeys: identity.flinkApiKeys,
+      deployment,
       catalog: env.environment.displayName,
       database: kafka.cluster.displayName,
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist

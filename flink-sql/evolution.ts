@@ -26,6 +26,10 @@ export interface LockedStatement {
   topics: Record<string, string>;
   /** Statement whose offsets this one started from; kept for the statement's life (properties are part of it). */
   carriedOverFrom?: string;
+  /** Properties as deployed; they cannot change in place (flink-sql/deployed-attributes.ts). */
+  properties?: Record<string, string>;
+  /** Construct id of the Flink API key it was deployed with; its credentials cannot change in place either. */
+  flinkApiKey?: string;
 }
 
 export interface StageLock {
@@ -38,6 +42,8 @@ export interface StageLock {
    * changed filter only changes the set's hash, so without this a change without a version bump would pass.
    */
   definitions?: Record<string, FilterDefinition>;
+  /** The CDC connector's name as deployed: a connector cannot be renamed in place. */
+  connectorName?: string;
 }
 
 export type LockFile = Record<string, StageLock>;

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
-import { evolveLock, type LockFile, type StageLock } from "./evolution";
+import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
+import { EvolutionError, evolveLock, type LockFile, type StageLock } from "./evolution";
 import { generateSql, type GeneratedSql, type GeneratedStatement } from "./generate";
 
 export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? "flink-sql/statements.lock.json";
@@ -24,9 +25,9 @@ export function writeLock(lock: LockFile, path = LOCK_FILE): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape. */
+/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape, named for its Flink API key. */
 export function deployedSql(filters: FilterSet, stage: StageConfig): GeneratedSql {
-  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape });
+  return withApiKeyGeneration(generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape }), stage.flink.apiKeyGeneration);
 }
 
 export function stageStatements(filters: FilterSet, stage: StageConfig): GeneratedStatement[] {
@@ -41,6 +42,11 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
   ]);
 }
 
+/** The stage's next lock, with what its statements and connector are deployed with; refuses what apply would. */
 export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
-  return evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
+  const now = stageDeployment(stage);
+  const next = recordDeployment(lock[stage.name], evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup }), now);
+  const problems = deploymentProblems(next, now);
+  if (problems.length > 0) throw new EvolutionError(problems);
+  return next;
 }

@@ -45,6 +45,12 @@ export const stageConfigSchema = z.strictObject({
   flink: z.strictObject({
     maxCfu: z.union([z.literal(5), z.literal(10), z.literal(20), z.literal(30), z.literal(40), z.literal(50)]),
     shape: z.enum(["set", "per-filter"]),
+    /**
+     * Which Flink API key the running statements use. Bumping it rotates the key: a new key, new statements that
+     * carry the old ones' offsets over (a statement's credentials cannot change in place), the old key kept until
+     * the stopped statements are cleaned up (README, "Rotating the Flink API key"). @default 1
+     */
+    apiKeyGeneration: z.number().int().min(1).default(1),
   }),
   source: z.strictObject({
     host: z.string().min(1),
