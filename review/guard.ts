@@ -4,6 +4,7 @@
  * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe.
  */
 import { CARRY_OVER_PROPERTY } from "../flink-sql/evolution";
+import { applyTimeFailures } from "./apply-time-rules";
 import { actionOf, type PlanJson } from "./plan";
 const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
 
@@ -90,4 +91,9 @@ export function slotsLeftBehind(plan: PlanJson): string[] {
         "an unread slot keeps every WAL segment until the database's disk is full. Remove the slot in the same change, or keep the connector.",
     )
     .sort();
+}
+
+/** What no opt-in allows: a replication slot left unread, and in-place updates Confluent refuses at apply. */
+export function refusedChanges(plan: PlanJson): string[] {
+  return [...slotsLeftBehind(plan), ...applyTimeFailures(plan)];
 }
