@@ -23,8 +23,8 @@ const same = (a: Json, b: Json) => JSON.stringify(a ?? null) === JSON.stringify(
 const anyUnknown = (mark: Json): boolean => mark === true || (!!mark && typeof mark === "object" && Object.values(mark).some(anyUnknown));
 const record = (v: Json): Record<string, Json> => (v && typeof v === "object" ? (v as Record<string, Json>) : {});
 
-/** Top-level attributes an update changes, known or not yet known. */
-function changedAttributes(rc: ResourceChange): string[] {
+/** Top-level attributes an update changes, known or not yet known (what the provider's HasChange sees). */
+export function changedAttributes(rc: ResourceChange): string[] {
   const before = record(rc.change.before);
   const after = record(rc.change.after);
   const unknown = record(rc.change.after_unknown);
