@@ -8,7 +8,7 @@ import { loadFilters } from "../filters/load";
 import { deploymentProblems, stageDeployment } from "../flink-sql/deployed-attributes";
 import { EvolutionError, type StageLock } from "../flink-sql/evolution";
 import { evolveStage, readLock } from "../flink-sql/lock-file";
-import { parseStageConfig, type StageConfig } from "../stages/config";
+import { parseStageConfig, retryBudgetSeconds, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { synthStack } from "./stack-helpers";
 
@@ -150,5 +150,19 @@ describe("rotating the Flink API key (flink.apiKeyGeneration)", () => {
 
   test("the generation is validated", () => {
     expect(() => withGeneration(dev, 0)).toThrow("flink.apiKeyGeneration");
+  });
+});
+
+describe("the provider's retries per stage (confluent.maxRetries)", () => {
+  test("each stage's value reaches the provider; the back-off budget it buys", () => {
+    const maxRetries = (name: "dev" | "staging" | "prod") =>
+      synthStack((app) => new RoutingStageStack(app, { stage: stageConfig(name), filters, lock: committed[name] })).provider.confluent[0].max_retries;
+    expect([maxRetries("dev"), maxRetries("staging"), maxRetries("prod")]).toEqual([8, 8, 10]);
+    // 1 + 2 + 4 + 8 (the provider's default 4), then capped at 30 s a wait.
+    expect([4, 8, 10].map(retryBudgetSeconds)).toEqual([15, 121, 181]);
+  });
+
+  test("below the provider's minimum is refused", () => {
+    expect(() => parseStageConfig({ ...dev, confluent: { ...dev.confluent, maxRetries: 3 } })).toThrow(/confluent\.maxRetries: Too small: expected number to be >=4/);
   });
 });

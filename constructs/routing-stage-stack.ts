@@ -77,7 +77,7 @@ export class RoutingStageStack extends TerraformStack {
     const dbAdminPassword = secretVariable(this, "source_db_admin_password", "Password of source_db_admin_username");
     const replicationPassword = secretVariable(this, "source_db_replication_password", "Password of the CDC replication role");
 
-    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: 8, endpoint: offline?.confluentApiEndpoint });
+    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: stage.confluent.maxRetries, endpoint: offline?.confluentApiEndpoint });
     // The generated bindings carry no version: pin the provider the schema was taken from.
     this.addOverride("terraform.required_providers.confluent.version", `= ${CONFLUENT_PROVIDER.version}`);
     new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }], ...(offline ? AWS_OFFLINE : {}) });
