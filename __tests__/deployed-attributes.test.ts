@@ -1,7 +1,7 @@
 /**
  * What apply would refuse, refused at synth: a statement that stays never changes its properties, its Flink API
- * key or its name in place, and the connector is never renamed in place (provider 2.83.4: flinkStatementUpdate,
- * connectorUpdate; flink-sql/deployed-attributes.ts). The Flink API key's rotation, on synthesized JSON.
+ * key or its name in place (provider 2.83.4: flinkStatementUpdate; flink-sql/deployed-attributes.ts). The Flink
+ * API key's rotation, on synthesized JSON.
  */
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
@@ -41,16 +41,15 @@ const flinkKeys = (json: Record<string, any>) =>
     .sort();
 
 describe("the lock records what is deployed", () => {
-  test("each statement's properties and Flink API key, and the stage's connector name", () => {
+  test("each statement's properties and Flink API key", () => {
     const lock = committed.dev!;
     expect(lock.running[0]).toMatchObject({ properties: { "sql.current-catalog": "cdc-routing-dev", "sql.current-database": "cdc-routing-dev-kafka" }, flinkApiKey: "manager-flink" });
-    expect(lock.connectorName).toBe("cdc-routing-dev-postgres-cdc");
     // The committed lock is what statements:lock writes for the committed filters and stages.
     for (const name of ["dev", "staging", "prod"] as const) expect(evolveStage(committed, filters, stageConfig(name), false)).toEqual(committed[name]);
   });
 
   test("a lock written before the records: statements that stay ran with the first key; the records are added", () => {
-    const legacy: StageLock = { ...committed.dev!, running: committed.dev!.running.map(({ properties, flinkApiKey, ...s }) => s), connectorName: undefined };
+    const legacy: StageLock = { ...committed.dev!, running: committed.dev!.running.map(({ properties, flinkApiKey, ...s }) => s) };
     expect(evolveStage({ dev: legacy }, filters, dev, false)).toEqual(committed.dev);
     // Nothing recorded, nothing to compare: synth passes.
     expect(deploymentProblems(legacy, stageDeployment(dev))).toEqual([]);
@@ -77,16 +76,6 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
         "Confluent cannot change a statement's credentials (the provider plans an update that fails at apply). " +
         "Rotate the key as the README describes (bump flink.apiKeyGeneration, run `npm run statements:lock`: new statements with the new key carry the offsets over, the old key stays until they are cleaned up)",
     ]);
-  });
-
-  test("a renamed connector", () => {
-    const lock = { ...committed.dev!, connectorName: "cdc-routing-dev-cdc" };
-    expect(refusal(lock)).toEqual([
-      "dev: connector cdc-routing-dev-cdc would be renamed to cdc-routing-dev-postgres-cdc in place; a connector's name cannot change " +
-        '(the provider plans an update that fails at apply: "name" attribute cannot be updated). Keep the name cdc-routing-dev-cdc; ' +
-        "a new name is a new connector, which starts without the old one's offsets (a new snapshot) and cannot read the same replication slot while the old one runs",
-    ]);
-    expect(() => evolveStage({ dev: lock }, filters, dev, false)).toThrow("connector cdc-routing-dev-cdc would be renamed");
   });
 
   test("statement_name never changes in place: a statement's Terraform address is made from its name", () => {

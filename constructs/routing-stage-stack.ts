@@ -50,7 +50,7 @@ export class RoutingStageStack extends TerraformStack {
     super(scope, stage.name);
     const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
-    // And what would plan as an in-place change Confluent refuses at apply (statement properties or key, connector name).
+    // And what would plan as an in-place change Confluent refuses at apply (a statement's properties or key).
     const deployment = stageDeployment(stage);
     const lockStale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
     const problems = lockStale.length > 0 ? lockStale : deploymentProblems(lock, deployment);
@@ -138,7 +138,7 @@ export class RoutingStageStack extends TerraformStack {
     const connectorAccount = identity.accounts.get("connector");
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
-      connectorName: deployment.connectorName,
+      connectorName: `${prefix}-postgres-cdc`,
       rawTopic: filters.sourceTopic,
       serviceAccountId: connectorAccount?.id as string,
       databasePassword: replicationPassword.stringValue,

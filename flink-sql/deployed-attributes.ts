@@ -1,18 +1,17 @@
 /**
- * What Confluent Cloud cannot change on a deployed statement or connector, recorded in the lock so synth can
- * refuse a change that would plan clean and fail at apply.
+ * What Confluent Cloud cannot change on a deployed statement, recorded in the lock so synth can refuse a change
+ * that would plan clean and fail at apply.
  *
  * The confluent provider (2.83.4, internal/provider/resource_flink_statement.go) plans `properties`, `credentials`
  * and `statement_name` of an existing `confluent_flink_statement` as in-place updates, and `flinkStatementUpdate`
  * then fails: `d.HasChangesExcept(stopped, properties_sensitive, principal, compute_pool)` -> "... attribute must
- * be updated for Flink Statement"; stopping accepts nothing but `stopped` (`flinkStatementStop`). A connector's
- * `config_nonsensitive.name` plans as an update too, and `connectorUpdate` (resource_connector.go) fails with
- * "name attribute cannot be updated".
+ * be updated for Flink Statement"; stopping accepts nothing but `stopped` (`flinkStatementStop`).
  *
- * So `npm run statements:lock` records, per statement, the properties and the Flink API key it is deployed with,
- * and per stage the connector's name; synth compares what it would declare now. A statement never changes them:
- * a new key or new properties mean new statements that carry the old ones' offsets over (the Flink API key's
- * rotation: bump `flink.apiKeyGeneration`, README "Rotating the Flink API key").
+ * So `npm run statements:lock` records, per statement, the properties and the Flink API key it is deployed with;
+ * synth compares what it would declare now. A statement never changes them: a new key or new properties mean new
+ * statements that carry the old ones' offsets over (the Flink API key's rotation: bump `flink.apiKeyGeneration`,
+ * README "Rotating the Flink API key"). `statement_name` cannot change in place because a statement's Terraform
+ * address is made from its name (constructs/flink-statements.ts).
  */
 import type { StageConfig } from "../stages/config";
 import { CARRY_OVER_PROPERTY, type LockedStatement, type StageLock } from "./evolution";
@@ -21,7 +20,7 @@ import type { GeneratedSql } from "./generate";
 /** The key every statement used before keys had generations (and a lock entry without a record). */
 export const FIRST_FLINK_API_KEY = "manager-flink";
 
-/** What the stage's code and config give its statements and connector now. */
+/** What the stage's code and config give its statements now. */
 export interface StageDeployment {
   stage: string;
   /** Flink's catalog: the environment's display name. */
@@ -30,7 +29,6 @@ export interface StageDeployment {
   database: string;
   /** Construct id of the Flink API key running statements use (`manager-flink`, `manager-flink-2`, ...). */
   flinkApiKey: string;
-  connectorName: string;
 }
 
 /** Construct id (and, after the stage prefix, display name) of the Flink API key of one generation. */
@@ -40,7 +38,7 @@ export function flinkApiKeyId(generation: number): string {
 
 export function stageDeployment(stage: StageConfig): StageDeployment {
   const prefix = `cdc-routing-${stage.name}`;
-  return { stage: stage.name, catalog: prefix, database: `${prefix}-kafka`, flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration), connectorName: `${prefix}-postgres-cdc` };
+  return { stage: stage.name, catalog: prefix, database: `${prefix}-kafka`, flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration) };
 }
 
 /**
@@ -65,9 +63,9 @@ export function withApiKeyGeneration(sql: GeneratedSql, generation: number): Gen
 }
 
 /**
- * The lock after `npm run statements:lock`, with what each statement and the connector are deployed with. A
- * statement that stays keeps its record; a new one gets the stage's current values. A statement from a lock
- * written before these records ran with the only key there was then.
+ * The lock after `npm run statements:lock`, with what each statement is deployed with. A statement that stays
+ * keeps its record; a new one gets the stage's current values. A statement from a lock written before these
+ * records ran with the only key there was then.
  */
 export function recordDeployment(previous: StageLock | undefined, next: StageLock, now: StageDeployment): StageLock {
   const known = new Set([...(previous?.running ?? []), ...(previous?.stopped ?? [])].map((s) => s.name));
@@ -76,7 +74,7 @@ export function recordDeployment(previous: StageLock | undefined, next: StageLoc
     properties: s.properties ?? statementProperties(now.catalog, now.database, s.carriedOverFrom),
     flinkApiKey: s.flinkApiKey ?? (known.has(s.name) ? FIRST_FLINK_API_KEY : now.flinkApiKey),
   });
-  return { ...next, running: next.running.map(record), stopped: next.stopped.map(record), connectorName: previous?.connectorName ?? now.connectorName };
+  return { ...next, running: next.running.map(record), stopped: next.stopped.map(record) };
 }
 
 /** The key a statement is declared with: a stopped one keeps its own; a running one gets the stage's current key. */
@@ -99,8 +97,7 @@ const filterList = (s: LockedStatement) => s.filters.join(", ");
 
 /**
  * What synth refuses: a running statement whose properties or API key would differ from what it was deployed
- * with, and a connector name that differs from the deployed one. Stopped statements are declared exactly as
- * recorded, so they cannot differ.
+ * with. Stopped statements are declared exactly as recorded, so they cannot differ.
  */
 export function deploymentProblems(lock: StageLock | undefined, now: StageDeployment): string[] {
   const problems: string[] = [];
@@ -121,13 +118,6 @@ export function deploymentProblems(lock: StageLock | undefined, now: StageDeploy
           "Rotate the key as the README describes (bump flink.apiKeyGeneration, run `npm run statements:lock`: new statements with the new key carry the offsets over, the old key stays until they are cleaned up)",
       );
     }
-  }
-  if (lock?.connectorName !== undefined && lock.connectorName !== now.connectorName) {
-    problems.push(
-      `${now.stage}: connector ${lock.connectorName} would be renamed to ${now.connectorName} in place; a connector's name cannot change ` +
-        `(the provider plans an update that fails at apply: "name" attribute cannot be updated). Keep the name ${lock.connectorName}; ` +
-        "a new name is a new connector, which starts without the old one's offsets (a new snapshot) and cannot read the same replication slot while the old one runs",
-    );
   }
   return problems;
 }

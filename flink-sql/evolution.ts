@@ -42,8 +42,6 @@ export interface StageLock {
    * changed filter only changes the set's hash, so without this a change without a version bump would pass.
    */
   definitions?: Record<string, FilterDefinition>;
-  /** The CDC connector's name as deployed: a connector cannot be renamed in place. */
-  connectorName?: string;
 }
 
 export type LockFile = Record<string, StageLock>;
