@@ -7,7 +7,7 @@ import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
 import { deploymentProblems, stageDeployment } from "../flink-sql/deployed-attributes";
 import { EvolutionError, type StageLock } from "../flink-sql/evolution";
-import { evolveStage, readLock } from "../flink-sql/lock-file";
+import { lockStage, readLock } from "../flink-sql/lock-file";
 import { parseStageConfig, retryBudgetSeconds, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { synthStack } from "./stack-helpers";
@@ -45,12 +45,12 @@ describe("the lock records what is deployed", () => {
     const lock = committed.dev!;
     expect(lock.running[0]).toMatchObject({ properties: { "sql.current-catalog": "cdc-routing-dev", "sql.current-database": "cdc-routing-dev-kafka" }, flinkApiKey: "manager-flink" });
     // The committed lock is what statements:lock writes for the committed filters and stages.
-    for (const name of ["dev", "staging", "prod"] as const) expect(evolveStage(committed, filters, stageConfig(name), false)).toEqual(committed[name]);
+    for (const name of ["dev", "staging", "prod"] as const) expect(lockStage(committed, filters, stageConfig(name), false)).toEqual(committed[name]);
   });
 
   test("a lock written before the records: statements that stay ran with the first key; the records are added", () => {
     const legacy: StageLock = { ...committed.dev!, running: committed.dev!.running.map(({ properties, flinkApiKey, ...s }) => s) };
-    expect(evolveStage({ dev: legacy }, filters, dev, false)).toEqual(committed.dev);
+    expect(lockStage({ dev: legacy }, filters, dev, false)).toEqual(committed.dev);
     // Nothing recorded, nothing to compare: synth passes.
     expect(deploymentProblems(legacy, stageDeployment(dev))).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
     // An added property is a change too; statements:lock refuses the same, writing nothing.
     const added = editedRunning({ properties: { ...committed.dev!.running[0].properties!, "sql.state-ttl": "7 d" } });
     expect(refusal(added)[0]).toContain('(sql.state-ttl: "7 d" -> (none))');
-    expect(() => evolveStage({ dev: added }, filters, dev, false)).toThrow(EvolutionError);
+    expect(() => lockStage({ dev: added }, filters, dev, false)).toThrow(EvolutionError);
   });
 
   test("changed credentials of a statement that stays", () => {
@@ -81,7 +81,7 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
   test("statement_name never changes in place: a statement's Terraform address is made from its name", () => {
     // So another name is always another resource (created; the old one stopped or removed, which the review guard
     // judges), whatever changes the name: a filter version, the set's SQL, a key generation.
-    for (const [stage, lock] of [[dev, committed.dev], [withGeneration(dev, 2), evolveStage(committed, filters, withGeneration(dev, 2), false)]] as const) {
+    for (const [stage, lock] of [[dev, committed.dev], [withGeneration(dev, 2), lockStage(committed, filters, withGeneration(dev, 2), false)]] as const) {
       const json = synth(lock, stage);
       expect(statements(json).length).toBeGreaterThan(0);
       for (const [address, s] of Object.entries<any>(json.resource.confluent_flink_statement)) expect(address).toMatch(new RegExp(`^routing_${s.statement_name}_[0-9A-F]{8}$`));
@@ -92,7 +92,7 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
 describe("rotating the Flink API key (flink.apiKeyGeneration)", () => {
   const rotated = withGeneration(dev, 2);
   const before = synth(committed.dev);
-  const lock = evolveStage(committed, filters, rotated, false);
+  const lock = lockStage(committed, filters, rotated, false);
   const after = synth(lock, rotated);
 
   test("synth refuses the bump until statements:lock records new statements for the new key", () => {
@@ -128,11 +128,11 @@ describe("rotating the Flink API key (flink.apiKeyGeneration)", () => {
   });
 
   test("the clean-up drops the old statement and the old key; a later rotation works the same way", () => {
-    const cleaned = evolveStage({ dev: lock }, filters, rotated, true);
+    const cleaned = lockStage({ dev: lock }, filters, rotated, true);
     const json = synth(cleaned, rotated);
     expect(statements(json).map((s) => [s.statement_name, keyOf(s)])).toEqual([[`${DEPLOYED}-k2`, "manager-flink-2"]]);
     expect(flinkKeys(json)).toEqual(["cdc-routing-dev-manager-flink-2"]);
-    const third = evolveStage({ dev: cleaned }, filters, withGeneration(dev, 3), false);
+    const third = lockStage({ dev: cleaned }, filters, withGeneration(dev, 3), false);
     expect(third.running.map((s) => [s.name, s.carriedOverFrom, s.flinkApiKey])).toEqual([[`${DEPLOYED}-k3`, `${DEPLOYED}-k2`, "manager-flink-3"]]);
     expect(third.stopped.map((s) => [s.name, s.flinkApiKey])).toEqual([[`${DEPLOYED}-k2`, "manager-flink-2"]]);
   });

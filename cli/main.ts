@@ -9,7 +9,7 @@
 import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
 import { EvolutionError } from "../flink-sql/evolution";
-import { evolveStage, readLock, writeLock } from "../flink-sql/lock-file";
+import { lockStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
@@ -70,7 +70,7 @@ const VERBS: Record<string, Verb> = {
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
-      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), values.cleanup as boolean)])) };
+      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, lockStage(lock, set, stageConfig(name), values.cleanup as boolean)])) };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];

@@ -50,11 +50,13 @@ export class RoutingStageStack extends TerraformStack {
     super(scope, stage.name);
     const sql = deployedSql(filters, stage);
     // Synth-time guards: a stale lock, a change without a version bump, a partition decrease.
-    // And what would plan as an in-place change Confluent refuses at apply (a statement's properties or key).
-    const deployment = stageDeployment(stage);
-    const lockStale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
-    const problems = lockStale.length > 0 ? lockStale : deploymentProblems(lock, deployment);
+    const problems = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
     if (problems.length > 0) throw new EvolutionError(problems);
+
+    // What would plan as an in-place change Confluent refuses at apply (a statement's properties or key).
+    const deployment = stageDeployment(stage);
+    const applyTime = deploymentProblems(lock, deployment);
+    if (applyTime.length > 0) throw new EvolutionError(applyTime);
     const prefix = `cdc-routing-${stage.name}`;
     const deployed = filtersForStage(filters, stage.name);
     // The tables Confluent Cloud will infer from the schemas registered below must fit the statements.

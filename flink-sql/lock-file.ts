@@ -42,11 +42,18 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
   ]);
 }
 
-/** The stage's next lock, with what its statements and connector are deployed with; refuses what apply would. */
-export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
+/**
+ * What `npm run statements:lock` writes for a stage: its next lock (evolveStage) with what each statement is
+ * deployed with (flink-sql/deployed-attributes.ts); refuses a change Confluent would refuse at apply.
+ */
+export function lockStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
   const now = stageDeployment(stage);
-  const next = recordDeployment(lock[stage.name], evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup }), now);
+  const next = recordDeployment(lock[stage.name], evolveStage(lock, filters, stage, cleanup), now);
   const problems = deploymentProblems(next, now);
   if (problems.length > 0) throw new EvolutionError(problems);
   return next;
+}
+
+export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, cleanup: boolean): StageLock {
+  return evolveLock(lock[stage.name], stageStatements(filters, stage), stagePartitions(filters, stage), stage.name, { cleanup });
 }

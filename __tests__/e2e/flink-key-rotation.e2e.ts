@@ -12,7 +12,7 @@ import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
 import type { StageLock } from "../../flink-sql/evolution";
 import { CARRY_OVER_PROPERTY } from "../../flink-sql/evolution";
-import { evolveStage, readLock } from "../../flink-sql/lock-file";
+import { lockStage, readLock } from "../../flink-sql/lock-file";
 import { TemporaryDirs } from "../../local/processes";
 import { changedAttributes } from "../../review/apply-time-rules";
 import { destructiveChanges, refusedChanges } from "../../review/guard";
@@ -94,7 +94,7 @@ async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<str
   });
 
   test("a new key and a new statement from the old one's offsets; the old statement is only stopped, with its key", async () => {
-    const lock = evolveStage(committed, filters, rotated, false);
+    const lock = lockStage(committed, filters, rotated, false);
     stack.useConfig(synthesize(rotated, lock, "rotated"));
     const plan = await planReviewApply(stack, "rotate.tfplan");
     expect(changes(plan)).toEqual([
@@ -113,7 +113,7 @@ async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<str
   }, 240_000);
 
   test("the clean-up deletes the stopped statement and then the old key", async () => {
-    const lock = evolveStage({ dev: evolveStage(committed, filters, rotated, false) }, filters, rotated, true);
+    const lock = lockStage({ dev: lockStage(committed, filters, rotated, false) }, filters, rotated, true);
     stack.useConfig(synthesize(rotated, lock, "cleaned"));
     const plan = await planReviewApply(stack, "cleanup.tfplan");
     expect(changes(plan)).toEqual(["confluent_api_key delete cdc-routing-dev-manager-flink", `confluent_flink_statement delete ${DEPLOYED}`]);
