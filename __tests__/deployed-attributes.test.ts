@@ -70,6 +70,16 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
     expect(() => lockStage({ dev: added }, filters, dev, false)).toThrow(EvolutionError);
   });
 
+  test("the fix for a property change, a version bump: the new statement gets the new properties, the stopped one keeps its own", () => {
+    const deployedWith = { "sql.current-catalog": "cdc-routing-dev", "sql.current-database": "business-dev-kafka" };
+    const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "car-created" ? { ...f, version: 2 } : f)) };
+    const next = lockStage({ dev: editedRunning({ properties: deployedWith }) }, bumped, dev, false);
+    expect(next.stopped.map((s) => [s.name, s.properties])).toEqual([[DEPLOYED, deployedWith]]);
+    expect(next.running[0].properties).toEqual({ "sql.current-catalog": "cdc-routing-dev", "sql.current-database": "cdc-routing-dev-kafka", "sql.tables.initial-offset-from": DEPLOYED });
+    const json = synthStack((app) => new RoutingStageStack(app, { stage: dev, filters: bumped, lock: next }));
+    expect(statementNamed(json, DEPLOYED)).toMatchObject({ stopped: true, properties: deployedWith });
+  });
+
   test("changed credentials of a statement that stays", () => {
     expect(refusal(editedRunning({ flinkApiKey: "manager-flink-old" }))).toEqual([
       `dev: statement ${DEPLOYED} (filters loan-created, loan-payment-submitted, car-created, service-events) runs with Flink API key manager-flink-old and would get manager-flink in place; ` +
