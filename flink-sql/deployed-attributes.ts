@@ -84,7 +84,7 @@ export function statementApiKey(s: LockedStatement, stopped: boolean, now: Stage
 
 /** Every Flink API key the stack must declare: the current one and those kept statements still use. */
 export function flinkApiKeysInUse(lock: StageLock | undefined, now: StageDeployment): string[] {
-  const keys = new Set([now.flinkApiKey, ...(lock?.running ?? []).map((s) => statementApiKey(s, false, now)), ...(lock?.stopped ?? []).map((s) => statementApiKey(s, true, now))]);
+  const keys = new Set([now.flinkApiKey, ...(lock?.stopped ?? []).map((s) => statementApiKey(s, true, now))]);
   return [...keys].sort();
 }
 
