@@ -11,7 +11,7 @@ import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
 import { ClockError, today } from "../flink-sql/clock";
 import { EvolutionError, expiredNotice, keptStopped } from "../flink-sql/evolution";
-import { evolveStage, lockedShards, readLock, writeLock } from "../flink-sql/lock-file";
+import { lockedShards, lockStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
@@ -77,7 +77,7 @@ const VERBS: Record<string, Verb> = {
       const lock = readLock();
       const date = today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
-      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, evolveStage(lock, set, stageConfig(name), { cleanup: values.cleanup as boolean, restartRetention: values["restart-retention"] as boolean, today: date })])) };
+      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, lockStage(lock, set, stageConfig(name), { cleanup: values.cleanup as boolean, restartRetention: values["restart-retention"] as boolean, today: date })])) };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];

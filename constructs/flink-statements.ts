@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
-import { CARRY_OVER_PROPERTY, keptStopped, type LockedStatement, type StageLock } from "../flink-sql/evolution";
+import { statementApiKey, statementProperties, type StageDeployment } from "../flink-sql/deployed-attributes";
+import { keptStopped, type LockedStatement, type StageLock } from "../flink-sql/evolution";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
@@ -16,7 +17,10 @@ export interface RoutingStatementsProps {
   computePoolId: string;
   principalId: string;
   restEndpoint: string;
-  credentials: ApiCredentials;
+  /** Flink API keys by id; each statement gets the one statementApiKey names (checked by the stack first). */
+  flinkApiKeys: ReadonlyMap<string, ApiCredentials>;
+  /** The stage's current deployment values (which key running statements use). */
+  deployment: StageDeployment;
   /** Flink's catalog and database are the environment's and cluster's display names. */
   catalog: string;
   database: string;
@@ -61,21 +65,21 @@ export class RoutingStatements extends Construct {
   }
 
   private statement(s: LockedStatement, stopped: boolean, props: RoutingStatementsProps): FlinkStatement {
+    const key = statementApiKey(s, stopped, props.deployment);
+    const credentials = props.flinkApiKeys.get(key);
+    if (!credentials) throw new Error(`RoutingStatements: statement ${s.name} needs Flink API key ${key}, which the stack does not declare`);
     return new FlinkStatement(this, s.name, {
       statementName: s.name,
       statement: s.sql,
-      properties: {
-        "sql.current-catalog": props.catalog,
-        "sql.current-database": props.database,
-        ...(s.carriedOverFrom ? { [CARRY_OVER_PROPERTY]: s.carriedOverFrom } : {}),
-      },
+      // A stopped statement is declared exactly as deployed: stopping must be its only change.
+      properties: stopped && s.properties ? s.properties : statementProperties(props.catalog, props.database, s.carriedOverFrom),
       stopped,
       organization: { id: props.organizationId },
       environment: { id: props.environmentId },
       computePool: { id: props.computePoolId },
       principal: { id: props.principalId },
       restEndpoint: props.restEndpoint,
-      credentials: props.credentials,
+      credentials,
       dependsOn: props.dependsOn,
     });
   }

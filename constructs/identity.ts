@@ -27,6 +27,8 @@ export interface PipelineIdentityProps {
   accessControl: "acl" | "rbac";
   /** Positions grants had in the old, index-named plan: each grant still declared is `moved` from its old address. */
   legacy: LegacyGrantIndexes;
+  /** Ids of the manager's Flink API keys: the current one and any a kept statement still uses (flinkApiKeysInUse). */
+  flinkApiKeys: readonly string[];
 }
 
 export interface ApiCredentials {
@@ -48,7 +50,8 @@ export class PipelineIdentity extends Construct {
   readonly grants = new Map<PrincipalKey | "manager", ITerraformDependable[]>();
   readonly managerKafka: ApiCredentials;
   readonly managerSchemaRegistry: ApiCredentials;
-  readonly flinkApi: ApiCredentials;
+  /** By key id: a statement keeps the key it was deployed with (its credentials cannot change in place). */
+  readonly flinkApiKeys = new Map<string, ApiCredentials>();
   readonly consumerKafkaKeys = new Map<string, ApiKey>();
   private readonly props: PipelineIdentityProps;
 
@@ -78,7 +81,7 @@ export class PipelineIdentity extends Construct {
 
     this.managerKafka = credentialsOf(this.apiKey("manager-kafka", "manager", props.cluster));
     this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
-    this.flinkApi = credentialsOf(this.apiKey("manager-flink", "manager", props.flinkRegion));
+    for (const id of props.flinkApiKeys) this.flinkApiKeys.set(id, credentialsOf(this.apiKey(id, "manager", props.flinkRegion)));
 
     for (const g of props.plan.kafka) this.renderKafkaGrant(g);
     if (props.accessControl === "acl") this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);

@@ -21,6 +21,7 @@ import { today } from "../flink-sql/clock";
 import { EvolutionError, expiredNotice, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
 import { computeProblems } from "../flink-sql/limits";
 import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
+import { deploymentProblems, flinkApiKeysInUse, stageDeployment } from "../flink-sql/deployed-attributes";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { SourceDatabase } from "./source-database";
@@ -69,6 +70,11 @@ export class RoutingStageStack extends TerraformStack {
       ...(lock ? connectorLockProblems(lock.connector, connectorName, stage.name) : []),
     ];
     if (problems.length > 0) throw new EvolutionError(problems);
+
+    // What would plan as an in-place change Confluent refuses at apply (a statement's properties or key).
+    const deployment = stageDeployment(stage);
+    const applyTime = deploymentProblems(lock, deployment);
+    if (applyTime.length > 0) throw new EvolutionError(applyTime);
     const prefix = `cdc-routing-${stage.name}`;
     const deployed = filtersForStage(filters, stage.name);
     // The tables Confluent Cloud will infer from the schemas registered below must fit the statements.
@@ -99,7 +105,7 @@ export class RoutingStageStack extends TerraformStack {
     const dbAdminPassword = secretVariable(this, "source_db_admin_password", "Password of source_db_admin_username");
     const replicationPassword = secretVariable(this, "source_db_replication_password", "Password of the CDC replication role");
 
-    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: 8, endpoint: offline?.confluentApiEndpoint });
+    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: stage.confluent.maxRetries, endpoint: offline?.confluentApiEndpoint });
     // The generated bindings carry no version: pin the provider the schema was taken from.
     this.addOverride("terraform.required_providers.confluent.version", `= ${CONFLUENT_PROVIDER.version}`);
     new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }], ...(offline ? AWS_OFFLINE : {}) });
@@ -113,9 +119,10 @@ export class RoutingStageStack extends TerraformStack {
       superuser: false,
     });
 
-    const env = new StreamGovernedEnvironment(this, "environment", { displayName: prefix, streamGovernance: stage.confluent.streamGovernance });
+    // Flink's catalog and database are these display names (statement properties, recorded in the lock).
+    const env = new StreamGovernedEnvironment(this, "environment", { displayName: deployment.catalog, streamGovernance: stage.confluent.streamGovernance });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
-      displayName: `${prefix}-kafka`,
+      displayName: deployment.database,
       environmentId: env.environment.id,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
@@ -139,6 +146,7 @@ export class RoutingStageStack extends TerraformStack {
       plan: accessPlan(filters, stage.name),
       accessControl: accessControlFor(stage.kafka),
       legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
+      flinkApiKeys: flinkApiKeysInUse(lock, deployment),
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -180,7 +188,8 @@ export class RoutingStageStack extends TerraformStack {
       computePoolId: flink.pool.id,
       principalId: identity.accounts.get("flink")?.id as string,
       restEndpoint: flink.region.restEndpoint,
-      credentials: identity.flinkApi,
+      flinkApiKeys: identity.flinkApiKeys,
+      deployment,
       catalog: env.environment.displayName,
       database: kafka.cluster.displayName,
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist

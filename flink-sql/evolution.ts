@@ -35,6 +35,10 @@ export interface LockedStatement {
    * apply that stops it runs later, so Confluent's 30-day retention ends no earlier than this date says.
    */
   stoppedOn?: string;
+  /** Properties as deployed; they cannot change in place (flink-sql/deployed-attributes.ts). */
+  properties?: Record<string, string>;
+  /** Construct id of the Flink API key it was deployed with; its credentials cannot change in place either. */
+  flinkApiKey?: string;
 }
 
 export interface StageLock {

@@ -5,6 +5,7 @@ import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
+import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
 import { EvolutionError, evolveLock, type EvolveOptions, type LockFile, type StageLock } from "./evolution";
 import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "./generate";
 import { computeProblems } from "./limits";
@@ -35,9 +36,13 @@ export function lockedShards(lock: StageLock | undefined, stage: string): string
   return (lock?.running ?? []).filter((s) => isSetStatementName(stage, s.name)).map((s) => s.filters);
 }
 
-/** The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape, shards as in `lock`. */
+/**
+ * The SQL the stack deploys for a stage: Confluent dialect, in the stage's shape, shards as in `lock`, named for
+ * its Flink API key.
+ */
 export function deployedSql(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedSql {
-  return generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape, previousShards: lockedShards(lock, stage.name) });
+  const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape, previousShards: lockedShards(lock, stage.name) });
+  return withApiKeyGeneration(sql, stage.flink.apiKeyGeneration);
 }
 
 export function stageStatements(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedStatement[] {
@@ -60,4 +65,16 @@ export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConf
   if (compute.length > 0) throw new EvolutionError(compute);
   const statements = evolveLock(previous, generated, stagePartitions(filters, stage), stage.name, options);
   return { ...statements, connector: evolveConnector(previous?.connector, stageConnectorName(stage)) };
+}
+
+/**
+ * What `npm run statements:lock` writes for a stage: its next lock (evolveStage) with what each statement is
+ * deployed with (flink-sql/deployed-attributes.ts); refuses a change Confluent would refuse at apply.
+ */
+export function lockStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
+  const now = stageDeployment(stage);
+  const next = recordDeployment(lock[stage.name], evolveStage(lock, filters, stage, options), now);
+  const problems = deploymentProblems(next, now);
+  if (problems.length > 0) throw new EvolutionError(problems);
+  return next;
 }

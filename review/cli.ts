@@ -14,7 +14,7 @@ import { loadFilters } from "../filters/load";
 import { isStageName } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
-import { destructiveChanges, guardMessage, slotsLeftBehind } from "./guard";
+import { destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import { parsePlan } from "./plan";
 import { UsageError, unknownMessage, wantsHelp } from "../cli/command-line";
 import { redactPlan } from "./redact";
@@ -72,10 +72,10 @@ export function main(argv: string[]): number {
     const plan = readPlan(file);
     const changes = destructiveChanges(plan);
     process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
-    // Never opted in: a slot left behind fills the database's disk.
-    const orphans = slotsLeftBehind(plan);
-    for (const o of orphans) process.stdout.write(`${stage}: refused: ${o}\n`);
-    return orphans.length > 0 || (changes.length > 0 && !optedIn) ? 1 : 0;
+    // Never opted in: a slot left behind fills the database's disk; an update Confluent refuses fails the apply.
+    const refused = refusedChanges(plan);
+    for (const r of refused) process.stdout.write(`${stage}: refused: ${r}\n`);
+    return refused.length > 0 || (changes.length > 0 && !optedIn) ? 1 : 0;
   }
   if (verb === "redact-plan") {
     const out = values.out;

@@ -2,7 +2,7 @@
 import type { FilterSet } from "../filters/model";
 import type { StageName } from "../stages/names";
 import { routingDiagram } from "./diagram";
-import { destructiveChanges, guardMessage, slotsLeftBehind, type DestructiveChange } from "./guard";
+import { destructiveChanges, guardMessage, refusedChanges, type DestructiveChange } from "./guard";
 import type { PlanJson } from "./plan";
 import { redact, sensitiveValues } from "./redact";
 import { sqlDiff } from "./sql-diff";
@@ -38,10 +38,10 @@ export function renderReview(input: CommentInput): Review {
     if (plan) {
       sensitiveValues(plan).forEach((s) => secrets.add(s));
       const destructive = destructiveChanges(plan);
-      const orphans = slotsLeftBehind(plan);
-      if ((destructive.length > 0 && !input.optedIn) || orphans.length > 0) blocking.set(stage, destructive);
+      const refused = refusedChanges(plan);
+      if ((destructive.length > 0 && !input.optedIn) || refused.length > 0) blocking.set(stage, destructive);
       parts.push(renderSummary(stage, summarizePlan(plan)), "", (destructive.length && !input.optedIn ? "❌ " : "") + guardMessage(stage, destructive, input.optedIn));
-      for (const o of orphans) parts.push("", `❌ ${stage}: refused (no opt-in allows this): ${o}`);
+      for (const r of refused) parts.push("", `❌ ${stage}: refused (no opt-in allows this): ${r}`);
     } else {
       parts.push(`**${stage}**: plan not run (no cloud credentials for this pull request, e.g. from a fork); synth only.`);
     }

@@ -5,6 +5,7 @@
  * is a connector replaced by one that continues from the same replication slot without a snapshot.
  */
 import { CARRY_OVER_PROPERTY } from "../flink-sql/evolution";
+import { applyTimeFailures } from "./apply-time-rules";
 import { actionOf, type PlanJson } from "./plan";
 const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
 
@@ -105,4 +106,9 @@ export function slotsLeftBehind(plan: PlanJson): string[] {
         "an unread slot keeps every WAL segment until the database's disk is full. Remove the slot in the same change, or keep the connector.",
     )
     .sort();
+}
+
+/** What no opt-in allows: a replication slot left unread, and in-place updates Confluent refuses at apply. */
+export function refusedChanges(plan: PlanJson): string[] {
+  return [...slotsLeftBehind(plan), ...applyTimeFailures(plan)];
 }

@@ -55,13 +55,26 @@ export const REDACTED = "(sensitive)";
 
 type Json = unknown;
 
-/** The value with everything its sensitivity mask marks replaced by REDACTED (any length, any type). */
-function maskValue(value: Json, mask: Json): Json {
-  if (mask === true) return value === null || value === undefined ? value : REDACTED;
+/**
+ * A changed sensitive value in an update's `after`. Terraform's own plan output shows that much ("(sensitive
+ * value)" under a ~), and the review guard needs it: a statement's changed credentials fail at apply.
+ */
+export const REDACTED_CHANGED = "(sensitive, changed)";
+
+/**
+ * The value with everything its sensitivity mask marks replaced by REDACTED (any length, any type). Given the
+ * value before the change (`before`), a masked value that differs from it becomes REDACTED_CHANGED.
+ */
+function maskValue(value: Json, mask: Json, before?: { value: Json }): Json {
+  if (mask === true) {
+    if (value === null || value === undefined) return value;
+    return before && JSON.stringify(before.value) !== JSON.stringify(value) ? REDACTED_CHANGED : REDACTED;
+  }
   if (!mask || typeof mask !== "object" || !value || typeof value !== "object") return value;
   const out: Record<string, Json> | Json[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) };
   for (const [key, sub] of Object.entries(mask as Record<string, Json>)) {
-    (out as Record<string, Json>)[key] = maskValue((value as Record<string, Json>)[key], sub);
+    const was = before && { value: (before.value as Record<string, Json> | null | undefined)?.[key] };
+    (out as Record<string, Json>)[key] = maskValue((value as Record<string, Json>)[key], sub, was);
   }
   return out;
 }
@@ -84,7 +97,8 @@ function maskStateValues(values: any): any {
 
 function maskChange(rc: any): any {
   const { change } = rc;
-  return { ...rc, change: { ...change, before: maskValue(change.before, change.before_sensitive), after: maskValue(change.after, change.after_sensitive) } };
+  const before = change.before === null || change.before === undefined ? undefined : { value: change.before };
+  return { ...rc, change: { ...change, before: maskValue(change.before, change.before_sensitive), after: maskValue(change.after, change.after_sensitive, before) } };
 }
 
 /** Every string in a JSON value (keys too) passed through redact(). */

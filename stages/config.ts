@@ -21,6 +21,12 @@ export const stageConfigSchema = z.strictObject({
     cloud: z.enum(["AWS", "GCP", "AZURE"]),
     region: z.string().min(1),
     streamGovernance: z.enum(["ESSENTIALS", "ADVANCED"]),
+    /**
+     * The confluent provider's `max_retries`: how often one API call is retried after a 429 or a 5xx (not 501),
+     * waiting 1, 2, 4, ... s up to 30 s each, or the Retry-After the API sends (go-retryablehttp 0.7.7
+     * DefaultBackoff). At least 4, the provider's own minimum and default (provider.go). See retryBudgetSeconds.
+     */
+    maxRetries: z.number().int().min(4).max(20),
   }),
   kafka: z.discriminatedUnion("type", [
     z.strictObject({
@@ -45,6 +51,12 @@ export const stageConfigSchema = z.strictObject({
   flink: z.strictObject({
     maxCfu: z.union([z.literal(5), z.literal(10), z.literal(20), z.literal(30), z.literal(40), z.literal(50)]),
     shape: z.enum(["set", "per-filter"]),
+    /**
+     * Which Flink API key the running statements use. Bumping it rotates the key: a new key, new statements that
+     * carry the old ones' offsets over (a statement's credentials cannot change in place), the old key kept until
+     * the stopped statements are cleaned up (README, "Rotating the Flink API key"). @default 1
+     */
+    apiKeyGeneration: z.number().int().min(1).default(1),
   }),
   source: z.strictObject({
     host: z.string().min(1),
@@ -160,6 +172,16 @@ export function clusterTypeBlock(kafka: KafkaClusterSizing): Record<string, unkn
 /** Granular topic RBAC needs Standard or above; Basic clusters get ACLs instead. */
 export function accessControlFor(kafka: KafkaClusterSizing): "acl" | "rbac" {
   return kafka.type === "basic" ? "acl" : "rbac";
+}
+
+/**
+ * The longest one API call waits in back-off before the provider gives up, when no Retry-After comes: retry i
+ * (0-based) waits 2^i s, capped at 30 s (go-retryablehttp's DefaultBackoff with the provider's defaults, 1 s to 30 s).
+ */
+export function retryBudgetSeconds(maxRetries: number): number {
+  let total = 0;
+  for (let i = 0; i < maxRetries; i++) total += Math.min(2 ** i, 30);
+  return total;
 }
 
 /** Kafka topic config as the provider takes it (strings). */

@@ -32,14 +32,16 @@ const source = (stage: StageName, host: string, alarms: ReturnType<typeof slotAl
 const placement = {
   aws: { region: "eu-west-1", auroraParameterGroupFamily: "aurora-postgresql15" },
 };
-const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED") => ({ cloud: "AWS", region: placement.aws.region, streamGovernance });
+// maxRetries: Confluent publishes no Cloud API rate limits (README, "API limits"); a throttled call is retried
+// for up to 2 minutes (8) or 3 minutes (10, prod: a prod apply failing half-way costs most).
+const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED", maxRetries: number) => ({ cloud: "AWS", region: placement.aws.region, streamGovernance, maxRetries });
 // State: S3 with the S3-native lock file. Overridable per run from the environment (stages/backend.ts).
 const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: `${stage}/terraform.tfstate`, region: placement.aws.region, lock: "s3-lockfile" });
 
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
     name: "dev",
-    confluent: confluent("ESSENTIALS"),
+    confluent: confluent("ESSENTIALS", 8),
     // Standard, not Basic: Flink needs topic-level role bindings, which Basic does not have (README, Stages).
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
@@ -52,7 +54,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
   },
   staging: {
     name: "staging",
-    confluent: confluent("ESSENTIALS"),
+    confluent: confluent("ESSENTIALS", 8),
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 3, retentionMs: days(7) }, minRetentionMs: days(3) },
     flink: { maxCfu: 10, shape: "set" },
@@ -63,7 +65,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
   },
   prod: {
     name: "prod",
-    confluent: confluent("ADVANCED"),
+    confluent: confluent("ADVANCED", 10),
     kafka: { type: "standard", availability: "MULTI_ZONE" },
     topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 6, retentionMs: days(7) }, minRetentionMs: days(7) },
     flink: { maxCfu: 20, shape: "set" },

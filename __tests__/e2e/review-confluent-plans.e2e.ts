@@ -5,15 +5,17 @@
  * variables, so they reach the plan as variables, as a sensitive attribute (the connector's database password)
  * and as a sensitive output. Generated here, never committed: a saved plan holds secrets.
  */
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilters } from "../../filters/load";
 import { TemporaryDirs } from "../../local/processes";
 import { COMMENT_MARKER, renderReview } from "../../review/comment";
+import { applyTimeFailures, changedAttributes } from "../../review/apply-time-rules";
 import { destructiveChanges } from "../../review/guard";
-import type { PlanJson } from "../../review/plan";
-import { sensitiveValues } from "../../review/redact";
+import { actionOf, type PlanJson } from "../../review/plan";
+import { redactPlan, REDACTED_CHANGED, sensitiveValues } from "../../review/redact";
 import { renderSummary, summarizePlan } from "../../review/summarize";
-import { editedInputs, lockStatements, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
+import { editedInputs, lockStatements, run, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
 import { readLock } from "../../flink-sql/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
@@ -117,6 +119,8 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     expect(summarizePlan(carryOverPlan).counts).toEqual({ create: 1, update: 1, replace: 0, delete: 0, import: 0 });
     expect(summarizePlan(cleanupPlan).counts).toEqual({ create: 0, update: 0, replace: 0, delete: 1, import: 0 });
     expect([destructiveChanges(createPlan), destructiveChanges(carryOverPlan), destructiveChanges(cleanupPlan)]).toEqual([[], [], []]);
+    // The predecessor's update only stops it: nothing Confluent refuses at apply (the apply above succeeded).
+    expect([createPlan, carryOverPlan, cleanupPlan].map((p) => applyTimeFailures(redactPlan(p)))).toEqual([[], [], []]);
   });
 
   test("guard: deleting a running statement is destructive even when a new one carries its offsets over", () => {
@@ -149,4 +153,116 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     expect(markdown).toContain("confluent_flink_statement.(sensitive)");
     expect(markdown).toContain("**staging**: plan not run");
   });
+});
+
+/**
+ * Changes the provider plans as in-place updates and refuses at apply (review/apply-time-rules.ts): each is
+ * planned against the applied dev stack, refused by the guard on the raw and on the redacted plan JSON, and then
+ * applied, to show that Confluent's provider does fail it. Each case starts from the same applied state (a
+ * failed update can leave its new values in state).
+ */
+(why ? describe.skip : describe)("the review guard refuses what plans clean and fails at apply", () => {
+  let stack: StackOnDouble;
+  let synth: Record<string, any>;
+  const applied = () => join(stack.dir, "applied.tfstate");
+  const statementOf = (config: Record<string, any>) => Object.values<any>(config.resource.confluent_flink_statement)[0];
+  const connectorOf = (config: Record<string, any>) => Object.values<any>(config.resource.confluent_connector)[0];
+  const flinkKeyAddress = () => Object.entries<any>(synth.resource.confluent_api_key).find(([, k]) => k.display_name.endsWith("-manager-flink"))![0];
+  const kafkaKeyAddress = () => Object.entries<any>(synth.resource.confluent_api_key).find(([, k]) => k.display_name.endsWith("-manager-kafka"))![0];
+
+  /** Plans the edited dev stack from the applied state, then applies that saved plan. */
+  async function planAndApply(label: string, edit: (config: Record<string, any>) => void): Promise<{ plan: PlanJson; apply: string; code: number | null }> {
+    copyFileSync(applied(), join(stack.dir, "terraform.tfstate"));
+    stack.useConfig(structuredClone(synth), edit);
+    const plan = await planOf(stack, `${label}.tfplan`);
+    const r = await stack.terraform("apply", "-input=false", `${label}.tfplan`);
+    return { plan, apply: r.output, code: r.code };
+  }
+
+  beforeAll(async () => {
+    stack = await StackOnDouble.start(temporary, "apply-time");
+    synth = await synthesize("dev", temporary.create("synth-apply-time"));
+    stack.useConfig(synth);
+    const created = await stack.apply();
+    if (created.code !== 0) throw new Error(`apply failed:\n${created.output}`);
+    copyFileSync(join(stack.dir, "terraform.tfstate"), applied());
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    temporary.removeAll();
+  });
+
+  /** Exactly one in-place update, of that one attribute; the destructive-change guard sees nothing; the new rule refuses it, raw and redacted. */
+  function expectRefusedUpdate(plan: PlanJson, updateOf: string, expected: RegExp): void {
+    const updates = (plan.resource_changes ?? []).filter((rc) => actionOf(rc.change.actions) === "update");
+    expect(updates.map((rc) => `${rc.type} ${changedAttributes(rc).join(", ")}`)).toEqual([updateOf]);
+    expect(summarizePlan(plan).counts).toMatchObject({ update: 1, replace: 0, delete: 0 });
+    expect(destructiveChanges(plan)).toEqual([]);
+    const [raw, redacted] = [applyTimeFailures(plan), applyTimeFailures(redactPlan(plan))];
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).toMatch(expected);
+    expect(redacted).toEqual(raw);
+    expect(renderReview({ stages: [{ stage: "dev", plan: redactPlan(plan) }], head, optedIn: true }).blocking.size).toBe(1);
+  }
+
+  const STATEMENT_APPLY_ERROR = /error updating Flink Statement "[^"]+": "stopped" or "properties_sensitive" attribute must be updated for Flink Statement/;
+
+  test("a changed property of a running statement", async () => {
+    const { plan, apply, code } = await planAndApply("properties", (config) => {
+      statementOf(config).properties["sql.state-ttl"] = "7 d";
+    });
+    expectRefusedUpdate(plan, "confluent_flink_statement properties", /would change `properties` \(sql\.state-ttl: null -> "7 d"\) in place/);
+    // The deploy workflow's command on the uploaded (redacted) plan: refused even with the destructive opt-in.
+    const file = join(stack.dir, "properties.plan.json");
+    writeFileSync(file, JSON.stringify(redactPlan(plan)));
+    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "dev", "--plan", file, "--allow-destructive"]);
+    expect([guard.code, guard.stdout]).toEqual([1, expect.stringContaining("dev: refused: `confluent_flink_statement.routing_dev-routing-set-")]);
+    expect([code, apply]).toEqual([1, expect.stringMatching(STATEMENT_APPLY_ERROR)]);
+  }, 120_000);
+
+  test("a running statement's credentials: a new API key, and another existing key", async () => {
+    const created = await planAndApply("new-key", (config) => {
+      const address = flinkKeyAddress();
+      config.resource.confluent_api_key[`${address}-rotated`] = { ...config.resource.confluent_api_key[address], display_name: "cdc-routing-dev-manager-flink-rotated" };
+      statementOf(config).credentials = { key: `\${confluent_api_key.${address}-rotated.id}`, secret: `\${confluent_api_key.${address}-rotated.secret}` };
+    });
+    expect(summarizePlan(created.plan).counts.create).toBe(1); // the new key
+    expectRefusedUpdate(created.plan, "confluent_flink_statement credentials", /would change `credentials` \(an API key created by this apply\) in place/);
+    expect([created.code, created.apply]).toEqual([1, expect.stringMatching(STATEMENT_APPLY_ERROR)]);
+
+    const other = await planAndApply("other-key", (config) => {
+      statementOf(config).credentials = { key: `\${confluent_api_key.${kafkaKeyAddress()}.id}`, secret: `\${confluent_api_key.${kafkaKeyAddress()}.secret}` };
+    });
+    // Known on both sides: the redacted plan shows only that the sensitive value changed.
+    const statement = redactPlan(other.plan).resource_changes!.find((rc) => rc.type === "confluent_flink_statement")!;
+    expect((statement.change.after as any).credentials).toEqual([{ key: REDACTED_CHANGED, secret: REDACTED_CHANGED }]);
+    expectRefusedUpdate(other.plan, "confluent_flink_statement credentials", /would change `credentials` \(another API key\) in place/);
+    expect([other.code, other.apply]).toEqual([1, expect.stringMatching(STATEMENT_APPLY_ERROR)]);
+  }, 180_000);
+
+  test("a running statement's statement_name", async () => {
+    const { plan, apply, code } = await planAndApply("statement-name", (config) => {
+      statementOf(config).statement_name += "-renamed";
+    });
+    expectRefusedUpdate(plan, "confluent_flink_statement statement_name", /would change `statement_name` \("dev-routing-set-[0-9a-f]{8}" -> "dev-routing-set-[0-9a-f]{8}-renamed"\) in place/);
+    expect([code, apply]).toEqual([1, expect.stringMatching(STATEMENT_APPLY_ERROR)]);
+  }, 120_000);
+
+  test("a renamed connector", async () => {
+    const { plan, apply, code } = await planAndApply("connector-name", (config) => {
+      connectorOf(config).config_nonsensitive.name = "cdc-routing-dev-cdc";
+    });
+    expectRefusedUpdate(plan, "confluent_connector config_nonsensitive", /would rename connector `cdc-routing-dev-postgres-cdc` to `cdc-routing-dev-cdc` in place/);
+    expect([code, apply]).toEqual([1, expect.stringMatching(/error updating Connector "[^"]+": "name" attribute cannot be updated/)]);
+  }, 120_000);
+
+  test("stopping alone is not refused, and applies", async () => {
+    const { plan, code } = await planAndApply("stop", (config) => {
+      statementOf(config).stopped = true;
+    });
+    expect(summarizePlan(plan).counts).toMatchObject({ update: 1 });
+    expect(applyTimeFailures(redactPlan(plan))).toEqual([]);
+    expect(code).toBe(0);
+  }, 120_000);
 });
