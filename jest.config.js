@@ -5,6 +5,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // Tests that start real programs (terraform, go, the project's scripts as processes) are the integration suite
+  // (jest.integration.config.js): the unit suite stays in-process.
+  testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$"],
   transform: { "^.+\\.(t|j|mj)s$": swc },
   // dt-sql-parser and its ANTLR runtime ship ES modules; compile them to CommonJS like our own code.
   transformIgnorePatterns: ["/node_modules/(?!(dt-sql-parser|antlr4-c3|antlr4ng)/)"],

@@ -1,17 +1,17 @@
 /**
  * npm run bench — every figure the README quotes, from one run on this machine: the synth ratio, the SQL
- * bench, the routing ratio (real engines), and the wall time of the unit suite (a warm-up run, then
- * BENCH_SUITE_ROUNDS (3) runs) and of the end-to-end suite (one run: each takes minutes). Progress goes to
+ * bench, the routing ratio (real engines), and the wall time of the unit and integration suites (alternating: a
+ * warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the end-to-end suite (one run: it takes minutes). Progress goes to
  * stderr; the report, headed by the machine and the date, to stdout.
  */
 import { spawn } from "node:child_process";
 import { alternate, machineLine, progress, summary } from "./stats";
 import { scriptArguments } from "../cli/command-line";
 
-scriptArguments(`usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit suite>, default 3)
+scriptArguments(`usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 
 Every figure the README quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real engines),
-unit and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`, {});
+unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`, {});
 
 const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
 const tsx = require.resolve("tsx/cli");
@@ -50,11 +50,12 @@ async function suiteSeconds(script: string): Promise<number> {
 async function main(): Promise<void> {
   const report = [`npm run bench  ${machineLine()}`];
   for (const script of ["bench/synth.ts", "bench/sql.ts", "bench/routing.ts"]) report.push(await bench(script));
-  const unit = await alternate(["npm run test:unit"], () => suiteSeconds("test:unit"), { rounds: SUITE_ROUNDS, unit: "s" });
-  report.push(`suites  wall time, type check included; ${machineLine()}`);
-  report.push(`  npm run test:unit  ${summary(unit["npm run test:unit"], "s", 1)}`);
+  const suites = await alternate(["test:unit", "test:integration"] as const, (script) => suiteSeconds(script), { rounds: SUITE_ROUNDS, unit: "s" });
+  report.push(`suites  wall time (test:unit includes the type check); ${machineLine()}`);
+  report.push(`  npm run test:unit         ${summary(suites["test:unit"], "s", 1)}`);
+  report.push(`  npm run test:integration  ${summary(suites["test:integration"], "s", 1)}`);
   const e2e = await suiteSeconds("test:e2e");
-  report.push(`  npm run test:e2e   ${e2e.toFixed(1)} s (one run)`);
+  report.push(`  npm run test:e2e          ${e2e.toFixed(1)} s (one run)`);
   console.log(report.join("\n"));
 }
 
