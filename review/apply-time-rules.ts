@@ -63,7 +63,8 @@ function connectorFailure(rc: ResourceChange): string | undefined {
   if (!unknownName && same(name(rc.change.before), name(rc.change.after))) return undefined;
   return (
     `\`${rc.address}\` would rename connector \`${name(rc.change.before)}\` to \`${unknownName ? "(known after apply)" : name(rc.change.after)}\` in place: ` +
-    "the provider plans this as an update and fails at apply (a connector's name cannot be updated). Keep the deployed name."
+    "the provider plans this as an update and fails at apply (a connector's name cannot be updated). " +
+    "Rename it through `source.connectorName` and `npm run statements:lock`: the stack then replaces the connector, which continues from the replication slot."
   );
 }
 
