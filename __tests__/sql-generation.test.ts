@@ -40,6 +40,11 @@ describe("predicates", () => {
     ],
     ["{ field: id, op: lessThan, type: number, value: 10 }", "TRY_CAST(`id` AS DOUBLE) < 10"],
     ["{ field: __ts_ms, op: equals, type: string, value: '5' }", "CAST(`__ts_ms` AS STRING) = '5'"],
+    // A bound with trailing spaces is cast: Flink drops them from a quoted literal in a search argument.
+    ["{ field: __table, op: lessThanOrEqual, value: 'ab ' }", "`__table` <= CAST('ab ' AS STRING)"],
+    ["{ field: __table, op: greaterThan, value: 'ab ' }", "`__table` > CAST('ab ' AS STRING)"],
+    ["{ field: __table, op: between, min: 'a ', max: 'b' }", "`__table` BETWEEN CAST('a ' AS STRING) AND 'b'"],
+    ["{ field: __table, op: equals, value: 'ab ' }", "`__table` = 'ab '"],
   ])("%s", (condition, expected) => {
     expect(whereOf(condition)).toBe(expected);
   });

@@ -79,8 +79,10 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** Thrown by one case: what a reader needs to see, not the whole case. */
 class RoutingMismatch extends Error {
-  constructor(readonly differences: TopicDifference[]) {
-    super(`Flink and the evaluator disagree:\n${describeDifferences(differences)}`);
+  constructor(readonly differences: TopicDifference[], events: readonly RawEvent[]) {
+    const ids = new Set(differences.flatMap((d) => [...d.missing, ...d.extra, ...d.duplicated]));
+    const shown = events.filter((e) => ids.has(String(e.id))).slice(0, 10);
+    super(`Flink and the evaluator disagree:\n${describeDifferences(differences)}\nthose events (up to 10):\n${shown.map((e) => `  ${JSON.stringify(e)}`).join("\n")}`);
   }
 }
 
@@ -117,7 +119,7 @@ test(`Flink routes ${RUNS} random filter sets x ${EVENTS_PER_RUN} random events 
       const expected = expectedRouting(raw, "dev", events);
       routed += [...expected.values()].reduce((sum, ids) => sum + ids.length, 0);
       const differences = compareRouting(expected, actual);
-      if (differences.length > 0) throw new RoutingMismatch(differences);
+      if (differences.length > 0) throw new RoutingMismatch(differences, events);
     }),
     // No shrinking: each case costs a Flink job; the report names the case instead.
     { numRuns: RUNS, endOnFailure: true, ...REPLAY },
