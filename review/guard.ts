@@ -36,10 +36,17 @@ function carriedOver(plan: PlanJson): Set<string> {
  * connectors/connector-lock.ts) loses nothing and replays nothing: the slot kept the WAL in between.
  */
 function continuesFromSlot(before: unknown, after: unknown): boolean {
-  const config = (value: unknown) => (value as { config_nonsensitive?: Record<string, unknown> } | null)?.config_nonsensitive ?? {};
-  const slot = config(before)["slot.name"];
-  return typeof slot === "string" && config(after)["slot.name"] === slot && config(after)["snapshot.mode"] === "no_data";
+  const slot = slotOf(before);
+  return slot !== undefined && slotOf(after) === slot && connectorSetting(after, "snapshot.mode") === "no_data";
 }
+
+/** A connector's nonsensitive setting in a plan's before or after value, when it is text. */
+function connectorSetting(value: unknown, key: string): string | undefined {
+  const setting = (value as { config_nonsensitive?: Record<string, unknown> } | null)?.config_nonsensitive?.[key];
+  return typeof setting === "string" ? setting : undefined;
+}
+
+const slotOf = (value: unknown): string | undefined => connectorSetting(value, "slot.name");
 
 export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
   const safe = carriedOver(plan);
@@ -66,11 +73,6 @@ export function guardMessage(stage: string, changes: readonly DestructiveChange[
   return optedIn
     ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in:\n${list}`
     : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request):\n${list}`;
-}
-
-function slotOf(value: unknown): string | undefined {
-  const slot = (value as { config_nonsensitive?: Record<string, unknown> } | null)?.config_nonsensitive?.["slot.name"];
-  return typeof slot === "string" ? slot : undefined;
 }
 
 /**
