@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
 import { readLock } from "../flink-sql/lock-file";
-import { buildApp } from "../main";
+import { buildApp } from "../app/build-app";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import type { StageName } from "../stages/names";

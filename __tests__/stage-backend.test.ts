@@ -1,6 +1,6 @@
 /** The state backend per stage: committed values, environment overrides, validation, the offline plan. */
 import { Testing } from "cdktf";
-import { buildApp } from "../main";
+import { buildApp } from "../app/build-app";
 import { backendWithOverrides, BackendOverrideError, type BackendConfig } from "../stages/backend";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { App } from "cdktf";
-import { synthesizeForDouble } from "../main";
+import { synthesizeForDouble } from "../app/synthesize-for-double";
 import type { StageName } from "../stages/names";
 
 /** Synthesizes `stage` into outdir and returns the path of its cdk.tf.json, rewritten for the double. */
