@@ -5,14 +5,14 @@
  */
 import { App } from "cdktf";
 import { buildApp } from "./app/build-app";
-import { synthesizeForDouble } from "./app/synthesize-for-double";
+import { synthesizeForDouble } from "./offline/synth-for-double";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
 import { FilterValidationError } from "./filters/load";
 import { EvolutionError } from "./flink-sql/evolution";
-import { LOCAL_CONFLUENT_ENV } from "./local/confluent-api/terraform-config";
+import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 
 const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--all]     (npm run synth, npm run synth:all)

@@ -3,7 +3,7 @@
  * refusals and their error bodies, and the loud 404 for a route it does not know. The provider's own use of it
  * is proven by __tests__/e2e/confluent-apply.e2e.ts.
  */
-import { configForDouble } from "../local/confluent-api/terraform-config";
+import { configForDouble } from "../offline/stack-for-double";
 import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-api/server";
 import { pendingChanges } from "./e2e/stack-on-double";
 

@@ -1,6 +1,6 @@
 import { offsetsText, sourceTopics, statementScript, validationErrors } from "../local/confluent-api/engines";
-import { sampleRows, tally } from "../local/deploy";
-import { terraformErrors } from "../local/deploy-command";
+import { sampleRows, tally } from "../offline/local-deploy";
+import { terraformErrors } from "../offline/local-deploy-command";
 import { loadFilters } from "../filters/load";
 
 describe("local deploy: engines behind the Confluent API double", () => {

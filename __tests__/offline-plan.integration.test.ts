@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { offlinePlan, requiredProviderSources } from "../cli/offline-plan";
+import { offlinePlan, requiredProviderSources } from "../offline/offline-plan";
 import { run } from "../cli/main";
 import { describeWithRealProviders } from "./real-providers";
 import { temporaryDirectory } from "./helpers";

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { scriptArguments } from "../cli/command-line";
 import { startConfluentDouble } from "../local/confluent-api/server";
-import { SENSITIVE_VARIABLES } from "../local/confluent-api/terraform-config";
+import { SENSITIVE_VARIABLES } from "../offline/stack-for-double";
 import { run, TemporaryDirs } from "../local/processes";
 import { terraformEnv, terraformInit } from "../providers/mirror";
 import { STAGE_NAMES } from "../stages/names";
@@ -60,7 +60,7 @@ async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost>
   const double = await startConfluentDouble({ log: (line) => progress(`double: ${line}`) });
   try {
     const outdir = temporary.create(`bench-scale-double-${filters}`);
-    const synth = await run(process.execPath, [tsx, "local/synth-for-double.ts", "dev", outdir, double.url], { env: { ...process.env, ...inputs.env } });
+    const synth = await run(process.execPath, [tsx, "offline/synth-for-double.ts", "dev", outdir, double.url], { env: { ...process.env, ...inputs.env } });
     if (synth.code !== 0) throw new Error(`synth for the double failed:\n${synth.output}`);
     const dir = join(outdir, "stacks", "dev");
     terraformInit(dir);

@@ -14,7 +14,7 @@ import { EvolutionError, expiredNotice, keptStopped } from "../flink-sql/evoluti
 import { lockedShards, lockStage, readLock, writeLock } from "../flink-sql/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
-import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "./offline-plan";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "../offline/offline-plan";
 import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "./command-line";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";

@@ -18,7 +18,7 @@ import { endOffsets, readRecords, totalRecords } from "../../consumers/topic-io"
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
 import { evolveStage, readLock } from "../../flink-sql/lock-file";
-import { startLocalConfluent, type LocalConfluent } from "../../local/deploy";
+import { startLocalConfluent, type LocalConfluent } from "../../offline/local-deploy";
 import { sleep, TemporaryDirs } from "../../local/processes";
 import { terraform, terraformInit } from "../../providers/mirror";
 import { destructiveChanges } from "../../review/guard";

@@ -1,5 +1,5 @@
 /**
- * The whole stack deployed to a local Confluent (local/deploy.ts): `npx cdktf deploy dev`, with the real terraform
+ * The whole stack deployed to a local Confluent (offline/local-deploy.ts): `npx cdktf deploy dev`, with the real terraform
  * CLI and the confluent provider from the local mirror, applies dev to the local Confluent Cloud API double, which drives real engines: topics on Kafka, the managed
  * connector as Debezium on Kafka Connect, the statement text on Flink over inferred tables. Rows written to
  * PostgreSQL then reach the example consumers; a filter change deployed while rows keep coming switches the
@@ -7,8 +7,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "../../local/deploy";
-import { terraformErrors } from "../../local/deploy-command";
+import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "../../offline/local-deploy";
+import { terraformErrors } from "../../offline/local-deploy-command";
 import { sleep, TemporaryDirs } from "../../local/processes";
 import type { RawEvent } from "../../filters/evaluate";
 import { editedInputs, notRunnableBecause, providersRequired, run } from "./stack-on-double";

@@ -1,7 +1,7 @@
 /**
  * The review tools (review/) on real confluent plans: `terraform show -json` of plans the real confluent
  * provider made against the local Confluent API double for the synthesized dev stack (aws_* and postgresql_*
- * left out, see local/confluent-api/terraform-config.ts). Canaries are planted in the stack's sensitive
+ * left out, see offline/stack-for-double.ts). Canaries are planted in the stack's sensitive
  * variables, so they reach the plan as variables, as a sensitive attribute (the connector's database password)
  * and as a sensitive output. Generated here, never committed: a saved plan holds secrets.
  */

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
 import { realProvidersMissing } from "../real-providers";
-import { configForDouble } from "../../local/confluent-api/terraform-config";
-import { run, type Run } from "../../local/deploy";
+import { configForDouble } from "../../offline/stack-for-double";
+import { run, type Run } from "../../offline/local-deploy";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
 import { TemporaryDirs } from "../../local/processes";
 import { parsePlan, type PlanJson } from "../../review/plan";
@@ -70,7 +70,7 @@ export class StackOnDouble {
     return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
   }
 
-  /** On a double someone else started (and closes), e.g. one driving the local engines (local/deploy.ts). */
+  /** On a double someone else started (and closes), e.g. one driving the local engines (offline/local-deploy.ts). */
   static on(double: ConfluentDouble, temporary: TemporaryDirs, label: string): StackOnDouble {
     return new StackOnDouble(double, temporary.create(`double-${label}`), {});
   }

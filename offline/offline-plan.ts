@@ -14,9 +14,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { startConfluentDouble } from "../local/confluent-api/server";
-import { SENSITIVE_VARIABLES } from "../local/confluent-api/terraform-config";
+import { SENSITIVE_VARIABLES } from "./stack-for-double";
 import { run } from "../local/processes";
-import { synthForDouble } from "../local/synth-for-double";
+import { synthForDouble } from "./synth-for-double";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 

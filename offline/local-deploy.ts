@@ -13,15 +13,15 @@ import { routeEvent, type RawEvent } from "../filters/evaluate";
 import type { FilterSet } from "../filters/model";
 import { mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
-import { startConfluentDouble, type ConfluentDouble } from "./confluent-api/server";
-import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./confluent-api/terraform-config";
-import { LocalEngines } from "./confluent-api/engines";
-import { slotActive, startConnectWorker } from "./connect";
-import { freePort, run, sleep, type Progress, type Run } from "./processes";
+import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-api/server";
+import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
+import { LocalEngines } from "../local/confluent-api/engines";
+import { slotActive, startConnectWorker } from "../local/connect";
+import { freePort, run, sleep, type Progress, type Run } from "../local/processes";
 
 export { run, type Run };
-import { freePorts, startPipeline, type Pipeline } from "./pipeline";
-import type { PostgresHandle } from "./postgres";
+import { freePorts, startPipeline, type Pipeline } from "../local/pipeline";
+import type { PostgresHandle } from "../local/postgres";
 
 export interface LocalConfluent {
   pipeline: Pipeline;

@@ -3,20 +3,20 @@
  *   fetch  download the pinned jars (Maven) and compile the Flink SQL runner; prints progress
  *   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job (Flink, set shape) on the default
  *          ports, print how to reach them, and run until Ctrl-C or `local:down`; everything stops on exit
- *   deploy dev on the local Confluent Cloud API double with the engines behind it (local/deploy-command.ts)
+ *   deploy dev on the local Confluent Cloud API double with the engines behind it (offline/local-deploy-command.ts)
  *   down   stop a running `local:up` or `local:deploy` (sends it SIGTERM through its pid file)
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { executableStatements, generateSql } from "../flink-sql/generate";
-import { FlinkRunner } from "./flink";
-import { cacheRoot, ensureAll } from "./jars";
-import { DEFAULT_PORTS, startPipeline } from "./pipeline";
-import { localDeploy } from "./deploy-command";
-import { javaCommand, printProgress, stopAll } from "./processes";
-import { oneOf, parseCommandLine, runCommand, UsageError } from "../cli/command-line";
+import { FlinkRunner } from "../local/flink";
+import { cacheRoot, ensureAll } from "../local/jars";
+import { DEFAULT_PORTS, startPipeline } from "../local/pipeline";
+import { localDeploy } from "../offline/local-deploy-command";
+import { javaCommand, printProgress, stopAll } from "../local/processes";
+import { oneOf, parseCommandLine, runCommand, UsageError } from "./command-line";
 
-const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx local/cli.ts fetch|up|deploy|down)
+const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx cli/local.ts fetch|up|deploy|down)
 
   fetch  download the pinned jars (Maven) into ~/.cache/cdc-routing (or $CDC_ROUTING_CACHE) and compile the
          Flink SQL runner; prints progress

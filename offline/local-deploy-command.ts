@@ -1,5 +1,5 @@
 /**
- * `npm run local:deploy`: the stage deployed to a local Confluent (local/deploy.ts), one progress line per step;
+ * `npm run local:deploy`: the stage deployed to a local Confluent (offline/local-deploy.ts), one progress line per step;
  * a failing step is named and its component's own error quoted. Runs until Ctrl-C or `npm run local:down`.
  */
 import { spawnSync } from "node:child_process";
@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { BUILT_PROVIDERS } from "../providers/pins";
 import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
-import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./deploy";
-import { printProgress, type Progress } from "./processes";
+import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./local-deploy";
+import { printProgress, type Progress } from "../local/processes";
 
 const STEPS = 5;
 const SAMPLE_ROWS = 5000;
