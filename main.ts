@@ -11,7 +11,7 @@ import { skipTokenStackTraces } from "./app/token-stack-traces";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
 import { FilterValidationError } from "./filters/load";
-import { EvolutionError } from "./flink-sql/evolution";
+import { EvolutionError } from "./lock/evolution";
 import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 

@@ -9,7 +9,7 @@ import { scaleFiltersYaml } from "../bench/scale-inputs";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { evolveStage } from "../flink-sql/lock-file";
+import { evolveStage } from "../lock/stage-lock";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { STAGE_NAMES } from "../stages/names";

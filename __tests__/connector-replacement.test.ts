@@ -4,10 +4,11 @@
  * an in-place rename the provider refuses at apply. The e2e (connector-replacement.e2e.ts) applies it.
  */
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
-import { connectorLockProblems, evolveConnector } from "../connectors/connector-lock";
+import { connectorLockProblems, evolveConnector } from "../lock/connector-lock";
 import { loadFilters } from "../filters/load";
-import { EvolutionError } from "../flink-sql/evolution";
-import { evolveStage, readLock } from "../flink-sql/lock-file";
+import { EvolutionError } from "../lock/evolution";
+import { evolveStage } from "../lock/stage-lock";
+import { readLock } from "../lock/lock-file";
 import { parseStageConfig, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { synthStack } from "./stack-helpers";
@@ -39,7 +40,7 @@ describe("the connector in the lock", () => {
   test("synth refuses a lock that records another connector, or none, with the command to run", () => {
     expect(connectorLockProblems({ name: ORIGINAL, snapshotMode: "initial" }, ORIGINAL, "dev")).toEqual([]);
     expect(connectorLockProblems({ name: ORIGINAL, snapshotMode: "initial" }, RENAMED, "dev")).toEqual([
-      `dev: flink-sql/statements.lock.json records connector ${ORIGINAL}, but the stage names ${RENAMED}; run \`npm run statements:lock\` and commit the result (a renamed connector replaces the old one and continues from the replication slot without a snapshot)`,
+      `dev: lock/statements.lock.json records connector ${ORIGINAL}, but the stage names ${RENAMED}; run \`npm run statements:lock\` and commit the result (a renamed connector replaces the old one and continues from the replication slot without a snapshot)`,
     ]);
     expect(() => synth(devNamed(RENAMED))).toThrow(EvolutionError);
     expect(() => synth(devNamed(RENAMED))).toThrow(`records connector ${ORIGINAL}, but the stage names ${RENAMED}`);

@@ -1,13 +1,15 @@
 /**
  * What apply would refuse, refused at synth: a statement that stays never changes its properties, its Flink API
- * key or its name in place (provider 2.83.4: flinkStatementUpdate; flink-sql/deployed-attributes.ts). The Flink
+ * key or its name in place (provider 2.83.4: flinkStatementUpdate; lock/deployed-attributes.ts). The Flink
  * API key's rotation, on synthesized JSON.
  */
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
-import { deploymentProblems, stageDeployment } from "../flink-sql/deployed-attributes";
-import { EvolutionError, type StageLock } from "../flink-sql/evolution";
-import { lockStage, readLock } from "../flink-sql/lock-file";
+import { deploymentProblems, stageDeployment } from "../lock/deployed-attributes";
+import { EvolutionError } from "../lock/evolution";
+import { type StageLock } from "../lock/lock-file";
+import { lockStage } from "../lock/stage-lock";
+import { readLock } from "../lock/lock-file";
 import { parseStageConfig, retryBudgetSeconds, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { synthStack } from "./stack-helpers";
@@ -107,7 +109,7 @@ describe("rotating the Flink API key (flink.apiKeyGeneration)", () => {
 
   test("synth refuses the bump until statements:lock records new statements for the new key", () => {
     expect(refusal(committed.dev, rotated)).toEqual([
-      `dev: flink-sql/statements.lock.json is out of date (locked: ${DEPLOYED}; filters generate: ${DEPLOYED}-k2); run \`npm run statements:lock\` and commit the result`,
+      `dev: lock/statements.lock.json is out of date (locked: ${DEPLOYED}; filters generate: ${DEPLOYED}-k2); run \`npm run statements:lock\` and commit the result`,
     ]);
   });
 

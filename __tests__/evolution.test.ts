@@ -4,8 +4,9 @@ import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { readFileSync } from "node:fs";
 import { loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { CARRY_OVER_PROPERTY, EvolutionError, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
-import { evolveStage, stagePartitions, stageStatements } from "../flink-sql/lock-file";
+import { CARRY_OVER_PROPERTY, EvolutionError, lockProblems, retiredTopics } from "../lock/evolution";
+import { type StageLock } from "../lock/lock-file";
+import { evolveStage, stagePartitions, stageStatements } from "../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 
@@ -68,7 +69,7 @@ describe("lock evolution", () => {
 
   test("synth refuses a stale lock and says what to run", () => {
     expect(lockProblems(v1, stageStatements(bump(filters, "loan-created"), dev), stagePartitions(filters, dev), "dev")).toEqual([
-      expect.stringContaining("dev: flink-sql/statements.lock.json is out of date"),
+      expect.stringContaining("dev: lock/statements.lock.json is out of date"),
     ]);
     expect(lockProblems(v1, stageStatements(filters, dev), stagePartitions(filters, dev), "dev")).toEqual([]);
   });
@@ -161,7 +162,7 @@ source: { topic: raw-business-events }
   test("a lock that does not record the filters' definitions yet fails synth with the command to run", () => {
     const { definitions: _none, ...old } = lockFor(filters, stageConfig("dev"));
     expect(lockProblems(old, stageStatements(filters, stageConfig("dev")), stagePartitions(filters, stageConfig("dev")), "dev")).toEqual([
-      "dev: flink-sql/statements.lock.json does not record the definition of loan-created v1, loan-payment-submitted v1, car-created v1, service-events v1; run `npm run statements:lock` and commit the result",
+      "dev: lock/statements.lock.json does not record the definition of loan-created v1, loan-payment-submitted v1, car-created v1, service-events v1; run `npm run statements:lock` and commit the result",
     ]);
   });
 });

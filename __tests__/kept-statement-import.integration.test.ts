@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
-import { evolveStage } from "../flink-sql/lock-file";
+import { evolveStage } from "../lock/stage-lock";
 import { terraformEnv, terraformInit } from "../providers/mirror";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { parsePlan } from "../review/plan";

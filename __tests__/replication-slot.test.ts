@@ -1,7 +1,7 @@
 /** The replication slot belongs to the stack: declared, ordered around the connector, validated, watched. */
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
-import { readLock } from "../flink-sql/lock-file";
+import { readLock } from "../lock/lock-file";
 import { parseStageConfig } from "../stages/config";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";

@@ -2,7 +2,7 @@ import { Testing, type App, type TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
-import { readLock } from "../flink-sql/lock-file";
+import { readLock } from "../lock/lock-file";
 import { buildApp } from "../app/build-app";
 import { parseStageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";

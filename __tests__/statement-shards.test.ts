@@ -3,13 +3,16 @@
  * statements left out once Confluent's retention of stopped statements runs out (fixed clock).
  */
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
-import { evolveConnector } from "../connectors/connector-lock";
+import { evolveConnector } from "../lock/connector-lock";
 import { stageConnectorName } from "../connectors/postgres-cdc";
-import { ClockError, today } from "../flink-sql/clock";
-import { evolveLock, keptStopped, lockProblems, retentionEnds, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { ClockError, today } from "../lock/clock";
+import { evolveLock, lockProblems, retiredTopics } from "../lock/evolution";
+import { keptStopped, retentionEnds } from "../lock/retention";
+import { type StageLock } from "../lock/lock-file";
 import { generateSql } from "../flink-sql/generate";
 import { DEFAULT_SHARD_BUDGET, STATEMENT_NAME_MAX, STATEMENT_TEXT_MAX, statementLimitProblems, textBytes } from "../flink-sql/limits";
-import { evolveStage, readLock, stagePartitions, stageStatements } from "../flink-sql/lock-file";
+import { evolveStage, stagePartitions, stageStatements } from "../lock/stage-lock";
+import { readLock } from "../lock/lock-file";
 import { assignShards } from "../flink-sql/shards";
 import { loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
@@ -256,7 +259,7 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
     expect(lockFor(bumped, dev, v2, "2026-11-30").stopped).toEqual([]);
     const undated: StageLock = { ...v2, stopped: v2.stopped.map(({ stoppedOn: _d, ...s }) => s) };
     expect(lockProblems(undated, stageStatements(bumped, dev, undated), stagePartitions(bumped, dev), "dev")).toEqual([
-      `dev: flink-sql/statements.lock.json does not record when ${stoppedName} stopped; run \`npm run statements:lock\` and commit the result`,
+      `dev: lock/statements.lock.json does not record when ${stoppedName} stopped; run \`npm run statements:lock\` and commit the result`,
     ]);
     expect(lockFor(bumped, dev, undated, "2026-11-20").stopped.map((s) => s.stoppedOn)).toEqual(["2026-11-20"]);
   });

@@ -51,7 +51,7 @@ describe("stopped statements past retention, through main.ts", () => {
   test("npm run synth with CDC_ROUTING_NOW prints the line naming the statement it leaves out", () => {
     const dir = temporaryDirectory("retention");
     const lockFile = join(dir, "statements.lock.json");
-    copyFileSync("flink-sql/statements.lock.json", lockFile);
+    copyFileSync("lock/statements.lock.json", lockFile);
     const filtersFile = join(dir, "filters.yaml");
     writeFileSync(filtersFile, readFileSync("filters/filters.yaml", "utf8").replace(/(name: car-created[\s\S]*?version: )1/, "$12"));
     const env = { ...process.env, CDC_ROUTING_LOCK: lockFile, CDC_ROUTING_FILTERS: filtersFile, CDKTF_OUTDIR: join(dir, "out") };

@@ -5,7 +5,7 @@
 import { App } from "cdktf";
 import { RoutingStageStack, type RoutingStageStackProps } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
-import { readLock } from "../flink-sql/lock-file";
+import { readLock } from "../lock/lock-file";
 import type { StageConfig } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { stageConfig } from "../stages/stages";

@@ -6,8 +6,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseFiltersYaml } from "../filters/load";
-import { evolveStage, writeLock } from "../flink-sql/lock-file";
-import type { LockFile } from "../flink-sql/evolution";
+import { evolveStage } from "../lock/stage-lock";
+import { writeLock } from "../lock/lock-file";
+import type { LockFile } from "../lock/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 

@@ -9,9 +9,11 @@
  */
 import { FilterValidationError, loadFilters } from "../filters/load";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
-import { ClockError, today } from "../flink-sql/clock";
-import { EvolutionError, expiredNotice, keptStopped } from "../flink-sql/evolution";
-import { lockedShards, lockStage, readLock, writeLock } from "../flink-sql/lock-file";
+import { ClockError, today } from "../lock/clock";
+import { EvolutionError } from "../lock/evolution";
+import { expiredNotice, keptStopped } from "../lock/retention";
+import { lockedShards, lockStage } from "../lock/stage-lock";
+import { readLock, writeLock } from "../lock/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "../offline/offline-plan";
@@ -69,7 +71,7 @@ const VERBS: Record<string, Verb> = {
     usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
                  --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
                  after it was locked: otherwise synth leaves out predecessors that still run)`,
-    summary: "record the statements to deploy in flink-sql/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
+    summary: "record the statements to deploy in lock/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
     options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });

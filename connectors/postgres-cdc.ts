@@ -3,7 +3,12 @@
  * construct passes in references (service account id, password) and gets the two config maps back.
  */
 import type { StageConfig } from "../stages/config";
-import type { SnapshotMode } from "./connector-lock";
+
+/**
+ * How a new connector starts: `initial` snapshots the table first, `no_data` only streams from the replication
+ * slot (lock/connector-lock.ts decides which).
+ */
+export type SnapshotMode = "initial" | "no_data";
 
 /** The stage's connector name: its own setting, or one derived from the stage. */
 export function stageConnectorName(stage: StageConfig): string {
@@ -13,7 +18,7 @@ export function stageConnectorName(stage: StageConfig): string {
 export interface CdcConnectorInputs {
   stage: StageConfig;
   connectorName: string;
-  /** From the lock: `initial` for the stage's first connector, `no_data` for a replacement (connector-lock.ts). */
+  /** From the lock: `initial` for the stage's first connector, `no_data` for a replacement (lock/connector-lock.ts). */
   snapshotMode: SnapshotMode;
   rawTopic: string;
   /** Terraform reference to the connector's service account id. */

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
-import { statementApiKey, statementProperties, type StageDeployment } from "../flink-sql/deployed-attributes";
-import { keptStopped, type LockedStatement, type StageLock } from "../flink-sql/evolution";
+import { statementApiKey, statementProperties, type StageDeployment } from "../lock/deployed-attributes";
+import { keptStopped } from "../lock/retention";
+import { type LockedStatement, type StageLock } from "../lock/lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
@@ -29,7 +30,7 @@ export interface RoutingStatementsProps {
 
 /**
  * One Flink statement per generated statement (Confluent Cloud dialect), named as the generator names them; a
- * replacement starts from its predecessor's offsets, and predecessors are kept stopped (see flink-sql/evolution.ts).
+ * replacement starts from its predecessor's offsets, and predecessors are kept stopped (see lock/evolution.ts).
  *
  * A kept predecessor must never be created: the provider sends no `stopped` on create (resource_flink_statement.go,
  * flinkStatementCreate) and waits for RUNNING, so a created one would replay the raw topic into the sinks until
@@ -38,7 +39,7 @@ export interface RoutingStatementsProps {
  * therefore carries a Terraform `import` block (id = statement name, the importer's format): a no-op while the
  * resource is in state; otherwise the plan adopts the existing statement or fails (statement gone, or no
  * IMPORT_FLINK_* credentials), never creating it. The fix is then `npm run statements:lock -- --cleanup`.
- * A kept statement whose retention runs out (the lock's `stoppedOn`, flink-sql/evolution.ts) is left out with its
+ * A kept statement whose retention runs out (the lock's `stoppedOn`, lock/evolution.ts) is left out with its
  * import block, before Confluent deletes it: `expired` names them.
  */
 export class RoutingStatements extends Construct {

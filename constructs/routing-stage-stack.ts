@@ -15,13 +15,15 @@ import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
-import { connectorLockProblems } from "../connectors/connector-lock";
+import { connectorLockProblems } from "../lock/connector-lock";
 import { stageConnectorName } from "../connectors/postgres-cdc";
-import { today } from "../flink-sql/clock";
-import { EvolutionError, expiredNotice, lockProblems, retiredTopics, type StageLock } from "../flink-sql/evolution";
+import { today } from "../lock/clock";
+import { EvolutionError, lockProblems, retiredTopics } from "../lock/evolution";
+import { expiredNotice } from "../lock/retention";
+import { type StageLock } from "../lock/lock-file";
 import { computeProblems } from "../flink-sql/limits";
-import { deployedSql, stagePartitions } from "../flink-sql/lock-file";
-import { deploymentProblems, flinkApiKeysInUse, stageDeployment } from "../flink-sql/deployed-attributes";
+import { deployedSql, stagePartitions } from "../lock/stage-lock";
+import { deploymentProblems, flinkApiKeysInUse, stageDeployment } from "../lock/deployed-attributes";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { SourceDatabase } from "./source-database";
@@ -30,7 +32,7 @@ import { RoutingTopics } from "./topics";
 export interface RoutingStageStackProps {
   stage: StageConfig;
   filters: FilterSet;
-  /** The stage's entry of flink-sql/statements.lock.json: deployed statements, carry-over and stopped ones. */
+  /** The stage's entry of lock/statements.lock.json: deployed statements, carry-over and stopped ones. */
   lock: StageLock | undefined;
   /**
    * A plan against local doubles instead of the clouds (`cdc-routing plan`): the Confluent Cloud API base URL
@@ -40,7 +42,7 @@ export interface RoutingStageStackProps {
   offline?: { confluentApiEndpoint?: string };
   /**
    * UTC date (YYYY-MM-DD): kept statements whose retention ran out by then are left out.
-   * @default - CDC_ROUTING_NOW, else the real date (flink-sql/clock.ts)
+   * @default - CDC_ROUTING_NOW, else the real date (lock/clock.ts)
    */
   today?: string;
 }

@@ -4,7 +4,7 @@
  * that is replaced by one starting from its offsets (carry-over, `sql.tables.initial-offset-from`) is safe, and so
  * is a connector replaced by one that continues from the same replication slot without a snapshot.
  */
-import { CARRY_OVER_PROPERTY } from "../flink-sql/evolution";
+import { CARRY_OVER_PROPERTY } from "../lock/evolution";
 import { applyTimeFailures } from "./apply-time-rules";
 import { actionOf, type PlanJson } from "./plan";
 const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
@@ -33,7 +33,7 @@ function carriedOver(plan: PlanJson): Set<string> {
 
 /**
  * A connector replaced by one that streams from the same replication slot without a snapshot (a rename, see
- * connectors/connector-lock.ts) loses nothing and replays nothing: the slot kept the WAL in between.
+ * lock/connector-lock.ts) loses nothing and replays nothing: the slot kept the WAL in between.
  */
 function continuesFromSlot(before: unknown, after: unknown): boolean {
   const slot = slotOf(before);

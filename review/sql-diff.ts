@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { FilterSet } from "../filters/model";
 import { renderSql } from "../flink-sql/generate";
-import { deployedSql } from "../flink-sql/lock-file";
+import { deployedSql } from "../lock/stage-lock";
 import { stageConfig } from "../stages/stages";
 import type { StageName } from "../stages/names";
 

@@ -69,7 +69,7 @@ export const stageConfigSchema = z.strictObject({
     publicationName: postgresName,
     /**
      * The managed connector's name. Changing it replaces the connector; the new one continues from the
-     * replication slot without a snapshot (connectors/connector-lock.ts). @default cdc-routing-<stage>-postgres-cdc
+     * replication slot without a snapshot (lock/connector-lock.ts). @default cdc-routing-<stage>-postgres-cdc
      */
     connectorName: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and hyphens, at most 64").optional(),
     sslMode: z.enum(["require", "verify-ca", "verify-full"]),

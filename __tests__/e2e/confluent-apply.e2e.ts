@@ -7,11 +7,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CARRY_OVER_PROPERTY } from "../../flink-sql/evolution";
+import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import { TemporaryDirs } from "../../local/processes";
 import type { PlanJson } from "../../review/plan";
 import { callTable, editedInputs, lockStatements, notRunnableBecause, providersRequired, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
-import { readLock } from "../../flink-sql/lock-file";
+import { readLock } from "../../lock/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
 const DEV_RUNNING = readLock().dev!.running[0].name;

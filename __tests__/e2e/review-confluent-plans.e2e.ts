@@ -16,7 +16,7 @@ import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan, REDACTED_CHANGED, sensitiveValues } from "../../review/redact";
 import { renderSummary, summarizePlan } from "../../review/summarize";
 import { editedInputs, lockStatements, run, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
-import { readLock } from "../../flink-sql/lock-file";
+import { readLock } from "../../lock/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
 const DEV_RUNNING = readLock().dev!.running[0].name;

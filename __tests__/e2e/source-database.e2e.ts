@@ -14,7 +14,7 @@ import { sleep, temporaryDir } from "../../local/processes";
 import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
-import { readLock } from "../../flink-sql/lock-file";
+import { readLock } from "../../lock/lock-file";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { describeWithRealProviders } from "../real-providers";

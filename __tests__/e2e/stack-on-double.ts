@@ -134,7 +134,7 @@ export function editedInputs(dir: string, edit: (doc: { filters: Record<string, 
   edit(doc);
   writeFileSync(filters, stringifyYaml(doc));
   const lock = join(dir, "statements.lock.json");
-  copyFileSync("flink-sql/statements.lock.json", lock);
+  copyFileSync("lock/statements.lock.json", lock);
   return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
 }
 

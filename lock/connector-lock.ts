@@ -1,5 +1,5 @@
 /**
- * Which CDC connector a stage runs, recorded in flink-sql/statements.lock.json beside its statements, so that a
+ * Which CDC connector a stage runs, recorded in lock/statements.lock.json beside its statements, so that a
  * replacement never re-snapshots. Pure: old record + the connector name the stage asks for -> new record.
  *
  * A Confluent connector's offsets belong to the connector: a new one starts without any ("confluent connect
@@ -10,7 +10,7 @@
  * 3.2 reference, linked from Confluent's PostgresCdcSourceV2 page: `no_data` "streams from the slot", `never`
  * before Debezium 2.6).
  */
-export type SnapshotMode = "initial" | "no_data";
+import type { SnapshotMode } from "../connectors/postgres-cdc";
 
 export interface LockedConnector {
   name: string;
@@ -31,7 +31,7 @@ export function connectorLockProblems(locked: LockedConnector | undefined, name:
   if (locked?.name === name) return [];
   const what = locked ? `records connector ${locked.name}, but the stage names ${name}` : `records no connector for ${name}`;
   return [
-    `${stage}: flink-sql/statements.lock.json ${what}; run \`npm run statements:lock\` and commit the result ` +
+    `${stage}: lock/statements.lock.json ${what}; run \`npm run statements:lock\` and commit the result ` +
       "(a renamed connector replaces the old one and continues from the replication slot without a snapshot)",
   ];
 }

@@ -1,32 +1,17 @@
-/** Reading and writing flink-sql/statements.lock.json (stable key order and formatting, so diffs stay small). */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { evolveConnector } from "../connectors/connector-lock";
+/**
+ * A stage's lock entry from its filters and config: the SQL it deploys (shards as locked), its partitions, and
+ * the next entry `npm run statements:lock` records (statements, connector, what each statement is deployed with).
+ */
+import { evolveConnector } from "./connector-lock";
 import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
 import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
-import { EvolutionError, evolveLock, type EvolveOptions, type LockFile, type StageLock } from "./evolution";
-import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "./generate";
-import { computeProblems } from "./limits";
-
-export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? "flink-sql/statements.lock.json";
-
-export function readLock(path = LOCK_FILE): LockFile {
-  if (!existsSync(path)) return {};
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as LockFile;
-  } catch (e) {
-    throw new Error(`${path} is not valid JSON (${(e as Error).message}); restore it from git`);
-  }
-}
-
-/** Written to a temporary file and renamed: an interrupted run never leaves half a lock behind. */
-export function writeLock(lock: LockFile, path = LOCK_FILE): void {
-  const sorted = Object.fromEntries(Object.keys(lock).sort().map((k) => [k, lock[k]]));
-  writeFileSync(`${path}.tmp`, JSON.stringify(sorted, null, 2) + "\n");
-  renameSync(`${path}.tmp`, path);
-}
+import { EvolutionError, evolveLock, type EvolveOptions } from "./evolution";
+import { type LockFile, type StageLock } from "./lock-file";
+import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "../flink-sql/generate";
+import { computeProblems } from "../flink-sql/limits";
 
 /**
  * The set statements' filters as locked: the shards the next assignment starts from (flink-sql/shards.ts).
@@ -69,7 +54,7 @@ export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConf
 
 /**
  * What `npm run statements:lock` writes for a stage: its next lock (evolveStage) with what each statement is
- * deployed with (flink-sql/deployed-attributes.ts); refuses a change Confluent would refuse at apply.
+ * deployed with (lock/deployed-attributes.ts); refuses a change Confluent would refuse at apply.
  */
 export function lockStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
   const now = stageDeployment(stage);

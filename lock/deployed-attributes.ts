@@ -14,8 +14,9 @@
  * address is made from its name (constructs/flink-statements.ts).
  */
 import type { StageConfig } from "../stages/config";
-import { CARRY_OVER_PROPERTY, type LockedStatement, type StageLock } from "./evolution";
-import type { GeneratedSql } from "./generate";
+import { CARRY_OVER_PROPERTY } from "./evolution";
+import { type LockedStatement, type StageLock } from "./lock-file";
+import type { GeneratedSql } from "../flink-sql/generate";
 
 /** The key every statement used before keys had generations (and a lock entry without a record). */
 export const FIRST_FLINK_API_KEY = "manager-flink";

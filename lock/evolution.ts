@@ -1,6 +1,6 @@
 /**
  * Statement evolution without replay or gap. A Confluent Cloud statement's SQL cannot change in place, so a
- * changed filter is a new statement. The committed lock file (flink-sql/statements.lock.json) records per stage
+ * changed filter is a new statement. The committed lock file (lock/statements.lock.json) records per stage
  * the statements that run and the ones kept stopped, with their exact SQL, so synth knows the previous
  * statement of every filter without asking the cloud:
  *
@@ -14,54 +14,13 @@
  * Pure: old lock + generated statements -> new lock, or the problems that forbid it.
  */
 import { definitionChanges, filterDefinition, sameDefinition, type FilterDefinition } from "../filters/canonical";
-import type { LockedConnector } from "../connectors/connector-lock";
+import type { GeneratedStatement } from "../flink-sql/generate";
+import { statementLimitProblems } from "../flink-sql/limits";
 import { today } from "./clock";
-import type { GeneratedStatement } from "./generate";
-import { statementLimitProblems } from "./limits";
+import type { LockedStatement, StageLock } from "./lock-file";
+import { retentionRunOut } from "./retention";
 
 export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
-
-export interface LockedStatement {
-  name: string;
-  /** The statement text exactly as deployed (needed to keep it, stopped, without replacing it). */
-  sql: string;
-  filters: string[];
-  /** Output topic of each filter, so a removed filter's topic can stay declared under its old resource id. */
-  topics: Record<string, string>;
-  /** Statement whose offsets this one started from; kept for the statement's life (properties are part of it). */
-  carriedOverFrom?: string;
-  /**
-   * Stopped statements only: the UTC date (YYYY-MM-DD) `npm run statements:lock` first recorded it as stopped. The
-   * apply that stops it runs later, so Confluent's 30-day retention ends no earlier than this date says.
-   */
-  stoppedOn?: string;
-  /** Properties as deployed; they cannot change in place (flink-sql/deployed-attributes.ts). */
-  properties?: Record<string, string>;
-  /** Construct id of the Flink API key it was deployed with; its credentials cannot change in place either. */
-  flinkApiKey?: string;
-}
-
-export interface StageLock {
-  running: LockedStatement[];
-  stopped: LockedStatement[];
-  /** Partition counts as last locked: Kafka cannot take partitions away. */
-  partitions: Record<string, number>;
-  /**
-   * The meaning of each deployed filter at its locked version. Its SQL alone cannot tell: in the set shape a
-   * changed filter only changes the set's hash, so without this a change without a version bump would pass.
-   */
-  definitions?: Record<string, FilterDefinition>;
-  /**
-   * Output topics of removed filters (filter -> topic). Protected stages keep them declared (prevent_destroy):
-   * their data outlives the filter, so neither `--cleanup` nor retention, which drop the stopped statement that
-   * named them, may take the topic's block away (Terraform would then plan its deletion).
-   */
-  retired?: Record<string, string>;
-  /** The stage's CDC connector and its snapshot mode (connectors/connector-lock.ts). */
-  connector?: LockedConnector;
-}
-
-export type LockFile = Record<string, StageLock>;
 
 export class EvolutionError extends Error {
   constructor(readonly problems: string[]) {
@@ -125,7 +84,7 @@ function definitionsOf(generated: readonly GeneratedStatement[]): Record<string,
 export interface EvolveOptions {
   /** Drop the stopped statements kept from the previous change. */
   cleanup?: boolean;
-  /** UTC date (YYYY-MM-DD) of this run. @default - the clock (flink-sql/clock.ts) */
+  /** UTC date (YYYY-MM-DD) of this run. @default - the clock (lock/clock.ts) */
   today?: string;
   /**
    * Date the kept stopped statements `today`: for a change applied long after it was locked, whose statements
@@ -137,7 +96,7 @@ export interface EvolveOptions {
 /**
  * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
  * change without a version bump, a partition decrease or a statement over Confluent's limits. `today` (default:
- * the clock, flink-sql/clock.ts) dates the statements it stops and drops stopped ones past retention.
+ * the clock, lock/clock.ts) dates the statements it stops and drops stopped ones past retention.
  */
 export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: EvolveOptions = {}): StageLock {
   const date = options.today ?? today();
@@ -181,50 +140,17 @@ export function lockProblems(lock: StageLock | undefined, generated: readonly Ge
   const want = generated.map((g) => g.name).join(",");
   const have = (lock?.running ?? []).map((s) => s.name).join(",");
   if (want !== have) {
-    return [`${stage}: flink-sql/statements.lock.json is out of date (locked: ${have || "none"}; filters generate: ${want || "none"}); run \`npm run statements:lock\` and commit the result`];
+    return [`${stage}: lock/statements.lock.json is out of date (locked: ${have || "none"}; filters generate: ${want || "none"}); run \`npm run statements:lock\` and commit the result`];
   }
   const unrecorded = deployedFilters(generated).filter((f) => !sameDefinition(lock?.definitions?.[f.name], filterDefinition(f)));
   if (unrecorded.length > 0) {
-    return [`${stage}: flink-sql/statements.lock.json does not record the definition of ${unrecorded.map((f) => `${f.name} v${f.version}`).join(", ")}; run \`npm run statements:lock\` and commit the result`];
+    return [`${stage}: lock/statements.lock.json does not record the definition of ${unrecorded.map((f) => `${f.name} v${f.version}`).join(", ")}; run \`npm run statements:lock\` and commit the result`];
   }
   const undated = (lock?.stopped ?? []).filter((s) => !s.stoppedOn);
   if (undated.length > 0) {
-    return [`${stage}: flink-sql/statements.lock.json does not record when ${undated.map((s) => s.name).join(", ")} stopped; run \`npm run statements:lock\` and commit the result`];
+    return [`${stage}: lock/statements.lock.json does not record when ${undated.map((s) => s.name).join(", ")} stopped; run \`npm run statements:lock\` and commit the result`];
   }
   return [];
-}
-
-/**
- * Retention. "Confluent Cloud for Apache Flink enforces a 30-day retention for statements in terminal states ...
- * once a statement transitions to the STOPPED state, it ... is deleted after 30 days" ("Flink SQL Statements in
- * Confluent Cloud for Apache Flink", https://docs.confluent.io/cloud/current/flink/concepts/statements.html;
- * confluent provider issue #687). A kept statement Confluent deleted would fail the plan at its import block, so it
- * leaves the stack one day before: from then on Terraform deletes it itself if it still exists (an already
- * stopped statement: not destructive, its successor runs), or finds nothing to do.
- */
-export const STOPPED_RETENTION_DAYS = 30;
-const KEPT_DAYS = STOPPED_RETENTION_DAYS - 1;
-const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The first day a statement stopped on `stoppedOn` is no longer kept (YYYY-MM-DD, UTC). */
-export function retentionEnds(stoppedOn: string): string {
-  if (!DATE.test(stoppedOn)) throw new Error(`stoppedOn ${stoppedOn} is not a date (YYYY-MM-DD)`);
-  return new Date(Date.parse(`${stoppedOn}T00:00:00Z`) + KEPT_DAYS * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** An undated stopped statement is kept: lockProblems asks for the lock tool, which dates it. */
-const retentionRunOut = (s: LockedStatement, today: string): boolean => s.stoppedOn !== undefined && today >= retentionEnds(s.stoppedOn);
-
-/** The stopped statements a stack keeps on `today`, and those it leaves out because Confluent deletes them. */
-export function keptStopped(lock: StageLock | undefined, today: string): { kept: LockedStatement[]; expired: LockedStatement[] } {
-  const stopped = lock?.stopped ?? [];
-  return { kept: stopped.filter((s) => !retentionRunOut(s, today)), expired: stopped.filter((s) => retentionRunOut(s, today)) };
-}
-
-/** The line synth and the lock tool print for a stopped statement left out on `today`. */
-export function expiredNotice(stage: string, s: LockedStatement): string {
-  return `${stage}: stopped statement ${s.name} (stopped ${s.stoppedOn}) is left out: Confluent deletes stopped statements ${STOPPED_RETENTION_DAYS} days after they stop, so it is dropped from ${retentionEnds(s.stoppedOn as string)} on instead of being imported or re-created`;
 }
 
 /** Removed filters (name -> topic): recorded as retired, or routed by a stopped statement and no running one. */
