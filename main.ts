@@ -8,7 +8,7 @@ import { buildApp } from "./app/build-app";
 import { synthesizeForDouble } from "./offline/synth-for-double";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
-import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./cli/command-line";
+import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./lib/command-line";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
 import { FilterValidationError } from "./filters/load";
 import { EvolutionError } from "./lock/evolution";

@@ -9,7 +9,8 @@ import { loadFilters } from "../filters/load";
 import { routeEvent } from "../filters/evaluate";
 import { createServer } from "node:net";
 import { clusterId } from "../local/kafka";
-import { assertPortFree, javaCommand } from "../local/processes";
+import { javaCommand } from "../local/processes";
+import { assertPortFree } from "../lib/ports";
 import { traceSummary } from "../local/connect";
 import { stageConfig } from "../stages/stages";
 

@@ -4,7 +4,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from "kafkajs";
 import { backoffMs, isTransientFlinkFailure, isTransientKafkaError, retryTransient } from "../consumers/transient";
 import { finishRun, startRun, survivingProcesses } from "../local/leftovers";
-import { processStartTime, sleep, temporaryPrefix, TemporaryDirs } from "../local/processes";
+import { processStartTime, temporaryPrefix, TemporaryDirs } from "../local/processes";
+import { sleep } from "../lib/run";
 
 // kafkajs builds these from its error table ({ type, code, retriable, message }); its typings only admit an Error.
 const protocolError = (type: string, code: number) => new KafkaJSProtocolError({ type, code, retriable: true, message: type } as unknown as Error);

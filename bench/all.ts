@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { alternate, machineLine, progress, summary } from "./stats";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 scriptArguments(`usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 

@@ -14,7 +14,7 @@ import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
 import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 const ARGS = scriptArguments(`usage: npm run bench:routing [-- --events 200000]
 

@@ -9,10 +9,11 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 import { startConfluentDouble } from "../local/confluent-api/server";
 import { SENSITIVE_VARIABLES } from "../offline/stack-for-double";
-import { run, TemporaryDirs } from "../local/processes";
+import { TemporaryDirs } from "../local/processes";
+import { run } from "../lib/run";
 import { terraformEnv, terraformInit } from "../providers/mirror";
 import { STAGE_NAMES } from "../stages/names";
 import { alternate, machineLine, median, progress, summary } from "./stats";

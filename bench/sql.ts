@@ -7,7 +7,7 @@ import { parseFiltersYaml } from "../filters/load";
 import { generateSql, renderSql } from "../flink-sql/generate";
 import { flinkSyntaxErrors } from "../flink-sql/syntax-check";
 import { alternate, machineLine, median, summary } from "./stats";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 scriptArguments(`usage: npm run bench:sql     (BENCH_FILTERS=<count>, default 1000)
 

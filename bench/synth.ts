@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 scriptArguments(`usage: npm run bench:synth     (BENCH_RUNS=<rounds>, default 3)
 

@@ -14,7 +14,7 @@ import { cacheRoot, ensureAll } from "../local/jars";
 import { DEFAULT_PORTS, startPipeline } from "../local/pipeline";
 import { localDeploy } from "../offline/local-deploy-command";
 import { javaCommand, printProgress, stopAll } from "../local/processes";
-import { oneOf, parseCommandLine, runCommand, UsageError } from "./command-line";
+import { oneOf, parseCommandLine, runCommand, UsageError } from "../lib/command-line";
 
 const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx cli/local.ts fetch|up|deploy|down)
 

@@ -17,7 +17,7 @@ import { readLock, writeLock } from "../lock/lock-file";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "../offline/offline-plan";
-import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "./command-line";
+import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "../lib/command-line";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";
 const STAGES = `<${STAGE_NAMES.join("|")}>`;

@@ -5,7 +5,7 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
  */
-import { oneOf, parseCommandLine, runCommand, UsageError } from "../cli/command-line";
+import { oneOf, parseCommandLine, runCommand, UsageError } from "../lib/command-line";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 import { consumerGroup, topicsByConsumer } from "../access/grants";
 import { loadFilters } from "../filters/load";

@@ -9,7 +9,7 @@
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix
  * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed); 2: usage or connection error.
  */
-import { oneOf, parseCommandLine, runCommand } from "../cli/command-line";
+import { oneOf, parseCommandLine, runCommand } from "../lib/command-line";
 import { STAGE_NAMES } from "../stages/names";
 import { Kafka, logLevel } from "kafkajs";
 import { loadFilters } from "../filters/load";

@@ -26,7 +26,7 @@ import { STAGE_NAMES } from "../stages/names";
 import { scopeProblems } from "../access/grants";
 import { portableRegex } from "./regex";
 import { operatorSuggestion } from "./operator-spelling";
-import { suggestion } from "./suggest";
+import { suggestion } from "../lib/suggest";
 
 export type Path = ReadonlyArray<string | number>;
 

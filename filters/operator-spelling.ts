@@ -3,7 +3,7 @@
  * operator, so `op: eq` is answered with "did you mean 'equals'?" (edit distance alone would pick 'in').
  */
 import { ALL_OPS, type Op } from "./model";
-import { suggestion } from "./suggest";
+import { suggestion } from "../lib/suggest";
 
 const ALIASES: Record<string, Op> = {
   eq: "equals", "=": "equals", "==": "equals", "===": "equals", equal: "equals", equalto: "equals", is: "equals",

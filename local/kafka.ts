@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { classpath } from "./jars";
-import { javaCommand, jvmTempOptions, portOpen, printProgress, startService, type Progress, type RunningService } from "./processes";
+import { javaCommand, jvmTempOptions, printProgress, startService, type Progress, type RunningService } from "./processes";
+import { portOpen } from "../lib/ports";
 
 export interface KafkaHandle {
   bootstrapServers: string;

@@ -10,7 +10,8 @@ import { localConnectorConfig, slotActive, startConnect, type ConnectHandle } fr
 import { ensureAll } from "./jars";
 import { ensureTopics, startKafka, type KafkaHandle } from "./kafka";
 import { startPostgres, type PostgresHandle } from "./postgres";
-import { assertPortFree, freePort, printProgress, stopAll, temporaryDir, type Progress } from "./processes";
+import { printProgress, stopAll, temporaryDir, type Progress } from "./processes";
+import { assertPortFree, freePort } from "../lib/ports";
 
 export interface PipelinePorts {
   postgres: number;

@@ -2,11 +2,11 @@
  * Child processes of the local harness: started in their own process group, logged to a file, waited on until
  * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer, createConnection } from "node:net";
+import { sleep } from "../lib/run";
 
 export interface ServiceSpec {
   name: string;
@@ -210,45 +210,6 @@ function removeTempDirs(): void {
   tempDirs.removeAll();
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-/** Fails with the port's name when something already listens there. */
-export async function assertPortFree(port: number, what: string): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-  if (!free) {
-    throw new Error(`port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (see README, Local pipeline)`);
-  }
-}
-
-/** A port the OS says is free now (tests run beside a developer's own `local:up`). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 /** Java 17+ must be on PATH (or JAVA_HOME); a clear message instead of a spawn error deep in a test. */
 export function javaCommand(): string {
   const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java";
@@ -262,23 +223,4 @@ export function javaCommand(): string {
     throw new Error(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
   }
   return java;
-}
-
-export interface Run {
-  code: number;
-  /** stdout and stderr together, as a user sees them. */
-  output: string;
-  stdout: string;
-  ms: number;
-}
-
-/** Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
-    });
-  });
 }

@@ -17,9 +17,10 @@ import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-a
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
 import { LocalEngines } from "../local/confluent-api/engines";
 import { slotActive, startConnectWorker } from "../local/connect";
-import { freePort, run, sleep, type Progress, type Run } from "../local/processes";
+import { type Progress } from "../local/processes";
+import { freePort } from "../lib/ports";
+import { run, sleep, type Run } from "../lib/run";
 
-export { run, type Run };
 import { freePorts, startPipeline, type Pipeline } from "../local/pipeline";
 import type { PostgresHandle } from "../local/postgres";
 

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { startConfluentDouble } from "../local/confluent-api/server";
 import { SENSITIVE_VARIABLES } from "./stack-for-double";
-import { run } from "../local/processes";
+import { run } from "../lib/run";
 import { synthForDouble } from "./synth-for-double";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";

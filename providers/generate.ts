@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFLUENT_BINDINGS_DIR, CONFLUENT_SCHEMA_PATH } from "./pins";
 import type { PinnedSchemaFile } from "./schema";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 const STAMP_FILE = ".schema-stamp";
 

@@ -4,7 +4,7 @@
  */
 import { buildProviderIntoMirror } from "./mirror";
 import { BUILT_PROVIDERS } from "./pins";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 
 scriptArguments(`usage: npx tsx providers/mirror-cli.ts
 

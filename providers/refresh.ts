@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { scriptArguments } from "../cli/command-line";
+import { scriptArguments } from "../lib/command-line";
 import { buildProviderIntoMirror, dumpProviderSchemas, requireProgram, TERRAFORM_HOST } from "./mirror";
 import { BUILT_PROVIDERS, CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH } from "./pins";
 import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema, type ProviderSchemaDocument } from "./schema";

@@ -16,7 +16,7 @@ import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import { parsePlan } from "./plan";
-import { UsageError, unknownMessage, wantsHelp } from "../cli/command-line";
+import { UsageError, unknownMessage, wantsHelp } from "../lib/command-line";
 import { redactPlan } from "./redact";
 
 function stagesOf(text: string | undefined): StageName[] {

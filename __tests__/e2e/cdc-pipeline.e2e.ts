@@ -10,7 +10,8 @@ import { readRecords, withAdmin } from "../../consumers/topic-io";
 import { consumerGroup, topicsByConsumer } from "../../access/grants";
 import { routeEvent, type RawEvent } from "../../filters/evaluate";
 import type { PostgresHandle } from "../../local/postgres";
-import { recordStarted, sleep } from "../../local/processes";
+import { recordStarted } from "../../local/processes";
+import { sleep } from "../../lib/run";
 import { routingStatements, useEngines } from "./harness";
 
 const data = (entityType: string) => ({ eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" }, eventBody: { entities: [{ entityType, entityId: "e-1", updatedAttributes: { amount: 12.5 } }] } });

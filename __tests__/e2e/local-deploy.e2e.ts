@@ -9,7 +9,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "../../offline/local-deploy";
 import { terraformErrors } from "../../offline/local-deploy-command";
-import { sleep, TemporaryDirs } from "../../local/processes";
+import { TemporaryDirs } from "../../local/processes";
+import { sleep } from "../../lib/run";
 import type { RawEvent } from "../../filters/evaluate";
 import { editedInputs, notRunnableBecause, providersRequired, run } from "./stack-on-double";
 

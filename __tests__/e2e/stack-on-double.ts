@@ -14,7 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
 import { realProvidersMissing } from "../real-providers";
 import { configForDouble } from "../../offline/stack-for-double";
-import { run, type Run } from "../../offline/local-deploy";
+import { run, type Run } from "../../lib/run";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
 import { TemporaryDirs } from "../../local/processes";
 import { parsePlan, type PlanJson } from "../../review/plan";

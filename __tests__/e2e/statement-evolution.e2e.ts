@@ -16,7 +16,7 @@ import { endOffsets, produceEvents, readIds, totalRecords } from "../../consumer
 import type { RawEvent } from "../../filters/evaluate";
 import type { FilterSet } from "../../filters/model";
 import { FlinkRunner } from "../../local/flink";
-import { sleep } from "../../local/processes";
+import { sleep } from "../../lib/run";
 import { routingStatements as statements, useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });

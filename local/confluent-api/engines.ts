@@ -18,7 +18,8 @@ import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table"
 import { traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
-import { sleep, type Progress } from "../processes";
+import { type Progress } from "../processes";
+import { sleep } from "../../lib/run";
 import type { EngineStatement, Engines } from "./store";
 
 export interface LocalEngineOptions {

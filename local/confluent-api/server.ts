@@ -12,7 +12,7 @@ import { errorAnswer, match, type Answer } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
 import { Store, type Engines } from "./store";
-import { scriptArguments } from "../../cli/command-line";
+import { scriptArguments } from "../../lib/command-line";
 
 export interface ConfluentDouble {
   url: string;

@@ -5,7 +5,7 @@
  * suggest a fix where parseArgs' cannot.
  */
 import { parseArgs } from "node:util";
-import { suggestion } from "../filters/suggest";
+import { suggestion } from "./suggest";
 
 export const EXIT_USAGE = 2;
 
