@@ -10,7 +10,7 @@ import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
 import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./lib/command-line";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
-import { FilterValidationError } from "./filters/load";
+import { FilterValidationError } from "./filters/errors";
 import { EvolutionError } from "./lock/evolution";
 import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";

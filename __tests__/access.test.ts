@@ -4,7 +4,8 @@
  * depend on positions, that resources grow by two per filter, and that the Flink API key does not move.
  */
 import type { TerraformStack } from "cdktf";
-import { accessPlan, scopeProblems, topicScope } from "../access/grants";
+import { accessPlan } from "../access/grants";
+import { scopeProblems, topicScope } from "../filters/topic-scopes";
 import { scaleFiltersYaml } from "../bench/scale-inputs";
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { parseFiltersYaml } from "../filters/load";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { FilterValidationError, loadFilters, parseFiltersYaml } from "../filters/load";
+import { loadFilters, parseFiltersYaml } from "../filters/load";
+import { FilterValidationError } from "../filters/errors";
 import { errorsOf, filterEntry, filtersYaml, parse } from "./helpers";
 
 const ok = (name: string, extra = "") =>

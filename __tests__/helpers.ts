@@ -1,4 +1,5 @@
-import { parseFiltersYaml, FilterValidationError } from "../filters/load";
+import { parseFiltersYaml } from "../filters/load";
+import { FilterValidationError } from "../filters/errors";
 import type { FilterSet } from "../filters/model";
 import { TemporaryDirs } from "../local/processes";
 

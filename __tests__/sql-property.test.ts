@@ -1,6 +1,6 @@
 /** Property: any valid filter set generates SQL that parses, in both dialects and both shapes. */
 import fc from "fast-check";
-import { validateFilters } from "../filters/load";
+import { validateFilters } from "../filters/validate";
 import { generateSql, renderSql } from "../flink-sql/generate";
 import { flinkSyntaxErrors } from "../flink-sql/syntax-check";
 import { filterSet } from "./arbitraries";

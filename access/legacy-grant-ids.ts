@@ -5,7 +5,8 @@
  * its role bindings and ACLs instead of deleting and re-creating them (a running statement would lose its sink
  * grants for the time that takes). Remove once every stage has applied the new ids.
  */
-import { FLINK_INTERNAL_PREFIX, consumerGroupPrefix, valueSubject, type PrincipalKey } from "./grants";
+import { FLINK_INTERNAL_PREFIX, consumerGroupPrefix, type PrincipalKey } from "./grants";
+import { valueSubject } from "../filters/topic-scopes";
 import type { Filter } from "../filters/model";
 
 /** What a literal-or-prefixed grant covers, as the old plan listed it. */

@@ -7,7 +7,8 @@
  *                   CDC_ROUTING_NOW fixes the date it records for stopped statements
  * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
  */
-import { FilterValidationError, loadFilters } from "../filters/load";
+import { loadFilters } from "../filters/load";
+import { FilterValidationError } from "../filters/errors";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
 import { ClockError, today } from "../lock/clock";
 import { EvolutionError } from "../lock/evolution";

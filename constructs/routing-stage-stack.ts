@@ -3,7 +3,8 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { accessPlan, scopeProblems, topicsByConsumer } from "../access/grants";
+import { accessPlan } from "../access/grants";
+import { scopeProblems, topicsByConsumer } from "../filters/topic-scopes";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import { CONFLUENT_PROVIDER } from "../providers/pins";

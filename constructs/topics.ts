@@ -3,7 +3,7 @@ import { KafkaTopic } from "../.gen/providers/confluent/kafka-topic";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { Schema } from "../.gen/providers/confluent/schema";
 import type { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confluent/data-confluent-schema-registry-cluster";
-import { valueSubject } from "../access/grants";
+import { valueSubject } from "../filters/topic-scopes";
 import type { Filter } from "../filters/model";
 import { sinkValueSchema } from "../flink-sql/sink-schema";
 import { topicConfig } from "../stages/config";

@@ -7,7 +7,8 @@
  */
 import { oneOf, parseCommandLine, runCommand, UsageError } from "../lib/command-line";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
-import { consumerGroup, topicsByConsumer } from "../access/grants";
+import { consumerGroup } from "../access/grants";
+import { topicsByConsumer } from "../filters/topic-scopes";
 import { loadFilters } from "../filters/load";
 import { describeKafkaConfig, kafkaConfigFromEnv } from "./kafka-config";
 import { parseRoutedRecord, RecordParseError, type RoutedEvent } from "./record";

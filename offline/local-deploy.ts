@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { consumerGroup, topicsByConsumer } from "../access/grants";
+import { consumerGroup } from "../access/grants";
+import { topicsByConsumer } from "../filters/topic-scopes";
 import { startRoutedConsumer, type RunningConsumer } from "../consumers/consumer";
 import { sampleEvents } from "../consumers/sample-events";
 import { routeEvent, type RawEvent } from "../filters/evaluate";

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "../../consumers/routing-check";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import type { RawEvent } from "../../filters/evaluate";
-import { validateFilters } from "../../filters/load";
+import { validateFilters } from "../../filters/validate";
 import { predicatesOf, type FilterSet } from "../../filters/model";
 import { ensureTopics } from "../../local/kafka";
 import { filterSet, text } from "../arbitraries";
