@@ -3,6 +3,7 @@
  * construct passes in references (service account id, password) and gets the two config maps back.
  */
 import type { StageConfig } from "../stages/config";
+import { resourceNames } from "../stages/resource-names";
 
 /**
  * How a new connector starts: `initial` snapshots the table first, `no_data` only streams from the replication
@@ -12,7 +13,7 @@ export type SnapshotMode = "initial" | "no_data";
 
 /** The stage's connector name: its own setting, or one derived from the stage. */
 export function stageConnectorName(stage: StageConfig): string {
-  return stage.source.connectorName ?? `cdc-routing-${stage.name}-postgres-cdc`;
+  return stage.source.connectorName ?? resourceNames(stage.name).connector;
 }
 
 export interface CdcConnectorInputs {
@@ -44,7 +45,7 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     "database.user": s.replicationRole,
     "database.dbname": s.database,
     "database.sslmode": s.sslMode,
-    "topic.prefix": `cdc-routing-${i.stage.name}`,
+    "topic.prefix": resourceNames(i.stage.name).prefix,
     "table.include.list": `${s.schema}.${s.table}`,
     "plugin.name": "pgoutput",
     "slot.name": s.slotName,

@@ -4,6 +4,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { ApiKey } from "../.gen/providers/confluent/api-key";
 import { consumerGroup } from "../access/grants";
+import { resourceNames } from "../stages/resource-names";
 
 export interface ConsumerSecretsProps {
   stage: string;
@@ -21,7 +22,7 @@ export class ConsumerSecrets extends Construct {
     super(scope, id);
     for (const [consumer, key] of props.keys) {
       const secret = new SecretsmanagerSecret(this, `secret-${consumer}`, {
-        name: `cdc-routing/${props.stage}/consumers/${consumer}`,
+        name: resourceNames(props.stage).consumerSecret(consumer),
         description: `Kafka credentials of consumer ${consumer} (cdc-routing ${props.stage})`,
       });
       new SecretsmanagerSecretVersion(this, `secret-${consumer}-value`, {

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { StageConfig } from "../stages/config";
+import { resourceNames } from "../stages/resource-names";
 
 export type SlotAlarmSettings = NonNullable<StageConfig["source"]["slotAlarms"]>;
 
@@ -24,7 +25,7 @@ export class ReplicationSlotAlarms extends Construct {
     const { alarms } = props;
     const metric = (name: string, metricName: string, thresholdBytes: number, what: string) =>
       new CloudwatchMetricAlarm(this, name, {
-        alarmName: `cdc-routing-${props.stage}-${name}`,
+        alarmName: resourceNames(props.stage).alarm(name),
         alarmDescription: `cdc-routing ${props.stage}: ${what} (slot ${props.slotName}). See README, Replication slot: find the slot nobody reads, then resume its connector or drop it.`,
         namespace: "AWS/RDS",
         metricName,

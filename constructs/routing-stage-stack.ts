@@ -29,6 +29,7 @@ import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { SourceDatabase } from "./source-database";
 import { RoutingTopics } from "./topics";
+import { resourceNames } from "../stages/resource-names";
 
 export interface RoutingStageStackProps {
   stage: StageConfig;
@@ -78,10 +79,10 @@ export class RoutingStageStack extends TerraformStack {
     const deployment = stageDeployment(stage);
     const applyTime = deploymentProblems(lock, deployment);
     if (applyTime.length > 0) throw new EvolutionError(applyTime);
-    const prefix = `cdc-routing-${stage.name}`;
+    const names = resourceNames(stage.name);
     const deployed = filtersForStage(filters, stage.name);
     // The tables Confluent Cloud will infer from the schemas registered below must fit the statements.
-    const rawSchema = rawValueSchema(rawRecordName(prefix, stage.source.schema, stage.source.table));
+    const rawSchema = rawValueSchema(rawRecordName(names.prefix, stage.source.schema, stage.source.table));
     const tableMismatch = tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed);
     if (tableMismatch.length > 0) throw new EvolutionError(tableMismatch.map((p) => `${stage.name}: ${p}`));
     // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. Not
@@ -133,14 +134,14 @@ export class RoutingStageStack extends TerraformStack {
       protectFromDestroy: stage.protectFromDestroy,
     });
     const flink = new RoutingFlinkCompute(this, "flink", {
-      displayName: `${prefix}-flink`,
+      displayName: names.flinkComputePool,
       environmentId: env.environment.id,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
       maxCfu: stage.flink.maxCfu,
     });
     const identity = new PipelineIdentity(this, "identity", {
-      namePrefix: prefix,
+      namePrefix: names.prefix,
       organization: env.organization,
       environment: env.environment,
       cluster: kafka.cluster,

@@ -5,6 +5,7 @@ import { Publication } from "@cdktf/provider-postgresql/lib/publication";
 import { ReplicationSlot } from "@cdktf/provider-postgresql/lib/replication-slot";
 import { Role } from "@cdktf/provider-postgresql/lib/role";
 import type { StageConfig } from "../stages/config";
+import { resourceNames } from "../stages/resource-names";
 
 export interface SourceDatabaseProps {
   stage: StageConfig;
@@ -37,7 +38,7 @@ export class SourceDatabase extends Construct {
     const aurora = source.platform === "aurora";
     if (aurora) {
       this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
-        name: `cdc-routing-${name}-logical-replication`,
+        name: resourceNames(name).auroraParameterGroup,
         family: aws.auroraParameterGroupFamily,
         description: `cdc-routing ${name}: logical replication for the CDC connector`,
         // Static parameter: takes effect at the next reboot of the cluster that uses this group.

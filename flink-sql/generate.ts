@@ -12,6 +12,7 @@ import { quoteIdentifier, stringLiteral } from "./escape";
 import { DEFAULT_SHARD_BUDGET, textBytes, type ShardBudget } from "./limits";
 import { conditionSql, operationsSql } from "./predicates";
 import { assignShards, setText } from "./shards";
+import { resourceNames } from "../stages/resource-names";
 
 export type Dialect = "confluent" | "flink";
 /**
@@ -130,7 +131,7 @@ function flinkDdl(set: FilterSet, filters: Filter[], stage: string, kafka: Flink
   const source = flinkTableDdl(set.sourceTopic, RAW_COLUMN_NAMES, {
     ...common,
     topic: set.sourceTopic,
-    "properties.group.id": kafka.groupId ?? `cdc-routing-${stage}`,
+    "properties.group.id": kafka.groupId ?? resourceNames(stage).localFlinkGroup,
     "scan.startup.mode": kafka.startupMode ?? "earliest-offset",
     ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
     // Malformed records fail the job rather than vanish: a routing gap must be loud.

@@ -17,6 +17,7 @@ import type { StageConfig } from "../stages/config";
 import { CARRY_OVER_PROPERTY } from "./evolution";
 import { type LockedStatement, type StageLock } from "./lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
+import { resourceNames } from "../stages/resource-names";
 
 /** The key every statement used before keys had generations (and a lock entry without a record). */
 export const FIRST_FLINK_API_KEY = "manager-flink";
@@ -38,8 +39,8 @@ export function flinkApiKeyId(generation: number): string {
 }
 
 export function stageDeployment(stage: StageConfig): StageDeployment {
-  const prefix = `cdc-routing-${stage.name}`;
-  return { stage: stage.name, catalog: prefix, database: `${prefix}-kafka`, flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration) };
+  const names = resourceNames(stage.name);
+  return { stage: stage.name, catalog: names.environment, database: names.kafkaCluster, flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration) };
 }
 
 /**

@@ -10,6 +10,7 @@
  *   CDC_ROUTING_STATE_LOCK     s3-lockfile (S3-native lock file, Terraform >= 1.10) | dynamodb:<table>
  */
 import { z } from "zod";
+import { resourceNames } from "./resource-names";
 
 // S3 bucket naming rules (general purpose buckets): 3-63 characters, lower-case letters, digits, '.', '-',
 // starting and ending with a letter or digit, no '..', not an IP address.
@@ -81,7 +82,7 @@ export function backendWithOverrides(configured: BackendConfig, stage: string, e
   return {
     kind: "s3",
     bucket: checked(BACKEND_ENV.bucket, bucket, s3Bucket),
-    key: keyTemplate !== undefined ? checked(BACKEND_ENV.key, keyTemplate.replaceAll("{stage}", stage), stateKey) : (base?.key ?? `${stage}/terraform.tfstate`),
+    key: keyTemplate !== undefined ? checked(BACKEND_ENV.key, keyTemplate.replaceAll("{stage}", stage), stateKey) : (base?.key ?? resourceNames(stage).stateKey),
     region: checked(BACKEND_ENV.region, region, awsRegion),
     lock: lockText !== undefined ? lockFromText(BACKEND_ENV.lock, lockText) : (base?.lock ?? "s3-lockfile"),
   };

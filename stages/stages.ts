@@ -2,13 +2,14 @@
 import { days, parseStageConfig, type StageConfig } from "./config";
 import { BACKEND_ENV, BackendOverrideError, backendWithOverrides } from "./backend";
 import type { StageName } from "./names";
+import { resourceNames } from "./resource-names";
 
 const GIB = 1024 ** 3;
 
 /** Alarms well before an unread slot's WAL could fill the disk; the thresholds grow with the stage's traffic. */
 const slotAlarms = (stage: StageName, lagGib: number, diskGib: number) => ({
   dbClusterIdentifier: `business-${stage}`,
-  notificationTopicArn: `arn:aws:sns:eu-west-1:123456789012:cdc-routing-${stage}-alerts`,
+  notificationTopicArn: `arn:aws:sns:eu-west-1:123456789012:${resourceNames(stage).alertsTopic}`,
   oldestSlotLagBytes: lagGib * GIB,
   transactionLogsDiskBytes: diskGib * GIB,
 });
@@ -19,9 +20,9 @@ const source = (stage: StageName, host: string, alarms: ReturnType<typeof slotAl
   database: "business",
   schema: "public",
   table: "business_events",
-  replicationRole: `cdc_routing_${stage}`,
-  slotName: `cdc_routing_${stage}`,
-  publicationName: `cdc_routing_${stage}`,
+  replicationRole: resourceNames(stage).postgres,
+  slotName: resourceNames(stage).postgres,
+  publicationName: resourceNames(stage).postgres,
   sslMode: "require" as const,
   // Aurora: the role gets rds_replication (the master user cannot grant REPLICATION).
   platform: "aurora" as const,
@@ -36,7 +37,7 @@ const placement = {
 // for up to 2 minutes (8) or 3 minutes (10, prod: a prod apply failing half-way costs most).
 const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED", maxRetries: number) => ({ cloud: "AWS", region: placement.aws.region, streamGovernance, maxRetries });
 // State: S3 with the S3-native lock file. Overridable per run from the environment (stages/backend.ts).
-const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: `${stage}/terraform.tfstate`, region: placement.aws.region, lock: "s3-lockfile" });
+const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: resourceNames(stage).stateKey, region: placement.aws.region, lock: "s3-lockfile" });
 
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
