@@ -46,6 +46,10 @@ const slug = (key: PrincipalKey | "manager"): string => key.replace(":", "-");
  */
 export class PipelineIdentity extends Construct {
   readonly accounts = new Map<PrincipalKey | "manager", ServiceAccount>();
+  /** The connector's account: the managed connector runs as it. */
+  readonly connector: ServiceAccount;
+  /** Flink's account: every statement runs as it (its `principal`). */
+  readonly flink: ServiceAccount;
   /** Grants by principal, so keys and workloads can wait for them (RBAC propagation lag gives 403s). */
   readonly grants = new Map<PrincipalKey | "manager", ITerraformDependable[]>();
   readonly managerKafka: ApiCredentials;
@@ -69,8 +73,9 @@ export class PipelineIdentity extends Construct {
     };
     // manager: Terraform's own account for topics, ACLs, schemas and statements.
     createAccount("manager");
-    createAccount("connector");
+    this.connector = createAccount("connector");
     const flink = createAccount("flink");
+    this.flink = flink;
     for (const c of props.plan.consumers) createAccount(`consumer:${c}`);
 
     const envCrn = props.environment.resourceName;

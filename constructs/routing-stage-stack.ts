@@ -4,9 +4,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
 import { accessPlan } from "../access/grants";
-import { scopeProblems, topicsByConsumer } from "../filters/topic-scopes";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
-import { filtersForStage, type FilterSet } from "../filters/model";
+import type { FilterSet } from "../filters/model";
+import { topicsByConsumer } from "../filters/topic-scopes";
+import { today } from "../lock/clock";
+import { flinkApiKeysInUse } from "../lock/deployed-attributes";
+import { EvolutionError, retiredTopics } from "../lock/evolution";
+import type { StageLock } from "../lock/lock-file";
+import { expiredNotice } from "../lock/retention";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
 import { StreamGovernedEnvironment } from "./confluent-environment";
@@ -16,20 +21,10 @@ import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
-import { connectorLockProblems } from "../lock/connector-lock";
-import { stageConnectorName } from "../connectors/postgres-cdc";
-import { today } from "../lock/clock";
-import { EvolutionError, lockProblems, retiredTopics } from "../lock/evolution";
-import { expiredNotice } from "../lock/retention";
-import { type StageLock } from "../lock/lock-file";
-import { computeProblems } from "../flink-sql/limits";
-import { deployedSql, stagePartitions } from "../lock/stage-lock";
-import { deploymentProblems, flinkApiKeysInUse, stageDeployment } from "../lock/deployed-attributes";
-import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { SourceDatabase } from "./source-database";
+import { designStage, stageProblems } from "./stage-problems";
 import { RoutingTopics } from "./topics";
-import { resourceNames } from "../stages/resource-names";
 
 export interface RoutingStageStackProps {
   stage: StageConfig;
@@ -65,34 +60,15 @@ export class RoutingStageStack extends TerraformStack {
   constructor(scope: Construct, props: RoutingStageStackProps) {
     const { stage, filters, lock, offline } = props;
     super(scope, stage.name);
-    const sql = deployedSql(filters, stage, lock);
-    // Synth-time guards: a stale lock, a change without a version bump, a partition decrease, Confluent's limits.
-    const connectorName = stageConnectorName(stage);
-    const problems = [
-      ...lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name),
-      ...computeProblems(sql.statements.length, stage.flink.maxCfu, stage.name),
-      ...(lock ? connectorLockProblems(lock.connector, connectorName, stage.name) : []),
-    ];
+    const design = designStage(props);
+    const problems = stageProblems(props, design);
     if (problems.length > 0) throw new EvolutionError(problems);
-
-    // What would plan as an in-place change Confluent refuses at apply (a statement's properties or key).
-    const deployment = stageDeployment(stage);
-    const applyTime = deploymentProblems(lock, deployment);
-    if (applyTime.length > 0) throw new EvolutionError(applyTime);
-    const names = resourceNames(stage.name);
-    const deployed = filtersForStage(filters, stage.name);
-    // The tables Confluent Cloud will infer from the schemas registered below must fit the statements.
-    const rawSchema = rawValueSchema(rawRecordName(names.prefix, stage.source.schema, stage.source.table));
-    const tableMismatch = tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed);
-    if (tableMismatch.length > 0) throw new EvolutionError(tableMismatch.map((p) => `${stage.name}: ${p}`));
+    const { names, sql, deployment, connectorName, deployed, rawSchema } = design;
     // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. Not
     // checked against consumers' prefixes: a kept topic under a consumer's prefix is in that consumer's namespace
     // and stays readable so it can be drained; refusing it would block removing one of several filters of a
     // consumer, since the clean-up that drops the topic cannot run in the change that stops its statement.
     const retained = stage.protectFromDestroy ? retiredTopics(lock) : new Map<string, string>();
-    // The validator checked the loaded file; a set built in code is checked here.
-    const scopeMismatch = scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]]));
-    if (scopeMismatch.length > 0) throw new EvolutionError(scopeMismatch.map((p) => `${stage.name}: ${p.message}; ${p.hint}`));
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
@@ -167,14 +143,13 @@ export class RoutingStageStack extends TerraformStack {
     });
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
     if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
-    const connectorAccount = identity.accounts.get("connector");
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage,
       connectorName,
       // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
       snapshotMode: lock?.connector?.snapshotMode ?? "initial",
       rawTopic: filters.sourceTopic,
-      serviceAccountId: connectorAccount?.id as string,
+      serviceAccountId: identity.connector.id,
       databasePassword: replicationPassword.stringValue,
       environmentId: env.environment.id,
       clusterId: kafka.cluster.id,
@@ -190,7 +165,7 @@ export class RoutingStageStack extends TerraformStack {
       organizationId: env.organization.id,
       environmentId: env.environment.id,
       computePoolId: flink.pool.id,
-      principalId: identity.accounts.get("flink")?.id as string,
+      principalId: identity.flink.id,
       restEndpoint: flink.region.restEndpoint,
       flinkApiKeys: identity.flinkApiKeys,
       deployment,

@@ -1,0 +1,73 @@
+/**
+ * Everything a stage deploys, derived once from its inputs (filters, stage config, lock), and every reason synth
+ * must refuse it, collected in one pass: the stack constructor only wires what `designStage` derived, after
+ * `stageProblems` found nothing. Pure: tested on its own, without a stack.
+ */
+import { connectorLockProblems } from "../lock/connector-lock";
+import { deploymentProblems, stageDeployment, type StageDeployment } from "../lock/deployed-attributes";
+import { lockProblems } from "../lock/evolution";
+import type { StageLock } from "../lock/lock-file";
+import { deployedSql, stagePartitions } from "../lock/stage-lock";
+import { stageConnectorName } from "../connectors/postgres-cdc";
+import { filtersForStage, type Filter, type FilterSet } from "../filters/model";
+import { scopeProblems } from "../filters/topic-scopes";
+import type { GeneratedSql } from "../flink-sql/generate";
+import { computeProblems } from "../flink-sql/limits";
+import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
+import type { StageConfig } from "../stages/config";
+import { resourceNames, type ResourceNames } from "../stages/resource-names";
+
+export interface StageInputs {
+  readonly stage: StageConfig;
+  readonly filters: FilterSet;
+  /** The stage's entry of lock/statements.lock.json; undefined for a stage never locked. */
+  readonly lock: StageLock | undefined;
+}
+
+export interface StageDesign {
+  readonly names: ResourceNames;
+  /** The statements the stage runs (Confluent dialect, its shape, shards as locked, named for its Flink key). */
+  readonly sql: GeneratedSql;
+  /** What the stage gives its statements now: catalog, database, Flink API key. */
+  readonly deployment: StageDeployment;
+  readonly connectorName: string;
+  /** The filters deployed to this stage. */
+  readonly deployed: Filter[];
+  /** The raw topic's value schema the stack registers. */
+  readonly rawSchema: string;
+}
+
+export function designStage({ stage, filters, lock }: StageInputs): StageDesign {
+  const names = resourceNames(stage.name);
+  return {
+    names,
+    sql: deployedSql(filters, stage, lock),
+    deployment: stageDeployment(stage),
+    connectorName: stageConnectorName(stage),
+    deployed: filtersForStage(filters, stage.name),
+    rawSchema: rawValueSchema(rawRecordName(names.prefix, stage.source.schema, stage.source.table)),
+  };
+}
+
+/**
+ * What synth refuses, every problem at once: a stale lock, a change without a version bump, a partition decrease,
+ * Confluent's statement and CFU limits, a connector the lock does not record, what would plan as an in-place change
+ * Confluent refuses at apply (a statement's properties or key), tables Confluent Cloud would infer other than the
+ * statements read, and topic names one grant per consumer cannot cover (the validator checks a loaded file; a set
+ * built in code is checked here).
+ */
+export function stageProblems({ stage, filters, lock }: StageInputs, design: StageDesign): string[] {
+  const { sql, deployed } = design;
+  const tables = routingTables(filters.sourceTopic, design.rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })));
+  const stale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
+  return [
+    ...stale,
+    ...computeProblems(sql.statements.length, stage.flink.maxCfu, stage.name),
+    ...(lock ? connectorLockProblems(lock.connector, design.connectorName, stage.name) : []),
+    // Judged against a current lock only: `statements:lock` records new statements for a change, and the in-place
+    // change the stale lock would show is then gone (naming it too would send the reader the wrong way).
+    ...(stale.length > 0 ? [] : deploymentProblems(lock, design.deployment)),
+    ...tableProblems(tables, deployed).map((p) => `${stage.name}: ${p}`),
+    ...scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]])).map((p) => `${stage.name}: ${p.message}; ${p.hint}`),
+  ];
+}
