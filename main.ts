@@ -1,5 +1,6 @@
 /**
- * The cdktf app: reads stage config and filters.yaml, one stack per stage (stack name = stage name).
+ * The cdktf app's entry point (cdktf.json's app): synthesizes one stack per stage (stack name = stage name),
+ * composed by app/build-app.ts. Nothing imports this file.
  *   npx tsx main.ts            synthesizes the default stage (dev)
  *   npx tsx main.ts prod       a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
@@ -8,10 +9,9 @@ import { buildApp } from "./app/build-app";
 import { synthesizeForDouble } from "./offline/synth-for-double";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
-import { oneOf, parseCommandLine, runCommandSync, UsageError } from "./lib/command-line";
+import { oneOf, parseCommandLine, runScript } from "./lib/command-line";
+import { UsageError } from "./lib/errors";
 import { RoutingStageStack } from "./constructs/routing-stage-stack";
-import { FilterValidationError } from "./filters/errors";
-import { EvolutionError } from "./lock/evolution";
 import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 
@@ -46,22 +46,8 @@ function synthesize(stages: StageName[]): number {
   return 0;
 }
 
-if (require.main === module) {
-  // cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
-  // took about half of synth time. Errors here are reported by message, so the maps buy nothing.
-  process.setSourceMapsEnabled(false);
-  skipTokenStackTraces();
-  const args = process.argv.slice(2);
-  try {
-    process.exitCode = runCommandSync(args, USAGE, () => synthesize(selectStages(args)));
-  } catch (e) {
-    if (e instanceof FilterValidationError) {
-      console.error(e.report());
-    } else if (e instanceof EvolutionError) {
-      console.error(e.problems.map((m) => `error: ${m}`).join("\n"));
-    } else {
-      console.error(`synth failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    process.exitCode = 1;
-  }
-}
+// cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
+// took about half of synth time. Errors here are reported by message (a bug keeps its trace, unmapped).
+process.setSourceMapsEnabled(false);
+skipTokenStackTraces();
+void runScript(USAGE, (args) => synthesize(selectStages(args)), { note: "nothing was synthesized" });

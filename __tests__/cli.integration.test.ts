@@ -54,7 +54,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/scale.ts", ["--plna"], "unknown option '--plna'; did you mean '--plan'?"],
     ["consumers/verify.ts", ["--stage", "prd"], "unknown stage 'prd'; did you mean 'prod'?"],
     ["consumers/consumer.ts", ["loan-servicng"], "unknown consumer 'loan-servicng'; did you mean 'loan-servicing'?"],
-    ["review/cli.ts", ["gaurd"], "review: unknown command 'gaurd'; did you mean 'guard'?"],
+    ["review/cli.ts", ["gaurd"], "unknown command 'gaurd'; did you mean 'guard'?"],
   ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
     const r = script(file, args as string[]);
     expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });

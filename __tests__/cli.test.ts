@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { run } from "../cli/main";
+import { run } from "../cli/cdc-routing";
 import { temporaryDirectory } from "./helpers";
 
 function cli(args: string[]) {
   let out = "";
   let err = "";
-  const code = run(args, (s) => (out += s), (s) => (err += s + "\n"));
+  const code = run(args, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 

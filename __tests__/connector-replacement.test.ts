@@ -6,7 +6,7 @@
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { connectorLockProblems, evolveConnector } from "../lock/connector-lock";
 import { loadFilters } from "../filters/load";
-import { EvolutionError } from "../lock/evolution";
+import { StageRefusal } from "../lock/evolution";
 import { evolveStage } from "../lock/stage-lock";
 import { readLock } from "../lock/lock-file";
 import { parseStageConfig, type StageConfig } from "../stages/config";
@@ -42,7 +42,7 @@ describe("the connector in the lock", () => {
     expect(connectorLockProblems({ name: ORIGINAL, snapshotMode: "initial" }, RENAMED, "dev")).toEqual([
       `dev: lock/statements.lock.json records connector ${ORIGINAL}, but the stage names ${RENAMED}; run \`npm run statements:lock\` and commit the result (a renamed connector replaces the old one and continues from the replication slot without a snapshot)`,
     ]);
-    expect(() => synth(devNamed(RENAMED))).toThrow(EvolutionError);
+    expect(() => synth(devNamed(RENAMED))).toThrow(StageRefusal);
     expect(() => synth(devNamed(RENAMED))).toThrow(`records connector ${ORIGINAL}, but the stage names ${RENAMED}`);
     const { connector: _connector, ...withoutConnector } = readLock().dev!;
     expect(() => synth(devNamed(), withoutConnector)).toThrow(`records no connector for ${ORIGINAL}`);

@@ -6,7 +6,7 @@
 import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { loadFilters } from "../filters/load";
 import { deploymentProblems, stageDeployment } from "../lock/deployed-attributes";
-import { EvolutionError } from "../lock/evolution";
+import { StageRefusal } from "../lock/evolution";
 import { type StageLock } from "../lock/lock-file";
 import { lockStage } from "../lock/stage-lock";
 import { readLock } from "../lock/lock-file";
@@ -24,7 +24,7 @@ const refusal = (lock: StageLock | undefined, stage: StageConfig = dev): string[
   try {
     synth(lock, stage);
   } catch (e) {
-    if (e instanceof EvolutionError) return e.problems;
+    if (e instanceof StageRefusal) return [...e.problems];
     throw e;
   }
   throw new Error("synth did not refuse");
@@ -69,7 +69,7 @@ describe("synth refuses what the provider plans clean and Confluent refuses at a
     // An added property is a change too; statements:lock refuses the same, writing nothing.
     const added = editedRunning({ properties: { ...committed.dev!.running[0].properties!, "sql.state-ttl": "7 d" } });
     expect(refusal(added)[0]).toContain('(sql.state-ttl: "7 d" -> (none))');
-    expect(() => lockStage({ dev: added }, filters, dev)).toThrow(EvolutionError);
+    expect(() => lockStage({ dev: added }, filters, dev)).toThrow(StageRefusal);
   });
 
   test("the fix for a property change, a version bump: the new statement gets the new properties, the stopped one keeps its own", () => {

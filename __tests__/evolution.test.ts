@@ -4,7 +4,7 @@ import { RoutingStageStack } from "../constructs/routing-stage-stack";
 import { readFileSync } from "node:fs";
 import { loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { CARRY_OVER_PROPERTY, EvolutionError, lockProblems, retiredTopics } from "../lock/evolution";
+import { CARRY_OVER_PROPERTY, StageRefusal, lockProblems, retiredTopics } from "../lock/evolution";
 import { type StageLock } from "../lock/lock-file";
 import { evolveStage, stagePartitions, stageStatements } from "../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../stages/config";
@@ -63,7 +63,7 @@ describe("lock evolution", () => {
       "dev: statement dev-route-loan-created-v1 would get new SQL under the same name (filter loan-created v1 changed without a version bump, or the generator's output changed); bump its version to 2 in filters.yaml",
     );
     const fewer = parseStageConfig({ ...dev, topics: { ...dev.topics, raw: { ...dev.topics.raw, partitions: 2 } } });
-    expect(() => lockFor(filters, fewer, v1)).toThrow(EvolutionError);
+    expect(() => lockFor(filters, fewer, v1)).toThrow(StageRefusal);
     expect(() => lockFor(filters, fewer, v1)).toThrow("dev: topic raw-business-events would go from 3 to 2 partitions; Kafka cannot remove partitions (create a new topic instead)");
   });
 

@@ -13,7 +13,7 @@ export function errorsOf(text: string): string[] {
   try {
     parseFiltersYaml(text, "filters.yaml");
   } catch (e) {
-    if (e instanceof FilterValidationError) return e.errors;
+    if (e instanceof FilterValidationError) return [...e.problems];
     throw e;
   }
   throw new Error("expected validation errors, but the filters are valid");

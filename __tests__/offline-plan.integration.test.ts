@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { offlinePlan, requiredProviderSources } from "../offline/offline-plan";
-import { run } from "../cli/main";
+import { run } from "../cli/cdc-routing";
 import { describeWithRealProviders } from "./real-providers";
 import { temporaryDirectory } from "./helpers";
 
@@ -42,7 +42,7 @@ describe("cdc-routing plan: local state, no cloud credentials", () => {
       delete process.env.CDC_ROUTING_CONFLUENT_ENDPOINT;
       let stdout = "";
       let stderr = "";
-      const code = await run(["plan", "--stage", "prod", "--out", out], (s) => (stdout += s), (s) => (stderr += s + "\n"));
+      const code = await run(["plan", "--stage", "prod", "--out", out], { out: (s) => (stdout += s), err: (s) => (stderr += s) });
       expect({ code, stderr }).toMatchObject({ code: 0, stderr: expect.stringContaining("(the local double, started for this plan and stopped after it)") });
       expect(stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
       expect(existsSync(join(out, "stacks", "prod", "tfplan"))).toBe(true);

@@ -56,7 +56,7 @@ describe("stopped statements past retention, through main.ts", () => {
     writeFileSync(filtersFile, readFileSync("filters/filters.yaml", "utf8").replace(/(name: car-created[\s\S]*?version: )1/, "$12"));
     const env = { ...process.env, CDC_ROUTING_LOCK: lockFile, CDC_ROUTING_FILTERS: filtersFile, CDKTF_OUTDIR: join(dir, "out") };
     const tsx = [require.resolve("tsx/cli")];
-    execFileSync(process.execPath, [...tsx, "cli/main.ts", "lock", "--stage", "dev", "--filters", filtersFile], { env: { ...env, CDC_ROUTING_NOW: "2026-11-01" }, stdio: "pipe" });
+    execFileSync(process.execPath, [...tsx, "cli/cdc-routing.ts", "lock", "--stage", "dev", "--filters", filtersFile], { env: { ...env, CDC_ROUTING_NOW: "2026-11-01" }, stdio: "pipe" });
     const kept = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], { env: { ...env, CDC_ROUTING_NOW: "2026-11-29" }, encoding: "utf8" });
     expect(kept).not.toContain("left out");
     const dropped = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], { env: { ...env, CDC_ROUTING_NOW: "2026-11-30" }, encoding: "utf8" });

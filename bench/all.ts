@@ -6,12 +6,13 @@
  */
 import { spawn } from "node:child_process";
 import { alternate, machineLine, progress, summary } from "./stats";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
+import { InputError } from "../lib/errors";
 
-scriptArguments(`usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
+const USAGE = `usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 
 Every figure the README quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real engines),
-unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`, {});
+unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`;
 
 const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
 const tsx = require.resolve("tsx/cli");
@@ -37,17 +38,18 @@ function run(command: string, args: string[]): Promise<Finished> {
 async function bench(script: string): Promise<string> {
   progress(`running ${script}`);
   const result = await run(process.execPath, [tsx, script]);
-  if (result.code !== 0) throw new Error(`${script} failed (exit ${result.code}):\n${result.stdout}`);
+  if (result.code !== 0) throw new InputError(`${script} failed (exit ${result.code}):\n${result.stdout}`);
   return result.stdout.trimEnd();
 }
 
 async function suiteSeconds(script: string): Promise<number> {
   const result = await run("npm", ["run", "-s", script]);
-  if (result.code !== 0) throw new Error(`npm run ${script} failed (exit ${result.code}); a wall time of a failing suite means nothing`);
+  if (result.code !== 0) throw new InputError(`npm run ${script} failed (exit ${result.code}); a wall time of a failing suite means nothing`);
   return result.seconds;
 }
 
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  parseCommandLine(args, {});
   const report = [`npm run bench  ${machineLine()}`];
   for (const script of ["bench/synth.ts", "bench/sql.ts", "bench/routing.ts"]) report.push(await bench(script));
   const suites = await alternate(["test:unit", "test:integration"] as const, (script) => suiteSeconds(script), { rounds: SUITE_ROUNDS, unit: "s" });
@@ -59,7 +61,4 @@ async function main(): Promise<void> {
   console.log(report.join("\n"));
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exitCode = 1;
-});
+void runScript(USAGE, main);

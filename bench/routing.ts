@@ -14,12 +14,13 @@ import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
 import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
+import { UsageError } from "../lib/errors";
 
-const ARGS = scriptArguments(`usage: npm run bench:routing [-- --events 200000]
+const USAGE = `usage: npm run bench:routing [-- --events 200000]
 
 Routing throughput on the real engines: the generated routing job against a passthrough job on the same events;
-prints events/s of each and the ratio.`, { events: { type: "string" } });
+prints events/s of each and the ratio.`;
 
 async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typeof sampleEvents>, n: number): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -36,9 +37,10 @@ async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typ
   await producer.disconnect();
 }
 
-async function main(): Promise<void> {
-  const n = ARGS.values.events === undefined ? 200_000 : Number(ARGS.values.events);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--events must be a positive whole number, got '${String(ARGS.values.events)}'`);
+async function main(args: string[]): Promise<void> {
+  const { values } = parseCommandLine(args, { events: { type: "string" } });
+  const n = values.events === undefined ? 200_000 : Number(values.events);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--events must be a positive whole number, got '${String(values.events)}'`);
   const pipeline = await startPipeline({ ports: await freePorts(), capture: false });
   try {
     const kafka = pipeline.kafka.client;
@@ -65,7 +67,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exit(1);
-});
+void runScript(USAGE, main);

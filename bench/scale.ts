@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
 import { startConfluentDouble } from "../local/confluent-api/server";
 import { SENSITIVE_VARIABLES } from "../offline/stack-for-double";
 import { TemporaryDirs } from "../local/processes";
@@ -18,13 +18,14 @@ import { terraformEnv, terraformInit } from "../providers/mirror";
 import { STAGE_NAMES } from "../stages/names";
 import { alternate, machineLine, median, progress, summary } from "./stats";
 import { writeScaleInputs, type ScaleInputs } from "./scale-inputs";
+import { InputError } from "../lib/errors";
 
-const { values } = scriptArguments(`usage: npm run bench:scale [-- --plan]     (BENCH_ROUNDS=<rounds>, default 5)
+const USAGE = `usage: npm run bench:scale [-- --plan]     (BENCH_ROUNDS=<rounds>, default 5)
 
 Synthesizes all stages from generated filter sets of 4, 100 and 400 filters (20 consumers), alternating; prints
 synth time, cost per filter, resources per stage and per filter and the largest statement. --plan also applies
 dev to the local Confluent Cloud API double and times a no-change terraform plan, counting API calls (needs the
-terraform CLI and the provider mirror: npm run providers:refresh; takes minutes).`, { plan: { type: "boolean" } });
+terraform CLI and the provider mirror: npm run providers:refresh; takes minutes).`;
 
 const SIZES = [4, 100, 400] as const;
 const CONSUMERS = 20;
@@ -38,7 +39,7 @@ const label = (filters: number) => `${filters} filters`;
 function synthSeconds(inputs: ScaleInputs, outdir: string): number {
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [tsx, "main.ts", "--all"], { env: { ...process.env, ...inputs.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`synth of ${inputs.filtersFile} failed:\n${r.stderr || r.stdout}`);
+  if (r.status !== 0) throw new InputError(`synth of ${inputs.filtersFile} failed:\n${r.stderr || r.stdout}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -62,7 +63,7 @@ async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost>
   try {
     const outdir = temporary.create(`bench-scale-double-${filters}`);
     const synth = await run(process.execPath, [tsx, "offline/synth-for-double.ts", "dev", outdir, double.url], { env: { ...process.env, ...inputs.env } });
-    if (synth.code !== 0) throw new Error(`synth for the double failed:\n${synth.output}`);
+    if (synth.code !== 0) throw new InputError(`synth for the double failed:\n${synth.output}`);
     const dir = join(outdir, "stacks", "dev");
     terraformInit(dir);
     // Throwaway values: the double accepts any key. TF_ACC=1: the provider polls every second (provider.go).
@@ -72,19 +73,20 @@ async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost>
     const started = Date.now();
     const ticker = setInterval(() => progress(`${label(filters)}: applying, ${Math.round((Date.now() - started) / 1000)} s, ${calls()} API calls answered so far`), 30_000);
     const apply = await run("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env }).finally(() => clearInterval(ticker));
-    if (apply.code !== 0) throw new Error(`terraform apply failed:\n${apply.output.slice(-4000)}`);
+    if (apply.code !== 0) throw new InputError(`terraform apply failed:\n${apply.output.slice(-4000)}`);
     const applyCalls = calls();
     double.store.resetCalls();
     progress(`${label(filters)}: terraform plan of dev (no change expected)`);
     const plan = await run("terraform", ["plan", "-input=false", "-detailed-exitcode", "-no-color"], { cwd: dir, env });
-    if (plan.code !== 0) throw new Error(`terraform plan was not empty (exit ${plan.code}):\n${plan.output.slice(-4000)}`);
+    if (plan.code !== 0) throw new InputError(`terraform plan was not empty (exit ${plan.code}):\n${plan.output.slice(-4000)}`);
     return { applySeconds: apply.ms / 1000, applyCalls, planSeconds: plan.ms / 1000, planCalls: calls() };
   } finally {
     await double.close();
   }
 }
 
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  const { values } = parseCommandLine(args, { plan: { type: "boolean" } });
   const dir = temporary.create("bench-scale");
   const inputs = new Map(SIZES.map((n) => [n, writeScaleInputs(dir, n, CONSUMERS)]));
   const outdirs = new Map(SIZES.map((n) => [n, join(dir, `out-${n}`)]));
@@ -124,9 +126,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((e: Error) => {
-    console.error(e.message);
-    process.exitCode = 1;
-  })
-  .finally(() => temporary.removeAll());
+void runScript(USAGE, (args) => main(args).finally(() => temporary.removeAll()));

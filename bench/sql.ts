@@ -7,11 +7,11 @@ import { parseFiltersYaml } from "../filters/load";
 import { generateSql, renderSql } from "../flink-sql/generate";
 import { flinkSyntaxErrors } from "../flink-sql/syntax-check";
 import { alternate, machineLine, median, summary } from "./stats";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
 
-scriptArguments(`usage: npm run bench:sql     (BENCH_FILTERS=<count>, default 1000)
+const USAGE = `usage: npm run bench:sql     (BENCH_FILTERS=<count>, default 1000)
 
-Validates and generates the SQL of synthetic filters and syntax-checks every statement; prints each phase's time.`, {});
+Validates and generates the SQL of synthetic filters and syntax-checks every statement; prints each phase's time.`;
 
 const COUNT = Number(process.env.BENCH_FILTERS ?? 1000);
 
@@ -64,7 +64,8 @@ const LABELS: Record<string, string> = {
   syntaxCheck: `syntax-check ${COUNT} statements`,
 };
 
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  parseCommandLine(args, {});
   const rounds: Array<Record<string, number>> = [];
   const phases = await alternate(["validate + generate + check"], () => {
     const r = round();
@@ -81,7 +82,4 @@ async function main(): Promise<void> {
   console.log(`  validate + generate median ${core.toFixed(1)} ms (target < 1000 ms): ${core < 1000 ? "ok" : "SLOW"}`);
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exitCode = 1;
-});
+void runScript(USAGE, main);

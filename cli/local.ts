@@ -14,7 +14,8 @@ import { cacheRoot, ensureAll } from "../local/jars";
 import { DEFAULT_PORTS, startPipeline } from "../local/pipeline";
 import { localDeploy } from "../offline/local-deploy-command";
 import { javaCommand, printProgress, stopAll } from "../local/processes";
-import { oneOf, parseCommandLine, runCommand, UsageError } from "../lib/command-line";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { InputError, UsageError } from "../lib/errors";
 
 const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx cli/local.ts fetch|up|deploy|down)
 
@@ -35,7 +36,7 @@ function refuseSecondRun(): void {
     const pid = Number(readFileSync(PID_FILE, "utf8"));
     try {
       process.kill(pid, 0);
-      throw new Error(`a local pipeline already runs (pid ${pid}); stop it with npm run local:down`);
+      throw new InputError(`a local pipeline already runs (pid ${pid}); stop it with npm run local:down`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
     }
@@ -87,7 +88,7 @@ function down(): void {
   }
 }
 
-async function main(args: string[]): Promise<number> {
+async function main(args: string[]): Promise<void> {
   const { positionals } = parseCommandLine(args, {}, 1);
   if (positionals.length === 0) throw new UsageError("no command given");
   const verb = oneOf("command", positionals[0], VERBS);
@@ -100,17 +101,7 @@ async function main(args: string[]): Promise<number> {
     javaCommand();
     await localDeploy("dev", recordRunning);
   } else down();
-  return 0;
 }
 
-const args = process.argv.slice(2);
-runCommand(args, USAGE, () => main(args)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (e: Error) => {
-    process.stderr.write(`local: ${e.message}\n`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+// A failure stops every engine this run started before the process ends.
+void runScript(USAGE, main, { cleanup: stopAll });

@@ -9,7 +9,7 @@ import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { today } from "../lock/clock";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
-import { EvolutionError, retiredTopics } from "../lock/evolution";
+import { StageRefusal, retiredTopics } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
 import { expiredNotice } from "../lock/retention";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
@@ -62,7 +62,7 @@ export class RoutingStageStack extends TerraformStack {
     super(scope, stage.name);
     const design = designStage(props);
     const problems = stageProblems(props, design);
-    if (problems.length > 0) throw new EvolutionError(problems);
+    if (problems.length > 0) throw new StageRefusal(problems);
     const { names, sql, deployment, connectorName, deployed, rawSchema } = design;
     // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. Not
     // checked against consumers' prefixes: a kept topic under a consumer's prefix is in that consumer's namespace

@@ -5,12 +5,13 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
  */
-import { oneOf, parseCommandLine, runCommand, UsageError } from "../lib/command-line";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { UsageError } from "../lib/errors";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 import { consumerGroup } from "../access/grants";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { loadFilters } from "../filters/load";
-import { describeKafkaConfig, kafkaConfigFromEnv } from "./kafka-config";
+import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "./kafka-config";
 import { parseRoutedRecord, RecordParseError, type RoutedEvent } from "./record";
 
 export interface RecordMeta {
@@ -71,7 +72,7 @@ const USAGE = `usage: npm run consumer -- <consumer> [--filters filters/filters.
 Consumes the consumer's topics as its group (<consumer>-consumer-group) and prints one line per routed event.
 Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL). SIGTERM/Ctrl-C leaves cleanly.`;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(argv, { filters: { type: "string", default: "filters/filters.yaml" } }, 1);
   const filtersFile = values.filters as string;
   const topics = topicsByConsumer(loadFilters(filtersFile).filters);
@@ -79,29 +80,25 @@ async function main(argv: string[]): Promise<number> {
   const name = oneOf("consumer", positionals[0], [...topics.keys()]);
   const config: KafkaConfig = { ...kafkaConfigFromEnv(process.env, `cdc-routing-${name}`), logLevel: logLevel.WARN };
   process.stderr.write(`consumer ${name}: topics ${topics.get(name)!.join(", ")} on ${describeKafkaConfig(config)}\n`);
-  const running = await startRoutedConsumer({
+  const running = await talkingToKafka(config, () => startRoutedConsumer({
     kafka: new Kafka(config),
     consumer: name,
     topics: topics.get(name)!,
     handle: async (event, meta) => void process.stdout.write(summaryLine(event, meta) + "\n"),
-  });
+  }));
   const shutdown = (signal: string) => {
     process.stderr.write(`consumer ${name}: ${signal}, committing and leaving the group\n`);
-    running.stop().then(() => process.exit(0), () => process.exit(1));
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`error: consumer ${name}: leaving the group failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
-  return 0;
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  runCommand(args, USAGE, () => main(args)).then(
-    (code) => {
-      if (code !== 0) process.exit(code);
-    },
-  ).catch((e: Error) => {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(2);
-  });
-}
+// Runs until SIGTERM/Ctrl-C; a failure ends the process at once (the Kafka client may keep timers).
+if (require.main === module) void runScript(USAGE, main, { exit: "on-failure" });

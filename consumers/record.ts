@@ -2,6 +2,7 @@
  * The consumer-side view of a routed record: the flat CDC columns plus event_data parsed from its JSON string.
  * Pure, so the parsing rules are unit-tested without a broker.
  */
+import { InputError } from "../lib/errors";
 
 export interface EventHeader {
   uuid?: string;
@@ -32,7 +33,7 @@ export interface RoutedEvent {
   data: { eventHeader?: EventHeader; eventBody?: { entities?: EventEntity[] }; [key: string]: unknown } | null;
 }
 
-export class RecordParseError extends Error {}
+export class RecordParseError extends InputError {}
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 

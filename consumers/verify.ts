@@ -7,15 +7,16 @@
  *   KAFKA_BOOTSTRAP_SERVERS=... KAFKA_API_KEY=... KAFKA_API_SECRET=... npx tsx consumers/verify.ts --stage dev --schema-id 100001
  *
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix
- * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed); 2: usage or connection error.
+ * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed), or Kafka unreachable; 2: usage error.
  */
-import { oneOf, parseCommandLine, runCommand } from "../lib/command-line";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { UsageError } from "../lib/errors";
 import { STAGE_NAMES } from "../stages/names";
 import { Kafka, logLevel } from "kafkajs";
 import { loadFilters } from "../filters/load";
 import { filtersForStage, type FilterSet } from "../filters/model";
 import type { RawEvent } from "../filters/evaluate";
-import { describeKafkaConfig, kafkaConfigFromEnv } from "./kafka-config";
+import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "./kafka-config";
 import { frameJsonSr } from "./record";
 import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "./routing-check";
 import { sampleEvents } from "./sample-events";
@@ -55,7 +56,7 @@ const USAGE = `usage: npm run verify -- [--stage dev|staging|prod] [--filters fi
 
 Produces tagged events into the raw topic and checks every consumer topic receives exactly the events the filters
 route there. Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL).
-Exit 0: as expected; 1: differences (listed); 2: usage or connection error.`;
+Exit 0: as expected; 1: differences (listed), or an input error (Kafka unreachable, invalid filters); 2: usage error.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, {
@@ -68,13 +69,15 @@ async function main(argv: string[]): Promise<number> {
   const filters = loadFilters(values.filters as string);
   const schemaIdText = values["schema-id"];
   const schemaId = schemaIdText === undefined ? undefined : Number(schemaIdText);
-  if (schemaId !== undefined && !Number.isInteger(schemaId)) throw new Error(`--schema-id must be an integer, got ${schemaIdText}`);
-  const timeoutMs = Number(values["timeout-s"]) * 1000;
+  if (schemaId !== undefined && !Number.isInteger(schemaId)) throw new UsageError(`--schema-id must be an integer, got '${schemaIdText}'`);
+  const timeoutSeconds = Number(values["timeout-s"]);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout-s must be a positive number of seconds, got '${values["timeout-s"]}'`);
+  const timeoutMs = timeoutSeconds * 1000;
   const config = { ...kafkaConfigFromEnv(process.env, "cdc-routing-verify"), logLevel: logLevel.WARN };
   const tag = `verify-${Date.now().toString(36)}`;
   const events = sampleEvents(filters, tag);
   process.stderr.write(`verify: ${events.length} events tagged ${tag} into ${filters.sourceTopic} on ${describeKafkaConfig(config)}\n`);
-  const differences = await verifyRouting({ kafka: new Kafka(config), filters, stage, events, tag, schemaId, timeoutMs });
+  const differences = await talkingToKafka(config, () => verifyRouting({ kafka: new Kafka(config), filters, stage, events, tag, schemaId, timeoutMs }));
   if (differences.length === 0) {
     process.stdout.write(`verify: every consumer topic received exactly its events (${events.length} produced)\n`);
     return 0;
@@ -83,13 +86,5 @@ async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  runCommand(args, USAGE, () => main(args)).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      process.stderr.write(`verify: ${e.message}\n`);
-      process.exit(2);
-    },
-  );
-}
+// The Kafka client keeps timers after the check: end the process with its result.
+if (require.main === module) void runScript(USAGE, main, { exit: true });

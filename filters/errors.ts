@@ -2,6 +2,7 @@
  * What a filters file can get wrong, and how it is said: an issue at a path of the document, worded with the
  * value it found and what would be valid; the error that lists every issue with file:line:column.
  */
+import { InputError } from "../lib/errors";
 export type Path = ReadonlyArray<string | number>;
 
 export interface FilterIssue {
@@ -37,18 +38,11 @@ export function formatIssue(issue: FilterIssue, file: string, pos: { line: numbe
   return `${issue.message} at ${file}:${pos.line}:${pos.col}${filter ? ` in filter ${filter}` : ""}${issue.hint ? `; ${issue.hint}` : ""}`;
 }
 
-export class FilterValidationError extends Error {
+/** Every problem of a filters file, each with file:line:column; the summary counts them. */
+export class FilterValidationError extends InputError {
   /** `summary` counts the errors (it may say more exist than are listed, e.g. cascading YAML errors). */
-  constructor(
-    readonly errors: string[],
-    readonly summary = plural(errors.length, "error"),
-  ) {
-    super(`${summary} in filters:\n${errors.join("\n")}`);
-  }
-
-  /** What a command prints: one `error:` line per error, then the count. */
-  report(): string {
-    return [...this.errors.map((m) => `error: ${m}`), this.summary].join("\n");
+  constructor(errors: readonly string[], summary = plural(errors.length, "error")) {
+    super(errors, summary);
   }
 }
 

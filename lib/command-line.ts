@@ -1,15 +1,13 @@
 /**
- * Command-line conventions shared by every script of the project (cdc-routing, main.ts, local/, bench/):
- * `--help`/`-h` prints the usage on stdout and exits 0; an unknown verb, option or stage exits 2 naming the
- * closest valid one. Options are parsed strictly (node:util parseArgs) after our own check, whose message can
- * suggest a fix where parseArgs' cannot.
+ * Command-line conventions shared by every script of the project (main.ts, cdc-routing, review, consumers,
+ * providers, local, bench), all run through `runScript`: `--help`/`-h` prints the usage on stdout and exits 0; an
+ * unknown verb, option or stage exits 2 naming the closest valid one; errors follow lib/errors.ts (input error:
+ * exit 1, `error:` lines; bug: exit 70 with its stack trace). Options are parsed strictly (node:util parseArgs)
+ * after our own check, whose message can suggest a fix where parseArgs' cannot.
  */
 import { parseArgs } from "node:util";
+import { describeFailure, EXIT, UsageError } from "./errors";
 import { suggestion } from "./suggest";
-
-export const EXIT_USAGE = 2;
-
-export class UsageError extends Error {}
 
 export interface OptionSpec {
   type: "string" | "boolean";
@@ -90,48 +88,65 @@ function printUsage(usage: string, write: (s: string) => void): void {
   write(usage.endsWith("\n") ? usage : usage + "\n");
 }
 
-function usageFailure(e: unknown, usage: string, io: CommandIo): number {
-  if (!(e instanceof UsageError)) throw e;
-  io.err(`${e.message}\n`);
-  printUsage(usage, io.err);
-  return EXIT_USAGE;
+/** What a command's body returns: its exit code, or nothing for 0. */
+export type CommandResult = number | void;
+
+export interface CommandOptions {
+  io?: CommandIo;
+  /** A line after an input error's problems, saying what did not happen (e.g. "nothing was written"). */
+  note?: string;
+}
+
+function failure(e: unknown, usage: string, io: CommandIo, note: string | undefined): number {
+  const { text, code } = describeFailure(e, usage, note);
+  io.err(text);
+  return code;
 }
 
 /**
- * Runs a command's body with the shared conventions: help -> usage on stdout, exit 0; UsageError -> the message
- * and the usage on stderr, exit 2. Other errors propagate (they are the command's own failures).
+ * Runs a command's body with the shared conventions and returns its exit code (a promise when the body returns
+ * one): `--help` prints the usage on stdout (exit 0) and runs nothing; errors are reported by kind (lib/errors.ts).
  */
-export function runCommandSync(args: readonly string[], usage: string, body: () => number, io: CommandIo = processIo): number {
+export function runCommand(args: readonly string[], usage: string, body: () => CommandResult | Promise<CommandResult>, options: CommandOptions = {}): number | Promise<number> {
+  const io = options.io ?? processIo;
   if (wantsHelp(args)) {
     printUsage(usage, io.out);
-    return 0;
+    return EXIT.ok;
   }
   try {
-    return body();
+    const result = body();
+    if (!(result instanceof Promise)) return result ?? EXIT.ok;
+    return result.then(
+      (code) => code ?? EXIT.ok,
+      (e: unknown) => failure(e, usage, io, options.note),
+    );
   } catch (e) {
-    return usageFailure(e, usage, io);
+    return failure(e, usage, io, options.note);
   }
 }
 
-export async function runCommand(args: readonly string[], usage: string, body: () => Promise<number>, io: CommandIo = processIo): Promise<number> {
-  if (wantsHelp(args)) {
-    printUsage(usage, io.out);
-    return 0;
-  }
-  try {
-    return await body();
-  } catch (e) {
-    return usageFailure(e, usage, io);
-  }
+export interface ScriptOptions extends CommandOptions {
+  /** Stops what the script started, after a failure; the process then ends at once. */
+  cleanup?: () => Promise<void>;
+  /**
+   * End the process with the code once the body is done (true), or only when it failed ("on-failure"), even if
+   * handles stay open (a Kafka client's timers). Otherwise the code is set and the process ends when nothing is
+   * left to do.
+   */
+  exit?: boolean | "on-failure";
 }
 
-/** For scripts that take no verb: answers --help / rejects unknown options, then returns the parsed values. */
-export function scriptArguments<const O extends OptionSpecs>(usage: string, options: O, maxPositionals = 0, args = process.argv.slice(2)): ParsedCommandLine<O> {
-  let parsed: ParsedCommandLine<O> | undefined;
-  const code = runCommandSync(args, usage, () => {
-    parsed = parseCommandLine(args, options, maxPositionals);
-    return 0;
-  });
-  if (!parsed) process.exit(code);
-  return parsed;
+/** Ends this process's command with `code`: the exit code set, or the process ended at once (`exit`). */
+export async function finishScript(code: number | Promise<number>, options: ScriptOptions = {}): Promise<void> {
+  const finished = await code;
+  const cleanup = finished !== EXIT.ok ? options.cleanup : undefined;
+  if (cleanup) await cleanup();
+  if (options.exit === true || ((options.exit === "on-failure" || cleanup) && finished !== EXIT.ok)) process.exit(finished);
+  process.exitCode = finished;
+}
+
+/** The entry point of every script: its command line through runCommand, the result as the process's exit code. */
+export function runScript(usage: string, body: (args: string[]) => CommandResult | Promise<CommandResult>, options: ScriptOptions = {}): Promise<void> {
+  const args = process.argv.slice(2);
+  return finishScript(runCommand(args, usage, () => body(args), options), options);
 }

@@ -1,5 +1,6 @@
 /** Loopback ports: is one open, is one free, and one the OS says is free now. */
 import { createConnection, createServer } from "node:net";
+import { InputError } from "./errors";
 
 export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
@@ -20,7 +21,7 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
     server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
   if (!free) {
-    throw new Error(`port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (docs/local.md)`);
+    throw new InputError(`port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (docs/local.md)`);
   }
 }
 

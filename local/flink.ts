@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
 import { classpath } from "./jars";
 import { javaCommand, jvmTempOptions, printProgress, startService, tail, type Progress, type RunningService } from "./processes";
+import { InputError } from "../lib/errors";
 
 /** The module opens Flink's own launcher passes on Java 17 (from its default config.yaml). */
 const FLINK_JAVA_OPTS = [
@@ -88,12 +89,12 @@ export class FlinkRunner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.answers.waiting.delete(id);
-        reject(new Error(`Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`));
+        reject(new InputError(`Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`));
       }, timeoutMs);
       this.answers.waiting.set(id, (answer) => {
         clearTimeout(timer);
         if (answer.ok) resolve(answer.detail);
-        else reject(new Error(`Flink ${verb} failed: ${answer.detail}`));
+        else reject(new InputError(`Flink ${verb} failed: ${answer.detail}`));
       });
       this.service.child.stdin!.write(`${verb} ${id} ${argument}\n`);
     });

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { printProgress, type Progress } from "./processes";
+import { InputError } from "../lib/errors";
 
 export const COMPONENTS = ["kafka", "connect", "flink", "debezium-2.4"] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -57,14 +58,14 @@ function runMaven(args: string[], component: Component, progress: Progress): Pro
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.once("error", (e) =>
-      reject(new Error(`Maven (mvn) is needed to fetch the ${component} jars and could not run: ${e.message}`)),
+      reject(new InputError(`Maven (mvn) is needed to fetch the ${component} jars and could not run: ${e.message}`)),
     );
     child.once("exit", (code) => {
       if (code === 0) {
         progress(`  ${component}: ${downloaded} artifacts downloaded, done`);
         resolvePromise();
       } else {
-        reject(new Error(`Maven failed to fetch the ${component} jars (exit ${code}):\n${output.split("\n").slice(-30).join("\n")}`));
+        reject(new InputError(`Maven failed to fetch the ${component} jars (exit ${code}):\n${output.split("\n").slice(-30).join("\n")}`));
       }
     });
   });
@@ -79,7 +80,7 @@ function compileSources(component: Component, target: string): void {
     encoding: "utf8",
   });
   if (result.error || result.status !== 0) {
-    throw new Error(`javac failed for ${component}: ${result.error?.message ?? result.stderr}`);
+    throw new InputError(`javac failed for ${component}: ${result.error?.message ?? result.stderr}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { classpath } from "./jars";
 import { javaCommand, jvmTempOptions, printProgress, startService, type Progress, type RunningService } from "./processes";
 import { portOpen } from "../lib/ports";
+import { InputError } from "../lib/errors";
 
 export interface KafkaHandle {
   bootstrapServers: string;
@@ -64,7 +65,7 @@ export async function startKafka(
   const format = spawnSync(java, [...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId()}`, "-c", props], {
     encoding: "utf8",
   });
-  if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
+  if (format.status !== 0) throw new InputError(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;
   const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
   const service = await startService(

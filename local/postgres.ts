@@ -9,6 +9,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { printProgress, startService, temporaryDir, type Progress, type RunningService } from "./processes";
+import { InputError } from "../lib/errors";
 
 export interface PostgresHandle {
   port: number;
@@ -25,7 +26,7 @@ export function postgresBin(): string {
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres"))) : [];
   if (versions.length === 0) {
-    throw new Error("PostgreSQL server binaries were not found under /usr/lib/postgresql; install postgresql or set PG_BIN");
+    throw new InputError("PostgreSQL server binaries were not found under /usr/lib/postgresql; install postgresql or set PG_BIN");
   }
   return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin");
 }
@@ -40,7 +41,7 @@ function ownDir(dir: string): void {
   if (userInfo().uid !== 0) return;
   const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-  if (ids.status !== 0) throw new Error("running as root needs an OS user named postgres to run the server");
+  if (ids.status !== 0) throw new InputError("running as root needs an OS user named postgres to run the server");
   chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
 }
 
@@ -53,7 +54,7 @@ export async function startPostgres(options: { port: number; workDir: string; da
   const dataDir = join(base, "data");
   const [initCommand, initArgs] = asServerUser([join(bin, "initdb"), "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
+  if (init.status !== 0) throw new InputError(`initdb failed: ${init.stderr || init.error?.message}`);
   const [command, args] = asServerUser([
     join(bin, "postgres"),
     "-D", dataDir,

@@ -7,6 +7,7 @@ import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sleep } from "../lib/run";
+import { InputError } from "../lib/errors";
 
 export interface ServiceSpec {
   name: string;
@@ -174,7 +175,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     } catch (e) {
       if (e instanceof ServiceFailed) {
         await service.stop();
-        throw new Error(`${spec.name} failed: ${e.message}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+        throw new InputError(`${spec.name} failed: ${e.message}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
       }
       isReady = false; // not answering yet
     }
@@ -190,7 +191,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     : child.exitCode !== null
       ? `exited with code ${child.exitCode}`
       : `not ready after ${spec.timeoutMs / 1000} s`;
-  throw new Error(`${spec.name} ${why}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+  throw new InputError(`${spec.name} ${why}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
 }
 
 /** Stops every service this process started, newest first (consumers of a service before the service). */
@@ -216,11 +217,11 @@ export function javaCommand(): string {
   // No perf data: even this probe would otherwise leave /tmp/hsperfdata_<user> behind.
   const probe = spawnSync(java, ["-XX:-UsePerfData", "-version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new Error(`Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`);
+    throw new InputError(`Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`);
   }
   const match = /version "(\d+)/.exec(probe.stderr);
   if (!match || Number(match[1]) < 17) {
-    throw new Error(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
+    throw new InputError(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
   }
   return java;
 }

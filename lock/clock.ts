@@ -3,10 +3,11 @@
  * on it, so it is an input like filters.yaml. CDC_ROUTING_NOW fixes it (tests, reproducing an earlier synth);
  * default the real UTC date.
  */
+import { InputError } from "../lib/errors";
 export const NOW_ENV = "CDC_ROUTING_NOW";
 
 /** A CDC_ROUTING_NOW that is not a date: the user's input, reported without a stack trace. */
-export class ClockError extends Error {}
+export class ClockError extends InputError {}
 
 /** YYYY-MM-DD (UTC) of CDC_ROUTING_NOW (a date or an ISO 8601 time), else of `now`. */
 export function today(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): string {

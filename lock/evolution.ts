@@ -19,14 +19,15 @@ import { statementLimitProblems } from "../flink-sql/limits";
 import { today } from "./clock";
 import type { LockedStatement, StageLock } from "./lock-file";
 import { retentionRunOut } from "./retention";
+import { InputError } from "../lib/errors";
 
 export const CARRY_OVER_PROPERTY = "sql.tables.initial-offset-from";
 
-export class EvolutionError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
-}
+/**
+ * What synth and the lock tool refuse for a stage: a change Confluent Cloud would refuse or that would replay or
+ * lose events, a lock that does not describe the filters, a limit the stage's resources cannot meet.
+ */
+export class StageRefusal extends InputError {}
 
 function locked(s: GeneratedStatement): LockedStatement {
   return { name: s.name, sql: s.dml, filters: s.filters.map((f) => f.name), topics: Object.fromEntries(s.filters.map((f) => [f.name, f.outputTopic])) };
@@ -94,14 +95,14 @@ export interface EvolveOptions {
 }
 
 /**
- * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws EvolutionError for a
+ * The lock after deploying `generated`: what `npm run statements:lock` writes. Throws StageRefusal for a
  * change without a version bump, a partition decrease or a statement over Confluent's limits. `today` (default:
  * the clock, lock/clock.ts) dates the statements it stops and drops stopped ones past retention.
  */
 export function evolveLock(previous: StageLock | undefined, generated: readonly GeneratedStatement[], partitions: Record<string, number>, stage: string, options: EvolveOptions = {}): StageLock {
   const date = options.today ?? today();
   const problems = guardProblems(generated, previous, partitions, stage);
-  if (problems.length > 0) throw new EvolutionError(problems);
+  if (problems.length > 0) throw new StageRefusal(problems);
   const oldRunning = previous?.running ?? [];
   const byName = new Map(oldRunning.map((s) => [s.name, s]));
   const generatedNames = new Set(generated.map((g) => g.name));

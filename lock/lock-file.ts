@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { FilterDefinition } from "../filters/canonical";
 import type { LockedConnector } from "./connector-lock";
+import { InputError } from "../lib/errors";
 
 export interface LockedStatement {
   name: string;
@@ -65,12 +66,12 @@ export function movedLockProblem(path: string, exists: (p: string) => boolean = 
 
 export function readLock(path = LOCK_FILE): LockFile {
   const moved = movedLockProblem(path);
-  if (moved) throw new Error(moved);
+  if (moved) throw new InputError(moved);
   if (!existsSync(path)) return {};
   try {
     return JSON.parse(readFileSync(path, "utf8")) as LockFile;
   } catch (e) {
-    throw new Error(`${path} is not valid JSON (${(e as Error).message}); restore it from git`);
+    throw new InputError(`${path} is not valid JSON (${(e as Error).message}); restore it from git`);
   }
 }
 

@@ -8,7 +8,7 @@ import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
 import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
-import { EvolutionError, evolveLock, type EvolveOptions } from "./evolution";
+import { StageRefusal, evolveLock, type EvolveOptions } from "./evolution";
 import { type LockFile, type StageLock } from "./lock-file";
 import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
@@ -47,7 +47,7 @@ export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConf
   const previous = lock[stage.name];
   const generated = stageStatements(filters, stage, previous);
   const compute = computeProblems(generated.length, stage.flink.maxCfu, stage.name);
-  if (compute.length > 0) throw new EvolutionError(compute);
+  if (compute.length > 0) throw new StageRefusal(compute);
   const statements = evolveLock(previous, generated, stagePartitions(filters, stage), stage.name, options);
   return { ...statements, connector: evolveConnector(previous?.connector, stageConnectorName(stage)) };
 }
@@ -60,6 +60,6 @@ export function lockStage(lock: LockFile, filters: FilterSet, stage: StageConfig
   const now = stageDeployment(stage);
   const next = recordDeployment(lock[stage.name], evolveStage(lock, filters, stage, options), now);
   const problems = deploymentProblems(next, now);
-  if (problems.length > 0) throw new EvolutionError(problems);
+  if (problems.length > 0) throw new StageRefusal(problems);
   return next;
 }

@@ -9,11 +9,12 @@ import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mir
 import type { StageName } from "../stages/names";
 import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./local-deploy";
 import { printProgress, type Progress } from "../local/processes";
+import { InputError } from "../lib/errors";
 
 const STEPS = 5;
 const SAMPLE_ROWS = 5000;
 
-export class StepFailed extends Error {}
+export class StepFailed extends InputError {}
 
 /** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
 export function terraformErrors(output: string): string {
@@ -40,7 +41,7 @@ function stepper(progress: Progress) {
 
 /** terraform must be there; providers missing from the mirror are built from ../shared/provider-src (minutes, with progress). */
 async function checkTools(progress: Progress): Promise<void> {
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new Error("the terraform CLI is not on PATH; install Terraform >= 1.10");
+  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new InputError("the terraform CLI is not on PATH; install Terraform >= 1.10");
   for (const pin of BUILT_PROVIDERS.filter((p) => !isInMirror(p))) {
     progress(`${pin.source} ${pin.version} is not in the provider mirror ${mirrorDir()}: building it (npm run providers:refresh does the same)`);
     await buildProviderIntoMirror(pin, mirrorDir(), progress);

@@ -19,12 +19,13 @@ import { run } from "../lib/run";
 import { synthForDouble } from "./synth-for-double";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv } from "../providers/mirror";
 import type { StageName } from "../stages/names";
+import { InputError } from "../lib/errors";
 
 export const ENDPOINT_ENV = "CDC_ROUTING_CONFLUENT_ENDPOINT";
 export const DEFAULT_OFFLINE_OUT = ".offline-plan";
 
 
-export class OfflinePlanStop extends Error {}
+export class OfflinePlanStop extends InputError {}
 
 export function confluentEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   const text = env[ENDPOINT_ENV];

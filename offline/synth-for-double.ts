@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../app/build-app";
 import { keepOnlySynthesizedStacks } from "../app/synth-output";
-import type { StageName } from "../stages/names";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { UsageError } from "../lib/errors";
+import { STAGE_NAMES, type StageName } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 import { rewriteStackForDouble } from "./stack-for-double";
 
@@ -29,7 +31,16 @@ export function synthForDouble(stage: StageName, outdir: string, endpoint: strin
   return join(outdir, "stacks", stage, "cdk.tf.json");
 }
 
+const USAGE = `usage: npx tsx offline/synth-for-double.ts <stage> <outdir> <endpoint>
+
+Synthesizes one stage for the local Confluent Cloud API double at <endpoint> into <outdir> and prints the path of
+its cdk.tf.json (filters and lock from CDC_ROUTING_FILTERS and CDC_ROUTING_LOCK).`;
+
 if (require.main === module) {
-  const [stage, outdir, endpoint] = process.argv.slice(2);
-  process.stdout.write(`${synthForDouble(stage as StageName, outdir, endpoint)}\n`);
+  void runScript(USAGE, (args) => {
+    const { positionals } = parseCommandLine(args, {}, 3);
+    if (positionals.length < 3) throw new UsageError("name a stage, an output directory and the double's endpoint");
+    const [stage, outdir, endpoint] = positionals;
+    process.stdout.write(`${synthForDouble(oneOf("stage", stage, STAGE_NAMES), outdir, endpoint)}\n`);
+  });
 }

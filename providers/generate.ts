@@ -6,21 +6,22 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFLUENT_BINDINGS_DIR, CONFLUENT_SCHEMA_PATH } from "./pins";
 import type { PinnedSchemaFile } from "./schema";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
 
 const STAMP_FILE = ".schema-stamp";
 
-scriptArguments(`usage: npm run providers:generate     (npm ci runs it without --force)
+const USAGE = `usage: npm run providers:generate     (npm ci runs it without --force)
 
 Generates the confluent provider's TypeScript bindings into ${CONFLUENT_BINDINGS_DIR} from ${CONFLUENT_SCHEMA_PATH};
-skipped when they were made from the same schema text, unless --force.`, { force: { type: "boolean" } });
+skipped when they were made from the same schema text, unless --force.`;
 
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  const { values } = parseCommandLine(args, { force: { type: "boolean" } });
   const started = process.hrtime.bigint();
   const schemaText = readFileSync(CONFLUENT_SCHEMA_PATH, "utf8");
   const stampPath = join(CONFLUENT_BINDINGS_DIR, "..", "confluent" + STAMP_FILE);
   // Skip when the bindings were made from this exact schema text (byte comparison, not mtime).
-  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === schemaText && !process.argv.includes("--force")) {
+  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === schemaText && !values.force) {
     console.log(`providers: bindings in ${CONFLUENT_BINDINGS_DIR} are current`);
     return;
   }
@@ -42,7 +43,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  console.error(`providers: generation failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+void runScript(USAGE, main);

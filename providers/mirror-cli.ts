@@ -4,18 +4,16 @@
  */
 import { buildProviderIntoMirror } from "./mirror";
 import { BUILT_PROVIDERS } from "./pins";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
 
-scriptArguments(`usage: npx tsx providers/mirror-cli.ts
+const USAGE = `usage: npx tsx providers/mirror-cli.ts
 
 Builds the pinned providers into the provider mirror unless binaries built from the same archives are there
-(used by .ci/run).`, {});
+(used by .ci/run).`;
 
-async function main(): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  parseCommandLine(args, {});
   for (const pin of BUILT_PROVIDERS) await buildProviderIntoMirror(pin);
 }
 
-main().catch((e: unknown) => {
-  console.error(`providers: cannot build the provider mirror: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+void runScript(USAGE, main);

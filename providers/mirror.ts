@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ProviderBuildPin } from "./pins";
+import { InputError } from "../lib/errors";
 
 export const TERRAFORM_HOST = "registry.terraform.io";
 
@@ -38,7 +39,8 @@ function stampPath(pin: ProviderBuildPin): string {
   return join(cacheDir(), "provider-stamps", `${pin.source.replace("/", "-")}-${pin.version}.sums`);
 }
 
-export class CommandError extends Error {}
+/** A program the build needs failed, or an archive is missing or damaged: said with what to do. */
+export class CommandError extends InputError {}
 
 /** `SHA256SUMS` text (`<hex>  <file>` lines, as sha256sum writes them) -> file name -> hex digest. */
 export function parseSha256Sums(text: string): Map<string, string> {

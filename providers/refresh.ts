@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { scriptArguments } from "../lib/command-line";
+import { parseCommandLine, runScript } from "../lib/command-line";
 import { buildProviderIntoMirror, dumpProviderSchemas, requireProgram, TERRAFORM_HOST } from "./mirror";
 import { BUILT_PROVIDERS, CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH } from "./pins";
 import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema, type ProviderSchemaDocument } from "./schema";
@@ -22,14 +22,13 @@ export function pinnedConfluentSchema(doc: ProviderSchemaDocument, origin = REAL
   return stableStringify(trimProviderSchema(doc, `${TERRAFORM_HOST}/${source}`, CONFLUENT_RESOURCES, CONFLUENT_DATA_SOURCES, pin));
 }
 
-async function main(): Promise<void> {
-  const { values } = scriptArguments(
-    `usage: npm run providers:refresh [-- --from-schema <providers schema -json file>] [-- --out <file>]
+const USAGE = `usage: npm run providers:refresh [-- --from-schema <providers schema -json file>] [-- --out <file>]
 
 Builds the pinned confluent and postgresql providers from ../shared/provider-src (checksums first) into the
-provider mirror, then writes ${CONFLUENT_SCHEMA_PATH} from the real binary's schema.`,
-    { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } },
-  );
+provider mirror, then writes ${CONFLUENT_SCHEMA_PATH} from the real binary's schema.`;
+
+async function main(args: string[]): Promise<void> {
+  const { values } = parseCommandLine(args, { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } });
   let text: string;
   if (values["from-schema"]) {
     const file = values["from-schema"];
@@ -46,9 +45,4 @@ provider mirror, then writes ${CONFLUENT_SCHEMA_PATH} from the real binary's sch
   console.log(`providers: wrote ${values.out} (${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version}); run npm run providers:generate`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(`providers:refresh failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) void runScript(USAGE, main);

@@ -2,6 +2,7 @@
  * The part of `terraform show -json <planfile>` the review tools read (format_version 1.x), and the one place
  * that turns Terraform's action lists into a single word.
  */
+import { InputError } from "../lib/errors";
 
 export interface ResourceChange {
   address: string;
@@ -40,7 +41,7 @@ export function actionOf(actions: readonly string[]): Action {
   return "no-op";
 }
 
-export class PlanFormatError extends Error {}
+export class PlanFormatError extends InputError {}
 
 export function parsePlan(text: string, source: string): PlanJson {
   let value: unknown;

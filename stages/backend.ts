@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { resourceNames } from "./resource-names";
+import { InputError } from "../lib/errors";
 
 // S3 bucket naming rules (general purpose buckets): 3-63 characters, lower-case letters, digits, '.', '-',
 // starting and ending with a letter or digit, no '..', not an IP address.
@@ -39,7 +40,7 @@ export const BACKEND_ENV = {
   lock: "CDC_ROUTING_STATE_LOCK",
 } as const;
 
-export class BackendOverrideError extends Error {}
+export class BackendOverrideError extends InputError {}
 
 function checked<T>(variable: string, value: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(value);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { backendSchema } from "./backend";
 import { STAGE_NAMES, type StageName } from "./names";
+import { InputError } from "../lib/errors";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -108,7 +109,7 @@ export const stageConfigSchema = z.strictObject({
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 export type KafkaClusterSizing = StageConfig["kafka"];
 
-export class StageConfigError extends Error {}
+export class StageConfigError extends InputError {}
 
 /** Validates one stage's values; the error lists every problem with its path. */
 export function parseStageConfig(raw: unknown): StageConfig {
@@ -122,11 +123,11 @@ export function parseStageConfig(raw: unknown): StageConfig {
     if (cfg.protectFromDestroy && cfg.backend.kind === "local") problems.push("backend: a protected stage must keep remote state (s3)");
     problems.push(...basicClusterProblem(cfg.kafka), ...sourcePlatformProblem(cfg.source));
     if (problems.length === 0) return cfg;
-    throw new StageConfigError(`stage ${cfg.name}: ${problems.join("; ")}`);
+    throw new StageConfigError(problems.map((p) => `stage ${cfg.name}: ${p}`));
   }
   const name = (raw as { name?: unknown })?.name;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-  throw new StageConfigError(`invalid stage config${typeof name === "string" ? ` for ${name}` : ""}:\n${lines.join("\n")}`);
+  const stage = typeof name === "string" ? `stage ${name}` : "stage config";
+  throw new StageConfigError(parsed.error.issues.map((i) => `${stage}: ${i.path.join(".") || "(root)"}: ${i.message}`));
 }
 
 export const days = (n: number): number => n * DAY_MS;

@@ -70,7 +70,7 @@ async function deployed(stage: LocalStage, env: NodeJS.ProcessEnv = {}): Promise
       f.operations = ["create"]; // the rows here are all creates: the same events match before and after
     });
     // `npm run statements:lock` for every stage, as a developer runs it: cdktf synthesizes all stages (cdktf.json).
-    const locked = await run("npx", ["tsx", "cli/main.ts", "lock", "--filters", inputs.filters], { env: { ...process.env, ...inputs.env } });
+    const locked = await run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--filters", inputs.filters], { env: { ...process.env, ...inputs.env } });
     expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-/);
 
     const written: RawEvent[] = [];

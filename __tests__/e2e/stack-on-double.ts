@@ -140,7 +140,7 @@ export function editedInputs(dir: string, edit: (doc: { filters: Record<string, 
 
 /** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
 export async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
-  return run("npx", ["tsx", "cli/main.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
+  return run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
 }
 
 export function callTable(title: string, calls: [string, number][]): string {

@@ -12,7 +12,7 @@ import { errorAnswer, match, type Answer } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
 import { Store, type Engines } from "./store";
-import { scriptArguments } from "../../lib/command-line";
+import { parseCommandLine, runScript } from "../../lib/command-line";
 
 export interface ConfluentDouble {
   url: string;
@@ -116,12 +116,15 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   };
 }
 
-if (require.main === module) {
-  scriptArguments(`usage: npx tsx local/confluent-api/server.ts
+const USAGE = `usage: npx tsx local/confluent-api/server.ts
 
 Starts the local Confluent Cloud API double on a free loopback port and prints its URL (the confluent provider's
-endpoint); Ctrl-C stops it.`, {});
-  void startConfluentDouble().then((d) => {
+endpoint); Ctrl-C stops it.`;
+
+if (require.main === module) {
+  void runScript(USAGE, async (args) => {
+    parseCommandLine(args, {});
+    const d = await startConfluentDouble();
     console.log(`local Confluent Cloud API double at ${d.url} (provider endpoint = "${d.url}"); Ctrl-C stops it`);
     process.once("SIGINT", () => void d.close().then(() => process.exit(0)));
   });

@@ -1,24 +1,34 @@
 /**
- * cdc-routing CLI: the interface CI and other tooling call.
+ * cdc-routing CLI (bin/cdc-routing.js): the interface CI and other tooling call.
  *   cdc-routing validate [--filters F]
  *   cdc-routing sql --stage S [--dialect confluent|flink] [--shape set|per-filter] [--filters F]
  *                   [--bootstrap-servers H:P]   (flink dialect)
- *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy (statements.lock.json);
- *                   CDC_ROUTING_NOW fixes the date it records for stopped statements
- * SQL goes to stdout; errors to stderr; exit 0 on success, 1 on invalid input, 2 on usage errors.
+ *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy
+ *                   (lock/statements.lock.json); CDC_ROUTING_NOW fixes the date it records for stopped statements
+ *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
+ * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
 import { loadFilters } from "../filters/load";
-import { FilterValidationError } from "../filters/errors";
 import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
-import { ClockError, today } from "../lock/clock";
-import { EvolutionError } from "../lock/evolution";
+import {
+  finishScript,
+  oneOf,
+  parseCommandLine,
+  processIo,
+  runCommand,
+  unknownMessage,
+  type CommandIo,
+  type CommandResult,
+  type OptionSpecs,
+} from "../lib/command-line";
+import { UsageError } from "../lib/errors";
+import { today } from "../lock/clock";
+import { readLock, writeLock } from "../lock/lock-file";
 import { expiredNotice, keptStopped } from "../lock/retention";
 import { lockedShards, lockStage } from "../lock/stage-lock";
-import { readLock, writeLock } from "../lock/lock-file";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
-import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan, OfflinePlanStop } from "../offline/offline-plan";
-import { oneOf, parseCommandLine, runCommandSync, UsageError, unknownMessage, type CommandIo, type OptionSpecs } from "../lib/command-line";
 
 const DEFAULT_FILTERS = "filters/filters.yaml";
 const STAGES = `<${STAGE_NAMES.join("|")}>`;
@@ -27,7 +37,9 @@ interface Verb {
   usage: string;
   summary: string;
   options: OptionSpecs;
-  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => number | Promise<number>;
+  /** What did not happen when the verb fails on its input (the line after the `error:` lines). */
+  failureNote?: string;
+  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => CommandResult | Promise<CommandResult>;
 }
 
 const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS } };
@@ -53,6 +65,7 @@ const VERBS: Record<string, Verb> = {
     usage: `cdc-routing sql --stage ${STAGES} [--dialect confluent|flink] [--shape set|per-filter]
                 [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port (flink dialect)]`,
     summary: "print the Flink SQL a stage runs (stdout)",
+    failureNote: "nothing was generated",
     options: { ...filtersOption, stage: { type: "string" }, dialect: { type: "string" }, shape: { type: "string" }, "bootstrap-servers": { type: "string" } },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("sql needs --stage");
@@ -72,6 +85,7 @@ const VERBS: Record<string, Verb> = {
     usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
                  --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
                  after it was locked: otherwise synth leaves out predecessors that still run)`,
+    failureNote: "nothing was written",
     summary: "record the statements to deploy in lock/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
     options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
     run: (values, io) => {
@@ -94,6 +108,7 @@ const VERBS: Record<string, Verb> = {
   },
   plan: {
     usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
+    failureNote: "nothing was planned",
     summary: `plan a stage with local state and no cloud credentials, against the local Confluent Cloud API double (${ENDPOINT_ENV})`,
     options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
     run: (values, io) => {
@@ -111,66 +126,29 @@ export const USAGE = [
   "",
   ...Object.values(VERBS).map((v) => `  ${v.usage}`),
   "",
-  "SQL goes to stdout; messages to stderr. Exit 0 on success, 1 on invalid input, 2 on a usage error.",
+  "SQL goes to stdout; messages to stderr. Exit 0 on success, 1 on invalid input, 2 on a usage error, 70 on a bug.",
 ].join("\n");
 
 function verbUsage(verb: Verb): string {
   return `usage: ${verb.usage}\n\n${verb.summary}`;
 }
 
-/** Reports the project's own input errors (exit 1); usage errors are handled by runCommandSync (exit 2). */
-function inputFailure(e: unknown, io: CommandIo): number {
-  if (e instanceof EvolutionError) {
-    io.err(e.problems.map((m) => `error: ${m}\n`).join(""));
-    io.err("nothing was written\n");
-    return 1;
-  }
-  if (e instanceof ClockError) {
-    io.err(`error: ${e.message}\n`);
-    return 1;
-  }
-  if (e instanceof OfflinePlanStop) {
-    io.err(`plan stopped: ${e.message}\n`);
-    return 1;
-  }
-  if (e instanceof FilterValidationError) {
-    io.err(e.errors.map((m) => `error: ${m}\n`).join(""));
-    io.err(`${e.summary}; nothing was generated\n`);
-    return 1;
-  }
-  throw e;
-}
-
-export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
-  const io: CommandIo = { out, err: (s) => err(s.replace(/\n$/, "")) };
+/** Runs one command line; returns its exit code (a promise for a verb that waits, such as plan). */
+export function run(argv: readonly string[], io: CommandIo = processIo): number | Promise<number> {
   const [name, ...rest] = argv;
-  if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], out, err);
+  if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], io);
   const verb = name === undefined ? undefined : VERBS[name];
   if (!verb) {
-    return runCommandSync(name === "help" ? ["--help"] : argv, USAGE, () => {
+    return runCommand(name === "help" ? ["--help"] : argv, USAGE, () => {
       throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, [...Object.keys(VERBS), "help"]));
-    }, io);
+    }, { io });
   }
-  // A verb that waits (plan) finishes later; its failures are reported the same way.
-  let pending: Promise<number> | undefined;
-  const code = runCommandSync(rest, verbUsage(verb), () => {
-    const { values } = parseCommandLine(rest, verb.options);
-    try {
-      const result = verb.run(values, io);
-      if (typeof result === "number") return result;
-      pending = result.catch((e: unknown) => inputFailure(e, io));
-      return 0;
-    } catch (e) {
-      return inputFailure(e, io);
-    }
-  }, io);
-  return pending ?? code;
+  return runCommand(rest, verbUsage(verb), () => verb.run(parseCommandLine(rest, verb.options).values, io), { io, note: verb.failureNote });
 }
 
-export function main(): void {
-  void Promise.resolve(run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s + "\n"))).then((code) => {
-    process.exitCode = code;
-  });
+/** The `cdc-routing` binary (bin/cdc-routing.js). */
+export function main(): Promise<void> {
+  return finishScript(run(process.argv.slice(2)));
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();
