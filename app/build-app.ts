@@ -10,7 +10,8 @@ import type { StageConfig } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
-export const FILTERS_FILE = process.env.CDC_ROUTING_FILTERS ?? "filters/filters.yaml";
+/** The filters synth reads: CDC_ROUTING_FILTERS, read when called (tests and tools set it per run). */
+export const filtersFile = (env: NodeJS.ProcessEnv = process.env): string => env.CDC_ROUTING_FILTERS || "filters/filters.yaml";
 
 export interface BuildOptions {
   /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
@@ -22,7 +23,7 @@ export interface BuildOptions {
 
 /** Builds the app for the given stages; shared by main, the offline plan and the tests. */
 export function buildApp(stages: readonly StageName[], app = new App(), options: BuildOptions = {}): App {
-  const filters = loadFilters(FILTERS_FILE, { stages: STAGE_NAMES });
+  const filters = loadFilters(filtersFile(), { stages: STAGE_NAMES });
   const lock = readLock();
   const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
   for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline, today: options.today });

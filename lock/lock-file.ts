@@ -51,7 +51,8 @@ export interface StageLock {
 export type LockFile = Record<string, StageLock>;
 
 export const DEFAULT_LOCK_FILE = "lock/statements.lock.json";
-export const LOCK_FILE = process.env.CDC_ROUTING_LOCK ?? DEFAULT_LOCK_FILE;
+/** The lock synth and `statements:lock` use: CDC_ROUTING_LOCK, read when called (tests and tools set it per run). */
+export const lockFile = (env: NodeJS.ProcessEnv = process.env): string => env.CDC_ROUTING_LOCK || DEFAULT_LOCK_FILE;
 /** Where the lock lived before the statement lifecycle left flink-sql/. */
 const LEGACY_LOCK_FILE = "flink-sql/statements.lock.json";
 
@@ -64,7 +65,7 @@ export function movedLockProblem(path: string, exists: (p: string) => boolean = 
   return `the lock file moved from ${LEGACY_LOCK_FILE} to ${DEFAULT_LOCK_FILE}; run \`git mv ${LEGACY_LOCK_FILE} ${DEFAULT_LOCK_FILE}\` and commit it`;
 }
 
-export function readLock(path = LOCK_FILE): LockFile {
+export function readLock(path = lockFile()): LockFile {
   const moved = movedLockProblem(path);
   if (moved) throw new InputError(moved);
   if (!existsSync(path)) return {};
@@ -76,7 +77,7 @@ export function readLock(path = LOCK_FILE): LockFile {
 }
 
 /** Written to a temporary file and renamed: an interrupted run never leaves half a lock behind. */
-export function writeLock(lock: LockFile, path = LOCK_FILE): void {
+export function writeLock(lock: LockFile, path = lockFile()): void {
   const sorted = Object.fromEntries(Object.keys(lock).sort().map((k) => [k, lock[k]]));
   writeFileSync(`${path}.tmp`, JSON.stringify(sorted, null, 2) + "\n");
   renameSync(`${path}.tmp`, path);

@@ -4,8 +4,8 @@
  * double, aws_* and postgresql_* resources left out (no AWS; the database side is the local PostgreSQL's;
  * offline/stack-for-double.ts). Shared by main.ts (under CDC_ROUTING_LOCAL_CONFLUENT), the offline plan and
  * `npm run local:deploy`.
- *   npx tsx offline/synth-for-double.ts <stage> <outdir> <endpoint>   (a child process: filters and lock come from
- *   CDC_ROUTING_FILTERS / CDC_ROUTING_LOCK, read once per process)
+ *   npx tsx offline/synth-for-double.ts <stage> <outdir> <endpoint>   (filters and lock from CDC_ROUTING_FILTERS
+ *   and CDC_ROUTING_LOCK)
  */
 import { join } from "node:path";
 import { App } from "cdktf";
