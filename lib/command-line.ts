@@ -139,14 +139,24 @@ export interface ScriptOptions extends CommandOptions {
 /** Ends this process's command with `code`: the exit code set, or the process ended at once (`exit`). */
 export async function finishScript(code: number | Promise<number>, options: ScriptOptions = {}): Promise<void> {
   const finished = await code;
-  const cleanup = finished !== EXIT.ok ? options.cleanup : undefined;
-  if (cleanup) await cleanup();
-  if (options.exit === true || ((options.exit === "on-failure" || cleanup) && finished !== EXIT.ok)) process.exit(finished);
+  const failed = finished !== EXIT.ok;
+  if (failed && options.cleanup) await options.cleanup();
+  if (options.exit === true || (failed && (options.exit === "on-failure" || options.cleanup))) process.exit(finished);
   process.exitCode = finished;
 }
 
-/** The entry point of every script: its command line through runCommand, the result as the process's exit code. */
+/**
+ * The entry point of every script: its command line through runCommand, the result as the process's exit code.
+ * An error thrown later from a callback (a client's event handler) is reported the same way and ends the process.
+ */
 export function runScript(usage: string, body: (args: string[]) => CommandResult | Promise<CommandResult>, options: ScriptOptions = {}): Promise<void> {
+  const late = (e: unknown) => {
+    const { text, code } = describeFailure(e, usage, options.note);
+    process.stderr.write(text);
+    process.exit(code);
+  };
+  process.on("uncaughtException", late);
+  process.on("unhandledRejection", late);
   const args = process.argv.slice(2);
   return finishScript(runCommand(args, usage, () => body(args), options), options);
 }
