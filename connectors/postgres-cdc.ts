@@ -17,15 +17,19 @@ export function stageConnectorName(stage: StageConfig): string {
 }
 
 export interface CdcConnectorInputs {
-  stage: StageConfig;
-  connectorName: string;
-  /** From the lock: `initial` for the stage's first connector, `no_data` for a replacement (lock/connector-lock.ts). */
-  snapshotMode: SnapshotMode;
-  rawTopic: string;
+  readonly stage: StageConfig;
+  readonly connectorName: string;
+  /**
+   * From the lock: `initial` for the stage's first connector, `no_data` for a replacement (lock/connector-lock.ts).
+   * @default "initial" - the table is snapshotted first, as a stage's first connector must
+   */
+  readonly snapshotMode?: SnapshotMode;
+  /** The topic every change event is routed to. */
+  readonly rawTopic: string;
   /** Terraform reference to the connector's service account id. */
-  serviceAccountId: string;
+  readonly serviceAccountId: string;
   /** Terraform reference to the replication role's password (a sensitive variable). */
-  databasePassword: string;
+  readonly databasePassword: string;
 }
 
 /**
@@ -52,7 +56,7 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     "publication.name": s.publicationName,
     // The stack creates the publication with exactly the captured table; the connector must not widen it.
     "publication.autocreate.mode": "disabled",
-    "snapshot.mode": i.snapshotMode,
+    "snapshot.mode": i.snapshotMode ?? "initial",
     "output.data.format": "JSON_SR",
     // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
     // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.

@@ -7,11 +7,12 @@ import { consumerGroup } from "../access/grants";
 import { resourceNames } from "../stages/resource-names";
 
 export interface ConsumerSecretsProps {
-  stage: string;
-  bootstrapEndpoint: string;
-  keys: ReadonlyMap<string, ApiKey>;
+  readonly stage: string;
+  readonly bootstrapEndpoint: string;
+  /** Each consumer's Kafka API key: one secret per entry. */
+  readonly keys: ReadonlyMap<string, ApiKey>;
   /** Topics each consumer reads. */
-  topics: ReadonlyMap<string, string[]>;
+  readonly topics: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One Secrets Manager secret per consumer with its Kafka connection; values are references, never literals. */

@@ -4,11 +4,12 @@ import { FlinkComputePool } from "../.gen/providers/confluent/flink-compute-pool
 import type { StageConfig } from "../stages/config";
 
 export interface RoutingFlinkComputeProps {
-  displayName: string;
-  environmentId: string;
-  cloud: StageConfig["confluent"]["cloud"];
-  region: string;
-  maxCfu: number;
+  readonly displayName: string;
+  readonly environmentId: string;
+  readonly cloud: StageConfig["confluent"]["cloud"];
+  readonly region: string;
+  /** At least 5 (Confluent's minimum); the stage's statement count is checked against it (flink-sql/limits.ts). */
+  readonly maxCfu: number;
 }
 
 /** A Flink compute pool and the Flink region it runs in (the region carries the statements' REST endpoint). */

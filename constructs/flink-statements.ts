@@ -2,30 +2,36 @@ import { Construct } from "constructs";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
 import { statementApiKey, statementProperties, type StageDeployment } from "../lock/deployed-attributes";
+import { today } from "../lock/clock";
 import { keptStopped } from "../lock/retention";
 import { type LockedStatement, type StageLock } from "../lock/lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
 export interface RoutingStatementsProps {
-  sql: GeneratedSql;
+  /** The generated statements, in the confluent dialect. */
+  readonly sql: GeneratedSql;
   /** Checked against sql by the stack: running = sql.statements, in order. */
-  lock: StageLock;
-  /** UTC date (YYYY-MM-DD) that decides which stopped statements Confluent's retention has run out for. */
-  today: string;
-  organizationId: string;
-  environmentId: string;
-  computePoolId: string;
-  principalId: string;
-  restEndpoint: string;
+  readonly lock: StageLock;
+  /**
+   * UTC date (YYYY-MM-DD) that decides which stopped statements Confluent's retention has run out for.
+   * @default - CDC_ROUTING_NOW, else the real date (lock/clock.ts)
+   */
+  readonly today?: string;
+  readonly organizationId: string;
+  readonly environmentId: string;
+  readonly computePoolId: string;
+  readonly principalId: string;
+  readonly restEndpoint: string;
   /** Flink API keys by id; each statement gets the one statementApiKey names (checked by the stack first). */
-  flinkApiKeys: ReadonlyMap<string, ApiCredentials>;
+  readonly flinkApiKeys: ReadonlyMap<string, ApiCredentials>;
   /** The stage's current deployment values (which key running statements use). */
-  deployment: StageDeployment;
+  readonly deployment: StageDeployment;
   /** Flink's catalog and database are the environment's and cluster's display names. */
-  catalog: string;
-  database: string;
-  dependsOn: ITerraformDependable[];
+  readonly catalog: string;
+  readonly database: string;
+  /** What every table a statement reads or writes is inferred from: required, a statement started first fails. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -51,7 +57,7 @@ export class RoutingStatements extends Construct {
   constructor(scope: Construct, id: string, props: RoutingStatementsProps) {
     super(scope, id);
     if (props.sql.dialect !== "confluent") throw new Error("RoutingStatements: needs SQL in the confluent dialect");
-    const { kept, expired } = keptStopped(props.lock, props.today);
+    const { kept, expired } = keptStopped(props.lock, props.today ?? today());
     this.expired = expired;
     this.statements = props.lock.running.map((s) => this.statement(s, false, props));
     this.stopped = kept.map((s) => this.statement(s, true, props));
@@ -81,7 +87,7 @@ export class RoutingStatements extends Construct {
       principal: { id: props.principalId },
       restEndpoint: props.restEndpoint,
       credentials,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn],
     });
   }
 }

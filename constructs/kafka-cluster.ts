@@ -3,13 +3,17 @@ import { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { clusterTypeBlock, type KafkaClusterSizing, type StageConfig } from "../stages/config";
 
 export interface RoutingKafkaClusterProps {
-  displayName: string;
-  environmentId: string;
-  cloud: StageConfig["confluent"]["cloud"];
-  region: string;
-  sizing: KafkaClusterSizing;
-  /** prevent_destroy: a plan that would delete the cluster fails instead. */
-  protectFromDestroy: boolean;
+  /** The cluster's name; Flink's database. */
+  readonly displayName: string;
+  readonly environmentId: string;
+  readonly cloud: StageConfig["confluent"]["cloud"];
+  readonly region: string;
+  readonly sizing: KafkaClusterSizing;
+  /**
+   * prevent_destroy: a plan that would delete the cluster fails instead.
+   * @default true - protected: a cluster holds data (aws-cdk's default for stateful resources is to retain them)
+   */
+  readonly protectFromDestroy?: boolean;
 }
 
 /** Kafka cluster of any type (basic, standard, enterprise, dedicated with CKUs). */
@@ -25,7 +29,7 @@ export class RoutingKafkaCluster extends Construct {
       region: props.region,
       environment: { id: props.environmentId },
       ...clusterTypeBlock(props.sizing),
-      lifecycle: props.protectFromDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: (props.protectFromDestroy ?? true) ? { preventDestroy: true } : undefined,
     });
   }
 }

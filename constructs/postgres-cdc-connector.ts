@@ -4,10 +4,10 @@ import { Connector } from "../.gen/providers/confluent/connector";
 import { cdcConnectorConfig, type CdcConnectorInputs } from "../connectors/postgres-cdc";
 
 export interface PostgresCdcConnectorProps extends CdcConnectorInputs {
-  environmentId: string;
-  clusterId: string;
-  /** The connector's grants and the raw topic: it must not start before it may write. */
-  dependsOn: ITerraformDependable[];
+  readonly environmentId: string;
+  readonly clusterId: string;
+  /** The connector's grants and the raw topic: required, it must not start before it may write. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -31,7 +31,7 @@ export class PostgresCdcConnector extends Construct {
       kafkaCluster: { id: props.clusterId },
       configNonsensitive: config.nonsensitive,
       configSensitive: config.sensitive,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn],
       // A bare address: cdktf would write a resource object as "${...}", which Terraform's JSON syntax refuses here.
       lifecycle: { replaceTriggeredBy: [`${name.terraformResourceType}.${name.friendlyUniqueId}`] },
     });

@@ -7,7 +7,6 @@ import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
-import { today } from "../lock/clock";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
 import { StageRefusal, retiredTopics } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
@@ -27,21 +26,25 @@ import { designStage, stageProblems } from "./stage-problems";
 import { RoutingTopics } from "./topics";
 
 export interface RoutingStageStackProps {
-  stage: StageConfig;
-  filters: FilterSet;
-  /** The stage's entry of lock/statements.lock.json: deployed statements, carry-over and stopped ones. */
-  lock: StageLock | undefined;
+  /** The stage's validated config; its name is the stack's name. */
+  readonly stage: StageConfig;
+  readonly filters: FilterSet;
+  /**
+   * The stage's entry of lock/statements.lock.json: deployed statements, carry-over and stopped ones; undefined for
+   * a stage never locked. Required all the same, so that a stack without one is a decision, not an oversight.
+   */
+  readonly lock: StageLock | undefined;
   /**
    * A plan against local doubles instead of the clouds (`cdc-routing plan`): the Confluent Cloud API base URL
    * (the provider's `endpoint`), and the AWS provider told not to reach AWS.
    * @default - Confluent Cloud (https://api.confluent.cloud) and AWS with the caller's credentials
    */
-  offline?: { confluentApiEndpoint?: string };
+  readonly offline?: { readonly confluentApiEndpoint?: string };
   /**
    * UTC date (YYYY-MM-DD): kept statements whose retention ran out by then are left out.
    * @default - CDC_ROUTING_NOW, else the real date (lock/clock.ts)
    */
-  today?: string;
+  readonly today?: string;
 }
 
 /** AWS provider settings that keep a plan off AWS: no credential check, no account lookup, no instance metadata. */
@@ -52,11 +55,16 @@ function secretVariable(scope: Construct, name: string, description: string): Te
   return new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false, description });
 }
 
-/** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
+/** Everything one stage needs, composed from filters.yaml and the stage config. */
 export class RoutingStageStack extends TerraformStack {
   /** Lines for synth to print: kept statements left out because Confluent's retention ran out. */
   readonly notices: string[];
 
+  /**
+   * No `id`, unlike other constructs: the stack's id is the stage name (`props.stage.name`). It is the name
+   * `cdktf deploy <stage>` selects and the stack's output directory (cdktf.out/stacks/<stage>), so a second name
+   * chosen apart from the stage could only disagree with it.
+   */
   constructor(scope: Construct, props: RoutingStageStackProps) {
     const { stage, filters, lock, offline } = props;
     super(scope, stage.name);
@@ -147,7 +155,7 @@ export class RoutingStageStack extends TerraformStack {
       stage,
       connectorName,
       // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
-      snapshotMode: lock?.connector?.snapshotMode ?? "initial",
+      snapshotMode: lock?.connector?.snapshotMode,
       rawTopic: filters.sourceTopic,
       serviceAccountId: identity.connector.id,
       databasePassword: replicationPassword.stringValue,
@@ -161,7 +169,7 @@ export class RoutingStageStack extends TerraformStack {
       sql,
       // No entry yet is only consistent with no statements (lockProblems checked): nothing runs or is stopped.
       lock: lock ?? { running: [], stopped: [], partitions: {} },
-      today: props.today ?? today(),
+      today: props.today,
       organizationId: env.organization.id,
       environmentId: env.environment.id,
       computePoolId: flink.pool.id,

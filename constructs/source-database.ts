@@ -8,9 +8,9 @@ import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
 
 export interface SourceDatabaseProps {
-  stage: StageConfig;
+  readonly stage: StageConfig;
   /** Terraform reference to the replication role's password (sensitive variable). */
-  replicationPassword: string;
+  readonly replicationPassword: string;
 }
 
 /** The role Amazon RDS and Aurora grant for logical replication in place of the REPLICATION attribute. */
