@@ -1,11 +1,13 @@
 import { Construct } from "constructs";
+import type { Environment } from "../.gen/providers/confluent/environment";
 import { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { clusterTypeBlock, type KafkaClusterSizing, type StageConfig } from "../stages/config";
 
 export interface RoutingKafkaClusterProps {
   /** The cluster's name; Flink's database. */
   readonly displayName: string;
-  readonly environmentId: string;
+  /** The environment the cluster belongs to. */
+  readonly environment: Environment;
   readonly cloud: StageConfig["confluent"]["cloud"];
   readonly region: string;
   readonly sizing: KafkaClusterSizing;
@@ -27,7 +29,7 @@ export class RoutingKafkaCluster extends Construct {
       availability: props.sizing.availability,
       cloud: props.cloud,
       region: props.region,
-      environment: { id: props.environmentId },
+      environment: { id: props.environment.id },
       ...clusterTypeBlock(props.sizing),
       lifecycle: (props.protectFromDestroy ?? true) ? { preventDestroy: true } : undefined,
     });

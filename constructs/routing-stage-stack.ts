@@ -111,7 +111,7 @@ export class RoutingStageStack extends TerraformStack {
     const env = new StreamGovernedEnvironment(this, "environment", { displayName: deployment.catalog, streamGovernance: stage.confluent.streamGovernance });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
       displayName: deployment.database,
-      environmentId: env.environment.id,
+      environment: env.environment,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
       sizing: stage.kafka,
@@ -119,7 +119,7 @@ export class RoutingStageStack extends TerraformStack {
     });
     const flink = new RoutingFlinkCompute(this, "flink", {
       displayName: names.flinkComputePool,
-      environmentId: env.environment.id,
+      environment: env.environment,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
       maxCfu: stage.flink.maxCfu,
