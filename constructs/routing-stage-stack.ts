@@ -152,15 +152,16 @@ export class RoutingStageStack extends TerraformStack {
     const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
     if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
     const cdc = new PostgresCdcConnector(this, "cdc", {
-      stage,
+      stage: stage.name,
+      source: stage.source,
       connectorName,
       // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
       snapshotMode: lock?.connector?.snapshotMode,
       rawTopic: filters.sourceTopic,
-      serviceAccountId: identity.connector.id,
+      serviceAccount: identity.connector,
       databasePassword: replicationPassword.stringValue,
-      environmentId: env.environment.id,
-      clusterId: kafka.cluster.id,
+      environment: env.environment,
+      cluster: kafka.cluster,
       // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
       // The slot too: created before the connector reads it, dropped only after the connector is gone.
       dependsOn: [topics.raw, topics.rawSchema, db.publication, db.replicationSlot, ...(identity.grants.get("connector") ?? [])],
