@@ -149,7 +149,12 @@ export class RoutingStageStack extends TerraformStack {
       retainedTopics: retained,
       protectFromDestroy: stage.protectFromDestroy,
     });
-    const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
+    const db = new SourceDatabase(this, "source-database", {
+      stage: stage.name,
+      source: stage.source,
+      auroraParameterGroupFamily: stage.aws.auroraParameterGroupFamily,
+      replicationPassword: replicationPassword.stringValue,
+    });
     if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage: stage.name,
