@@ -176,15 +176,14 @@ export class RoutingStageStack extends TerraformStack {
       // No entry yet is only consistent with no statements (lockProblems checked): nothing runs or is stopped.
       lock: lock ?? { running: [], stopped: [], partitions: {} },
       today: props.today,
-      organizationId: env.organization.id,
-      environmentId: env.environment.id,
-      computePoolId: flink.pool.id,
-      principalId: identity.flink.id,
-      restEndpoint: flink.region.restEndpoint,
+      organization: env.organization,
+      environment: env.environment,
+      cluster: kafka.cluster,
+      computePool: flink.pool,
+      principal: identity.flink,
+      flinkRegion: flink.region,
       flinkApiKeys: identity.flinkApiKeys,
       deployment,
-      catalog: env.environment.displayName,
-      database: kafka.cluster.displayName,
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist
       // first; and the connector, which creates the replication slot the raw topic's data comes from.
       dependsOn: [topics.raw, topics.rawSchema, ...topics.consumerTopics.values(), ...topics.sinkSchemas, cdc.connector, ...(identity.grants.get("flink") ?? [])],
