@@ -191,7 +191,7 @@ export class RoutingStageStack extends TerraformStack {
     this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
-      bootstrapEndpoint: kafka.cluster.bootstrapEndpoint,
+      cluster: kafka.cluster,
       keys: identity.consumerKafkaKeys,
       topics: topicsByConsumer(deployed),
     });
