@@ -186,7 +186,7 @@ describe("fix 5, Flink's grants", () => {
   });
 
   test("keys are schemaless, so no principal needs a key subject and Flink can read every subject its tables use", () => {
-    expect(cdcConnectorConfig({ stage: dev, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive["output.key.format"]).toBe("JSON");
+    expect(cdcConnectorConfig({ stage: dev.name, source: dev.source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive["output.key.format"]).toBe("JSON");
     expect(plan.schemas.filter((g) => !g.subject.endsWith("-value"))).toEqual([]);
     const flinkReads = plan.schemas.filter((g) => g.principal === "flink").map((g) => g.subject);
     expect(flinkReads).toEqual(expect.arrayContaining(["raw-business-events-value", ...deployed.map((f) => `${f.outputTopic}-value`)]));
@@ -208,7 +208,7 @@ describe("fix 6, a kept (stopped) statement is never created running", () => {
 
 describe("fix 7, deletes are rewritten, never dropped, on any Debezium version", () => {
   test("both the 2.5+ key and the older keys say rewrite, and tombstones are dropped after the rewritten row", () => {
-    const c = cdcConnectorConfig({ stage: dev, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
+    const c = cdcConnectorConfig({ stage: dev.name, source: dev.source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
     expect([c["transforms.flatten.delete.tombstone.handling.mode"], c["transforms.flatten.delete.handling.mode"], c["transforms.flatten.drop.tombstones"], c["after.state.only"]]).toEqual([
       "rewrite",
       "rewrite",

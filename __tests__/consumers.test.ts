@@ -71,7 +71,7 @@ describe("routing comparison", () => {
 });
 
 describe("local Debezium configuration from the managed connector's", () => {
-  const managed = cdcConnectorConfig({ stage: stageConfig("dev"), connectorName: "n", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
+  const managed = cdcConnectorConfig({ stage: "dev", source: stageConfig("dev").source, connectorName: "n", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
 
   test("record-shaping keys pass through unchanged; cloud-only keys are replaced", () => {
     const local = debeziumConnectorConfig(managed, { host: "127.0.0.1", port: 5, user: "u", database: "business" });

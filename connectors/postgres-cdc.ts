@@ -17,15 +17,22 @@ export function stageConnectorName(stage: StageConfig): string {
 }
 
 export interface CdcConnectorInputs {
-  stage: StageConfig;
-  connectorName: string;
-  /** From the lock: `initial` for the stage's first connector, `no_data` for a replacement (lock/connector-lock.ts). */
-  snapshotMode: SnapshotMode;
-  rawTopic: string;
+  /** The stage's name: its resource names give the connector's `topic.prefix`. */
+  readonly stage: string;
+  /** The captured database and table, and how the connector reaches them. */
+  readonly source: StageConfig["source"];
+  readonly connectorName: string;
+  /**
+   * From the lock: `initial` for the stage's first connector, `no_data` for a replacement (lock/connector-lock.ts).
+   * @default "initial" - the table is snapshotted first, as a stage's first connector must
+   */
+  readonly snapshotMode?: SnapshotMode;
+  /** The topic every change event is routed to. */
+  readonly rawTopic: string;
   /** Terraform reference to the connector's service account id. */
-  serviceAccountId: string;
+  readonly serviceAccountId: string;
   /** Terraform reference to the replication role's password (a sensitive variable). */
-  databasePassword: string;
+  readonly databasePassword: string;
 }
 
 /**
@@ -33,26 +40,33 @@ export interface CdcConnectorInputs {
  * change event to the row and adds __op, __table, __ts_ms; RegexRouter sends <prefix>.<schema>.<table> to the
  * raw topic. Every key the service would otherwise write back is declared, so plans show no drift.
  */
-export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Record<string, string>; sensitive: Record<string, string> } {
-  const s = i.stage.source;
+export function cdcConnectorConfig({
+  stage,
+  source,
+  connectorName,
+  snapshotMode = "initial",
+  rawTopic,
+  serviceAccountId,
+  databasePassword,
+}: CdcConnectorInputs): { nonsensitive: Record<string, string>; sensitive: Record<string, string> } {
   const nonsensitive: Record<string, string> = {
     "connector.class": "PostgresCdcSourceV2",
-    name: i.connectorName,
+    name: connectorName,
     "kafka.auth.mode": "SERVICE_ACCOUNT",
-    "kafka.service.account.id": i.serviceAccountId,
-    "database.hostname": s.host,
-    "database.port": String(s.port),
-    "database.user": s.replicationRole,
-    "database.dbname": s.database,
-    "database.sslmode": s.sslMode,
-    "topic.prefix": resourceNames(i.stage.name).prefix,
-    "table.include.list": `${s.schema}.${s.table}`,
+    "kafka.service.account.id": serviceAccountId,
+    "database.hostname": source.host,
+    "database.port": String(source.port),
+    "database.user": source.replicationRole,
+    "database.dbname": source.database,
+    "database.sslmode": source.sslMode,
+    "topic.prefix": resourceNames(stage).prefix,
+    "table.include.list": `${source.schema}.${source.table}`,
     "plugin.name": "pgoutput",
-    "slot.name": s.slotName,
-    "publication.name": s.publicationName,
+    "slot.name": source.slotName,
+    "publication.name": source.publicationName,
     // The stack creates the publication with exactly the captured table; the connector must not widen it.
     "publication.autocreate.mode": "disabled",
-    "snapshot.mode": i.snapshotMode,
+    "snapshot.mode": snapshotMode,
     "output.data.format": "JSON_SR",
     // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
     // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.
@@ -71,7 +85,7 @@ export function cdcConnectorConfig(i: CdcConnectorInputs): { nonsensitive: Recor
     "transforms.flatten.drop.tombstones": "true",
     "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
     "transforms.route.regex": ".*",
-    "transforms.route.replacement": i.rawTopic,
+    "transforms.route.replacement": rawTopic,
   };
-  return { nonsensitive, sensitive: { "database.password": i.databasePassword } };
+  return { nonsensitive, sensitive: { "database.password": databasePassword } };
 }

@@ -4,8 +4,10 @@ import { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confluent/
 import { Environment } from "../.gen/providers/confluent/environment";
 
 export interface StreamGovernedEnvironmentProps {
-  displayName: string;
-  streamGovernance: "ESSENTIALS" | "ADVANCED";
+  /** The environment's name; Flink's catalog. */
+  readonly displayName: string;
+  /** The Stream Governance package: billed, so the stage chooses it (no default). */
+  readonly streamGovernance: "ESSENTIALS" | "ADVANCED";
 }
 
 /** A Confluent Cloud environment with Stream Governance; its Schema Registry is provisioned with it and read back. */

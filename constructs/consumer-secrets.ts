@@ -3,15 +3,18 @@ import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { ApiKey } from "../.gen/providers/confluent/api-key";
+import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { consumerGroup } from "../access/grants";
 import { resourceNames } from "../stages/resource-names";
 
 export interface ConsumerSecretsProps {
-  stage: string;
-  bootstrapEndpoint: string;
-  keys: ReadonlyMap<string, ApiKey>;
+  readonly stage: string;
+  /** The cluster consumers connect to (its bootstrap endpoint). */
+  readonly cluster: KafkaCluster;
+  /** Each consumer's Kafka API key: one secret per entry. */
+  readonly keys: ReadonlyMap<string, ApiKey>;
   /** Topics each consumer reads. */
-  topics: ReadonlyMap<string, string[]>;
+  readonly topics: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One Secrets Manager secret per consumer with its Kafka connection; values are references, never literals. */
@@ -28,7 +31,7 @@ export class ConsumerSecrets extends Construct {
       new SecretsmanagerSecretVersion(this, `secret-${consumer}-value`, {
         secretId: secret.id,
         secretString: Fn.jsonencode({
-          bootstrap_servers: props.bootstrapEndpoint,
+          bootstrap_servers: props.cluster.bootstrapEndpoint,
           security_protocol: "SASL_SSL",
           sasl_mechanism: "PLAIN",
           api_key: key.id,

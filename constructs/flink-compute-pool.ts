@@ -1,14 +1,17 @@
 import { Construct } from "constructs";
 import { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
+import type { Environment } from "../.gen/providers/confluent/environment";
 import { FlinkComputePool } from "../.gen/providers/confluent/flink-compute-pool";
 import type { StageConfig } from "../stages/config";
 
 export interface RoutingFlinkComputeProps {
-  displayName: string;
-  environmentId: string;
-  cloud: StageConfig["confluent"]["cloud"];
-  region: string;
-  maxCfu: number;
+  readonly displayName: string;
+  /** The environment the pool belongs to. */
+  readonly environment: Environment;
+  readonly cloud: StageConfig["confluent"]["cloud"];
+  readonly region: string;
+  /** At least 5 (Confluent's minimum); the stage's statement count is checked against it (flink-sql/limits.ts). */
+  readonly maxCfu: number;
 }
 
 /** A Flink compute pool and the Flink region it runs in (the region carries the statements' REST endpoint). */
@@ -24,7 +27,7 @@ export class RoutingFlinkCompute extends Construct {
       cloud: props.cloud,
       region: props.region,
       maxCfu: props.maxCfu,
-      environment: { id: props.environmentId },
+      environment: { id: props.environment.id },
     });
     this.region = new DataConfluentFlinkRegion(this, "region", { cloud: props.cloud, region: props.region });
   }

@@ -1,31 +1,45 @@
 import { Construct } from "constructs";
 import { TerraformStack, type ITerraformDependable } from "cdktf";
+import type { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
+import type { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
+import type { Environment } from "../.gen/providers/confluent/environment";
+import type { FlinkComputePool } from "../.gen/providers/confluent/flink-compute-pool";
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
+import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
+import type { ServiceAccount } from "../.gen/providers/confluent/service-account";
 import { statementApiKey, statementProperties, type StageDeployment } from "../lock/deployed-attributes";
+import { today } from "../lock/clock";
 import { keptStopped } from "../lock/retention";
 import { type LockedStatement, type StageLock } from "../lock/lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 
 export interface RoutingStatementsProps {
-  sql: GeneratedSql;
+  /** The generated statements, in the confluent dialect. */
+  readonly sql: GeneratedSql;
   /** Checked against sql by the stack: running = sql.statements, in order. */
-  lock: StageLock;
-  /** UTC date (YYYY-MM-DD) that decides which stopped statements Confluent's retention has run out for. */
-  today: string;
-  organizationId: string;
-  environmentId: string;
-  computePoolId: string;
-  principalId: string;
-  restEndpoint: string;
+  readonly lock: StageLock;
+  /**
+   * UTC date (YYYY-MM-DD) that decides which stopped statements Confluent's retention has run out for.
+   * @default - CDC_ROUTING_NOW, else the real date (lock/clock.ts)
+   */
+  readonly today?: string;
+  readonly organization: DataConfluentOrganization;
+  /** The environment the statements run in; its display name is Flink's catalog. */
+  readonly environment: Environment;
+  /** The cluster of the statements' topics; its display name is Flink's database. */
+  readonly cluster: KafkaCluster;
+  readonly computePool: FlinkComputePool;
+  /** The account every statement runs as (PipelineIdentity's Flink account). */
+  readonly principal: ServiceAccount;
+  /** The Flink region of the compute pool: its REST endpoint is where statements are submitted. */
+  readonly flinkRegion: DataConfluentFlinkRegion;
   /** Flink API keys by id; each statement gets the one statementApiKey names (checked by the stack first). */
-  flinkApiKeys: ReadonlyMap<string, ApiCredentials>;
+  readonly flinkApiKeys: ReadonlyMap<string, ApiCredentials>;
   /** The stage's current deployment values (which key running statements use). */
-  deployment: StageDeployment;
-  /** Flink's catalog and database are the environment's and cluster's display names. */
-  catalog: string;
-  database: string;
-  dependsOn: ITerraformDependable[];
+  readonly deployment: StageDeployment;
+  /** What every table a statement reads or writes is inferred from: required, a statement started first fails. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -51,7 +65,7 @@ export class RoutingStatements extends Construct {
   constructor(scope: Construct, id: string, props: RoutingStatementsProps) {
     super(scope, id);
     if (props.sql.dialect !== "confluent") throw new Error("RoutingStatements: needs SQL in the confluent dialect");
-    const { kept, expired } = keptStopped(props.lock, props.today);
+    const { kept, expired } = keptStopped(props.lock, props.today ?? today());
     this.expired = expired;
     this.statements = props.lock.running.map((s) => this.statement(s, false, props));
     this.stopped = kept.map((s) => this.statement(s, true, props));
@@ -73,15 +87,18 @@ export class RoutingStatements extends Construct {
       statementName: s.name,
       statement: s.sql,
       // A stopped statement is declared exactly as deployed: stopping must be its only change.
-      properties: stopped && s.properties ? s.properties : statementProperties(props.catalog, props.database, s.carriedOverFrom),
+      properties:
+        stopped && s.properties
+          ? s.properties
+          : statementProperties(props.environment.displayName, props.cluster.displayName, s.carriedOverFrom),
       stopped,
-      organization: { id: props.organizationId },
-      environment: { id: props.environmentId },
-      computePool: { id: props.computePoolId },
-      principal: { id: props.principalId },
-      restEndpoint: props.restEndpoint,
+      organization: { id: props.organization.id },
+      environment: { id: props.environment.id },
+      computePool: { id: props.computePool.id },
+      principal: { id: props.principal.id },
+      restEndpoint: props.flinkRegion.restEndpoint,
       credentials,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn],
     });
   }
 }

@@ -16,24 +16,25 @@ import { grantKey, type LegacyGrantIndexes } from "../access/legacy-grant-ids";
 
 export interface PipelineIdentityProps {
   /** Prefix of every service account name, e.g. cdc-routing-dev. */
-  namePrefix: string;
-  organization: DataConfluentOrganization;
-  environment: Environment;
-  cluster: KafkaCluster;
-  schemaRegistry: DataConfluentSchemaRegistryCluster;
-  flinkRegion: DataConfluentFlinkRegion;
-  plan: AccessPlan;
+  readonly namePrefix: string;
+  readonly organization: DataConfluentOrganization;
+  readonly environment: Environment;
+  readonly cluster: KafkaCluster;
+  readonly schemaRegistry: DataConfluentSchemaRegistryCluster;
+  readonly flinkRegion: DataConfluentFlinkRegion;
+  /** Who may do what (access/grants.ts): rendered here, decided there. */
+  readonly plan: AccessPlan;
   /** ACLs on Basic clusters (no granular RBAC there; Flink then gets CloudClusterAdmin), role bindings elsewhere. */
-  accessControl: "acl" | "rbac";
+  readonly accessControl: "acl" | "rbac";
   /** Positions grants had in the old, index-named plan: each grant still declared is `moved` from its old address. */
-  legacy: LegacyGrantIndexes;
+  readonly legacy: LegacyGrantIndexes;
   /** Ids of the manager's Flink API keys: the current one and any a kept statement still uses (flinkApiKeysInUse). */
-  flinkApiKeys: readonly string[];
+  readonly flinkApiKeys: readonly string[];
 }
 
 export interface ApiCredentials {
-  key: string;
-  secret: string;
+  readonly key: string;
+  readonly secret: string;
 }
 
 const credentialsOf = (k: ApiKey): ApiCredentials => ({ key: k.id, secret: k.secret });

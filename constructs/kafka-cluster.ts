@@ -1,15 +1,21 @@
 import { Construct } from "constructs";
+import type { Environment } from "../.gen/providers/confluent/environment";
 import { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { clusterTypeBlock, type KafkaClusterSizing, type StageConfig } from "../stages/config";
 
 export interface RoutingKafkaClusterProps {
-  displayName: string;
-  environmentId: string;
-  cloud: StageConfig["confluent"]["cloud"];
-  region: string;
-  sizing: KafkaClusterSizing;
-  /** prevent_destroy: a plan that would delete the cluster fails instead. */
-  protectFromDestroy: boolean;
+  /** The cluster's name; Flink's database. */
+  readonly displayName: string;
+  /** The environment the cluster belongs to. */
+  readonly environment: Environment;
+  readonly cloud: StageConfig["confluent"]["cloud"];
+  readonly region: string;
+  readonly sizing: KafkaClusterSizing;
+  /**
+   * prevent_destroy: a plan that would delete the cluster fails instead.
+   * @default true - protected: a cluster holds data (aws-cdk's default for stateful resources is to retain them)
+   */
+  readonly protectFromDestroy?: boolean;
 }
 
 /** Kafka cluster of any type (basic, standard, enterprise, dedicated with CKUs). */
@@ -23,9 +29,9 @@ export class RoutingKafkaCluster extends Construct {
       availability: props.sizing.availability,
       cloud: props.cloud,
       region: props.region,
-      environment: { id: props.environmentId },
+      environment: { id: props.environment.id },
       ...clusterTypeBlock(props.sizing),
-      lifecycle: props.protectFromDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: (props.protectFromDestroy ?? true) ? { preventDestroy: true } : undefined,
     });
   }
 }

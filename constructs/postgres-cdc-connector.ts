@@ -1,13 +1,19 @@
 import { Construct } from "constructs";
 import { DataResource, type ITerraformDependable } from "cdktf";
 import { Connector } from "../.gen/providers/confluent/connector";
+import type { Environment } from "../.gen/providers/confluent/environment";
+import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
+import type { ServiceAccount } from "../.gen/providers/confluent/service-account";
 import { cdcConnectorConfig, type CdcConnectorInputs } from "../connectors/postgres-cdc";
 
-export interface PostgresCdcConnectorProps extends CdcConnectorInputs {
-  environmentId: string;
-  clusterId: string;
-  /** The connector's grants and the raw topic: it must not start before it may write. */
-  dependsOn: ITerraformDependable[];
+export interface PostgresCdcConnectorProps extends Omit<CdcConnectorInputs, "serviceAccountId"> {
+  readonly environment: Environment;
+  /** The cluster the raw topic is on. */
+  readonly cluster: KafkaCluster;
+  /** The account the connector runs as (PipelineIdentity's connector account). */
+  readonly serviceAccount: ServiceAccount;
+  /** The connector's grants and the raw topic: required, it must not start before it may write. */
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
@@ -24,14 +30,14 @@ export class PostgresCdcConnector extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresCdcConnectorProps) {
     super(scope, id);
-    const config = cdcConnectorConfig(props);
+    const config = cdcConnectorConfig({ ...props, serviceAccountId: props.serviceAccount.id });
     const name = new DataResource(this, "name", { triggersReplace: { name: props.connectorName } });
     this.connector = new Connector(this, "connector", {
-      environment: { id: props.environmentId },
-      kafkaCluster: { id: props.clusterId },
+      environment: { id: props.environment.id },
+      kafkaCluster: { id: props.cluster.id },
       configNonsensitive: config.nonsensitive,
       configSensitive: config.sensitive,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn],
       // A bare address: cdktf would write a resource object as "${...}", which Terraform's JSON syntax refuses here.
       lifecycle: { replaceTriggeredBy: [`${name.terraformResourceType}.${name.friendlyUniqueId}`] },
     });

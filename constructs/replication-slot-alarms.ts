@@ -6,9 +6,10 @@ import { resourceNames } from "../stages/resource-names";
 export type SlotAlarmSettings = NonNullable<StageConfig["source"]["slotAlarms"]>;
 
 export interface ReplicationSlotAlarmsProps {
-  stage: string;
-  slotName: string;
-  alarms: SlotAlarmSettings;
+  readonly stage: string;
+  /** The slot the alarms are about (named in their descriptions). */
+  readonly slotName: string;
+  readonly alarms: SlotAlarmSettings;
 }
 
 /**

@@ -7,7 +7,6 @@ import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
-import { today } from "../lock/clock";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
 import { StageRefusal, retiredTopics } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
@@ -27,21 +26,25 @@ import { designStage, stageProblems } from "./stage-problems";
 import { RoutingTopics } from "./topics";
 
 export interface RoutingStageStackProps {
-  stage: StageConfig;
-  filters: FilterSet;
-  /** The stage's entry of lock/statements.lock.json: deployed statements, carry-over and stopped ones. */
-  lock: StageLock | undefined;
+  /** The stage's validated config; its name is the stack's name. */
+  readonly stage: StageConfig;
+  readonly filters: FilterSet;
+  /**
+   * The stage's entry of lock/statements.lock.json: deployed statements, carry-over and stopped ones; undefined for
+   * a stage never locked. Required all the same, so that a stack without one is a decision, not an oversight.
+   */
+  readonly lock: StageLock | undefined;
   /**
    * A plan against local doubles instead of the clouds (`cdc-routing plan`): the Confluent Cloud API base URL
    * (the provider's `endpoint`), and the AWS provider told not to reach AWS.
    * @default - Confluent Cloud (https://api.confluent.cloud) and AWS with the caller's credentials
    */
-  offline?: { confluentApiEndpoint?: string };
+  readonly offline?: { readonly confluentApiEndpoint?: string };
   /**
    * UTC date (YYYY-MM-DD): kept statements whose retention ran out by then are left out.
    * @default - CDC_ROUTING_NOW, else the real date (lock/clock.ts)
    */
-  today?: string;
+  readonly today?: string;
 }
 
 /** AWS provider settings that keep a plan off AWS: no credential check, no account lookup, no instance metadata. */
@@ -52,11 +55,16 @@ function secretVariable(scope: Construct, name: string, description: string): Te
   return new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false, description });
 }
 
-/** Everything one stage needs, composed from filters.yaml and the stage config. Stack name = stage name. */
+/** Everything one stage needs, composed from filters.yaml and the stage config. */
 export class RoutingStageStack extends TerraformStack {
   /** Lines for synth to print: kept statements left out because Confluent's retention ran out. */
   readonly notices: string[];
 
+  /**
+   * No `id`, unlike other constructs: the stack's id is the stage name (`props.stage.name`). It is the name
+   * `cdktf deploy <stage>` selects and the stack's output directory (cdktf.out/stacks/<stage>), so a second name
+   * chosen apart from the stage could only disagree with it.
+   */
   constructor(scope: Construct, props: RoutingStageStackProps) {
     const { stage, filters, lock, offline } = props;
     super(scope, stage.name);
@@ -103,7 +111,7 @@ export class RoutingStageStack extends TerraformStack {
     const env = new StreamGovernedEnvironment(this, "environment", { displayName: deployment.catalog, streamGovernance: stage.confluent.streamGovernance });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
       displayName: deployment.database,
-      environmentId: env.environment.id,
+      environment: env.environment,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
       sizing: stage.kafka,
@@ -111,7 +119,7 @@ export class RoutingStageStack extends TerraformStack {
     });
     const flink = new RoutingFlinkCompute(this, "flink", {
       displayName: names.flinkComputePool,
-      environmentId: env.environment.id,
+      environment: env.environment,
       cloud: stage.confluent.cloud,
       region: stage.confluent.region,
       maxCfu: stage.flink.maxCfu,
@@ -141,18 +149,24 @@ export class RoutingStageStack extends TerraformStack {
       retainedTopics: retained,
       protectFromDestroy: stage.protectFromDestroy,
     });
-    const db = new SourceDatabase(this, "source-database", { stage, replicationPassword: replicationPassword.stringValue });
+    const db = new SourceDatabase(this, "source-database", {
+      stage: stage.name,
+      source: stage.source,
+      auroraParameterGroupFamily: stage.aws.auroraParameterGroupFamily,
+      replicationPassword: replicationPassword.stringValue,
+    });
     if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
     const cdc = new PostgresCdcConnector(this, "cdc", {
-      stage,
+      stage: stage.name,
+      source: stage.source,
       connectorName,
       // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
-      snapshotMode: lock?.connector?.snapshotMode ?? "initial",
+      snapshotMode: lock?.connector?.snapshotMode,
       rawTopic: filters.sourceTopic,
-      serviceAccountId: identity.connector.id,
+      serviceAccount: identity.connector,
       databasePassword: replicationPassword.stringValue,
-      environmentId: env.environment.id,
-      clusterId: kafka.cluster.id,
+      environment: env.environment,
+      cluster: kafka.cluster,
       // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
       // The slot too: created before the connector reads it, dropped only after the connector is gone.
       dependsOn: [topics.raw, topics.rawSchema, db.publication, db.replicationSlot, ...(identity.grants.get("connector") ?? [])],
@@ -161,16 +175,15 @@ export class RoutingStageStack extends TerraformStack {
       sql,
       // No entry yet is only consistent with no statements (lockProblems checked): nothing runs or is stopped.
       lock: lock ?? { running: [], stopped: [], partitions: {} },
-      today: props.today ?? today(),
-      organizationId: env.organization.id,
-      environmentId: env.environment.id,
-      computePoolId: flink.pool.id,
-      principalId: identity.flink.id,
-      restEndpoint: flink.region.restEndpoint,
+      today: props.today,
+      organization: env.organization,
+      environment: env.environment,
+      cluster: kafka.cluster,
+      computePool: flink.pool,
+      principal: identity.flink,
+      flinkRegion: flink.region,
       flinkApiKeys: identity.flinkApiKeys,
       deployment,
-      catalog: env.environment.displayName,
-      database: kafka.cluster.displayName,
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist
       // first; and the connector, which creates the replication slot the raw topic's data comes from.
       dependsOn: [topics.raw, topics.rawSchema, ...topics.consumerTopics.values(), ...topics.sinkSchemas, cdc.connector, ...(identity.grants.get("flink") ?? [])],
@@ -178,7 +191,7 @@ export class RoutingStageStack extends TerraformStack {
     this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
-      bootstrapEndpoint: kafka.cluster.bootstrapEndpoint,
+      cluster: kafka.cluster,
       keys: identity.consumerKafkaKeys,
       topics: topicsByConsumer(deployed),
     });

@@ -8,9 +8,14 @@ import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
 
 export interface SourceDatabaseProps {
-  stage: StageConfig;
+  /** The stage's name: its resource names name the Aurora parameter group. */
+  readonly stage: string;
+  /** The captured table, the replication role, slot and publication, and the platform. */
+  readonly source: StageConfig["source"];
+  /** The Aurora parameter group's family (e.g. aurora-postgresql15); used on platform aurora only. */
+  readonly auroraParameterGroupFamily: string;
   /** Terraform reference to the replication role's password (sensitive variable). */
-  replicationPassword: string;
+  readonly replicationPassword: string;
 }
 
 /** The role Amazon RDS and Aurora grant for logical replication in place of the REPLICATION attribute. */
@@ -34,13 +39,13 @@ export class SourceDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: SourceDatabaseProps) {
     super(scope, id);
-    const { source, aws, name } = props.stage;
+    const { source, stage } = props;
     const aurora = source.platform === "aurora";
     if (aurora) {
       this.parameterGroup = new RdsClusterParameterGroup(this, "aurora-logical-replication", {
-        name: resourceNames(name).auroraParameterGroup,
-        family: aws.auroraParameterGroupFamily,
-        description: `cdc-routing ${name}: logical replication for the CDC connector`,
+        name: resourceNames(stage).auroraParameterGroup,
+        family: props.auroraParameterGroupFamily,
+        description: `cdc-routing ${stage}: logical replication for the CDC connector`,
         // Static parameter: takes effect at the next reboot of the cluster that uses this group.
         parameter: [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }],
       });

@@ -32,7 +32,7 @@ export interface StageDesign {
   readonly deployment: StageDeployment;
   readonly connectorName: string;
   /** The filters deployed to this stage. */
-  readonly deployed: Filter[];
+  readonly deployed: readonly Filter[];
   /** The raw topic's value schema the stack registers. */
   readonly rawSchema: string;
 }

@@ -10,25 +10,34 @@ import { topicConfig } from "../stages/config";
 import type { ApiCredentials } from "./identity";
 
 export interface TopicSizing {
-  partitions: number;
-  retentionMs: number;
+  readonly partitions: number;
+  readonly retentionMs: number;
 }
 
 export interface RoutingTopicsProps {
-  cluster: KafkaCluster;
-  schemaRegistry: DataConfluentSchemaRegistryCluster;
-  kafkaCredentials: ApiCredentials;
-  schemaRegistryCredentials: ApiCredentials;
-  rawTopic: string;
+  readonly cluster: KafkaCluster;
+  readonly schemaRegistry: DataConfluentSchemaRegistryCluster;
+  /** The key topics are managed with (the manager's). */
+  readonly kafkaCredentials: ApiCredentials;
+  /** The key schemas are registered with (the manager's). */
+  readonly schemaRegistryCredentials: ApiCredentials;
+  readonly rawTopic: string;
   /** Value schema of the raw topic (flink-sql/sink-schema.ts rawValueSchema), registered before any statement. */
-  rawValueSchema: string;
-  raw: TopicSizing;
-  consumer: TopicSizing;
-  filters: readonly Filter[];
-  /** Topics of removed filters kept declared (filter name -> topic), under the same resource ids as before. */
-  retainedTopics: ReadonlyMap<string, string>;
-  /** prevent_destroy: removing a filter in this stage makes the plan fail instead of deleting its topic. */
-  protectFromDestroy: boolean;
+  readonly rawValueSchema: string;
+  readonly raw: TopicSizing;
+  readonly consumer: TopicSizing;
+  /** The deployed filters: one topic and value schema each. */
+  readonly filters: readonly Filter[];
+  /**
+   * Topics of removed filters kept declared (filter name -> topic), under the same resource ids as before.
+   * @default - none: a removed filter's topic is no longer declared
+   */
+  readonly retainedTopics?: ReadonlyMap<string, string>;
+  /**
+   * prevent_destroy: removing a filter in this stage makes the plan fail instead of deleting its topic.
+   * @default true - protected: a topic holds data (aws-cdk's default for stateful resources is to retain them)
+   */
+  readonly protectFromDestroy?: boolean;
 }
 
 /**
@@ -43,7 +52,7 @@ export class RoutingTopics extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutingTopicsProps) {
     super(scope, id);
-    const lifecycle = props.protectFromDestroy ? { preventDestroy: true } : undefined;
+    const lifecycle = (props.protectFromDestroy ?? true) ? { preventDestroy: true } : undefined;
     const topic = (tfId: string, name: string, sizing: TopicSizing) =>
       new KafkaTopic(this, tfId, {
         topicName: name,
@@ -65,7 +74,7 @@ export class RoutingTopics extends Construct {
       });
     this.raw = topic("raw", props.rawTopic, props.raw);
     this.rawSchema = valueSchema("schema-raw", props.rawTopic, props.rawValueSchema);
-    for (const [filter, name] of props.retainedTopics) topic(`topic-${filter}`, name, props.consumer);
+    for (const [filter, name] of props.retainedTopics ?? []) topic(`topic-${filter}`, name, props.consumer);
     for (const f of props.filters) {
       this.consumerTopics.set(f.name, topic(`topic-${f.name}`, f.outputTopic, props.consumer));
       this.sinkSchemas.push(valueSchema(`schema-${f.name}`, f.outputTopic, sinkValueSchema(f.outputTopic, f.columns)));

@@ -20,7 +20,8 @@ export interface ConnectHandle {
 
 export function localConnectorConfig(stage: StageConfig, rawTopic: string, db: LocalDatabase): Record<string, string> {
   const managed = cdcConnectorConfig({
-    stage,
+    stage: stage.name,
+    source: stage.source,
     connectorName: stageConnectorName(stage),
     snapshotMode: "initial",
     rawTopic,

@@ -15,7 +15,7 @@ const PREFIX = "transforms.flatten.";
 
 /** The flatten transform's settings exactly as the stack configures the managed connector. */
 function flattenSettings(): string[] {
-  const config = cdcConnectorConfig({ stage: stageConfig("dev"), connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
+  const config = cdcConnectorConfig({ stage: "dev", source: stageConfig("dev").source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
   return Object.entries(config)
     .filter(([k]) => k.startsWith(PREFIX) && k !== `${PREFIX}type`)
     .map(([k, v]) => `${k.slice(PREFIX.length)}=${v}`);
