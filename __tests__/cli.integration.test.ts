@@ -37,6 +37,7 @@ describe("--help and usage errors on every script", () => {
     ["consumers/verify.ts", /^usage: npm run verify --/],
     ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
     ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan>/],
+    ["review/sample-comment.ts", /^usage: npm run docs:sample-comment/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: "" });

@@ -1,5 +1,5 @@
 /**
- * npm run bench — every figure the README quotes, from one run on this machine: the synth ratio, the SQL
+ * npm run bench — every figure docs/performance.md quotes, from one run on this machine: the synth ratio, the SQL
  * bench, the routing ratio (real engines), and the wall time of the unit and integration suites (alternating: a
  * warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the end-to-end suite (one run: it takes minutes). Progress goes to
  * stderr; the report, headed by the machine and the date, to stdout.
@@ -11,8 +11,8 @@ import { InputError } from "../lib/errors";
 
 const USAGE = `usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 
-Every figure the README quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real engines),
-unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`;
+Every figure docs/performance.md quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real
+engines), unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`;
 
 const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
 const tsx = require.resolve("tsx/cli");

@@ -18,7 +18,8 @@ export const consumerName = (index: number): string => `consumer-${String(index)
 
 /**
  * `filters` filters over min(filters, consumers) consumers, round-robin. Topics follow the naming rule
- * (README, Access): a consumer's topics start with `<consumer>.`, which no other topic starts with.
+ * (docs/filters.md, Topic names and grants): a consumer's topics start with `<consumer>.`, which no other topic
+ * starts with.
  */
 export function scaleFiltersYaml(filters: number, consumers: number): string {
   const generated = Array.from({ length: filters }, (_, i) => {

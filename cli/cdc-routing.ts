@@ -118,6 +118,9 @@ const VERBS: Record<string, Verb> = {
   },
 };
 
+/** The verbs `cdc-routing` answers (the docs may name only these). */
+export const COMMANDS: readonly string[] = [...Object.keys(VERBS), "help"];
+
 export const USAGE = [
   "usage: cdc-routing <command> [options]    (cdc-routing <command> --help for one command)",
   "",
@@ -140,7 +143,7 @@ export function run(argv: readonly string[], io: CommandIo = processIo): number 
   const verb = name === undefined ? undefined : VERBS[name];
   if (!verb) {
     return runCommand(name === "help" ? ["--help"] : argv, USAGE, () => {
-      throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, [...Object.keys(VERBS), "help"]));
+      throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, COMMANDS));
     }, { io });
   }
   return runCommand(rest, verbUsage(verb), () => verb.run(parseCommandLine(rest, verb.options).values, io), { io, note: verb.failureNote });

@@ -1,4 +1,4 @@
-/** Condition tree -> Flink SQL boolean expression. Pure; the semantics are documented in the README. */
+/** Condition tree -> Flink SQL boolean expression. Pure; the semantics are documented in docs/filters.md (Semantics). */
 import {
   EVENT_DATA_COLUMN,
   jsonPathText,

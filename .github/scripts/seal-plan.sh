@@ -5,6 +5,6 @@
 # job holds the private key (PLAN_DECRYPTION_KEY), so the uploaded artifact is useless to anyone else.
 set -euo pipefail
 dir=$1
-: "${PLAN_ENCRYPTION_CERT:?set the plan encryption certificate of the stage (variable PLAN_ENCRYPTION_CERT, see README)}"
+: "${PLAN_ENCRYPTION_CERT:?set the plan encryption certificate of the stage (variable PLAN_ENCRYPTION_CERT, see docs/deploying.md)}"
 tar -C "$dir" -cf - tfplan .terraform.lock.hcl \
   | openssl cms -encrypt -aes-256-gcm -binary -outform DER -out "$dir/tfplan.sealed" -recip <(printf '%s\n' "$PLAN_ENCRYPTION_CERT")

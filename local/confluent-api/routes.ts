@@ -1,6 +1,6 @@
 /**
  * Every call the double answers: exactly what confluent provider 2.83.4 calls for this stack's resources and
- * data sources (../shared/confluent-api-calls.md). Anything else is a 404 that names the method and path.
+ * data sources (docs/design/confluent-api-calls.md). Anything else is a 404 that names the method and path.
  * The label is the resource type or data source the call serves, for the per-type call counts.
  */
 import * as cmk from "./cmk";
