@@ -16,7 +16,7 @@ import { quoteIdentifier } from "../../flink-sql/escape";
 import { generateSql } from "../../flink-sql/generate";
 import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
 import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
-import { temporaryDirectory } from "../helpers";
+import { temporaryDirectory } from "../support/helpers";
 import { useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });

@@ -27,7 +27,7 @@ import { destructiveChanges } from "../../review/guard";
 import type { PlanJson } from "../../review/plan";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { synthStack } from "../stack-helpers";
+import { synthStack } from "../support/stack-helpers";
 import { databaseConfig } from "./database-config";
 import { notRunnableBecause, providersRequired, StackOnDouble } from "./stack-on-double";
 

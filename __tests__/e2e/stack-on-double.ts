@@ -12,7 +12,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
-import { realProvidersMissing } from "../real-providers";
+import { realProvidersMissing } from "../support/real-providers";
 import { configForDouble } from "../../offline/stack-for-double";
 import { run, type Run } from "../../lib/run";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
