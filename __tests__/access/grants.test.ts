@@ -1,21 +1,20 @@
 /**
- * Grants per consumer (access/grants.ts): the naming rule that keeps prefixed grants safe, and on synthesized
- * Terraform that no consumer's grants cover another consumer's topic or subject, that grant addresses do not
- * depend on positions, that resources grow by two per filter, and that the Flink API key does not move.
+ * Grants per consumer (access/grants.ts): the least-privilege matrix, ACLs on Basic and role bindings elsewhere, and
+ * on synthesized Terraform that no consumer's grants cover another consumer's topic or subject, that grant addresses
+ * do not depend on positions, that resources grow by two per filter, and that the Flink API key does not move. The
+ * naming rule that keeps prefixed grants safe: filters/topic-scopes.test.ts.
  */
 import type { TerraformStack } from "cdktf";
 import { accessPlan } from "../../access/grants";
-import { scopeProblems, topicScope } from "../../filters/topic-scopes";
 import { scaleFiltersYaml } from "../../bench/scale-inputs";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
-import { parseFiltersYaml } from "../../filters/load";
+import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { STAGE_NAMES } from "../../stages/names";
-import { errorsOf } from "../support/helpers";
-import { synthStack } from "../support/stack-helpers";
+import { synthBasicStage, synthStack, synthStage } from "../support/stack-helpers";
 
 type Json = Record<string, any>;
 const values = (o: Json | undefined) => Object.values(o ?? {}) as Json[];
@@ -75,38 +74,6 @@ function expectedByConsumer(set: FilterSet, stage = "dev"): Map<string, { topics
   }
   return new Map([...expected].map(([c, e]) => [c, { topics: e.topics.sort(), subjects: e.subjects.sort() }]));
 }
-
-describe("topic scope of a consumer", () => {
-  test("one topic is granted literally; several by the prefix they share, up to its last separator", () => {
-    expect(topicScope(["filtered-loan-created-events"])).toEqual({ name: "filtered-loan-created-events", pattern: "LITERAL" });
-    expect(topicScope(["loans.created", "loans.cancelled"])).toEqual({ name: "loans.", pattern: "PREFIXED" });
-    expect(topicScope(["loans.created.v1", "loans.created.v2", "loans.paid"])).toEqual({ name: "loans.", pattern: "PREFIXED" });
-    expect(topicScope(["loans_a", "loans-b"])).toBeUndefined();
-  });
-
-  test("the naming rule: a prefix must not cover another consumer's topic, its value subject, or the raw topic", () => {
-    const filter = (name: string, consumer: string, outputTopic: string) => ({ name, consumer, outputTopic }) as Parameters<typeof scopeProblems>[0][number];
-    const other = (topic: string, what: string) => new Map([[topic, what]]);
-    expect(scopeProblems([filter("a", "loans", "loans.a"), filter("b", "loans", "loans.b"), filter("c", "cars", "cars.c")], other("raw", "the raw topic"))).toEqual([]);
-    expect(scopeProblems([filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders-c")], new Map()).map((p) => p.message)).toEqual([
-      "consumer loans's topics share the prefix 'orders-', and so does 'orders-c' (consumer cars's topic (filter c)): a grant on 'orders-*' would let loans read it",
-    ]);
-    // 'orders' does not start with 'orders-', but its subject 'orders-value' does.
-    expect(scopeProblems([filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders")], new Map())).toHaveLength(1);
-    expect(scopeProblems([filter("a", "loans", "raw.a"), filter("b", "loans", "raw.b")], other("raw.events", "the raw topic"))[0].message).toContain("'raw.events' (the raw topic)");
-  });
-
-  test("the validator names the filter, the topic, the position and the fix", () => {
-    const entry = (name: string, consumer: string, topic: string) =>
-      [`  - name: ${name}`, `    description: d`, `    consumer: ${consumer}`, `    outputTopic: ${topic}`, `    version: 1`, `    operations: [create]`].join("\n");
-    expect(errorsOf(`filters:\n${[entry("a", "loans", "loans-a"), entry("b", "loans", "loans-b"), entry("c", "loans-audit", "loans-c")].join("\n")}\n`)).toEqual([
-      "consumer loans's topics share the prefix 'loans-', and so does 'loans-c' (consumer loans-audit's topic (filter c)): a grant on 'loans-*' would let loans read it at filters.yaml:5:18 in filter a; give loans's topics a prefix no other topic starts with, e.g. 'loans.<name>'",
-    ]);
-    expect(errorsOf(`filters:\n${[entry("a", "loans", "loans.a"), entry("b", "loans", "credit.b")].join("\n")}\n`)).toEqual([
-      "consumer loans's topics 'loans.a' and 'credit.b' share no prefix ending in '.', '-' or '_', so one grant cannot cover all of loans's topics at filters.yaml:11:18 in filter b; name all of loans's topics with one prefix that ends in '.', '-' or '_' and that no other topic starts with, e.g. 'loans.<name>'",
-    ]);
-  });
-});
 
 describe("a removed filter's topic kept in prod", () => {
   test("stays declared, also after the clean-up, readable by the consumer whose prefix it is under (to drain it) and by no other", () => {
@@ -193,5 +160,60 @@ describe("moved blocks from the index-named grants deployed before", () => {
     expect(acls.map((m) => m.to.split(".")[1]).sort()).toEqual(Object.keys(basic.resource.confluent_kafka_acl).sort());
     for (const m of acls) expect(m.from).toMatch(/^confluent_kafka_acl\.identity_acl-\d+-(connector|consumer-[a-z-]+)-(read|write|describe)_[0-9A-F]{8}$/);
     expect(acls.find((m) => m.from.includes("acl-0-connector-describe"))!.to).toMatch(/identity_acl-connector-DESCRIBE-cluster-kafka-cluster_/);
+  });
+});
+
+describe("access: least privilege, ACLs on Basic and role bindings elsewhere", () => {
+  const set = loadFilters("filters/filters.yaml");
+  const plan = accessPlan(set, "dev");
+
+  test("the matrix: connector writes raw, Flink reads raw and writes sinks, consumers read only their own", () => {
+    const rows = plan.kafka.filter((g) => g.resource === "topic").map((g) => `${g.principal} ${g.role} ${g.name}`);
+    expect(rows).toEqual([
+      "connector DeveloperWrite raw-business-events",
+      "flink DeveloperRead raw-business-events",
+      "flink DeveloperWrite filtered-loan-created-events",
+      "consumer:loan-servicing DeveloperRead filtered-loan-created-events",
+      "flink DeveloperWrite filtered-loan-payment-submitted-events",
+      "consumer:loan-payments DeveloperRead filtered-loan-payment-submitted-events",
+      "flink DeveloperWrite filtered-car-created-events",
+      "consumer:car-inventory DeveloperRead filtered-car-created-events",
+      "flink DeveloperWrite filtered-service-events",
+      "consumer:service-history DeveloperRead filtered-service-events",
+    ]);
+    expect(plan.kafka.filter((g) => g.resource === "group").map((g) => `${g.principal} ${g.pattern} ${g.name}`)).toEqual([
+      "flink PREFIXED _confluent-flink_",
+      "consumer:loan-servicing PREFIXED loan-servicing-",
+      "consumer:loan-payments PREFIXED loan-payments-",
+      "consumer:car-inventory PREFIXED car-inventory-",
+      "consumer:service-history PREFIXED service-history-",
+    ]);
+  });
+
+  test("a Basic stage renders ACLs (none for Flink, which gets CloudClusterAdmin); staging (Standard) renders topic role bindings with CRN patterns", () => {
+    const dev = synthBasicStage();
+    const acls = values(dev.resource.confluent_kafka_acl);
+    expect(acls.length).toBe(plan.kafka.filter((g) => g.principal !== "flink").reduce((n, g) => n + g.aclOperations.length, 0));
+    // Only the connector writes by ACL; Flink writes the sinks as CloudClusterAdmin.
+    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name)).toEqual(["raw-business-events"]);
+    expect(values(dev.resource.confluent_role_binding).filter((r) => r.role_name === "CloudClusterAdmin").map((r) => [r.principal, r.crn_pattern])).toEqual([
+      [expect.stringContaining("identity_sa-flink"), expect.stringMatching(/^\$\{confluent_kafka_cluster\.[\w]+\.rbac_crn\}$/)],
+    ]);
+    const staging = synthStage("staging");
+    expect(staging.resource.confluent_kafka_acl).toBeUndefined();
+    const crns = values(staging.resource.confluent_role_binding).map((r) => `${r.role_name} ${r.crn_pattern.replace(/\$\{[^}]+\}/g, "X")}`);
+    expect(crns).toContain("DeveloperRead X/kafka=X/topic=filtered-car-created-events");
+    expect(crns).toContain("DeveloperManage X/kafka=X/group=_confluent-flink_*");
+    expect(crns).toContain("FlinkDeveloper X");
+    expect(crns).toContain("DeveloperWrite X/subject=raw-business-events-value");
+  });
+
+  test("consumer API keys wait for their grants", () => {
+    const dev = synthStage("dev");
+    const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    expect(key.depends_on.length).toBe(3); // topic DeveloperRead, group DeveloperRead, schema subject DeveloperRead
+    expect(key.depends_on.every((d: string) => /confluent_role_binding\./.test(d))).toBe(true);
+    const onBasic = Object.entries(synthBasicStage().resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    expect(onBasic.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
   });
 });

@@ -1,9 +1,6 @@
-import { accessPlan } from "../../access/grants";
-import { loadFilters } from "../../filters/load";
+/** The whole stack of a stage (constructs/routing-stage-stack.ts), synthesized: snapshots and targeted checks. */
 import { STAGE_NAMES } from "../../stages/names";
-import { StageConfigError, parseStageConfig } from "../../stages/config";
-import { stageConfig } from "../../stages/stages";
-import { synthBasicStage, synthStage } from "../support/stack-helpers";
+import { synthStage } from "../support/stack-helpers";
 
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
 
@@ -60,75 +57,5 @@ describe("per-stage stack", () => {
     ]);
     expect(values(synth.resource.postgresql_publication)[0]).toMatchObject({ name: "cdc_routing_dev", tables: ["public.business_events"] });
     expect(values(synth.resource.aws_rds_cluster_parameter_group)[0].parameter).toEqual([{ name: "rds.logical_replication", value: "1", apply_method: "pending-reboot" }]);
-  });
-});
-
-describe("access: least privilege, ACLs on Basic and role bindings elsewhere", () => {
-  const set = loadFilters("filters/filters.yaml");
-  const plan = accessPlan(set, "dev");
-
-  test("the matrix: connector writes raw, Flink reads raw and writes sinks, consumers read only their own", () => {
-    const rows = plan.kafka.filter((g) => g.resource === "topic").map((g) => `${g.principal} ${g.role} ${g.name}`);
-    expect(rows).toEqual([
-      "connector DeveloperWrite raw-business-events",
-      "flink DeveloperRead raw-business-events",
-      "flink DeveloperWrite filtered-loan-created-events",
-      "consumer:loan-servicing DeveloperRead filtered-loan-created-events",
-      "flink DeveloperWrite filtered-loan-payment-submitted-events",
-      "consumer:loan-payments DeveloperRead filtered-loan-payment-submitted-events",
-      "flink DeveloperWrite filtered-car-created-events",
-      "consumer:car-inventory DeveloperRead filtered-car-created-events",
-      "flink DeveloperWrite filtered-service-events",
-      "consumer:service-history DeveloperRead filtered-service-events",
-    ]);
-    expect(plan.kafka.filter((g) => g.resource === "group").map((g) => `${g.principal} ${g.pattern} ${g.name}`)).toEqual([
-      "flink PREFIXED _confluent-flink_",
-      "consumer:loan-servicing PREFIXED loan-servicing-",
-      "consumer:loan-payments PREFIXED loan-payments-",
-      "consumer:car-inventory PREFIXED car-inventory-",
-      "consumer:service-history PREFIXED service-history-",
-    ]);
-  });
-
-  test("a Basic stage renders ACLs (none for Flink, which gets CloudClusterAdmin); staging (Standard) renders topic role bindings with CRN patterns", () => {
-    const dev = synthBasicStage();
-    const acls = values(dev.resource.confluent_kafka_acl);
-    expect(acls.length).toBe(plan.kafka.filter((g) => g.principal !== "flink").reduce((n, g) => n + g.aclOperations.length, 0));
-    // Only the connector writes by ACL; Flink writes the sinks as CloudClusterAdmin.
-    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name)).toEqual(["raw-business-events"]);
-    expect(values(dev.resource.confluent_role_binding).filter((r) => r.role_name === "CloudClusterAdmin").map((r) => [r.principal, r.crn_pattern])).toEqual([
-      [expect.stringContaining("identity_sa-flink"), expect.stringMatching(/^\$\{confluent_kafka_cluster\.[\w]+\.rbac_crn\}$/)],
-    ]);
-    const staging = synthStage("staging");
-    expect(staging.resource.confluent_kafka_acl).toBeUndefined();
-    const crns = values(staging.resource.confluent_role_binding).map((r) => `${r.role_name} ${r.crn_pattern.replace(/\$\{[^}]+\}/g, "X")}`);
-    expect(crns).toContain("DeveloperRead X/kafka=X/topic=filtered-car-created-events");
-    expect(crns).toContain("DeveloperManage X/kafka=X/group=_confluent-flink_*");
-    expect(crns).toContain("FlinkDeveloper X");
-    expect(crns).toContain("DeveloperWrite X/subject=raw-business-events-value");
-  });
-
-  test("consumer API keys wait for their grants", () => {
-    const dev = synthStage("dev");
-    const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
-    expect(key.depends_on.length).toBe(3); // topic DeveloperRead, group DeveloperRead, schema subject DeveloperRead
-    expect(key.depends_on.every((d: string) => /confluent_role_binding\./.test(d))).toBe(true);
-    const onBasic = Object.entries(synthBasicStage().resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
-    expect(onBasic.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
-  });
-});
-
-describe("stage config validation", () => {
-  test("rejects bad values with every path named", () => {
-    const bad = { ...(stageConfig("dev") as object), kafka: { type: "huge" }, flink: { maxCfu: 7, shape: "set" } };
-    expect(() => parseStageConfig(bad)).toThrow(StageConfigError);
-    expect(() => parseStageConfig(bad)).toThrow(/^stage dev: kafka\.type: .*\nstage dev: flink\.maxCfu: /);
-  });
-  test("retention below the stage minimum and a protected stage on local state are errors", () => {
-    const prod = stageConfig("prod");
-    expect(() => parseStageConfig({ ...prod, topics: { ...prod.topics, consumer: { partitions: 1, retentionMs: 3600000 } } })).toThrow(
-      "stage prod: topics.consumer.retentionMs 3600000 is below the stage minimum 604800000",
-    );
-    expect(() => parseStageConfig({ ...prod, backend: { kind: "local" } })).toThrow("backend: a protected stage must keep remote state (s3)");
   });
 });

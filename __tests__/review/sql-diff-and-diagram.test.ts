@@ -1,12 +1,11 @@
 /**
- * Review tooling on its own inputs: action words, plan format errors, kinds, SQL diff and routing diagram. The
+ * The review's SQL diff (review/sql-diff.ts) and routing diagram (review/diagram.ts) between two filter sets. The
  * summary, guard, comment and redaction on confluent plans are tested on real plans made by the confluent
  * provider against the local API double (e2e/review-confluent-plans.e2e.ts).
  */
 import { loadFilters } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { filterChanges, routingDiagram } from "../../review/diagram";
-import { actionOf, kindOf, parsePlan, PlanFormatError } from "../../review/plan";
 import { sqlDiff } from "../../review/sql-diff";
 
 const head = loadFilters("filters/filters.yaml");
@@ -17,22 +16,6 @@ function changedSet(): FilterSet {
     .map((f) => (f.name === "loan-created" ? { ...f, version: 2 } : f));
   return { ...head, filters };
 }
-
-describe("plan summary", () => {
-  test("actions map to one word", () => {
-    expect([["create"], ["update"], ["delete", "create"], ["create", "delete"], ["delete"], ["no-op"], ["read"]].map(actionOf)).toEqual(["create", "update", "replace", "replace", "delete", "no-op", "read"]);
-  });
-
-  test("resource types map to the kinds a reviewer groups by", () => {
-    const types = ["confluent_kafka_topic", "confluent_flink_statement", "confluent_connector", "confluent_environment", "confluent_role_binding", "postgresql_role", "aws_secretsmanager_secret", "aws_s3_bucket"];
-    expect(types.map(kindOf)).toEqual(["topics", "statements", "connector", "cluster", "identity", "database", "secrets", "other"]);
-  });
-
-  test("rejects what is not plan JSON, saying what to pass", () => {
-    expect(() => parsePlan("not json", "dev.plan.json")).toThrow(PlanFormatError);
-    expect(() => parsePlan('{"planned_values":{}}', "dev.plan.json")).toThrow(/format_version 1.x/);
-  });
-});
 
 describe("SQL diff and diagram", () => {
   test("unchanged filters: no diff", () => {
