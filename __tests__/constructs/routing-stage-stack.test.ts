@@ -18,10 +18,28 @@ describe("per-stage stack", () => {
     expect(values(synth.resource.confluent_schema).map((s) => s.subject_name).sort()).toEqual([...sinks, "raw-business-events"].map((t) => `${t}-value`));
     const [statement] = values(synth.resource.confluent_flink_statement);
     for (const t of sinks) expect(statement.statement).toContain(`INSERT INTO \`${t}\``);
-    expect(statement.properties).toEqual({ "sql.current-catalog": expect.stringContaining("display_name"), "sql.current-database": expect.stringContaining("display_name") });
     expect(statement.principal.id).toMatch(/confluent_service_account\.identity_sa-flink/);
     expect(statement.statement_name).toMatch(/^staging-routing-set-[0-9a-f]{8}$/);
   });
+
+  // Catalog and database are both display names: only the exact references catch the two swapped.
+  test.each(STAGE_NAMES)(
+    "stage %s: a statement's catalog is the environment's display name, its database the Kafka cluster's",
+    (stage) => {
+      const synth = synthStage(stage);
+      const environments = Object.keys(synth.resource.confluent_environment);
+      const clusters = Object.keys(synth.resource.confluent_kafka_cluster);
+      expect([environments.length, clusters.length]).toEqual([1, 1]);
+      const statements = values(synth.resource.confluent_flink_statement);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const s of statements) {
+        expect(s.properties).toEqual({
+          "sql.current-catalog": `\${confluent_environment.${environments[0]}.display_name}`,
+          "sql.current-database": `\${confluent_kafka_cluster.${clusters[0]}.display_name}`,
+        });
+      }
+    },
+  );
 
   test("sizing per stage: cluster type, partitions, retention, CFU", () => {
     const dev = synthStage("dev");
