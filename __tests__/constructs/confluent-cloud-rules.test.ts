@@ -1,5 +1,6 @@
 /**
- * What Confluent Cloud would reject, one rule per test: each assertion names the rule it pins (issue 13).
+ * What Confluent Cloud would reject, one rule per describe, titled by the rule it pins (the rules and their sources:
+ * "What Confluent Cloud requires, and what the stack chose" in the docs).
  */
 import { accessPlan } from "../../access/grants";
 import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
@@ -20,7 +21,7 @@ const filters = loadFilters("filters/filters.yaml");
 const dev = stageConfig("dev");
 const deployed = filtersForStage(filters, "dev");
 
-describe("fix 1, column count: every INSERT names its target columns", () => {
+describe("every INSERT names its target columns", () => {
   test("the INSERT's target list is the SELECT list, so the inferred sink's extra `key` column is left NULL instead of failing 'Different number of columns'", () => {
     for (const f of deployed) {
       const sql = insertSql(f, filters.sourceTopic);
@@ -40,7 +41,7 @@ describe("fix 1, column count: every INSERT names its target columns", () => {
   });
 });
 
-describe("fix 2, order: statements wait for whatever makes their tables' schemas exist", () => {
+describe("statements wait for whatever makes their tables' schemas exist", () => {
   test("each statement depends on the raw and sink topics, their registered value schemas and the connector", () => {
     const synth = synthStage("dev");
     const ref = (type: string, subjectOrTopic: (r: Record<string, any>) => boolean) =>
@@ -60,7 +61,7 @@ describe("fix 2, order: statements wait for whatever makes their tables' schemas
   });
 });
 
-describe("fix 3, Flink on a Basic cluster", () => {
+describe("no Basic cluster for Flink, which supports no ACLs", () => {
   test("a Basic stage is refused unless Flink's CloudClusterAdmin is accepted explicitly; every stage defaults to Standard", () => {
     const basic = { ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE" } };
     expect(() => parseStageConfig(basic)).toThrow(/kafka\.type basic: Flink cannot be granted topic access on a Basic cluster \(Flink supports no ACLs/);
@@ -69,7 +70,7 @@ describe("fix 3, Flink on a Basic cluster", () => {
   });
 });
 
-describe("fix 4, Aurora/RDS: the master user cannot grant REPLICATION", () => {
+describe("Aurora/RDS: the master user cannot grant REPLICATION", () => {
   test("aurora (the default): the role is a member of rds_replication, through its own `roles` (a separate grant_role would be revoked by the role resource), and has no REPLICATION attribute", () => {
     const synth = synthStage("dev");
     expect(values(synth.resource.postgresql_role)[0]).toMatchObject({ replication: false, roles: ["rds_replication"] });
@@ -88,7 +89,7 @@ describe("fix 4, Aurora/RDS: the master user cannot grant REPLICATION", () => {
   });
 });
 
-describe("fix 5, Flink's grants", () => {
+describe("Flink's grants: its transactional ids, and every subject its tables use", () => {
   const plan = accessPlan(filters, "dev");
 
   test("Flink has DeveloperRead and DeveloperWrite on transactional ids _confluent-flink_*", () => {
@@ -106,7 +107,7 @@ describe("fix 5, Flink's grants", () => {
   });
 });
 
-describe("fix 6, a kept (stopped) statement is never created running", () => {
+describe("a kept (stopped) statement is never created running", () => {
   test("each stopped statement carries an import block (id = its name); running ones do not", () => {
     const perFilter = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
     const v1 = evolveStage({}, filters, perFilter);
@@ -119,7 +120,7 @@ describe("fix 6, a kept (stopped) statement is never created running", () => {
   });
 });
 
-describe("fix 7, deletes are rewritten, never dropped, on any Debezium version", () => {
+describe("deletes are rewritten, never dropped, on any Debezium version", () => {
   test("both the 2.5+ key and the older keys say rewrite, and tombstones are dropped after the rewritten row", () => {
     const c = cdcConnectorConfig({ stage: dev, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
     expect([c["transforms.flatten.delete.tombstone.handling.mode"], c["transforms.flatten.delete.handling.mode"], c["transforms.flatten.drop.tombstones"], c["after.state.only"]]).toEqual([

@@ -117,7 +117,7 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
     expect(compareRouting(expectedRouting(pipeline.filters, "dev", events), actual)).toEqual([]);
   });
 
-  test("without the target column lists (the code before fix 1) Flink rejects them on the inferred sinks' extra key column", async () => {
+  test("the target column lists are needed: without them Flink rejects each INSERT on the inferred sink's extra key column", async () => {
     const { pipeline, flink } = engines;
     for (const s of statements) {
       const unnamed = s.sql.replace(/^(INSERT INTO `[^`]+`) \([^)]*\)$/gm, "$1");

@@ -9,7 +9,7 @@ import { filterChanges, routingDiagram } from "../../review/diagram";
 import { sqlDiff } from "../../review/sql-diff";
 
 const head = loadFilters("filters/filters.yaml");
-/** The head set with loan-created bumped to v2 (a new condition) and car-created removed. */
+/** The head set with loan-created bumped to v2 (its version only, its condition unchanged) and car-created removed. */
 function changedSet(): FilterSet {
   const filters = head.filters
     .filter((f) => f.name !== "car-created")

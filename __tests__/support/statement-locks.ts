@@ -8,7 +8,7 @@ import type { StageLock } from "../../lock/lock-file";
 import { stagePartitions, stageStatements } from "../../lock/stage-lock";
 import type { StageConfig } from "../../stages/config";
 
-/** n filters of two conditions, each with its own topic (the shape issue 17 measured). */
+/** n filters of two conditions, each with its own topic, over 20 consumers. */
 export function generatedFilters(n: number, extra = ""): FilterSet {
   const filters = Array.from({ length: n }, (_, i) => {
     const id = String(i).padStart(3, "0");
