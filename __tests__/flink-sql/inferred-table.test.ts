@@ -1,7 +1,13 @@
 /** The tables Confluent Cloud infers from registered schemas (flink-sql/inferred-table.ts); their Apache Flink DDL. */
 import { loadFilters } from "../../filters/load";
 import { RAW_COLUMNS, filtersForStage } from "../../filters/model";
-import { InferenceError, VARBINARY, apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
+import {
+  InferenceError,
+  VARBINARY,
+  apacheFlinkTableDdl,
+  inferTable,
+  inferredCatalogScript,
+} from "../../flink-sql/inferred-table";
 import {
   DELETED_FIELD,
   rawRecordName,
@@ -98,5 +104,38 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     delete withoutOp.properties.__op;
     const problems = tableProblems(routingTables(filters.sourceTopic, JSON.stringify(withoutOp), []), []);
     expect(problems).toEqual(["raw table raw-business-events: column __op would be inferred as none, the filters read it as STRING"]);
+  });
+});
+
+describe("the catalog a statement runs in on Apache Flink, as Confluent Cloud sets it up", () => {
+  const tables = {
+    catalog: "cdc-routing-dev",
+    database: "cdc-routing-dev-kafka",
+    valueSchemas: new Map([
+      ["raw-business-events", rawSchema],
+      ["filtered-a", sinkValueSchema("filtered-a", ["id"])],
+    ]),
+  };
+
+  test("its catalog and database, then each topic with a value schema as its inferred table, in topic order", () => {
+    const script = inferredCatalogScript(tables, { bootstrapServers: "h:1" });
+    expect(script.slice(0, 4)).toEqual([
+      "CREATE CATALOG `cdc-routing-dev` WITH ('type' = 'generic_in_memory')",
+      "CREATE DATABASE `cdc-routing-dev`.`cdc-routing-dev-kafka`",
+      "USE CATALOG `cdc-routing-dev`",
+      "USE `cdc-routing-dev-kafka`",
+    ]);
+    const inOrder = ["filtered-a", "raw-business-events"];
+    const declared = inOrder.map((topic) => inferTable(topic, { value: tables.valueSchemas.get(topic)! }));
+    expect(script.slice(4)).toEqual(declared.map((t) => apacheFlinkTableDdl(t, { bootstrapServers: "h:1" })));
+  });
+
+  test("only the bounded topics end their scans at job start", () => {
+    const script = inferredCatalogScript(tables, { bootstrapServers: "h:1", boundedTopics: ["raw-business-events"] });
+    const bounded = script.slice(4).map((ddl) => [ddl.split("`")[1], ddl.includes("'scan.bounded.mode'")]);
+    expect(bounded).toEqual([
+      ["filtered-a", false],
+      ["raw-business-events", true],
+    ]);
   });
 });
