@@ -59,7 +59,7 @@ const isPlan = (s: Step) => s.uses === "./.github/actions/plan";
 function resolveExpressions(text: string, values: Record<string, string>, where: string): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
     if (expr in values) return values[expr];
-    throw new Error(`${where}: the test does not know how to resolve \${{ ${expr} }}; add it to the values in workflow-artifacts.test.ts`);
+    throw new Error(`${where}: the test does not know how to resolve \${{ ${expr} }}; add it to the values in __tests__/workflows/artifacts.integration.test.ts`);
   });
 }
 
