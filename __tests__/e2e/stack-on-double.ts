@@ -138,6 +138,18 @@ export function editedInputs(dir: string, edit: (doc: { filters: Record<string, 
   return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
 }
 
+/**
+ * The filter change the deploy suites make: loan-created to v2, creates only (the local deploy writes only creates,
+ * so the same events match before and after).
+ */
+export function loanCreatedV2CreatesOnly(dir: string): { env: NodeJS.ProcessEnv; filters: string } {
+  return editedInputs(dir, (doc) => {
+    const f = doc.filters.find((x) => x.name === "loan-created")!;
+    f.version = 2;
+    f.operations = ["create"];
+  });
+}
+
 /** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
 export async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
   return run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
