@@ -119,6 +119,26 @@ export class StackOnDouble {
   }
 }
 
+/**
+ * A suite's stack on the double, like harness.ts useEngines: `start` runs in beforeAll, before the suite's own
+ * beforeAll hooks (declared after this call); after the suite, `stop` runs (by default the stack's double is
+ * closed), then the suite's temporary directories are removed.
+ */
+export function useStackOnDouble(
+  temporary: TemporaryDirs,
+  start: () => Promise<StackOnDouble>,
+  stop?: () => Promise<void>,
+): void {
+  let stack: StackOnDouble | undefined;
+  beforeAll(async () => {
+    stack = await start();
+  }, 300_000);
+  afterAll(async () => {
+    await (stop ? stop() : stack?.close());
+    temporary.removeAll();
+  }, 60_000);
+}
+
 function readFileSafe(file: string): string | undefined {
   try {
     return readFileSync(file, "utf8");
