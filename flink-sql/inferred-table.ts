@@ -149,3 +149,34 @@ export function apacheFlinkTableDdl(t: InferredTable, kafka: LocalKafka): string
   };
   return `CREATE TABLE ${quoteIdentifier(t.topic)} (\n${t.columns.map((c) => `  ${columnDefinition(c)}`).join(",\n")}\n) WITH (\n${withClause(props)}\n)`;
 }
+
+/** Where a statement runs (its catalog and database) and what it can read (registered value schemas by topic). */
+export interface StatementTables {
+  catalog: string;
+  database: string;
+  valueSchemas: ReadonlyMap<string, string>;
+}
+
+/**
+ * What runs before a statement on Apache Flink so that it sees what Confluent Cloud gives it: its catalog and
+ * database (on Confluent Cloud the environment's and the Kafka cluster's display names), and in them every topic
+ * with a registered value schema as the table inferred from it, in topic order. `boundedTopics` end their scans at
+ * the latest offsets at job start (test runs).
+ */
+export function inferredCatalogScript(
+  t: StatementTables,
+  kafka: { bootstrapServers: string; boundedTopics?: readonly string[] },
+): string[] {
+  const catalog = quoteIdentifier(t.catalog);
+  const tables = [...t.valueSchemas].sort(([a], [b]) => a.localeCompare(b));
+  return [
+    `CREATE CATALOG ${catalog} WITH ('type' = 'generic_in_memory')`,
+    `CREATE DATABASE ${catalog}.${quoteIdentifier(t.database)}`,
+    `USE CATALOG ${catalog}`,
+    `USE ${quoteIdentifier(t.database)}`,
+    ...tables.map(([topic, value]) => {
+      const bounded = kafka.boundedTopics?.includes(topic);
+      return apacheFlinkTableDdl(inferTable(topic, { value }), { bootstrapServers: kafka.bootstrapServers, bounded });
+    }),
+  ];
+}

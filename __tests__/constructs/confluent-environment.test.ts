@@ -4,7 +4,7 @@
  */
 import { Testing, TerraformStack } from "cdktf";
 import { StreamGovernedEnvironment } from "../../constructs/confluent-environment";
-import { testingApp } from "../stack-helpers";
+import { testingApp } from "../support/stack-helpers";
 
 function environmentNamed(displayName: string): StreamGovernedEnvironment {
   const stack = new TerraformStack(testingApp(), "test");

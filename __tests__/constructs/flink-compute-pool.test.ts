@@ -5,7 +5,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Environment } from "../../.gen/providers/confluent/environment";
 import { RoutingFlinkCompute } from "../../constructs/flink-compute-pool";
-import { testingApp } from "../stack-helpers";
+import { testingApp } from "../support/stack-helpers";
 
 function computeWith(maxCfu: number): TerraformStack {
   const stack = new TerraformStack(testingApp(), "test");

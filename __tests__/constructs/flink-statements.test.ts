@@ -13,7 +13,7 @@ import { designStage } from "../../constructs/stage-problems";
 import { loadFilters } from "../../filters/load";
 import { readLock, type StageLock } from "../../lock/lock-file";
 import { stageConfig } from "../../stages/stages";
-import { SNAPSHOT_DATE, testingApp } from "../stack-helpers";
+import { SNAPSHOT_DATE, testingApp } from "../support/stack-helpers";
 
 const dev = stageConfig("dev");
 const lock = readLock().dev as StageLock;

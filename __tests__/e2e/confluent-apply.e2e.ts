@@ -10,7 +10,18 @@ import { join } from "node:path";
 import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import { TemporaryDirs } from "../../local/processes";
 import type { PlanJson } from "../../review/plan";
-import { callTable, editedInputs, lockStatements, notRunnableBecause, providersRequired, pendingChanges, run, StackOnDouble, synthesize } from "./stack-on-double";
+import {
+  callTable,
+  editedInputs,
+  loanCreatedV2CreatesOnly,
+  lockStatements,
+  notRunnableBecause,
+  providersRequired,
+  pendingChanges,
+  run,
+  StackOnDouble,
+  synthesize,
+} from "./stack-on-double";
 import { readLock } from "../../lock/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
@@ -90,11 +101,7 @@ function changesOf(plan: PlanJson, type: string) {
 
   test("a filter change: new statement carries offsets over, predecessor stopped; reviewed, saved plan applied, next plan empty", async () => {
     const dir = temporary.create("filter-change");
-    const inputs = editedInputs(dir, (doc) => {
-      const f = doc.filters.find((x) => x.name === "loan-created")!;
-      f.version = 2;
-      f.operations = ["create"];
-    });
+    const inputs = loanCreatedV2CreatesOnly(dir);
     const locked = await lockStatements("dev", inputs);
     expect(locked.output).toMatch(new RegExp(`dev: running .*\\(offsets from ${DEV_RUNNING}\\)`));
     const changed = await synthesize("dev", join(dir, "out"), inputs.env);

@@ -12,11 +12,10 @@ import { compareRouting, expectedRouting } from "../../consumers/routing-check";
 import { sampleEvents } from "../../consumers/sample-events";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import { filtersForStage } from "../../filters/model";
-import { quoteIdentifier } from "../../flink-sql/escape";
 import { generateSql } from "../../flink-sql/generate";
 import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
-import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
-import { temporaryDirectory } from "../helpers";
+import { inferredCatalogScript } from "../../flink-sql/inferred-table";
+import { temporaryDirectory } from "../support/helpers";
 import { useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });
@@ -60,22 +59,16 @@ function deployedStatements(resources: Resources): DeployedStatement[] {
   }));
 }
 
-/** Catalog and database as Confluent maps them (environment, cluster), and every topic with a schema as its inferred table. */
-function inferredTableScript(s: DeployedStatement, schemas: Map<string, string>, rawTopic: string, bootstrapServers: string): string[] {
-  const catalog = quoteIdentifier(s.catalog);
-  return [
-    `CREATE CATALOG ${catalog} WITH ('type' = 'generic_in_memory')`,
-    `CREATE DATABASE ${catalog}.${quoteIdentifier(s.database)}`,
-    `USE CATALOG ${catalog}`,
-    `USE ${quoteIdentifier(s.database)}`,
-    ...[...schemas].map(([topic, value]) => apacheFlinkTableDdl(inferTable(topic, { value }), { bootstrapServers, bounded: topic === rawTopic })),
-  ];
-}
-
 describe("the deployed Confluent statements, byte for byte, on Flink over inferred tables", () => {
   const { text, resources } = synthesizedDev();
   const statements = deployedStatements(resources);
   const schemas = valueSchemas(resources);
+  /** What the local engines run before a statement (local/confluent-api/engines.ts); the raw topic ends at job start. */
+  const catalogScript = (s: DeployedStatement) =>
+    inferredCatalogScript(
+      { ...s, valueSchemas: schemas },
+      { bootstrapServers: engines.pipeline.kafka.bootstrapServers, boundedTopics: [engines.pipeline.filters.sourceTopic] },
+    );
 
   beforeAll(async () => {
     const { pipeline } = engines;
@@ -96,7 +89,7 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
     const events = sampleEvents(pipeline.filters, "deployed");
     const topics = filtersForStage(pipeline.filters, "dev").map((f) => f.outputTopic);
     const from = await endOffsets(pipeline.kafka.client, topics);
-    for (const s of statements) await flink!.run([...inferredTableScript(s, schemas, pipeline.filters.sourceTopic, pipeline.kafka.bootstrapServers), s.sql]);
+    for (const s of statements) await flink!.run([...catalogScript(s), s.sql]);
     const until = await endOffsets(pipeline.kafka.client, topics);
     const actual = await readIds(pipeline.kafka.client, topics, { from, until, timeoutMs: 60_000 });
     expect(compareRouting(expectedRouting(pipeline.filters, "dev", events), actual)).toEqual([]);
@@ -111,18 +104,18 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
     const topics = filtersForStage(pipeline.filters, "dev").map((f) => f.outputTopic);
     const from = await endOffsets(pipeline.kafka.client, topics);
     // The deployed statement's catalog and database: shards run where the set runs.
-    for (const s of shards) await flink!.run([...inferredTableScript(statements[0], schemas, pipeline.filters.sourceTopic, pipeline.kafka.bootstrapServers), s.dml]);
+    for (const s of shards) await flink!.run([...catalogScript(statements[0]), s.dml]);
     const until = await endOffsets(pipeline.kafka.client, topics);
     const actual = await readIds(pipeline.kafka.client, topics, { from, until, timeoutMs: 60_000 });
     expect(compareRouting(expectedRouting(pipeline.filters, "dev", events), actual)).toEqual([]);
   });
 
-  test("without the target column lists (the code before fix 1) Flink rejects them on the inferred sinks' extra key column", async () => {
-    const { pipeline, flink } = engines;
+  test("the target column lists are needed: without them Flink rejects each INSERT on the inferred sink's extra key column", async () => {
+    const { flink } = engines;
     for (const s of statements) {
       const unnamed = s.sql.replace(/^(INSERT INTO `[^`]+`) \([^)]*\)$/gm, "$1");
       expect(unnamed).not.toBe(s.sql);
-      await expect(flink!.run([...inferredTableScript(s, schemas, pipeline.filters.sourceTopic, pipeline.kafka.bootstrapServers), unnamed])).rejects.toThrow(
+      await expect(flink!.run([...catalogScript(s), unnamed])).rejects.toThrow(
         /Column types of query result and sink for 'cdc-routing-dev\.cdc-routing-dev-kafka\.filtered-[a-z-]+-events' do not match\. Cause: Different number of columns/,
       );
     }

@@ -27,9 +27,9 @@ import { destructiveChanges } from "../../review/guard";
 import type { PlanJson } from "../../review/plan";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { synthStack } from "../stack-helpers";
+import { synthStack } from "../support/stack-helpers";
 import { databaseConfig } from "./database-config";
-import { notRunnableBecause, providersRequired, StackOnDouble } from "./stack-on-double";
+import { notRunnableBecause, providersRequired, StackOnDouble, useStackOnDouble } from "./stack-on-double";
 
 type Config = Record<string, any>;
 
@@ -61,16 +61,19 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
   let dbDir: string;
   const dbVars = { TF_VAR_source_db_admin_username: "postgres", TF_VAR_source_db_admin_password: "local-trust", TF_VAR_source_db_replication_password: randomBytes(12).toString("hex") };
 
-  beforeAll(async () => {
-    local = await startLocalConfluent(quiet, { publication: false });
-    stack = StackOnDouble.on(local.double, temporary, "replacement");
-    dbDir = temporary.create("replacement-db");
-  }, 300_000);
+  // The double is the local Confluent's: stopping that stops the double and its engines.
+  useStackOnDouble(
+    temporary,
+    async () => {
+      local = await startLocalConfluent(quiet, { publication: false });
+      return (stack = StackOnDouble.on(local.double, temporary, "replacement"));
+    },
+    () => local?.stop(),
+  );
 
-  afterAll(async () => {
-    await local?.stop();
-    temporary.removeAll();
-  }, 60_000);
+  beforeAll(() => {
+    dbDir = temporary.create("replacement-db");
+  });
 
   async function query(sql: string, params: unknown[] = []): Promise<any[]> {
     const client = await local.pipeline.postgres.connect();

@@ -1,4 +1,4 @@
-import { withoutAws } from "../stack-helpers";
+import { withoutAws } from "../support/stack-helpers";
 
 type Config = Record<string, any>;
 

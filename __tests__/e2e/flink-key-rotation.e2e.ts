@@ -21,7 +21,7 @@ import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan } from "../../review/redact";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { notRunnableBecause, pendingChanges, providersRequired, StackOnDouble } from "./stack-on-double";
+import { notRunnableBecause, pendingChanges, providersRequired, StackOnDouble, useStackOnDouble } from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`Flink API key rotation suite cannot run in CI: ${why}`);
@@ -81,18 +81,13 @@ async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<str
 
 (why ? describe.skip : describe)("rotating the Flink API key against the local Confluent API double", () => {
   let stack: StackOnDouble;
+  useStackOnDouble(temporary, async () => (stack = await StackOnDouble.start(temporary, "key-rotation")));
 
   beforeAll(async () => {
-    stack = await StackOnDouble.start(temporary, "key-rotation");
     stack.useConfig(synthesize(dev, committed.dev!, "deployed"));
     const applied = await stack.apply();
     if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.close();
-    temporary.removeAll();
-  });
 
   test("a new key and a new statement from the old one's offsets; the old statement is only stopped, with its key", async () => {
     const lock = lockStage(committed, filters, rotated);

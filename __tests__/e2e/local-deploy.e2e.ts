@@ -12,7 +12,7 @@ import { terraformErrors } from "../../offline/local-deploy-command";
 import { TemporaryDirs } from "../../local/processes";
 import { sleep } from "../../lib/run";
 import type { RawEvent } from "../../filters/evaluate";
-import { editedInputs, notRunnableBecause, providersRequired, run } from "./stack-on-double";
+import { loanCreatedV2CreatesOnly, notRunnableBecause, providersRequired, run } from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`local deploy suite cannot run in CI: ${why}`);
@@ -64,11 +64,7 @@ async function deployed(stage: LocalStage, env: NodeJS.ProcessEnv = {}): Promise
 
   test("a filter change deployed while rows keep coming: carry-over, every matching event exactly once", async () => {
     const dir = temporary.create("filter-change");
-    const inputs = editedInputs(dir, (doc) => {
-      const f = doc.filters.find((x) => x.name === "loan-created")!;
-      f.version = 2;
-      f.operations = ["create"]; // the rows here are all creates: the same events match before and after
-    });
+    const inputs = loanCreatedV2CreatesOnly(dir);
     // `npm run statements:lock` for every stage, as a developer runs it: cdktf synthesizes all stages (cdktf.json).
     const locked = await run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--filters", inputs.filters], { env: { ...process.env, ...inputs.env } });
     expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-/);

@@ -15,7 +15,16 @@ import { destructiveChanges } from "../../review/guard";
 import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan, REDACTED_CHANGED, sensitiveValues } from "../../review/redact";
 import { renderSummary, summarizePlan } from "../../review/summarize";
-import { editedInputs, lockStatements, run, notRunnableBecause, providersRequired, StackOnDouble, synthesize } from "./stack-on-double";
+import {
+  editedInputs,
+  lockStatements,
+  run,
+  notRunnableBecause,
+  providersRequired,
+  StackOnDouble,
+  synthesize,
+  useStackOnDouble,
+} from "./stack-on-double";
 import { readLock } from "../../lock/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
@@ -50,8 +59,10 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     config.output = { ...config.output, canary_output: { value: "${var.confluent_cloud_api_secret}", sensitive: true } };
   };
 
+  const canaries = { confluent_cloud_api_secret: CANARY, source_db_replication_password: `${CANARY}-db` };
+  useStackOnDouble(temporary, async () => (stack = await StackOnDouble.start(temporary, "review", canaries)));
+
   beforeAll(async () => {
-    stack = await StackOnDouble.start(temporary, "review", { confluent_cloud_api_secret: CANARY, source_db_replication_password: `${CANARY}-db` });
     synth = await synthesize("dev", temporary.create("synth-review"));
     stack.useConfig(synth, withSensitiveOutput);
     createPlan = await planOf(stack, "create.tfplan");
@@ -93,11 +104,6 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     stack.useConfig(await synthesize("dev", join(dir, "out-cleanup"), inputs.env), withSensitiveOutput);
     cleanupPlan = await planOf(stack, "cleanup.tfplan");
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.close();
-    temporary.removeAll();
-  });
 
   test("summary: counts by action and changes grouped by kind", () => {
     const created = summarizePlan(createPlan);
@@ -179,19 +185,15 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     return { plan, apply: r.output, code: r.code };
   }
 
+  useStackOnDouble(temporary, async () => (stack = await StackOnDouble.start(temporary, "apply-time")));
+
   beforeAll(async () => {
-    stack = await StackOnDouble.start(temporary, "apply-time");
     synth = await synthesize("dev", temporary.create("synth-apply-time"));
     stack.useConfig(synth);
     const created = await stack.apply();
     if (created.code !== 0) throw new Error(`apply failed:\n${created.output}`);
     copyFileSync(join(stack.dir, "terraform.tfstate"), applied());
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.close();
-    temporary.removeAll();
-  });
 
   /** Exactly one in-place update, of that one attribute; the destructive-change guard sees nothing; the new rule refuses it, raw and redacted. */
   function expectRefusedUpdate(plan: PlanJson, updateOf: string, expected: RegExp): void {

@@ -11,7 +11,7 @@ import type { RawEvent } from "../../filters/evaluate";
 import { validateFilters } from "../../filters/validate";
 import { predicatesOf, type FilterSet } from "../../filters/model";
 import { ensureTopics } from "../../local/kafka";
-import { filterSet, text } from "../arbitraries";
+import { filterSet, text } from "../support/arbitraries";
 import { boundedRoutingSql, useEngines } from "./harness";
 
 // CDC_ROUTING_PROPERTY_RUNS=50 npm run test:e2e digs deeper locally; CI keeps the default.

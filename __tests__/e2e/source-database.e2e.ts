@@ -18,8 +18,8 @@ import { loadFilters } from "../../filters/load";
 import { readLock } from "../../lock/lock-file";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { describeWithRealProviders } from "../real-providers";
-import { synthStack, synthStage } from "../stack-helpers";
+import { describeWithRealProviders } from "../support/real-providers";
+import { synthStack, synthStage } from "../support/stack-helpers";
 import { databaseConfig } from "./database-config";
 import { useEngines } from "./harness";
 

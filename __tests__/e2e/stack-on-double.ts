@@ -12,7 +12,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
-import { realProvidersMissing } from "../real-providers";
+import { realProvidersMissing } from "../support/real-providers";
 import { configForDouble } from "../../offline/stack-for-double";
 import { run, type Run } from "../../lib/run";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
@@ -119,6 +119,26 @@ export class StackOnDouble {
   }
 }
 
+/**
+ * A suite's stack on the double, like harness.ts useEngines: `start` runs in beforeAll, before the suite's own
+ * beforeAll hooks (declared after this call); after the suite, `stop` runs (by default the stack's double is
+ * closed), then the suite's temporary directories are removed.
+ */
+export function useStackOnDouble(
+  temporary: TemporaryDirs,
+  start: () => Promise<StackOnDouble>,
+  stop?: () => Promise<void>,
+): void {
+  let stack: StackOnDouble | undefined;
+  beforeAll(async () => {
+    stack = await start();
+  }, 300_000);
+  afterAll(async () => {
+    await (stop ? stop() : stack?.close());
+    temporary.removeAll();
+  }, 60_000);
+}
+
 function readFileSafe(file: string): string | undefined {
   try {
     return readFileSync(file, "utf8");
@@ -136,6 +156,18 @@ export function editedInputs(dir: string, edit: (doc: { filters: Record<string, 
   const lock = join(dir, "statements.lock.json");
   copyFileSync("lock/statements.lock.json", lock);
   return { filters, env: { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock } };
+}
+
+/**
+ * The filter change the deploy suites make: loan-created to v2, creates only (the local deploy writes only creates,
+ * so the same events match before and after).
+ */
+export function loanCreatedV2CreatesOnly(dir: string): { env: NodeJS.ProcessEnv; filters: string } {
+  return editedInputs(dir, (doc) => {
+    const f = doc.filters.find((x) => x.name === "loan-created")!;
+    f.version = 2;
+    f.operations = ["create"];
+  });
 }
 
 /** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { temporaryDirectory } from "../helpers";
+import { temporaryDirectory } from "../support/helpers";
 
 const root = join(__dirname, "..", "..");
 const BAD_BUCKET =

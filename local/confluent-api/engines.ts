@@ -13,8 +13,7 @@
 import { join } from "node:path";
 import { debeziumConnectorConfig, type LocalDatabase } from "../../connectors/debezium-local";
 import { endOffsets, withAdmin } from "../../consumers/topic-io";
-import { quoteIdentifier } from "../../flink-sql/escape";
-import { apacheFlinkTableDdl, inferTable } from "../../flink-sql/inferred-table";
+import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import { traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
@@ -42,7 +41,6 @@ type Job = Awaited<ReturnType<FlinkRunner["submit"]>>;
 
 /** The script a statement runs: its catalog and database, every topic with a value schema as its inferred table. */
 export function statementScript(s: EngineStatement, bootstrapServers: string, savepoint?: string): string[] {
-  const catalog = quoteIdentifier(s.catalog);
   return [
     UIDS,
     ...(savepoint
@@ -52,11 +50,7 @@ export function statementScript(s: EngineStatement, bootstrapServers: string, sa
           "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'",
         ]
       : []),
-    `CREATE CATALOG ${catalog} WITH ('type' = 'generic_in_memory')`,
-    `CREATE DATABASE ${catalog}.${quoteIdentifier(s.database)}`,
-    `USE CATALOG ${catalog}`,
-    `USE ${quoteIdentifier(s.database)}`,
-    ...[...s.valueSchemas].sort(([a], [b]) => a.localeCompare(b)).map(([topic, value]) => apacheFlinkTableDdl(inferTable(topic, { value }), { bootstrapServers })),
+    ...inferredCatalogScript(s, { bootstrapServers }),
     s.sql,
   ];
 }

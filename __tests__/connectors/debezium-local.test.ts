@@ -1,0 +1,26 @@
+/** The local Debezium connector's configuration (connectors/debezium-local.ts), from the managed connector's. */
+import { debeziumConnectorConfig, propertiesText } from "../../connectors/debezium-local";
+import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
+import { stageConfig } from "../../stages/stages";
+
+describe("local Debezium configuration from the managed connector's", () => {
+  const managed = cdcConnectorConfig({ stage: "dev", source: stageConfig("dev").source, connectorName: "n", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
+
+  test("record-shaping keys pass through unchanged; cloud-only keys are replaced", () => {
+    const local = debeziumConnectorConfig(managed, { host: "127.0.0.1", port: 5, user: "u", database: "business" });
+    for (const key of Object.keys(managed).filter((k) => k.startsWith("transforms") || ["slot.name", "publication.name", "snapshot.mode", "table.include.list"].includes(k))) {
+      expect([key, local[key]]).toEqual([key, managed[key]]);
+    }
+    expect(local["connector.class"]).toBe("io.debezium.connector.postgresql.PostgresConnector");
+    expect(local).not.toHaveProperty("kafka.service.account.id");
+    expect(local).not.toHaveProperty("output.data.format");
+  });
+
+  test("a managed key nobody mapped fails loudly", () => {
+    expect(() => debeziumConnectorConfig({ ...managed, "new.key": "x" }, { host: "h", port: 1, user: "u", database: "d" })).toThrow("connector keys with no local mapping: new.key");
+  });
+
+  test("properties text escapes separators", () => {
+    expect(propertiesText({ "a=b": "c:d\ne" })).toBe("a\\=b=c\\:d\\ne\n");
+  });
+});

@@ -1,0 +1,42 @@
+/** Pure helpers of the local engines harness, and its preconditions' messages. */
+import { createServer } from "node:net";
+import { assertPortFree } from "../../lib/ports";
+import { traceSummary } from "../../local/connect";
+import { clusterId } from "../../local/kafka";
+import { javaCommand } from "../../local/processes";
+
+describe("local harness helpers", () => {
+  test("Kafka cluster ids never start with '-' (a command line would read an option)", () => {
+    for (let i = 0; i < 500; i++) expect(clusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+  });
+
+  test("a Java trace is summed up by its first line and root cause", () => {
+    expect(traceSummary("org.x.ConnectException: failed\n\tat a\nCaused by: java.sql.X: mid\nCaused by: org.postgresql.util.PSQLException: ERROR: permission denied for table t")).toBe(
+      "org.x.ConnectException: failed (root cause: org.postgresql.util.PSQLException: ERROR: permission denied for table t)",
+    );
+  });
+});
+
+describe("local harness preconditions fail with a clear message", () => {
+  test("a port in use names the port and what needed it", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await expect(assertPortFree(port, "kafka")).rejects.toThrow(`port ${port} for kafka is in use on 127.0.0.1`);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a missing Java says what is needed", async () => {
+    const saved = process.env.JAVA_HOME;
+    process.env.JAVA_HOME = "/nonexistent-jdk";
+    try {
+      expect(() => javaCommand()).toThrow("Java 17 or newer is needed for the local pipeline and was not found (/nonexistent-jdk/bin/java)");
+    } finally {
+      if (saved === undefined) delete process.env.JAVA_HOME;
+      else process.env.JAVA_HOME = saved;
+    }
+  });
+});
