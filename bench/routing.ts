@@ -6,7 +6,7 @@
  *
  *   npm run bench:routing [-- --events 200000]
  */
-import { Kafka, Partitioners } from "kafkajs";
+import { type Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
 import { executableStatements, generateSql, passthroughStatements } from "../flink-sql/generate";

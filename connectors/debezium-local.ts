@@ -82,8 +82,8 @@ export function connectWorkerConfig(o: { bootstrapServers: string; restPort: num
 
 /** Java properties text; values are escaped so any character survives the round trip. */
 export function propertiesText(props: Record<string, string>): string {
-  const escape = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/[=:#!]/g, (c) => "\\" + c);
-  return Object.entries(props)
+  const escape = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/[=:#!]/g, (c) => `\\${c}`);
+  return `${Object.entries(props)
     .map(([k, v]) => `${escape(k)}=${escape(v)}`)
-    .join("\n") + "\n";
+    .join("\n")}\n`;
 }

@@ -10,7 +10,7 @@ import type { ServiceAccount } from "../.gen/providers/confluent/service-account
 import { statementApiKey, statementProperties, type StageDeployment } from "../lock/deployed-attributes";
 import { today } from "../lock/clock";
 import { keptStopped } from "../lock/retention";
-import { type LockedStatement, type StageLock } from "../lock/lock-file";
+import type { LockedStatement, StageLock } from "../lock/lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { ApiCredentials } from "./identity";
 

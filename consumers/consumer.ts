@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<void> {
     kafka: new Kafka(config),
     consumer: name,
     topics: topics.get(name)!,
-    handle: async (event, meta) => void process.stdout.write(summaryLine(event, meta) + "\n"),
+    handle: async (event, meta) => void process.stdout.write(`${summaryLine(event, meta)}\n`),
   }));
   const shutdown = (signal: string) => {
     process.stderr.write(`consumer ${name}: ${signal}, committing and leaving the group\n`);

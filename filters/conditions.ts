@@ -27,7 +27,7 @@ const GROUP_KEYS = ["all", "any", "not"];
 
 function parseField(text: string, path: Path, issues: FilterIssue[]): FieldRef | undefined {
   if ((RAW_COLUMN_NAMES as readonly string[]).includes(text)) return { kind: "column", column: text as RawColumnName };
-  const prefix = EVENT_DATA_COLUMN + ".";
+  const prefix = `${EVENT_DATA_COLUMN}.`;
   if (!text.startsWith(prefix)) {
     issues.push({
       path,

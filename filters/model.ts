@@ -103,7 +103,7 @@ export function filtersForStage(set: FilterSet, stage: string): Filter[] {
 
 /** Renders a JSON path as SQL/JSON path text: $.a.b[0].c */
 export function jsonPathText(path: ReadonlyArray<string | number>): string {
-  return "$" + path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
+  return `$${path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`;
 }
 
 /** The leaf predicates of a condition tree, in order. */

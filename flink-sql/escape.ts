@@ -2,7 +2,7 @@
 
 /** Back-quoted identifier; a back-quote inside is doubled, so no name can end the identifier early. */
 export function quoteIdentifier(name: string): string {
-  return "`" + name.replace(/`/g, "``") + "`";
+  return `\`${name.replace(/`/g, "``")}\``;
 }
 
 /**
@@ -10,7 +10,7 @@ export function quoteIdentifier(name: string): string {
  * non-ASCII) is literal text inside the quotes in Flink SQL, so the statement's shape cannot change.
  */
 export function stringLiteral(value: string): string {
-  return "'" + value.replace(/'/g, "''") + "'";
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -28,5 +28,5 @@ export function numberLiteral(value: number): string {
 
 /** LIKE pattern text for a literal substring: the escape character, % and _ are escaped with '!'. */
 export function likeEscape(value: string): string {
-  return value.replace(/[!%_]/g, (c) => "!" + c);
+  return value.replace(/[!%_]/g, (c) => `!${c}`);
 }

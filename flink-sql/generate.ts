@@ -103,7 +103,7 @@ export const isSetStatementName = (stage: string, name: string): boolean => name
 
 /** The set shape: one EXECUTE STATEMENT SET per shard, each named after its own text. */
 function setStatements(filters: Filter[], stage: string, sourceTopic: string, options: SqlOptions): GeneratedStatement[] {
-  const inserts = new Map(filters.map((f) => [f.name, insertSql(f, sourceTopic) + ";"]));
+  const inserts = new Map(filters.map((f) => [f.name, `${insertSql(f, sourceTopic)};`]));
   const byName = new Map(filters.map((f) => [f.name, f]));
   const sizing = { insertBytes: new Map([...inserts].map(([name, text]) => [name, textBytes(text)])), budget: options.shardBudget ?? DEFAULT_SHARD_BUDGET };
   return assignShards(filters.map((f) => f.name), options.previousShards ?? [], sizing).map((names) => {
@@ -152,7 +152,7 @@ export function generateSql(set: FilterSet, stage: string, options: SqlOptions):
   if (filters.length === 0) {
     statements = [];
   } else if (options.shape === "per-filter") {
-    statements = filters.map((f) => ({ name: filterStatementName(stage, f), filters: [f], dml: insertSql(f, set.sourceTopic) + ";" }));
+    statements = filters.map((f) => ({ name: filterStatementName(stage, f), filters: [f], dml: `${insertSql(f, set.sourceTopic)};` }));
   } else {
     statements = setStatements(filters, stage, set.sourceTopic, options);
   }
@@ -166,7 +166,7 @@ export function renderSql(sql: GeneratedSql): string {
     ...sql.ddl,
     ...sql.statements.map((s) => `-- statement ${s.name}\n${s.dml}`),
   ];
-  return parts.join("\n\n") + "\n";
+  return `${parts.join("\n\n")}\n`;
 }
 
 /** A TableEnvironment executes one statement at a time, without its terminating semicolon. */

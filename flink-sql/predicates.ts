@@ -64,11 +64,11 @@ function predicateSql(p: Predicate): string {
     case "compare":
       switch (p.op) {
         case "contains":
-          return `${e} LIKE ${stringLiteral("%" + likeEscape(String(p.value)) + "%")} ESCAPE '!'`;
+          return `${e} LIKE ${stringLiteral(`%${likeEscape(String(p.value))}%`)} ESCAPE '!'`;
         case "startsWith":
-          return `${e} LIKE ${stringLiteral(likeEscape(String(p.value)) + "%")} ESCAPE '!'`;
+          return `${e} LIKE ${stringLiteral(`${likeEscape(String(p.value))}%`)} ESCAPE '!'`;
         case "endsWith":
-          return `${e} LIKE ${stringLiteral("%" + likeEscape(String(p.value)))} ESCAPE '!'`;
+          return `${e} LIKE ${stringLiteral(`%${likeEscape(String(p.value))}`)} ESCAPE '!'`;
         case "matches":
           return `REGEXP(${e}, ${stringLiteral(javaRegex(String(p.value)))})`;
         case "equals":
@@ -86,7 +86,7 @@ export function conditionSql(c: Condition, indent = "  "): string {
     case "all":
     case "any": {
       if (c.of.length === 1) return conditionSql(c.of[0], indent);
-      const inner = indent + "  ";
+      const inner = `${indent}  `;
       const joiner = c.kind === "all" ? "AND" : "OR";
       return `(\n${inner}${c.of.map((x) => conditionSql(x, inner)).join(`\n${inner}${joiner} `)}\n${indent})`;
     }

@@ -85,7 +85,7 @@ export const processIo: CommandIo = {
 };
 
 function printUsage(usage: string, write: (s: string) => void): void {
-  write(usage.endsWith("\n") ? usage : usage + "\n");
+  write(usage.endsWith("\n") ? usage : `${usage}\n`);
 }
 
 /** What a command's body returns: its exit code, or nothing for 0. */

@@ -17,7 +17,7 @@ export interface KafkaHandle {
 }
 
 export function brokerProperties(port: number, controllerPort: number, logDir: string, partitions: number): string {
-  return [
+  return `${[
     "process.roles=broker,controller",
     "node.id=1",
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
@@ -37,7 +37,7 @@ export function brokerProperties(port: number, controllerPort: number, logDir: s
     // Consumers in tests join at once instead of after the default 3 s delay.
     "group.initial.rebalance.delay.ms=0",
     "auto.create.topics.enable=false",
-  ].join("\n") + "\n";
+  ].join("\n")}\n`;
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import type { StageConfig } from "../stages/config";
 import { CARRY_OVER_PROPERTY } from "./evolution";
-import { type LockedStatement, type StageLock } from "./lock-file";
+import type { LockedStatement, StageLock } from "./lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
 import { resourceNames } from "../stages/resource-names";
 

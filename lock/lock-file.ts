@@ -79,7 +79,7 @@ export function readLock(path = lockFile()): LockFile {
 /** Written to a temporary file and renamed: an interrupted run never leaves half a lock behind. */
 export function writeLock(lock: LockFile, path = lockFile()): void {
   const sorted = Object.fromEntries(Object.keys(lock).sort().map((k) => [k, lock[k]]));
-  writeFileSync(`${path}.tmp`, JSON.stringify(sorted, null, 2) + "\n");
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
 }
 

@@ -9,7 +9,7 @@ import { filtersForStage } from "../filters/model";
 import type { StageConfig } from "../stages/config";
 import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
 import { StageRefusal, evolveLock, type EvolveOptions } from "./evolution";
-import { type LockFile, type StageLock } from "./lock-file";
+import type { LockFile, StageLock } from "./lock-file";
 import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
 

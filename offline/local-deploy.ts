@@ -18,7 +18,7 @@ import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-a
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
 import { LocalEngines } from "../local/confluent-api/engines";
 import { slotActive, startConnectWorker } from "../local/connect";
-import { type Progress } from "../local/processes";
+import type { Progress } from "../local/processes";
 import { freePort } from "../lib/ports";
 import { run, sleep, type Run } from "../lib/run";
 

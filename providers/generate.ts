@@ -19,7 +19,7 @@ async function main(args: string[]): Promise<void> {
   const { values } = parseCommandLine(args, { force: { type: "boolean" } });
   const started = process.hrtime.bigint();
   const schemaText = readFileSync(CONFLUENT_SCHEMA_PATH, "utf8");
-  const stampPath = join(CONFLUENT_BINDINGS_DIR, "..", "confluent" + STAMP_FILE);
+  const stampPath = join(CONFLUENT_BINDINGS_DIR, "..", `confluent${STAMP_FILE}`);
   // Skip when the bindings were made from this exact schema text (byte comparison, not mtime).
   if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === schemaText && !values.force) {
     console.log(`providers: bindings in ${CONFLUENT_BINDINGS_DIR} are current`);

@@ -52,7 +52,7 @@ function guard(args: readonly string[]): number {
   const optedIn = values["allow-destructive"] === true;
   const plan = readPlan(values.plan);
   const changes = destructiveChanges(plan);
-  process.stdout.write(guardMessage(stage, changes, optedIn) + "\n");
+  process.stdout.write(`${guardMessage(stage, changes, optedIn)}\n`);
   // Never opted in: a slot left behind fills the database's disk; an update Confluent refuses fails the apply.
   const refused = refusedChanges(plan);
   for (const r of refused) process.stdout.write(`${stage}: refused: ${r}\n`);
@@ -62,7 +62,7 @@ function guard(args: readonly string[]): number {
 function redact(args: readonly string[]): number {
   const { values } = parseCommandLine(args, { out: { type: "string" } });
   if (!values.out) throw new UsageError("redact-plan needs --out <file>; it reads terraform show -json output on standard input");
-  writeFileSync(values.out, JSON.stringify(redactPlan(parsePlan(readFileSync(0, "utf8"), "standard input"))) + "\n");
+  writeFileSync(values.out, `${JSON.stringify(redactPlan(parsePlan(readFileSync(0, "utf8"), "standard input")))}\n`);
   return 0;
 }
 
@@ -89,7 +89,7 @@ function comment(args: readonly string[]): number {
   });
   if (values.out) writeFileSync(values.out, review.markdown);
   else process.stdout.write(review.markdown);
-  for (const [stage, changes] of review.blocking) process.stderr.write(guardMessage(stage, changes, false) + "\n");
+  for (const [stage, changes] of review.blocking) process.stderr.write(`${guardMessage(stage, changes, false)}\n`);
   return review.blocking.size > 0 ? 1 : 0;
 }
 

@@ -51,6 +51,6 @@ export function renderReview(input: CommentInput): Review {
     return parts.join("\n");
   });
   const verdict = blocking.size > 0 ? "❌ destructive changes without opt-in" : "✅ no unapproved destructive changes";
-  const markdown = [COMMENT_MARKER, `## cdc-routing plan review: ${verdict}`, ...sections].join("\n\n") + "\n";
+  const markdown = `${[COMMENT_MARKER, `## cdc-routing plan review: ${verdict}`, ...sections].join("\n\n")}\n`;
   return { markdown: redact(markdown, secrets), blocking };
 }

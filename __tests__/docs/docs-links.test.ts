@@ -101,7 +101,7 @@ interface Found {
 /** A word of code that names a file or folder of this repository, or one outside it; undefined for anything else. */
 function pathOf(word: string): string | undefined {
   const path = word
-    .replace(/^[(\["']+|[)\]"',.;:]+$/g, "")
+    .replace(/^[(["']+|[)\]"',.;:]+$/g, "")
     .replace(/:\d+(-\d+)?(,\d+)*$/, "")
     .replace(/^\.\//, "");
   if (!path || /[<>${}~*?|=]|:\/\/|^-/.test(path)) return undefined;

@@ -46,7 +46,7 @@ afterAll(() => temporaryDirs.removeAll());
 
 /** Flink's REGEXP(subject, pattern) for each pair, from one JVM: "1", "0", or "E <reason>". */
 function flinkRegexp(pairs: Array<[pattern: string, subject: string]>): string[] {
-  const input = pairs.map((pair) => pair.map((text) => Buffer.from(text).toString("base64")).join(" ") + "\n").join("");
+  const input = pairs.map((pair) => `${pair.map((text) => Buffer.from(text).toString("base64")).join(" ")}\n`).join("");
   const java = spawnSync(javaCommand(), [...jvmTempOptions(temporaryDirs.create("regex")), "-cp", classpath("flink"), join(__dirname, "java", "RegexFind.java")], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (java.status !== 0) throw new Error(`RegexFind failed (${java.status}): ${java.stderr}`);
   const answers = java.stdout.trimEnd().split("\n");

@@ -16,7 +16,7 @@ import { realProvidersMissing } from "../support/real-providers";
 import { configForDouble } from "../../offline/stack-for-double";
 import { run, type Run } from "../../lib/run";
 import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
-import { TemporaryDirs } from "../../local/processes";
+import type { TemporaryDirs } from "../../local/processes";
 import { parsePlan, type PlanJson } from "../../review/plan";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */

@@ -68,7 +68,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   ],
   [
     "duplicate names and topics",
-    filtersYaml(ok("f") + "\n" + ok("f")),
+    filtersYaml(`${ok("f")}\n${ok("f")}`),
     [
       "duplicate filter name 'f' (first used by filter 1) at filters.yaml:9:11 in filter f",
       "output topic 'out-f' is already used by filter 'f' at filters.yaml:11:18 in filter f; each filter writes its own topic",
@@ -195,7 +195,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   ],
   [
     "between without max and min above max",
-    filtersYaml(cond("f", "{ field: __ts_ms, op: between, min: 5 }") + "\n" + cond("g", "{ field: __ts_ms, op: between, min: 9, max: 1 }").replace(/^/, "")),
+    filtersYaml(`${cond("f", "{ field: __ts_ms, op: between, min: 5 }")}\n${cond("g", "{ field: __ts_ms, op: between, min: 9, max: 1 }").replace(/^/, "")}`),
     [
       "operator 'between' needs 'max' at filters.yaml:8:9 in filter f",
       "'min' (9) is greater than 'max' (1); between would match nothing at filters.yaml:15:45 in filter g",
@@ -278,7 +278,7 @@ describe("filters.yaml validation", () => {
   });
 
   test("reports every problem of every filter at once", () => {
-    const text = filtersYaml(cond("a", "{ field: nope, op: equals, value: x }") + "\n" + cond("b", "{ field: id, op: equal, value: x }"));
+    const text = filtersYaml(`${cond("a", "{ field: nope, op: equals, value: x }")}\n${cond("b", "{ field: id, op: equal, value: x }")}`);
     expect(errorsOf(text)).toHaveLength(2);
   });
 

@@ -34,7 +34,7 @@ describe("Confluent's limits on statement names and text, checked at synth", () 
     expect(statementLimitProblems([statement("s", fill(STATEMENT_TEXT_MAX + 1))], "dev")).toEqual([
       "dev: statement s (filter f) is 131073 bytes of SQL; Confluent Cloud allows at most 131072: split filter f into smaller filters (fewer values, shorter conditions)",
     ]);
-    expect(statementLimitProblems([statement("s", fill(STATEMENT_TEXT_MAX - 1) + "é")], "dev")).toHaveLength(1);
+    expect(statementLimitProblems([statement("s", `${fill(STATEMENT_TEXT_MAX - 1)}é`)], "dev")).toHaveLength(1);
   });
 
   test("a filter whose own INSERT is over the limit fails the lock tool and synth, naming the filter; nothing is truncated", () => {

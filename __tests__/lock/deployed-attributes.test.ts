@@ -7,7 +7,7 @@ import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
 import { deploymentProblems, stageDeployment } from "../../lock/deployed-attributes";
 import { StageRefusal } from "../../lock/evolution";
-import { type StageLock } from "../../lock/lock-file";
+import type { StageLock } from "../../lock/lock-file";
 import { lockStage } from "../../lock/stage-lock";
 import { readLock } from "../../lock/lock-file";
 import { parseStageConfig, retryBudgetSeconds, type StageConfig } from "../../stages/config";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { CARRY_OVER_PROPERTY, StageRefusal, lockProblems, retiredTopics } from "../../lock/evolution";
-import { type StageLock } from "../../lock/lock-file";
+import type { StageLock } from "../../lock/lock-file";
 import { evolveStage, stagePartitions, stageStatements } from "../../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";

@@ -34,7 +34,7 @@ function writeSums(dir: string): void {
   const lines = readdirSync(dir)
     .filter((f) => f.endsWith(".tar.gz"))
     .map((f) => `${createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")}  ${f}`);
-  writeFileSync(join(dir, "SHA256SUMS"), lines.join("\n") + "\n");
+  writeFileSync(join(dir, "SHA256SUMS"), `${lines.join("\n")}\n`);
 }
 
 /** Sources for the tiny provider: its main package imports a module the "proxy" would refuse. */

@@ -17,7 +17,7 @@ import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import { traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
-import { type Progress } from "../processes";
+import type { Progress } from "../processes";
 import { sleep } from "../../lib/run";
 import type { EngineStatement, Engines } from "./store";
 

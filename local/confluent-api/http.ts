@@ -1,7 +1,7 @@
 /**
  * Request context, route matching and the JSON answer for the double's route table.
  */
-import { ApiError } from "./errors";
+import type { ApiError } from "./errors";
 import type { Store } from "./store";
 
 export interface Request {

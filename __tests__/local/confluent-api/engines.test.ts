@@ -13,7 +13,7 @@ describe("local deploy: engines behind the Confluent API double", () => {
   test("a statement runs in its catalog and database over the inferred tables, its text last and unchanged", () => {
     const script = statementScript(statement, "127.0.0.1:9092");
     expect(script.slice(1, 5)).toEqual(["CREATE CATALOG `cdc-routing-dev` WITH ('type' = 'generic_in_memory')", "CREATE DATABASE `cdc-routing-dev`.`cdc-routing-dev-kafka`", "USE CATALOG `cdc-routing-dev`", "USE `cdc-routing-dev-kafka`"]);
-    expect(script[5]).toMatch(/^CREATE TABLE `raw-business-events` \(\n  `key` VARBINARY\(2147483647\),\n  `id` STRING NOT NULL\n\)/);
+    expect(script[5]).toMatch(/^CREATE TABLE `raw-business-events` \(\n {2}`key` VARBINARY\(2147483647\),\n {2}`id` STRING NOT NULL\n\)/);
     expect(script[script.length - 1]).toBe(statement.sql);
     expect(script.some((l) => l.includes("state-recovery"))).toBe(false);
   });
