@@ -19,6 +19,8 @@ import { STAGE_NAMES } from "../stages/names";
 import { alternate, machineLine, median, progress, summary } from "./stats";
 import { writeScaleInputs, type ScaleInputs } from "./scale-inputs";
 import { InputError } from "../lib/errors";
+import type { Json } from "../lib/json";
+import { getOrThrow } from "../lib/maps";
 
 const USAGE = `usage: npm run bench:scale [-- --plan]     (BENCH_ROUNDS=<rounds>, default 5)
 
@@ -32,7 +34,6 @@ const CONSUMERS = 20;
 const tsx = require.resolve("tsx/cli");
 const temporary = new TemporaryDirs();
 
-type Json = Record<string, any>;
 const label = (filters: number) => `${filters} filters`;
 
 /** `tsx main.ts --all` on the inputs into outdir, as `npm run synth:all` runs it; its wall time in seconds. */
@@ -92,11 +93,11 @@ async function main(args: string[]): Promise<void> {
   const outdirs = new Map(SIZES.map((n) => [n, join(dir, `out-${n}`)]));
   const times = await alternate(SIZES.map(label), (side) => {
     const n = Number(side.split(" ")[0]) as (typeof SIZES)[number];
-    return synthSeconds(inputs.get(n)!, outdirs.get(n)!);
+    return synthSeconds(getOrThrow(inputs, n), getOrThrow(outdirs, n));
   }, { unit: "s" });
-  const stacks = new Map(SIZES.map((n) => [n, stacksIn(outdirs.get(n)!)]));
+  const stacks = new Map(SIZES.map((n) => [n, stacksIn(getOrThrow(outdirs, n))]));
   const costs = new Map<number, PlanCost>();
-  if (values.plan) for (const n of SIZES) costs.set(n, await planCost(inputs.get(n)!, n));
+  if (values.plan) for (const n of SIZES) costs.set(n, await planCost(getOrThrow(inputs, n), n));
 
   const [small, mid, large] = SIZES;
   const med = (n: number) => median(times[label(n)]);
@@ -105,21 +106,21 @@ async function main(args: string[]): Promise<void> {
   // Linear growth shows as the same marginal cost over both intervals.
   console.log(`  synth cost per filter: ${(((med(mid) - med(small)) / (mid - small)) * 1000).toFixed(1)} ms from ${small} to ${mid} filters, ${(((med(large) - med(mid)) / (large - mid)) * 1000).toFixed(1)} ms from ${mid} to ${large}; goal ${large} filters in at most 5 s: ${med(large) <= 5 ? "met" : "NOT MET"} (median ${med(large).toFixed(2)} s)`);
   for (const n of SIZES) {
-    const perStage = STAGE_NAMES.map((s) => `${s} ${resourcesOf(stacks.get(n)![s])}`).join(", ");
-    const largest = Math.max(...STAGE_NAMES.flatMap((s) => statementsOf(stacks.get(n)![s]).map((t) => t.length)));
-    const roles = Object.keys(stacks.get(n)!.dev.resource.confluent_role_binding ?? {}).length;
+    const perStage = STAGE_NAMES.map((s) => `${s} ${resourcesOf(getOrThrow(stacks, n)[s])}`).join(", ");
+    const largest = Math.max(...STAGE_NAMES.flatMap((s) => statementsOf(getOrThrow(stacks, n)[s]).map((t) => t.length)));
+    const roles = Object.keys(getOrThrow(stacks, n).dev.resource.confluent_role_binding ?? {}).length;
     console.log(`  ${label(n).padEnd(12)} resources per stage: ${perStage} (dev: ${roles} role bindings); largest statement ${largest.toLocaleString("en-US")} characters`);
   }
   for (const s of STAGE_NAMES) {
-    const per = (resourcesOf(stacks.get(large)![s]) - resourcesOf(stacks.get(mid)![s])) / (large - mid);
+    const per = (resourcesOf(getOrThrow(stacks, large)[s]) - resourcesOf(getOrThrow(stacks, mid)[s])) / (large - mid);
     console.log(`  resources per filter in ${s}: ${per.toFixed(2)} (from ${mid} to ${large} filters, same ${CONSUMERS} consumers)`);
   }
   if (costs.size > 0) {
     for (const [n, c] of costs) {
       console.log(`  ${label(n).padEnd(12)} dev against the local Confluent Cloud API double: apply ${c.applySeconds.toFixed(1)} s, ${c.applyCalls} API calls; no-change plan ${c.planSeconds.toFixed(1)} s, ${c.planCalls} API calls`);
     }
-    const a = costs.get(mid)!;
-    const b = costs.get(large)!;
+    const a = getOrThrow(costs, mid);
+    const b = getOrThrow(costs, large);
     console.log(`  API calls per filter of a no-change plan: ${((b.planCalls - a.planCalls) / (large - mid)).toFixed(2)} (from ${mid} to ${large} filters)`);
   } else {
     console.log("  terraform plan against the local Confluent Cloud API double: not run (add --plan; minutes at 400 filters)");

@@ -82,8 +82,8 @@ export function connectWorkerConfig(o: { bootstrapServers: string; restPort: num
 
 /** Java properties text; values are escaped so any character survives the round trip. */
 export function propertiesText(props: Record<string, string>): string {
-  const escape = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/[=:#!]/g, (c) => `\\${c}`);
+  const escaped = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/[=:#!]/g, (c) => `\\${c}`);
   return `${Object.entries(props)
-    .map(([k, v]) => `${escape(k)}=${escape(v)}`)
+    .map(([k, v]) => `${escaped(k)}=${escaped(v)}`)
     .join("\n")}\n`;
 }

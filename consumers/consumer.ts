@@ -13,6 +13,7 @@ import { topicsByConsumer } from "../filters/topic-scopes";
 import { loadFilters } from "../filters/load";
 import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "./kafka-config";
 import { parseRoutedRecord, RecordParseError, type RoutedEvent } from "./record";
+import { getOrThrow } from "../lib/maps";
 
 export interface RecordMeta {
   topic: string;
@@ -79,11 +80,11 @@ async function main(argv: string[]): Promise<void> {
   if (positionals.length === 0) throw new UsageError(`name a consumer; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
   const name = oneOf("consumer", positionals[0], [...topics.keys()]);
   const config: KafkaConfig = { ...kafkaConfigFromEnv(process.env, `cdc-routing-${name}`), logLevel: logLevel.WARN };
-  process.stderr.write(`consumer ${name}: topics ${topics.get(name)!.join(", ")} on ${describeKafkaConfig(config)}\n`);
+  process.stderr.write(`consumer ${name}: topics ${getOrThrow(topics, name).join(", ")} on ${describeKafkaConfig(config)}\n`);
   const running = await talkingToKafka(config, () => startRoutedConsumer({
     kafka: new Kafka(config),
     consumer: name,
-    topics: topics.get(name)!,
+    topics: getOrThrow(topics, name),
     handle: async (event, meta) => void process.stdout.write(`${summaryLine(event, meta)}\n`),
   }));
   const shutdown = (signal: string) => {

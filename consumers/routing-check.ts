@@ -4,13 +4,14 @@
  */
 import { routeEvent, type RawEvent } from "../filters/evaluate";
 import { filtersForStage, type FilterSet } from "../filters/model";
+import { getOrThrow } from "../lib/maps";
 
 export type IdsByTopic = Map<string, string[]>;
 
 export function expectedRouting(set: FilterSet, stage: string, events: readonly RawEvent[]): IdsByTopic {
   const expected: IdsByTopic = new Map(filtersForStage(set, stage).map((f) => [f.outputTopic, []]));
   for (const event of events) {
-    for (const topic of routeEvent(set, stage, event)) expected.get(topic)!.push(String(event.id));
+    for (const topic of routeEvent(set, stage, event)) getOrThrow(expected, topic).push(String(event.id));
   }
   return expected;
 }

@@ -26,7 +26,7 @@ export function sampleEvents(set: FilterSet, tag: string, limit = 400): RawEvent
   for (const p of set.filters.flatMap((f) => predicatesOf(f.condition))) {
     const entry = values.get(fieldKey(p.field)) ?? { field: p.field, values: new Set(["no-filter-names-this"]) };
     if (p.kind === "compare") entry.values.add(String(p.value));
-    if (p.kind === "list") p.values.forEach((v) => entry.values.add(String(v)));
+    if (p.kind === "list") for (const v of p.values) entry.values.add(String(v));
     values.set(fieldKey(p.field), entry);
   }
   const fields = [...values.values()];

@@ -5,6 +5,7 @@ import type { RawEvent } from "../filters/evaluate";
 import type { IdsByTopic } from "./routing-check";
 import { routedRecordId } from "./record";
 import { retryTransient } from "./transient";
+import { getOrThrow } from "../lib/maps";
 
 /** topic -> partition -> offset */
 export type Offsets = Map<string, Map<number, bigint>>;
@@ -122,7 +123,7 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
     } catch {
       id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
     }
-    if (!o.idPrefix || id.startsWith(o.idPrefix)) seen.get(topic)!.push(id);
+    if (!o.idPrefix || id.startsWith(o.idPrefix)) getOrThrow(seen, topic).push(id);
     if (reachedEnd()) finish();
     if (!settling && o.done?.(seen)) {
       settling = true;

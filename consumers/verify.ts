@@ -21,6 +21,7 @@ import { frameJsonSr } from "./record";
 import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "./routing-check";
 import { sampleEvents } from "./sample-events";
 import { endOffsets, produceEvents, readIds } from "./topic-io";
+import { getOrThrow } from "../lib/maps";
 
 export interface VerifyOptions {
   kafka: Kafka;
@@ -39,7 +40,8 @@ export async function verifyRouting(o: VerifyOptions): Promise<TopicDifference[]
   const topics = filtersForStage(o.filters, o.stage).map((f) => f.outputTopic);
   const expected = expectedRouting(o.filters, o.stage, o.events);
   const from = await endOffsets(o.kafka, topics);
-  const encode = o.schemaId === undefined ? undefined : (json: string) => frameJsonSr(o.schemaId!, json);
+  const { schemaId } = o;
+  const encode = schemaId === undefined ? undefined : (json: string) => frameJsonSr(schemaId, json);
   await produceEvents(o.kafka, o.filters.sourceTopic, o.events, encode);
   const want = (topic: string) => new Set(expected.get(topic));
   const actual = await readIds(o.kafka, topics, {
@@ -47,7 +49,7 @@ export async function verifyRouting(o: VerifyOptions): Promise<TopicDifference[]
     idPrefix: o.tag,
     timeoutMs: o.timeoutMs,
     settleMs: o.settleMs ?? 5000,
-    done: (seen) => topics.every((t) => [...want(t)].every((id) => seen.get(t)!.includes(id))),
+    done: (seen) => topics.every((t) => [...want(t)].every((id) => getOrThrow(seen, t).includes(id))),
   });
   return compareRouting(expected, actual);
 }

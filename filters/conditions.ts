@@ -77,7 +77,7 @@ function checkScalar(v: unknown, type: ValueType, path: Path, issues: FilterIssu
  */
 export function orderedTextProblem(value: string): string | undefined {
   for (const ch of value) {
-    const code = ch.codePointAt(0)!;
+    const code = ch.codePointAt(0) ?? 0; // never undefined: `ch` is one code point
     if (code >= 0xd800) return `'${ch}' (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
   }
   return undefined;
@@ -144,7 +144,9 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
       issues.push({ path: [...path, "values"], message: `'values' must be a list, got ${typeName(values)}` });
     } else if (Array.isArray(values)) {
       if (values.length === 0) issues.push({ path: [...path, "values"], message: `'values' of '${op}' must not be empty`, hint: "an empty list matches nothing; remove the condition or the filter" });
-      values.forEach((v, i) => checkScalar(v, type, [...path, "values", i], issues));
+      values.forEach((v, i) => {
+        checkScalar(v, type, [...path, "values", i], issues);
+      });
     }
     return issues.length === before && field ? { kind: "list", field, fieldText, op, type, values: values as Scalar[] } : undefined;
   }

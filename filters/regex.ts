@@ -56,7 +56,10 @@ const compiled = new Map<string, RegExp>();
  */
 export function findsMatch(pattern: string, value: string): boolean {
   let global = compiled.get(pattern);
-  if (global === undefined) compiled.set(pattern, (global = new RegExp(pattern, "gu")));
+  if (global === undefined) {
+    global = new RegExp(pattern, "gu");
+    compiled.set(pattern, global);
+  }
   global.lastIndex = 0;
   for (let m = global.exec(value); m !== null; m = global.exec(value)) {
     const inPair = m.index > 0 && m.index < value.length && /[\uD800-\uDBFF]/.test(value[m.index - 1]) && /[\uDC00-\uDFFF]/.test(value[m.index]);
@@ -74,7 +77,7 @@ export function javaRegex(pattern: string): string {
 }
 
 /** An escape `\x…` starting at chars[i] (the backslash): its Java form and how many characters it took. */
-function escape(chars: string[], i: number, inClass: boolean): { java: string; length: number } {
+function javaEscape(chars: string[], i: number, inClass: boolean): { java: string; length: number } {
   const c = chars[i + 1];
   switch (c) {
     case "s":
@@ -145,7 +148,7 @@ function rewrite(chars: string[]): { java: string; anchored: boolean } {
     if (alternativeStart && c !== "^") anchored = false;
     alternativeStart = false;
     if (c === "\\") {
-      const { java, length } = escape(chars, i, inClass);
+      const { java, length } = javaEscape(chars, i, inClass);
       out += java;
       i += length;
     } else if (inClass) {

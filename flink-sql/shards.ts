@@ -18,6 +18,7 @@
  * Within a shard, filters keep their order in filters.yaml, so a stage of one shard is exactly the former set.
  */
 import type { ShardBudget } from "./limits";
+import { getOrThrow } from "../lib/maps";
 
 /** Filter names per shard, in shard order. */
 export type ShardAssignment = string[][];
@@ -64,7 +65,7 @@ function pack(names: readonly string[], sizing: Sizing): ShardAssignment {
  */
 export function assignShards(filters: readonly string[], previous: readonly (readonly string[])[], sizing: Sizing): ShardAssignment {
   const position = new Map(filters.map((name, i) => [name, i]));
-  const inFileOrder = (names: readonly string[]): string[] => names.filter((n) => position.has(n)).sort((a, b) => position.get(a)! - position.get(b)!);
+  const inFileOrder = (names: readonly string[]): string[] => names.filter((n) => position.has(n)).sort((a, b) => getOrThrow(position, a) - getOrThrow(position, b));
   // A filter listed twice (a hand-edited lock) stays in its first shard.
   const seen = new Set<string>();
   const kept = previous

@@ -89,6 +89,7 @@ function printUsage(usage: string, write: (s: string) => void): void {
 }
 
 /** What a command's body returns: its exit code, or nothing for 0. */
+// biome-ignore lint/suspicious/noConfusingVoidType: bodies declared to return nothing (`Promise<void>`) exit 0
 export type CommandResult = number | void;
 
 export interface CommandOptions {

@@ -75,7 +75,8 @@ export class FlinkRunner {
         stdin: true,
         timeoutMs: 60_000,
         onSpawn: (child) => {
-          createInterface({ input: child.stdout! }).on("line", (line) => answers.line(line));
+          // stdin: true gives the runner piped stdin and stdout (processes.ts).
+          if (child.stdout) createInterface({ input: child.stdout }).on("line", (line) => answers.line(line));
           child.once("exit", (code) => answers.exited(code));
         },
         ready: async () => answers.ready,
@@ -96,7 +97,7 @@ export class FlinkRunner {
         if (answer.ok) resolve(answer.detail);
         else reject(new InputError(`Flink ${verb} failed: ${answer.detail}`));
       });
-      this.service.child.stdin!.write(`${verb} ${id} ${argument}\n`);
+      this.service.child.stdin?.write(`${verb} ${id} ${argument}\n`);
     });
   }
 
@@ -105,7 +106,9 @@ export class FlinkRunner {
     const id = `script-${++this.counter}`;
     const dir = join(this.workDir, id);
     mkdirSync(dir, { recursive: true });
-    statements.forEach((sql, i) => writeFileSync(join(dir, `${String(i).padStart(3, "0")}.sql`), sql));
+    statements.forEach((sql, i) => {
+      writeFileSync(join(dir, `${String(i).padStart(3, "0")}.sql`), sql);
+    });
     return { id, dir };
   }
 

@@ -58,14 +58,18 @@ function definitionProblems(generated: readonly GeneratedStatement[], previous: 
 function sameNameProblems(generated: readonly GeneratedStatement[], previous: StageLock | undefined, stage: string): string[] {
   const known = new Map([...(previous?.running ?? []), ...(previous?.stopped ?? [])].map((s) => [s.name, s]));
   return generated
-    .filter((g) => known.has(g.name) && known.get(g.name)!.sql !== g.dml)
+    .filter((g) => {
+      const old = known.get(g.name);
+      return old !== undefined && old.sql !== g.dml;
+    })
     .map((g) => `${stage}: statement ${g.name} would get new SQL under the same name (filter ${g.filters.map((f) => `${f.name} v${f.version}`).join(", ")} changed without a version bump, or the generator's output changed); bump its version to ${Math.max(...g.filters.map((f) => f.version)) + 1} in filters.yaml`);
 }
 
 function partitionProblems(partitions: Record<string, number>, previous: StageLock | undefined, stage: string): string[] {
+  const locked = previous?.partitions ?? {};
   return Object.entries(partitions)
-    .filter(([topic, n]) => previous?.partitions[topic] !== undefined && n < previous.partitions[topic])
-    .map(([topic, n]) => `${stage}: topic ${topic} would go from ${previous!.partitions[topic]} to ${n} partitions; Kafka cannot remove partitions (create a new topic instead)`);
+    .filter(([topic, n]) => locked[topic] !== undefined && n < locked[topic])
+    .map(([topic, n]) => `${stage}: topic ${topic} would go from ${locked[topic]} to ${n} partitions; Kafka cannot remove partitions (create a new topic instead)`);
 }
 
 /**

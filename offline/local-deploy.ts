@@ -24,6 +24,7 @@ import { run, sleep, type Run } from "../lib/run";
 
 import { freePorts, startPipeline, type Pipeline } from "../local/pipeline";
 import type { PostgresHandle } from "../local/postgres";
+import { getOrThrow } from "../lib/maps";
 
 export interface LocalConfluent {
   pipeline: Pipeline;
@@ -161,7 +162,7 @@ export interface ConsumerTally {
 export function expectedByConsumer(filters: FilterSet, stage: string, rows: readonly RawEvent[]): Map<string, string[]> {
   const consumerOf = new Map(filters.filters.map((f) => [f.outputTopic, f.consumer]));
   const expected = new Map([...topicsByConsumer(filters.filters).keys()].map((c) => [c, [] as string[]]));
-  for (const row of rows) for (const topic of routeEvent(filters, stage, row)) expected.get(consumerOf.get(topic)!)!.push(`${row.id}/${row.__op}`);
+  for (const row of rows) for (const topic of routeEvent(filters, stage, row)) getOrThrow(expected, getOrThrow(consumerOf, topic)).push(`${row.id}/${row.__op}`);
   return expected;
 }
 
@@ -202,7 +203,7 @@ export class ExampleConsumers {
           topics,
           groupId: `${consumerGroup(consumer)}-local-deploy`,
           handle: async (event) => {
-            if (event.id.startsWith(idPrefix)) consumers.received.get(consumer)!.push(`${event.id}/${event.op}`);
+            if (event.id.startsWith(idPrefix)) getOrThrow(consumers.received, consumer).push(`${event.id}/${event.op}`);
           },
         }),
       );

@@ -70,7 +70,7 @@ export async function offlinePlan(stage: StageName, outdir: string, env: NodeJS.
   if (version.error || version.status !== 0) throw new OfflinePlanStop("the terraform CLI is not on PATH; install Terraform >= 1.10");
   // 1. The Confluent Cloud API: the endpoint given, or the local double started here for this plan.
   const double = given ? undefined : await startConfluentDouble({ log: (line) => step(err, `double: ${line}`) });
-  const endpoint = given ?? double!.url;
+  const endpoint = double?.url ?? (given as string);
   try {
     step(err, `Confluent Cloud API: ${endpoint}${double ? " (the local double, started for this plan and stopped after it)" : ""}`);
     // 2. The stage with local state; the committed state settings are ignored here, so this works for any stage.

@@ -8,8 +8,8 @@
  * Everything else is the synthesized JSON unchanged.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Json } from "../lib/json";
 
-type Json = Record<string, any>;
 
 /**
  * Set by `npm run local:deploy` for `npx cdktf deploy`: main.ts then synthesizes every stage for the local

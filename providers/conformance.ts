@@ -60,6 +60,8 @@ export function conformanceProblems(synth: Record<string, unknown>, schema: Sing
     }
   }
   const providerConfigs = ((synth.provider ?? {}) as Record<string, Array<Record<string, unknown>>>)[typePrefix.replace(/_$/, "")] ?? [];
-  providerConfigs.forEach((p, i) => checkBlock(p, schema.provider.block, `provider.${typePrefix.replace(/_$/, "")}[${i}]`, problems));
+  providerConfigs.forEach((p, i) => {
+    checkBlock(p, schema.provider.block, `provider.${typePrefix.replace(/_$/, "")}[${i}]`, problems);
+  });
   return problems;
 }

@@ -36,7 +36,7 @@ export function renderReview(input: CommentInput): Review {
   const sections = input.stages.map(({ stage, plan }) => {
     const parts = [`### ${stage}`];
     if (plan) {
-      sensitiveValues(plan).forEach((s) => secrets.add(s));
+      for (const s of sensitiveValues(plan)) secrets.add(s);
       const destructive = destructiveChanges(plan);
       const refused = refusedChanges(plan);
       if ((destructive.length > 0 && !input.optedIn) || refused.length > 0) blocking.set(stage, destructive);

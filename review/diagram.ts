@@ -1,6 +1,7 @@
 /** Mermaid routing diagram: raw topic -> filter -> consumer topic, with added, changed and removed filters marked. */
 import type { Filter, FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
+import { getOrThrow } from "../lib/maps";
 
 export type FilterChange = "added" | "changed" | "removed" | "same";
 
@@ -21,9 +22,11 @@ export function routingDiagram(base: FilterSet | undefined, head: FilterSet, sta
   const shown = [...headFilters, ...baseFilters.filter((f) => changes.get(f.name) === "removed")];
   const topics = [...new Set(shown.map((f) => f.outputTopic))];
   const lines = ["flowchart LR", `  raw[(${label(head.sourceTopic)})]`];
-  topics.forEach((t, i) => lines.push(`  t${i}[(${label(t)})]`));
+  topics.forEach((t, i) => {
+    lines.push(`  t${i}[(${label(t)})]`);
+  });
   shown.forEach((f, i) => {
-    const change = changes.get(f.name)!;
+    const change = getOrThrow(changes, f.name);
     const note = change === "same" ? "" : ` (${change})`;
     lines.push(`  f${i}{{${label(`${f.name} v${f.version}${note}`)}}}`);
     lines.push(`  raw ${change === "removed" ? "-.->" : "-->"} f${i} ${change === "removed" ? "-.->" : "-->"} t${topics.indexOf(f.outputTopic)}`);

@@ -4,6 +4,7 @@
  * the last step, so no rendering bug can leak one.
  */
 import type { PlanJson } from "./plan";
+import type { Json } from "../lib/json";
 
 function collectMasked(value: unknown, mask: unknown, into: Set<string>): void {
   if (mask === true) {
@@ -32,9 +33,9 @@ export function sensitiveValues(plan: PlanJson): Set<string> {
     collectMasked(oc.before, oc.before_sensitive, found);
     collectMasked(oc.after, oc.after_sensitive, found);
   }
-  const p = plan as any;
+  const p = plan as Json;
   for (const values of [p.planned_values, p.prior_state?.values]) {
-    for (const o of Object.values<any>(values?.outputs ?? {})) if (o.sensitive) collectAll(o.value, found);
+    for (const o of Object.values<Json>(values?.outputs ?? {})) if (o.sensitive) collectAll(o.value, found);
     const modules = values?.root_module ? [values.root_module] : [];
     for (const m of modules) {
       for (const r of m.resources ?? []) collectMasked(r.values, r.sensitive_values, found);
@@ -53,7 +54,7 @@ export function redact(text: string, secrets: Iterable<string>): string {
 
 export const REDACTED = "(sensitive)";
 
-type Json = unknown;
+type JsonValue = unknown;
 
 /**
  * A changed sensitive value in an update's `after`. Terraform's own plan output shows that much ("(sensitive
@@ -65,44 +66,44 @@ export const REDACTED_CHANGED = "(sensitive, changed)";
  * The value with everything its sensitivity mask marks replaced by REDACTED (any length, any type). Given the
  * value before the change (`before`), a masked value that differs from it becomes REDACTED_CHANGED.
  */
-function maskValue(value: Json, mask: Json, before?: { value: Json }): Json {
+function maskValue(value: JsonValue, mask: JsonValue, before?: { value: JsonValue }): JsonValue {
   if (mask === true) {
     if (value === null || value === undefined) return value;
     return before && JSON.stringify(before.value) !== JSON.stringify(value) ? REDACTED_CHANGED : REDACTED;
   }
   if (!mask || typeof mask !== "object" || !value || typeof value !== "object") return value;
-  const out: Record<string, Json> | Json[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) };
-  for (const [key, sub] of Object.entries(mask as Record<string, Json>)) {
-    const was = before && { value: (before.value as Record<string, Json> | null | undefined)?.[key] };
-    (out as Record<string, Json>)[key] = maskValue((value as Record<string, Json>)[key], sub, was);
+  const out: Record<string, JsonValue> | JsonValue[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, JsonValue>) };
+  for (const [key, sub] of Object.entries(mask as Record<string, JsonValue>)) {
+    const was = before && { value: (before.value as Record<string, JsonValue> | null | undefined)?.[key] };
+    (out as Record<string, JsonValue>)[key] = maskValue((value as Record<string, JsonValue>)[key], sub, was);
   }
   return out;
 }
 
 /** A module of planned_values / prior_state.values: resources carry `sensitive_values`, outputs `sensitive`. */
-function maskModule(module: any): any {
+function maskModule(module: Json): Json {
   if (!module) return module;
   return {
     ...module,
-    resources: module.resources?.map((r: any) => ({ ...r, values: maskValue(r.values, r.sensitive_values) })),
+    resources: module.resources?.map((r: Json) => ({ ...r, values: maskValue(r.values, r.sensitive_values) })),
     child_modules: module.child_modules?.map(maskModule),
   };
 }
 
-function maskStateValues(values: any): any {
+function maskStateValues(values: Json): Json {
   if (!values) return values;
-  const outputs = values.outputs && Object.fromEntries(Object.entries<any>(values.outputs).map(([name, o]) => [name, o.sensitive ? { ...o, value: REDACTED } : o]));
+  const outputs = values.outputs && Object.fromEntries(Object.entries<Json>(values.outputs).map(([name, o]) => [name, o.sensitive ? { ...o, value: REDACTED } : o]));
   return { ...values, outputs, root_module: maskModule(values.root_module) };
 }
 
-function maskChange(rc: any): any {
+function maskChange(rc: Json): Json {
   const { change } = rc;
   const before = change.before === null || change.before === undefined ? undefined : { value: change.before };
   return { ...rc, change: { ...change, before: maskValue(change.before, change.before_sensitive), after: maskValue(change.after, change.after_sensitive, before) } };
 }
 
 /** Every string in a JSON value (keys too) passed through redact(). */
-function redactStrings(value: Json, secrets: Set<string>): Json {
+function redactStrings(value: JsonValue, secrets: Set<string>): JsonValue {
   if (typeof value === "string") return redact(value, secrets);
   if (Array.isArray(value)) return value.map((v) => redactStrings(v, secrets));
   if (value && typeof value === "object") {
@@ -117,14 +118,14 @@ function redactStrings(value: Json, secrets: Set<string>): Json {
  * anywhere else is scrubbed as the comment is. Actions, addresses and the rest stay for the review tools.
  */
 export function redactPlan(plan: PlanJson): PlanJson {
-  const p = plan as any;
+  const p = plan as Json;
   const declared = p.configuration?.root_module?.variables ?? {};
-  const masked = {
+  const masked: Json = {
     ...p,
-    variables: p.variables && Object.fromEntries(Object.entries<any>(p.variables).map(([name, v]) => [name, declared[name]?.sensitive ? { ...v, value: REDACTED } : v])),
+    variables: p.variables && Object.fromEntries(Object.entries<Json>(p.variables).map(([name, v]) => [name, declared[name]?.sensitive ? { ...v, value: REDACTED } : v])),
     resource_changes: p.resource_changes?.map(maskChange),
     resource_drift: p.resource_drift?.map(maskChange),
-    output_changes: p.output_changes && Object.fromEntries(Object.entries<any>(p.output_changes).map(([name, oc]) => [name, { ...oc, before: maskValue(oc.before, oc.before_sensitive), after: maskValue(oc.after, oc.after_sensitive) }])),
+    output_changes: p.output_changes && Object.fromEntries(Object.entries<Json>(p.output_changes).map(([name, oc]) => [name, { ...oc, before: maskValue(oc.before, oc.before_sensitive), after: maskValue(oc.after, oc.after_sensitive) }])),
     planned_values: maskStateValues(p.planned_values),
     prior_state: p.prior_state && { ...p.prior_state, values: maskStateValues(p.prior_state.values) },
   };

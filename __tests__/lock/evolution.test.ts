@@ -78,7 +78,7 @@ describe("lock evolution", () => {
 describe("the version guard holds in both shapes: the lock records each filter's meaning per version", () => {
   const shapes = [["set", stageConfig("dev")], ["per-filter", perFilter("dev")]] as const;
   const yaml = (text: string): FilterSet => parseFiltersYaml(text, "filters.yaml");
-  const withCondition = (set: FilterSet, name: string, value: string): FilterSet => yaml(readFileSync("filters/filters.yaml", "utf8").replace(`value: ${name} }`, `value: ${value} }`));
+  const withCondition = (_set: FilterSet, name: string, value: string): FilterSet => yaml(readFileSync("filters/filters.yaml", "utf8").replace(`value: ${name} }`, `value: ${value} }`));
   // The deployed filters written differently: keys reordered, flow/block style swapped, quoting, operations
   // reordered, comments gone. Same meaning, so the same statements and no guard.
   const reformatted = `filters:

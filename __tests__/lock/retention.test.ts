@@ -17,7 +17,7 @@ const dev = stageConfig("dev");
 
 describe("stopped statements past Confluent's 30-day retention (fixed clock)", () => {
   const filters = loadFilters("filters/filters.yaml");
-  const bumped = edit(filters, "car-created", (f) => ({ version: 2, operations: ["create"] }));
+  const bumped = edit(filters, "car-created", () => ({ version: 2, operations: ["create"] }));
   const v1 = lockFor(filters, dev, undefined, "2026-10-01");
   const v2 = lockFor(bumped, dev, v1, "2026-11-01"); // the lock tool stops v1's set on 2026-11-01
   const stoppedName = v1.running[0].name;

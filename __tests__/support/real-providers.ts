@@ -16,7 +16,10 @@ export function realProvidersMissing(): string {
 
 export function describeWithRealProviders(name: string, body: () => void): void {
   const why = realProvidersMissing();
-  if (!why) return describe(name, body);
+  if (!why) {
+    describe(name, body);
+    return;
+  }
   if (process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1") {
     test(`${name}: the real providers are required here (CDC_ROUTING_REQUIRE_PROVIDERS=1)`, () => {
       throw new Error(`cannot run: ${why}. Build the mirror with: npm run providers:refresh`);

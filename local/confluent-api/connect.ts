@@ -8,7 +8,7 @@ import { restError, restNotFound } from "./errors";
 import { kafkaCluster } from "./cmk";
 import { environment } from "./org";
 import { ok, type Answer, type Request } from "./http";
-import { Tracked, type Json } from "./store";
+import { Tracked, type Engines, type Json } from "./store";
 
 /** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
  * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
@@ -84,19 +84,24 @@ function statusJson(c: { name: string; state: string; trace?: string }): Json {
  * With engines: PROVISIONING while the local Connect worker starts the connector, then Kafka Connect's own state;
  * FAILED carries the root cause in `trace`, which the provider quotes in its error (connectorProvisionStatus).
  */
-async function engineStatus(store: Request["store"], c: { name: string; state: string; engine?: Tracked }): Promise<Json> {
-  const engine = c.engine!;
+/** The engines a connector with an `engine` was started on: only a double with engines starts them. */
+function enginesOf(store: Request["store"]): Engines {
+  if (!store.engines) throw new Error("a connector runs on engines, but the double has none");
+  return store.engines;
+}
+
+async function engineStatus(store: Request["store"], c: { name: string; state: string }, engine: Tracked): Promise<Json> {
   if (engine.state === "pending") return statusJson({ name: c.name, state: "PROVISIONING" });
   if (engine.state === "failed") return statusJson({ name: c.name, state: "FAILED", trace: engine.error });
   if (c.state === "PAUSED") return statusJson(c);
-  return statusJson({ name: c.name, ...(await store.engines!.connectorState(c.name)) });
+  return statusJson({ name: c.name, ...(await enginesOf(store).connectorState(c.name)) });
 }
 
 export async function listConnectors(req: Request): Promise<Answer> {
   const cluster = checkCluster(req);
   const prefix = connectorKey(req.params.env, cluster.id, "");
   const connectors = [...req.store.connectors.entries()].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
-  const statuses = await Promise.all(connectors.map((c) => (c.engine ? engineStatus(req.store, c) : statusJson(c))));
+  const statuses = await Promise.all(connectors.map((c) => (c.engine ? engineStatus(req.store, c, c.engine) : statusJson(c))));
   const entries = connectors.map((c, i) => [
     c.name,
     {
@@ -111,7 +116,7 @@ export async function listConnectors(req: Request): Promise<Answer> {
 
 export async function connectorStatus(req: Request): Promise<Answer> {
   const { c } = connector(req);
-  if (c.engine) return ok(await engineStatus(req.store, c));
+  if (c.engine) return ok(await engineStatus(req.store, c, c.engine));
   if (c.readsUntilRunning > 0) {
     c.readsUntilRunning -= 1;
     return ok(statusJson({ name: c.name, state: "PROVISIONING" }));
@@ -125,7 +130,7 @@ export function putConnectorConfig(req: Request): Answer {
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((x: Json) => x.value.errors).join("; "));
   c.config = { ...req.body };
   // Kafka Connect restarts a connector whose config changed; its status goes through provisioning again.
-  if (c.engine) c.engine = new Tracked(req.store.engines!.startConnector(c.config));
+  if (c.engine) c.engine = new Tracked(enginesOf(req.store).startConnector(c.config));
   return ok({ name: c.name, config: answeredConfig(c.config, cluster), tasks: [], type: "source" });
 }
 
@@ -141,7 +146,7 @@ export function resumeConnector(req: Request): Answer {
 
 export async function deleteConnector(req: Request): Promise<Answer> {
   const { c, cluster } = connector(req);
-  if (c.engine) await req.store.engines!.deleteConnector(c.name);
+  if (c.engine) await enginesOf(req.store).deleteConnector(c.name);
   req.store.connectors.delete(connectorKey(req.params.env, cluster.id, c.name));
   return ok({ error: null });
 }

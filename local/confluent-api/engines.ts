@@ -20,6 +20,7 @@ import type { KafkaHandle } from "../kafka";
 import type { Progress } from "../processes";
 import { sleep } from "../../lib/run";
 import type { EngineStatement, Engines } from "./store";
+import type { Json } from "../../lib/json";
 
 export interface LocalEngineOptions {
   kafka: KafkaHandle;
@@ -68,13 +69,13 @@ export function offsetsText(offsets: { partition: number; offset: string }[]): s
 /** `setting: message` for each setting Kafka Connect's validation flags. */
 export function validationErrors(answer: { configs?: { value: { name: string; errors: string[] } | null }[] } | undefined): string[] {
   // Settings a plugin defines but the config does not name come back with `value: null`.
-  return (answer?.configs ?? []).flatMap((c) => (c.value?.errors ?? []).map((e) => `${c.value!.name}: ${e}`));
+  return (answer?.configs ?? []).flatMap(({ value }) => (value ? value.errors.map((e) => `${value.name}: ${e}`) : []));
 }
 
-async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const response = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  return { status: response.status, json: text ? JSON.parse(text) : {} };
 }
 
 export class LocalEngines implements Engines {

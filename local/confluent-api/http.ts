@@ -3,13 +3,14 @@
  */
 import type { ApiError } from "./errors";
 import type { Store } from "./store";
+import type { Json } from "../../lib/json";
 
 export interface Request {
   method: string;
   path: string;
   query: URLSearchParams;
   /** Parsed JSON body; {} when there is none. */
-  body: any;
+  body: Json;
   /** Basic credentials, if sent. */
   auth?: { user: string; password: string };
   params: Record<string, string>;

@@ -83,9 +83,14 @@ function send(res: ServerResponse, a: Answer): void {
 export async function startConfluentDouble(options: DoubleOptions = {}): Promise<ConfluentDouble> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[confluent-api] ${line}\n`));
   const unknownCalls: string[] = [];
-  let store: Store | undefined;
-  const server = createServer((req, res) => {
-    answer(store!, req, (call) => {
+  // Requests are answered once the store exists; it needs the server's URL, known once the server listens.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const store = new Store(url);
+  store.engines = options.engines;
+  server.on("request", (req, res) => {
+    answer(store, req, (call) => {
       unknownCalls.push(call);
       log(`no route for ${call}: answered 404`);
     }).then(
@@ -96,11 +101,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  store = new Store(url);
-  store.engines = options.engines;
-  const ticker = options.engines ? setInterval(() => advanceAll(store!), 250) : undefined;
+  const ticker = options.engines ? setInterval(() => advanceAll(store), 250) : undefined;
   seedOrganization(store);
   return {
     url,

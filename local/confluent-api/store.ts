@@ -3,7 +3,8 @@
  * them, plus the id sequence and the call counter. Objects are stored as the JSON the API returns, so a handler
  * reads and answers them without translation.
  */
-export type Json = Record<string, any>;
+import type { Json } from "../../lib/json";
+export type { Json };
 
 /**
  * Real engines behind the double (local/confluent-api/engines.ts): when attached, topics are created on a Kafka
