@@ -1,5 +1,8 @@
 /** Unit tests: TypeScript through @swc/jest (ts-jest does not support TypeScript 7; tsc type-checks separately). */
-const swc = ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }];
+const swc = [
+  "@swc/jest",
+  { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+];
 
 module.exports = {
   testEnvironment: "node",

@@ -6,13 +6,13 @@
  */
 import { App } from "cdktf";
 import { buildApp } from "./app/build-app";
-import { synthesizeForDouble } from "./offline/synth-for-double";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
+import { RoutingStageStack } from "./constructs/routing-stage-stack";
 import { oneOf, parseCommandLine, runScript } from "./lib/command-line";
 import { UsageError } from "./lib/errors";
-import { RoutingStageStack } from "./constructs/routing-stage-stack";
 import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
+import { synthesizeForDouble } from "./offline/synth-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 
 const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--all]     (npm run synth, npm run synth:all)
@@ -27,7 +27,8 @@ CDC_ROUTING_TOKEN_TRACES=1 (keep cdktf's token creation traces, for a token that
 function selectStages(args: string[]): StageName[] {
   const { values, positionals } = parseCommandLine(args, { all: { type: "boolean" } }, STAGE_NAMES.length);
   const named = positionals.map((n) => oneOf("stage", n, STAGE_NAMES));
-  if (values.all && named.length > 0) throw new UsageError("--all synthesizes every stage; name stages or use --all, not both");
+  if (values.all && named.length > 0)
+    throw new UsageError("--all synthesizes every stage; name stages or use --all, not both");
   if (values.all) return [...STAGE_NAMES];
   return named.length ? [...new Set(named)] : [DEFAULT_STAGE];
 }
@@ -41,7 +42,8 @@ function synthesize(stages: StageName[]): number {
     app.synth();
     keepOnlySynthesizedStacks(app.outdir, stages);
   }
-  for (const stack of app.node.children) if (stack instanceof RoutingStageStack) for (const line of stack.notices) console.log(line);
+  for (const stack of app.node.children)
+    if (stack instanceof RoutingStageStack) for (const line of stack.notices) console.log(line);
   console.log(`synthesized ${stages.join(", ")} into ${app.outdir} in ${Date.now() - started} ms`);
   return 0;
 }

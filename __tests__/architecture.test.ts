@@ -51,7 +51,8 @@ function layerViolations(graph: Graph): string[] {
       const [a, b] = [folderOf(from), folderOf(to)];
       if (a === b) continue;
       const [la, lb] = [layerOf.get(a), layerOf.get(b)];
-      if (la === undefined || lb === undefined) violations.push(`${from} -> ${to} (folder ${la === undefined ? a : b} has no layer)`);
+      if (la === undefined || lb === undefined)
+        violations.push(`${from} -> ${to} (folder ${la === undefined ? a : b} has no layer)`);
       else if (lb > la) violations.push(`${from} -> ${to} (${a} is below ${b})`);
       else if (lb === la) violations.push(`${from} -> ${to} (${a} and ${b} are one layer)`);
     }
@@ -90,7 +91,10 @@ function importCycles(graph: Graph): string[][] {
   return cycles;
 }
 
-const sources = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], { cwd: root, encoding: "utf8" })
+const sources = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], {
+  cwd: root,
+  encoding: "utf8",
+})
   .split("\n")
   .filter((f) => f && !f.startsWith("__tests__/") && existsSync(join(root, f)));
 const graph = importGraph(sources, (f) => readFileSync(join(root, f), "utf8"));

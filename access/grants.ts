@@ -4,11 +4,11 @@
  *
  * Grants are per consumer, not per topic: a consumer's topics are granted as one literal topic (a consumer with
  * one topic) or as the prefix all its topics share (PREFIXED ACLs; role bindings on `topic=<prefix>*` and
- * `subject=<prefix>*`). Safe only under the naming rule that `scopeProblems` (filters/topic-scopes.ts) checks: no other topic the stack
- * declares starts with a consumer's prefix.
+ * `subject=<prefix>*`). Safe only under the naming rule that `scopeProblems` (filters/topic-scopes.ts) checks: no other
+ * topic the stack declares starts with a consumer's prefix.
  */
-import { filtersForStage, type FilterSet } from "../filters/model";
-import { consumerScopes, topicsByConsumer, valueSubject, type Pattern } from "../filters/topic-scopes";
+import { type FilterSet, filtersForStage } from "../filters/model";
+import { consumerScopes, type Pattern, topicsByConsumer, valueSubject } from "../filters/topic-scopes";
 
 export type PrincipalKey = "connector" | "flink" | `consumer:${string}`;
 
@@ -44,18 +44,63 @@ export const FLINK_INTERNAL_PREFIX = "_confluent-flink_";
 export const consumerGroupPrefix = (consumer: string): string => `${consumer}-`;
 export const consumerGroup = (consumer: string): string => `${consumer}-consumer-group`;
 
-/** Least privilege for a stage: connector writes raw; Flink reads raw and writes each consumer's topics; consumers read their own. */
+/**
+ * Least privilege for a stage: connector writes raw; Flink reads raw and writes each consumer's topics; consumers read
+ * their own.
+ */
 export function accessPlan(set: FilterSet, stage: string): AccessPlan {
   const { sourceTopic } = set;
   const kafka: KafkaGrant[] = [
-    { principal: "connector", resource: "cluster", name: "kafka-cluster", pattern: "LITERAL", aclOperations: ["DESCRIBE"] },
-    { principal: "connector", resource: "topic", name: sourceTopic, pattern: "LITERAL", aclOperations: ["WRITE", "DESCRIBE"], role: "DeveloperWrite" },
-    { principal: "flink", resource: "topic", name: sourceTopic, pattern: "LITERAL", aclOperations: ["READ", "DESCRIBE"], role: "DeveloperRead" },
-    { principal: "flink", resource: "group", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: ["READ"], role: "DeveloperManage" },
+    {
+      principal: "connector",
+      resource: "cluster",
+      name: "kafka-cluster",
+      pattern: "LITERAL",
+      aclOperations: ["DESCRIBE"],
+    },
+    {
+      principal: "connector",
+      resource: "topic",
+      name: sourceTopic,
+      pattern: "LITERAL",
+      aclOperations: ["WRITE", "DESCRIBE"],
+      role: "DeveloperWrite",
+    },
+    {
+      principal: "flink",
+      resource: "topic",
+      name: sourceTopic,
+      pattern: "LITERAL",
+      aclOperations: ["READ", "DESCRIBE"],
+      role: "DeveloperRead",
+    },
+    {
+      principal: "flink",
+      resource: "group",
+      name: FLINK_INTERNAL_PREFIX,
+      pattern: "PREFIXED",
+      aclOperations: ["READ"],
+      role: "DeveloperManage",
+    },
     // Every statement needs DeveloperRead as well as DeveloperWrite on its transactional ids ("Grant Role-Based
-    // Access in Confluent Cloud for Apache Flink", https://docs.confluent.io/cloud/current/flink/operate-and-deploy/flink-rbac.html).
-    { principal: "flink", resource: "transactional-id", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: ["WRITE", "DESCRIBE"], role: "DeveloperWrite" },
-    { principal: "flink", resource: "transactional-id", name: FLINK_INTERNAL_PREFIX, pattern: "PREFIXED", aclOperations: [], role: "DeveloperRead" },
+    // Access in Confluent Cloud for Apache Flink",
+    // https://docs.confluent.io/cloud/current/flink/operate-and-deploy/flink-rbac.html).
+    {
+      principal: "flink",
+      resource: "transactional-id",
+      name: FLINK_INTERNAL_PREFIX,
+      pattern: "PREFIXED",
+      aclOperations: ["WRITE", "DESCRIBE"],
+      role: "DeveloperWrite",
+    },
+    {
+      principal: "flink",
+      resource: "transactional-id",
+      name: FLINK_INTERNAL_PREFIX,
+      pattern: "PREFIXED",
+      aclOperations: [],
+      role: "DeveloperRead",
+    },
   ];
   // Only value subjects: every key in the pipeline is schemaless (connectors/postgres-cdc.ts, output.key.format).
   const schemas: SchemaGrant[] = [
@@ -71,9 +116,30 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
     const subject = scope.pattern === "LITERAL" ? valueSubject(scope.name) : scope.name;
     const who: PrincipalKey = `consumer:${consumer}`;
     kafka.push(
-      { principal: "flink", resource: "topic", name: scope.name, pattern: scope.pattern, aclOperations: ["WRITE", "DESCRIBE"], role: "DeveloperWrite" },
-      { principal: who, resource: "topic", name: scope.name, pattern: scope.pattern, aclOperations: ["READ", "DESCRIBE"], role: "DeveloperRead" },
-      { principal: who, resource: "group", name: consumerGroupPrefix(consumer), pattern: "PREFIXED", aclOperations: ["READ"], role: "DeveloperRead" },
+      {
+        principal: "flink",
+        resource: "topic",
+        name: scope.name,
+        pattern: scope.pattern,
+        aclOperations: ["WRITE", "DESCRIBE"],
+        role: "DeveloperWrite",
+      },
+      {
+        principal: who,
+        resource: "topic",
+        name: scope.name,
+        pattern: scope.pattern,
+        aclOperations: ["READ", "DESCRIBE"],
+        role: "DeveloperRead",
+      },
+      {
+        principal: who,
+        resource: "group",
+        name: consumerGroupPrefix(consumer),
+        pattern: "PREFIXED",
+        aclOperations: ["READ"],
+        role: "DeveloperRead",
+      },
     );
     schemas.push(
       { principal: "flink", subject, pattern: scope.pattern, role: "DeveloperWrite" },
@@ -83,7 +149,15 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
   return { consumers, kafka, schemas };
 }
 
-/** A grant's construct id: principal, role and what it covers, never its position, so adding a filter renames nothing. */
-export function grantId(principal: PrincipalKey, role: string, resource: string, name: string, pattern: Pattern): string {
+/**
+ * A grant's construct id: principal, role and what it covers, never its position, so adding a filter renames nothing.
+ */
+export function grantId(
+  principal: PrincipalKey,
+  role: string,
+  resource: string,
+  name: string,
+  pattern: Pattern,
+): string {
   return `${principal.replace(":", "-")}-${role}-${resource}-${name}${pattern === "PREFIXED" ? "*" : ""}`;
 }

@@ -5,12 +5,14 @@
  * its role bindings and ACLs instead of deleting and re-creating them (a running statement would lose its sink
  * grants for the time that takes). Remove once every stage has applied the new ids.
  */
-import { FLINK_INTERNAL_PREFIX, consumerGroupPrefix, type PrincipalKey } from "./grants";
-import { valueSubject } from "../filters/topic-scopes";
+
 import type { Filter } from "../filters/model";
+import { valueSubject } from "../filters/topic-scopes";
+import { consumerGroupPrefix, FLINK_INTERNAL_PREFIX, type PrincipalKey } from "./grants";
 
 /** What a literal-or-prefixed grant covers, as the old plan listed it. */
-export const grantKey = (principal: PrincipalKey, role: string, resource: string, name: string): string => `${principal}|${role}|${resource}|${name}`;
+export const grantKey = (principal: PrincipalKey, role: string, resource: string, name: string): string =>
+  `${principal}|${role}|${resource}|${name}`;
 
 export interface LegacyGrantIndexes {
   /** Kafka grants (role bindings or ACLs) by grantKey (role "none" for the cluster DESCRIBE ACL). */
@@ -19,7 +21,10 @@ export interface LegacyGrantIndexes {
   schemas: Map<string, number>;
 }
 
-/** The old plan's order: fixed grants, then per deployed filter Flink's and the consumer's, Flink's DeveloperRead on transactional ids last. */
+/**
+ * The old plan's order: fixed grants, then per deployed filter Flink's and the consumer's, Flink's DeveloperRead on
+ * transactional ids last.
+ */
 export function legacyGrantIndexes(sourceTopic: string, deployed: readonly Filter[]): LegacyGrantIndexes {
   const kafka: string[] = [
     grantKey("connector", "none", "cluster", "kafka-cluster"),
@@ -28,12 +33,21 @@ export function legacyGrantIndexes(sourceTopic: string, deployed: readonly Filte
     grantKey("flink", "DeveloperManage", "group", FLINK_INTERNAL_PREFIX),
     grantKey("flink", "DeveloperWrite", "transactional-id", FLINK_INTERNAL_PREFIX),
   ];
-  const schemas: string[] = [grantKey("connector", "DeveloperWrite", "subject", valueSubject(sourceTopic)), grantKey("flink", "DeveloperRead", "subject", valueSubject(sourceTopic))];
+  const schemas: string[] = [
+    grantKey("connector", "DeveloperWrite", "subject", valueSubject(sourceTopic)),
+    grantKey("flink", "DeveloperRead", "subject", valueSubject(sourceTopic)),
+  ];
   const seen = new Set<string>();
   for (const f of deployed) {
     const who: PrincipalKey = `consumer:${f.consumer}`;
-    kafka.push(grantKey("flink", "DeveloperWrite", "topic", f.outputTopic), grantKey(who, "DeveloperRead", "topic", f.outputTopic));
-    schemas.push(grantKey("flink", "DeveloperWrite", "subject", valueSubject(f.outputTopic)), grantKey(who, "DeveloperRead", "subject", valueSubject(f.outputTopic)));
+    kafka.push(
+      grantKey("flink", "DeveloperWrite", "topic", f.outputTopic),
+      grantKey(who, "DeveloperRead", "topic", f.outputTopic),
+    );
+    schemas.push(
+      grantKey("flink", "DeveloperWrite", "subject", valueSubject(f.outputTopic)),
+      grantKey(who, "DeveloperRead", "subject", valueSubject(f.outputTopic)),
+    );
     if (!seen.has(f.consumer)) kafka.push(grantKey(who, "DeveloperRead", "group", consumerGroupPrefix(f.consumer)));
     seen.add(f.consumer);
   }

@@ -11,7 +11,8 @@ import { STAGE_NAMES, type StageName } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
 /** The filters synth reads: CDC_ROUTING_FILTERS, read when called (tests and tools set it per run). */
-export const filtersFile = (env: NodeJS.ProcessEnv = process.env): string => env.CDC_ROUTING_FILTERS || "filters/filters.yaml";
+export const filtersFile = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.CDC_ROUTING_FILTERS || "filters/filters.yaml";
 
 export interface BuildOptions {
   /** The stage's values; default stages/stages.ts with the environment's backend overrides. */
@@ -26,6 +27,13 @@ export function buildApp(stages: readonly StageName[], app = new App(), options:
   const filters = loadFilters(filtersFile(), { stages: STAGE_NAMES });
   const lock = readLock();
   const stageOf = options.stageOf ?? ((name: StageName) => stageConfig(name));
-  for (const name of stages) new RoutingStageStack(app, { stage: stageOf(name), filters, lock: lock[name], offline: options.offline, today: options.today });
+  for (const name of stages)
+    new RoutingStageStack(app, {
+      stage: stageOf(name),
+      filters,
+      lock: lock[name],
+      offline: options.offline,
+      today: options.today,
+    });
   return app;
 }

@@ -12,7 +12,10 @@ interface ManifestStack {
 }
 
 /** The manifest without `stackMetadataPath` where that file does not exist (cdktf only writes it for HCL output). */
-export function withoutMissingMetadata(manifest: { stacks: Record<string, ManifestStack> }, exists: (relativePath: string) => boolean): typeof manifest {
+export function withoutMissingMetadata(
+  manifest: { stacks: Record<string, ManifestStack> },
+  exists: (relativePath: string) => boolean,
+): typeof manifest {
   const stacks = Object.fromEntries(
     Object.entries(manifest.stacks).map(([name, stack]) => {
       if (stack.stackMetadataPath === undefined || exists(stack.stackMetadataPath)) return [name, stack];
@@ -27,10 +30,18 @@ export function keepOnlySynthesizedStacks(outdir: string, stages: readonly strin
   const stacksDir = join(outdir, "stacks");
   if (existsSync(stacksDir)) {
     for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !stages.includes(entry.name)) rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
+      if (entry.isDirectory() && !stages.includes(entry.name))
+        rmSync(join(stacksDir, entry.name), { recursive: true, force: true });
     }
   }
   const manifestPath = join(outdir, "manifest.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, ManifestStack> };
-  writeFileSync(manifestPath, JSON.stringify(withoutMissingMetadata(manifest, (p) => existsSync(join(outdir, p))), null, 2));
+  writeFileSync(
+    manifestPath,
+    JSON.stringify(
+      withoutMissingMetadata(manifest, (p) => existsSync(join(outdir, p))),
+      null,
+      2,
+    ),
+  );
 }

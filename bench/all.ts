@@ -1,13 +1,13 @@
 /**
  * npm run bench — every figure docs/performance.md quotes, from one run on this machine: the synth ratio, the SQL
  * bench, the routing ratio (real engines), and the wall time of the unit and integration suites (alternating: a
- * warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the end-to-end suite (one run: it takes minutes). Progress goes to
- * stderr; the report, headed by the machine and the date, to stdout.
+ * warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the end-to-end suite (one run: it takes minutes).
+ * Progress goes to stderr; the report, headed by the machine and the date, to stdout.
  */
 import { spawn } from "node:child_process";
-import { alternate, machineLine, progress, summary } from "./stats";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { InputError } from "../lib/errors";
+import { alternate, machineLine, progress, summary } from "./stats";
 
 const USAGE = `usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 
@@ -44,7 +44,10 @@ async function bench(script: string): Promise<string> {
 
 async function suiteSeconds(script: string): Promise<number> {
   const result = await run("npm", ["run", "-s", script]);
-  if (result.code !== 0) throw new InputError(`npm run ${script} failed (exit ${result.code}); a wall time of a failing suite means nothing`);
+  if (result.code !== 0)
+    throw new InputError(
+      `npm run ${script} failed (exit ${result.code}); a wall time of a failing suite means nothing`,
+    );
   return result.seconds;
 }
 
@@ -52,7 +55,10 @@ async function main(args: string[]): Promise<void> {
   parseCommandLine(args, {});
   const report = [`npm run bench  ${machineLine()}`];
   for (const script of ["bench/synth.ts", "bench/sql.ts", "bench/routing.ts"]) report.push(await bench(script));
-  const suites = await alternate(["test:unit", "test:integration"] as const, (script) => suiteSeconds(script), { rounds: SUITE_ROUNDS, unit: "s" });
+  const suites = await alternate(["test:unit", "test:integration"] as const, (script) => suiteSeconds(script), {
+    rounds: SUITE_ROUNDS,
+    unit: "s",
+  });
   report.push(`suites  wall time (test:unit includes the type check); ${machineLine()}`);
   report.push(`  npm run test:unit         ${summary(suites["test:unit"], "s", 1)}`);
   report.push(`  npm run test:integration  ${summary(suites["test:integration"], "s", 1)}`);

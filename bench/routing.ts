@@ -10,19 +10,24 @@ import { type Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
 import { executableStatements, generateSql, passthroughStatements } from "../flink-sql/generate";
+import { parseCommandLine, runScript } from "../lib/command-line";
+import { UsageError } from "../lib/errors";
 import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
 import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
-import { parseCommandLine, runScript } from "../lib/command-line";
-import { UsageError } from "../lib/errors";
 
 const USAGE = `usage: npm run bench:routing [-- --events 200000]
 
 Routing throughput on the real engines: the generated routing job against a passthrough job on the same events;
 prints events/s of each and the ratio.`;
 
-async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typeof sampleEvents>, n: number): Promise<void> {
+async function produceMany(
+  kafka: Kafka,
+  topic: string,
+  template: ReturnType<typeof sampleEvents>,
+  n: number,
+): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const batch = 5000;
@@ -40,28 +45,47 @@ async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typ
 async function main(args: string[]): Promise<void> {
   const { values } = parseCommandLine(args, { events: { type: "string" } });
   const n = values.events === undefined ? 200_000 : Number(values.events);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--events must be a positive whole number, got '${String(values.events)}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--events must be a positive whole number, got '${String(values.events)}'`);
   const pipeline = await startPipeline({ ports: await freePorts(), capture: false });
   try {
     const kafka = pipeline.kafka.client;
     const { filters } = pipeline;
     await ensureTopics(kafka, ["bench-passthrough"], 3);
     await produceMany(kafka, filters.sourceTopic, sampleEvents(filters, "bench"), n);
-    const flink = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1" }, heap: "2g" });
+    const flink = await FlinkRunner.start({
+      workDir: pipeline.workDir,
+      config: { "parallelism.default": "1" },
+      heap: "2g",
+    });
     const options = { bootstrapServers: pipeline.kafka.bootstrapServers, bounded: true };
     const jobs = {
       passthrough: passthroughStatements(filters, "bench-passthrough", options),
       routing: executableStatements(generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: options })),
     };
-    const rates = await alternate(["passthrough", "routing"] as const, async (name) => n / ((await flink.run(jobs[name], 900_000)) / 1000), { unit: "events/s" });
-    const routed = totalRecords(undefined, await endOffsets(kafka, filters.filters.map((f) => f.outputTopic)));
+    const rates = await alternate(
+      ["passthrough", "routing"] as const,
+      async (name) => n / ((await flink.run(jobs[name], 900_000)) / 1000),
+      { unit: "events/s" },
+    );
+    const routed = totalRecords(
+      undefined,
+      await endOffsets(
+        kafka,
+        filters.filters.map((f) => f.outputTopic),
+      ),
+    );
     await flink.close();
     const [passthrough, routing] = [median(rates.passthrough), median(rates.routing)];
     const ratios = rates.routing.map((r, i) => r / rates.passthrough[i]);
     console.log(`bench:routing  ${n} events, Flink parallelism 1, job start included; ${machineLine()}`);
     console.log(`  passthrough (SELECT *)               ${summary(rates.passthrough, "events/s", 0)}`);
-    console.log(`  routing (${filters.filters.length} filters, set shape)       ${summary(rates.routing, "events/s", 0)}; ${routed / BigInt(ROUNDS + 1)} routed records per run`);
-    console.log(`  ratio routing/passthrough ${(routing / passthrough).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal >= 0.8)`);
+    console.log(
+      `  routing (${filters.filters.length} filters, set shape)       ${summary(rates.routing, "events/s", 0)}; ${routed / BigInt(ROUNDS + 1)} routed records per run`,
+    );
+    console.log(
+      `  ratio routing/passthrough ${(routing / passthrough).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal >= 0.8)`,
+    );
   } finally {
     await pipeline.stop();
   }

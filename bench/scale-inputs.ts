@@ -6,9 +6,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseFiltersYaml } from "../filters/load";
-import { evolveStage } from "../lock/stage-lock";
-import { writeLock } from "../lock/lock-file";
 import type { LockFile } from "../lock/lock-file";
+import { writeLock } from "../lock/lock-file";
+import { evolveStage } from "../lock/stage-lock";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
@@ -29,7 +29,8 @@ export function scaleFiltersYaml(filters: number, consumers: number): string {
       name,
       description: `Generated filter ${i} for ${consumer}.`,
       consumer,
-      // `<consumer>.route0042`: the consumer's topics share exactly the prefix `<consumer>.` (access/grants.ts topicScope).
+      // `<consumer>.route0042`: the consumer's topics share exactly the prefix `<consumer>.` (filters/topic-scopes.ts
+      // topicScope).
       outputTopic: `${consumer}.${name.replace("-", "")}`,
       version: 1,
       operations: ["create", "snapshot"],
@@ -58,7 +59,9 @@ export function writeScaleInputs(dir: string, filters: number, consumers: number
   const text = scaleFiltersYaml(filters, consumers);
   writeFileSync(filtersFile, text);
   const set = parseFiltersYaml(text, filtersFile, { stages: STAGE_NAMES });
-  const lock: LockFile = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, evolveStage({}, set, stageConfig(stage))]));
+  const lock: LockFile = Object.fromEntries(
+    STAGE_NAMES.map((stage) => [stage, evolveStage({}, set, stageConfig(stage))]),
+  );
   writeLock(lock, lockFile);
   return { filtersFile, lockFile, env: { CDC_ROUTING_FILTERS: filtersFile, CDC_ROUTING_LOCK: lockFile } };
 }

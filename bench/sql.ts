@@ -6,8 +6,8 @@ import { stringify } from "yaml";
 import { parseFiltersYaml } from "../filters/load";
 import { generateSql, renderSql } from "../flink-sql/generate";
 import { flinkSyntaxErrors } from "../flink-sql/syntax-check";
-import { alternate, machineLine, median, summary } from "./stats";
 import { parseCommandLine, runScript } from "../lib/command-line";
+import { alternate, machineLine, median, summary } from "./stats";
 
 const USAGE = `usage: npm run bench:sql     (BENCH_FILTERS=<count>, default 1000)
 
@@ -26,11 +26,18 @@ function syntheticFilters(n: number): string {
     conditions: {
       all: [
         { field: "event_type", op: "in", values: [types[i % 4], types[(i + 1) % 4]] },
-        { any: [
-          { field: "event_data.eventBody.entities[0].updatedAttributes.amount", op: "greaterThan", type: "number", value: i * 10.5 },
-          { field: "event_name", op: "contains", value: `x${i}%` },
-          { not: { field: "event_data.eventHeader.uuid", op: "isNull" } },
-        ] },
+        {
+          any: [
+            {
+              field: "event_data.eventBody.entities[0].updatedAttributes.amount",
+              op: "greaterThan",
+              type: "number",
+              value: i * 10.5,
+            },
+            { field: "event_name", op: "contains", value: `x${i}%` },
+            { not: { field: "event_data.eventHeader.uuid", op: "isNull" } },
+          ],
+        },
       ],
     },
   }));
@@ -50,7 +57,9 @@ const [, startupMs] = time(() => flinkSyntaxErrors("SELECT 1"));
 function round(): Record<string, number> {
   const [set, validate] = time(() => parseFiltersYaml(yamlText, "bench.yaml"));
   const [, generateSet] = time(() => renderSql(generateSql(set, "dev", { dialect: "confluent", shape: "set" })));
-  const [perFilter, generatePerFilter] = time(() => generateSql(set, "dev", { dialect: "flink", shape: "per-filter", kafka: { bootstrapServers: "127.0.0.1:9092" } }));
+  const [perFilter, generatePerFilter] = time(() =>
+    generateSql(set, "dev", { dialect: "flink", shape: "per-filter", kafka: { bootstrapServers: "127.0.0.1:9092" } }),
+  );
   const [errors, syntaxCheck] = time(() => perFilter.statements.flatMap((s) => flinkSyntaxErrors(s.dml)));
   if (errors.length) throw new Error(`generated SQL does not parse: ${errors.slice(0, 3).join("; ")}`);
   return { validate, generateSet, generatePerFilter, core: validate + generateSet + generatePerFilter, syntaxCheck };
@@ -67,15 +76,30 @@ const LABELS: Record<string, string> = {
 async function main(args: string[]): Promise<void> {
   parseCommandLine(args, {});
   const rounds: Array<Record<string, number>> = [];
-  const phases = await alternate(["validate + generate + check"], () => {
-    const r = round();
-    rounds.push(r);
-    return r.core;
-  }, { unit: "ms (validate + generate)" });
+  const phases = await alternate(
+    ["validate + generate + check"],
+    () => {
+      const r = round();
+      rounds.push(r);
+      return r.core;
+    },
+    { unit: "ms (validate + generate)" },
+  );
   const counted = rounds.slice(1); // the first is the warm-up
-  const sqlSet = renderSql(generateSql(parseFiltersYaml(yamlText, "bench.yaml"), "dev", { dialect: "confluent", shape: "set" }));
-  console.log(`bench:sql  ${COUNT} filters, ${(sqlSet.length / 1024).toFixed(0)} KiB of SQL in the set; ${machineLine()}`);
-  for (const key of Object.keys(LABELS)) console.log(`  ${LABELS[key].padEnd(52)} ${summary(counted.map((r) => r[key]), "ms", 1)}`);
+  const sqlSet = renderSql(
+    generateSql(parseFiltersYaml(yamlText, "bench.yaml"), "dev", { dialect: "confluent", shape: "set" }),
+  );
+  console.log(
+    `bench:sql  ${COUNT} filters, ${(sqlSet.length / 1024).toFixed(0)} KiB of SQL in the set; ${machineLine()}`,
+  );
+  for (const key of Object.keys(LABELS))
+    console.log(
+      `  ${LABELS[key].padEnd(52)} ${summary(
+        counted.map((r) => r[key]),
+        "ms",
+        1,
+      )}`,
+    );
   console.log(`  parser start-up (first parse, once)                  ${startupMs.toFixed(1)} ms`);
   console.log(`  first round (cold, not counted): validate + generate ${rounds[0].core.toFixed(1)} ms`);
   const core = median(phases["validate + generate + check"]);

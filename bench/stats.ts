@@ -27,7 +27,9 @@ export function summary(xs: readonly number[], unit: string, digits = 2): string
 
 export function machineLine(): string {
   const model = cpus()[0]?.model.trim() ?? "unknown CPU";
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   return `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${cpus().length} cores (${model}), ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${load}`;
 }
 
@@ -48,7 +50,9 @@ export async function alternate<Side extends string>(
     for (const side of sides) {
       const value = await measure(side);
       if (round > 0) counted[side].push(value);
-      log(`${round === 0 ? "warm-up" : `round ${round}/${rounds}`}  ${side}: ${value.toFixed(2)} ${unit}${round === 0 ? " (not counted)" : ""}`);
+      log(
+        `${round === 0 ? "warm-up" : `round ${round}/${rounds}`}  ${side}: ${value.toFixed(2)} ${unit}${round === 0 ? " (not counted)" : ""}`,
+      );
     }
   }
   return counted;

@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { InputError } from "../lib/errors";
+import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
 
 const USAGE = `usage: npm run bench:synth     (BENCH_RUNS=<rounds>, default 3)
 
@@ -61,7 +61,9 @@ async function main(args: string[]): Promise<void> {
   console.log(`bench:synth  cdktf synth of dev, staging, prod; ${machineLine()}`);
   for (const name of names) console.log(`  ${name.padEnd(44)} ${summary(times[name], "s")}`);
   const ratios = times[names[0]].map((t, i) => t / times[names[1]][i]);
-  console.log(`  ratio this/stock ${(ours / stock).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal <= 0.25; ${ROUNDS} rounds after a warm-up)`);
+  console.log(
+    `  ratio this/stock ${(ours / stock).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal <= 0.25; ${ROUNDS} rounds after a warm-up)`,
+  );
 }
 
 void runScript(USAGE, (args) => main(args).finally(() => rmSync(STOCK_MAIN, { force: true })));

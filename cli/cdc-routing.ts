@@ -9,17 +9,17 @@
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
 import { loadFilters } from "../filters/load";
-import { generateSql, renderSql, type Dialect, type Shape } from "../flink-sql/generate";
+import { type Dialect, generateSql, renderSql, type Shape } from "../flink-sql/generate";
 import {
+  type CommandIo,
+  type CommandResult,
   finishScript,
+  type OptionSpecs,
   oneOf,
   parseCommandLine,
   processIo,
   runCommand,
   unknownMessage,
-  type CommandIo,
-  type CommandResult,
-  type OptionSpecs,
 } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
 import { today } from "../lock/clock";
@@ -44,7 +44,12 @@ interface Verb {
 
 const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS } };
 
-function choice<T extends string>(name: string, value: string | boolean | undefined, allowed: readonly T[], fallback: T): T {
+function choice<T extends string>(
+  name: string,
+  value: string | boolean | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   return oneOf(`--${name} value`, String(value), allowed);
 }
@@ -66,7 +71,13 @@ const VERBS: Record<string, Verb> = {
                 [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port (flink dialect)]`,
     summary: "print the Flink SQL a stage runs (stdout)",
     failureNote: "nothing was generated",
-    options: { ...filtersOption, stage: { type: "string" }, dialect: { type: "string" }, shape: { type: "string" }, "bootstrap-servers": { type: "string" } },
+    options: {
+      ...filtersOption,
+      stage: { type: "string" },
+      dialect: { type: "string" },
+      shape: { type: "string" },
+      "bootstrap-servers": { type: "string" },
+    },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("sql needs --stage");
       const stage = choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]);
@@ -77,7 +88,16 @@ const VERBS: Record<string, Verb> = {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
       // The set shape's shards as locked, so this prints what the stage deploys.
       const previousShards = lockedShards(readLock()[stage], stage);
-      io.out(renderSql(generateSql(set, stage, { dialect, shape, previousShards, kafka: bootstrapServers ? { bootstrapServers } : undefined })));
+      io.out(
+        renderSql(
+          generateSql(set, stage, {
+            dialect,
+            shape,
+            previousShards,
+            kafka: bootstrapServers ? { bootstrapServers } : undefined,
+          }),
+        ),
+      );
       return 0;
     },
   },
@@ -86,22 +106,45 @@ const VERBS: Record<string, Verb> = {
                  --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
                  after it was locked: otherwise synth leaves out predecessors that still run)`,
     failureNote: "nothing was written",
-    summary: "record the statements to deploy in lock/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
-    options: { ...filtersOption, stage: { type: "string" }, cleanup: { type: "boolean", default: false }, "restart-retention": { type: "boolean", default: false } },
+    summary:
+      "record the statements to deploy in lock/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
+    options: {
+      ...filtersOption,
+      stage: { type: "string" },
+      cleanup: { type: "boolean", default: false },
+      "restart-retention": { type: "boolean", default: false },
+    },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
       const date = today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
-      const next = { ...lock, ...Object.fromEntries(stages.map((name) => [name, lockStage(lock, set, stageConfig(name), { cleanup: values.cleanup as boolean, restartRetention: values["restart-retention"] as boolean, today: date })])) };
+      const next = {
+        ...lock,
+        ...Object.fromEntries(
+          stages.map((name) => [
+            name,
+            lockStage(lock, set, stageConfig(name), {
+              cleanup: values.cleanup as boolean,
+              restartRetention: values["restart-retention"] as boolean,
+              today: date,
+            }),
+          ]),
+        ),
+      };
       writeLock(next);
       for (const name of stages) {
         const l = next[name];
         for (const s of keptStopped(lock[name], date).expired) io.err(`${expiredNotice(name, s)}\n`);
-        io.err(`${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => `${r.name} (since ${r.stoppedOn})`).join(", ") || "none"}\n`);
+        io.err(
+          `${name}: running ${l.running.map((r) => r.name + (r.carriedOverFrom ? ` (offsets from ${r.carriedOverFrom})` : "")).join(", ") || "none"}; stopped ${l.stopped.map((r) => `${r.name} (since ${r.stoppedOn})`).join(", ") || "none"}\n`,
+        );
         const c = l.connector;
-        if (c && c.name !== lock[name]?.connector?.name) io.err(`${name}: connector ${c.name}${c.replaces ? ` replaces ${c.replaces}: it continues from the replication slot without a snapshot` : ": takes the initial snapshot"}\n`);
+        if (c && c.name !== lock[name]?.connector?.name)
+          io.err(
+            `${name}: connector ${c.name}${c.replaces ? ` replaces ${c.replaces}: it continues from the replication slot without a snapshot` : ": takes the initial snapshot"}\n`,
+          );
       }
       return 0;
     },
@@ -113,7 +156,13 @@ const VERBS: Record<string, Verb> = {
     options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("plan needs --stage");
-      return offlinePlan(choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]), values.out as string, process.env, io.err, io.out);
+      return offlinePlan(
+        choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]),
+        values.out as string,
+        process.env,
+        io.err,
+        io.out,
+      );
     },
   },
 };
@@ -142,11 +191,19 @@ export function run(argv: readonly string[], io: CommandIo = processIo): number 
   if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], io);
   const verb = name === undefined ? undefined : VERBS[name];
   if (!verb) {
-    return runCommand(name === "help" ? ["--help"] : argv, USAGE, () => {
-      throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, COMMANDS));
-    }, { io });
+    return runCommand(
+      name === "help" ? ["--help"] : argv,
+      USAGE,
+      () => {
+        throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, COMMANDS));
+      },
+      { io },
+    );
   }
-  return runCommand(rest, verbUsage(verb), () => verb.run(parseCommandLine(rest, verb.options).values, io), { io, note: verb.failureNote });
+  return runCommand(rest, verbUsage(verb), () => verb.run(parseCommandLine(rest, verb.options).values, io), {
+    io,
+    note: verb.failureNote,
+  });
 }
 
 /** The `cdc-routing` binary (bin/cdc-routing.js). */

@@ -9,13 +9,13 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { executableStatements, generateSql } from "../flink-sql/generate";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { InputError, UsageError } from "../lib/errors";
 import { FlinkRunner } from "../local/flink";
 import { cacheRoot, ensureAll } from "../local/jars";
 import { DEFAULT_PORTS, startPipeline } from "../local/pipeline";
-import { localDeploy } from "../offline/local-deploy-command";
 import { javaCommand, printProgress, stopAll } from "../local/processes";
-import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
-import { InputError, UsageError } from "../lib/errors";
+import { localDeploy } from "../offline/local-deploy-command";
 
 const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx cli/local.ts fetch|up|deploy|down)
 
@@ -52,8 +52,15 @@ async function up(): Promise<void> {
   refuseSecondRun();
   javaCommand();
   const pipeline = await startPipeline({ ports: DEFAULT_PORTS });
-  const flink = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" } });
-  const sql = generateSql(pipeline.filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "cdc-routing-local" } });
+  const flink = await FlinkRunner.start({
+    workDir: pipeline.workDir,
+    config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" },
+  });
+  const sql = generateSql(pipeline.filters, "dev", {
+    dialect: "flink",
+    shape: "set",
+    kafka: { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "cdc-routing-local" },
+  });
   await flink.submit(executableStatements(sql));
   recordRunning();
   printProgress(`routing job running (${sql.statements.map((s) => s.name).join(", ")})`);

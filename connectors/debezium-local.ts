@@ -58,7 +58,9 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
     else if (!MANAGED_ONLY.has(key)) unknown.push(key);
   }
   if (unknown.length > 0) {
-    throw new Error(`connector keys with no local mapping: ${unknown.sort().join(", ")}; add them to connectors/debezium-local.ts`);
+    throw new Error(
+      `connector keys with no local mapping: ${unknown.sort().join(", ")}; add them to connectors/debezium-local.ts`,
+    );
   }
   return local;
 }
@@ -67,7 +69,11 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
  * Kafka Connect worker settings. The managed connector writes JSON_SR (Schema Registry); locally there is no
  * registry, so plain JSON without the schema envelope gives the same field names and values.
  */
-export function connectWorkerConfig(o: { bootstrapServers: string; restPort: number; offsetsFile: string }): Record<string, string> {
+export function connectWorkerConfig(o: {
+  bootstrapServers: string;
+  restPort: number;
+  offsetsFile: string;
+}): Record<string, string> {
   return {
     "bootstrap.servers": o.bootstrapServers,
     listeners: `http://127.0.0.1:${o.restPort}`,
@@ -82,7 +88,11 @@ export function connectWorkerConfig(o: { bootstrapServers: string; restPort: num
 
 /** Java properties text; values are escaped so any character survives the round trip. */
 export function propertiesText(props: Record<string, string>): string {
-  const escaped = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/[=:#!]/g, (c) => `\\${c}`);
+  const escaped = (text: string) =>
+    text
+      .replace(/\\/g, "\\\\")
+      .replace(/\n/g, "\\n")
+      .replace(/[=:#!]/g, (c) => `\\${c}`);
   return `${Object.entries(props)
     .map(([k, v]) => `${escaped(k)}=${escaped(v)}`)
     .join("\n")}\n`;

@@ -1,7 +1,7 @@
-import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
 import type { ApiKey } from "../.gen/providers/confluent/api-key";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { consumerGroup } from "../access/grants";

@@ -21,7 +21,8 @@ export class RoutingFlinkCompute extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutingFlinkComputeProps) {
     super(scope, id);
-    if (props.maxCfu < 5) throw new Error(`RoutingFlinkCompute: maxCfu ${props.maxCfu} is below Confluent's minimum of 5`);
+    if (props.maxCfu < 5)
+      throw new Error(`RoutingFlinkCompute: maxCfu ${props.maxCfu} is below Confluent's minimum of 5`);
     this.pool = new FlinkComputePool(this, "pool", {
       displayName: props.displayName,
       cloud: props.cloud,

@@ -1,5 +1,5 @@
+import { type ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { TerraformStack, type ITerraformDependable } from "cdktf";
 import type { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
 import type { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
 import type { Environment } from "../.gen/providers/confluent/environment";
@@ -7,11 +7,11 @@ import type { FlinkComputePool } from "../.gen/providers/confluent/flink-compute
 import { FlinkStatement } from "../.gen/providers/confluent/flink-statement";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import type { ServiceAccount } from "../.gen/providers/confluent/service-account";
-import { statementApiKey, statementProperties, type StageDeployment } from "../lock/deployed-attributes";
-import { today } from "../lock/clock";
-import { keptStopped } from "../lock/retention";
-import type { LockedStatement, StageLock } from "../lock/lock-file";
 import type { GeneratedSql } from "../flink-sql/generate";
+import { today } from "../lock/clock";
+import { type StageDeployment, statementApiKey, statementProperties } from "../lock/deployed-attributes";
+import type { LockedStatement, StageLock } from "../lock/lock-file";
+import { keptStopped } from "../lock/retention";
 import type { ApiCredentials } from "./identity";
 
 export interface RoutingStatementsProps {
@@ -74,7 +74,10 @@ export class RoutingStatements extends Construct {
       // and synth needs no Terraform binary.
       TerraformStack.of(this).addOverride(
         "import",
-        kept.map((s, i) => ({ id: s.name, to: `${this.stopped[i].terraformResourceType}.${this.stopped[i].friendlyUniqueId}` })),
+        kept.map((s, i) => ({
+          id: s.name,
+          to: `${this.stopped[i].terraformResourceType}.${this.stopped[i].friendlyUniqueId}`,
+        })),
       );
     }
   }
@@ -82,7 +85,10 @@ export class RoutingStatements extends Construct {
   private statement(s: LockedStatement, stopped: boolean, props: RoutingStatementsProps): FlinkStatement {
     const key = statementApiKey(s, stopped, props.deployment);
     const credentials = props.flinkApiKeys.get(key);
-    if (!credentials) throw new Error(`RoutingStatements: statement ${s.name} needs Flink API key ${key}, which the stack does not declare`);
+    if (!credentials)
+      throw new Error(
+        `RoutingStatements: statement ${s.name} needs Flink API key ${key}, which the stack does not declare`,
+      );
     return new FlinkStatement(this, s.name, {
       statementName: s.name,
       statement: s.sql,

@@ -1,17 +1,17 @@
-import { Construct } from "constructs";
-import { TerraformStack, type ITerraformDependable } from "cdktf";
+import { type ITerraformDependable, TerraformStack } from "cdktf";
 // cdktf's own logical-id function (not re-exported): the old addresses of renamed grants are computed with it.
 import { makeUniqueId } from "cdktf/lib/private/unique";
+import { Construct } from "constructs";
 import { ApiKey } from "../.gen/providers/confluent/api-key";
-import type { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
 import type { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confluent-flink-region";
+import type { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
 import type { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confluent/data-confluent-schema-registry-cluster";
 import type { Environment } from "../.gen/providers/confluent/environment";
 import { KafkaAcl } from "../.gen/providers/confluent/kafka-acl";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { RoleBinding } from "../.gen/providers/confluent/role-binding";
 import { ServiceAccount } from "../.gen/providers/confluent/service-account";
-import { grantId, type AccessPlan, type KafkaGrant, type PrincipalKey, type SchemaGrant } from "../access/grants";
+import { type AccessPlan, grantId, type KafkaGrant, type PrincipalKey, type SchemaGrant } from "../access/grants";
 import { grantKey, type LegacyGrantIndexes } from "../access/legacy-grant-ids";
 
 export interface PipelineIdentityProps {
@@ -83,16 +83,24 @@ export class PipelineIdentity extends Construct {
     this.roleBinding("manager", "manager-env-admin", "EnvironmentAdmin", envCrn);
     this.roleBinding("flink", "flink-developer", "FlinkDeveloper", envCrn);
     // The manager submits statements that run as the flink account.
-    this.roleBinding("manager", "manager-assigner", "Assigner", `${props.organization.resourceName}/service-account=${flink.id}`);
+    this.roleBinding(
+      "manager",
+      "manager-assigner",
+      "Assigner",
+      `${props.organization.resourceName}/service-account=${flink.id}`,
+    );
 
     this.managerKafka = credentialsOf(this.apiKey("manager-kafka", "manager", props.cluster));
     this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
-    for (const id of props.flinkApiKeys) this.flinkApiKeys.set(id, credentialsOf(this.apiKey(id, "manager", props.flinkRegion)));
+    for (const id of props.flinkApiKeys)
+      this.flinkApiKeys.set(id, credentialsOf(this.apiKey(id, "manager", props.flinkRegion)));
 
     for (const g of props.plan.kafka) this.renderKafkaGrant(g);
-    if (props.accessControl === "acl") this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);
+    if (props.accessControl === "acl")
+      this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);
     for (const g of props.plan.schemas) this.renderSchemaGrant(g);
-    for (const c of props.plan.consumers) this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, `consumer:${c}`, props.cluster));
+    for (const c of props.plan.consumers)
+      this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, `consumer:${c}`, props.cluster));
   }
 
   private account(principal: PrincipalKey | "manager"): ServiceAccount {
@@ -104,18 +112,31 @@ export class PipelineIdentity extends Construct {
   }
 
   /** A key owned by the principal for one resource of the environment; it waits for the principal's grants so far. */
-  private apiKey(id: string, principal: PrincipalKey | "manager", resource: { id: string; apiVersion: string; kind: string }): ApiKey {
+  private apiKey(
+    id: string,
+    principal: PrincipalKey | "manager",
+    resource: { id: string; apiVersion: string; kind: string },
+  ): ApiKey {
     const owner = this.account(principal);
     return new ApiKey(this, id, {
       displayName: `${this.props.namePrefix}-${id}`,
       owner: { id: owner.id, apiVersion: owner.apiVersion, kind: owner.kind },
-      managedResource: { id: resource.id, apiVersion: resource.apiVersion, kind: resource.kind, environment: [{ id: this.props.environment.id }] },
+      managedResource: {
+        id: resource.id,
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        environment: [{ id: this.props.environment.id }],
+      },
       dependsOn: [...this.grantsOf(principal)],
     });
   }
 
   private roleBinding(principal: PrincipalKey | "manager", id: string, role: string, crnPattern: string): RoleBinding {
-    const rb = new RoleBinding(this, `rb-${id}`, { principal: `User:${this.account(principal).id}`, roleName: role, crnPattern });
+    const rb = new RoleBinding(this, `rb-${id}`, {
+      principal: `User:${this.account(principal).id}`,
+      roleName: role,
+      crnPattern,
+    });
     this.grantsOf(principal).push(rb);
     return rb;
   }
@@ -123,25 +144,44 @@ export class PipelineIdentity extends Construct {
   /** A `moved` block from the grant's old index-named address, when it had one (access/legacy-grant-ids.ts). */
   private movedFromIndex(resource: RoleBinding | KafkaAcl, oldId: string | undefined): void {
     if (oldId === undefined) return;
-    const components = [...this.node.scopes.slice(TerraformStack.of(this).node.scopes.length).map((s) => s.node.id), oldId];
+    const components = [
+      ...this.node.scopes.slice(TerraformStack.of(this).node.scopes.length).map((s) => s.node.id),
+      oldId,
+    ];
     resource.moveFromId(`${resource.terraformResourceType}.${makeUniqueId(components)}`);
   }
 
   private renderSchemaGrant(g: SchemaGrant): void {
     const star = g.pattern === "PREFIXED" ? "*" : "";
-    const rb = this.roleBinding(g.principal, grantId(g.principal, g.role, "subject", g.subject, g.pattern), g.role, `${this.props.schemaRegistry.resourceName}/subject=${g.subject}${star}`);
-    const old = g.pattern === "LITERAL" ? this.props.legacy.schemas.get(grantKey(g.principal, g.role, "subject", g.subject)) : undefined;
+    const rb = this.roleBinding(
+      g.principal,
+      grantId(g.principal, g.role, "subject", g.subject, g.pattern),
+      g.role,
+      `${this.props.schemaRegistry.resourceName}/subject=${g.subject}${star}`,
+    );
+    const old =
+      g.pattern === "LITERAL"
+        ? this.props.legacy.schemas.get(grantKey(g.principal, g.role, "subject", g.subject))
+        : undefined;
     this.movedFromIndex(rb, old === undefined ? undefined : `rb-schema-${old}-${slug(g.principal)}`);
   }
 
   private renderKafkaGrant(g: KafkaGrant): void {
     const { cluster } = this.props;
     const who = slug(g.principal);
-    const old = g.pattern === "LITERAL" || g.resource !== "topic" ? this.props.legacy.kafka.get(grantKey(g.principal, g.role ?? "none", g.resource, g.name)) : undefined;
+    const old =
+      g.pattern === "LITERAL" || g.resource !== "topic"
+        ? this.props.legacy.kafka.get(grantKey(g.principal, g.role ?? "none", g.resource, g.name))
+        : undefined;
     if (this.props.accessControl === "rbac") {
       if (!g.role) return;
       const star = g.pattern === "PREFIXED" ? "*" : "";
-      const rb = this.roleBinding(g.principal, grantId(g.principal, g.role, g.resource, g.name, g.pattern), g.role, `${cluster.rbacCrn}/kafka=${cluster.id}/${g.resource}=${g.name}${star}`);
+      const rb = this.roleBinding(
+        g.principal,
+        grantId(g.principal, g.role, g.resource, g.name, g.pattern),
+        g.role,
+        `${cluster.rbacCrn}/kafka=${cluster.id}/${g.resource}=${g.name}${star}`,
+      );
       this.movedFromIndex(rb, old === undefined ? undefined : `rb-kafka-${old}-${who}`);
       return;
     }

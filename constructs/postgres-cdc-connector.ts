@@ -1,10 +1,10 @@
-import { Construct } from "constructs";
 import { DataResource, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
 import { Connector } from "../.gen/providers/confluent/connector";
 import type { Environment } from "../.gen/providers/confluent/environment";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import type { ServiceAccount } from "../.gen/providers/confluent/service-account";
-import { cdcConnectorConfig, type CdcConnectorInputs } from "../connectors/postgres-cdc";
+import { type CdcConnectorInputs, cdcConnectorConfig } from "../connectors/postgres-cdc";
 
 export interface PostgresCdcConnectorProps extends Omit<CdcConnectorInputs, "serviceAccountId"> {
   readonly environment: Environment;

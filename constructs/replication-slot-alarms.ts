@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
 import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
 
@@ -42,8 +42,18 @@ export class ReplicationSlotAlarms extends Construct {
         okActions: [alarms.notificationTopicArn],
       });
     this.alarms = [
-      metric("replication-slot-lag", "OldestReplicationSlotLag", alarms.oldestSlotLagBytes, "the oldest replication slot holds back more WAL than allowed"),
-      metric("transaction-logs-disk", "TransactionLogsDiskUsage", alarms.transactionLogsDiskBytes, "transaction logs use more disk than allowed"),
+      metric(
+        "replication-slot-lag",
+        "OldestReplicationSlotLag",
+        alarms.oldestSlotLagBytes,
+        "the oldest replication slot holds back more WAL than allowed",
+      ),
+      metric(
+        "transaction-logs-disk",
+        "TransactionLogsDiskUsage",
+        alarms.transactionLogsDiskBytes,
+        "transaction logs use more disk than allowed",
+      ),
     ];
   }
 }

@@ -1,14 +1,14 @@
-import type { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
 import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
-import { StageRefusal, retiredTopics } from "../lock/evolution";
+import { retiredTopics, StageRefusal } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
 import { expiredNotice } from "../lock/retention";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
@@ -48,7 +48,13 @@ export interface RoutingStageStackProps {
 }
 
 /** AWS provider settings that keep a plan off AWS: no credential check, no account lookup, no instance metadata. */
-const AWS_OFFLINE = { accessKey: "offline-plan", secretKey: "offline-plan", skipCredentialsValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: "true" };
+const AWS_OFFLINE = {
+  accessKey: "offline-plan",
+  secretKey: "offline-plan",
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: "true",
+};
 
 /** Secrets enter only as sensitive variables (TF_VAR_<name>); synth needs none of them. */
 function secretVariable(scope: Construct, name: string, description: string): TerraformVariable {
@@ -80,23 +86,50 @@ export class RoutingStageStack extends TerraformStack {
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
-      new S3Backend(this, { bucket, key, region, encrypt: true, ...(lock === "s3-lockfile" ? {} : { dynamodbTable: lock.dynamodbTable }) });
+      new S3Backend(this, {
+        bucket,
+        key,
+        region,
+        encrypt: true,
+        ...(lock === "s3-lockfile" ? {} : { dynamodbTable: lock.dynamodbTable }),
+      });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed option for it.
       if (lock === "s3-lockfile") this.addOverride("terraform.backend.s3.use_lockfile", true);
     } else {
       new LocalBackend(this, { path: `terraform.${stage.name}.tfstate` });
     }
 
-    const cloudKey = secretVariable(this, "confluent_cloud_api_key", "Confluent Cloud API key (Cloud resource management)");
+    const cloudKey = secretVariable(
+      this,
+      "confluent_cloud_api_key",
+      "Confluent Cloud API key (Cloud resource management)",
+    );
     const cloudSecret = secretVariable(this, "confluent_cloud_api_secret", "Confluent Cloud API secret");
-    const dbAdminUser = new TerraformVariable(this, "source_db_admin_username", { type: "string", nullable: false, description: "PostgreSQL user that creates the replication role and publication" });
+    const dbAdminUser = new TerraformVariable(this, "source_db_admin_username", {
+      type: "string",
+      nullable: false,
+      description: "PostgreSQL user that creates the replication role and publication",
+    });
     const dbAdminPassword = secretVariable(this, "source_db_admin_password", "Password of source_db_admin_username");
-    const replicationPassword = secretVariable(this, "source_db_replication_password", "Password of the CDC replication role");
+    const replicationPassword = secretVariable(
+      this,
+      "source_db_replication_password",
+      "Password of the CDC replication role",
+    );
 
-    new ConfluentProvider(this, "confluent", { cloudApiKey: cloudKey.stringValue, cloudApiSecret: cloudSecret.stringValue, maxRetries: stage.confluent.maxRetries, endpoint: offline?.confluentApiEndpoint });
+    new ConfluentProvider(this, "confluent", {
+      cloudApiKey: cloudKey.stringValue,
+      cloudApiSecret: cloudSecret.stringValue,
+      maxRetries: stage.confluent.maxRetries,
+      endpoint: offline?.confluentApiEndpoint,
+    });
     // The generated bindings carry no version: pin the provider the schema was taken from.
     this.addOverride("terraform.required_providers.confluent.version", `= ${CONFLUENT_PROVIDER.version}`);
-    new AwsProvider(this, "aws", { region: stage.aws.region, defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }], ...(offline ? AWS_OFFLINE : {}) });
+    new AwsProvider(this, "aws", {
+      region: stage.aws.region,
+      defaultTags: [{ tags: { "managed-by": "cdc-routing", stage: stage.name } }],
+      ...(offline ? AWS_OFFLINE : {}),
+    });
     new PostgresqlProvider(this, "postgresql", {
       host: stage.source.host,
       port: stage.source.port,
@@ -108,7 +141,10 @@ export class RoutingStageStack extends TerraformStack {
     });
 
     // Flink's catalog and database are these display names (statement properties, recorded in the lock).
-    const env = new StreamGovernedEnvironment(this, "environment", { displayName: deployment.catalog, streamGovernance: stage.confluent.streamGovernance });
+    const env = new StreamGovernedEnvironment(this, "environment", {
+      displayName: deployment.catalog,
+      streamGovernance: stage.confluent.streamGovernance,
+    });
     const kafka = new RoutingKafkaCluster(this, "kafka", {
       displayName: deployment.database,
       environment: env.environment,
@@ -155,7 +191,12 @@ export class RoutingStageStack extends TerraformStack {
       auroraParameterGroupFamily: stage.aws.auroraParameterGroupFamily,
       replicationPassword: replicationPassword.stringValue,
     });
-    if (stage.source.slotAlarms) new ReplicationSlotAlarms(this, "slot-alarms", { stage: stage.name, slotName: stage.source.slotName, alarms: stage.source.slotAlarms });
+    if (stage.source.slotAlarms)
+      new ReplicationSlotAlarms(this, "slot-alarms", {
+        stage: stage.name,
+        slotName: stage.source.slotName,
+        alarms: stage.source.slotAlarms,
+      });
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage: stage.name,
       source: stage.source,
@@ -169,7 +210,13 @@ export class RoutingStageStack extends TerraformStack {
       cluster: kafka.cluster,
       // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
       // The slot too: created before the connector reads it, dropped only after the connector is gone.
-      dependsOn: [topics.raw, topics.rawSchema, db.publication, db.replicationSlot, ...(identity.grants.get("connector") ?? [])],
+      dependsOn: [
+        topics.raw,
+        topics.rawSchema,
+        db.publication,
+        db.replicationSlot,
+        ...(identity.grants.get("connector") ?? []),
+      ],
     });
     const statements = new RoutingStatements(this, "routing", {
       sql,
@@ -186,7 +233,14 @@ export class RoutingStageStack extends TerraformStack {
       deployment,
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist
       // first; and the connector, which creates the replication slot the raw topic's data comes from.
-      dependsOn: [topics.raw, topics.rawSchema, ...topics.consumerTopics.values(), ...topics.sinkSchemas, cdc.connector, ...(identity.grants.get("flink") ?? [])],
+      dependsOn: [
+        topics.raw,
+        topics.rawSchema,
+        ...topics.consumerTopics.values(),
+        ...topics.sinkSchemas,
+        cdc.connector,
+        ...(identity.grants.get("flink") ?? []),
+      ],
     });
     this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
     new ConsumerSecrets(this, "consumer-secrets", {
@@ -198,6 +252,8 @@ export class RoutingStageStack extends TerraformStack {
 
     new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });
     new TerraformOutput(this, "flink_statement_names", { value: statements.statements.map((s) => s.statementName) });
-    new TerraformOutput(this, "consumer_topics", { value: Object.fromEntries(deployed.map((f) => [f.name, f.outputTopic])) });
+    new TerraformOutput(this, "consumer_topics", {
+      value: Object.fromEntries(deployed.map((f) => [f.name, f.outputTopic])),
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { Construct } from "constructs";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Grant } from "@cdktf/provider-postgresql/lib/grant";
 import { Publication } from "@cdktf/provider-postgresql/lib/publication";
 import { ReplicationSlot } from "@cdktf/provider-postgresql/lib/replication-slot";
 import { Role } from "@cdktf/provider-postgresql/lib/role";
+import { Construct } from "constructs";
 import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
 
@@ -26,7 +26,8 @@ export const RDS_REPLICATION_ROLE = "rds_replication";
  * table, and a publication of that table. On Aurora also a cluster parameter group with logical replication on.
  *
  * Replication right: on Aurora/RDS the master user is NOSUPERUSER NOREPLICATION (AWS, "Understanding the
- * rds_superuser role": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
+ * rds_superuser role":
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
  * and cannot set REPLICATION, so the role is made a member of `rds_replication`. A self-managed server gets the
  * REPLICATION attribute.
  */

@@ -3,19 +3,20 @@
  * must refuse it, collected in one pass: the stack constructor only wires what `designStage` derived, after
  * `stageProblems` found nothing. Pure: tested on its own, without a stack.
  */
-import { connectorLockProblems } from "../lock/connector-lock";
-import { deploymentProblems, stageDeployment, type StageDeployment } from "../lock/deployed-attributes";
-import { lockProblems } from "../lock/evolution";
-import type { StageLock } from "../lock/lock-file";
-import { deployedSql, stagePartitions } from "../lock/stage-lock";
+
 import { stageConnectorName } from "../connectors/postgres-cdc";
-import { filtersForStage, type Filter, type FilterSet } from "../filters/model";
+import { type Filter, type FilterSet, filtersForStage } from "../filters/model";
 import { scopeProblems } from "../filters/topic-scopes";
 import type { GeneratedSql } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
 import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
+import { connectorLockProblems } from "../lock/connector-lock";
+import { deploymentProblems, type StageDeployment, stageDeployment } from "../lock/deployed-attributes";
+import { lockProblems } from "../lock/evolution";
+import type { StageLock } from "../lock/lock-file";
+import { deployedSql, stagePartitions } from "../lock/stage-lock";
 import type { StageConfig } from "../stages/config";
-import { resourceNames, type ResourceNames } from "../stages/resource-names";
+import { type ResourceNames, resourceNames } from "../stages/resource-names";
 
 export interface StageInputs {
   readonly stage: StageConfig;
@@ -58,7 +59,11 @@ export function designStage({ stage, filters, lock }: StageInputs): StageDesign 
  */
 export function stageProblems({ stage, filters, lock }: StageInputs, design: StageDesign): string[] {
   const { sql, deployed } = design;
-  const tables = routingTables(filters.sourceTopic, design.rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })));
+  const tables = routingTables(
+    filters.sourceTopic,
+    design.rawSchema,
+    deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })),
+  );
   const stale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
   return [
     ...stale,
@@ -68,6 +73,8 @@ export function stageProblems({ stage, filters, lock }: StageInputs, design: Sta
     // change the stale lock would show is then gone (naming it too would send the reader the wrong way).
     ...(stale.length > 0 ? [] : deploymentProblems(lock, design.deployment)),
     ...tableProblems(tables, deployed).map((p) => `${stage.name}: ${p}`),
-    ...scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]])).map((p) => `${stage.name}: ${p.message}; ${p.hint}`),
+    ...scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]])).map(
+      (p) => `${stage.name}: ${p.message}; ${p.hint}`,
+    ),
   ];
 }

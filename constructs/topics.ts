@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
-import { KafkaTopic } from "../.gen/providers/confluent/kafka-topic";
-import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
-import { Schema } from "../.gen/providers/confluent/schema";
 import type { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confluent/data-confluent-schema-registry-cluster";
-import { valueSubject } from "../filters/topic-scopes";
+import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
+import { KafkaTopic } from "../.gen/providers/confluent/kafka-topic";
+import { Schema } from "../.gen/providers/confluent/schema";
 import type { Filter } from "../filters/model";
+import { valueSubject } from "../filters/topic-scopes";
 import { sinkValueSchema } from "../flink-sql/sink-schema";
 import { topicConfig } from "../stages/config";
 import type { ApiCredentials } from "./identity";

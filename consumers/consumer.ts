@@ -5,15 +5,16 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
  */
+
+import { Kafka, type KafkaConfig, logLevel } from "kafkajs";
+import { consumerGroup } from "../access/grants";
+import { loadFilters } from "../filters/load";
+import { topicsByConsumer } from "../filters/topic-scopes";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
-import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
-import { consumerGroup } from "../access/grants";
-import { topicsByConsumer } from "../filters/topic-scopes";
-import { loadFilters } from "../filters/load";
+import { getOrThrow } from "../lib/maps";
 import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "./kafka-config";
 import { parseRoutedRecord, RecordParseError, type RoutedEvent } from "./record";
-import { getOrThrow } from "../lib/maps";
 
 export interface RecordMeta {
   topic: string;
@@ -74,25 +75,36 @@ Consumes the consumer's topics as its group (<consumer>-consumer-group) and prin
 Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL). SIGTERM/Ctrl-C leaves cleanly.`;
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(argv, { filters: { type: "string", default: "filters/filters.yaml" } }, 1);
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { filters: { type: "string", default: "filters/filters.yaml" } },
+    1,
+  );
   const filtersFile = values.filters as string;
   const topics = topicsByConsumer(loadFilters(filtersFile).filters);
-  if (positionals.length === 0) throw new UsageError(`name a consumer; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
+  if (positionals.length === 0)
+    throw new UsageError(`name a consumer; consumers in ${filtersFile}: ${[...topics.keys()].join(", ")}`);
   const name = oneOf("consumer", positionals[0], [...topics.keys()]);
   const config: KafkaConfig = { ...kafkaConfigFromEnv(process.env, `cdc-routing-${name}`), logLevel: logLevel.WARN };
-  process.stderr.write(`consumer ${name}: topics ${getOrThrow(topics, name).join(", ")} on ${describeKafkaConfig(config)}\n`);
-  const running = await talkingToKafka(config, () => startRoutedConsumer({
-    kafka: new Kafka(config),
-    consumer: name,
-    topics: getOrThrow(topics, name),
-    handle: async (event, meta) => void process.stdout.write(`${summaryLine(event, meta)}\n`),
-  }));
+  process.stderr.write(
+    `consumer ${name}: topics ${getOrThrow(topics, name).join(", ")} on ${describeKafkaConfig(config)}\n`,
+  );
+  const running = await talkingToKafka(config, () =>
+    startRoutedConsumer({
+      kafka: new Kafka(config),
+      consumer: name,
+      topics: getOrThrow(topics, name),
+      handle: async (event, meta) => void process.stdout.write(`${summaryLine(event, meta)}\n`),
+    }),
+  );
   const shutdown = (signal: string) => {
     process.stderr.write(`consumer ${name}: ${signal}, committing and leaving the group\n`);
     running.stop().then(
       () => process.exit(0),
       (e: unknown) => {
-        process.stderr.write(`error: consumer ${name}: leaving the group failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(
+          `error: consumer ${name}: leaving the group failed: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
         process.exit(1);
       },
     );

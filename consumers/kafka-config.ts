@@ -12,11 +12,15 @@ export interface KafkaEnv {
 }
 
 export function kafkaConfigFromEnv(env: KafkaEnv, clientId: string): KafkaConfig {
-  const brokers = (env.KAFKA_BOOTSTRAP_SERVERS ?? "").split(",").map((b) => b.trim().replace(/^SASL_SSL:\/\//, "")).filter(Boolean);
+  const brokers = (env.KAFKA_BOOTSTRAP_SERVERS ?? "")
+    .split(",")
+    .map((b) => b.trim().replace(/^SASL_SSL:\/\//, ""))
+    .filter(Boolean);
   if (brokers.length === 0) throw new InputError("KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])");
   const key = env.KAFKA_API_KEY;
   const secret = env.KAFKA_API_SECRET;
-  if (Boolean(key) !== Boolean(secret)) throw new InputError("set both KAFKA_API_KEY and KAFKA_API_SECRET, or neither (loopback PLAINTEXT)");
+  if (Boolean(key) !== Boolean(secret))
+    throw new InputError("set both KAFKA_API_KEY and KAFKA_API_SECRET, or neither (loopback PLAINTEXT)");
   if (!key || !secret) return { clientId, brokers };
   return { clientId, brokers, ssl: true, sasl: { mechanism: "plain", username: key, password: secret } };
 }
@@ -30,7 +34,9 @@ export async function talkingToKafka<T>(config: KafkaConfig, work: () => Promise
     return await work();
   } catch (e) {
     if (e instanceof Error && e.name.startsWith("KafkaJS")) {
-      throw new InputError(`Kafka at ${describeKafkaConfig(config)}: ${e.message}; check KAFKA_BOOTSTRAP_SERVERS, KAFKA_API_KEY and KAFKA_API_SECRET`);
+      throw new InputError(
+        `Kafka at ${describeKafkaConfig(config)}: ${e.message}; check KAFKA_BOOTSTRAP_SERVERS, KAFKA_API_KEY and KAFKA_API_SECRET`,
+      );
     }
     throw e;
   }

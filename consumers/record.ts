@@ -60,7 +60,8 @@ function rowOf(value: Buffer | string | null): Record<string, unknown> {
   } catch (e) {
     throw new RecordParseError(`record value is not JSON: ${(e as Error).message}`);
   }
-  if (row === null || typeof row !== "object" || Array.isArray(row)) throw new RecordParseError("record value is not a JSON object");
+  if (row === null || typeof row !== "object" || Array.isArray(row))
+    throw new RecordParseError("record value is not a JSON object");
   return row as Record<string, unknown>;
 }
 

@@ -2,8 +2,8 @@
  * Pure parts of routing verification: what each consumer topic should receive (the reference evaluator), and
  * how that differs from what it did receive: missing, extra and duplicated event ids.
  */
-import { routeEvent, type RawEvent } from "../filters/evaluate";
-import { filtersForStage, type FilterSet } from "../filters/model";
+import { type RawEvent, routeEvent } from "../filters/evaluate";
+import { type FilterSet, filtersForStage } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
 
 export type IdsByTopic = Map<string, string[]>;
@@ -33,14 +33,18 @@ export function compareRouting(expected: IdsByTopic, actual: IdsByTopic): TopicD
     for (const id of got) counts.set(id, (counts.get(id) ?? 0) + 1);
     const missing = [...want].filter((id) => !counts.has(id)).sort();
     const extra = [...counts.keys()].filter((id) => !want.has(id)).sort();
-    const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id).sort();
+    const duplicated = [...counts]
+      .filter(([, n]) => n > 1)
+      .map(([id]) => id)
+      .sort();
     if (missing.length || extra.length || duplicated.length) differences.push({ topic, missing, extra, duplicated });
   }
   return differences;
 }
 
 export function describeDifferences(differences: readonly TopicDifference[], limit = 10): string {
-  const list = (ids: string[]) => ids.slice(0, limit).join(", ") + (ids.length > limit ? `, … (${ids.length} in all)` : "");
+  const list = (ids: string[]) =>
+    ids.slice(0, limit).join(", ") + (ids.length > limit ? `, … (${ids.length} in all)` : "");
   return differences
     .map((d) =>
       [
@@ -48,7 +52,9 @@ export function describeDifferences(differences: readonly TopicDifference[], lim
         d.missing.length ? `  missing ${d.missing.length}: ${list(d.missing)}` : "",
         d.extra.length ? `  extra ${d.extra.length}: ${list(d.extra)}` : "",
         d.duplicated.length ? `  duplicated ${d.duplicated.length}: ${list(d.duplicated)}` : "",
-      ].filter(Boolean).join("\n"),
+      ]
+        .filter(Boolean)
+        .join("\n"),
     )
     .join("\n");
 }

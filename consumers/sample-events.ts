@@ -4,7 +4,7 @@
  * reference evaluator, not this generator, decides which topic each event belongs to.
  */
 import type { RawEvent } from "../filters/evaluate";
-import { OPERATION_CODES, predicatesOf, type FieldRef, type FilterSet } from "../filters/model";
+import { type FieldRef, type FilterSet, OPERATION_CODES, predicatesOf } from "../filters/model";
 
 const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : JSON.stringify(f.path));
 
@@ -39,7 +39,16 @@ export function sampleEvents(set: FilterSet, tag: string, limit = 400): RawEvent
     for (const op of Object.values(OPERATION_CODES)) {
       if (events.length >= limit) return events;
       const id = `${tag}-${events.length}`;
-      const row: RawEvent = { id, event_name: null, event_type: null, created_date: "2026-01-01T00:00:00Z", saved_date: "2026-01-01T00:00:00Z", __op: op, __table: "business_events", __ts_ms: 1 };
+      const row: RawEvent = {
+        id,
+        event_name: null,
+        event_type: null,
+        created_date: "2026-01-01T00:00:00Z",
+        saved_date: "2026-01-01T00:00:00Z",
+        __op: op,
+        __table: "business_events",
+        __ts_ms: 1,
+      };
       const data: Record<string, unknown> = { eventHeader: { uuid: id } };
       for (const [field, value] of combo) {
         if (field.kind === "column") row[field.column] = field.column === "__ts_ms" ? Number(value) : value;

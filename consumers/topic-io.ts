@@ -1,23 +1,34 @@
 /** Producing test events and reading back event ids, with kafkajs, for the verify tool and the e2e tests. */
 import { randomUUID } from "node:crypto";
-import { Partitioners, type Admin, type EachMessagePayload, type Kafka } from "kafkajs";
+import { type Admin, type EachMessagePayload, type Kafka, Partitioners } from "kafkajs";
 import type { RawEvent } from "../filters/evaluate";
-import type { IdsByTopic } from "./routing-check";
-import { routedRecordId } from "./record";
-import { retryTransient } from "./transient";
 import { getOrThrow } from "../lib/maps";
+import { routedRecordId } from "./record";
+import type { IdsByTopic } from "./routing-check";
+import { retryTransient } from "./transient";
 
 /** topic -> partition -> offset */
 export type Offsets = Map<string, Map<number, bigint>>;
 
-export async function produceEvents(kafka: Kafka, topic: string, events: readonly RawEvent[], encode: (json: string) => Buffer | string = (j) => j): Promise<void> {
+export async function produceEvents(
+  kafka: Kafka,
+  topic: string,
+  events: readonly RawEvent[],
+  encode: (json: string) => Buffer | string = (j) => j,
+): Promise<void> {
   // The Java client's partitioning (murmur2 of the key), like Debezium's records of the same keys.
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < events.length; i += 500) {
       const batch = events.slice(i, i + 500);
-      await producer.send({ topic, messages: batch.map((e) => ({ key: JSON.stringify({ id: e.id }), value: encode(JSON.stringify(e)) })) });
+      await producer.send({
+        topic,
+        messages: batch.map((e) => ({ key: JSON.stringify({ id: e.id }), value: encode(JSON.stringify(e)) })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -80,7 +91,12 @@ export interface ReadOptions {
  * Reads the topics from the beginning with a throwaway consumer group until `handle` calls finish, or until
  * timeoutMs; the consumer always leaves. The verify tool's principal is granted the group prefix used here.
  */
-async function readFromBeginning(kafka: Kafka, topics: readonly string[], timeoutMs: number, handle: (payload: EachMessagePayload, finish: () => void) => void): Promise<void> {
+async function readFromBeginning(
+  kafka: Kafka,
+  topics: readonly string[],
+  timeoutMs: number,
+  handle: (payload: EachMessagePayload, finish: () => void) => void,
+): Promise<void> {
   let leaving = false;
   const consumer = kafka.consumer({
     groupId: `cdc-routing-verify-${randomUUID()}`,
@@ -110,7 +126,9 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
   const key = (t: string, p: number) => `${t}/${p}`;
   const reachedEnd = () =>
     o.until !== undefined &&
-    [...o.until].every(([t, parts]) => [...parts].every(([p, end]) => (position.get(key(t, p)) ?? o.from?.get(t)?.get(p) ?? 0n) >= end));
+    [...o.until].every(([t, parts]) =>
+      [...parts].every(([p, end]) => (position.get(key(t, p)) ?? o.from?.get(t)?.get(p) ?? 0n) >= end),
+    );
   if (reachedEnd()) return seen;
   let settling = false;
   await readFromBeginning(kafka, topics, o.timeoutMs, ({ topic, partition, message }, finish) => {
@@ -134,7 +152,12 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
 }
 
 /** The first `count` records of a topic (all partitions), values as stored; for checking record shapes. */
-export async function readRecords(kafka: Kafka, topic: string, count: number, timeoutMs: number): Promise<Array<{ key: string | null; value: string | null }>> {
+export async function readRecords(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs: number,
+): Promise<Array<{ key: string | null; value: string | null }>> {
   const records: Array<{ key: string | null; value: string | null }> = [];
   await readFromBeginning(kafka, [topic], timeoutMs, ({ message }, finish) => {
     records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });

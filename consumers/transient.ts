@@ -1,6 +1,6 @@
 /**
- * The one place that knows which Kafka and Flink errors pass by themselves and retries them, boundedly. A topic that was
- * just created has a leader in the controller's metadata before the broker acts as that leader (seen here:
+ * The one place that knows which Kafka and Flink errors pass by themselves and retries them, boundedly. A topic that
+ * was just created has a leader in the controller's metadata before the broker acts as that leader (seen here:
  * NOT_LEADER_FOR_PARTITION from ListOffsets right after createTopics with waitForLeaders); a group coordinator
  * loads its state after a start; a new topic's metadata reaches clients late. kafkajs retries some of these
  * itself, but its admin calls give up at once on others (fetchTopicOffsets bails on NOT_LEADER_FOR_PARTITION).
@@ -46,7 +46,11 @@ interface ErrorLike {
 /** True when the error, or one it wraps (kafkajs nests the last attempt's error), is a passing state. */
 export function isTransientKafkaError(error: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let e = error as ErrorLike | undefined; e && typeof e === "object" && !seen.has(e); e = (e.cause ?? e.originalError) as ErrorLike | undefined) {
+  for (
+    let e = error as ErrorLike | undefined;
+    e && typeof e === "object" && !seen.has(e);
+    e = (e.cause ?? e.originalError) as ErrorLike | undefined
+  ) {
     seen.add(e);
     if ((e.type && TRANSIENT_TYPES.has(e.type)) || (e.name && TRANSIENT_NAMES.has(e.name))) return true;
   }
@@ -58,7 +62,10 @@ export function isTransientKafkaError(error: unknown): boolean {
  * running"), which on a busy machine lasts seconds after the job was submitted; the stop can simply be asked again.
  */
 export function isTransientFlinkFailure(error: unknown): boolean {
-  return error instanceof Error && /Not all required tasks are currently running|is not being executed at the moment/.test(error.message);
+  return (
+    error instanceof Error &&
+    /Not all required tasks are currently running|is not being executed at the moment/.test(error.message)
+  );
 }
 
 export interface RetryOptions {
@@ -88,7 +95,8 @@ export async function retryTransient<T>(what: string, work: () => Promise<T>, op
     } catch (error) {
       const pause = backoffMs(attempt, initialDelayMs, maxDelayMs);
       if (!isTransient(error) || Date.now() + pause > deadline) {
-        if (attempt > 1 && error instanceof Error) error.message = `${what}: still failing after ${attempt} attempts in ${timeoutMs / 1000} s: ${error.message}`;
+        if (attempt > 1 && error instanceof Error)
+          error.message = `${what}: still failing after ${attempt} attempts in ${timeoutMs / 1000} s: ${error.message}`;
         throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, pause));

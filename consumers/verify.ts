@@ -4,24 +4,26 @@
  *
  *   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 npx tsx consumers/verify.ts --stage dev
  *   # after a real deploy: SASL_SSL credentials and the raw topic's value schema id (JSON_SR framing)
- *   KAFKA_BOOTSTRAP_SERVERS=... KAFKA_API_KEY=... KAFKA_API_SECRET=... npx tsx consumers/verify.ts --stage dev --schema-id 100001
+ *   KAFKA_BOOTSTRAP_SERVERS=... KAFKA_API_KEY=... KAFKA_API_SECRET=... npx tsx consumers/verify.ts --stage dev
+ * --schema-id 100001
  *
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix
  * cdc-routing-verify-. Exit 0: routing as expected; 1: differences (listed), or Kafka unreachable; 2: usage error.
  */
+
+import { Kafka, logLevel } from "kafkajs";
+import type { RawEvent } from "../filters/evaluate";
+import { loadFilters } from "../filters/load";
+import { type FilterSet, filtersForStage } from "../filters/model";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
+import { getOrThrow } from "../lib/maps";
 import { STAGE_NAMES } from "../stages/names";
-import { Kafka, logLevel } from "kafkajs";
-import { loadFilters } from "../filters/load";
-import { filtersForStage, type FilterSet } from "../filters/model";
-import type { RawEvent } from "../filters/evaluate";
 import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "./kafka-config";
 import { frameJsonSr } from "./record";
 import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "./routing-check";
 import { sampleEvents } from "./sample-events";
 import { endOffsets, produceEvents, readIds } from "./topic-io";
-import { getOrThrow } from "../lib/maps";
 
 export interface VerifyOptions {
   kafka: Kafka;
@@ -71,15 +73,21 @@ async function main(argv: string[]): Promise<number> {
   const filters = loadFilters(values.filters as string);
   const schemaIdText = values["schema-id"];
   const schemaId = schemaIdText === undefined ? undefined : Number(schemaIdText);
-  if (schemaId !== undefined && !Number.isInteger(schemaId)) throw new UsageError(`--schema-id must be an integer, got '${schemaIdText}'`);
+  if (schemaId !== undefined && !Number.isInteger(schemaId))
+    throw new UsageError(`--schema-id must be an integer, got '${schemaIdText}'`);
   const timeoutSeconds = Number(values["timeout-s"]);
-  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout-s must be a positive number of seconds, got '${values["timeout-s"]}'`);
+  if (!(timeoutSeconds > 0))
+    throw new UsageError(`--timeout-s must be a positive number of seconds, got '${values["timeout-s"]}'`);
   const timeoutMs = timeoutSeconds * 1000;
   const config = { ...kafkaConfigFromEnv(process.env, "cdc-routing-verify"), logLevel: logLevel.WARN };
   const tag = `verify-${Date.now().toString(36)}`;
   const events = sampleEvents(filters, tag);
-  process.stderr.write(`verify: ${events.length} events tagged ${tag} into ${filters.sourceTopic} on ${describeKafkaConfig(config)}\n`);
-  const differences = await talkingToKafka(config, () => verifyRouting({ kafka: new Kafka(config), filters, stage, events, tag, schemaId, timeoutMs }));
+  process.stderr.write(
+    `verify: ${events.length} events tagged ${tag} into ${filters.sourceTopic} on ${describeKafkaConfig(config)}\n`,
+  );
+  const differences = await talkingToKafka(config, () =>
+    verifyRouting({ kafka: new Kafka(config), filters, stage, events, tag, schemaId, timeoutMs }),
+  );
   if (differences.length === 0) {
     process.stdout.write(`verify: every consumer topic received exactly its events (${events.length} produced)\n`);
     return 0;

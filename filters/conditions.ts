@@ -2,22 +2,23 @@
  * A filter's `conditions`: fields (raw columns or JSON paths into event_data), predicates and all/any/not groups,
  * parsed into the Condition model with every problem recorded as an issue at its path.
  */
+
+import { suggestion } from "../lib/suggest";
+import { type FilterIssue, type Path, typeName } from "./errors";
 import {
   ALL_OPS,
+  type Condition,
   EVENT_DATA_COLUMN,
+  type FieldRef,
   NUMERIC_COLUMNS,
+  type Op,
   ORDER_OPS,
   RAW_COLUMN_NAMES,
-  STRING_ONLY_OPS,
-  type Condition,
-  type FieldRef,
-  type Op,
   type RawColumnName,
   type Scalar,
+  STRING_ONLY_OPS,
   type ValueType,
 } from "./model";
-import { suggestion } from "../lib/suggest";
-import { typeName, type FilterIssue, type Path } from "./errors";
 import { operatorSuggestion } from "./operator-spelling";
 import { portableRegex } from "./regex";
 
@@ -58,7 +59,10 @@ function checkScalar(v: unknown, type: ValueType, path: Path, issues: FilterIssu
   const key = path[path.length - 1];
   if (type === "number") {
     if (typeof v === "number" && Number.isFinite(v)) return true;
-    issues.push({ path, message: `'${String(key)}' must be a number because the comparison has type number, got ${typeName(v)}` });
+    issues.push({
+      path,
+      message: `'${String(key)}' must be a number because the comparison has type number, got ${typeName(v)}`,
+    });
     return false;
   }
   if (typeof v === "string") return true;
@@ -97,14 +101,27 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
   const before = issues.length;
   for (const k of Object.keys(raw)) {
     if (!PREDICATE_KEYS.includes(k)) {
-      issues.push({ path: [...path, k], message: `unknown key '${k}' in condition`, hint: suggestion(k, PREDICATE_KEYS), atKey: true });
+      issues.push({
+        path: [...path, k],
+        message: `unknown key '${k}' in condition`,
+        hint: suggestion(k, PREDICATE_KEYS),
+        atKey: true,
+      });
     }
   }
   if (typeof raw.field !== "string") {
-    issues.push(raw.field === undefined ? { path, message: "condition is missing 'field'" } : { path: [...path, "field"], message: `'field' must be a string, got ${typeName(raw.field)}` });
+    issues.push(
+      raw.field === undefined
+        ? { path, message: "condition is missing 'field'" }
+        : { path: [...path, "field"], message: `'field' must be a string, got ${typeName(raw.field)}` },
+    );
   }
   if (typeof raw.op !== "string") {
-    issues.push(raw.op === undefined ? { path, message: "condition is missing 'op'", hint: `expected one of: ${ALL_OPS.join(", ")}` } : { path: [...path, "op"], message: `'op' must be a string, got ${typeName(raw.op)}` });
+    issues.push(
+      raw.op === undefined
+        ? { path, message: "condition is missing 'op'", hint: `expected one of: ${ALL_OPS.join(", ")}` }
+        : { path: [...path, "op"], message: `'op' must be a string, got ${typeName(raw.op)}` },
+    );
     return undefined;
   }
   const op = raw.op as Op;
@@ -117,7 +134,11 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
   let type: ValueType = defaultType;
   if (raw.type !== undefined) {
     if (raw.type !== "string" && raw.type !== "number") {
-      issues.push({ path: [...path, "type"], message: `unknown type '${String(raw.type)}'`, hint: suggestion(String(raw.type), ["string", "number"]) });
+      issues.push({
+        path: [...path, "type"],
+        message: `unknown type '${String(raw.type)}'`,
+        hint: suggestion(String(raw.type), ["string", "number"]),
+      });
     } else type = raw.type;
   }
   if (type === "number" && STRING_ONLY_OPS.has(op)) {
@@ -127,14 +148,20 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     for (const k of ["value", "values", "min", "max"]) {
       if (wanted.includes(k) && raw[k] === undefined) issues.push({ path, message: `operator '${op}' needs '${k}'` });
       if (!wanted.includes(k) && raw[k] !== undefined) {
-        issues.push({ path: [...path, k], message: `operator '${op}' takes no '${k}'`, hint: wanted.length ? `it takes: ${wanted.join(", ")}` : "it takes no value", atKey: true });
+        issues.push({
+          path: [...path, k],
+          message: `operator '${op}' takes no '${k}'`,
+          hint: wanted.length ? `it takes: ${wanted.join(", ")}` : "it takes no value",
+          atKey: true,
+        });
       }
     }
   };
   const fieldText = raw.field as string;
   if (op === "isNull" || op === "isNotNull") {
     expectKeys([]);
-    if (raw.type !== undefined) issues.push({ path: [...path, "type"], message: `operator '${op}' takes no 'type'`, atKey: true });
+    if (raw.type !== undefined)
+      issues.push({ path: [...path, "type"], message: `operator '${op}' takes no 'type'`, atKey: true });
     return issues.length === before && field ? { kind: "null", field, fieldText, op } : undefined;
   }
   if (op === "in" || op === "notIn") {
@@ -143,12 +170,19 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     if (values !== undefined && !Array.isArray(values)) {
       issues.push({ path: [...path, "values"], message: `'values' must be a list, got ${typeName(values)}` });
     } else if (Array.isArray(values)) {
-      if (values.length === 0) issues.push({ path: [...path, "values"], message: `'values' of '${op}' must not be empty`, hint: "an empty list matches nothing; remove the condition or the filter" });
+      if (values.length === 0)
+        issues.push({
+          path: [...path, "values"],
+          message: `'values' of '${op}' must not be empty`,
+          hint: "an empty list matches nothing; remove the condition or the filter",
+        });
       values.forEach((v, i) => {
         checkScalar(v, type, [...path, "values", i], issues);
       });
     }
-    return issues.length === before && field ? { kind: "list", field, fieldText, op, type, values: values as Scalar[] } : undefined;
+    return issues.length === before && field
+      ? { kind: "list", field, fieldText, op, type, values: values as Scalar[] }
+      : undefined;
   }
   if (op === "between") {
     expectKeys(["min", "max"]);
@@ -157,16 +191,23 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     if (okMin) checkOrderedText(raw.min as Scalar, op, [...path, "min"], issues);
     if (okMax) checkOrderedText(raw.max as Scalar, op, [...path, "max"], issues);
     if (okMin && okMax && (raw.min as Scalar) > (raw.max as Scalar)) {
-      issues.push({ path: [...path, "min"], message: `'min' (${String(raw.min)}) is greater than 'max' (${String(raw.max)}); between would match nothing` });
+      issues.push({
+        path: [...path, "min"],
+        message: `'min' (${String(raw.min)}) is greater than 'max' (${String(raw.max)}); between would match nothing`,
+      });
     }
-    return issues.length === before && field ? { kind: "range", field, fieldText, op, type, min: raw.min as Scalar, max: raw.max as Scalar } : undefined;
+    return issues.length === before && field
+      ? { kind: "range", field, fieldText, op, type, min: raw.min as Scalar, max: raw.max as Scalar }
+      : undefined;
   }
   expectKeys(["value"]);
   const okValue = raw.value !== undefined && checkScalar(raw.value, type, [...path, "value"], issues);
   if (okValue && ORDER_OPS.has(op)) checkOrderedText(raw.value as Scalar, op, [...path, "value"], issues);
   const regexProblem = okValue && op === "matches" ? portableRegex(raw.value as string).problem : undefined;
   if (regexProblem) issues.push({ path: [...path, "value"], message: regexProblem });
-  return issues.length === before && field ? { kind: "compare", field, fieldText, op, type, value: raw.value as Scalar } : undefined;
+  return issues.length === before && field
+    ? { kind: "compare", field, fieldText, op, type, value: raw.value as Scalar }
+    : undefined;
 }
 
 export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]): Condition | undefined {
@@ -175,14 +216,21 @@ export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]):
     return parseGroup("all", raw, path, issues);
   }
   if (raw === null || typeof raw !== "object") {
-    issues.push({ path, message: `a condition must be a mapping, got ${typeName(raw)}`, hint: "use all:, any:, not: or {field, op, value}" });
+    issues.push({
+      path,
+      message: `a condition must be a mapping, got ${typeName(raw)}`,
+      hint: "use all:, any:, not: or {field, op, value}",
+    });
     return undefined;
   }
   const obj = raw as Record<string, unknown>;
   const groupKeys = Object.keys(obj).filter((k) => GROUP_KEYS.includes(k));
   if (groupKeys.length === 0) return parsePredicate(obj, path, issues);
   if (Object.keys(obj).length !== 1) {
-    issues.push({ path, message: `a group has exactly one key (all, any or not), found: ${Object.keys(obj).join(", ")}` });
+    issues.push({
+      path,
+      message: `a group has exactly one key (all, any or not), found: ${Object.keys(obj).join(", ")}`,
+    });
     return undefined;
   }
   const kind = groupKeys[0] as "all" | "any" | "not";
@@ -191,7 +239,10 @@ export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]):
     return inner && { kind: "not", of: inner };
   }
   if (!Array.isArray(obj[kind])) {
-    issues.push({ path: [...path, kind], message: `'${kind}' must be a list of conditions, got ${typeName(obj[kind])}` });
+    issues.push({
+      path: [...path, kind],
+      message: `'${kind}' must be a list of conditions, got ${typeName(obj[kind])}`,
+    });
     return undefined;
   }
   return parseGroup(kind, obj[kind] as unknown[], [...path, kind], issues);
@@ -206,4 +257,3 @@ function parseGroup(kind: "all" | "any", items: unknown[], path: Path, issues: F
   const of = items.map((item, i) => parseCondition(item, [...path, i], issues));
   return issues.length === before ? { kind, of: of as Condition[] } : undefined;
 }
-

@@ -34,7 +34,12 @@ export function valueAt(root: unknown, path: Path): unknown {
   return cur;
 }
 
-export function formatIssue(issue: FilterIssue, file: string, pos: { line: number; col: number }, filter?: string): string {
+export function formatIssue(
+  issue: FilterIssue,
+  file: string,
+  pos: { line: number; col: number },
+  filter?: string,
+): string {
   return `${issue.message} at ${file}:${pos.line}:${pos.col}${filter ? ` in filter ${filter}` : ""}${issue.hint ? `; ${issue.hint}` : ""}`;
 }
 
@@ -45,4 +50,3 @@ export class FilterValidationError extends InputError {
     super(errors, summary);
   }
 }
-

@@ -4,13 +4,13 @@
  * The real-engine tests compare Flink's routing with this.
  */
 import {
-  EVENT_DATA_COLUMN,
-  filtersForStage,
-  OPERATION_CODES,
   type Condition,
+  EVENT_DATA_COLUMN,
   type FieldRef,
   type Filter,
   type FilterSet,
+  filtersForStage,
+  OPERATION_CODES,
   type Predicate,
   type Scalar,
   type ValueType,
@@ -104,7 +104,14 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
           return findsMatch(needle, s);
         default: {
           const c = compareScalars(v, p.value);
-          const results = { equals: c === 0, notEquals: c !== 0, greaterThan: c > 0, greaterThanOrEqual: c >= 0, lessThan: c < 0, lessThanOrEqual: c <= 0 };
+          const results = {
+            equals: c === 0,
+            notEquals: c !== 0,
+            greaterThan: c > 0,
+            greaterThanOrEqual: c >= 0,
+            lessThan: c < 0,
+            lessThanOrEqual: c <= 0,
+          };
           return results[p.op];
         }
       }

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { FilterValidationError, formatIssue, plural } from "./errors";
 import type { FilterSet } from "./model";
-import { validateFilters, type ValidateOptions } from "./validate";
+import { type ValidateOptions, validateFilters } from "./validate";
 import { filterLabel, positionOf } from "./yaml-source";
 
 /** Parses and validates YAML text; throws FilterValidationError listing every problem with its position. */
@@ -20,7 +20,13 @@ export function parseFiltersYaml(text: string, file = "filters.yaml", options: V
       return `YAML syntax error at ${file}:${pos.line}:${pos.col}; ${e.message.split("\n")[0]}`;
     });
     const hidden = doc.errors.length - shown.length;
-    throw new FilterValidationError(shown, plural(doc.errors.length, "YAML syntax error") + (hidden > 0 ? ` (the first ${shown.length} shown; the other ${hidden} follow from them: fix the first and run again)` : ""));
+    throw new FilterValidationError(
+      shown,
+      plural(doc.errors.length, "YAML syntax error") +
+        (hidden > 0
+          ? ` (the first ${shown.length} shown; the other ${hidden} follow from them: fix the first and run again)`
+          : ""),
+    );
   }
   const raw = doc.toJS();
   const { set, issues } = validateFilters(raw, options);
@@ -35,7 +41,9 @@ export function loadFilters(path: string, options: ValidateOptions = {}): Filter
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new FilterValidationError([`cannot read filters file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    throw new FilterValidationError([
+      `cannot read filters file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    ]);
   }
   return parseFiltersYaml(text, path, options);
 }

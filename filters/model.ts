@@ -20,7 +20,9 @@ export type RawColumnName = (typeof RAW_COLUMNS)[number]["name"];
 export const RAW_COLUMN_NAMES: readonly RawColumnName[] = RAW_COLUMNS.map((c) => c.name);
 /** Flink SQL type of each raw column. */
 export const RAW_COLUMN_TYPES: ReadonlyMap<string, string> = new Map(RAW_COLUMNS.map((c) => [c.name, c.type]));
-export const NUMERIC_COLUMNS: ReadonlySet<string> = new Set(RAW_COLUMNS.filter((c) => c.type === "BIGINT").map((c) => c.name));
+export const NUMERIC_COLUMNS: ReadonlySet<string> = new Set(
+  RAW_COLUMNS.filter((c) => c.type === "BIGINT").map((c) => c.name),
+);
 
 /** The column holding the event JSON; `event_data.<path>` fields read into it with JSON_VALUE. */
 export const EVENT_DATA_COLUMN = "event_data";
@@ -53,7 +55,13 @@ export type Op = (typeof ALL_OPS)[number];
 export const STRING_ONLY_OPS: ReadonlySet<Op> = new Set(["contains", "startsWith", "endsWith", "matches"]);
 
 /** Operators that order values; on text their literals are limited (see `orderedTextProblem` in load.ts). */
-export const ORDER_OPS: ReadonlySet<Op> = new Set(["greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "between"]);
+export const ORDER_OPS: ReadonlySet<Op> = new Set([
+  "greaterThan",
+  "greaterThanOrEqual",
+  "lessThan",
+  "lessThanOrEqual",
+  "between",
+]);
 
 export type ValueType = "string" | "number";
 export type Scalar = string | number;

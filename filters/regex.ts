@@ -16,7 +16,8 @@
  */
 
 /** JavaScript's `\s` (WhiteSpace and LineTerminator), as class content in Java syntax. */
-export const JS_WHITESPACE = "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
+export const JS_WHITESPACE =
+  "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
 const JS_DOT = "[^\\n\\r\\u2028\\u2029]";
 const END = "(?![\\s\\S])";
 const WORD_BOUNDARY = "(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))";
@@ -38,7 +39,8 @@ export function portableRegex(pattern: string): PortableRegex {
   } catch (e) {
     return { problem: `regular expression does not compile: ${(e as Error).message}` };
   }
-  if (pattern === "") return { problem: "an empty pattern matches every value (and Flink's REGEXP none); use isNotNull" };
+  if (pattern === "")
+    return { problem: "an empty pattern matches every value (and Flink's REGEXP none); use isNotNull" };
   try {
     const { java, anchored } = rewrite([...pattern]);
     return { java: anchored ? java : `${AT_CODE_POINT}(?:${java})` };
@@ -62,7 +64,11 @@ export function findsMatch(pattern: string, value: string): boolean {
   }
   global.lastIndex = 0;
   for (let m = global.exec(value); m !== null; m = global.exec(value)) {
-    const inPair = m.index > 0 && m.index < value.length && /[\uD800-\uDBFF]/.test(value[m.index - 1]) && /[\uDC00-\uDFFF]/.test(value[m.index]);
+    const inPair =
+      m.index > 0 &&
+      m.index < value.length &&
+      /[\uD800-\uDBFF]/.test(value[m.index - 1]) &&
+      /[\uDC00-\uDFFF]/.test(value[m.index]);
     if (!inPair) return true;
     global.lastIndex = m.index + 1;
   }
@@ -72,7 +78,8 @@ export function findsMatch(pattern: string, value: string): boolean {
 /** The Java pattern of a validated `matches` value; a pattern the validator would refuse is a programming error. */
 export function javaRegex(pattern: string): string {
   const result = portableRegex(pattern);
-  if (result.problem !== undefined) throw new Error(`unvalidated regular expression ${JSON.stringify(pattern)}: ${result.problem}`);
+  if (result.problem !== undefined)
+    throw new Error(`unvalidated regular expression ${JSON.stringify(pattern)}: ${result.problem}`);
   return result.java;
 }
 
@@ -83,7 +90,10 @@ function javaEscape(chars: string[], i: number, inClass: boolean): { java: strin
     case "s":
       return { java: inClass ? JS_WHITESPACE : `[${JS_WHITESPACE}]`, length: 2 };
     case "S":
-      if (inClass) throw new Refused("'\\S' inside a character class has no exact equivalent in Flink's regular expressions; write the class without it");
+      if (inClass)
+        throw new Refused(
+          "'\\S' inside a character class has no exact equivalent in Flink's regular expressions; write the class without it",
+        );
       return { java: `[^${JS_WHITESPACE}]`, length: 2 };
     case "b":
       return { java: inClass ? "\\x08" : WORD_BOUNDARY, length: 2 };
@@ -98,7 +108,9 @@ function javaEscape(chars: string[], i: number, inClass: boolean): { java: strin
       return { java: hex(chars[i + 2].charCodeAt(0) % 32), length: 3 };
     case "p":
     case "P":
-      throw new Refused(`'\\${c}{…}' (Unicode property) is named differently in Flink's regular expressions; list the characters or ranges instead`);
+      throw new Refused(
+        `'\\${c}{…}' (Unicode property) is named differently in Flink's regular expressions; list the characters or ranges instead`,
+      );
     case "k": {
       const close = chars.indexOf(">", i);
       const name = chars.slice(i + 3, close).join("");
@@ -118,7 +130,10 @@ function javaEscape(chars: string[], i: number, inClass: boolean): { java: strin
 }
 
 function checkGroupName(name: string): void {
-  if (!JAVA_GROUP_NAME.test(name)) throw new Refused(`group name '${name}' is not valid in Flink's regular expressions; use ASCII letters and digits, starting with a letter`);
+  if (!JAVA_GROUP_NAME.test(name))
+    throw new Refused(
+      `group name '${name}' is not valid in Flink's regular expressions; use ASCII letters and digits, starting with a letter`,
+    );
 }
 
 /** A group opening at chars[i] ('('): refuses look-behind, inline flags and group names Java rejects. */
@@ -127,7 +142,9 @@ function checkGroup(chars: string[], i: number): void {
   const next = chars[i + 2];
   if (next === ":" || next === "=" || next === "!") return;
   if (next === "<" && (chars[i + 3] === "=" || chars[i + 3] === "!")) {
-    throw new Refused(`'(?<${chars[i + 3]}' (look-behind) is not supported: Flink's Java regular expressions step back in UTF-16 units and refuse many bounded forms; use a look-ahead or a plain group`);
+    throw new Refused(
+      `'(?<${chars[i + 3]}' (look-behind) is not supported: Flink's Java regular expressions step back in UTF-16 units and refuse many bounded forms; use a look-ahead or a plain group`,
+    );
   }
   if (next !== "<") throw new Refused(`'(?${next}' (inline flags) is not supported; write the pattern without flags`);
   checkGroupName(chars.slice(i + 3, chars.indexOf(">", i)).join(""));

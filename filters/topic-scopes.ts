@@ -38,9 +38,13 @@ export function topicScope(topics: readonly string[]): TopicScope | undefined {
   return end > 0 ? { name: common.slice(0, end), pattern: "PREFIXED" } : undefined;
 }
 
-export const covers = (scope: TopicScope, name: string): boolean => (scope.pattern === "PREFIXED" ? name.startsWith(scope.name) : name === scope.name);
+export const covers = (scope: TopicScope, name: string): boolean =>
+  scope.pattern === "PREFIXED" ? name.startsWith(scope.name) : name === scope.name;
 
-/** Each consumer's topic scope from every filter of the file (any stage, enabled or not): the same in every stage, and unchanged when a filter is enabled. */
+/**
+ * Each consumer's topic scope from every filter of the file (any stage, enabled or not): the same in every stage, and
+ * unchanged when a filter is enabled.
+ */
 export function consumerScopes(filters: readonly Filter[]): Map<string, TopicScope | undefined> {
   return new Map([...topicsByConsumer(filters)].map(([consumer, topics]) => [consumer, topicScope(topics)]));
 }
@@ -87,4 +91,3 @@ export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyM
   }
   return problems;
 }
-

@@ -4,11 +4,11 @@
  * set or every issue found, each at its path.
  */
 import { z } from "zod";
-import { OPERATIONS, RAW_COLUMN_NAMES, type Filter, type FilterSet, type RawColumnName } from "./model";
-import { STAGE_NAMES } from "../stages/names";
 import { suggestion } from "../lib/suggest";
+import { STAGE_NAMES } from "../stages/names";
 import { parseCondition } from "./conditions";
-import { typeName, valueAt, type FilterIssue, type Path } from "./errors";
+import { type FilterIssue, type Path, typeName, valueAt } from "./errors";
+import { type Filter, type FilterSet, OPERATIONS, RAW_COLUMN_NAMES, type RawColumnName } from "./model";
 import { scopeProblems } from "./topic-scopes";
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -62,7 +62,12 @@ function fromZodIssue(issue: z.core.$ZodIssue, base: Path, input: unknown, allow
       if (actual === undefined) {
         return [{ path: path.slice(0, -1), message: `missing required key '${String(key)}'` }];
       }
-      return [{ path, message: `${label} must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, got ${typeName(actual)}` }];
+      return [
+        {
+          path,
+          message: `${label} must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, got ${typeName(actual)}`,
+        },
+      ];
     case "too_small":
       if (Array.isArray(actual) || typeof actual === "string") return [{ path, message: `${label} must not be empty` }];
       return [{ path, message: `${label} must be at least ${String(issue.minimum)}, got ${String(actual)}` }];
@@ -77,7 +82,10 @@ export interface ValidateOptions {
 }
 
 /** Validates the parsed YAML value. Pure: returns the set or every issue found. */
-export function validateFilters(raw: unknown, options: ValidateOptions = {}): { set?: FilterSet; issues: FilterIssue[] } {
+export function validateFilters(
+  raw: unknown,
+  options: ValidateOptions = {},
+): { set?: FilterSet; issues: FilterIssue[] } {
   const knownStages = options.stages ?? STAGE_NAMES;
   const issues: FilterIssue[] = [];
   if (raw && typeof raw === "object" && Array.isArray((raw as { filters?: unknown }).filters)) {
@@ -110,32 +118,70 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
     }
     const f = parsed.data;
     if (!KEBAB.test(f.name) || f.name.length > MAX_FILTER_NAME) {
-      issues.push({ path: [...base, "name"], message: `filter name '${f.name}' must be kebab-case (a-z, 0-9, single '-') and at most ${MAX_FILTER_NAME} characters` });
+      issues.push({
+        path: [...base, "name"],
+        message: `filter name '${f.name}' must be kebab-case (a-z, 0-9, single '-') and at most ${MAX_FILTER_NAME} characters`,
+      });
     }
     const consumer = f.consumer ?? f.name;
-    if (f.consumer !== undefined && !KEBAB.test(consumer)) issues.push({ path: [...base, "consumer"], message: `consumer '${consumer}' must be kebab-case (it names a service account and a consumer group)` });
+    if (f.consumer !== undefined && !KEBAB.test(consumer))
+      issues.push({
+        path: [...base, "consumer"],
+        message: `consumer '${consumer}' must be kebab-case (it names a service account and a consumer group)`,
+      });
     const topicProblem = kafkaTopicProblem(f.outputTopic);
-    if (topicProblem) issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' ${topicProblem}` });
-    if (f.outputTopic === sourceTopic) issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' is the source topic; routing into it would loop` });
+    if (topicProblem)
+      issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' ${topicProblem}` });
+    if (f.outputTopic === sourceTopic)
+      issues.push({
+        path: [...base, "outputTopic"],
+        message: `output topic '${f.outputTopic}' is the source topic; routing into it would loop`,
+      });
     const dupName = seenNames.get(f.name);
-    if (dupName !== undefined) issues.push({ path: [...base, "name"], message: `duplicate filter name '${f.name}' (first used by filter ${dupName + 1})` });
+    if (dupName !== undefined)
+      issues.push({
+        path: [...base, "name"],
+        message: `duplicate filter name '${f.name}' (first used by filter ${dupName + 1})`,
+      });
     else seenNames.set(f.name, index);
     const dupTopic = seenTopics.get(f.outputTopic);
-    if (dupTopic !== undefined) issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' is already used by filter '${(doc.data.filters[dupTopic] as { name: string }).name}'`, hint: "each filter writes its own topic" });
+    if (dupTopic !== undefined)
+      issues.push({
+        path: [...base, "outputTopic"],
+        message: `output topic '${f.outputTopic}' is already used by filter '${(doc.data.filters[dupTopic] as { name: string }).name}'`,
+        hint: "each filter writes its own topic",
+      });
     else seenTopics.set(f.outputTopic, index);
     const stages = f.stages ?? [...knownStages];
     stages.forEach((s, i) => {
-      if (!knownStages.includes(s)) issues.push({ path: [...base, "stages", i], message: `unknown stage '${s}'`, hint: suggestion(s, knownStages) });
+      if (!knownStages.includes(s))
+        issues.push({
+          path: [...base, "stages", i],
+          message: `unknown stage '${s}'`,
+          hint: suggestion(s, knownStages),
+        });
     });
     f.operations.forEach((o, i) => {
-      if (!(OPERATIONS as string[]).includes(o)) issues.push({ path: [...base, "operations", i], message: `unknown operation '${o}'`, hint: suggestion(o, OPERATIONS) });
+      if (!(OPERATIONS as string[]).includes(o))
+        issues.push({
+          path: [...base, "operations", i],
+          message: `unknown operation '${o}'`,
+          hint: suggestion(o, OPERATIONS),
+        });
     });
     const columns = f.columns ?? [...RAW_COLUMN_NAMES];
     columns.forEach((c, i) => {
-      if (!(RAW_COLUMN_NAMES as readonly string[]).includes(c)) issues.push({ path: [...base, "columns", i], message: `unknown column '${c}'`, hint: suggestion(c, RAW_COLUMN_NAMES) });
-      else if (columns.indexOf(c) !== i) issues.push({ path: [...base, "columns", i], message: `column '${c}' is listed twice` });
+      if (!(RAW_COLUMN_NAMES as readonly string[]).includes(c))
+        issues.push({
+          path: [...base, "columns", i],
+          message: `unknown column '${c}'`,
+          hint: suggestion(c, RAW_COLUMN_NAMES),
+        });
+      else if (columns.indexOf(c) !== i)
+        issues.push({ path: [...base, "columns", i], message: `column '${c}' is listed twice` });
     });
-    const condition = f.conditions === undefined ? undefined : parseCondition(f.conditions, [...base, "conditions"], issues);
+    const condition =
+      f.conditions === undefined ? undefined : parseCondition(f.conditions, [...base, "conditions"], issues);
     if (issues.length === before) {
       filters.push({
         name: f.name,
@@ -154,8 +200,11 @@ export function validateFilters(raw: unknown, options: ValidateOptions = {}): { 
   });
   // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
   for (const p of scopeProblems(filters, new Map([[sourceTopic, "the source topic"]]))) {
-    issues.push({ path: ["filters", seenTopics.get(p.topic) as number, "outputTopic"], message: p.message, hint: p.hint });
+    issues.push({
+      path: ["filters", seenTopics.get(p.topic) as number, "outputTopic"],
+      message: p.message,
+      hint: p.hint,
+    });
   }
   return issues.length ? { issues } : { set: { sourceTopic, filters }, issues };
 }
-

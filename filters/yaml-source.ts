@@ -1,9 +1,14 @@
 /** Where a path of the filters document stands in its YAML source, and which filter it belongs to. */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
-import { valueAt, type Path } from "./errors";
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { type Path, valueAt } from "./errors";
 
 /** Source position of a path in the YAML document (1-based line and column). */
-export function positionOf(doc: Document, lines: LineCounter, path: Path, atKey: boolean): { line: number; col: number } {
+export function positionOf(
+  doc: Document,
+  lines: LineCounter,
+  path: Path,
+  atKey: boolean,
+): { line: number; col: number } {
   let node: Node | null = doc.contents as Node | null;
   let keyNode: Node | undefined;
   for (const p of path) {
@@ -28,4 +33,3 @@ export function filterLabel(raw: unknown, path: Path): string | undefined {
   const name = (valueAt(raw, path.slice(0, 2)) as { name?: unknown } | undefined)?.name;
   return typeof name === "string" && name ? name : `#${path[1] + 1}`;
 }
-

@@ -7,12 +7,12 @@
  * - flink: self-managed Apache Flink; CREATE TABLE with the Kafka connector and the json format.
  */
 import { createHash } from "node:crypto";
-import { filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES, type Filter, type FilterSet } from "../filters/model";
+import { type Filter, type FilterSet, filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES } from "../filters/model";
+import { resourceNames } from "../stages/resource-names";
 import { quoteIdentifier, stringLiteral } from "./escape";
-import { DEFAULT_SHARD_BUDGET, textBytes, type ShardBudget } from "./limits";
+import { DEFAULT_SHARD_BUDGET, type ShardBudget, textBytes } from "./limits";
 import { conditionSql, operationsSql } from "./predicates";
 import { assignShards, setText } from "./shards";
-import { resourceNames } from "../stages/resource-names";
 
 export type Dialect = "confluent" | "flink";
 /**
@@ -102,11 +102,23 @@ function setStatementName(stage: string, dml: string): string {
 export const isSetStatementName = (stage: string, name: string): boolean => name.startsWith(stage + SET_NAME_INFIX);
 
 /** The set shape: one EXECUTE STATEMENT SET per shard, each named after its own text. */
-function setStatements(filters: Filter[], stage: string, sourceTopic: string, options: SqlOptions): GeneratedStatement[] {
+function setStatements(
+  filters: Filter[],
+  stage: string,
+  sourceTopic: string,
+  options: SqlOptions,
+): GeneratedStatement[] {
   const inserts = new Map(filters.map((f) => [f.name, `${insertSql(f, sourceTopic)};`]));
   const byName = new Map(filters.map((f) => [f.name, f]));
-  const sizing = { insertBytes: new Map([...inserts].map(([name, text]) => [name, textBytes(text)])), budget: options.shardBudget ?? DEFAULT_SHARD_BUDGET };
-  return assignShards(filters.map((f) => f.name), options.previousShards ?? [], sizing).map((names) => {
+  const sizing = {
+    insertBytes: new Map([...inserts].map(([name, text]) => [name, textBytes(text)])),
+    budget: options.shardBudget ?? DEFAULT_SHARD_BUDGET,
+  };
+  return assignShards(
+    filters.map((f) => f.name),
+    options.previousShards ?? [],
+    sizing,
+  ).map((names) => {
     const dml = setText(names.map((n) => inserts.get(n) as string));
     return { name: setStatementName(stage, dml), filters: names.map((n) => byName.get(n) as Filter), dml };
   });
@@ -152,7 +164,11 @@ export function generateSql(set: FilterSet, stage: string, options: SqlOptions):
   if (filters.length === 0) {
     statements = [];
   } else if (options.shape === "per-filter") {
-    statements = filters.map((f) => ({ name: filterStatementName(stage, f), filters: [f], dml: `${insertSql(f, set.sourceTopic)};` }));
+    statements = filters.map((f) => ({
+      name: filterStatementName(stage, f),
+      filters: [f],
+      dml: `${insertSql(f, set.sourceTopic)};`,
+    }));
   } else {
     statements = setStatements(filters, stage, set.sourceTopic, options);
   }
@@ -183,7 +199,12 @@ export function executableStatements(sql: GeneratedSql): string[] {
  */
 export function passthroughStatements(set: FilterSet, sinkTopic: string, kafka: FlinkKafkaOptions): string[] {
   const [source] = flinkDdl(set, [], "bench", kafka);
-  const sink = flinkTableDdl(sinkTopic, RAW_COLUMN_NAMES, { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json", topic: sinkTopic });
+  const sink = flinkTableDdl(sinkTopic, RAW_COLUMN_NAMES, {
+    connector: "kafka",
+    "properties.bootstrap.servers": kafka.bootstrapServers,
+    format: "json",
+    topic: sinkTopic,
+  });
   const insert = `INSERT INTO ${quoteIdentifier(sinkTopic)} SELECT * FROM ${quoteIdentifier(set.sourceTopic)}`;
   return [source, sink, insert].map(executable);
 }

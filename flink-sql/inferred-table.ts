@@ -47,7 +47,13 @@ export class InferenceError extends Error {}
 
 export const VARBINARY = "VARBINARY(2147483647)";
 
-type JsonSchemaNode = { type?: string | string[]; oneOf?: JsonSchemaNode[]; "connect.type"?: string; properties?: Record<string, JsonSchemaNode>; required?: string[] };
+type JsonSchemaNode = {
+  type?: string | string[];
+  oneOf?: JsonSchemaNode[];
+  "connect.type"?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  required?: string[];
+};
 
 const INTEGER_TYPES: Record<string, string> = { int8: "TINYINT", int16: "SMALLINT", int32: "INT", int64: "BIGINT" };
 const NUMBER_TYPES: Record<string, string> = { float32: "FLOAT", float64: "DOUBLE" };
@@ -69,14 +75,23 @@ function scalarType(node: JsonSchemaNode, where: string): string {
 }
 
 function fail(where: string, what: string): never {
-  throw new InferenceError(`${where}: ${what} is not modelled by flink-sql/inferred-table.ts; extend it from Confluent's JSON Schema type mapping before using it`);
+  throw new InferenceError(
+    `${where}: ${what} is not modelled by flink-sql/inferred-table.ts; extend it from Confluent's JSON Schema type mapping before using it`,
+  );
 }
 
 /** One property's column: oneOf [null, T] is nullable T; a plain T is NOT NULL when required. */
-function column(name: string, node: JsonSchemaNode, required: boolean, part: "key" | "value", where: string): InferredColumn {
+function column(
+  name: string,
+  node: JsonSchemaNode,
+  required: boolean,
+  part: "key" | "value",
+  where: string,
+): InferredColumn {
   if (node.oneOf) {
     const nonNull = node.oneOf.filter((n) => n.type !== "null");
-    if (nonNull.length !== 1 || nonNull.length === node.oneOf.length) fail(`${where}.${name}`, "a oneOf other than [null, T]");
+    if (nonNull.length !== 1 || nonNull.length === node.oneOf.length)
+      fail(`${where}.${name}`, "a oneOf other than [null, T]");
     return { name, type: scalarType(nonNull[0], `${where}.${name}`), nullable: true, part };
   }
   return { name, type: scalarType(node, `${where}.${name}`), nullable: !required, part };

@@ -49,7 +49,8 @@ export interface StatementForLimits {
   filters: readonly Pick<Filter, "name">[];
 }
 
-const routes = (s: StatementForLimits): string => `filter${s.filters.length === 1 ? "" : "s"} ${s.filters.map((f) => f.name).join(", ")}`;
+const routes = (s: StatementForLimits): string =>
+  `filter${s.filters.length === 1 ? "" : "s"} ${s.filters.map((f) => f.name).join(", ")}`;
 
 /** Names and texts Confluent Cloud would refuse at apply, each with the statement, its filters and the fix. */
 export function statementLimitProblems(statements: readonly StatementForLimits[], stage: string): string[] {
@@ -57,18 +58,28 @@ export function statementLimitProblems(statements: readonly StatementForLimits[]
   const seen = new Set<string>();
   for (const s of statements) {
     if (s.name.length > STATEMENT_NAME_MAX) {
-      problems.push(`${stage}: statement name ${s.name} (${routes(s)}) has ${s.name.length} characters; Confluent Cloud allows at most ${STATEMENT_NAME_MAX}: shorten the filter name in filters.yaml`);
+      problems.push(
+        `${stage}: statement name ${s.name} (${routes(s)}) has ${s.name.length} characters; Confluent Cloud allows at most ${STATEMENT_NAME_MAX}: shorten the filter name in filters.yaml`,
+      );
     } else if (!STATEMENT_NAME_PATTERN.test(s.name)) {
-      problems.push(`${stage}: statement name ${s.name} (${routes(s)}) is not lowercase letters, digits and hyphens (a DNS subdomain name); rename the filter or stage`);
+      problems.push(
+        `${stage}: statement name ${s.name} (${routes(s)}) is not lowercase letters, digits and hyphens (a DNS subdomain name); rename the filter or stage`,
+      );
     }
-    if (seen.has(s.name)) problems.push(`${stage}: two statements are named ${s.name}; change one of their filters' descriptions (their SQL hashes collide)`);
+    if (seen.has(s.name))
+      problems.push(
+        `${stage}: two statements are named ${s.name}; change one of their filters' descriptions (their SQL hashes collide)`,
+      );
     seen.add(s.name);
     const bytes = textBytes(s.dml);
     if (bytes > STATEMENT_TEXT_MAX) {
-      const fix = s.filters.length === 1
-        ? `split filter ${s.filters[0].name} into smaller filters (fewer values, shorter conditions)`
-        : `this is a set of ${s.filters.length} filters that should have been split into shards; report it`;
-      problems.push(`${stage}: statement ${s.name} (${routes(s)}) is ${bytes} bytes of SQL; Confluent Cloud allows at most ${STATEMENT_TEXT_MAX}: ${fix}`);
+      const fix =
+        s.filters.length === 1
+          ? `split filter ${s.filters[0].name} into smaller filters (fewer values, shorter conditions)`
+          : `this is a set of ${s.filters.length} filters that should have been split into shards; report it`;
+      problems.push(
+        `${stage}: statement ${s.name} (${routes(s)}) is ${bytes} bytes of SQL; Confluent Cloud allows at most ${STATEMENT_TEXT_MAX}: ${fix}`,
+      );
     }
   }
   return problems;
@@ -77,5 +88,7 @@ export function statementLimitProblems(statements: readonly StatementForLimits[]
 /** Every running statement takes at least one CFU of the stage's compute pool. */
 export function computeProblems(running: number, maxCfu: number, stage: string): string[] {
   if (running <= maxCfu) return [];
-  return [`${stage}: ${running} statements would run, each taking at least 1 CFU, but the compute pool has at most ${maxCfu}: raise flink.maxCfu in stages/stages.ts (or route fewer filters)`];
+  return [
+    `${stage}: ${running} statements would run, each taking at least 1 CFU, but the compute pool has at most ${maxCfu}: raise flink.maxCfu in stages/stages.ts (or route fewer filters)`,
+  ];
 }

@@ -1,11 +1,13 @@
-/** Condition tree -> Flink SQL boolean expression. Pure; the semantics are documented in docs/filters.md (Semantics). */
+/**
+ * Condition tree -> Flink SQL boolean expression. Pure; the semantics are documented in docs/filters.md (Semantics).
+ */
 import {
+  type Condition,
   EVENT_DATA_COLUMN,
+  type FieldRef,
   jsonPathText,
   NUMERIC_COLUMNS,
   OPERATION_CODES,
-  type Condition,
-  type FieldRef,
   type Operation,
   type Predicate,
   type Scalar,

@@ -17,8 +17,9 @@
  * count must be chosen up front, buckets fill unevenly, and changing the count moves every filter at once.
  * Within a shard, filters keep their order in filters.yaml, so a stage of one shard is exactly the former set.
  */
-import type { ShardBudget } from "./limits";
+
 import { getOrThrow } from "../lib/maps";
+import type { ShardBudget } from "./limits";
 
 /** Filter names per shard, in shard order. */
 export type ShardAssignment = string[][];
@@ -41,7 +42,11 @@ interface Sizing {
 const OVERHEAD = Buffer.byteLength(SET_PREFIX + SET_SUFFIX, "utf8");
 
 function shardBytes(names: readonly string[], sizing: Sizing): number {
-  return OVERHEAD + names.reduce((sum, n) => sum + (sizing.insertBytes.get(n) ?? 0), 0) + INSERT_SEPARATOR.length * Math.max(0, names.length - 1);
+  return (
+    OVERHEAD +
+    names.reduce((sum, n) => sum + (sizing.insertBytes.get(n) ?? 0), 0) +
+    INSERT_SEPARATOR.length * Math.max(0, names.length - 1)
+  );
 }
 
 function fits(names: readonly string[], sizing: Sizing): boolean {
@@ -63,9 +68,14 @@ function pack(names: readonly string[], sizing: Sizing): ShardAssignment {
  * The shards for `filters` (names in filters.yaml order) given the previous assignment (from the lock; empty for
  * a first lock). Idempotent: the result given as `previous` yields itself.
  */
-export function assignShards(filters: readonly string[], previous: readonly (readonly string[])[], sizing: Sizing): ShardAssignment {
+export function assignShards(
+  filters: readonly string[],
+  previous: readonly (readonly string[])[],
+  sizing: Sizing,
+): ShardAssignment {
   const position = new Map(filters.map((name, i) => [name, i]));
-  const inFileOrder = (names: readonly string[]): string[] => names.filter((n) => position.has(n)).sort((a, b) => getOrThrow(position, a) - getOrThrow(position, b));
+  const inFileOrder = (names: readonly string[]): string[] =>
+    names.filter((n) => position.has(n)).sort((a, b) => getOrThrow(position, a) - getOrThrow(position, b));
   // A filter listed twice (a hand-edited lock) stays in its first shard.
   const seen = new Set<string>();
   const kept = previous

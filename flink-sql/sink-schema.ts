@@ -4,8 +4,8 @@
  * either: keys are schemaless (see connectors/postgres-cdc.ts), so Confluent Cloud infers the documented
  * "value schema only" table (flink-sql/inferred-table.ts).
  */
-import { RAW_COLUMNS, RAW_COLUMN_TYPES, type RawColumnName } from "../filters/model";
-import { inferTable, type InferredTable } from "./inferred-table";
+import { RAW_COLUMN_TYPES, RAW_COLUMNS, type RawColumnName } from "../filters/model";
+import { type InferredTable, inferTable } from "./inferred-table";
 
 const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
   STRING: { type: "string" },
@@ -26,28 +26,42 @@ const nullable = (t: object) => ({ oneOf: [{ type: "null" }, t] });
 
 /** Every column is nullable (a missing JSON path or column is NULL); key order follows the projection. */
 export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]): string {
-  const properties = Object.fromEntries(columns.map((c) => [c, { oneOf: [{ type: "null" }, { type: JSON_TYPES[RAW_COLUMN_TYPES.get(c) as string].type }] }]));
-  return JSON.stringify({ $schema: "http://json-schema.org/draft-07/schema#", title: topic, type: "object", properties, additionalProperties: false });
+  const properties = Object.fromEntries(
+    columns.map((c) => [
+      c,
+      { oneOf: [{ type: "null" }, { type: JSON_TYPES[RAW_COLUMN_TYPES.get(c) as string].type }] },
+    ]),
+  );
+  return JSON.stringify({
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: topic,
+    type: "object",
+    properties,
+    additionalProperties: false,
+  });
 }
 
 /**
  * The raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
  * as title, optional fields as oneOf [null, T], int64 marked with connect.type, the primary key required, and the
- * `__deleted` field of the delete rewrite before the metadata fields. Registered by the stack before any statement starts, so the
- * raw table has its columns even before the connector's first record (a topic without a value schema is
+ * `__deleted` field of the delete rewrite before the metadata fields. Registered by the stack before any statement
+ * starts, so the raw table has its columns even before the connector's first record (a topic without a value schema is
  * inferred as raw `key`/`val` bytes).
  */
 export function rawValueSchema(recordName: string): string {
   const properties: Record<string, object> = {};
   const addedByConnector = (name: string) => name.startsWith("__");
-  for (const c of RAW_COLUMNS.filter((c) => !addedByConnector(c.name))) properties[c.name] = RAW_REQUIRED.includes(c.name) ? JSON_TYPES[c.type] : nullable(JSON_TYPES[c.type]);
+  for (const c of RAW_COLUMNS.filter((c) => !addedByConnector(c.name)))
+    properties[c.name] = RAW_REQUIRED.includes(c.name) ? JSON_TYPES[c.type] : nullable(JSON_TYPES[c.type]);
   properties[DELETED_FIELD] = nullable(JSON_TYPES.STRING);
-  for (const c of RAW_COLUMNS.filter((c) => addedByConnector(c.name))) properties[c.name] = nullable(JSON_TYPES[c.type]);
+  for (const c of RAW_COLUMNS.filter((c) => addedByConnector(c.name)))
+    properties[c.name] = nullable(JSON_TYPES[c.type]);
   return JSON.stringify({ type: "object", title: recordName, properties, required: [...RAW_REQUIRED] });
 }
 
 /** Record name of the flattened value: Debezium's `<topic.prefix>.<schema>.<table>.Value` (the router keeps it). */
-export const rawRecordName = (topicPrefix: string, schema: string, table: string): string => `${topicPrefix}.${schema}.${table}.Value`;
+export const rawRecordName = (topicPrefix: string, schema: string, table: string): string =>
+  `${topicPrefix}.${schema}.${table}.Value`;
 
 export interface RoutingTables {
   raw: InferredTable;
@@ -55,7 +69,11 @@ export interface RoutingTables {
 }
 
 /** What Confluent Cloud will infer for the raw topic and every sink topic from the schemas the stack registers. */
-export function routingTables(rawTopic: string, rawSchema: string, sinks: ReadonlyArray<{ topic: string; columns: readonly RawColumnName[] }>): RoutingTables {
+export function routingTables(
+  rawTopic: string,
+  rawSchema: string,
+  sinks: ReadonlyArray<{ topic: string; columns: readonly RawColumnName[] }>,
+): RoutingTables {
   return {
     raw: inferTable(rawTopic, { value: rawSchema }),
     sinks: new Map(sinks.map((s) => [s.topic, inferTable(s.topic, { value: sinkValueSchema(s.topic, s.columns) })])),
@@ -66,15 +84,22 @@ export function routingTables(rawTopic: string, rawSchema: string, sinks: Readon
  * Synth-time check that the statements fit the inferred tables: the raw table has every raw column (conditions
  * may read any of them) with the model's type, and every sink table has each column its filter writes.
  */
-export function tableProblems(tables: RoutingTables, filters: ReadonlyArray<{ name: string; outputTopic: string; columns: readonly RawColumnName[] }>): string[] {
-  const typeIn = (t: InferredTable, c: string) => t.columns.find((x) => x.name === c && x.part === "value")?.type ?? "none";
+export function tableProblems(
+  tables: RoutingTables,
+  filters: ReadonlyArray<{ name: string; outputTopic: string; columns: readonly RawColumnName[] }>,
+): string[] {
+  const typeIn = (t: InferredTable, c: string) =>
+    t.columns.find((x) => x.name === c && x.part === "value")?.type ?? "none";
   const problems = RAW_COLUMNS.filter((c) => typeIn(tables.raw, c.name) !== c.type).map(
-    (c) => `raw table ${tables.raw.topic}: column ${c.name} would be inferred as ${typeIn(tables.raw, c.name)}, the filters read it as ${c.type}`,
+    (c) =>
+      `raw table ${tables.raw.topic}: column ${c.name} would be inferred as ${typeIn(tables.raw, c.name)}, the filters read it as ${c.type}`,
   );
   for (const f of filters) {
     const sink = tables.sinks.get(f.outputTopic);
     for (const c of f.columns.filter((c) => !sink || typeIn(sink, c) !== RAW_COLUMN_TYPES.get(c))) {
-      problems.push(`filter ${f.name}: sink table ${f.outputTopic} would have no column ${c} ${RAW_COLUMN_TYPES.get(c)}`);
+      problems.push(
+        `filter ${f.name}: sink table ${f.outputTopic} would have no column ${c} ${RAW_COLUMN_TYPES.get(c)}`,
+      );
     }
   }
   return problems;

@@ -31,7 +31,9 @@ export function flinkSyntaxErrors(sql: string): string[] {
   const consoleError = console.error;
   console.error = () => undefined;
   try {
-    return parser.validate(withoutBackslashes(withoutTryCast(sql))).map((e) => `${e.startLine}:${e.startColumn} ${e.message}`);
+    return parser
+      .validate(withoutBackslashes(withoutTryCast(sql)))
+      .map((e) => `${e.startLine}:${e.startColumn} ${e.message}`);
   } finally {
     console.error = consoleError;
   }

@@ -46,7 +46,9 @@ function unknownOptions(args: readonly string[], options: OptionSpecs): string[]
   return unknown;
 }
 
-type OptionValues<O extends OptionSpecs> = { [K in keyof O]: O[K]["type"] extends "string" ? string | undefined : boolean | undefined };
+type OptionValues<O extends OptionSpecs> = {
+  [K in keyof O]: O[K]["type"] extends "string" ? string | undefined : boolean | undefined;
+};
 
 export interface ParsedCommandLine<O extends OptionSpecs = OptionSpecs> {
   values: OptionValues<O>;
@@ -54,18 +56,35 @@ export interface ParsedCommandLine<O extends OptionSpecs = OptionSpecs> {
 }
 
 /** Strict parse of options and positionals; `--help` is always accepted (callers check wantsHelp first). */
-export function parseCommandLine<const O extends OptionSpecs>(args: readonly string[], options: O, maxPositionals = 0): ParsedCommandLine<O> {
+export function parseCommandLine<const O extends OptionSpecs>(
+  args: readonly string[],
+  options: O,
+  maxPositionals = 0,
+): ParsedCommandLine<O> {
   const all: OptionSpecs = { ...options, help: { type: "boolean" }, "-h": { type: "boolean" } };
   const unknown = unknownOptions(args, all);
   if (unknown.length > 0) {
     const known = Object.keys(options).map((o) => `--${o}`);
-    throw new UsageError(known.length ? unknownMessage("option", unknown[0], known) : `unknown option '${unknown[0]}'; this command takes no options`);
+    throw new UsageError(
+      known.length
+        ? unknownMessage("option", unknown[0], known)
+        : `unknown option '${unknown[0]}'; this command takes no options`,
+    );
   }
   try {
     const parseOptions = { ...options, help: { type: "boolean" as const, short: "h" } };
-    const { values, positionals } = parseArgs({ args: [...args], options: parseOptions, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: parseOptions,
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length > maxPositionals) {
-      throw new UsageError(maxPositionals === 0 ? `unexpected argument '${positionals[0]}'` : `unexpected argument '${positionals[maxPositionals]}' (at most ${maxPositionals})`);
+      throw new UsageError(
+        maxPositionals === 0
+          ? `unexpected argument '${positionals[0]}'`
+          : `unexpected argument '${positionals[maxPositionals]}' (at most ${maxPositionals})`,
+      );
     }
     return { values: values as unknown as OptionValues<O>, positionals };
   } catch (e) {
@@ -108,7 +127,12 @@ function failure(e: unknown, usage: string, io: CommandIo, note: string | undefi
  * Runs a command's body with the shared conventions and returns its exit code (a promise when the body returns
  * one): `--help` prints the usage on stdout (exit 0) and runs nothing; errors are reported by kind (lib/errors.ts).
  */
-export function runCommand(args: readonly string[], usage: string, body: () => CommandResult | Promise<CommandResult>, options: CommandOptions = {}): number | Promise<number> {
+export function runCommand(
+  args: readonly string[],
+  usage: string,
+  body: () => CommandResult | Promise<CommandResult>,
+  options: CommandOptions = {},
+): number | Promise<number> {
   const io = options.io ?? processIo;
   if (wantsHelp(args)) {
     printUsage(usage, io.out);
@@ -150,7 +174,11 @@ export async function finishScript(code: number | Promise<number>, options: Scri
  * The entry point of every script: its command line through runCommand, the result as the process's exit code.
  * An error thrown later from a callback (a client's event handler) is reported the same way and ends the process.
  */
-export function runScript(usage: string, body: (args: string[]) => CommandResult | Promise<CommandResult>, options: ScriptOptions = {}): Promise<void> {
+export function runScript(
+  usage: string,
+  body: (args: string[]) => CommandResult | Promise<CommandResult>,
+  options: ScriptOptions = {},
+): Promise<void> {
   const late = (e: unknown) => {
     const { text, code } = describeFailure(e, usage, options.note);
     process.stderr.write(text);
@@ -159,5 +187,8 @@ export function runScript(usage: string, body: (args: string[]) => CommandResult
   process.on("uncaughtException", late);
   process.on("unhandledRejection", late);
   const args = process.argv.slice(2);
-  return finishScript(runCommand(args, usage, () => body(args), options), options);
+  return finishScript(
+    runCommand(args, usage, () => body(args), options),
+    options,
+  );
 }

@@ -34,11 +34,18 @@ export class UsageError extends Error {}
 
 /** What runCommand prints for an error, and the exit code it returns. */
 export function describeFailure(e: unknown, usage: string, note?: string): { text: string; code: number } {
-  if (e instanceof UsageError) return { text: `${e.message}\n${usage.endsWith("\n") ? usage : `${usage}\n`}`, code: EXIT.usage };
+  if (e instanceof UsageError)
+    return { text: `${e.message}\n${usage.endsWith("\n") ? usage : `${usage}\n`}`, code: EXIT.usage };
   if (e instanceof InputError) {
     const closing = [e.summary, note].filter((line) => line).join("; ");
-    return { text: `${[...e.problems.map((p) => `error: ${p}`), ...(closing ? [closing] : [])].join("\n")}\n`, code: EXIT.failed };
+    return {
+      text: `${[...e.problems.map((p) => `error: ${p}`), ...(closing ? [closing] : [])].join("\n")}\n`,
+      code: EXIT.failed,
+    };
   }
   const trace = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
-  return { text: `bug: this is an error in cdc-routing itself, not in its input; please report it with the command you ran and this trace:\n${trace}\n`, code: EXIT.bug };
+  return {
+    text: `bug: this is an error in cdc-routing itself, not in its input; please report it with the command you ran and this trace:\n${trace}\n`,
+    code: EXIT.bug,
+  };
 }

@@ -4,6 +4,7 @@
  */
 export function getOrThrow<K, V>(map: ReadonlyMap<K, V>, key: K): V {
   const value = map.get(key);
-  if (value === undefined) throw new Error(`no entry for ${String(key)} (keys: ${[...map.keys()].map(String).join(", ")})`);
+  if (value === undefined)
+    throw new Error(`no entry for ${String(key)} (keys: ${[...map.keys()].map(String).join(", ")})`);
   return value;
 }

@@ -21,7 +21,9 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
     server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
   if (!free) {
-    throw new InputError(`port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (docs/local.md)`);
+    throw new InputError(
+      `port ${port} for ${what} is in use on 127.0.0.1; stop what holds it or choose other ports (docs/local.md)`,
+    );
   }
 }
 
@@ -32,7 +34,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

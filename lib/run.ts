@@ -9,8 +9,14 @@ export interface Run {
   ms: number;
 }
 
-/** Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/**
+ * Runs a command without blocking this process (the double answers terraform from here); never throws on exit codes.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {

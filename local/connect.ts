@@ -4,13 +4,26 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { connectWorkerConfig, debeziumConnectorConfig, propertiesText, type LocalDatabase } from "../connectors/debezium-local";
+import {
+  connectWorkerConfig,
+  debeziumConnectorConfig,
+  type LocalDatabase,
+  propertiesText,
+} from "../connectors/debezium-local";
 import { cdcConnectorConfig, stageConnectorName } from "../connectors/postgres-cdc";
 import type { StageConfig } from "../stages/config";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
 import type { PostgresHandle } from "./postgres";
-import { javaCommand, jvmTempOptions, printProgress, ServiceFailed, startService, type Progress, type RunningService } from "./processes";
+import {
+  javaCommand,
+  jvmTempOptions,
+  type Progress,
+  printProgress,
+  type RunningService,
+  ServiceFailed,
+  startService,
+} from "./processes";
 
 export interface ConnectHandle {
   connectorName: string;
@@ -45,9 +58,21 @@ async function connectorStatus(restUrl: string, name: string): Promise<Connector
  * A Kafka Connect worker with no connector: the local Confluent API double (local/confluent-api/engines.ts) puts
  * the managed connector on it through its REST API when terraform creates it.
  */
-export async function startConnectWorker(options: { restPort: number; workDir: string; bootstrapServers: string }, progress: Progress = printProgress): Promise<{ restUrl: string; service: RunningService }> {
+export async function startConnectWorker(
+  options: { restPort: number; workDir: string; bootstrapServers: string },
+  progress: Progress = printProgress,
+): Promise<{ restUrl: string; service: RunningService }> {
   const worker = join(options.workDir, "connect-worker.properties");
-  writeFileSync(worker, propertiesText(connectWorkerConfig({ bootstrapServers: options.bootstrapServers, restPort: options.restPort, offsetsFile: join(options.workDir, "connect.offsets") })));
+  writeFileSync(
+    worker,
+    propertiesText(
+      connectWorkerConfig({
+        bootstrapServers: options.bootstrapServers,
+        restPort: options.restPort,
+        offsetsFile: join(options.workDir, "connect.offsets"),
+      }),
+    ),
+  );
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const service = await startService(
     {
@@ -64,7 +89,15 @@ export async function startConnectWorker(options: { restPort: number; workDir: s
 }
 
 function connectArgs(workDir: string, files: string[]): string[] {
-  return ["-Xmx768m", ...jvmTempOptions(join(workDir, "jvm-tmp", "connect")), "-cp", classpath("connect"), ...JVM_QUIET_LOGGING, "org.apache.kafka.connect.cli.ConnectStandalone", ...files];
+  return [
+    "-Xmx768m",
+    ...jvmTempOptions(join(workDir, "jvm-tmp", "connect")),
+    "-cp",
+    classpath("connect"),
+    ...JVM_QUIET_LOGGING,
+    "org.apache.kafka.connect.cli.ConnectStandalone",
+    ...files,
+  ];
 }
 
 export async function startConnect(
@@ -80,7 +113,16 @@ export async function startConnect(
 ): Promise<ConnectHandle> {
   const worker = join(options.workDir, "connect-worker.properties");
   const connectorFile = join(options.workDir, "connector.properties");
-  writeFileSync(worker, propertiesText(connectWorkerConfig({ bootstrapServers: options.bootstrapServers, restPort: options.restPort, offsetsFile: join(options.workDir, "connect.offsets") })));
+  writeFileSync(
+    worker,
+    propertiesText(
+      connectWorkerConfig({
+        bootstrapServers: options.bootstrapServers,
+        restPort: options.restPort,
+        offsetsFile: join(options.workDir, "connect.offsets"),
+      }),
+    ),
+  );
   writeFileSync(connectorFile, propertiesText(options.connector));
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const name = options.connector.name;
@@ -95,7 +137,8 @@ export async function startConnect(
         const status = await connectorStatus(restUrl, name);
         const failed = status?.tasks?.find((t) => t.state === "FAILED");
         if (failed) throw new ServiceFailed(`the CDC connector task failed: ${traceSummary(failed.trace)}`);
-        const running = status?.connector?.state === "RUNNING" && (status.tasks ?? []).some((t) => t.state === "RUNNING");
+        const running =
+          status?.connector?.state === "RUNNING" && (status.tasks ?? []).some((t) => t.state === "RUNNING");
         // A task reports RUNNING before its snapshot: a snapshot that fails (e.g. a missing grant) fails later.
         return running && (options.streaming ? await options.streaming() : true);
       },

@@ -6,18 +6,37 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
-import { classpath } from "./jars";
-import { javaCommand, jvmTempOptions, printProgress, startService, tail, type Progress, type RunningService } from "./processes";
 import { InputError } from "../lib/errors";
+import { classpath } from "./jars";
+import {
+  javaCommand,
+  jvmTempOptions,
+  type Progress,
+  printProgress,
+  type RunningService,
+  startService,
+  tail,
+} from "./processes";
 
 /** The module opens Flink's own launcher passes on Java 17 (from its default config.yaml). */
 const FLINK_JAVA_OPTS = [
   "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
   "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
   "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-  ...["java.lang", "java.net", "java.io", "java.nio", "sun.nio.ch", "java.lang.reflect", "java.text", "java.time", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "java.util.concurrent.locks"].map(
-    (pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`,
-  ),
+  ...[
+    "java.lang",
+    "java.net",
+    "java.io",
+    "java.nio",
+    "sun.nio.ch",
+    "java.lang.reflect",
+    "java.text",
+    "java.time",
+    "java.util",
+    "java.util.concurrent",
+    "java.util.concurrent.atomic",
+    "java.util.concurrent.locks",
+  ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
 ];
 
 export interface FlinkRunOptions {
@@ -47,7 +66,8 @@ class AnswerRouter {
   }
 
   exited(code: number | null): void {
-    for (const [id, resolve] of this.waiting) resolve({ ok: false, detail: `Flink runner exited (code ${code}) during ${id}` });
+    for (const [id, resolve] of this.waiting)
+      resolve({ ok: false, detail: `Flink runner exited (code ${code}) during ${id}` });
     this.waiting.clear();
   }
 }
@@ -64,13 +84,24 @@ export class FlinkRunner {
   static async start(options: FlinkRunOptions, progress: Progress = printProgress): Promise<FlinkRunner> {
     const jvmTemp = join(options.workDir, "jvm-tmp", "flink");
     // Flink's own temp and upload folders default to java.io.tmpdir; named too, so the choice is visible.
-    const config = Object.entries({ "io.tmp.dirs": jvmTemp, "web.upload.dir": jvmTemp, ...options.config }).map(([k, v]) => `${k}=${v}`);
+    const config = Object.entries({ "io.tmp.dirs": jvmTemp, "web.upload.dir": jvmTemp, ...options.config }).map(
+      ([k, v]) => `${k}=${v}`,
+    );
     const answers = new AnswerRouter();
     const service = await startService(
       {
         name: "flink sql runner",
         command: javaCommand(),
-        args: [`-Xmx${options.heap ?? "1536m"}`, ...jvmTempOptions(jvmTemp), ...FLINK_JAVA_OPTS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath("flink"), "FlinkSqlRunner", ...config],
+        args: [
+          `-Xmx${options.heap ?? "1536m"}`,
+          ...jvmTempOptions(jvmTemp),
+          ...FLINK_JAVA_OPTS,
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+          "-cp",
+          classpath("flink"),
+          "FlinkSqlRunner",
+          ...config,
+        ],
         logFile: join(options.workDir, "flink.log"),
         stdin: true,
         timeoutMs: 60_000,
@@ -90,7 +121,11 @@ export class FlinkRunner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.answers.waiting.delete(id);
-        reject(new InputError(`Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`));
+        reject(
+          new InputError(
+            `Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`,
+          ),
+        );
       }, timeoutMs);
       this.answers.waiting.set(id, (answer) => {
         clearTimeout(timer);
@@ -126,7 +161,11 @@ export class FlinkRunner {
       cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)),
       /** Resolves to the savepoint's path, for `execution.state-recovery.path` of a successor job. */
       stopWithSavepoint: () =>
-        retryTransient("flink stop with savepoint", () => this.send("STOP", id, `file://${join(dir, "savepoint")}`, 120_000), { isTransient: isTransientFlinkFailure, timeoutMs: 120_000 }),
+        retryTransient(
+          "flink stop with savepoint",
+          () => this.send("STOP", id, `file://${join(dir, "savepoint")}`, 120_000),
+          { isTransient: isTransientFlinkFailure, timeoutMs: 120_000 },
+        ),
     };
   }
 

@@ -8,8 +8,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { printProgress, type Progress } from "./processes";
 import { InputError } from "../lib/errors";
+import { type Progress, printProgress } from "./processes";
 
 export const COMPONENTS = ["kafka", "connect", "flink", "debezium-2.4"] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -22,7 +22,11 @@ export function cacheRoot(): string {
 
 function componentInputs(component: Component): string[] {
   const dir = join(JAVA_DIR, component);
-  const sources = existsSync(join(dir, "src")) ? readdirSync(join(dir, "src")).sort().map((f) => join(dir, "src", f)) : [];
+  const sources = existsSync(join(dir, "src"))
+    ? readdirSync(join(dir, "src"))
+        .sort()
+        .map((f) => join(dir, "src", f))
+    : [];
   return [join(dir, "pom.xml"), ...sources];
 }
 
@@ -65,7 +69,11 @@ function runMaven(args: string[], component: Component, progress: Progress): Pro
         progress(`  ${component}: ${downloaded} artifacts downloaded, done`);
         resolvePromise();
       } else {
-        reject(new InputError(`Maven failed to fetch the ${component} jars (exit ${code}):\n${output.split("\n").slice(-30).join("\n")}`));
+        reject(
+          new InputError(
+            `Maven failed to fetch the ${component} jars (exit ${code}):\n${output.split("\n").slice(-30).join("\n")}`,
+          ),
+        );
       }
     });
   });
@@ -74,11 +82,17 @@ function runMaven(args: string[], component: Component, progress: Progress): Pro
 function compileSources(component: Component, target: string): void {
   const src = join(JAVA_DIR, component, "src");
   if (!existsSync(src)) return;
-  const files = readdirSync(src).filter((f) => f.endsWith(".java")).map((f) => join(src, f));
+  const files = readdirSync(src)
+    .filter((f) => f.endsWith(".java"))
+    .map((f) => join(src, f));
   const javac = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/javac` : "javac";
-  const result = spawnSync(javac, ["-nowarn", "-cp", join(target, "jars", "*"), "-d", join(target, "classes"), ...files], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    javac,
+    ["-nowarn", "-cp", join(target, "jars", "*"), "-d", join(target, "classes"), ...files],
+    {
+      encoding: "utf8",
+    },
+  );
   if (result.error || result.status !== 0) {
     throw new InputError(`javac failed for ${component}: ${result.error?.message ?? result.stderr}`);
   }
@@ -93,7 +107,13 @@ export async function ensureComponent(component: Component, progress: Progress =
   rmSync(partial, { recursive: true, force: true });
   progress(`fetching ${component} jars with Maven into ${dir} (first run only)`);
   await runMaven(
-    ["-B", "-f", join(JAVA_DIR, component, "pom.xml"), "dependency:copy-dependencies", `-DoutputDirectory=${join(partial, "jars")}`],
+    [
+      "-B",
+      "-f",
+      join(JAVA_DIR, component, "pom.xml"),
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${join(partial, "jars")}`,
+    ],
     component,
     progress,
   );

@@ -5,10 +5,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
-import { classpath } from "./jars";
-import { javaCommand, jvmTempOptions, printProgress, startService, type Progress, type RunningService } from "./processes";
-import { portOpen } from "../lib/ports";
 import { InputError } from "../lib/errors";
+import { portOpen } from "../lib/ports";
+import { classpath } from "./jars";
+import {
+  javaCommand,
+  jvmTempOptions,
+  type Progress,
+  printProgress,
+  type RunningService,
+  startService,
+} from "./processes";
 
 export interface KafkaHandle {
   bootstrapServers: string;
@@ -60,12 +67,35 @@ export async function startKafka(
   const java = javaCommand();
   const cp = classpath("kafka");
   const props = join(options.workDir, "server.properties");
-  writeFileSync(props, brokerProperties(options.port, options.controllerPort, join(options.workDir, "kafka-data"), options.partitions ?? 3));
+  writeFileSync(
+    props,
+    brokerProperties(
+      options.port,
+      options.controllerPort,
+      join(options.workDir, "kafka-data"),
+      options.partitions ?? 3,
+    ),
+  );
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
-  const format = spawnSync(java, [...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId()}`, "-c", props], {
-    encoding: "utf8",
-  });
-  if (format.status !== 0) throw new InputError(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
+  const format = spawnSync(
+    java,
+    [
+      ...jvmTemp,
+      "-cp",
+      cp,
+      ...JVM_QUIET_LOGGING,
+      "kafka.tools.StorageTool",
+      "format",
+      `--cluster-id=${clusterId()}`,
+      "-c",
+      props,
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (format.status !== 0)
+    throw new InputError(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;
   const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
   const service = await startService(
@@ -95,7 +125,10 @@ export async function ensureTopics(client: Kafka, topics: string[], partitions: 
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
     }
     for (const topic of topics) await admin.fetchTopicOffsets(topic);
   });

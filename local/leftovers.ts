@@ -21,7 +21,13 @@ function readStat(pid: number): ProcStat | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const close = stat.lastIndexOf(")");
     const fields = stat.slice(close + 2).split(" ");
-    return { pid, command: stat.slice(stat.indexOf("(") + 1, close), state: fields[0], pgrp: Number(fields[2]), startTime: fields[19] };
+    return {
+      pid,
+      command: stat.slice(stat.indexOf("(") + 1, close),
+      state: fields[0],
+      pgrp: Number(fields[2]),
+      startTime: fields[19],
+    };
   } catch {
     return undefined; // gone
   }
@@ -55,7 +61,9 @@ export function survivingProcesses(ledger: string): string[] {
 /** Entries of the system temp dir carrying this run's prefix. */
 export function leftoverTempEntries(runId: string): string[] {
   const prefix = temporaryPrefix(runId);
-  return readdirSync(tmpdir()).filter((name) => name.startsWith(prefix)).map((name) => join(tmpdir(), name));
+  return readdirSync(tmpdir())
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => join(tmpdir(), name));
 }
 
 export interface RunLedger {

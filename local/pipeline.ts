@@ -4,14 +4,14 @@
  */
 import { loadFilters } from "../filters/load";
 import type { FilterSet } from "../filters/model";
-import { stageConfig } from "../stages/stages";
-import type { StageConfig } from "../stages/config";
-import { localConnectorConfig, slotActive, startConnect, type ConnectHandle } from "./connect";
-import { ensureAll } from "./jars";
-import { ensureTopics, startKafka, type KafkaHandle } from "./kafka";
-import { startPostgres, type PostgresHandle } from "./postgres";
-import { printProgress, stopAll, temporaryDir, type Progress } from "./processes";
 import { assertPortFree, freePort } from "../lib/ports";
+import type { StageConfig } from "../stages/config";
+import { stageConfig } from "../stages/stages";
+import { type ConnectHandle, localConnectorConfig, slotActive, startConnect } from "./connect";
+import { ensureAll } from "./jars";
+import { ensureTopics, type KafkaHandle, startKafka } from "./kafka";
+import { type PostgresHandle, startPostgres } from "./postgres";
+import { type Progress, printProgress, stopAll, temporaryDir } from "./processes";
 
 export interface PipelinePorts {
   postgres: number;
@@ -32,10 +32,20 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: PipelinePorts = { postgres: 15432, kafka: 19092, kafkaController: 19093, connectRest: 18083 };
+export const DEFAULT_PORTS: PipelinePorts = {
+  postgres: 15432,
+  kafka: 19092,
+  kafkaController: 19093,
+  connectRest: 18083,
+};
 
 export async function freePorts(): Promise<PipelinePorts> {
-  return { postgres: await freePort(), kafka: await freePort(), kafkaController: await freePort(), connectRest: await freePort() };
+  return {
+    postgres: await freePort(),
+    kafka: await freePort(),
+    kafkaController: await freePort(),
+    connectRest: await freePort(),
+  };
 }
 
 export interface PipelineOptions {
@@ -76,9 +86,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   try {
     const postgres = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
     if (options.publication !== false) await createPublication(postgres, stage);
-    const kafka = await startKafka({ port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions }, progress);
+    const kafka = await startKafka(
+      { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
+      progress,
+    );
     const partitions = options.partitions ?? 3;
-    if (options.topics !== false) await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
+    if (options.topics !== false)
+      await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
     await options.beforeCapture?.(postgres);
     const connect =
       options.capture === false
@@ -88,7 +102,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
               restPort: ports.connectRest,
               workDir,
               bootstrapServers: kafka.bootstrapServers,
-              connector: localConnectorConfig(stage, filters.sourceTopic, { host: "127.0.0.1", port: ports.postgres, user: "postgres", database: stage.source.database }),
+              connector: localConnectorConfig(stage, filters.sourceTopic, {
+                host: "127.0.0.1",
+                port: ports.postgres,
+                user: "postgres",
+                database: stage.source.database,
+              }),
               streaming: slotActive(postgres, stage.source.slotName),
             },
             progress,

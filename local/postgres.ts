@@ -8,8 +8,8 @@ import { chownSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { printProgress, startService, temporaryDir, type Progress, type RunningService } from "./processes";
 import { InputError } from "../lib/errors";
+import { type Progress, printProgress, type RunningService, startService, temporaryDir } from "./processes";
 
 export interface PostgresHandle {
   port: number;
@@ -24,9 +24,13 @@ export interface PostgresHandle {
 export function postgresBin(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres"))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres")))
+    : [];
   if (versions.length === 0) {
-    throw new InputError("PostgreSQL server binaries were not found under /usr/lib/postgresql; install postgresql or set PG_BIN");
+    throw new InputError(
+      "PostgreSQL server binaries were not found under /usr/lib/postgresql; install postgresql or set PG_BIN",
+    );
   }
   return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], "bin");
 }
@@ -45,28 +49,50 @@ function ownDir(dir: string): void {
   chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
 }
 
-export async function startPostgres(options: { port: number; workDir: string; database?: string }, progress: Progress = printProgress): Promise<PostgresHandle> {
+export async function startPostgres(
+  options: { port: number; workDir: string; database?: string },
+  progress: Progress = printProgress,
+): Promise<PostgresHandle> {
   const bin = postgresBin();
   const database = options.database ?? "business";
   // Its own directory under the system temp dir: the server user must be able to reach it.
   const base = temporaryDir("pg");
   ownDir(base);
   const dataDir = join(base, "data");
-  const [initCommand, initArgs] = asServerUser([join(bin, "initdb"), "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+  const [initCommand, initArgs] = asServerUser([
+    join(bin, "initdb"),
+    "-D",
+    dataDir,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--locale=C.UTF-8",
+  ]);
   const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
   if (init.status !== 0) throw new InputError(`initdb failed: ${init.stderr || init.error?.message}`);
   const [command, args] = asServerUser([
     join(bin, "postgres"),
-    "-D", dataDir,
-    "-p", String(options.port),
-    "-k", base,
-    "-c", "listen_addresses=127.0.0.1",
-    "-c", "wal_level=logical",
-    "-c", "max_wal_senders=10",
-    "-c", "max_replication_slots=10",
+    "-D",
+    dataDir,
+    "-p",
+    String(options.port),
+    "-k",
+    base,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "wal_level=logical",
+    "-c",
+    "max_wal_senders=10",
+    "-c",
+    "max_replication_slots=10",
     // Test data only: durability is not needed and fsync costs seconds per test on a small disk.
-    "-c", "fsync=off",
-    "-c", "synchronous_commit=off",
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
   ]);
   const connect = async (user = "postgres", password?: string, db = database) => {
     const client = new Client({ host: "127.0.0.1", port: options.port, user, password, database: db });
@@ -94,5 +120,12 @@ export async function startPostgres(options: { port: number; workDir: string; da
   const client = await connect();
   await client.query(readFileSync(join(__dirname, "sql", "business_events.sql"), "utf8"));
   await client.end();
-  return { port: options.port, database, user: "postgres", dataDir, service, connect: (user, password) => connect(user, password) };
+  return {
+    port: options.port,
+    database,
+    user: "postgres",
+    dataDir,
+    service,
+    connect: (user, password) => connect(user, password),
+  };
 }

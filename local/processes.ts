@@ -2,12 +2,12 @@
  * Child processes of the local harness: started in their own process group, logged to a file, waited on until
  * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep } from "../lib/run";
 import { InputError } from "../lib/errors";
+import { sleep } from "../lib/run";
 
 export interface ServiceSpec {
   name: string;
@@ -175,7 +175,9 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     } catch (e) {
       if (e instanceof ServiceFailed) {
         await service.stop();
-        throw new InputError(`${spec.name} failed: ${e.message}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+        throw new InputError(
+          `${spec.name} failed: ${e.message}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`,
+        );
       }
       isReady = false; // not answering yet
     }
@@ -217,11 +219,15 @@ export function javaCommand(): string {
   // No perf data: even this probe would otherwise leave /tmp/hsperfdata_<user> behind.
   const probe = spawnSync(java, ["-XX:-UsePerfData", "-version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new InputError(`Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`);
+    throw new InputError(
+      `Java 17 or newer is needed for the local pipeline and was not found (${java}); install a JDK or set JAVA_HOME`,
+    );
   }
   const match = /version "(\d+)/.exec(probe.stderr);
   if (!match || Number(match[1]) < 17) {
-    throw new InputError(`Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`);
+    throw new InputError(
+      `Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`,
+    );
   }
   return java;
 }

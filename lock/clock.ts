@@ -13,9 +13,13 @@ export class ClockError extends InputError {}
 export function today(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): string {
   const fixed = env[NOW_ENV];
   if (fixed === undefined || fixed === "") return now().toISOString().slice(0, 10);
-  const parsed = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(fixed) ? new Date(/T/.test(fixed) ? fixed : `${fixed}T00:00:00Z`) : undefined;
+  const parsed = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(fixed)
+    ? new Date(/T/.test(fixed) ? fixed : `${fixed}T00:00:00Z`)
+    : undefined;
   if (!parsed || Number.isNaN(parsed.getTime())) {
-    throw new ClockError(`${NOW_ENV}=${fixed} is not a date; use YYYY-MM-DD (UTC) or an ISO 8601 time such as 2026-11-26T10:00:00Z, or unset it for today`);
+    throw new ClockError(
+      `${NOW_ENV}=${fixed} is not a date; use YYYY-MM-DD (UTC) or an ISO 8601 time such as 2026-11-26T10:00:00Z, or unset it for today`,
+    );
   }
   return parsed.toISOString().slice(0, 10);
 }

@@ -29,7 +29,9 @@ export function evolveConnector(previous: LockedConnector | undefined, name: str
 /** Synth-time check: the lock must record the connector the stage names now. */
 export function connectorLockProblems(locked: LockedConnector | undefined, name: string, stage: string): string[] {
   if (locked?.name === name) return [];
-  const what = locked ? `records connector ${locked.name}, but the stage names ${name}` : `records no connector for ${name}`;
+  const what = locked
+    ? `records connector ${locked.name}, but the stage names ${name}`
+    : `records no connector for ${name}`;
   return [
     `${stage}: lock/statements.lock.json ${what}; run \`npm run statements:lock\` and commit the result ` +
       "(a renamed connector replaces the old one and continues from the replication slot without a snapshot)",

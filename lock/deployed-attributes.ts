@@ -13,11 +13,12 @@
  * README "Rotating the Flink API key"). `statement_name` cannot change in place because a statement's Terraform
  * address is made from its name (constructs/flink-statements.ts).
  */
+
+import type { GeneratedSql } from "../flink-sql/generate";
 import type { StageConfig } from "../stages/config";
+import { resourceNames } from "../stages/resource-names";
 import { CARRY_OVER_PROPERTY } from "./evolution";
 import type { LockedStatement, StageLock } from "./lock-file";
-import type { GeneratedSql } from "../flink-sql/generate";
-import { resourceNames } from "../stages/resource-names";
 
 /** The key every statement used before keys had generations (and a lock entry without a record). */
 export const FIRST_FLINK_API_KEY = "manager-flink";
@@ -40,14 +41,23 @@ export function flinkApiKeyId(generation: number): string {
 
 export function stageDeployment(stage: StageConfig): StageDeployment {
   const names = resourceNames(stage.name);
-  return { stage: stage.name, catalog: names.environment, database: names.kafkaCluster, flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration) };
+  return {
+    stage: stage.name,
+    catalog: names.environment,
+    database: names.kafkaCluster,
+    flinkApiKey: flinkApiKeyId(stage.flink.apiKeyGeneration),
+  };
 }
 
 /**
  * A statement's properties. The construct passes Terraform references for catalog and database, the checks
  * their literal values: one function, so both always have the same keys.
  */
-export function statementProperties(catalog: string, database: string, carriedOverFrom: string | undefined): Record<string, string> {
+export function statementProperties(
+  catalog: string,
+  database: string,
+  carriedOverFrom: string | undefined,
+): Record<string, string> {
   return {
     "sql.current-catalog": catalog,
     "sql.current-database": database,
@@ -92,7 +102,12 @@ export function flinkApiKeysInUse(lock: StageLock | undefined, now: StageDeploym
 
 function propertyChanges(recorded: Record<string, string>, now: Record<string, string>): string[] {
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(now)])].sort();
-  return keys.filter((k) => recorded[k] !== now[k]).map((k) => `${k}: ${recorded[k] === undefined ? "(none)" : JSON.stringify(recorded[k])} -> ${now[k] === undefined ? "(none)" : JSON.stringify(now[k])}`);
+  return keys
+    .filter((k) => recorded[k] !== now[k])
+    .map(
+      (k) =>
+        `${k}: ${recorded[k] === undefined ? "(none)" : JSON.stringify(recorded[k])} -> ${now[k] === undefined ? "(none)" : JSON.stringify(now[k])}`,
+    );
 }
 
 const filterList = (s: LockedStatement) => s.filters.join(", ");
@@ -104,7 +119,9 @@ const filterList = (s: LockedStatement) => s.filters.join(", ");
 export function deploymentProblems(lock: StageLock | undefined, now: StageDeployment): string[] {
   const problems: string[] = [];
   for (const s of lock?.running ?? []) {
-    const changes = s.properties ? propertyChanges(s.properties, statementProperties(now.catalog, now.database, s.carriedOverFrom)) : [];
+    const changes = s.properties
+      ? propertyChanges(s.properties, statementProperties(now.catalog, now.database, s.carriedOverFrom))
+      : [];
     if (changes.length > 0) {
       problems.push(
         `${now.stage}: statement ${s.name} (filters ${filterList(s)}) would change its properties in place (${changes.join("; ")}); ` +

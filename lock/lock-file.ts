@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { FilterDefinition } from "../filters/canonical";
-import type { LockedConnector } from "./connector-lock";
 import { InputError } from "../lib/errors";
+import type { LockedConnector } from "./connector-lock";
 
 export interface LockedStatement {
   name: string;
@@ -78,8 +78,11 @@ export function readLock(path = lockFile()): LockFile {
 
 /** Written to a temporary file and renamed: an interrupted run never leaves half a lock behind. */
 export function writeLock(lock: LockFile, path = lockFile()): void {
-  const sorted = Object.fromEntries(Object.keys(lock).sort().map((k) => [k, lock[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(lock)
+      .sort()
+      .map((k) => [k, lock[k]]),
+  );
   writeFileSync(`${path}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
 }
-

@@ -24,16 +24,22 @@ export function retentionEnds(stoppedOn: string): string {
 }
 
 /** An undated stopped statement is kept: lockProblems asks for the lock tool, which dates it. */
-export const retentionRunOut = (s: LockedStatement, today: string): boolean => s.stoppedOn !== undefined && today >= retentionEnds(s.stoppedOn);
+export const retentionRunOut = (s: LockedStatement, today: string): boolean =>
+  s.stoppedOn !== undefined && today >= retentionEnds(s.stoppedOn);
 
 /** The stopped statements a stack keeps on `today`, and those it leaves out because Confluent deletes them. */
-export function keptStopped(lock: StageLock | undefined, today: string): { kept: LockedStatement[]; expired: LockedStatement[] } {
+export function keptStopped(
+  lock: StageLock | undefined,
+  today: string,
+): { kept: LockedStatement[]; expired: LockedStatement[] } {
   const stopped = lock?.stopped ?? [];
-  return { kept: stopped.filter((s) => !retentionRunOut(s, today)), expired: stopped.filter((s) => retentionRunOut(s, today)) };
+  return {
+    kept: stopped.filter((s) => !retentionRunOut(s, today)),
+    expired: stopped.filter((s) => retentionRunOut(s, today)),
+  };
 }
 
 /** The line synth and the lock tool print for a stopped statement left out on `today`. */
 export function expiredNotice(stage: string, s: LockedStatement): string {
   return `${stage}: stopped statement ${s.name} (stopped ${s.stoppedOn}) is left out: Confluent deletes stopped statements ${STOPPED_RETENTION_DAYS} days after they stop, so it is dropped from ${retentionEnds(s.stoppedOn as string)} on instead of being imported or re-created`;
 }
-

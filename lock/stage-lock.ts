@@ -2,16 +2,17 @@
  * A stage's lock entry from its filters and config: the SQL it deploys (shards as locked), its partitions, and
  * the next entry `npm run statements:lock` records (statements, connector, what each statement is deployed with).
  */
-import { evolveConnector } from "./connector-lock";
+
 import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
-import type { StageConfig } from "../stages/config";
-import { recordDeployment, deploymentProblems, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
-import { StageRefusal, evolveLock, type EvolveOptions } from "./evolution";
-import type { LockFile, StageLock } from "./lock-file";
-import { generateSql, isSetStatementName, type GeneratedSql, type GeneratedStatement } from "../flink-sql/generate";
+import { type GeneratedSql, type GeneratedStatement, generateSql, isSetStatementName } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
+import type { StageConfig } from "../stages/config";
+import { evolveConnector } from "./connector-lock";
+import { deploymentProblems, recordDeployment, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
+import { type EvolveOptions, evolveLock, StageRefusal } from "./evolution";
+import type { LockFile, StageLock } from "./lock-file";
 
 /**
  * The set statements' filters as locked: the shards the next assignment starts from (flink-sql/shards.ts).
@@ -26,7 +27,11 @@ export function lockedShards(lock: StageLock | undefined, stage: string): string
  * its Flink API key.
  */
 export function deployedSql(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedSql {
-  const sql = generateSql(filters, stage.name, { dialect: "confluent", shape: stage.flink.shape, previousShards: lockedShards(lock, stage.name) });
+  const sql = generateSql(filters, stage.name, {
+    dialect: "confluent",
+    shape: stage.flink.shape,
+    previousShards: lockedShards(lock, stage.name),
+  });
   return withApiKeyGeneration(sql, stage.flink.apiKeyGeneration);
 }
 
@@ -43,7 +48,12 @@ export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<
 }
 
 /** The stage's next lock entry (`npm run statements:lock`). */
-export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
+export function evolveStage(
+  lock: LockFile,
+  filters: FilterSet,
+  stage: StageConfig,
+  options: EvolveOptions = {},
+): StageLock {
   const previous = lock[stage.name];
   const generated = stageStatements(filters, stage, previous);
   const compute = computeProblems(generated.length, stage.flink.maxCfu, stage.name);
@@ -56,7 +66,12 @@ export function evolveStage(lock: LockFile, filters: FilterSet, stage: StageConf
  * What `npm run statements:lock` writes for a stage: its next lock (evolveStage) with what each statement is
  * deployed with (lock/deployed-attributes.ts); refuses a change Confluent would refuse at apply.
  */
-export function lockStage(lock: LockFile, filters: FilterSet, stage: StageConfig, options: EvolveOptions = {}): StageLock {
+export function lockStage(
+  lock: LockFile,
+  filters: FilterSet,
+  stage: StageConfig,
+  options: EvolveOptions = {},
+): StageLock {
   const now = stageDeployment(stage);
   const next = recordDeployment(lock[stage.name], evolveStage(lock, filters, stage, options), now);
   const problems = deploymentProblems(next, now);

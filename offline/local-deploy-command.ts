@@ -1,15 +1,24 @@
 /**
- * `npm run local:deploy`: the stage deployed to a local Confluent (offline/local-deploy.ts), one progress line per step;
- * a failing step is named and its component's own error quoted. Runs until Ctrl-C or `npm run local:down`.
+ * `npm run local:deploy`: the stage deployed to a local Confluent (offline/local-deploy.ts), one progress line per
+ * step; a failing step is named and its component's own error quoted. Runs until Ctrl-C or `npm run local:down`.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { BUILT_PROVIDERS } from "../providers/pins";
-import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
-import type { StageName } from "../stages/names";
-import { expectedByConsumer, ExampleConsumers, insertRows, LocalStage, sampleRows, startLocalConfluent, tallyLine, type LocalConfluent } from "./local-deploy";
-import { printProgress, type Progress } from "../local/processes";
 import { InputError } from "../lib/errors";
+import { type Progress, printProgress } from "../local/processes";
+import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
+import { BUILT_PROVIDERS } from "../providers/pins";
+import type { StageName } from "../stages/names";
+import {
+  ExampleConsumers,
+  expectedByConsumer,
+  insertRows,
+  type LocalConfluent,
+  LocalStage,
+  sampleRows,
+  startLocalConfluent,
+  tallyLine,
+} from "./local-deploy";
 
 const STEPS = 5;
 const SAMPLE_ROWS = 5000;
@@ -20,7 +29,11 @@ export class StepFailed extends InputError {}
 export function terraformErrors(output: string): string {
   const at = output.indexOf("Error:");
   const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
-  return text.split("\n").filter((line) => !/^\s+\d+: /.test(line)).join("\n").trim();
+  return text
+    .split("\n")
+    .filter((line) => !/^\s+\d+: /.test(line))
+    .join("\n")
+    .trim();
 }
 
 function stepper(progress: Progress) {
@@ -39,25 +52,42 @@ function stepper(progress: Progress) {
   };
 }
 
-/** terraform must be there; providers missing from the mirror are built from ../shared/provider-src (minutes, with progress). */
+/**
+ * terraform must be there; providers missing from the mirror are built from ../shared/provider-src (minutes, with
+ * progress).
+ */
 async function checkTools(progress: Progress): Promise<void> {
-  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new InputError("the terraform CLI is not on PATH; install Terraform >= 1.10");
+  if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0)
+    throw new InputError("the terraform CLI is not on PATH; install Terraform >= 1.10");
   for (const pin of BUILT_PROVIDERS.filter((p) => !isInMirror(p))) {
-    progress(`${pin.source} ${pin.version} is not in the provider mirror ${mirrorDir()}: building it (npm run providers:refresh does the same)`);
+    progress(
+      `${pin.source} ${pin.version} is not in the provider mirror ${mirrorDir()}: building it (npm run providers:refresh does the same)`,
+    );
     await buildProviderIntoMirror(pin, mirrorDir(), progress);
   }
 }
 
-export async function localDeploy(stage: StageName, onUp: () => void, progress: Progress = printProgress): Promise<void> {
+export async function localDeploy(
+  stage: StageName,
+  onUp: () => void,
+  progress: Progress = printProgress,
+): Promise<void> {
   const started = Date.now();
   const step = stepper(progress);
   await checkTools(progress);
-  const local: LocalConfluent = await step("start PostgreSQL, Kafka, a Kafka Connect worker and the local Confluent Cloud API", () => startLocalConfluent(progress));
+  const local: LocalConfluent = await step(
+    "start PostgreSQL, Kafka, a Kafka Connect worker and the local Confluent Cloud API",
+    () => startLocalConfluent(progress),
+  );
   const deployment = new LocalStage(local, stage, join(local.pipeline.workDir, "cdktf.out"));
-  await step(`npx cdktf deploy ${stage} (providers from the local mirror; topics, schemas, connector and Flink statements on the local engines)`, async () => {
-    const deployed = await deployment.deploy();
-    if (deployed.code !== 0) throw new Error(`cdktf deploy exited ${deployed.code}:\n${terraformErrors(deployed.output)}`);
-  });
+  await step(
+    `npx cdktf deploy ${stage} (providers from the local mirror; topics, schemas, connector and Flink statements on the local engines)`,
+    async () => {
+      const deployed = await deployment.deploy();
+      if (deployed.code !== 0)
+        throw new Error(`cdktf deploy exited ${deployed.code}:\n${terraformErrors(deployed.output)}`);
+    },
+  );
   const deployedMs = Date.now() - started;
   const tag = `local-deploy-${Date.now().toString(36)}`;
   // Enough rows that the rate measures the pipeline, not the first record's latency.

@@ -7,24 +7,23 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consumerGroup } from "../access/grants";
-import { topicsByConsumer } from "../filters/topic-scopes";
-import { startRoutedConsumer, type RunningConsumer } from "../consumers/consumer";
+import { type RunningConsumer, startRoutedConsumer } from "../consumers/consumer";
 import { sampleEvents } from "../consumers/sample-events";
-import { routeEvent, type RawEvent } from "../filters/evaluate";
+import { type RawEvent, routeEvent } from "../filters/evaluate";
 import type { FilterSet } from "../filters/model";
+import { topicsByConsumer } from "../filters/topic-scopes";
+import { getOrThrow } from "../lib/maps";
+import { freePort } from "../lib/ports";
+import { type Run, run, sleep } from "../lib/run";
+import { LocalEngines } from "../local/confluent-api/engines";
+import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
+import { slotActive, startConnectWorker } from "../local/connect";
+import { freePorts, type Pipeline, startPipeline } from "../local/pipeline";
+import type { PostgresHandle } from "../local/postgres";
+import type { Progress } from "../local/processes";
 import { mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
-import { startConfluentDouble, type ConfluentDouble } from "../local/confluent-api/server";
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
-import { LocalEngines } from "../local/confluent-api/engines";
-import { slotActive, startConnectWorker } from "../local/connect";
-import type { Progress } from "../local/processes";
-import { freePort } from "../lib/ports";
-import { run, sleep, type Run } from "../lib/run";
-
-import { freePorts, startPipeline, type Pipeline } from "../local/pipeline";
-import type { PostgresHandle } from "../local/postgres";
-import { getOrThrow } from "../lib/maps";
 
 export interface LocalConfluent {
   pipeline: Pipeline;
@@ -34,14 +33,31 @@ export interface LocalConfluent {
 }
 
 /** Engines on free loopback ports and the double driving them; topics are left to terraform. */
-export async function startLocalConfluent(progress: Progress, options: { publication?: boolean } = {}): Promise<LocalConfluent> {
-  const pipeline = await startPipeline({ ports: await freePorts(), capture: false, topics: false, publication: options.publication, progress });
+export async function startLocalConfluent(
+  progress: Progress,
+  options: { publication?: boolean } = {},
+): Promise<LocalConfluent> {
+  const pipeline = await startPipeline({
+    ports: await freePorts(),
+    capture: false,
+    topics: false,
+    publication: options.publication,
+    progress,
+  });
   try {
-    const worker = await startConnectWorker({ restPort: await freePort(), workDir: pipeline.workDir, bootstrapServers: pipeline.kafka.bootstrapServers }, progress);
+    const worker = await startConnectWorker(
+      { restPort: await freePort(), workDir: pipeline.workDir, bootstrapServers: pipeline.kafka.bootstrapServers },
+      progress,
+    );
     const engines = new LocalEngines({
       kafka: pipeline.kafka,
       connectRestUrl: worker.restUrl,
-      database: { host: "127.0.0.1", port: pipeline.ports.postgres, user: "postgres", database: pipeline.stage.source.database },
+      database: {
+        host: "127.0.0.1",
+        port: pipeline.ports.postgres,
+        user: "postgres",
+        database: pipeline.stage.source.database,
+      },
       streaming: (slot) => slotActive(pipeline.postgres, slot)(),
       workDir: pipeline.workDir,
       progress,
@@ -64,7 +80,6 @@ export async function startLocalConfluent(progress: Progress, options: { publica
   }
 }
 
-
 /**
  * Terraform CLI configuration that installs every registry.terraform.io provider from the local mirror and never
  * from the network (Terraform's `provider_installation` with a `filesystem_mirror`).
@@ -85,7 +100,9 @@ export function terraformCliConfig(mirror: string): string {
  * configuration) and apply. Its output directory, with the local state, is `dir`.
  */
 export class LocalStage {
-  private readonly variables = Object.fromEntries(SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, randomBytes(12).toString("hex")]));
+  private readonly variables = Object.fromEntries(
+    SENSITIVE_VARIABLES.map((v) => [`TF_VAR_${v}`, randomBytes(12).toString("hex")]),
+  );
   private readonly cliConfig: string;
 
   constructor(
@@ -104,18 +121,34 @@ export class LocalStage {
 
   /** TF_ACC=1: the provider polls every second instead of waiting minutes (see __tests__/e2e/stack-on-double.ts). */
   private env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-    return { ...process.env, ...extra, ...this.variables, [LOCAL_CONFLUENT_ENV]: this.local.double.url, TF_CLI_CONFIG_FILE: this.cliConfig, TF_ACC: "1", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+    return {
+      ...process.env,
+      ...extra,
+      ...this.variables,
+      [LOCAL_CONFLUENT_ENV]: this.local.double.url,
+      TF_CLI_CONFIG_FILE: this.cliConfig,
+      TF_ACC: "1",
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+    };
   }
 
-  /** `npx cdktf deploy <stage> --auto-approve`; `env` may name other filters and lock (CDC_ROUTING_FILTERS, CDC_ROUTING_LOCK). */
+  /**
+   * `npx cdktf deploy <stage> --auto-approve`; `env` may name other filters and lock (CDC_ROUTING_FILTERS,
+   * CDC_ROUTING_LOCK).
+   */
   deploy(env: NodeJS.ProcessEnv = {}): Promise<Run> {
     // --skip-provider-lock: cdktf's `terraform providers lock` asks the public registry for every platform's checksums.
-    return run("npx", ["cdktf", "deploy", this.stage, "--auto-approve", "--skip-provider-lock", "--output", this.dir], { env: this.env(env) });
+    return run("npx", ["cdktf", "deploy", this.stage, "--auto-approve", "--skip-provider-lock", "--output", this.dir], {
+      env: this.env(env),
+    });
   }
 
   /** `npx cdktf diff <stage>`. */
   diff(env: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return run("npx", ["cdktf", "diff", this.stage, "--skip-provider-lock", "--output", this.dir], { env: this.env(env) });
+    return run("npx", ["cdktf", "diff", this.stage, "--skip-provider-lock", "--output", this.dir], {
+      env: this.env(env),
+    });
   }
 
   /** terraform itself in the deployed stack's directory (e.g. a targeted apply of an edited configuration). */
@@ -140,8 +173,13 @@ export async function insertRows(pg: PostgresHandle, rows: readonly RawEvent[]):
     // One statement per 500 rows: one transaction each, as an application writing in batches.
     for (let start = 0; start < rows.length; start += 500) {
       const batch = rows.slice(start, start + 500);
-      const values = batch.map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(", ");
-      await client.query(`INSERT INTO business_events VALUES ${values}`, batch.flatMap((r) => [r.id, r.event_name, r.event_type, r.created_date, r.saved_date, r.event_data]));
+      const values = batch
+        .map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`)
+        .join(", ");
+      await client.query(
+        `INSERT INTO business_events VALUES ${values}`,
+        batch.flatMap((r) => [r.id, r.event_name, r.event_type, r.created_date, r.saved_date, r.event_data]),
+      );
     }
   } finally {
     await client.end();
@@ -159,10 +197,16 @@ export interface ConsumerTally {
 }
 
 /** Per consumer, the ids of `rows` the filters route to it (creates: `<id>/c`). */
-export function expectedByConsumer(filters: FilterSet, stage: string, rows: readonly RawEvent[]): Map<string, string[]> {
+export function expectedByConsumer(
+  filters: FilterSet,
+  stage: string,
+  rows: readonly RawEvent[],
+): Map<string, string[]> {
   const consumerOf = new Map(filters.filters.map((f) => [f.outputTopic, f.consumer]));
   const expected = new Map([...topicsByConsumer(filters.filters).keys()].map((c) => [c, [] as string[]]));
-  for (const row of rows) for (const topic of routeEvent(filters, stage, row)) getOrThrow(expected, getOrThrow(consumerOf, topic)).push(`${row.id}/${row.__op}`);
+  for (const row of rows)
+    for (const topic of routeEvent(filters, stage, row))
+      getOrThrow(expected, getOrThrow(consumerOf, topic)).push(`${row.id}/${row.__op}`);
   return expected;
 }
 
@@ -176,14 +220,18 @@ export function tally(expected: Map<string, string[]>, received: Map<string, str
       expected: want.length,
       received: got.length,
       missing: want.filter((id) => !counts.has(id)).sort(),
-      duplicated: [...counts].filter(([, n]) => n > 1).map(([id]) => id).sort(),
+      duplicated: [...counts]
+        .filter(([, n]) => n > 1)
+        .map(([id]) => id)
+        .sort(),
       unexpected: [...counts.keys()].filter((id) => !want.includes(id)).sort(),
     };
   });
 }
 
 export function tallyLine(t: ConsumerTally): string {
-  const ids = (list: string[]) => (list.length ? ` (${list.slice(0, 5).join(", ")}${list.length > 5 ? ", …" : ""})` : "");
+  const ids = (list: string[]) =>
+    list.length ? ` (${list.slice(0, 5).join(", ")}${list.length > 5 ? ", …" : ""})` : "";
   return `${t.consumer}: expected ${t.expected}, received ${t.received}, missing ${t.missing.length}${ids(t.missing)}, duplicated ${t.duplicated.length}${ids(t.duplicated)}, unexpected ${t.unexpected.length}${ids(t.unexpected)}`;
 }
 

@@ -10,7 +10,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Json } from "../lib/json";
 
-
 /**
  * Set by `npm run local:deploy` for `npx cdktf deploy`: main.ts then synthesizes every stage for the local
  * Confluent Cloud API at this URL (local state, endpoint, aws_* and postgresql_* left out).
@@ -34,7 +33,12 @@ function withoutLeftOutDependencies(section: Json | undefined): Json | undefined
       Object.fromEntries(
         Object.entries(blocks as Json).map(([name, block]) => {
           const deps = (block as Json).depends_on as string[] | undefined;
-          return [name, deps ? { ...(block as Json), depends_on: deps.filter((d) => !LEFT_OUT.test(d.replace(/^data\./, ""))) } : block];
+          return [
+            name,
+            deps
+              ? { ...(block as Json), depends_on: deps.filter((d) => !LEFT_OUT.test(d.replace(/^data\./, ""))) }
+              : block,
+          ];
         }),
       ),
     ]),
@@ -55,8 +59,17 @@ export function configForDouble(synth: Json, endpoint: string): Json {
 
 /** Rewrites a synthesized stack file in place for the double at endpoint. */
 export function rewriteStackForDouble(stackFile: string, endpoint: string): void {
-  writeFileSync(stackFile, JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2));
+  writeFileSync(
+    stackFile,
+    JSON.stringify(configForDouble(JSON.parse(readFileSync(stackFile, "utf8")), endpoint), null, 2),
+  );
 }
 
 /** The stack's sensitive variables: against the double they get throwaway values (it accepts any Cloud API key). */
-export const SENSITIVE_VARIABLES = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_username", "source_db_admin_password", "source_db_replication_password"];
+export const SENSITIVE_VARIABLES = [
+  "confluent_cloud_api_key",
+  "confluent_cloud_api_secret",
+  "source_db_admin_username",
+  "source_db_admin_password",
+  "source_db_replication_password",
+];

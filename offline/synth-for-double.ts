@@ -19,7 +19,10 @@ import { rewriteStackForDouble } from "./stack-for-double";
 
 /** Synthesizes `stages` into app's outdir, each stack rewritten for the double at endpoint. */
 export function synthesizeForDouble(stages: readonly StageName[], app: App, endpoint: string): void {
-  buildApp(stages, app, { stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }), offline: { confluentApiEndpoint: endpoint } });
+  buildApp(stages, app, {
+    stageOf: (name) => ({ ...stageConfig(name, {}), backend: { kind: "local" } }),
+    offline: { confluentApiEndpoint: endpoint },
+  });
   app.synth();
   keepOnlySynthesizedStacks(app.outdir, [...stages]);
   for (const stage of stages) rewriteStackForDouble(join(app.outdir, "stacks", stage, "cdk.tf.json"), endpoint);

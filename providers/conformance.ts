@@ -4,7 +4,16 @@
  */
 import type { BlockSchema, SingleProviderSchema } from "./schema";
 
-const META_ARGUMENTS = new Set(["//", "depends_on", "lifecycle", "provider", "count", "for_each", "connection", "provisioner"]);
+const META_ARGUMENTS = new Set([
+  "//",
+  "depends_on",
+  "lifecycle",
+  "provider",
+  "count",
+  "for_each",
+  "connection",
+  "provisioner",
+]);
 
 function checkBlock(config: Record<string, unknown>, block: BlockSchema, where: string, problems: string[]): void {
   const attributes = block.attributes ?? {};
@@ -13,7 +22,8 @@ function checkBlock(config: Record<string, unknown>, block: BlockSchema, where: 
     if (META_ARGUMENTS.has(key)) continue;
     const attr = attributes[key];
     if (attr) {
-      if (attr.computed && !attr.optional && !attr.required) problems.push(`${where}: '${key}' is computed by the provider and cannot be set`);
+      if (attr.computed && !attr.optional && !attr.required)
+        problems.push(`${where}: '${key}' is computed by the provider and cannot be set`);
       continue;
     }
     const nested = blocks[key];
@@ -29,19 +39,25 @@ function checkBlock(config: Record<string, unknown>, block: BlockSchema, where: 
       problems.push(`${where}: block '${key}' has ${items.length} items; at least ${nested.min_items} required`);
     }
     items.forEach((item, i) => {
-      if (item && typeof item === "object") checkBlock(item as Record<string, unknown>, nested.block, `${where}.${key}[${i}]`, problems);
+      if (item && typeof item === "object")
+        checkBlock(item as Record<string, unknown>, nested.block, `${where}.${key}[${i}]`, problems);
     });
   }
   for (const [name, attr] of Object.entries(attributes)) {
     if (attr.required && !(name in config)) problems.push(`${where}: required attribute '${name}' is missing`);
   }
   for (const [name, nested] of Object.entries(blocks)) {
-    if ((nested.min_items ?? 0) > 0 && !(name in config)) problems.push(`${where}: required block '${name}' is missing`);
+    if ((nested.min_items ?? 0) > 0 && !(name in config))
+      problems.push(`${where}: required block '${name}' is missing`);
   }
 }
 
 /** Problems for the resources and data sources of one provider (by type-name prefix, e.g. "confluent_"). */
-export function conformanceProblems(synth: Record<string, unknown>, schema: SingleProviderSchema, typePrefix: string): string[] {
+export function conformanceProblems(
+  synth: Record<string, unknown>,
+  schema: SingleProviderSchema,
+  typePrefix: string,
+): string[] {
   const problems: string[] = [];
   const sections: Array<["resource" | "data", Record<string, { block: BlockSchema }>]> = [
     ["resource", schema.resource_schemas ?? {}],
@@ -56,10 +72,12 @@ export function conformanceProblems(synth: Record<string, unknown>, schema: Sing
         problems.push(`${section}.${type}: not in the provider schema`);
         continue;
       }
-      for (const [name, config] of Object.entries(instances)) checkBlock(config, s.block, `${section}.${type}.${name}`, problems);
+      for (const [name, config] of Object.entries(instances))
+        checkBlock(config, s.block, `${section}.${type}.${name}`, problems);
     }
   }
-  const providerConfigs = ((synth.provider ?? {}) as Record<string, Array<Record<string, unknown>>>)[typePrefix.replace(/_$/, "")] ?? [];
+  const providerConfigs =
+    ((synth.provider ?? {}) as Record<string, Array<Record<string, unknown>>>)[typePrefix.replace(/_$/, "")] ?? [];
   providerConfigs.forEach((p, i) => {
     checkBlock(p, schema.provider.block, `provider.${typePrefix.replace(/_$/, "")}[${i}]`, problems);
   });

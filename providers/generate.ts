@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCommandLine, runScript } from "../lib/command-line";
 import { CONFLUENT_BINDINGS_DIR, CONFLUENT_SCHEMA_PATH } from "./pins";
 import type { PinnedSchemaFile } from "./schema";
-import { parseCommandLine, runScript } from "../lib/command-line";
 
 const STAMP_FILE = ".schema-stamp";
 
@@ -35,7 +35,10 @@ async function main(args: string[]): Promise<void> {
   // The generator writes <target>/providers/<name>; target is the folder above .gen/providers.
   // The generator types format_version as the "0.x" literals of old Terraform; 1.0 documents read the same.
   type GeneratorSchema = Parameters<typeof generateProviderBindingsFromSchema>[1];
-  await generateProviderBindingsFromSchema(join(CONFLUENT_BINDINGS_DIR, "..", ".."), schema as unknown as GeneratorSchema);
+  await generateProviderBindingsFromSchema(
+    join(CONFLUENT_BINDINGS_DIR, "..", ".."),
+    schema as unknown as GeneratorSchema,
+  );
   writeFileSync(stampPath, schemaText);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(

@@ -2,9 +2,10 @@
  * Builds the pinned providers into the filesystem mirror unless binaries built from the same archives are there
  * (used by .ci/run). Exit 1 with one clear message (missing or damaged archive, no Go, the Go tool's own error).
  */
+
+import { parseCommandLine, runScript } from "../lib/command-line";
 import { buildProviderIntoMirror } from "./mirror";
 import { BUILT_PROVIDERS } from "./pins";
-import { parseCommandLine, runScript } from "../lib/command-line";
 
 const USAGE = `usage: npx tsx providers/mirror-cli.ts
 

@@ -5,11 +5,20 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import type { ProviderBuildPin } from "./pins";
 import { InputError } from "../lib/errors";
+import type { ProviderBuildPin } from "./pins";
 
 export const TERRAFORM_HOST = "registry.terraform.io";
 
@@ -31,7 +40,15 @@ export function providerSourceDir(): string {
 /** Path Terraform expects inside a filesystem mirror (`unpacked` layout). */
 export function mirrorBinaryPath(mirror: string, pin: ProviderBuildPin, platform = "linux_amd64"): string {
   const [namespace, type] = pin.source.split("/");
-  return join(mirror, TERRAFORM_HOST, namespace, type, pin.version, platform, `terraform-provider-${type}_v${pin.version}`);
+  return join(
+    mirror,
+    TERRAFORM_HOST,
+    namespace,
+    type,
+    pin.version,
+    platform,
+    `terraform-provider-${type}_v${pin.version}`,
+  );
 }
 
 /** Which archives were a binary built from: kept beside the mirror, not in it (Terraform scans the mirror). */
@@ -63,17 +80,26 @@ export function archivesOf(pin: ProviderBuildPin): string[] {
 export function verifyArchives(pin: ProviderBuildPin, sourceDir = providerSourceDir()): string {
   const sumsFile = join(sourceDir, "SHA256SUMS");
   if (!existsSync(sumsFile)) {
-    throw new CommandError(`${sumsFile} is missing: the provider sources are not there. Put the shared provider-src folder (archives and SHA256SUMS) at ${sourceDir}, or point CDC_ROUTING_PROVIDER_SRC at it`);
+    throw new CommandError(
+      `${sumsFile} is missing: the provider sources are not there. Put the shared provider-src folder (archives and SHA256SUMS) at ${sourceDir}, or point CDC_ROUTING_PROVIDER_SRC at it`,
+    );
   }
   const expected = parseSha256Sums(readFileSync(sumsFile, "utf8"));
   return archivesOf(pin)
     .map((archive) => {
       const file = join(sourceDir, archive);
       const want = expected.get(archive);
-      if (!want) throw new CommandError(`${sumsFile} lists no checksum for ${archive}: the pin in providers/pins.ts and the provider sources disagree`);
-      if (!existsSync(file)) throw new CommandError(`${file} is missing: copy the provider sources again (it is listed in SHA256SUMS)`);
+      if (!want)
+        throw new CommandError(
+          `${sumsFile} lists no checksum for ${archive}: the pin in providers/pins.ts and the provider sources disagree`,
+        );
+      if (!existsSync(file))
+        throw new CommandError(`${file} is missing: copy the provider sources again (it is listed in SHA256SUMS)`);
       const got = createHash("sha256").update(readFileSync(file)).digest("hex");
-      if (got !== want) throw new CommandError(`${file} fails its checksum (SHA256SUMS says ${want}, the file has ${got}): the archive is damaged or was changed; copy it again from the provider sources`);
+      if (got !== want)
+        throw new CommandError(
+          `${file} fails its checksum (SHA256SUMS says ${want}, the file has ${got}): the archive is damaged or was changed; copy it again from the provider sources`,
+        );
       return `${want}  ${archive}`;
     })
     .join("\n");
@@ -111,7 +137,13 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Runs a long command, passing its output lines on and saying every 30 s that it is still going. */
-function runWithProgress(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }, what: string, log: Log): Promise<void> {
+function runWithProgress(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  what: string,
+  log: Log,
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
     const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
@@ -123,7 +155,9 @@ function runWithProgress(cmd: string, args: string[], opts: { cwd: string; env: 
     child.stderr.on("data", onData);
     const timer = setInterval(() => {
       const downloads = (output.match(/go: downloading/g) ?? []).length;
-      log(`providers:   ${what}: still building after ${Math.round((Date.now() - started) / 1000)} s${downloads ? ` (${downloads} recent module downloads)` : ""}`);
+      log(
+        `providers:   ${what}: still building after ${Math.round((Date.now() - started) / 1000)} s${downloads ? ` (${downloads} recent module downloads)` : ""}`,
+      );
     }, 30_000);
     child.once("error", (e) => {
       clearInterval(timer);
@@ -132,7 +166,12 @@ function runWithProgress(cmd: string, args: string[], opts: { cwd: string; env: 
     child.once("exit", (code) => {
       clearInterval(timer);
       if (code === 0) resolvePromise();
-      else reject(new CommandError(`${what}: ${cmd} ${args.join(" ")} exited ${code}:\n${output.trim().split("\n").slice(-30).join("\n")}`));
+      else
+        reject(
+          new CommandError(
+            `${what}: ${cmd} ${args.join(" ")} exited ${code}:\n${output.trim().split("\n").slice(-30).join("\n")}`,
+          ),
+        );
     });
   });
 }
@@ -143,7 +182,8 @@ function extract(archive: string, into: string): string {
   mkdirSync(dir);
   run("tar", ["-xzf", archive, "-C", dir]);
   const top = readdirSync(dir);
-  if (top.length !== 1) throw new CommandError(`${archive} should hold one top-level folder, it holds: ${top.join(", ")}`);
+  if (top.length !== 1)
+    throw new CommandError(`${archive} should hold one top-level folder, it holds: ${top.join(", ")}`);
   return join(dir, top[0]);
 }
 
@@ -151,7 +191,11 @@ function extract(archive: string, into: string): string {
  * Builds one provider from its source archives into the mirror. The build happens in a temporary folder beside
  * the mirror and the binary is renamed into place only when complete, so an interrupted build never counts.
  */
-export async function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mirrorDir(), log: Log = console.log): Promise<string> {
+export async function buildProviderIntoMirror(
+  pin: ProviderBuildPin,
+  mirror = mirrorDir(),
+  log: Log = console.log,
+): Promise<string> {
   const target = mirrorBinaryPath(mirror, pin);
   if (isInMirror(pin, mirror)) {
     log(`providers: ${pin.source} ${pin.version} already built from these sources in ${mirror}`);
@@ -169,7 +213,9 @@ export async function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mi
       run("go", ["mod", "edit", `-replace=${module}=${extract(join(sourceDir, archive), work)}`], { cwd: providerDir });
     }
     const built = join(work, basename(target));
-    log(`providers: building ${pin.source} ${pin.version} with ${run("go", ["version"]).trim()} (minutes with a cold Go cache)`);
+    log(
+      `providers: building ${pin.source} ${pin.version} with ${run("go", ["version"]).trim()} (minutes with a cold Go cache)`,
+    );
     const started = Date.now();
     await runWithProgress(
       "go",
@@ -182,7 +228,9 @@ export async function buildProviderIntoMirror(pin: ProviderBuildPin, mirror = mi
     renameSync(built, target);
     mkdirSync(dirname(stampPath(pin)), { recursive: true });
     writeFileSync(stampPath(pin), sums);
-    log(`providers: built ${pin.source} ${pin.version} in ${((Date.now() - started) / 1000).toFixed(1)} s into ${target}`);
+    log(
+      `providers: built ${pin.source} ${pin.version} in ${((Date.now() - started) / 1000).toFixed(1)} s into ${target}`,
+    );
     return target;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -208,7 +256,10 @@ export function initScratchConfig(pins: readonly ProviderBuildPin[], mirror = mi
 }
 
 export function terraformInit(dir: string, mirror = mirrorDir()): void {
-  run("terraform", ["init", "-input=false", "-backend=false", `-plugin-dir=${mirror}`], { cwd: dir, env: terraformEnv() });
+  run("terraform", ["init", "-input=false", "-backend=false", `-plugin-dir=${mirror}`], {
+    cwd: dir,
+    env: terraformEnv(),
+  });
 }
 
 export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -216,8 +267,17 @@ export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Exit status and output, for commands whose status means something (`plan -detailed-exitcode`: 0 none, 2 changes). */
-export function terraformStatus(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
-  const res = spawnSync("terraform", args, { cwd: dir, env: terraformEnv(env), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+export function terraformStatus(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; output: string } {
+  const res = spawnSync("terraform", args, {
+    cwd: dir,
+    env: terraformEnv(env),
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+  });
   if (res.error) throw new CommandError(`terraform could not start: ${res.error.message}`);
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }

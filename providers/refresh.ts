@@ -11,7 +11,13 @@ import { basename } from "node:path";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { buildProviderIntoMirror, dumpProviderSchemas, requireProgram, TERRAFORM_HOST } from "./mirror";
 import { BUILT_PROVIDERS, CONFLUENT_PROVIDER, CONFLUENT_SCHEMA_PATH } from "./pins";
-import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema, type ProviderSchemaDocument } from "./schema";
+import {
+  CONFLUENT_DATA_SOURCES,
+  CONFLUENT_RESOURCES,
+  type ProviderSchemaDocument,
+  stableStringify,
+  trimProviderSchema,
+} from "./schema";
 
 export const REAL_SCHEMA_ORIGIN = "terraform providers schema -json of the provider built from its source archive";
 
@@ -19,7 +25,9 @@ export const REAL_SCHEMA_ORIGIN = "terraform providers schema -json of the provi
 export function pinnedConfluentSchema(doc: ProviderSchemaDocument, origin = REAL_SCHEMA_ORIGIN): string {
   const { source, version, goModule, goCommit } = CONFLUENT_PROVIDER;
   const pin = { source, version, goModule, goCommit, origin };
-  return stableStringify(trimProviderSchema(doc, `${TERRAFORM_HOST}/${source}`, CONFLUENT_RESOURCES, CONFLUENT_DATA_SOURCES, pin));
+  return stableStringify(
+    trimProviderSchema(doc, `${TERRAFORM_HOST}/${source}`, CONFLUENT_RESOURCES, CONFLUENT_DATA_SOURCES, pin),
+  );
 }
 
 const USAGE = `usage: npm run providers:refresh [-- --from-schema <providers schema -json file>] [-- --out <file>]
@@ -28,13 +36,19 @@ Builds the pinned confluent and postgresql providers from ../shared/provider-src
 provider mirror, then writes ${CONFLUENT_SCHEMA_PATH} from the real binary's schema.`;
 
 async function main(args: string[]): Promise<void> {
-  const { values } = parseCommandLine(args, { "from-schema": { type: "string" }, out: { type: "string", default: CONFLUENT_SCHEMA_PATH } });
+  const { values } = parseCommandLine(args, {
+    "from-schema": { type: "string" },
+    out: { type: "string", default: CONFLUENT_SCHEMA_PATH },
+  });
   let text: string;
   if (values["from-schema"]) {
     const file = values["from-schema"];
     console.log(`providers: trimming ${file} (no build)`);
     // Only the file name: the path differs per machine and the output must be byte-identical.
-    text = pinnedConfluentSchema(JSON.parse(readFileSync(file, "utf8")) as ProviderSchemaDocument, `schema document ${basename(file)}`);
+    text = pinnedConfluentSchema(
+      JSON.parse(readFileSync(file, "utf8")) as ProviderSchemaDocument,
+      `schema document ${basename(file)}`,
+    );
   } else {
     requireProgram("terraform");
     for (const pin of BUILT_PROVIDERS) await buildProviderIntoMirror(pin);
@@ -42,7 +56,9 @@ async function main(args: string[]): Promise<void> {
     text = pinnedConfluentSchema(JSON.parse(dumpProviderSchemas(BUILT_PROVIDERS)) as ProviderSchemaDocument);
   }
   writeFileSync(values.out as string, text);
-  console.log(`providers: wrote ${values.out} (${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version}); run npm run providers:generate`);
+  console.log(
+    `providers: wrote ${values.out} (${CONFLUENT_PROVIDER.source} ${CONFLUENT_PROVIDER.version}); run npm run providers:generate`,
+  );
 }
 
 if (require.main === module) void runScript(USAGE, main);

@@ -20,7 +20,8 @@ const NOT_CONFIGURED = new Set(["id", "latest_offsets", "latest_offsets_timestam
 
 type Json = unknown;
 const same = (a: Json, b: Json) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const anyUnknown = (mark: Json): boolean => mark === true || (!!mark && typeof mark === "object" && Object.values(mark).some(anyUnknown));
+const anyUnknown = (mark: Json): boolean =>
+  mark === true || (!!mark && typeof mark === "object" && Object.values(mark).some(anyUnknown));
 const record = (v: Json): Record<string, Json> => (v && typeof v === "object" ? (v as Record<string, Json>) : {});
 
 /** Top-level attributes an update changes, known or not yet known (what the provider's HasChange sees). */
@@ -35,14 +36,18 @@ export function changedAttributes(rc: ResourceChange): string[] {
 function describeStatementChange(rc: ResourceChange, attribute: string): string {
   const before = record(rc.change.before);
   const after = record(rc.change.after);
-  if (attribute === "credentials") return anyUnknown(record(rc.change.after_unknown).credentials) ? "`credentials` (an API key created by this apply)" : "`credentials` (another API key)";
+  if (attribute === "credentials")
+    return anyUnknown(record(rc.change.after_unknown).credentials)
+      ? "`credentials` (an API key created by this apply)"
+      : "`credentials` (another API key)";
   if (attribute === "properties") {
     const was = record(before.properties);
     const now = record(after.properties);
     const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((k) => !same(was[k], now[k])).sort();
     return `\`properties\` (${keys.map((k) => `${k}: ${JSON.stringify(was[k] ?? null)} -> ${JSON.stringify(now[k] ?? null)}`).join("; ")})`;
   }
-  if (attribute === "statement_name") return `\`statement_name\` (${JSON.stringify(before.statement_name)} -> ${JSON.stringify(after.statement_name ?? "(known after apply)")})`;
+  if (attribute === "statement_name")
+    return `\`statement_name\` (${JSON.stringify(before.statement_name)} -> ${JSON.stringify(after.statement_name ?? "(known after apply)")})`;
   return `\`${attribute}\``;
 }
 

@@ -1,21 +1,23 @@
 /**
  * Review tooling, run by the workflows and locally:
- *   tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
+ *   tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--stages dev,staging,prod] [--allow-destructive]
+ * [--out <file>]
  *       <dir>/<stage>.plan.json from `terraform show -json`; a missing file means the plan did not run
  *   tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
  *   terraform show -json tfplan | tsx review/cli.ts redact-plan --out <file>
  *       the plan JSON with every sensitive value replaced (what the workflows upload; the raw JSON never hits disk)
- * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written), or an input error; 2: usage error.
+ * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written), or an input error; 2: usage
+ * error.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilters } from "../filters/load";
+import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
+import { InputError, UsageError } from "../lib/errors";
 import { STAGE_NAMES, type StageName } from "../stages/names";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import { parsePlan } from "./plan";
-import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
-import { InputError, UsageError } from "../lib/errors";
 import { redactPlan } from "./redact";
 
 function stagesOf(text: string | undefined): StageName[] {
@@ -45,7 +47,11 @@ const VERBS = ["comment", "guard", "redact-plan"] as const;
 const allowDestructive = { "allow-destructive": { type: "boolean", default: false } } as const;
 
 function guard(args: readonly string[]): number {
-  const { values } = parseCommandLine(args, { stage: { type: "string" }, plan: { type: "string" }, ...allowDestructive });
+  const { values } = parseCommandLine(args, {
+    stage: { type: "string" },
+    plan: { type: "string" },
+    ...allowDestructive,
+  });
   if (!values.stage) throw new UsageError("guard needs --stage <stage>");
   const stage = oneOf("stage", values.stage, STAGE_NAMES);
   if (!values.plan) throw new UsageError("guard needs --plan <terraform show -json output>");
@@ -61,7 +67,8 @@ function guard(args: readonly string[]): number {
 
 function redact(args: readonly string[]): number {
   const { values } = parseCommandLine(args, { out: { type: "string" } });
-  if (!values.out) throw new UsageError("redact-plan needs --out <file>; it reads terraform show -json output on standard input");
+  if (!values.out)
+    throw new UsageError("redact-plan needs --out <file>; it reads terraform show -json output on standard input");
   writeFileSync(values.out, `${JSON.stringify(redactPlan(parsePlan(readFileSync(0, "utf8"), "standard input")))}\n`);
   return 0;
 }

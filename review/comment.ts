@@ -2,7 +2,7 @@
 import type { FilterSet } from "../filters/model";
 import type { StageName } from "../stages/names";
 import { routingDiagram } from "./diagram";
-import { destructiveChanges, guardMessage, refusedChanges, type DestructiveChange } from "./guard";
+import { type DestructiveChange, destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import type { PlanJson } from "./plan";
 import { redact, sensitiveValues } from "./redact";
 import { sqlDiff } from "./sql-diff";
@@ -40,14 +40,28 @@ export function renderReview(input: CommentInput): Review {
       const destructive = destructiveChanges(plan);
       const refused = refusedChanges(plan);
       if ((destructive.length > 0 && !input.optedIn) || refused.length > 0) blocking.set(stage, destructive);
-      parts.push(renderSummary(stage, summarizePlan(plan)), "", (destructive.length && !input.optedIn ? "❌ " : "") + guardMessage(stage, destructive, input.optedIn));
+      parts.push(
+        renderSummary(stage, summarizePlan(plan)),
+        "",
+        (destructive.length && !input.optedIn ? "❌ " : "") + guardMessage(stage, destructive, input.optedIn),
+      );
       for (const r of refused) parts.push("", `❌ ${stage}: refused (no opt-in allows this): ${r}`);
     } else {
-      parts.push(`**${stage}**: plan not run (no cloud credentials for this pull request, e.g. from a fork); synth only.`);
+      parts.push(
+        `**${stage}**: plan not run (no cloud credentials for this pull request, e.g. from a fork); synth only.`,
+      );
     }
     const diff = sqlDiff(input.base, input.head, stage);
-    parts.push("", diff ? `<details open><summary>Flink SQL changes (${stage})</summary>\n\n\`\`\`diff\n${diff}\n\`\`\`\n</details>` : `Flink SQL of ${stage}: unchanged.`);
-    parts.push("", `<details><summary>Routing (${stage})</summary>\n\n\`\`\`mermaid\n${routingDiagram(input.base, input.head, stage)}\n\`\`\`\n</details>`);
+    parts.push(
+      "",
+      diff
+        ? `<details open><summary>Flink SQL changes (${stage})</summary>\n\n\`\`\`diff\n${diff}\n\`\`\`\n</details>`
+        : `Flink SQL of ${stage}: unchanged.`,
+    );
+    parts.push(
+      "",
+      `<details><summary>Routing (${stage})</summary>\n\n\`\`\`mermaid\n${routingDiagram(input.base, input.head, stage)}\n\`\`\`\n</details>`,
+    );
     return parts.join("\n");
   });
   const verdict = blocking.size > 0 ? "❌ destructive changes without opt-in" : "✅ no unapproved destructive changes";

@@ -8,7 +8,8 @@ export type FilterChange = "added" | "changed" | "removed" | "same";
 export function filterChanges(base: readonly Filter[], head: readonly Filter[]): Map<string, FilterChange> {
   const before = new Map(base.map((f) => [f.name, JSON.stringify(f)]));
   const changes = new Map<string, FilterChange>();
-  for (const f of head) changes.set(f.name, !before.has(f.name) ? "added" : before.get(f.name) === JSON.stringify(f) ? "same" : "changed");
+  for (const f of head)
+    changes.set(f.name, !before.has(f.name) ? "added" : before.get(f.name) === JSON.stringify(f) ? "same" : "changed");
   for (const f of base) if (!changes.has(f.name)) changes.set(f.name, "removed");
   return changes;
 }
@@ -29,9 +30,15 @@ export function routingDiagram(base: FilterSet | undefined, head: FilterSet, sta
     const change = getOrThrow(changes, f.name);
     const note = change === "same" ? "" : ` (${change})`;
     lines.push(`  f${i}{{${label(`${f.name} v${f.version}${note}`)}}}`);
-    lines.push(`  raw ${change === "removed" ? "-.->" : "-->"} f${i} ${change === "removed" ? "-.->" : "-->"} t${topics.indexOf(f.outputTopic)}`);
+    lines.push(
+      `  raw ${change === "removed" ? "-.->" : "-->"} f${i} ${change === "removed" ? "-.->" : "-->"} t${topics.indexOf(f.outputTopic)}`,
+    );
     if (change !== "same") lines.push(`  class f${i} ${change}`);
   });
-  lines.push("  classDef added fill:#d4f7d4,stroke:#2e7d32", "  classDef changed fill:#fff3b0,stroke:#b38600", "  classDef removed fill:#fde0e0,stroke:#c62828,stroke-dasharray: 4 2");
+  lines.push(
+    "  classDef added fill:#d4f7d4,stroke:#2e7d32",
+    "  classDef changed fill:#fff3b0,stroke:#b38600",
+    "  classDef removed fill:#fde0e0,stroke:#c62828,stroke-dasharray: 4 2",
+  );
   return lines.join("\n");
 }

@@ -7,7 +7,13 @@
 import { CARRY_OVER_PROPERTY } from "../lock/evolution";
 import { applyTimeFailures } from "./apply-time-rules";
 import { actionOf, type PlanJson } from "./plan";
-const GUARDED_TYPES = new Set(["confluent_kafka_cluster", "confluent_kafka_topic", "confluent_connector", "confluent_flink_statement"]);
+
+const GUARDED_TYPES = new Set([
+  "confluent_kafka_cluster",
+  "confluent_kafka_topic",
+  "confluent_connector",
+  "confluent_flink_statement",
+]);
 
 export interface DestructiveChange {
   address: string;
@@ -58,8 +64,17 @@ export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
     // Deleting a running one never is, carry-over or not: its successor would start from a statement that is
     // gone (a change applied after its predecessor's retention ran out leaves that predecessor out).
     const stoppedBefore = (rc.change.before as { stopped?: boolean } | null)?.stopped === true;
-    if (rc.type === "confluent_flink_statement" && (action === "delete" ? stoppedBefore : safe.has(statementName(rc.change.before) ?? ""))) continue;
-    if (rc.type === "confluent_connector" && action === "replace" && continuesFromSlot(rc.change.before, rc.change.after)) continue;
+    if (
+      rc.type === "confluent_flink_statement" &&
+      (action === "delete" ? stoppedBefore : safe.has(statementName(rc.change.before) ?? ""))
+    )
+      continue;
+    if (
+      rc.type === "confluent_connector" &&
+      action === "replace" &&
+      continuesFromSlot(rc.change.before, rc.change.after)
+    )
+      continue;
     found.push({ address: rc.address, type: rc.type, action });
   }
   return found.sort((a, b) => a.address.localeCompare(b.address));
@@ -69,7 +84,9 @@ export const OPT_IN_LABEL = "allow-destructive";
 
 export function guardMessage(stage: string, changes: readonly DestructiveChange[], optedIn: boolean): string {
   if (changes.length === 0) return `${stage}: no destructive changes.`;
-  const list = changes.map((c) => `- \`${c.address}\` (${c.type}) would be **${c.action === "delete" ? "deleted" : "replaced"}**`).join("\n");
+  const list = changes
+    .map((c) => `- \`${c.address}\` (${c.type}) would be **${c.action === "delete" ? "deleted" : "replaced"}**`)
+    .join("\n");
   return optedIn
     ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in:\n${list}`
     : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request):\n${list}`;

@@ -25,7 +25,10 @@ export interface PlanJson {
   terraform_version?: string;
   variables?: Record<string, { value: unknown }>;
   resource_changes?: ResourceChange[];
-  output_changes?: Record<string, { actions: string[]; after?: unknown; after_sensitive?: unknown; before_sensitive?: unknown; before?: unknown }>;
+  output_changes?: Record<
+    string,
+    { actions: string[]; after?: unknown; after_sensitive?: unknown; before_sensitive?: unknown; before?: unknown }
+  >;
   configuration?: { root_module?: { variables?: Record<string, { sensitive?: boolean }> } };
 }
 
@@ -48,7 +51,9 @@ export function parsePlan(text: string, source: string): PlanJson {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new PlanFormatError(`${source} is not JSON (${(e as Error).message}); pass the output of terraform show -json <planfile>`);
+    throw new PlanFormatError(
+      `${source} is not JSON (${(e as Error).message}); pass the output of terraform show -json <planfile>`,
+    );
   }
   const plan = value as PlanJson;
   if (typeof plan?.format_version !== "string" || !plan.format_version.startsWith("1.")) {

@@ -3,8 +3,9 @@
  * under the before/after sensitivity masks of resources and outputs. The comment is scrubbed of all of them as
  * the last step, so no rendering bug can leak one.
  */
-import type { PlanJson } from "./plan";
+
 import type { Json } from "../lib/json";
+import type { PlanJson } from "./plan";
 
 function collectMasked(value: unknown, mask: unknown, into: Set<string>): void {
   if (mask === true) {
@@ -12,7 +13,8 @@ function collectMasked(value: unknown, mask: unknown, into: Set<string>): void {
     return;
   }
   if (mask && typeof mask === "object" && value && typeof value === "object") {
-    for (const [key, sub] of Object.entries(mask as Record<string, unknown>)) collectMasked((value as Record<string, unknown>)[key], sub, into);
+    for (const [key, sub] of Object.entries(mask as Record<string, unknown>))
+      collectMasked((value as Record<string, unknown>)[key], sub, into);
   }
 }
 
@@ -24,7 +26,8 @@ function collectAll(value: unknown, into: Set<string>): void {
 export function sensitiveValues(plan: PlanJson): Set<string> {
   const found = new Set<string>();
   const declared = plan.configuration?.root_module?.variables ?? {};
-  for (const [name, v] of Object.entries(plan.variables ?? {})) if (declared[name]?.sensitive) collectAll(v.value, found);
+  for (const [name, v] of Object.entries(plan.variables ?? {}))
+    if (declared[name]?.sensitive) collectAll(v.value, found);
   for (const rc of plan.resource_changes ?? []) {
     collectMasked(rc.change.before, rc.change.before_sensitive, found);
     collectMasked(rc.change.after, rc.change.after_sensitive, found);
@@ -72,7 +75,9 @@ function maskValue(value: JsonValue, mask: JsonValue, before?: { value: JsonValu
     return before && JSON.stringify(before.value) !== JSON.stringify(value) ? REDACTED_CHANGED : REDACTED;
   }
   if (!mask || typeof mask !== "object" || !value || typeof value !== "object") return value;
-  const out: Record<string, JsonValue> | JsonValue[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, JsonValue>) };
+  const out: Record<string, JsonValue> | JsonValue[] = Array.isArray(value)
+    ? [...value]
+    : { ...(value as Record<string, JsonValue>) };
   for (const [key, sub] of Object.entries(mask as Record<string, JsonValue>)) {
     const was = before && { value: (before.value as Record<string, JsonValue> | null | undefined)?.[key] };
     (out as Record<string, JsonValue>)[key] = maskValue((value as Record<string, JsonValue>)[key], sub, was);
@@ -92,14 +97,25 @@ function maskModule(module: Json): Json {
 
 function maskStateValues(values: Json): Json {
   if (!values) return values;
-  const outputs = values.outputs && Object.fromEntries(Object.entries<Json>(values.outputs).map(([name, o]) => [name, o.sensitive ? { ...o, value: REDACTED } : o]));
+  const outputs =
+    values.outputs &&
+    Object.fromEntries(
+      Object.entries<Json>(values.outputs).map(([name, o]) => [name, o.sensitive ? { ...o, value: REDACTED } : o]),
+    );
   return { ...values, outputs, root_module: maskModule(values.root_module) };
 }
 
 function maskChange(rc: Json): Json {
   const { change } = rc;
   const before = change.before === null || change.before === undefined ? undefined : { value: change.before };
-  return { ...rc, change: { ...change, before: maskValue(change.before, change.before_sensitive), after: maskValue(change.after, change.after_sensitive, before) } };
+  return {
+    ...rc,
+    change: {
+      ...change,
+      before: maskValue(change.before, change.before_sensitive),
+      after: maskValue(change.after, change.after_sensitive, before),
+    },
+  };
 }
 
 /** Every string in a JSON value (keys too) passed through redact(). */
@@ -122,10 +138,24 @@ export function redactPlan(plan: PlanJson): PlanJson {
   const declared = p.configuration?.root_module?.variables ?? {};
   const masked: Json = {
     ...p,
-    variables: p.variables && Object.fromEntries(Object.entries<Json>(p.variables).map(([name, v]) => [name, declared[name]?.sensitive ? { ...v, value: REDACTED } : v])),
+    variables:
+      p.variables &&
+      Object.fromEntries(
+        Object.entries<Json>(p.variables).map(([name, v]) => [
+          name,
+          declared[name]?.sensitive ? { ...v, value: REDACTED } : v,
+        ]),
+      ),
     resource_changes: p.resource_changes?.map(maskChange),
     resource_drift: p.resource_drift?.map(maskChange),
-    output_changes: p.output_changes && Object.fromEntries(Object.entries<Json>(p.output_changes).map(([name, oc]) => [name, { ...oc, before: maskValue(oc.before, oc.before_sensitive), after: maskValue(oc.after, oc.after_sensitive) }])),
+    output_changes:
+      p.output_changes &&
+      Object.fromEntries(
+        Object.entries<Json>(p.output_changes).map(([name, oc]) => [
+          name,
+          { ...oc, before: maskValue(oc.before, oc.before_sensitive), after: maskValue(oc.after, oc.after_sensitive) },
+        ]),
+      ),
     planned_values: maskStateValues(p.planned_values),
     prior_state: p.prior_state && { ...p.prior_state, values: maskStateValues(p.prior_state.values) },
   };

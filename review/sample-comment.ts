@@ -35,7 +35,13 @@ export function sampleChange(base: FilterSet): FilterSet {
 
 const address = (type: string, ...constructPath: string[]) => `${type}.${makeUniqueId(constructPath)}`;
 
-function change(type: string, constructPath: string[], actions: string[], before: unknown, after: unknown): ResourceChange {
+function change(
+  type: string,
+  constructPath: string[],
+  actions: string[],
+  before: unknown,
+  after: unknown,
+): ResourceChange {
   const addr = address(type, ...constructPath);
   return { address: addr, type, name: addr.slice(type.length + 1), change: { actions, before, after } };
 }
@@ -59,8 +65,20 @@ export function samplePlan(base: FilterSet, head: FilterSet): PlanJson {
         properties: { [CARRY_OVER_PROPERTY]: before.name },
       }),
       change("confluent_flink_statement", ["routing", before.name], ["update"], running, { ...running, stopped: true }),
-      change("confluent_kafka_topic", ["topics", "topic-car-created"], ["delete"], { topic_name: "filtered-car-created-events" }, null),
-      change("confluent_schema", ["topics", "schema-car-created"], ["delete"], { subject_name: "filtered-car-created-events-value" }, null),
+      change(
+        "confluent_kafka_topic",
+        ["topics", "topic-car-created"],
+        ["delete"],
+        { topic_name: "filtered-car-created-events" },
+        null,
+      ),
+      change(
+        "confluent_schema",
+        ["topics", "schema-car-created"],
+        ["delete"],
+        { subject_name: "filtered-car-created-events-value" },
+        null,
+      ),
     ],
   };
 }
@@ -80,7 +98,8 @@ export function sampleComment(filtersFile = "filters/filters.yaml"): string {
 export function withSample(page: string, comment: string): string {
   const begin = page.indexOf(SAMPLE_BEGIN);
   const end = page.indexOf(SAMPLE_END);
-  if (begin < 0 || end < begin) throw new InputError(`${SAMPLE_PAGE} needs the lines ${SAMPLE_BEGIN} and ${SAMPLE_END}, in that order`);
+  if (begin < 0 || end < begin)
+    throw new InputError(`${SAMPLE_PAGE} needs the lines ${SAMPLE_BEGIN} and ${SAMPLE_END}, in that order`);
   const longestRun = Math.max(0, ...(comment.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(4, longestRun + 1));
   return `${page.slice(0, begin + SAMPLE_BEGIN.length)}\n${fence}markdown\n${comment}${fence}\n${page.slice(end)}`;

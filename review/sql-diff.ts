@@ -3,8 +3,8 @@ import { createTwoFilesPatch } from "diff";
 import type { FilterSet } from "../filters/model";
 import { renderSql } from "../flink-sql/generate";
 import { deployedSql } from "../lock/stage-lock";
-import { stageConfig } from "../stages/stages";
 import type { StageName } from "../stages/names";
+import { stageConfig } from "../stages/stages";
 
 export function stageSql(set: FilterSet | undefined, stage: StageName): string {
   if (!set) return "";
@@ -18,5 +18,9 @@ export function sqlDiff(base: FilterSet | undefined, head: FilterSet, stage: Sta
   if (before === after) return "";
   const patch = createTwoFilesPatch(`base/${stage}.sql`, `head/${stage}.sql`, before, after, "", "", { context: 3 });
   // Drop the "Index:" / "====" preamble; keep ---/+++ and the hunks.
-  return patch.split("\n").filter((line) => !line.startsWith("Index:") && !/^=+$/.test(line)).join("\n").trim();
+  return patch
+    .split("\n")
+    .filter((line) => !line.startsWith("Index:") && !/^=+$/.test(line))
+    .join("\n")
+    .trim();
 }

@@ -1,5 +1,5 @@
 /** Plan summary per stage: counts by action and the changes grouped by kind, as Markdown. */
-import { actionOf, kindOf, type Action, type Kind, type PlanJson } from "./plan";
+import { type Action, actionOf, type Kind, kindOf, type PlanJson } from "./plan";
 
 export interface ChangeRow {
   address: string;
@@ -14,7 +14,13 @@ export interface PlanSummary {
 }
 
 const KIND_ORDER: Kind[] = ["topics", "statements", "connector", "cluster", "identity", "database", "secrets", "other"];
-const ACTION_ICON: Record<ChangeRow["action"], string> = { create: "+ create", update: "~ update", replace: "-/+ replace", delete: "- delete", import: "<= import" };
+const ACTION_ICON: Record<ChangeRow["action"], string> = {
+  create: "+ create",
+  update: "~ update",
+  replace: "-/+ replace",
+  delete: "- delete",
+  import: "<= import",
+};
 
 export function summarizePlan(plan: PlanJson): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0 };
@@ -36,6 +42,8 @@ export function renderSummary(stage: string, s: PlanSummary): string {
   const imports = c.import > 0 ? `, ${c.import} to import` : "";
   const head = `**${stage}**: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${imports}`;
   if (c.create + c.update + c.replace + c.delete + c.import === 0) return `${head}. No changes.`;
-  const rows = KIND_ORDER.flatMap((kind) => (s.byKind.get(kind) ?? []).map((r) => `| ${kind} | \`${ACTION_ICON[r.action]}\` | \`${r.address}\` |`));
+  const rows = KIND_ORDER.flatMap((kind) =>
+    (s.byKind.get(kind) ?? []).map((r) => `| ${kind} | \`${ACTION_ICON[r.action]}\` | \`${r.address}\` |`),
+  );
   return [head, "", "| kind | action | resource |", "| --- | --- | --- |", ...rows].join("\n");
 }

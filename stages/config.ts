@@ -3,15 +3,18 @@
  * says what is allowed and derives sizing, so the constructs only wire resources.
  */
 import { z } from "zod";
+import { InputError } from "../lib/errors";
 import { backendSchema } from "./backend";
 import { STAGE_NAMES, type StageName } from "./names";
-import { InputError } from "../lib/errors";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const topicSizing = z.strictObject({
   partitions: z.number().int().min(1).max(4096),
-  retentionMs: z.number().int().min(60 * 60 * 1000),
+  retentionMs: z
+    .number()
+    .int()
+    .min(60 * 60 * 1000),
 });
 
 const postgresName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL identifier");
@@ -41,7 +44,11 @@ export const stageConfigSchema = z.strictObject({
     }),
     z.strictObject({ type: z.literal("standard"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]) }),
     z.strictObject({ type: z.literal("enterprise"), availability: z.enum(["LOW", "HIGH"]) }),
-    z.strictObject({ type: z.literal("dedicated"), availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]), cku: z.number().int().min(1) }),
+    z.strictObject({
+      type: z.literal("dedicated"),
+      availability: z.enum(["SINGLE_ZONE", "MULTI_ZONE"]),
+      cku: z.number().int().min(1),
+    }),
   ]),
   topics: z.strictObject({
     raw: topicSizing,
@@ -72,7 +79,10 @@ export const stageConfigSchema = z.strictObject({
      * The managed connector's name. Changing it replaces the connector; the new one continues from the
      * replication slot without a snapshot (lock/connector-lock.ts). @default cdc-routing-<stage>-postgres-cdc
      */
-    connectorName: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and hyphens, at most 64").optional(),
+    connectorName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and hyphens, at most 64")
+      .optional(),
     sslMode: z.enum(["require", "verify-ca", "verify-full"]),
     /**
      * Where PostgreSQL runs. aurora: Amazon Aurora/RDS, whose master user is not a superuser and cannot grant
@@ -87,9 +97,16 @@ export const stageConfigSchema = z.strictObject({
     slotAlarms: z
       .strictObject({
         /** The Aurora cluster the database runs in (its writer publishes the metrics). */
-        dbClusterIdentifier: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be an Aurora cluster identifier (lower-case letters, digits, hyphens)"),
+        dbClusterIdentifier: z
+          .string()
+          .regex(
+            /^[a-z][a-z0-9-]{0,62}$/,
+            "must be an Aurora cluster identifier (lower-case letters, digits, hyphens)",
+          ),
         /** SNS topic the alarms notify. */
-        notificationTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
+        notificationTopicArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
         /** OldestReplicationSlotLag above this many bytes of WAL alarms. */
         oldestSlotLagBytes: z.number().int().positive(),
         /** TransactionLogsDiskUsage above this many bytes alarms. */
@@ -117,10 +134,16 @@ export function parseStageConfig(raw: unknown): StageConfig {
   if (parsed.success) {
     const cfg = parsed.data;
     const problems: string[] = [];
-    for (const [which, t] of Object.entries(cfg.topics).filter(([k]) => k !== "minRetentionMs") as Array<[string, { retentionMs: number }]>) {
-      if (t.retentionMs < cfg.topics.minRetentionMs) problems.push(`topics.${which}.retentionMs ${t.retentionMs} is below the stage minimum ${cfg.topics.minRetentionMs}`);
+    for (const [which, t] of Object.entries(cfg.topics).filter(([k]) => k !== "minRetentionMs") as Array<
+      [string, { retentionMs: number }]
+    >) {
+      if (t.retentionMs < cfg.topics.minRetentionMs)
+        problems.push(
+          `topics.${which}.retentionMs ${t.retentionMs} is below the stage minimum ${cfg.topics.minRetentionMs}`,
+        );
     }
-    if (cfg.protectFromDestroy && cfg.backend.kind === "local") problems.push("backend: a protected stage must keep remote state (s3)");
+    if (cfg.protectFromDestroy && cfg.backend.kind === "local")
+      problems.push("backend: a protected stage must keep remote state (s3)");
     problems.push(...basicClusterProblem(cfg.kafka), ...sourcePlatformProblem(cfg.source));
     if (problems.length === 0) return cfg;
     throw new StageConfigError(problems.map((p) => `stage ${cfg.name}: ${p}`));
@@ -153,13 +176,19 @@ export function sourcePlatformProblem(source: StageConfig["source"]): string[] {
   const aurora = source.platform === "aurora";
   return [
     ...(!aurora && /\.rds\.amazonaws\.com$/i.test(source.host)
-      ? [`source.platform self-managed: ${source.host} is Amazon RDS/Aurora, whose master user cannot grant REPLICATION; use platform "aurora" (grants rds_replication)`]
+      ? [
+          `source.platform self-managed: ${source.host} is Amazon RDS/Aurora, whose master user cannot grant REPLICATION; use platform "aurora" (grants rds_replication)`,
+        ]
       : []),
     ...(aurora && !source.slotAlarms
-      ? ["source.slotAlarms: required on platform aurora (dbClusterIdentifier, notificationTopicArn, oldestSlotLagBytes, transactionLogsDiskBytes): an unread replication slot keeps all WAL until the disk is full"]
+      ? [
+          "source.slotAlarms: required on platform aurora (dbClusterIdentifier, notificationTopicArn, oldestSlotLagBytes, transactionLogsDiskBytes): an unread replication slot keeps all WAL until the disk is full",
+        ]
       : []),
     ...(!aurora && source.slotAlarms
-      ? ["source.slotAlarms: only for platform aurora (CloudWatch publishes these metrics for Amazon RDS/Aurora); watch a self-managed server with the query in the README (Replication slot)"]
+      ? [
+          "source.slotAlarms: only for platform aurora (CloudWatch publishes these metrics for Amazon RDS/Aurora); watch a self-managed server with the query in the README (Replication slot)",
+        ]
       : []),
   ];
 }

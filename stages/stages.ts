@@ -1,6 +1,7 @@
 /** The three stages' values. Validated by stages/config.ts when the app starts. */
-import { days, parseStageConfig, type StageConfig } from "./config";
+
 import { BACKEND_ENV, BackendOverrideError, backendWithOverrides } from "./backend";
+import { days, parseStageConfig, type StageConfig } from "./config";
 import type { StageName } from "./names";
 import { resourceNames } from "./resource-names";
 
@@ -35,9 +36,20 @@ const placement = {
 };
 // maxRetries: Confluent publishes no Cloud API rate limits (README, "API limits"); a throttled call is retried
 // for up to 2 minutes (8) or 3 minutes (10, prod: a prod apply failing half-way costs most).
-const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED", maxRetries: number) => ({ cloud: "AWS", region: placement.aws.region, streamGovernance, maxRetries });
+const confluent = (streamGovernance: "ESSENTIALS" | "ADVANCED", maxRetries: number) => ({
+  cloud: "AWS",
+  region: placement.aws.region,
+  streamGovernance,
+  maxRetries,
+});
 // State: S3 with the S3-native lock file. Overridable per run from the environment (stages/backend.ts).
-const s3State = (stage: StageName) => ({ kind: "s3", bucket: "cdc-routing-terraform-state", key: resourceNames(stage).stateKey, region: placement.aws.region, lock: "s3-lockfile" });
+const s3State = (stage: StageName) => ({
+  kind: "s3",
+  bucket: "cdc-routing-terraform-state",
+  key: resourceNames(stage).stateKey,
+  region: placement.aws.region,
+  lock: "s3-lockfile",
+});
 
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
@@ -45,7 +57,11 @@ const RAW_STAGES: Record<StageName, unknown> = {
     confluent: confluent("ESSENTIALS", 8),
     // Standard, not Basic: Flink needs topic-level role bindings, which Basic does not have (README, Stages).
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
-    topics: { raw: { partitions: 3, retentionMs: days(3) }, consumer: { partitions: 1, retentionMs: days(3) }, minRetentionMs: days(1) },
+    topics: {
+      raw: { partitions: 3, retentionMs: days(3) },
+      consumer: { partitions: 1, retentionMs: days(3) },
+      minRetentionMs: days(1),
+    },
     flink: { maxCfu: 5, shape: "set" },
     source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("dev", 2, 5)),
     ...placement,
@@ -57,9 +73,17 @@ const RAW_STAGES: Record<StageName, unknown> = {
     name: "staging",
     confluent: confluent("ESSENTIALS", 8),
     kafka: { type: "standard", availability: "SINGLE_ZONE" },
-    topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 3, retentionMs: days(7) }, minRetentionMs: days(3) },
+    topics: {
+      raw: { partitions: 6, retentionMs: days(7) },
+      consumer: { partitions: 3, retentionMs: days(7) },
+      minRetentionMs: days(3),
+    },
     flink: { maxCfu: 10, shape: "set" },
-    source: source("staging", "business-staging.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("staging", 5, 10)),
+    source: source(
+      "staging",
+      "business-staging.cluster-example.eu-west-1.rds.amazonaws.com",
+      slotAlarms("staging", 5, 10),
+    ),
     ...placement,
     backend: s3State("staging"),
     protectFromDestroy: false,
@@ -68,7 +92,11 @@ const RAW_STAGES: Record<StageName, unknown> = {
     name: "prod",
     confluent: confluent("ADVANCED", 10),
     kafka: { type: "standard", availability: "MULTI_ZONE" },
-    topics: { raw: { partitions: 6, retentionMs: days(7) }, consumer: { partitions: 6, retentionMs: days(7) }, minRetentionMs: days(7) },
+    topics: {
+      raw: { partitions: 6, retentionMs: days(7) },
+      consumer: { partitions: 6, retentionMs: days(7) },
+      minRetentionMs: days(7),
+    },
     flink: { maxCfu: 20, shape: "set" },
     source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("prod", 10, 20)),
     ...placement,
@@ -82,7 +110,9 @@ export function stageConfig(name: StageName, env: NodeJS.ProcessEnv = process.en
   const configured = parseStageConfig(RAW_STAGES[name]);
   const backend = backendWithOverrides(configured.backend, name, env);
   if (backend.kind === "local" && configured.protectFromDestroy) {
-    throw new BackendOverrideError(`${BACKEND_ENV.kind}=local: stage ${name} is protected and keeps its state in S3; to plan it without cloud access use \`npx cdc-routing plan --stage ${name}\``);
+    throw new BackendOverrideError(
+      `${BACKEND_ENV.kind}=local: stage ${name} is protected and keeps its state in S3; to plan it without cloud access use \`npx cdc-routing plan --stage ${name}\``,
+    );
   }
   return backend === configured.backend ? configured : parseStageConfig({ ...configured, backend });
 }

@@ -12,19 +12,25 @@ import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig } from "../../stages/config";
-import { stageConfig } from "../../stages/stages";
 import { STAGE_NAMES } from "../../stages/names";
+import { stageConfig } from "../../stages/stages";
 import { synthBasicStage, synthStack, synthStage } from "../support/stack-helpers";
 
 type Json = Record<string, any>;
 const values = (o: Json | undefined) => Object.values(o ?? {}) as Json[];
 
-const scaleSet = (filters: number, consumers: number): FilterSet => parseFiltersYaml(scaleFiltersYaml(filters, consumers), "scale.yaml", { stages: STAGE_NAMES });
+const scaleSet = (filters: number, consumers: number): FilterSet =>
+  parseFiltersYaml(scaleFiltersYaml(filters, consumers), "scale.yaml", { stages: STAGE_NAMES });
 
 /** One stage of the set, with the lock the lock tool writes for it. */
 function synthSet(set: FilterSet, stageName = "dev", basic = false): Json {
   const dev = stageConfig(stageName as "dev");
-  const stage = basic ? parseStageConfig({ ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" } }) : dev;
+  const stage = basic
+    ? parseStageConfig({
+        ...dev,
+        kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" },
+      })
+    : dev;
   const lock = evolveStage({}, set, stage);
   return synthStack((app) => new RoutingStageStack(app, { stage, filters: set, lock }) as TerraformStack);
 }
@@ -38,14 +44,17 @@ function consumerAccounts(synth: Json): Map<string, string> {
   );
 }
 
-const matches = (pattern: string, name: string): boolean => (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern);
+const matches = (pattern: string, name: string): boolean =>
+  pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 
 /** Per consumer, the declared topics and registered subjects its role bindings (or ACLs, on Basic) let it read. */
 function readableByConsumer(synth: Json): Map<string, { topics: string[]; subjects: string[] }> {
   const accounts = consumerAccounts(synth);
   const topics = values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name as string);
   const subjects = values(synth.resource.confluent_schema).map((s) => s.subject_name as string);
-  const readable = new Map([...accounts.values()].map((c) => [c, { topics: new Set<string>(), subjects: new Set<string>() }]));
+  const readable = new Map(
+    [...accounts.values()].map((c) => [c, { topics: new Set<string>(), subjects: new Set<string>() }]),
+  );
   const consumerOf = (principal: string) => accounts.get(principal.replace(/^User:\$\{(.*)\}$/, "$1"));
   for (const rb of values(synth.resource.confluent_role_binding)) {
     const consumer = consumerOf(rb.principal);
@@ -61,7 +70,9 @@ function readableByConsumer(synth: Json): Map<string, { topics: string[]; subjec
     const pattern = acl.pattern_type === "PREFIXED" ? `${acl.resource_name}*` : acl.resource_name;
     for (const t of topics.filter((n) => matches(pattern, n))) readable.get(consumer)!.topics.add(t);
   }
-  return new Map([...readable].map(([c, r]) => [c, { topics: [...r.topics].sort(), subjects: [...r.subjects].sort() }]));
+  return new Map(
+    [...readable].map(([c, r]) => [c, { topics: [...r.topics].sort(), subjects: [...r.subjects].sort() }]),
+  );
 }
 
 function expectedByConsumer(set: FilterSet, stage = "dev"): Map<string, { topics: string[]; subjects: string[] }> {
@@ -81,20 +92,26 @@ describe("a removed filter's topic kept in prod", () => {
     const before = scaleSet(40, 4);
     const after = { ...before, filters: before.filters.filter((f) => f.name !== "route-0000") };
     const removed = evolveStage({ prod: evolveStage({}, before, prod) }, after, prod);
-    const synthProd = (lock: typeof removed) => synthStack((app) => new RoutingStageStack(app, { stage: prod, filters: after, lock }) as TerraformStack);
+    const synthProd = (lock: typeof removed) =>
+      synthStack((app) => new RoutingStageStack(app, { stage: prod, filters: after, lock }) as TerraformStack);
     const cleaned = evolveStage({ prod: removed }, after, prod, { cleanup: true });
     for (const synth of [synthProd(removed), synthProd(cleaned)]) {
       expect(values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name)).toContain("consumer-00.route0000");
       const readable = readableByConsumer(synth);
       expect(readable.get("consumer-00")!.topics).toContain("consumer-00.route0000");
-      for (const [consumer, r] of readable) if (consumer !== "consumer-00") expect(r.topics).not.toContain("consumer-00.route0000");
+      for (const [consumer, r] of readable)
+        if (consumer !== "consumer-00") expect(r.topics).not.toContain("consumer-00.route0000");
     }
   });
 });
 
 describe("no consumer can read another consumer's topic (synthesized Terraform)", () => {
   test.each([
-    ["the default filters, role bindings", () => parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"), false],
+    [
+      "the default filters, role bindings",
+      () => parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"),
+      false,
+    ],
     ["100 filters over 20 consumers, role bindings", () => scaleSet(100, 20), false],
     ["100 filters over 20 consumers, ACLs on Basic", () => scaleSet(100, 20), true],
   ] as const)("%s: each consumer reads exactly its own topics and subjects", (_, load, basic) => {
@@ -104,9 +121,16 @@ describe("no consumer can read another consumer's topic (synthesized Terraform)"
 
   test("a prefixed grant is one role binding per consumer and resource, with a trailing *", () => {
     const plan = accessPlan(scaleSet(100, 20), "dev");
-    const consumer07 = plan.kafka.filter((g) => g.principal === "consumer:consumer-07").map((g) => `${g.role} ${g.resource} ${g.name} ${g.pattern}`);
-    expect(consumer07).toEqual(["DeveloperRead topic consumer-07. PREFIXED", "DeveloperRead group consumer-07- PREFIXED"]);
-    expect(plan.schemas.filter((g) => g.principal === "consumer:consumer-07")).toEqual([{ principal: "consumer:consumer-07", subject: "consumer-07.", pattern: "PREFIXED", role: "DeveloperRead" }]);
+    const consumer07 = plan.kafka
+      .filter((g) => g.principal === "consumer:consumer-07")
+      .map((g) => `${g.role} ${g.resource} ${g.name} ${g.pattern}`);
+    expect(consumer07).toEqual([
+      "DeveloperRead topic consumer-07. PREFIXED",
+      "DeveloperRead group consumer-07- PREFIXED",
+    ]);
+    expect(plan.schemas.filter((g) => g.principal === "consumer:consumer-07")).toEqual([
+      { principal: "consumer:consumer-07", subject: "consumer-07.", pattern: "PREFIXED", role: "DeveloperRead" },
+    ]);
   });
 });
 
@@ -125,41 +149,65 @@ describe("resources and addresses at scale", () => {
     const before = synthSet(scaleSet(40, 4));
     const after = synthSet(scaleSet(45, 5));
     for (const type of ["confluent_role_binding", "confluent_kafka_acl"]) {
-      for (const [id, block] of Object.entries((before.resource[type] ?? {}) as Json)) expect({ id, block: after.resource[type][id] }).toEqual({ id, block });
+      for (const [id, block] of Object.entries((before.resource[type] ?? {}) as Json))
+        expect({ id, block: after.resource[type][id] }).toEqual({ id, block });
     }
   });
 
   test("the Flink API key the statements use keeps its address and block when filters, consumers and grants change", () => {
-    const flinkKey = (synth: Json) => Object.entries(synth.resource.confluent_api_key as Json).filter(([id]) => id.includes("manager-flink"));
+    const flinkKey = (synth: Json) =>
+      Object.entries(synth.resource.confluent_api_key as Json).filter(([id]) => id.includes("manager-flink"));
     const before = flinkKey(synthSet(scaleSet(40, 4)));
     expect(before).toHaveLength(1);
     expect(flinkKey(synthSet(scaleSet(45, 5)))).toEqual(before);
     expect(flinkKey(synthSet(scaleSet(4, 4)))).toEqual(before);
     // Its statements reference exactly that key.
     const statement = values(synthSet(scaleSet(40, 4)).resource.confluent_flink_statement)[0];
-    expect(statement.credentials).toEqual({ key: `\${confluent_api_key.${before[0][0]}.id}`, secret: `\${confluent_api_key.${before[0][0]}.secret}` });
+    expect(statement.credentials).toEqual({
+      key: `\${confluent_api_key.${before[0][0]}.id}`,
+      secret: `\${confluent_api_key.${before[0][0]}.secret}`,
+    });
   });
 });
 
 describe("moved blocks from the index-named grants deployed before", () => {
   test("every old role binding address of the default dev stage moves to the grant with the same principal, role and CRN", () => {
-    const dev = synthSet(parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"));
+    const dev = synthSet(
+      parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"),
+    );
     const moved = new Map((dev.moved as Array<{ from: string; to: string }>).map((m) => [m.from, m.to]));
     // Addresses as the stack declared them before (from the previous snapshot).
-    expect(moved.get("confluent_role_binding.identity_rb-kafka-17-flink_7721798A")).toMatch(/^confluent_role_binding\.identity_rb-flink-DeveloperRead-transactional-id-_confluent-flink__/);
-    expect(moved.get("confluent_role_binding.identity_rb-kafka-6-consumer-loan-servicing_8DD3FEFB")).toMatch(/identity_rb-consumer-loan-servicing-DeveloperRead-topic-filtered-loan-created-events_/);
-    expect(moved.get("confluent_role_binding.identity_rb-schema-0-connector_7BC6F992")).toMatch(/identity_rb-connector-DeveloperWrite-subject-raw-business-events-value_/);
+    expect(moved.get("confluent_role_binding.identity_rb-kafka-17-flink_7721798A")).toMatch(
+      /^confluent_role_binding\.identity_rb-flink-DeveloperRead-transactional-id-_confluent-flink__/,
+    );
+    expect(moved.get("confluent_role_binding.identity_rb-kafka-6-consumer-loan-servicing_8DD3FEFB")).toMatch(
+      /identity_rb-consumer-loan-servicing-DeveloperRead-topic-filtered-loan-created-events_/,
+    );
+    expect(moved.get("confluent_role_binding.identity_rb-schema-0-connector_7BC6F992")).toMatch(
+      /identity_rb-connector-DeveloperWrite-subject-raw-business-events-value_/,
+    );
     const bindings = dev.resource.confluent_role_binding as Json;
     expect(moved.size).toBe(Object.keys(bindings).length - 3); // all but the environment-level bindings, never index-named
     for (const to of moved.values()) expect(bindings[to.split(".")[1]]).toBeDefined();
   });
 
   test("on a Basic stage every ACL moves from its old address acl-<i>-<principal>-<operation>", () => {
-    const basic = synthSet(parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"), "dev", true);
-    const acls = (basic.moved as Array<{ from: string; to: string }>).filter((m) => m.to.startsWith("confluent_kafka_acl."));
+    const basic = synthSet(
+      parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"),
+      "dev",
+      true,
+    );
+    const acls = (basic.moved as Array<{ from: string; to: string }>).filter((m) =>
+      m.to.startsWith("confluent_kafka_acl."),
+    );
     expect(acls.map((m) => m.to.split(".")[1]).sort()).toEqual(Object.keys(basic.resource.confluent_kafka_acl).sort());
-    for (const m of acls) expect(m.from).toMatch(/^confluent_kafka_acl\.identity_acl-\d+-(connector|consumer-[a-z-]+)-(read|write|describe)_[0-9A-F]{8}$/);
-    expect(acls.find((m) => m.from.includes("acl-0-connector-describe"))!.to).toMatch(/identity_acl-connector-DESCRIBE-cluster-kafka-cluster_/);
+    for (const m of acls)
+      expect(m.from).toMatch(
+        /^confluent_kafka_acl\.identity_acl-\d+-(connector|consumer-[a-z-]+)-(read|write|describe)_[0-9A-F]{8}$/,
+      );
+    expect(acls.find((m) => m.from.includes("acl-0-connector-describe"))!.to).toMatch(
+      /identity_acl-connector-DESCRIBE-cluster-kafka-cluster_/,
+    );
   });
 });
 
@@ -181,7 +229,9 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
       "flink DeveloperWrite filtered-service-events",
       "consumer:service-history DeveloperRead filtered-service-events",
     ]);
-    expect(plan.kafka.filter((g) => g.resource === "group").map((g) => `${g.principal} ${g.pattern} ${g.name}`)).toEqual([
+    expect(
+      plan.kafka.filter((g) => g.resource === "group").map((g) => `${g.principal} ${g.pattern} ${g.name}`),
+    ).toEqual([
       "flink PREFIXED _confluent-flink_",
       "consumer:loan-servicing PREFIXED loan-servicing-",
       "consumer:loan-payments PREFIXED loan-payments-",
@@ -193,15 +243,28 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
   test("a Basic stage renders ACLs (none for Flink, which gets CloudClusterAdmin); staging (Standard) renders topic role bindings with CRN patterns", () => {
     const dev = synthBasicStage();
     const acls = values(dev.resource.confluent_kafka_acl);
-    expect(acls.length).toBe(plan.kafka.filter((g) => g.principal !== "flink").reduce((n, g) => n + g.aclOperations.length, 0));
+    expect(acls.length).toBe(
+      plan.kafka.filter((g) => g.principal !== "flink").reduce((n, g) => n + g.aclOperations.length, 0),
+    );
     // Only the connector writes by ACL; Flink writes the sinks as CloudClusterAdmin.
-    expect(acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name)).toEqual(["raw-business-events"]);
-    expect(values(dev.resource.confluent_role_binding).filter((r) => r.role_name === "CloudClusterAdmin").map((r) => [r.principal, r.crn_pattern])).toEqual([
-      [expect.stringContaining("identity_sa-flink"), expect.stringMatching(/^\$\{confluent_kafka_cluster\.[\w]+\.rbac_crn\}$/)],
+    expect(
+      acls.filter((a) => a.operation === "WRITE" && a.resource_type === "TOPIC").map((a) => a.resource_name),
+    ).toEqual(["raw-business-events"]);
+    expect(
+      values(dev.resource.confluent_role_binding)
+        .filter((r) => r.role_name === "CloudClusterAdmin")
+        .map((r) => [r.principal, r.crn_pattern]),
+    ).toEqual([
+      [
+        expect.stringContaining("identity_sa-flink"),
+        expect.stringMatching(/^\$\{confluent_kafka_cluster\.[\w]+\.rbac_crn\}$/),
+      ],
     ]);
     const staging = synthStage("staging");
     expect(staging.resource.confluent_kafka_acl).toBeUndefined();
-    const crns = values(staging.resource.confluent_role_binding).map((r) => `${r.role_name} ${r.crn_pattern.replace(/\$\{[^}]+\}/g, "X")}`);
+    const crns = values(staging.resource.confluent_role_binding).map(
+      (r) => `${r.role_name} ${r.crn_pattern.replace(/\$\{[^}]+\}/g, "X")}`,
+    );
     expect(crns).toContain("DeveloperRead X/kafka=X/topic=filtered-car-created-events");
     expect(crns).toContain("DeveloperManage X/kafka=X/group=_confluent-flink_*");
     expect(crns).toContain("FlinkDeveloper X");
@@ -210,10 +273,14 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
 
   test("consumer API keys wait for their grants", () => {
     const dev = synthStage("dev");
-    const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    const key = Object.entries(dev.resource.confluent_api_key as Record<string, any>).find(([n]) =>
+      n.includes("consumer-car-inventory"),
+    )![1];
     expect(key.depends_on.length).toBe(3); // topic DeveloperRead, group DeveloperRead, schema subject DeveloperRead
     expect(key.depends_on.every((d: string) => /confluent_role_binding\./.test(d))).toBe(true);
-    const onBasic = Object.entries(synthBasicStage().resource.confluent_api_key as Record<string, any>).find(([n]) => n.includes("consumer-car-inventory"))![1];
+    const onBasic = Object.entries(synthBasicStage().resource.confluent_api_key as Record<string, any>).find(([n]) =>
+      n.includes("consumer-car-inventory"),
+    )![1];
     expect(onBasic.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
   });
 });

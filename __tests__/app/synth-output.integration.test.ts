@@ -14,7 +14,10 @@ describe("synth in its own process", () => {
   test("synth is deterministic: two runs of the app write byte-identical files (with and without cdktf's token stack traces)", () => {
     const run = (env: NodeJS.ProcessEnv = {}) => {
       const out = temporaryDirectory("synth");
-      execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...process.env, ...env, CDKTF_OUTDIR: out }, stdio: "pipe" });
+      execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], {
+        env: { ...process.env, ...env, CDKTF_OUTDIR: out },
+        stdio: "pipe",
+      });
       return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
     };
     const [a, b] = [run(), run({ CDC_ROUTING_TOKEN_TRACES: "1" })];
@@ -24,11 +27,25 @@ describe("synth in its own process", () => {
 
   test("a canary secret in every place a secret could come from never reaches the synthesized JSON", () => {
     const canary = "CANARY-s3cr3t-7f1c";
-    const names = ["confluent_cloud_api_key", "confluent_cloud_api_secret", "source_db_admin_password", "source_db_replication_password"];
-    const env: NodeJS.ProcessEnv = { ...process.env, CONFLUENT_CLOUD_API_SECRET: canary, CONFLUENT_CLOUD_API_KEY: canary, PGPASSWORD: canary, AWS_SECRET_ACCESS_KEY: canary };
+    const names = [
+      "confluent_cloud_api_key",
+      "confluent_cloud_api_secret",
+      "source_db_admin_password",
+      "source_db_replication_password",
+    ];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CONFLUENT_CLOUD_API_SECRET: canary,
+      CONFLUENT_CLOUD_API_KEY: canary,
+      PGPASSWORD: canary,
+      AWS_SECRET_ACCESS_KEY: canary,
+    };
     for (const n of names) env[`TF_VAR_${n}`] = canary;
     const out = temporaryDirectory("canary");
-    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], { env: { ...env, CDKTF_OUTDIR: out }, stdio: "pipe" });
+    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], {
+      env: { ...env, CDKTF_OUTDIR: out },
+      stdio: "pipe",
+    });
     for (const s of STAGE_NAMES) {
       const text = readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8");
       expect(text).not.toContain(canary);
@@ -41,10 +58,10 @@ describe("synth in its own process", () => {
       expect(values(synth.resource.postgresql_role)[0].password).toBe("${var.source_db_replication_password}");
       expect(synth.provider.postgresql[0].password).toBe("${var.source_db_admin_password}");
       expect(synth.provider.confluent[0].cloud_api_secret).toBe("${var.confluent_cloud_api_secret}");
-      for (const v of values(synth.resource.aws_secretsmanager_secret_version)) expect(v.secret_string).toMatch(/api_secret" = confluent_api_key\.[\w-]+\.secret/);
+      for (const v of values(synth.resource.aws_secretsmanager_secret_version))
+        expect(v.secret_string).toMatch(/api_secret" = confluent_api_key\.[\w-]+\.secret/);
     }
   });
-
 });
 
 describe("stopped statements past retention, through main.ts", () => {
@@ -53,13 +70,32 @@ describe("stopped statements past retention, through main.ts", () => {
     const lockFile = join(dir, "statements.lock.json");
     copyFileSync("lock/statements.lock.json", lockFile);
     const filtersFile = join(dir, "filters.yaml");
-    writeFileSync(filtersFile, readFileSync("filters/filters.yaml", "utf8").replace(/(name: car-created[\s\S]*?version: )1/, "$12"));
-    const env = { ...process.env, CDC_ROUTING_LOCK: lockFile, CDC_ROUTING_FILTERS: filtersFile, CDKTF_OUTDIR: join(dir, "out") };
+    writeFileSync(
+      filtersFile,
+      readFileSync("filters/filters.yaml", "utf8").replace(/(name: car-created[\s\S]*?version: )1/, "$12"),
+    );
+    const env = {
+      ...process.env,
+      CDC_ROUTING_LOCK: lockFile,
+      CDC_ROUTING_FILTERS: filtersFile,
+      CDKTF_OUTDIR: join(dir, "out"),
+    };
     const tsx = [require.resolve("tsx/cli")];
-    execFileSync(process.execPath, [...tsx, "cli/cdc-routing.ts", "lock", "--stage", "dev", "--filters", filtersFile], { env: { ...env, CDC_ROUTING_NOW: "2026-11-01" }, stdio: "pipe" });
-    const kept = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], { env: { ...env, CDC_ROUTING_NOW: "2026-11-29" }, encoding: "utf8" });
+    execFileSync(process.execPath, [...tsx, "cli/cdc-routing.ts", "lock", "--stage", "dev", "--filters", filtersFile], {
+      env: { ...env, CDC_ROUTING_NOW: "2026-11-01" },
+      stdio: "pipe",
+    });
+    const kept = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], {
+      env: { ...env, CDC_ROUTING_NOW: "2026-11-29" },
+      encoding: "utf8",
+    });
     expect(kept).not.toContain("left out");
-    const dropped = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], { env: { ...env, CDC_ROUTING_NOW: "2026-11-30" }, encoding: "utf8" });
-    expect(dropped).toContain("dev: stopped statement dev-routing-set-697589fe (stopped 2026-11-01) is left out: Confluent deletes stopped statements 30 days after they stop");
+    const dropped = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], {
+      env: { ...env, CDC_ROUTING_NOW: "2026-11-30" },
+      encoding: "utf8",
+    });
+    expect(dropped).toContain(
+      "dev: stopped statement dev-routing-set-697589fe (stopped 2026-11-01) is left out: Confluent deletes stopped statements 30 days after they stop",
+    );
   }, 60_000);
 });

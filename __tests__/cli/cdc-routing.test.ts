@@ -26,7 +26,10 @@ describe("cdc-routing CLI", () => {
   test("invalid filters: exit 1, errors on stderr, nothing on stdout", () => {
     const dir = temporaryDirectory("cli");
     const file = join(dir, "bad.yaml");
-    writeFileSync(file, "filters:\n  - name: x\n    description: d\n    outputTopic: t\n    version: 1\n    operations: [create]\n    conditions: [{ field: id, op: equal, value: a }]\n");
+    writeFileSync(
+      file,
+      "filters:\n  - name: x\n    description: d\n    outputTopic: t\n    version: 1\n    operations: [create]\n    conditions: [{ field: id, op: equal, value: a }]\n",
+    );
     const r = cli(["sql", "--stage", "dev", "--filters", file]);
     expect(r).toEqual({
       code: 1,
@@ -39,8 +42,14 @@ describe("cdc-routing CLI", () => {
     [["sql"], "sql needs --stage"],
     [["sql", "--stage", "qa"], "unknown --stage value 'qa'; expected one of: dev, staging, prod"],
     [["sql", "--stage", "stagng"], "unknown --stage value 'stagng'; did you mean 'staging'?"],
-    [["sql", "--stage", "dev", "--dialect", "spark"], "unknown --dialect value 'spark'; expected one of: confluent, flink"],
-    [["sql", "--stage", "dev", "--shape", "perfilter"], "unknown --shape value 'perfilter'; did you mean 'per-filter'?"],
+    [
+      ["sql", "--stage", "dev", "--dialect", "spark"],
+      "unknown --dialect value 'spark'; expected one of: confluent, flink",
+    ],
+    [
+      ["sql", "--stage", "dev", "--shape", "perfilter"],
+      "unknown --shape value 'perfilter'; did you mean 'per-filter'?",
+    ],
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
     [["frobnicate"], "unknown command 'frobnicate'; expected one of: validate, sql, lock, plan, help"],
     [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
@@ -64,11 +73,18 @@ describe("cdc-routing CLI", () => {
     for (const verb of ["validate", "sql", "lock", "plan"]) expect(r.out).toContain(`cdc-routing ${verb} `);
   });
 
-  test.each(["validate", "sql", "lock", "plan"])("%s --help (and help %s): that command's usage on stdout, exit 0, nothing run", (verb) => {
-    for (const args of [[verb, "--help"], [verb, "-h"], ["help", verb], [verb, "--stage", "qa", "--help"]]) {
-      const r = cli(args);
-      expect(r).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^usage: cdc-routing ${verb}`)), err: "" });
-    }
-  });
-
+  test.each(["validate", "sql", "lock", "plan"])(
+    "%s --help (and help %s): that command's usage on stdout, exit 0, nothing run",
+    (verb) => {
+      for (const args of [
+        [verb, "--help"],
+        [verb, "-h"],
+        ["help", verb],
+        [verb, "--stage", "qa", "--help"],
+      ]) {
+        const r = cli(args);
+        expect(r).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^usage: cdc-routing ${verb}`)), err: "" });
+      }
+    },
+  );
 });

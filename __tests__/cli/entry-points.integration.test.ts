@@ -10,7 +10,9 @@ import { temporaryDirectory } from "../support/helpers";
 describe("the installed binary", () => {
   test("the installed binary runs and sets its exit code", () => {
     const bin = join(__dirname, "..", "..", "bin", "cdc-routing.js");
-    expect(execFileSync(process.execPath, [bin, "sql", "--stage", "dev"], { encoding: "utf8" })).toContain("EXECUTE STATEMENT SET");
+    expect(execFileSync(process.execPath, [bin, "sql", "--stage", "dev"], { encoding: "utf8" })).toContain(
+      "EXECUTE STATEMENT SET",
+    );
     expect(spawnSync(process.execPath, [bin, "sql", "--stage", "qa"]).status).toBe(2);
   });
 });
@@ -19,7 +21,11 @@ describe("the installed binary", () => {
 describe("--help and usage errors on every script", () => {
   const root = join(__dirname, "..", "..");
   const script = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+    spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
 
   test.each([
     ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
@@ -40,7 +46,11 @@ describe("--help and usage errors on every script", () => {
     ["review/sample-comment.ts", /^usage: npm run docs:sample-comment/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);
-    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: "" });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      status: 0,
+      stdout: expect.stringMatching(usage),
+      stderr: "",
+    });
   });
 
   test.each([
@@ -58,7 +68,11 @@ describe("--help and usage errors on every script", () => {
     ["review/cli.ts", ["gaurd"], "unknown command 'gaurd'; did you mean 'guard'?"],
   ])("%s %j: exit 2 with the closest match on stderr", (file, args, message) => {
     const r = script(file, args as string[]);
-    expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({ status: 2, stdout: "", firstLine: message });
+    expect({ status: r.status, stdout: r.stdout, firstLine: r.stderr.split("\n")[0] }).toEqual({
+      status: 2,
+      stdout: "",
+      firstLine: message,
+    });
   });
 
   test("main.ts: cdktf.out holds exactly the stacks last synthesized, and its manifest names only files that exist", () => {
@@ -70,9 +84,13 @@ describe("--help and usage errors on every script", () => {
     expect(r.stdout).toContain("synthesized staging into");
     expect(readdirSync(join(outdir, "stacks"))).toEqual(["staging"]);
     expect(existsSync(join(outdir, "stacks", "staging", ".terraform"))).toBe(true); // a kept stack keeps its terraform cache
-    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, Record<string, string>> };
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, Record<string, string>>;
+    };
     expect(Object.keys(manifest.stacks)).toEqual(["staging"]);
-    const paths = Object.values(manifest.stacks).flatMap((s) => [s.synthesizedStackPath, s.stackMetadataPath].filter((p) => p !== undefined));
+    const paths = Object.values(manifest.stacks).flatMap((s) =>
+      [s.synthesizedStackPath, s.stackMetadataPath].filter((p) => p !== undefined),
+    );
     expect(paths).toEqual(["stacks/staging/cdk.tf.json"]);
     for (const p of paths) expect(existsSync(join(outdir, p))).toBe(true);
   });
@@ -83,8 +101,16 @@ describe("telemetry is off for every npm script and `npx cdktf ...` run in the p
     const env = { ...process.env };
     delete env.CHECKPOINT_DISABLE;
     delete env.NODE_OPTIONS; // as in a user's shell: only the project's .npmrc sets it
-    for (const cwd of [join(__dirname, "..", ".."), join(__dirname, "..", "..", "filters"), join(__dirname, "..", "e2e")]) {
-      const r = spawnSync("npx", ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'], { cwd, env, encoding: "utf8" });
+    for (const cwd of [
+      join(__dirname, "..", ".."),
+      join(__dirname, "..", "..", "filters"),
+      join(__dirname, "..", "e2e"),
+    ]) {
+      const r = spawnSync(
+        "npx",
+        ["node", "-e", 'process.stdout.write(String(require("@cdktf/commons/src/environment").CHECKPOINT_DISABLE))'],
+        { cwd, env, encoding: "utf8" },
+      );
       expect({ cwd, status: r.status, out: r.stdout }).toEqual({ cwd, status: 0, out: "true" });
     }
   });
@@ -93,7 +119,11 @@ describe("telemetry is off for every npm script and `npx cdktf ...` run in the p
     const nodeOptions = /^node-options=(.*)$/m.exec(readFileSync(join(__dirname, "..", "..", ".npmrc"), "utf8"))![1];
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: nodeOptions };
     delete env.CHECKPOINT_DISABLE;
-    const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.env.CHECKPOINT_DISABLE))"], { cwd: join(__dirname, "..", "..", "node_modules", "cdktf", "lib"), env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.env.CHECKPOINT_DISABLE))"], {
+      cwd: join(__dirname, "..", "..", "node_modules", "cdktf", "lib"),
+      env,
+      encoding: "utf8",
+    });
     expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({ status: 0, out: "1", err: "" });
   });
 });

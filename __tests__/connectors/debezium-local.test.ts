@@ -4,11 +4,23 @@ import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
 import { stageConfig } from "../../stages/stages";
 
 describe("local Debezium configuration from the managed connector's", () => {
-  const managed = cdcConnectorConfig({ stage: "dev", source: stageConfig("dev").source, connectorName: "n", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "pw" }).nonsensitive;
+  const managed = cdcConnectorConfig({
+    stage: "dev",
+    source: stageConfig("dev").source,
+    connectorName: "n",
+    snapshotMode: "initial",
+    rawTopic: "raw-business-events",
+    serviceAccountId: "sa",
+    databasePassword: "pw",
+  }).nonsensitive;
 
   test("record-shaping keys pass through unchanged; cloud-only keys are replaced", () => {
     const local = debeziumConnectorConfig(managed, { host: "127.0.0.1", port: 5, user: "u", database: "business" });
-    for (const key of Object.keys(managed).filter((k) => k.startsWith("transforms") || ["slot.name", "publication.name", "snapshot.mode", "table.include.list"].includes(k))) {
+    for (const key of Object.keys(managed).filter(
+      (k) =>
+        k.startsWith("transforms") ||
+        ["slot.name", "publication.name", "snapshot.mode", "table.include.list"].includes(k),
+    )) {
       expect([key, local[key]]).toEqual([key, managed[key]]);
     }
     expect(local["connector.class"]).toBe("io.debezium.connector.postgresql.PostgresConnector");
@@ -17,7 +29,9 @@ describe("local Debezium configuration from the managed connector's", () => {
   });
 
   test("a managed key nobody mapped fails loudly", () => {
-    expect(() => debeziumConnectorConfig({ ...managed, "new.key": "x" }, { host: "h", port: 1, user: "u", database: "d" })).toThrow("connector keys with no local mapping: new.key");
+    expect(() =>
+      debeziumConnectorConfig({ ...managed, "new.key": "x" }, { host: "h", port: 1, user: "u", database: "d" }),
+    ).toThrow("connector keys with no local mapping: new.key");
   });
 
   test("properties text escapes separators", () => {

@@ -9,9 +9,9 @@ import { loadFilters } from "../../filters/load";
 import { filtersForStage } from "../../filters/model";
 import { generateSql, insertSql } from "../../flink-sql/generate";
 import { inferTable } from "../../flink-sql/inferred-table";
-import { evolveStage } from "../../lock/stage-lock";
-import { readLock } from "../../lock/lock-file";
 import { sinkValueSchema } from "../../flink-sql/sink-schema";
+import { readLock } from "../../lock/lock-file";
+import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { synthStack, synthStage } from "../support/stack-helpers";
@@ -36,7 +36,8 @@ describe("every INSERT names its target columns", () => {
 
   test("the flink dialect (self-managed Flink) uses the same INSERT text", () => {
     const confluent = generateSql(filters, "dev", { dialect: "confluent", shape: "set" }).statements[0].dml;
-    const flink = generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: "h:1" } }).statements[0].dml;
+    const flink = generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: { bootstrapServers: "h:1" } })
+      .statements[0].dml;
     expect(flink).toBe(confluent);
   });
 });
@@ -54,18 +55,25 @@ describe("statements wait for whatever makes their tables' schemas exist", () =>
       ...ref("confluent_connector", () => true),
     ];
     expect(needed.filter((r) => r.startsWith("confluent_schema")).length).toBe(deployed.length + 1);
-    for (const s of values(synth.resource.confluent_flink_statement)) expect(s.depends_on).toEqual(expect.arrayContaining(needed));
+    for (const s of values(synth.resource.confluent_flink_statement))
+      expect(s.depends_on).toEqual(expect.arrayContaining(needed));
     // The connector itself comes after the stack's raw value schema.
     const connector = values(synth.resource.confluent_connector)[0];
-    expect(connector.depends_on).toEqual(expect.arrayContaining(ref("confluent_schema", (r) => r.subject_name === "raw-business-events-value")));
+    expect(connector.depends_on).toEqual(
+      expect.arrayContaining(ref("confluent_schema", (r) => r.subject_name === "raw-business-events-value")),
+    );
   });
 });
 
 describe("no Basic cluster for Flink, which supports no ACLs", () => {
   test("a Basic stage is refused unless Flink's CloudClusterAdmin is accepted explicitly; every stage defaults to Standard", () => {
     const basic = { ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE" } };
-    expect(() => parseStageConfig(basic)).toThrow(/kafka\.type basic: Flink cannot be granted topic access on a Basic cluster \(Flink supports no ACLs/);
-    expect(parseStageConfig({ ...basic, kafka: { ...basic.kafka, flinkAccessOnBasic: "CloudClusterAdmin" } }).kafka).toMatchObject({ type: "basic" });
+    expect(() => parseStageConfig(basic)).toThrow(
+      /kafka\.type basic: Flink cannot be granted topic access on a Basic cluster \(Flink supports no ACLs/,
+    );
+    expect(
+      parseStageConfig({ ...basic, kafka: { ...basic.kafka, flinkAccessOnBasic: "CloudClusterAdmin" } }).kafka,
+    ).toMatchObject({ type: "basic" });
     for (const s of ["dev", "staging", "prod"] as const) expect(stageConfig(s).kafka.type).not.toBe("basic");
   });
 });
@@ -78,12 +86,17 @@ describe("Aurora/RDS: the master user cannot grant REPLICATION", () => {
   });
 
   test("self-managed: the REPLICATION attribute, no rds_replication, no Aurora parameter group; an RDS host cannot be self-managed", () => {
-    const self: StageConfig = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined } });
+    const self: StageConfig = parseStageConfig({
+      ...dev,
+      source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined },
+    });
     const synth = synthStack((app) => new RoutingStageStack(app, { stage: self, filters, lock: readLock().dev }));
     expect(values(synth.resource.postgresql_role)[0].replication).toBe(true);
     expect(values(synth.resource.postgresql_role)[0].roles).toBeUndefined();
     expect(synth.resource.aws_rds_cluster_parameter_group).toBeUndefined();
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed", slotAlarms: undefined } })).toThrow(
+    expect(() =>
+      parseStageConfig({ ...dev, source: { ...dev.source, platform: "self-managed", slotAlarms: undefined } }),
+    ).toThrow(
       "source.platform self-managed: business-dev.cluster-example.eu-west-1.rds.amazonaws.com is Amazon RDS/Aurora, whose master user cannot grant REPLICATION",
     );
   });
@@ -93,17 +106,31 @@ describe("Flink's grants: its transactional ids, and every subject its tables us
   const plan = accessPlan(filters, "dev");
 
   test("Flink has DeveloperRead and DeveloperWrite on transactional ids _confluent-flink_*", () => {
-    expect(plan.kafka.filter((g) => g.principal === "flink" && g.resource === "transactional-id").map((g) => `${g.role} ${g.name}*`).sort()).toEqual([
-      "DeveloperRead _confluent-flink_*",
-      "DeveloperWrite _confluent-flink_*",
-    ]);
+    expect(
+      plan.kafka
+        .filter((g) => g.principal === "flink" && g.resource === "transactional-id")
+        .map((g) => `${g.role} ${g.name}*`)
+        .sort(),
+    ).toEqual(["DeveloperRead _confluent-flink_*", "DeveloperWrite _confluent-flink_*"]);
   });
 
   test("keys are schemaless, so no principal needs a key subject and Flink can read every subject its tables use", () => {
-    expect(cdcConnectorConfig({ stage: dev.name, source: dev.source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive["output.key.format"]).toBe("JSON");
+    expect(
+      cdcConnectorConfig({
+        stage: dev.name,
+        source: dev.source,
+        connectorName: "c",
+        snapshotMode: "initial",
+        rawTopic: "raw-business-events",
+        serviceAccountId: "sa",
+        databasePassword: "p",
+      }).nonsensitive["output.key.format"],
+    ).toBe("JSON");
     expect(plan.schemas.filter((g) => !g.subject.endsWith("-value"))).toEqual([]);
     const flinkReads = plan.schemas.filter((g) => g.principal === "flink").map((g) => g.subject);
-    expect(flinkReads).toEqual(expect.arrayContaining(["raw-business-events-value", ...deployed.map((f) => `${f.outputTopic}-value`)]));
+    expect(flinkReads).toEqual(
+      expect.arrayContaining(["raw-business-events-value", ...deployed.map((f) => `${f.outputTopic}-value`)]),
+    );
   });
 });
 
@@ -111,23 +138,40 @@ describe("a kept (stopped) statement is never created running", () => {
   test("each stopped statement carries an import block (id = its name); running ones do not", () => {
     const perFilter = parseStageConfig({ ...dev, flink: { ...dev.flink, shape: "per-filter" } });
     const v1 = evolveStage({}, filters, perFilter);
-    const bumped = { ...filters, filters: filters.filters.map((f) => (f.name === "loan-created" ? { ...f, version: 2, operations: ["create" as const] } : f)) };
+    const bumped = {
+      ...filters,
+      filters: filters.filters.map((f) =>
+        f.name === "loan-created" ? { ...f, version: 2, operations: ["create" as const] } : f,
+      ),
+    };
     const lock = evolveStage({ dev: v1 }, bumped, perFilter);
     const synth = synthStack((app) => new RoutingStageStack(app, { stage: perFilter, filters: bumped, lock }));
-    const stopped = Object.entries(synth.resource.confluent_flink_statement as Record<string, any>).filter(([, s]) => s.stopped);
+    const stopped = Object.entries(synth.resource.confluent_flink_statement as Record<string, any>).filter(
+      ([, s]) => s.stopped,
+    );
     expect(stopped.map(([, s]) => s.statement_name)).toEqual(["dev-route-loan-created-v1"]);
-    expect(synth.import).toEqual([{ id: "dev-route-loan-created-v1", to: `confluent_flink_statement.${stopped[0][0]}` }]);
+    expect(synth.import).toEqual([
+      { id: "dev-route-loan-created-v1", to: `confluent_flink_statement.${stopped[0][0]}` },
+    ]);
   });
 });
 
 describe("deletes are rewritten, never dropped, on any Debezium version", () => {
   test("both the 2.5+ key and the older keys say rewrite, and tombstones are dropped after the rewritten row", () => {
-    const c = cdcConnectorConfig({ stage: dev.name, source: dev.source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
-    expect([c["transforms.flatten.delete.tombstone.handling.mode"], c["transforms.flatten.delete.handling.mode"], c["transforms.flatten.drop.tombstones"], c["after.state.only"]]).toEqual([
-      "rewrite",
-      "rewrite",
-      "true",
-      "false",
-    ]);
+    const c = cdcConnectorConfig({
+      stage: dev.name,
+      source: dev.source,
+      connectorName: "c",
+      snapshotMode: "initial",
+      rawTopic: "raw-business-events",
+      serviceAccountId: "sa",
+      databasePassword: "p",
+    }).nonsensitive;
+    expect([
+      c["transforms.flatten.delete.tombstone.handling.mode"],
+      c["transforms.flatten.delete.handling.mode"],
+      c["transforms.flatten.drop.tombstones"],
+      c["after.state.only"],
+    ]).toEqual(["rewrite", "rewrite", "true", "false"]);
   });
 });

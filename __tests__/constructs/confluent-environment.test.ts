@@ -2,7 +2,7 @@
  * StreamGovernedEnvironment on its own: a stage's environment name (stages/resource-names.ts) is never empty, so
  * only a direct caller reaches its guard.
  */
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { StreamGovernedEnvironment } from "../../constructs/confluent-environment";
 import { testingApp } from "../support/stack-helpers";
 

@@ -2,7 +2,7 @@
  * RoutingFlinkCompute on its own: the stage config (stages/config.ts) allows no maxCfu below 5, so only a direct
  * caller reaches its guard.
  */
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { Environment } from "../../.gen/providers/confluent/environment";
 import { RoutingFlinkCompute } from "../../constructs/flink-compute-pool";
 import { testingApp } from "../support/stack-helpers";

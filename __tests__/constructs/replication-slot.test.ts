@@ -36,9 +36,27 @@ describe.each(STAGE_NAMES)("stage %s", (stage) => {
   test("Aurora: alarms on the slot's lag and on transaction-log disk use, with the stage's thresholds and target", () => {
     const alarms = Object.values<Record<string, any>>(synth.resource.aws_cloudwatch_metric_alarm ?? {});
     const a = config.source.slotAlarms!;
-    expect(alarms.map((x) => [x.metric_name, x.threshold, x.comparison_operator, x.namespace, x.dimensions, x.alarm_actions]).sort()).toEqual([
-      ["OldestReplicationSlotLag", a.oldestSlotLagBytes, "GreaterThanThreshold", "AWS/RDS", { DBClusterIdentifier: a.dbClusterIdentifier, Role: "WRITER" }, [a.notificationTopicArn]],
-      ["TransactionLogsDiskUsage", a.transactionLogsDiskBytes, "GreaterThanThreshold", "AWS/RDS", { DBClusterIdentifier: a.dbClusterIdentifier, Role: "WRITER" }, [a.notificationTopicArn]],
+    expect(
+      alarms
+        .map((x) => [x.metric_name, x.threshold, x.comparison_operator, x.namespace, x.dimensions, x.alarm_actions])
+        .sort(),
+    ).toEqual([
+      [
+        "OldestReplicationSlotLag",
+        a.oldestSlotLagBytes,
+        "GreaterThanThreshold",
+        "AWS/RDS",
+        { DBClusterIdentifier: a.dbClusterIdentifier, Role: "WRITER" },
+        [a.notificationTopicArn],
+      ],
+      [
+        "TransactionLogsDiskUsage",
+        a.transactionLogsDiskBytes,
+        "GreaterThanThreshold",
+        "AWS/RDS",
+        { DBClusterIdentifier: a.dbClusterIdentifier, Role: "WRITER" },
+        [a.notificationTopicArn],
+      ],
     ]);
   });
 });
@@ -55,20 +73,34 @@ describe("validation", () => {
     for (const bad of ["Cdc_Routing", "cdc-routing", "x".repeat(64), "1abc", ""]) {
       expect(() => parseStageConfig({ ...dev, source: { ...dev.source, slotName: bad } })).toThrow("source.slotName");
     }
-    expect(parseStageConfig({ ...dev, source: { ...dev.source, slotName: "s".repeat(63) } }).source.slotName).toHaveLength(63);
+    expect(
+      parseStageConfig({ ...dev, source: { ...dev.source, slotName: "s".repeat(63) } }).source.slotName,
+    ).toHaveLength(63);
   });
 
   test("Aurora needs its alarms; self-managed takes none and gets no alarm resources", () => {
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, slotAlarms: undefined } })).toThrow("source.slotAlarms: required on platform aurora");
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed" } })).toThrow("source.slotAlarms: only for platform aurora");
-    const self = parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined } });
-    const synth = synthStack((app) => new RoutingStageStack(app, { stage: self, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }));
+    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, slotAlarms: undefined } })).toThrow(
+      "source.slotAlarms: required on platform aurora",
+    );
+    expect(() =>
+      parseStageConfig({ ...dev, source: { ...dev.source, host: "db.internal.example", platform: "self-managed" } }),
+    ).toThrow("source.slotAlarms: only for platform aurora");
+    const self = parseStageConfig({
+      ...dev,
+      source: { ...dev.source, host: "db.internal.example", platform: "self-managed", slotAlarms: undefined },
+    });
+    const synth = synthStack(
+      (app) =>
+        new RoutingStageStack(app, { stage: self, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }),
+    );
     expect(synth.resource.aws_cloudwatch_metric_alarm).toBeUndefined();
     expect(Object.keys(synth.resource.postgresql_replication_slot)).toHaveLength(1);
   });
 
   test("an alarm target that is not an SNS topic ARN is refused", () => {
     const slotAlarms = { ...dev.source.slotAlarms!, notificationTopicArn: "alerts@example.com" };
-    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, slotAlarms } })).toThrow("must be an SNS topic ARN");
+    expect(() => parseStageConfig({ ...dev, source: { ...dev.source, slotAlarms } })).toThrow(
+      "must be an SNS topic ARN",
+    );
   });
 });

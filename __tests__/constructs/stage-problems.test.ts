@@ -2,9 +2,9 @@
  * designStage and stageProblems on their own, without a stack: what a stage deploys is derived from its inputs,
  * and every reason to refuse it is found in one call, so a reader fixes them all in one round.
  */
-import { designStage, stageProblems, type StageInputs } from "../../constructs/stage-problems";
-import type { Filter, FilterSet } from "../../filters/model";
+import { designStage, type StageInputs, stageProblems } from "../../constructs/stage-problems";
 import { loadFilters } from "../../filters/load";
+import type { Filter, FilterSet } from "../../filters/model";
 import { readLock, type StageLock } from "../../lock/lock-file";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";

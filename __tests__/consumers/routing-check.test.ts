@@ -8,8 +8,14 @@ const filters = loadFilters("filters/filters.yaml");
 
 describe("routing comparison", () => {
   test("missing, extra and duplicated ids per topic", () => {
-    const expected = new Map([["a", ["1", "2"]], ["b", []]]);
-    const actual = new Map([["a", ["2", "2", "3"]], ["b", []]]);
+    const expected = new Map([
+      ["a", ["1", "2"]],
+      ["b", []],
+    ]);
+    const actual = new Map([
+      ["a", ["2", "2", "3"]],
+      ["b", []],
+    ]);
     const differences = compareRouting(expected, actual);
     expect(differences).toEqual([{ topic: "a", missing: ["1"], extra: ["3"], duplicated: ["2"] }]);
     expect(describeDifferences(differences)).toBe("a:\n  missing 1: 1\n  extra 1: 3\n  duplicated 1: 2");

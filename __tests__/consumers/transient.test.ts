@@ -3,7 +3,8 @@ import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocol
 import { backoffMs, isTransientFlinkFailure, isTransientKafkaError, retryTransient } from "../../consumers/transient";
 
 // kafkajs builds these from its error table ({ type, code, retriable, message }); its typings only admit an Error.
-const protocolError = (type: string, code: number) => new KafkaJSProtocolError({ type, code, retriable: true, message: type } as unknown as Error);
+const protocolError = (type: string, code: number) =>
+  new KafkaJSProtocolError({ type, code, retriable: true, message: type } as unknown as Error);
 
 describe("transient Kafka and Flink states", () => {
   test("leader, coordinator and metadata states are transient, also wrapped by kafkajs's own retrier", () => {
@@ -11,7 +12,10 @@ describe("transient Kafka and Flink states", () => {
     expect(isTransientKafkaError(protocolError("GROUP_LOAD_IN_PROGRESS", 14))).toBe(true);
     expect(isTransientKafkaError(protocolError("UNKNOWN_TOPIC_OR_PARTITION", 3))).toBe(true);
     expect(isTransientKafkaError(new KafkaJSConnectionError("Connection error: ECONNREFUSED"))).toBe(true);
-    const wrapped = new KafkaJSNumberOfRetriesExceeded(protocolError("LEADER_NOT_AVAILABLE", 5), { retryCount: 5, retryTime: 100 });
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(protocolError("LEADER_NOT_AVAILABLE", 5), {
+      retryCount: 5,
+      retryTime: 100,
+    });
     expect(isTransientKafkaError(wrapped)).toBe(true);
   });
 
@@ -19,7 +23,11 @@ describe("transient Kafka and Flink states", () => {
     expect(isTransientKafkaError(protocolError("TOPIC_AUTHORIZATION_FAILED", 29))).toBe(false);
     expect(isTransientKafkaError(protocolError("TOPIC_ALREADY_EXISTS", 36))).toBe(false);
     expect(isTransientKafkaError(new Error("expect(received).toEqual(expected)"))).toBe(false);
-    expect(isTransientFlinkFailure(new Error("Flink STOP failed: ... Failure reason: Not all required tasks are currently running."))).toBe(true);
+    expect(
+      isTransientFlinkFailure(
+        new Error("Flink STOP failed: ... Failure reason: Not all required tasks are currently running."),
+      ),
+    ).toBe(true);
     expect(isTransientFlinkFailure(new Error("Flink RUN failed: Object 'nope' not found"))).toBe(false);
   });
 
@@ -37,7 +45,9 @@ describe("transient Kafka and Flink states", () => {
       lasting++;
       throw protocolError("TOPIC_AUTHORIZATION_FAILED", 29);
     };
-    await expect(retryTransient("fetch offsets", denied, { initialDelayMs: 1 })).rejects.toThrow("TOPIC_AUTHORIZATION_FAILED");
+    await expect(retryTransient("fetch offsets", denied, { initialDelayMs: 1 })).rejects.toThrow(
+      "TOPIC_AUTHORIZATION_FAILED",
+    );
     expect(lasting).toBe(1);
   });
 
@@ -45,9 +55,9 @@ describe("transient Kafka and Flink states", () => {
     const never = async () => {
       throw protocolError("LEADER_NOT_AVAILABLE", 5);
     };
-    await expect(retryTransient("create topics", never, { timeoutMs: 50, initialDelayMs: 5, maxDelayMs: 10 })).rejects.toThrow(
-      /^create topics: still failing after \d+ attempts in 0.05 s: LEADER_NOT_AVAILABLE/,
-    );
+    await expect(
+      retryTransient("create topics", never, { timeoutMs: 50, initialDelayMs: 5, maxDelayMs: 10 }),
+    ).rejects.toThrow(/^create topics: still failing after \d+ attempts in 0.05 s: LEADER_NOT_AVAILABLE/);
   });
 
   test("backoff doubles from the first pause up to the cap", () => {

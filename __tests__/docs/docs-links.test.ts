@@ -71,7 +71,8 @@ function parseMarkdown(source: string): Markdown {
   for (const line of text.split("\n")) {
     const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker)
+        fence = undefined;
       else code.push(line);
     } else if (marker) {
       fence = marker;
@@ -131,7 +132,11 @@ function check(file: string, page: Markdown): Found {
   for (const link of page.links.filter((l) => !/^[a-z]+:/.test(l))) {
     found.links.push(link);
     const [target, anchor] = link.split("#");
-    const path = target ? relative(ROOT, join(ROOT, dirname(file), target)).split(sep).join("/") : file;
+    const path = target
+      ? relative(ROOT, join(ROOT, dirname(file), target))
+          .split(sep)
+          .join("/")
+      : file;
     if (path.startsWith("../")) problem(`link ${link} leaves the repository`);
     else if (!existsSync(join(ROOT, path))) problem(`link ${link}: ${path} does not exist`);
     else if (anchor && path.endsWith(".md")) {
@@ -146,7 +151,8 @@ function check(file: string, page: Markdown): Found {
   }
   for (const [, verb] of page.code.join("\n").matchAll(/(?:^|npx[ \t]+)cdc-routing[ \t]+([a-z][a-z-]*)(?![\w:])/gm)) {
     found.verbs.push(verb);
-    if (!COMMANDS.includes(verb)) problem(`cdc-routing ${verb}: the CLI has no such verb (it has ${COMMANDS.join(", ")})`);
+    if (!COMMANDS.includes(verb))
+      problem(`cdc-routing ${verb}: the CLI has no such verb (it has ${COMMANDS.join(", ")})`);
   }
   return found;
 }
@@ -202,7 +208,15 @@ describe("the docs name only what exists", () => {
 
 describe("the code cites only what exists", () => {
   const self = relative(ROOT, __filename).split(sep).join("/");
-  const sources = walk("", (p) => p !== self && !p.startsWith("docs/") && !/\.(md|snap)$/.test(p) && !p.includes("package-lock") && /\.(ts|js|ya?ml|sh|json)$|^\.ci\/run$/.test(p));
+  const sources = walk(
+    "",
+    (p) =>
+      p !== self &&
+      !p.startsWith("docs/") &&
+      !/\.(md|snap)$/.test(p) &&
+      !p.includes("package-lock") &&
+      /\.(ts|js|ya?ml|sh|json)$|^\.ci\/run$/.test(p),
+  );
   const texts = sources.map((file) => [file, readFileSync(join(ROOT, file), "utf8")] as const);
 
   test("every README section the code cites is named in the README", () => {
@@ -222,7 +236,9 @@ describe("the code cites only what exists", () => {
 
   test("no file outside the repository is cited, but the provider sources", () => {
     const outside = texts.flatMap(([file, text]) =>
-      [...text.matchAll(/\.\.\/shared\/[\w./-]+|\bNOTES\.md\b/g)].filter((m) => !m[0].startsWith(PROVIDER_SOURCES)).map((m) => `${file}: ${m[0]}`),
+      [...text.matchAll(/\.\.\/shared\/[\w./-]+|\bNOTES\.md\b/g)]
+        .filter((m) => !m[0].startsWith(PROVIDER_SOURCES))
+        .map((m) => `${file}: ${m[0]}`),
     );
     expect(sources.length).toBeGreaterThanOrEqual(150);
     expect(outside).toEqual([]);

@@ -4,29 +4,39 @@
  * example kafkajs consumers receive and parse exactly their events.
  */
 import { spawn } from "node:child_process";
-import { startRoutedConsumer, type RunningConsumer } from "../../consumers/consumer";
+import { consumerGroup } from "../../access/grants";
+import { type RunningConsumer, startRoutedConsumer } from "../../consumers/consumer";
 import type { RoutedEvent } from "../../consumers/record";
 import { readRecords, withAdmin } from "../../consumers/topic-io";
-import { consumerGroup } from "../../access/grants";
+import { type RawEvent, routeEvent } from "../../filters/evaluate";
 import { topicsByConsumer } from "../../filters/topic-scopes";
-import { routeEvent, type RawEvent } from "../../filters/evaluate";
+import { sleep } from "../../lib/run";
 import type { PostgresHandle } from "../../local/postgres";
 import { recordStarted } from "../../local/processes";
-import { sleep } from "../../lib/run";
 import { routingStatements, useEngines } from "./harness";
 
-const data = (entityType: string) => ({ eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" }, eventBody: { entities: [{ entityType, entityId: "e-1", updatedAttributes: { amount: 12.5 } }] } });
+const data = (entityType: string) => ({
+  eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" },
+  eventBody: { entities: [{ entityType, entityId: "e-1", updatedAttributes: { amount: 12.5 } }] },
+});
 
 async function insert(pg: PostgresHandle, id: string, eventType: string, entityType: string): Promise<void> {
   const client = await pg.connect();
   try {
-    await client.query("INSERT INTO business_events VALUES ($1, $2, $2, '2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z', $3)", [id, eventType, JSON.stringify(data(entityType))]);
+    await client.query(
+      "INSERT INTO business_events VALUES ($1, $2, $2, '2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z', $3)",
+      [id, eventType, JSON.stringify(data(entityType))],
+    );
   } finally {
     await client.end();
   }
 }
 
-const engines = useEngines({ capture: true, flink: true, beforeCapture: (pg) => insert(pg, "snap-1", "LoanCreated", "Loan") });
+const engines = useEngines({
+  capture: true,
+  flink: true,
+  beforeCapture: (pg) => insert(pg, "snap-1", "LoanCreated", "Loan"),
+});
 
 describe("PostgreSQL -> Debezium -> raw-business-events", () => {
   test("rows arrive flattened, with __op/__table/__ts_ms, deletes rewritten and no tombstones", async () => {
@@ -45,8 +55,25 @@ describe("PostgreSQL -> Debezium -> raw-business-events", () => {
     expect(ofRow("cap-1").map((r) => r.__op)).toEqual(["c", "u", "d"]);
     const [snapshot] = ofRow("snap-1");
     const [created, updated, deleted] = ofRow("cap-1");
-    expect(Object.keys(created).sort()).toEqual(["__deleted", "__op", "__table", "__ts_ms", "created_date", "event_data", "event_name", "event_type", "id", "saved_date"]);
-    expect(created).toMatchObject({ event_type: "CarCreated", event_name: "CarCreated", __table: "business_events", created_date: "2026-11-25T10:00:00Z", __deleted: "false" });
+    expect(Object.keys(created).sort()).toEqual([
+      "__deleted",
+      "__op",
+      "__table",
+      "__ts_ms",
+      "created_date",
+      "event_data",
+      "event_name",
+      "event_type",
+      "id",
+      "saved_date",
+    ]);
+    expect(created).toMatchObject({
+      event_type: "CarCreated",
+      event_name: "CarCreated",
+      __table: "business_events",
+      created_date: "2026-11-25T10:00:00Z",
+      __deleted: "false",
+    });
     expect(JSON.parse(created.event_data as string)).toEqual(data("Car"));
     expect(typeof created.__ts_ms).toBe("number");
     expect(snapshot.event_type).toBe("LoanCreated");
@@ -68,11 +95,23 @@ describe("routed topics -> example consumers", () => {
 
   test("each consumer receives and parses exactly the events its filters route to it", async () => {
     const { pipeline, flink } = engines;
-    job = await flink!.submit(routingStatements(pipeline.filters, { bootstrapServers: pipeline.kafka.bootstrapServers, groupId: "e2e-routing" }));
+    job = await flink!.submit(
+      routingStatements(pipeline.filters, {
+        bootstrapServers: pipeline.kafka.bootstrapServers,
+        groupId: "e2e-routing",
+      }),
+    );
     const byConsumer = topicsByConsumer(pipeline.filters.filters);
     for (const [consumer, topics] of byConsumer) {
       received.set(consumer, []);
-      consumers.push(await startRoutedConsumer({ kafka: pipeline.kafka.client, consumer, topics, handle: async (event) => void received.get(consumer)!.push(event) }));
+      consumers.push(
+        await startRoutedConsumer({
+          kafka: pipeline.kafka.client,
+          consumer,
+          topics,
+          handle: async (event) => void received.get(consumer)!.push(event),
+        }),
+      );
     }
     const rows: Array<[string, string, string]> = [
       ["live-loan", "LoanCreated", "Loan"],
@@ -85,10 +124,14 @@ describe("routed topics -> example consumers", () => {
     for (const [id, type, entity] of rows) await insert(pipeline.postgres, id, type, entity);
 
     // Expected per consumer from the evaluator, over every captured row (the earlier test's rows included).
-    const captured = (await readRecords(pipeline.kafka.client, pipeline.filters.sourceTopic, 4 + rows.length, 60_000)).map((r) => JSON.parse(r.value!) as RawEvent);
+    const captured = (
+      await readRecords(pipeline.kafka.client, pipeline.filters.sourceTopic, 4 + rows.length, 60_000)
+    ).map((r) => JSON.parse(r.value!) as RawEvent);
     const expected = new Map([...byConsumer.keys()].map((c) => [c, [] as string[]]));
     const consumerOf = new Map(pipeline.filters.filters.map((f) => [f.outputTopic, f.consumer]));
-    for (const row of captured) for (const topic of routeEvent(pipeline.filters, "dev", row)) expected.get(consumerOf.get(topic)!)!.push(`${row.id}/${row.__op}`);
+    for (const row of captured)
+      for (const topic of routeEvent(pipeline.filters, "dev", row))
+        expected.get(consumerOf.get(topic)!)!.push(`${row.id}/${row.__op}`);
 
     const deadline = Date.now() + 90_000;
     const got = () => new Map([...received].map(([c, events]) => [c, events.map((e) => `${e.id}/${e.op}`).sort()]));
@@ -98,7 +141,11 @@ describe("routed topics -> example consumers", () => {
     expect(got()).toEqual(want);
     expect(want.get("loan-payments")).toEqual(["live-payment/c"]);
     const payment = received.get("loan-payments")![0];
-    expect(payment.data?.eventBody?.entities?.[0]).toEqual({ entityType: "LoanPayment", entityId: "e-1", updatedAttributes: { amount: 12.5 } });
+    expect(payment.data?.eventBody?.entities?.[0]).toEqual({
+      entityType: "LoanPayment",
+      entityId: "e-1",
+      updatedAttributes: { amount: 12.5 },
+    });
     expect(payment.eventType).toBe("LoanPaymentSubmitted");
   });
 
@@ -109,7 +156,12 @@ describe("routed topics -> example consumers", () => {
         const [committed] = await admin.fetchOffsets({ groupId: consumerGroup(consumer), topics });
         const high = await admin.fetchTopicOffsets(topics[0]);
         const byPartition = new Map(high.map((p) => [p.partition, p.high]));
-        for (const p of committed.partitions) expect({ consumer, partition: p.partition, offset: p.offset === "-1" ? "0" : p.offset }).toEqual({ consumer, partition: p.partition, offset: byPartition.get(p.partition) });
+        for (const p of committed.partitions)
+          expect({ consumer, partition: p.partition, offset: p.offset === "-1" ? "0" : p.offset }).toEqual({
+            consumer,
+            partition: p.partition,
+            offset: byPartition.get(p.partition),
+          });
       }
     });
   });
@@ -118,12 +170,16 @@ describe("routed topics -> example consumers", () => {
     const { pipeline } = engines;
     // The in-process consumers share the command's group; stop them so it owns every partition.
     for (const c of consumers.splice(0)) await c.stop();
-    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "consumers/consumer.ts", "loan-servicing"], {
-      env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so the end-of-run check also sees the node process tsx starts under it.
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "consumers/consumer.ts", "loan-servicing"],
+      {
+        env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
+        stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so the end-of-run check also sees the node process tsx starts under it.
+        detached: true,
+      },
+    );
     recordStarted(child.pid);
     try {
       let stdout = "";

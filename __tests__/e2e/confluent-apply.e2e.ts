@@ -7,8 +7,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import { TemporaryDirs } from "../../local/processes";
+import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
+import { readLock } from "../../lock/lock-file";
 import type { PlanJson } from "../../review/plan";
 import {
   callTable,
@@ -16,13 +17,12 @@ import {
   loanCreatedV2CreatesOnly,
   lockStatements,
   notRunnableBecause,
-  providersRequired,
   pendingChanges,
+  providersRequired,
   run,
   StackOnDouble,
   synthesize,
 } from "./stack-on-double";
-import { readLock } from "../../lock/lock-file";
 
 /** The statements the committed lock runs now: what a change replaces. */
 const DEV_RUNNING = readLock().dev!.running[0].name;
@@ -48,7 +48,9 @@ async function expectNoChanges(stack: StackOnDouble): Promise<void> {
 const oneLine = (text: string) => text.replace(/\s+/g, " ");
 
 function changesOf(plan: PlanJson, type: string) {
-  return (plan.resource_changes ?? []).filter((rc) => rc.type === type && !rc.change.actions.every((a) => a === "no-op" || a === "read"));
+  return (plan.resource_changes ?? []).filter(
+    (rc) => rc.type === type && !rc.change.actions.every((a) => a === "no-op" || a === "read"),
+  );
 }
 
 (why ? describe.skip : describe)("dev applied against the local Confluent API double", () => {
@@ -70,7 +72,9 @@ function changesOf(plan: PlanJson, type: string) {
     const applyCalls = stack.takeCalls();
     await expectNoChanges(stack);
     const planCalls = stack.takeCalls();
-    console.log(`${callTable(`dev apply (${(applied.ms / 1000).toFixed(1)} s)`, applyCalls)}\n${callTable("dev plan with no changes", planCalls)}`);
+    console.log(
+      `${callTable(`dev apply (${(applied.ms / 1000).toFixed(1)} s)`, applyCalls)}\n${callTable("dev plan with no changes", planCalls)}`,
+    );
     expect(stack.double.unknownCalls).toEqual([]);
   }, 180_000);
 
@@ -78,18 +82,27 @@ function changesOf(plan: PlanJson, type: string) {
     stack.useConfig(synth, (config) => {
       const [[, connector]] = Object.entries(config.resource.confluent_connector as Record<string, any>);
       const { "database.hostname": _, ...rest } = connector.config_nonsensitive;
-      config.resource.confluent_connector.missing_host = { ...connector, config_nonsensitive: { ...rest, name: "cdc-routing-dev-missing-host" } };
+      config.resource.confluent_connector.missing_host = {
+        ...connector,
+        config_nonsensitive: { ...rest, name: "cdc-routing-dev-missing-host" },
+      };
     });
     const r = await stack.apply();
     expect(r.code).toBe(1);
     expect(r.output).toContain('error creating Connector "PostgresCdcSourceV2": error validating config:');
-    expect(r.output).toContain('"database.hostname" : ["Missing required configuration \\"database.hostname\\" which has no default value."]');
+    expect(r.output).toContain(
+      '"database.hostname" : ["Missing required configuration \\"database.hostname\\" which has no default value."]',
+    );
   }, 120_000);
 
   test("bad input: a statement on an unknown compute pool fails the apply with the API's detail", async () => {
     stack.useConfig(synth, (config) => {
       const [[, statement]] = Object.entries(config.resource.confluent_flink_statement as Record<string, any>);
-      config.resource.confluent_flink_statement.unknown_pool = { ...statement, statement_name: "dev-unknown-pool", compute_pool: { id: "lfcp-unknown" } };
+      config.resource.confluent_flink_statement.unknown_pool = {
+        ...statement,
+        statement_name: "dev-unknown-pool",
+        compute_pool: { id: "lfcp-unknown" },
+      };
     });
     const r = await stack.apply();
     expect(r.code).toBe(1);
@@ -123,12 +136,34 @@ function changesOf(plan: PlanJson, type: string) {
     const shown = await stack.terraform("show", "-json", "tfplan");
     await run("mkdir", ["-p", plans]);
     writeFileSync(join(plans, "dev.plan.json"), shown.stdout);
-    const comment = await run("npx", ["tsx", "review/cli.ts", "comment", "--plans", plans, "--stages", "dev", "--filters", inputs.filters, "--base-filters", "filters/filters.yaml", "--out", join(dir, "review.md")]);
+    const comment = await run("npx", [
+      "tsx",
+      "review/cli.ts",
+      "comment",
+      "--plans",
+      plans,
+      "--stages",
+      "dev",
+      "--filters",
+      inputs.filters,
+      "--base-filters",
+      "filters/filters.yaml",
+      "--out",
+      join(dir, "review.md"),
+    ]);
     expect(comment.code).toBe(0);
     const markdown = readFileSync(join(dir, "review.md"), "utf8");
     expect(markdown).toContain("**dev**: 1 to create, 1 to update, 0 to replace, 0 to delete");
     for (const secret of stack.sensitiveValues()) expect(markdown).not.toContain(secret);
-    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "dev", "--plan", join(plans, "dev.plan.json")]);
+    const guard = await run("npx", [
+      "tsx",
+      "review/cli.ts",
+      "guard",
+      "--stage",
+      "dev",
+      "--plan",
+      join(plans, "dev.plan.json"),
+    ]);
     expect(guard).toMatchObject({ code: 0, stdout: "dev: no destructive changes.\n" });
 
     const applied = await stack.terraform("apply", "-input=false", "tfplan");
@@ -143,8 +178,18 @@ function changesOf(plan: PlanJson, type: string) {
     if (destroyed.code !== 0) throw new Error(`destroy failed:\n${destroyed.output}`);
     const { store } = stack.double;
     expect([...store.environments.values()].map((e) => e.display_name)).toEqual(["default"]);
-    expect([store.kafkaClusters.size, store.serviceAccounts.size, store.apiKeys.size, store.roleBindings.size, store.topics.size, store.statements.size, store.connectors.size]).toEqual([0, 0, 0, 0, 0, 0, 0]);
-    console.log(`dev against the double: apply ${(applyMs / 1000).toFixed(1)} s + destroy ${(destroyed.ms / 1000).toFixed(1)} s = ${((applyMs + destroyed.ms) / 1000).toFixed(1)} s (limit 60 s)`);
+    expect([
+      store.kafkaClusters.size,
+      store.serviceAccounts.size,
+      store.apiKeys.size,
+      store.roleBindings.size,
+      store.topics.size,
+      store.statements.size,
+      store.connectors.size,
+    ]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    console.log(
+      `dev against the double: apply ${(applyMs / 1000).toFixed(1)} s + destroy ${(destroyed.ms / 1000).toFixed(1)} s = ${((applyMs + destroyed.ms) / 1000).toFixed(1)} s (limit 60 s)`,
+    );
     expect(applyMs + destroyed.ms).toBeLessThanOrEqual(60_000);
   }, 120_000);
 });
@@ -156,7 +201,12 @@ function changesOf(plan: PlanJson, type: string) {
 function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
   const moves = (synth.moved ?? []) as Array<{ from: string; to: string }>;
   let text = JSON.stringify({ ...synth, moved: undefined });
-  for (const { from, to } of moves) text = text.split(`"${to}"`).join(`"${from}"`).split(`"${to.split(".")[1]}"`).join(`"${from.split(".")[1]}"`);
+  for (const { from, to } of moves)
+    text = text
+      .split(`"${to}"`)
+      .join(`"${from}"`)
+      .split(`"${to.split(".")[1]}"`)
+      .join(`"${from.split(".")[1]}"`);
   return JSON.parse(text);
 }
 
@@ -174,7 +224,9 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
       const { run: r, plan } = await stack.plan("moved.tfplan");
       if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
       expect(pendingChanges(plan!)).toEqual([]);
-      const moved = (plan!.resource_changes ?? []).filter((rc) => (rc as { previous_address?: string }).previous_address);
+      const moved = (plan!.resource_changes ?? []).filter(
+        (rc) => (rc as { previous_address?: string }).previous_address,
+      );
       expect(moved.map((rc) => rc.address).sort()).toEqual(synth.moved.map((m: { to: string }) => m.to).sort());
       const again = await stack.apply();
       if (again.code !== 0) throw new Error(`apply of the moves failed:\n${again.output}`);
@@ -221,7 +273,9 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
     expect(r.code).toBe(1);
     expect(r.output).toContain("Error: Instance cannot be destroyed");
     // Terraform stops at the first protected instances in destroy order: the topics, before their cluster.
-    expect(oneLine(r.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
+    expect(oneLine(r.output)).toMatch(
+      /Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/,
+    );
     expect(stack.double.store.kafkaClusters.size).toBe(1);
   }, 120_000);
 
@@ -243,11 +297,16 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
     stack.useConfig(await synthesize("prod", join(dir, "out-cleanup"), inputs.env));
     const { run: cleanup, plan } = await stack.plan("cleanup.tfplan");
     expect(cleanup.code).toBe(2);
-    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual([`confluent_flink_statement.routing_${PROD_RUNNING}`]);
+    expect(pendingChanges(plan!).map((c) => c.split(" (")[0].replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      `confluent_flink_statement.routing_${PROD_RUNNING}`,
+    ]);
     const planFile = join(dir, "prod.plan.json");
     writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
     const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);
-    expect({ code: guard.code, stdout: guard.stdout }).toEqual({ code: 0, stdout: expect.stringContaining("prod: no destructive changes.") });
+    expect({ code: guard.code, stdout: guard.stdout }).toEqual({
+      code: 0,
+      stdout: expect.stringContaining("prod: no destructive changes."),
+    });
   }, 240_000);
 
   test("a partition decrease is refused by synth naming the topic, and, past synth, by prevent_destroy at plan", async () => {
@@ -256,15 +315,21 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
     const lock = JSON.parse(readFileSync(inputs.env.CDC_ROUTING_LOCK!, "utf8"));
     lock.prod.partitions["raw-business-events"] = 12; // as if prod had been deployed with 12 partitions
     writeFileSync(inputs.env.CDC_ROUTING_LOCK!, JSON.stringify(lock));
-    await expect(synthesize("prod", join(dir, "out"), inputs.env)).rejects.toThrow("prod: topic raw-business-events would go from 12 to 6 partitions; Kafka cannot remove partitions");
+    await expect(synthesize("prod", join(dir, "out"), inputs.env)).rejects.toThrow(
+      "prod: topic raw-business-events would go from 12 to 6 partitions; Kafka cannot remove partitions",
+    );
 
     // The provider plans a decrease as delete + create of the topic (resource_kafka_topic.go ForceNewIfChange).
     stack.useConfig(await synthesize("prod", join(dir, "out-edited")), (config) => {
-      const raw = Object.values(config.resource.confluent_kafka_topic as Record<string, any>).find((t) => t.topic_name === "raw-business-events")!;
+      const raw = Object.values(config.resource.confluent_kafka_topic as Record<string, any>).find(
+        (t) => t.topic_name === "raw-business-events",
+      )!;
       raw.partitions_count = 3;
     });
     const { run: planned } = await stack.plan("decrease.tfplan");
     expect(planned.code).toBe(1);
-    expect(oneLine(planned.output)).toMatch(/Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/);
+    expect(oneLine(planned.output)).toMatch(
+      /Resource confluent_kafka_topic\.topics_raw_\S+ has lifecycle\.prevent_destroy set/,
+    );
   }, 120_000);
 });

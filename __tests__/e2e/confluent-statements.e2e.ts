@@ -13,8 +13,8 @@ import { sampleEvents } from "../../consumers/sample-events";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import { filtersForStage } from "../../filters/model";
 import { generateSql } from "../../flink-sql/generate";
-import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
+import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
 import { temporaryDirectory } from "../support/helpers";
 import { useEngines } from "./harness";
 
@@ -25,7 +25,10 @@ type Resources = Record<string, Record<string, Record<string, any>>>;
 /** The dev stack exactly as `npm run synth` writes it. */
 function synthesizedDev(): { text: string; resources: Resources } {
   const out = temporaryDirectory("synth");
-  execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "dev"], { env: { ...process.env, CDKTF_OUTDIR: out }, stdio: "pipe" });
+  execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "dev"], {
+    env: { ...process.env, CDKTF_OUTDIR: out },
+    stdio: "pipe",
+  });
   const text = readFileSync(join(out, "stacks", "dev", "cdk.tf.json"), "utf8");
   return { text, resources: JSON.parse(text).resource };
 }
@@ -39,7 +42,12 @@ function resolveDisplayName(reference: string, resources: Resources): string {
 
 /** Registered value schemas by topic (TopicNameStrategy: subject <topic>-value). */
 function valueSchemas(resources: Resources): Map<string, string> {
-  return new Map(Object.values(resources.confluent_schema).map((s) => [String(s.subject_name).replace(/-value$/, ""), String(s.schema)]));
+  return new Map(
+    Object.values(resources.confluent_schema).map((s) => [
+      String(s.subject_name).replace(/-value$/, ""),
+      String(s.schema),
+    ]),
+  );
 }
 
 interface DeployedStatement {
@@ -63,16 +71,25 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
   const { text, resources } = synthesizedDev();
   const statements = deployedStatements(resources);
   const schemas = valueSchemas(resources);
-  /** What the local engines run before a statement (local/confluent-api/engines.ts); the raw topic ends at job start. */
+  /**
+   * What the local engines run before a statement (local/confluent-api/engines.ts); the raw topic ends at job start.
+   */
   const catalogScript = (s: DeployedStatement) =>
     inferredCatalogScript(
       { ...s, valueSchemas: schemas },
-      { bootstrapServers: engines.pipeline.kafka.bootstrapServers, boundedTopics: [engines.pipeline.filters.sourceTopic] },
+      {
+        bootstrapServers: engines.pipeline.kafka.bootstrapServers,
+        boundedTopics: [engines.pipeline.filters.sourceTopic],
+      },
     );
 
   beforeAll(async () => {
     const { pipeline } = engines;
-    await produceEvents(pipeline.kafka.client, pipeline.filters.sourceTopic, sampleEvents(pipeline.filters, "deployed"));
+    await produceEvents(
+      pipeline.kafka.client,
+      pipeline.filters.sourceTopic,
+      sampleEvents(pipeline.filters, "deployed"),
+    );
   });
 
   test("every statement text is in cdk.tf.json as is, and names its targets' columns", () => {
@@ -81,7 +98,9 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
       expect(text).toContain(JSON.stringify(s.sql));
       expect(s.sql).toMatch(/^INSERT INTO `[^`]+` \(`id`/m);
     }
-    expect([...new Set(statements.map((s) => `${s.catalog}/${s.database}`))]).toEqual(["cdc-routing-dev/cdc-routing-dev-kafka"]);
+    expect([...new Set(statements.map((s) => `${s.catalog}/${s.database}`))]).toEqual([
+      "cdc-routing-dev/cdc-routing-dev-kafka",
+    ]);
   });
 
   test("they route exactly the evaluator's events to every consumer topic", async () => {
@@ -98,7 +117,11 @@ describe("the deployed Confluent statements, byte for byte, on Flink over inferr
 
   test("split into shards (here 2 sinks a set instead of 100), each shard's text runs on its own and together they route exactly the evaluator's events", async () => {
     const { pipeline, flink } = engines;
-    const shards = generateSql(pipeline.filters, "dev", { dialect: "confluent", shape: "set", shardBudget: { maxSinks: 2, maxBytes: STATEMENT_TEXT_MAX } }).statements;
+    const shards = generateSql(pipeline.filters, "dev", {
+      dialect: "confluent",
+      shape: "set",
+      shardBudget: { maxSinks: 2, maxBytes: STATEMENT_TEXT_MAX },
+    }).statements;
     expect(shards.map((s) => s.filters.length)).toEqual([2, 2]);
     const events = sampleEvents(pipeline.filters, "deployed");
     const topics = filtersForStage(pipeline.filters, "dev").map((f) => f.outputTopic);

@@ -14,14 +14,14 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { endOffsets, readRecords, totalRecords } from "../../consumers/topic-io";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
+import { endOffsets, readRecords, totalRecords } from "../../consumers/topic-io";
 import { loadFilters } from "../../filters/load";
-import { evolveStage } from "../../lock/stage-lock";
-import { readLock } from "../../lock/lock-file";
-import { startLocalConfluent, type LocalConfluent } from "../../offline/local-deploy";
-import { TemporaryDirs } from "../../local/processes";
 import { sleep } from "../../lib/run";
+import { TemporaryDirs } from "../../local/processes";
+import { readLock } from "../../lock/lock-file";
+import { evolveStage } from "../../lock/stage-lock";
+import { type LocalConfluent, startLocalConfluent } from "../../offline/local-deploy";
 import { terraform, terraformInit } from "../../providers/mirror";
 import { destructiveChanges } from "../../review/guard";
 import type { PlanJson } from "../../review/plan";
@@ -44,7 +44,10 @@ const RENAMED = "cdc-routing-dev-postgres-cdc-v2";
 
 function devOnLocalServer(connectorName?: string): StageConfig {
   const dev = stageConfig("dev");
-  return parseStageConfig({ ...dev, source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined, connectorName } });
+  return parseStageConfig({
+    ...dev,
+    source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined, connectorName },
+  });
 }
 
 /** Routing is not under test: no statements (each would start a Flink cluster), nor the output naming them. */
@@ -53,13 +56,18 @@ function withoutStatements(config: Config): void {
   delete config.output.flink_statement_names;
 }
 
-const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(config.resource.confluent_connector)[0]}`;
+const connectorAddress = (config: Config) =>
+  `confluent_connector.${Object.keys(config.resource.confluent_connector)[0]}`;
 
 (why ? describe.skip : describe)("a replaced connector keeps the replication slot", () => {
   let local: LocalConfluent;
   let stack: StackOnDouble;
   let dbDir: string;
-  const dbVars = { TF_VAR_source_db_admin_username: "postgres", TF_VAR_source_db_admin_password: "local-trust", TF_VAR_source_db_replication_password: randomBytes(12).toString("hex") };
+  const dbVars = {
+    TF_VAR_source_db_admin_username: "postgres",
+    TF_VAR_source_db_admin_password: "local-trust",
+    TF_VAR_source_db_replication_password: randomBytes(12).toString("hex"),
+  };
 
   // The double is the local Confluent's: stopping that stops the double and its engines.
   useStackOnDouble(
@@ -97,14 +105,20 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
    * Waits (bounded) until the raw topic holds each [id, __op]. Records of different rows land on different
    * partitions, in no fixed order: Debezium holds a snapshot's last record back until the snapshot is done.
    */
-  async function untilCaptured(expected: ReadonlyArray<readonly [string, string]>, timeoutMs = 120_000): Promise<Array<[string, string]>> {
+  async function untilCaptured(
+    expected: ReadonlyArray<readonly [string, string]>,
+    timeoutMs = 120_000,
+  ): Promise<Array<[string, string]>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const events = await rawEvents();
       const seen = new Set(events.map(([id, op]) => `${id}/${op}`));
       const missing = expected.filter(([id, op]) => !seen.has(`${id}/${op}`));
       if (missing.length === 0) return events.sort(([a], [b]) => a.localeCompare(b));
-      if (Date.now() > deadline) throw new Error(`not captured within ${timeoutMs / 1000} s: ${missing.map(([id, op]) => `${id} (${op})`).join(", ")}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `not captured within ${timeoutMs / 1000} s: ${missing.map(([id, op]) => `${id} (${op})`).join(", ")}`,
+        );
       await sleep(500);
     }
   }
@@ -130,21 +144,34 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
 
     await query("INSERT INTO business_events VALUES ('before-deploy', 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')");
     // The database side, slot included, by the real postgresql provider.
-    writeFileSync(join(dbDir, "main.tf.json"), JSON.stringify(databaseConfig(synthFirst, { port: local.pipeline.ports.postgres }), null, 2));
+    writeFileSync(
+      join(dbDir, "main.tf.json"),
+      JSON.stringify(databaseConfig(synthFirst, { port: local.pipeline.ports.postgres }), null, 2),
+    );
     terraformInit(dbDir);
     terraform(dbDir, ["apply", "-auto-approve", "-input=false", "-no-color"], dbVars);
     expect(await query("SELECT slot_name FROM pg_replication_slots")).toEqual([{ slot_name: slot }]);
 
     await applyConfluent(synthFirst);
     await query("INSERT INTO business_events VALUES ('first-connector', 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')");
-    expect(await untilCaptured([["before-deploy", "r"], ["first-connector", "c"]])).toEqual([["before-deploy", "r"], ["first-connector", "c"]]);
+    expect(
+      await untilCaptured([
+        ["before-deploy", "r"],
+        ["first-connector", "c"],
+      ]),
+    ).toEqual([
+      ["before-deploy", "r"],
+      ["first-connector", "c"],
+    ]);
 
     // Rows keep coming while the connector is replaced: before, during and after the apply.
     const written: string[] = [];
     let writing = true;
     const writer = (async () => {
       for (let i = 0; writing; i++) {
-        await query("INSERT INTO business_events VALUES ($1, 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')", [`during-${i}`]);
+        await query("INSERT INTO business_events VALUES ($1, 'LoanCreated', 'LoanCreated', 'd', 'd', '{}')", [
+          `during-${i}`,
+        ]);
         written.push(`during-${i}`);
         await sleep(150);
       }
@@ -152,12 +179,21 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     try {
       const renamed = devOnLocalServer(RENAMED);
       const renamedLock = evolveStage({ dev: lock }, filters, renamed);
-      expect(renamedLock.connector).toEqual({ name: RENAMED, snapshotMode: "no_data", replaces: "cdc-routing-dev-postgres-cdc" });
-      const synthRenamed = synthStack((app) => new RoutingStageStack(app, { stage: renamed, filters, lock: renamedLock }));
+      expect(renamedLock.connector).toEqual({
+        name: RENAMED,
+        snapshotMode: "no_data",
+        replaces: "cdc-routing-dev-postgres-cdc",
+      });
+      const synthRenamed = synthStack(
+        (app) => new RoutingStageStack(app, { stage: renamed, filters, lock: renamedLock }),
+      );
 
       const plan = await planOf(synthRenamed, "rename.tfplan");
       const connector = plan.resource_changes!.find((rc) => rc.type === "confluent_connector")!;
-      expect({ address: connector.address, actions: connector.change.actions }).toEqual({ address: connectorAddress(synthRenamed), actions: ["delete", "create"] });
+      expect({ address: connector.address, actions: connector.change.actions }).toEqual({
+        address: connectorAddress(synthRenamed),
+        actions: ["delete", "create"],
+      });
       expect(destructiveChanges(plan)).toEqual([]);
       const applied = await stack.terraform("apply", "-input=false", "rename.tfplan");
       if (applied.code !== 0) throw new Error(`apply failed:\n${applied.output}`);
@@ -171,15 +207,23 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     // Read once: the only snapshot event is the first connector's. Every row written since is a change event.
     expect(events.filter(([, op]) => op === "r")).toEqual([["before-deploy", "r"]]);
     expect(written.length).toBeGreaterThan(10);
-    expect(await query("SELECT slot_name, active FROM pg_replication_slots")).toEqual([{ slot_name: slot, active: true }]);
+    expect(await query("SELECT slot_name, active FROM pg_replication_slots")).toEqual([
+      { slot_name: slot, active: true },
+    ]);
 
     // Control: the same replacement with Confluent's default snapshot mode reads the whole table again.
     const control = devOnLocalServer(RENAMED);
-    const controlSynth = synthStack((app) => new RoutingStageStack(app, { stage: control, filters, lock: evolveStage({ dev: lock }, filters, control) }));
-    for (const c of Object.values<any>(controlSynth.resource.confluent_connector)) c.config_nonsensitive["snapshot.mode"] = "initial";
+    const controlSynth = synthStack(
+      (app) =>
+        new RoutingStageStack(app, { stage: control, filters, lock: evolveStage({ dev: lock }, filters, control) }),
+    );
+    for (const c of Object.values<any>(controlSynth.resource.confluent_connector))
+      c.config_nonsensitive["snapshot.mode"] = "initial";
     const address = connectorAddress(controlSynth);
     // The review guard stops it: a replacement that snapshots again replays the table into every consumer.
-    expect(destructiveChanges(await planOf(controlSynth, "control.tfplan", `-replace=${address}`))).toEqual([{ address, type: "confluent_connector", action: "replace" }]);
+    expect(destructiveChanges(await planOf(controlSynth, "control.tfplan", `-replace=${address}`))).toEqual([
+      { address, type: "confluent_connector", action: "replace" },
+    ]);
     const replaced = await stack.terraform("apply", "-input=false", "control.tfplan");
     if (replaced.code !== 0) throw new Error(`apply failed:\n${replaced.output}`);
     const deadline = Date.now() + 120_000;
@@ -193,7 +237,8 @@ const connectorAddress = (config: Config) => `confluent_connector.${Object.keys(
     // Destroy: the connector goes first, then the slot; nothing is left in pg_replication_slots.
     const destroyed = await stack.terraform("destroy", "-input=false", "-auto-approve");
     if (destroyed.code !== 0) throw new Error(`destroy failed:\n${destroyed.output}`);
-    for (let i = 0; i < 100 && (await query("SELECT 1 FROM pg_replication_slots WHERE active")).length > 0; i++) await sleep(100);
+    for (let i = 0; i < 100 && (await query("SELECT 1 FROM pg_replication_slots WHERE active")).length > 0; i++)
+      await sleep(100);
     terraform(dbDir, ["destroy", "-auto-approve", "-input=false", "-no-color"], dbVars);
     expect(await query("SELECT slot_name FROM pg_replication_slots")).toEqual([]);
   }, 600_000);

@@ -8,7 +8,8 @@ type Config = Record<string, any>;
  */
 export function databaseConfig(synth: Config, connection: { port: number }): Config {
   const config = withoutAws(synth);
-  const only = (section: Config = {}) => Object.fromEntries(Object.entries(section).filter(([type]) => type.startsWith("postgresql")));
+  const only = (section: Config = {}) =>
+    Object.fromEntries(Object.entries(section).filter(([type]) => type.startsWith("postgresql")));
   const resource = only(config.resource);
   const [provider] = config.provider.postgresql;
   const used = JSON.stringify({ resource, provider });

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
-import { classpath, type Component } from "../../local/jars";
+import { type Component, classpath } from "../../local/jars";
 import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 import { stageConfig } from "../../stages/stages";
 
@@ -15,7 +15,15 @@ const PREFIX = "transforms.flatten.";
 
 /** The flatten transform's settings exactly as the stack configures the managed connector. */
 function flattenSettings(): string[] {
-  const config = cdcConnectorConfig({ stage: "dev", source: stageConfig("dev").source, connectorName: "c", snapshotMode: "initial", rawTopic: "raw-business-events", serviceAccountId: "sa", databasePassword: "p" }).nonsensitive;
+  const config = cdcConnectorConfig({
+    stage: "dev",
+    source: stageConfig("dev").source,
+    connectorName: "c",
+    snapshotMode: "initial",
+    rawTopic: "raw-business-events",
+    serviceAccountId: "sa",
+    databasePassword: "p",
+  }).nonsensitive;
   return Object.entries(config)
     .filter(([k]) => k.startsWith(PREFIX) && k !== `${PREFIX}type`)
     .map(([k, v]) => `${k.slice(PREFIX.length)}=${v}`);
@@ -28,7 +36,11 @@ afterAll(() => temporaryDirs.removeAll());
 /** What the transform makes of [delete event, tombstone]: ROW <struct>, TOMBSTONE or DROPPED per record. */
 function applyTransform(component: Component, settings: string[]): string[] {
   const jvmTemp = jvmTempOptions(temporaryDirs.create(`delete-${component}`));
-  const run = spawnSync(javaCommand(), [...jvmTemp, "-cp", classpath(component), join(__dirname, "java", "DeleteHandling.java"), ...settings], { encoding: "utf8" });
+  const run = spawnSync(
+    javaCommand(),
+    [...jvmTemp, "-cp", classpath(component), join(__dirname, "java", "DeleteHandling.java"), ...settings],
+    { encoding: "utf8" },
+  );
   if (run.status !== 0) throw new Error(`DeleteHandling on ${component} failed (${run.status}): ${run.stderr}`);
   return run.stdout.trim().split("\n");
 }
@@ -37,18 +49,29 @@ describe("delete handling of the connector's settings on old and new Debezium", 
   const settings = flattenSettings();
 
   test("the settings name all three delete keys", () => {
-    expect(settings).toEqual(expect.arrayContaining(["delete.tombstone.handling.mode=rewrite", "delete.handling.mode=rewrite", "drop.tombstones=true"]));
+    expect(settings).toEqual(
+      expect.arrayContaining([
+        "delete.tombstone.handling.mode=rewrite",
+        "delete.handling.mode=rewrite",
+        "drop.tombstones=true",
+      ]),
+    );
   });
 
-  test.each(["connect", "debezium-2.4"] as const)("on %s the delete becomes the row with __op d and __deleted true, and its tombstone is dropped", (component) => {
-    const [deleted, tombstone] = applyTransform(component, settings);
-    expect(deleted).toMatch(/^ROW Struct\{id=row-1,.*__deleted=true/);
-    expect(deleted).toContain("__op=d");
-    expect(tombstone).toBe("DROPPED");
-  });
+  test.each(["connect", "debezium-2.4"] as const)(
+    "on %s the delete becomes the row with __op d and __deleted true, and its tombstone is dropped",
+    (component) => {
+      const [deleted, tombstone] = applyTransform(component, settings);
+      expect(deleted).toMatch(/^ROW Struct\{id=row-1,.*__deleted=true/);
+      expect(deleted).toContain("__op=d");
+      expect(tombstone).toBe("DROPPED");
+    },
+  );
 
   test("without the older keys Debezium 2.4 drops the delete itself: the gap the older keys close", () => {
-    const newKeyOnly = settings.filter((s) => !s.startsWith("delete.handling.mode=") && !s.startsWith("drop.tombstones="));
+    const newKeyOnly = settings.filter(
+      (s) => !s.startsWith("delete.handling.mode=") && !s.startsWith("drop.tombstones="),
+    );
     expect(applyTransform("debezium-2.4", newKeyOnly)).toEqual(["DROPPED", "DROPPED"]);
   });
 });

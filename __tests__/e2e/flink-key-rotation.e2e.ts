@@ -10,22 +10,29 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
-import type { StageLock } from "../../lock/lock-file";
-import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
-import { lockStage } from "../../lock/stage-lock";
-import { readLock } from "../../lock/lock-file";
 import { TemporaryDirs } from "../../local/processes";
+import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
+import type { StageLock } from "../../lock/lock-file";
+import { readLock } from "../../lock/lock-file";
+import { lockStage } from "../../lock/stage-lock";
 import { changedAttributes } from "../../review/apply-time-rules";
 import { destructiveChanges, refusedChanges } from "../../review/guard";
 import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan } from "../../review/redact";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { notRunnableBecause, pendingChanges, providersRequired, StackOnDouble, useStackOnDouble } from "./stack-on-double";
+import {
+  notRunnableBecause,
+  pendingChanges,
+  providersRequired,
+  StackOnDouble,
+  useStackOnDouble,
+} from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`Flink API key rotation suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: the Flink API key's rotation against the local Confluent API double, because ${why}.\n`);
+if (why)
+  console.warn(`\n*** NOT RUN: the Flink API key's rotation against the local Confluent API double, because ${why}.\n`);
 
 const temporary = new TemporaryDirs();
 const filters = loadFilters("filters/filters.yaml");
@@ -64,18 +71,29 @@ async function planReviewApply(stack: StackOnDouble, file: string): Promise<Plan
   const applied = await stack.terraform("apply", "-input=false", file);
   if (applied.code !== 0) throw new Error(`apply of ${file} failed:\n${applied.output}`);
   const next = await stack.plan(`${file}.check`);
-  if (next.run.code !== 0) throw new Error(`the plan after ${file} is not empty:\n${next.plan ? pendingChanges(next.plan).join("\n") : next.run.output}`);
+  if (next.run.code !== 0)
+    throw new Error(
+      `the plan after ${file} is not empty:\n${next.plan ? pendingChanges(next.plan).join("\n") : next.run.output}`,
+    );
   return plan;
 }
 
 /** Statement name -> id of the API key in its credentials, and API key display name -> id, from the state. */
-async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<string, string>; keys: Record<string, string> }> {
+async function stateKeys(
+  stack: StackOnDouble,
+): Promise<{ statements: Record<string, string>; keys: Record<string, string> }> {
   const shown = await stack.terraform("show", "-json");
   const resources: any[] = JSON.parse(shown.stdout).values.root_module.resources;
   const of = (type: string) => resources.filter((r) => r.type === type).map((r) => r.values);
   return {
-    statements: Object.fromEntries(of("confluent_flink_statement").map((s) => [s.statement_name, s.credentials[0].key])),
-    keys: Object.fromEntries(of("confluent_api_key").filter((k) => k.display_name.includes("manager-flink")).map((k) => [k.display_name, k.id])),
+    statements: Object.fromEntries(
+      of("confluent_flink_statement").map((s) => [s.statement_name, s.credentials[0].key]),
+    ),
+    keys: Object.fromEntries(
+      of("confluent_api_key")
+        .filter((k) => k.display_name.includes("manager-flink"))
+        .map((k) => [k.display_name, k.id]),
+    ),
   };
 }
 
@@ -98,12 +116,19 @@ async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<str
       `confluent_flink_statement create ${DEPLOYED}-k2`,
       `confluent_flink_statement update ${DEPLOYED}: stopped`,
     ]);
-    const created = plan.resource_changes!.find((rc) => actionOf(rc.change.actions) === "create" && rc.type === "confluent_flink_statement")!;
+    const created = plan.resource_changes!.find(
+      (rc) => actionOf(rc.change.actions) === "create" && rc.type === "confluent_flink_statement",
+    )!;
     expect((created.change.after as any).properties[CARRY_OVER_PROPERTY]).toBe(DEPLOYED);
 
     const { statements, keys } = await stateKeys(stack);
-    expect(statements).toEqual({ [DEPLOYED]: keys["cdc-routing-dev-manager-flink"], [`${DEPLOYED}-k2`]: keys["cdc-routing-dev-manager-flink-2"] });
-    const phases = Object.fromEntries([...stack.double.store.statements.values()].map((s: any) => [s.name, s.status.phase]));
+    expect(statements).toEqual({
+      [DEPLOYED]: keys["cdc-routing-dev-manager-flink"],
+      [`${DEPLOYED}-k2`]: keys["cdc-routing-dev-manager-flink-2"],
+    });
+    const phases = Object.fromEntries(
+      [...stack.double.store.statements.values()].map((s: any) => [s.name, s.status.phase]),
+    );
     expect(phases).toEqual({ [DEPLOYED]: "STOPPED", [`${DEPLOYED}-k2`]: "RUNNING" });
     expect(stack.double.unknownCalls).toEqual([]);
   }, 240_000);
@@ -112,11 +137,18 @@ async function stateKeys(stack: StackOnDouble): Promise<{ statements: Record<str
     const lock = lockStage({ dev: lockStage(committed, filters, rotated) }, filters, rotated, { cleanup: true });
     stack.useConfig(synthesize(rotated, lock, "cleaned"));
     const plan = await planReviewApply(stack, "cleanup.tfplan");
-    expect(changes(plan)).toEqual(["confluent_api_key delete cdc-routing-dev-manager-flink", `confluent_flink_statement delete ${DEPLOYED}`]);
+    expect(changes(plan)).toEqual([
+      "confluent_api_key delete cdc-routing-dev-manager-flink",
+      `confluent_flink_statement delete ${DEPLOYED}`,
+    ]);
     const { statements, keys } = await stateKeys(stack);
     expect(statements).toEqual({ [`${DEPLOYED}-k2`]: keys["cdc-routing-dev-manager-flink-2"] });
     expect(Object.keys(keys)).toEqual(["cdc-routing-dev-manager-flink-2"]);
     expect([...stack.double.store.statements.values()].map((s: any) => s.name)).toEqual([`${DEPLOYED}-k2`]);
-    expect([...stack.double.store.apiKeys.values()].map((k: any) => k.spec.display_name).filter((n: string) => n.includes("manager-flink"))).toEqual(["cdc-routing-dev-manager-flink-2"]);
+    expect(
+      [...stack.double.store.apiKeys.values()]
+        .map((k: any) => k.spec.display_name)
+        .filter((n: string) => n.includes("manager-flink")),
+    ).toEqual(["cdc-routing-dev-manager-flink-2"]);
   }, 240_000);
 });

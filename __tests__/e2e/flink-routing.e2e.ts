@@ -15,11 +15,32 @@ const engines = useEngines({ capture: false, flink: true });
 function edgeCases(tag: string): RawEvent[] {
   const base = { created_date: "2026-01-01", saved_date: "2026-01-01", __table: "business_events", __ts_ms: 1 };
   return [
-    { ...base, id: `${tag}-edge-0`, event_name: "LoanPaymentSubmitted", event_type: "LoanPaymentSubmitted", event_data: "{}", __op: "c" },
+    {
+      ...base,
+      id: `${tag}-edge-0`,
+      event_name: "LoanPaymentSubmitted",
+      event_type: "LoanPaymentSubmitted",
+      event_data: "{}",
+      __op: "c",
+    },
     { ...base, id: `${tag}-edge-1`, event_name: null, event_type: null, event_data: null, __op: "c" },
     { ...base, id: `${tag}-edge-2`, event_name: "x", event_type: "CarServiceDone", event_data: "not json", __op: "u" },
-    { ...base, id: `${tag}-edge-3`, event_name: "x", event_type: "LoanCreated ", event_data: '{"eventBody":{"entities":[]}}', __op: "c" },
-    { ...base, id: `${tag}-edge-4`, event_name: "x", event_type: "loancreated", event_data: '{"eventBody":{"entities":[{"entityType":"ServiceRecord"}]}}', __op: "r" },
+    {
+      ...base,
+      id: `${tag}-edge-3`,
+      event_name: "x",
+      event_type: "LoanCreated ",
+      event_data: '{"eventBody":{"entities":[]}}',
+      __op: "c",
+    },
+    {
+      ...base,
+      id: `${tag}-edge-4`,
+      event_name: "x",
+      event_type: "loancreated",
+      event_data: '{"eventBody":{"entities":[{"entityType":"ServiceRecord"}]}}',
+      __op: "r",
+    },
   ];
 }
 
@@ -42,13 +63,19 @@ describe("generated Flink SQL on Apache Flink", () => {
     await produceEvents(pipeline.kafka.client, pipeline.filters.sourceTopic, events);
   });
 
-  test.each(["set", "per-filter"] as const)("shape %s routes exactly the evaluator's events to every consumer topic", async (shape) => {
-    const { pipeline } = engines;
-    const { differences, actual } = await routeAndCompare(boundedRoutingSql(pipeline.filters, shape, pipeline.kafka.bootstrapServers), events);
-    expect(differences).toEqual([]);
-    // Not vacuous: every consumer topic received something.
-    for (const [topic, ids] of actual) expect({ topic, received: ids.length > 0 }).toEqual({ topic, received: true });
-  });
+  test.each(["set", "per-filter"] as const)(
+    "shape %s routes exactly the evaluator's events to every consumer topic",
+    async (shape) => {
+      const { pipeline } = engines;
+      const { differences, actual } = await routeAndCompare(
+        boundedRoutingSql(pipeline.filters, shape, pipeline.kafka.bootstrapServers),
+        events,
+      );
+      expect(differences).toEqual([]);
+      // Not vacuous: every consumer topic received something.
+      for (const [topic, ids] of actual) expect({ topic, received: ids.length > 0 }).toEqual({ topic, received: true });
+    },
+  );
 
   test("a flipped operator in the SQL is caught by the same check", async () => {
     const { pipeline } = engines;

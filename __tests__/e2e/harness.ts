@@ -1,8 +1,9 @@
 /** Shared setup of the end-to-end suites: a pipeline on free loopback ports, stopped after the suite. */
-import { FlinkRunner } from "../../local/flink";
-import { freePorts, startPipeline, type Pipeline, type PipelineOptions } from "../../local/pipeline";
-import { generateSql, executableStatements, type FlinkKafkaOptions, type Shape } from "../../flink-sql/generate";
+
 import type { FilterSet } from "../../filters/model";
+import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape } from "../../flink-sql/generate";
+import { FlinkRunner } from "../../local/flink";
+import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 
@@ -12,11 +13,21 @@ export interface Engines {
 }
 
 /** beforeAll/afterAll for a suite; the returned object is filled in before the first test runs. */
-export function useEngines(options: PipelineOptions & { flink?: boolean; flinkConfig?: Record<string, string> }): Engines {
+export function useEngines(
+  options: PipelineOptions & { flink?: boolean; flinkConfig?: Record<string, string> },
+): Engines {
   const engines = {} as Engines;
   beforeAll(async () => {
-    engines.pipeline = await startPipeline({ ...options, ports: await freePorts(), progress: options.progress ?? quiet });
-    if (options.flink) engines.flink = await FlinkRunner.start({ workDir: engines.pipeline.workDir, config: { "parallelism.default": "1", ...options.flinkConfig } }, quiet);
+    engines.pipeline = await startPipeline({
+      ...options,
+      ports: await freePorts(),
+      progress: options.progress ?? quiet,
+    });
+    if (options.flink)
+      engines.flink = await FlinkRunner.start(
+        { workDir: engines.pipeline.workDir, config: { "parallelism.default": "1", ...options.flinkConfig } },
+        quiet,
+      );
   }, 600_000);
   afterAll(async () => {
     await engines.flink?.close();

@@ -5,11 +5,16 @@
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { compareRouting, describeDifferences, expectedRouting, type TopicDifference } from "../../consumers/routing-check";
+import {
+  compareRouting,
+  describeDifferences,
+  expectedRouting,
+  type TopicDifference,
+} from "../../consumers/routing-check";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
 import type { RawEvent } from "../../filters/evaluate";
+import { type FilterSet, predicatesOf } from "../../filters/model";
 import { validateFilters } from "../../filters/validate";
-import { predicatesOf, type FilterSet } from "../../filters/model";
 import { ensureTopics } from "../../local/kafka";
 import { filterSet, text } from "../support/arbitraries";
 import { boundedRoutingSql, useEngines } from "./harness";
@@ -22,9 +27,11 @@ const EVENTS_PER_RUN = 50;
 const engines = useEngines({ capture: false, flink: true });
 
 function literals(set: FilterSet): { strings: string[]; numbers: number[] } {
-  const values = set.filters.flatMap((f) => predicatesOf(f.condition)).flatMap((p) =>
-    p.kind === "compare" ? [p.value] : p.kind === "list" ? p.values : p.kind === "range" ? [p.min, p.max] : [],
-  );
+  const values = set.filters
+    .flatMap((f) => predicatesOf(f.condition))
+    .flatMap((p) =>
+      p.kind === "compare" ? [p.value] : p.kind === "list" ? p.values : p.kind === "range" ? [p.min, p.max] : [],
+    );
   return {
     strings: ["x", ...values.filter((v): v is string => typeof v === "string")],
     numbers: [0, ...values.filter((v): v is number => typeof v === "number")],
@@ -33,33 +40,95 @@ function literals(set: FilterSet): { strings: string[]; numbers: number[] } {
 
 // Where engines part: UTF-16 vs UTF-8 order (U+E000..U+FFFF against characters above U+FFFF) and regular
 // expressions (a final line feed before $, U+0085 and '.', Unicode spaces and \s, non-ASCII letters and \b).
-const ENGINE_EDGE_STRINGS = ["\ufd09", "\uff12x", "\u{122bf}", "\u{1f600}!", "\ud7ff", "ab\n", "a\u0085b", "x\u00a0x", "x\u00e9"];
-const BOUNDARY_NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 2 ** 53, 2 ** 31];
+const ENGINE_EDGE_STRINGS = [
+  "\ufd09",
+  "\uff12x",
+  "\u{122bf}",
+  "\u{1f600}!",
+  "\ud7ff",
+  "ab\n",
+  "a\u0085b",
+  "x\u00a0x",
+  "x\u00e9",
+];
+const BOUNDARY_NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.1,
+  1e21,
+  1e-7,
+  5e-324,
+  1.7976931348623157e308,
+  -1.7976931348623157e308,
+  2 ** 53,
+  2 ** 31,
+];
 const SAFE_INTEGERS = [0, -1, 1, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
 
 /** Events built around the set's own literals, so predicates both match and miss. */
 function eventsFor(set: FilterSet, tag: string): fc.Arbitrary<RawEvent[]> {
   const lit = literals(set);
-  const str = fc.oneof(fc.constantFrom(...lit.strings), fc.constantFrom(...ENGINE_EDGE_STRINGS), text, fc.constant(null));
+  const str = fc.oneof(
+    fc.constantFrom(...lit.strings),
+    fc.constantFrom(...ENGINE_EDGE_STRINGS),
+    text,
+    fc.constant(null),
+  );
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 4 });
-  const amount = fc.oneof(fc.constantFrom(...lit.numbers, ...BOUNDARY_NUMBERS), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom("42", "1e3", true, null));
+  const amount = fc.oneof(
+    fc.constantFrom(...lit.numbers, ...BOUNDARY_NUMBERS),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom("42", "1e3", true, null),
+  );
   const eventData = fc.oneof(
-    { weight: 8, arbitrary: fc.record({ uuid: maybe(fc.oneof(str, fc.integer())), entityType: maybe(str), amount: maybe(amount) }).map(({ uuid, entityType, amount: a }) =>
-        JSON.stringify({ eventHeader: uuid === undefined ? {} : { uuid }, eventBody: { entities: [{ ...(entityType === undefined ? {} : { entityType }), updatedAttributes: a === undefined ? {} : { amount: a } }] } })) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .record({ uuid: maybe(fc.oneof(str, fc.integer())), entityType: maybe(str), amount: maybe(amount) })
+        .map(({ uuid, entityType, amount: a }) =>
+          JSON.stringify({
+            eventHeader: uuid === undefined ? {} : { uuid },
+            eventBody: {
+              entities: [
+                {
+                  ...(entityType === undefined ? {} : { entityType }),
+                  updatedAttributes: a === undefined ? {} : { amount: a },
+                },
+              ],
+            },
+          }),
+        ),
+    },
     { weight: 1, arbitrary: fc.constantFrom(null, "not json", "{}", '{"eventBody":{"entities":[]}}') },
   );
-  const ts = fc.oneof(fc.constantFrom(...SAFE_INTEGERS, ...lit.numbers.filter((n) => Number.isSafeInteger(n))), fc.integer());
-  const event = fc.record({ event_name: str, event_type: str, created_date: str, __table: str, __op: fc.constantFrom("c", "u", "d", "r"), __ts_ms: ts, event_data: eventData });
-  return fc.array(event, { minLength: EVENTS_PER_RUN, maxLength: EVENTS_PER_RUN }).map((events) =>
-    events.map((e, i) => ({ id: `${tag}-${i}`, saved_date: "2026-01-01", ...e })),
+  const ts = fc.oneof(
+    fc.constantFrom(...SAFE_INTEGERS, ...lit.numbers.filter((n) => Number.isSafeInteger(n))),
+    fc.integer(),
   );
+  const event = fc.record({
+    event_name: str,
+    event_type: str,
+    created_date: str,
+    __table: str,
+    __op: fc.constantFrom("c", "u", "d", "r"),
+    __ts_ms: ts,
+    event_data: eventData,
+  });
+  return fc
+    .array(event, { minLength: EVENTS_PER_RUN, maxLength: EVENTS_PER_RUN })
+    .map((events) => events.map((e, i) => ({ id: `${tag}-${i}`, saved_date: "2026-01-01", ...e })));
 }
 
 /** `<seed>` (every run from that seed) or `<seed>:<path>` (exactly the case a failure reported). */
 function replayOptions(value: string | undefined): { seed?: number; path?: string } {
   if (value === undefined || value === "") return {};
   const match = /^(-?\d+)(?::(\d+(?::\d+)*))?$/.exec(value.trim());
-  if (!match) throw new Error(`CDC_ROUTING_PROPERTY_REPLAY='${value}' is not <seed> or <seed>:<path> (copy it from the failure report)`);
+  if (!match)
+    throw new Error(
+      `CDC_ROUTING_PROPERTY_REPLAY='${value}' is not <seed> or <seed>:<path> (copy it from the failure report)`,
+    );
   return { seed: Number(match[1]), ...(match[2] === undefined ? {} : { path: match[2] }) };
 }
 
@@ -73,16 +142,23 @@ const scenario = filterSet
     if (!set) throw new Error(`arbitrary produced an invalid filter set: ${JSON.stringify(issues)}`);
     return { n, filters, set };
   })
-  .chain(({ n, filters, set }) => eventsFor(set, `prop${n}`).map((events) => ({ filters, set, events, tag: `prop${n}-` })));
+  .chain(({ n, filters, set }) =>
+    eventsFor(set, `prop${n}`).map((events) => ({ filters, set, events, tag: `prop${n}-` })),
+  );
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** Thrown by one case: what a reader needs to see, not the whole case. */
 class RoutingMismatch extends Error {
-  constructor(readonly differences: TopicDifference[], events: readonly RawEvent[]) {
+  constructor(
+    readonly differences: TopicDifference[],
+    events: readonly RawEvent[],
+  ) {
     const ids = new Set(differences.flatMap((d) => [...d.missing, ...d.extra, ...d.duplicated]));
     const shown = events.filter((e) => ids.has(String(e.id))).slice(0, 10);
-    super(`Flink and the evaluator disagree:\n${describeDifferences(differences)}\nthose events (up to 10):\n${shown.map((e) => `  ${JSON.stringify(e)}`).join("\n")}`);
+    super(
+      `Flink and the evaluator disagree:\n${describeDifferences(differences)}\nthose events (up to 10):\n${shown.map((e) => `  ${JSON.stringify(e)}`).join("\n")}`,
+    );
   }
 }
 
@@ -90,13 +166,18 @@ class RoutingMismatch extends Error {
 function failureReport(details: fc.RunDetails<[Scenario]>): string {
   const [scenarioCase] = details.counterexample ?? [];
   const error = details.errorInstance;
-  const what = error instanceof RoutingMismatch ? error.message : `the case failed: ${String(error instanceof Error ? error.message : error).slice(0, 2000)}`;
+  const what =
+    error instanceof RoutingMismatch
+      ? error.message
+      : `the case failed: ${String(error instanceof Error ? error.message : error).slice(0, 2000)}`;
   return [
     `routing property failed on run ${details.numRuns} of ${RUNS} (seed ${details.seed}, path ${details.counterexamplePath})`,
     `replay exactly this case: CDC_ROUTING_PROPERTY_REPLAY=${details.seed}:${details.counterexamplePath} npm run test:e2e -- routing-property`,
     what,
     "filters (YAML):",
-    stringify({ filters: scenarioCase?.filters ?? [] }).trimEnd().replace(/^/gm, "  "),
+    stringify({ filters: scenarioCase?.filters ?? [] })
+      .trimEnd()
+      .replace(/^/gm, "  "),
   ].join("\n");
 }
 

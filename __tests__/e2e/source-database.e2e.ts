@@ -8,14 +8,14 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { readRecords } from "../../consumers/topic-io";
+import { loadFilters } from "../../filters/load";
+import { sleep } from "../../lib/run";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
 import { temporaryDir } from "../../local/processes";
-import { sleep } from "../../lib/run";
-import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
-import { RoutingStageStack } from "../../constructs/routing-stage-stack";
-import { loadFilters } from "../../filters/load";
 import { readLock } from "../../lock/lock-file";
+import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { describeWithRealProviders } from "../support/real-providers";
@@ -26,24 +26,41 @@ import { useEngines } from "./harness";
 type Config = Record<string, any>;
 
 function withoutTableGrant(config: Config): Config {
-  const grants = Object.fromEntries(Object.entries(config.resource.postgresql_grant).filter(([, g]: [string, any]) => g.object_type !== "table"));
+  const grants = Object.fromEntries(
+    Object.entries(config.resource.postgresql_grant).filter(([, g]: [string, any]) => g.object_type !== "table"),
+  );
   const publications = JSON.parse(JSON.stringify(config.resource.postgresql_publication));
-  for (const p of Object.values<any>(publications)) p.depends_on = p.depends_on.filter((d: string) => d.startsWith("postgresql_grant.") && d.slice("postgresql_grant.".length) in grants);
-  return { ...config, resource: { ...config.resource, postgresql_grant: grants, postgresql_publication: publications } };
+  for (const p of Object.values<any>(publications))
+    p.depends_on = p.depends_on.filter(
+      (d: string) => d.startsWith("postgresql_grant.") && d.slice("postgresql_grant.".length) in grants,
+    );
+  return {
+    ...config,
+    resource: { ...config.resource, postgresql_grant: grants, postgresql_publication: publications },
+  };
 }
 
 /** dev as a self-managed PostgreSQL (what the local server is): the role gets the REPLICATION attribute. */
 function selfManagedDev(): Config {
   const dev = stageConfig("dev");
-  const stage = parseStageConfig({ ...dev, source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined } });
-  return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }));
+  const stage = parseStageConfig({
+    ...dev,
+    source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined },
+  });
+  return synthStack(
+    (app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock().dev }),
+  );
 }
 
 describeWithRealProviders("source database applied by the real postgresql provider", () => {
   const engines = useEngines({ capture: false, publication: false });
   const replicationPassword = randomBytes(12).toString("hex");
   // The local server trusts loopback connections; the admin password is only there because the stack asks for it.
-  const tfVars = { TF_VAR_source_db_admin_username: "postgres", TF_VAR_source_db_admin_password: "local-trust", TF_VAR_source_db_replication_password: replicationPassword };
+  const tfVars = {
+    TF_VAR_source_db_admin_username: "postgres",
+    TF_VAR_source_db_admin_password: "local-trust",
+    TF_VAR_source_db_replication_password: replicationPassword,
+  };
   let dir: string;
 
   beforeAll(() => {
@@ -63,10 +80,16 @@ describeWithRealProviders("source database applied by the real postgresql provid
   async function databaseState(): Promise<unknown> {
     return {
       roles: await query("SELECT rolname, rolcanlogin, rolreplication FROM pg_roles ORDER BY rolname"),
-      publications: await query("SELECT pubname, (SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS tables FROM pg_publication p ORDER BY pubname"),
+      publications: await query(
+        "SELECT pubname, (SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS tables FROM pg_publication p ORDER BY pubname",
+      ),
       // Effective privileges: a NULL acl means the owner's defaults, which a GRANT then REVOKE writes out explicitly.
-      tablePrivileges: await query("SELECT a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a WHERE c.relname = 'business_events' ORDER BY 1, 2"),
-      schemaPrivileges: await query("SELECT a.grantee, a.privilege_type FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE n.nspname = 'public' ORDER BY 1, 2"),
+      tablePrivileges: await query(
+        "SELECT a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a WHERE c.relname = 'business_events' ORDER BY 1, 2",
+      ),
+      schemaPrivileges: await query(
+        "SELECT a.grantee, a.privilege_type FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE n.nspname = 'public' ORDER BY 1, 2",
+      ),
       slots: await query("SELECT slot_name FROM pg_replication_slots ORDER BY slot_name"),
     };
   }
@@ -84,7 +107,13 @@ describeWithRealProviders("source database applied by the real postgresql provid
         restPort: pipeline.ports.connectRest,
         workDir: pipeline.workDir,
         bootstrapServers: pipeline.kafka.bootstrapServers,
-        connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, { host: "127.0.0.1", port: pipeline.ports.postgres, user: role, password: replicationPassword, database: pipeline.stage.source.database }),
+        connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, {
+          host: "127.0.0.1",
+          port: pipeline.ports.postgres,
+          user: role,
+          password: replicationPassword,
+          database: pipeline.stage.source.database,
+        }),
         streaming: slotActive(pipeline.postgres, pipeline.stage.source.slotName),
       },
       (m) => process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`),
@@ -99,19 +128,30 @@ describeWithRealProviders("source database applied by the real postgresql provid
 
     // Without SELECT on the table the initial snapshot cannot read it; the message names the cause on its first line.
     apply(withoutTableGrant(config));
-    await expect(connectAs(role)).rejects.toThrow(/failed: the CDC connector task failed: .*\(root cause: org\.postgresql\.util\.PSQLException: ERROR: permission denied for table business_events\)/);
+    await expect(connectAs(role)).rejects.toThrow(
+      /failed: the CDC connector task failed: .*\(root cause: org\.postgresql\.util\.PSQLException: ERROR: permission denied for table business_events\)/,
+    );
 
     // The whole source-database side as synthesized: capture now runs as the replication role.
     apply(config);
-    expect(await query(`SELECT rolcanlogin, rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolcanlogin: true, rolreplication: true }]);
+    expect(await query(`SELECT rolcanlogin, rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([
+      { rolcanlogin: true, rolreplication: true },
+    ]);
     // The stack's slot, which the connector (slot.name) streams from instead of creating its own.
     const slot = engines.pipeline.stage.source.slotName;
-    expect(await query("SELECT slot_name, plugin, slot_type FROM pg_replication_slots")).toEqual([{ slot_name: slot, plugin: "pgoutput", slot_type: "logical" }]);
+    expect(await query("SELECT slot_name, plugin, slot_type FROM pg_replication_slots")).toEqual([
+      { slot_name: slot, plugin: "pgoutput", slot_type: "logical" },
+    ]);
     const connect = await connectAs(role);
     try {
       await query("INSERT INTO business_events VALUES ('db-2', 'CarCreated', 'CarCreated', 'd', 'd', '{}')");
-      const rows = (await readRecords(engines.pipeline.kafka.client, engines.pipeline.filters.sourceTopic, 2, 60_000)).map((r) => JSON.parse(r.value!));
-      expect(rows.map((r) => [r.id, r.__op]).sort()).toEqual([["db-1", "r"], ["db-2", "c"]]);
+      const rows = (
+        await readRecords(engines.pipeline.kafka.client, engines.pipeline.filters.sourceTopic, 2, 60_000)
+      ).map((r) => JSON.parse(r.value!));
+      expect(rows.map((r) => [r.id, r.__op]).sort()).toEqual([
+        ["db-1", "r"],
+        ["db-2", "c"],
+      ]);
     } finally {
       await connect.service.stop();
     }
@@ -122,7 +162,12 @@ describeWithRealProviders("source database applied by the real postgresql provid
 
     // Destroy drops the slot after the connector is gone; a slot still in use cannot be dropped, so wait until
     // the stopped connector's replication connection has ended (bounded), as the connector's deletion does.
-    for (let i = 0; i < 100 && (await query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}' AND active`)).length > 0; i++) await sleep(100);
+    for (
+      let i = 0;
+      i < 100 && (await query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${slot}' AND active`)).length > 0;
+      i++
+    )
+      await sleep(100);
     await query("DELETE FROM business_events");
     terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
     expect(await databaseState()).toEqual(before);
@@ -135,11 +180,17 @@ describeWithRealProviders("source database applied by the real postgresql provid
     await query("CREATE ROLE rds_replication NOLOGIN");
     try {
       apply(config);
-      expect(await query(`SELECT rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([{ rolreplication: false }]);
-      const members = "SELECT g.rolname AS granted, m.rolname AS member FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = 'rds_replication'";
+      expect(await query(`SELECT rolreplication FROM pg_roles WHERE rolname = '${role}'`)).toEqual([
+        { rolreplication: false },
+      ]);
+      const members =
+        "SELECT g.rolname AS granted, m.rolname AS member FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = 'rds_replication'";
       expect(await query(members)).toEqual([{ granted: "rds_replication", member: role }]);
       const plan = terraformStatus(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], tfVars);
-      expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({ status: 0, changes: "" });
+      expect({ status: plan.status, changes: plan.status === 0 ? "" : plan.output }).toEqual({
+        status: 0,
+        changes: "",
+      });
       terraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], tfVars);
     } finally {
       await query("DROP ROLE rds_replication");

@@ -11,18 +11,21 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { terraformEnv, terraformInit } from "../../providers/mirror";
-import { realProvidersMissing } from "../support/real-providers";
-import { configForDouble } from "../../offline/stack-for-double";
-import { run, type Run } from "../../lib/run";
-import { startConfluentDouble, type ConfluentDouble } from "../../local/confluent-api/server";
+import { type Run, run } from "../../lib/run";
+import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
 import type { TemporaryDirs } from "../../local/processes";
-import { parsePlan, type PlanJson } from "../../review/plan";
+import { configForDouble } from "../../offline/stack-for-double";
+import { terraformEnv, terraformInit } from "../../providers/mirror";
+import { type PlanJson, parsePlan } from "../../review/plan";
+import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
-export { run, type Run };
+export { type Run, run };
 
-/** Where the mirror is always built first (.ci/run sets CDC_ROUTING_REQUIRE_PROVIDERS=1), a missing piece fails the suite. */
+/**
+ * Where the mirror is always built first (.ci/run sets CDC_ROUTING_REQUIRE_PROVIDERS=1), a missing piece fails the
+ * suite.
+ */
 export const providersRequired = process.env.CDC_ROUTING_REQUIRE_PROVIDERS === "1";
 
 /** Why the suite cannot run here, or undefined. */
@@ -31,7 +34,11 @@ export function notRunnableBecause(): string | undefined {
 }
 
 /** `npx tsx main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */
-export async function synthesize(stage: string, outdir: string, env: NodeJS.ProcessEnv = {}): Promise<Record<string, any>> {
+export async function synthesize(
+  stage: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Record<string, any>> {
   const r = await run("npx", ["tsx", "main.ts", stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
   if (r.code !== 0) throw new Error(`synth of ${stage} failed:\n${r.output}`);
   return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
@@ -45,7 +52,9 @@ export function pendingChanges(plan: PlanJson): string[] {
       const before = (rc.change.before ?? {}) as Record<string, unknown>;
       const after = (rc.change.after ?? {}) as Record<string, unknown>;
       const unknown = (rc.change as { after_unknown?: Record<string, unknown> }).after_unknown ?? {};
-      const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k]);
+      const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k],
+      );
       return `${rc.address} (${rc.change.actions.join("+")}): ${keys.sort().join(", ")}`;
     });
 }
@@ -61,12 +70,25 @@ export class StackOnDouble {
   ) {
     // Throwaway values: the double accepts any Cloud API key; none of them is a real credential.
     const value = () => randomBytes(12).toString("hex");
-    this.variables = { confluent_cloud_api_key: value(), confluent_cloud_api_secret: value(), source_db_admin_username: value(), source_db_admin_password: value(), source_db_replication_password: value(), ...variables };
+    this.variables = {
+      confluent_cloud_api_key: value(),
+      confluent_cloud_api_secret: value(),
+      source_db_admin_username: value(),
+      source_db_admin_password: value(),
+      source_db_replication_password: value(),
+      ...variables,
+    };
   }
 
   /** `variables` replace the generated values of the stack's sensitive variables (e.g. canaries). */
-  static async start(temporary: TemporaryDirs, label: string, variables: Record<string, string> = {}): Promise<StackOnDouble> {
-    const double = await startConfluentDouble({ log: (line) => process.stderr.write(`[confluent-api ${label}] ${line}\n`) });
+  static async start(
+    temporary: TemporaryDirs,
+    label: string,
+    variables: Record<string, string> = {},
+  ): Promise<StackOnDouble> {
+    const double = await startConfluentDouble({
+      log: (line) => process.stderr.write(`[confluent-api ${label}] ${line}\n`),
+    });
     return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
   }
 
@@ -87,7 +109,10 @@ export class StackOnDouble {
 
   terraform(...args: string[]): Promise<Run> {
     const tfVars = Object.fromEntries(Object.entries(this.variables).map(([k, v]) => [`TF_VAR_${k}`, v]));
-    return run("terraform", [...args, "-no-color"], { cwd: this.dir, env: { ...terraformEnv(), ...tfVars, TF_ACC: "1" } });
+    return run("terraform", [...args, "-no-color"], {
+      cwd: this.dir,
+      env: { ...terraformEnv(), ...tfVars, TF_ACC: "1" },
+    });
   }
 
   async apply(...extra: string[]): Promise<Run> {
@@ -148,7 +173,10 @@ function readFileSafe(file: string): string | undefined {
 }
 
 /** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
-export function editedInputs(dir: string, edit: (doc: { filters: Record<string, any>[] }) => void): { env: NodeJS.ProcessEnv; filters: string } {
+export function editedInputs(
+  dir: string,
+  edit: (doc: { filters: Record<string, any>[] }) => void,
+): { env: NodeJS.ProcessEnv; filters: string } {
   const filters = join(dir, "filters.yaml");
   const doc = parseYaml(readFileSync("filters/filters.yaml", "utf8"));
   edit(doc);
@@ -171,11 +199,19 @@ export function loanCreatedV2CreatesOnly(dir: string): { env: NodeJS.ProcessEnv;
 }
 
 /** `npm run statements:lock` for one stage on those inputs, as a developer runs it before opening the PR. */
-export async function lockStatements(stage: string, inputs: { env: NodeJS.ProcessEnv; filters: string }, ...extra: string[]) {
-  return run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], { env: { ...process.env, ...inputs.env } });
+export async function lockStatements(
+  stage: string,
+  inputs: { env: NodeJS.ProcessEnv; filters: string },
+  ...extra: string[]
+) {
+  return run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], {
+    env: { ...process.env, ...inputs.env },
+  });
 }
 
 export function callTable(title: string, calls: [string, number][]): string {
   const total = calls.reduce((n, [, c]) => n + c, 0);
-  return [`${title}: ${total} API calls`, ...calls.map(([label, n]) => `  ${String(n).padStart(4)}  ${label}`)].join("\n");
+  return [`${title}: ${total} API calls`, ...calls.map(([label, n]) => `  ${String(n).padStart(4)}  ${label}`)].join(
+    "\n",
+  );
 }

@@ -15,8 +15,8 @@ import { sampleEvents } from "../../consumers/sample-events";
 import { endOffsets, produceEvents, readIds, totalRecords } from "../../consumers/topic-io";
 import type { RawEvent } from "../../filters/evaluate";
 import type { FilterSet } from "../../filters/model";
-import { FlinkRunner } from "../../local/flink";
 import { sleep } from "../../lib/run";
+import { FlinkRunner } from "../../local/flink";
 import { routingStatements as statements, useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });
@@ -24,7 +24,10 @@ const GROUP = "evolution-routing";
 const UIDS = "SET 'table.exec.uid.generation' = 'ALWAYS'";
 
 /** The same routing under a new version: a new statement, as a version bump makes in Confluent Cloud. */
-const bumped = (set: FilterSet): FilterSet => ({ ...set, filters: set.filters.map((f) => ({ ...f, version: f.version + 1 })) });
+const bumped = (set: FilterSet): FilterSet => ({
+  ...set,
+  filters: set.filters.map((f) => ({ ...f, version: f.version + 1 })),
+});
 
 test("a version switch while events flow: every matching event exactly once", async () => {
   const { pipeline, flink } = engines;
@@ -47,7 +50,10 @@ test("a version switch while events flow: every matching event exactly once", as
   await sleep(4000);
   const savepoint = await v1.stopWithSavepoint();
   const atSwitch = produced.length;
-  const successor = await FlinkRunner.start({ workDir: pipeline.workDir, config: { "parallelism.default": "1" } }, () => undefined);
+  const successor = await FlinkRunner.start(
+    { workDir: pipeline.workDir, config: { "parallelism.default": "1" } },
+    () => undefined,
+  );
   const v2 = await successor.submit([
     UIDS,
     `SET 'execution.state-recovery.path' = '${savepoint}'`,
@@ -64,7 +70,11 @@ test("a version switch while events flow: every matching event exactly once", as
   const want = [...expected.values()].reduce((n, ids) => n + ids.length, 0);
   // v2 catches up; then its output must hold exactly the expected records.
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && totalRecords(undefined, await endOffsets(pipeline.kafka.client, topics)) < BigInt(want)) await sleep(500);
+  while (
+    Date.now() < deadline &&
+    totalRecords(undefined, await endOffsets(pipeline.kafka.client, topics)) < BigInt(want)
+  )
+    await sleep(500);
   await sleep(2000);
   await v2.cancel();
   await successor.close();
@@ -73,11 +83,20 @@ test("a version switch while events flow: every matching event exactly once", as
   expect(compareRouting(expected, actual)).toEqual([]);
 
   // The same switch starting from the earliest offset (what a new statement without carry-over would do) replays.
-  const replay = await flink!.submit(statements(bumped(bumped(filters)), { ...kafka, groupId: "evolution-replay", startupMode: "earliest-offset" }));
+  const replay = await flink!.submit(
+    statements(bumped(bumped(filters)), { ...kafka, groupId: "evolution-replay", startupMode: "earliest-offset" }),
+  );
   const replayDeadline = Date.now() + 60_000;
-  while (Date.now() < replayDeadline && totalRecords(undefined, await endOffsets(pipeline.kafka.client, topics)) < BigInt(2 * want)) await sleep(500);
+  while (
+    Date.now() < replayDeadline &&
+    totalRecords(undefined, await endOffsets(pipeline.kafka.client, topics)) < BigInt(2 * want)
+  )
+    await sleep(500);
   await replay.cancel();
-  const replayed = await readIds(pipeline.kafka.client, topics, { until: await endOffsets(pipeline.kafka.client, topics), timeoutMs: 60_000 });
+  const replayed = await readIds(pipeline.kafka.client, topics, {
+    until: await endOffsets(pipeline.kafka.client, topics),
+    timeoutMs: 60_000,
+  });
   const differences = compareRouting(expected, replayed);
   expect(differences.length).toBeGreaterThan(0);
   expect(differences.every((d) => d.duplicated.length > 0 && d.missing.length === 0)).toBe(true);

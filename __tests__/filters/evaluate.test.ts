@@ -3,7 +3,10 @@ import { loadFilters } from "../../filters/load";
 import { filterEntry, filtersYaml, parse } from "../support/helpers";
 
 const eventData = (entityType: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ eventHeader: { uuid: "0a1b2c3d-1111", eventType: "X" }, eventBody: { entities: [{ entityType, entityId: "1", updatedAttributes: extra }] } });
+  JSON.stringify({
+    eventHeader: { uuid: "0a1b2c3d-1111", eventType: "X" },
+    eventBody: { entities: [{ entityType, entityId: "1", updatedAttributes: extra }] },
+  });
 const event = (over: Record<string, unknown> = {}) => ({
   id: "1",
   event_name: "Loan created",
@@ -25,10 +28,12 @@ describe("reference evaluator", () => {
     expect(routeEvent(set, "dev", event())).toEqual(["filtered-loan-created-events"]);
     expect(routeEvent(set, "dev", event({ __op: "r" }))).toEqual(["filtered-loan-created-events"]);
     expect(routeEvent(set, "dev", event({ __op: "u" }))).toEqual([]);
-    expect(routeEvent(set, "dev", event({ event_type: "LoanPaymentSubmitted", event_data: eventData("LoanPayment") }))).toEqual([
-      "filtered-loan-payment-submitted-events",
-    ]);
-    expect(routeEvent(set, "dev", event({ event_type: "Other", event_data: eventData("ServiceRecord"), __op: "u" }))).toEqual(["filtered-service-events"]);
+    expect(
+      routeEvent(set, "dev", event({ event_type: "LoanPaymentSubmitted", event_data: eventData("LoanPayment") })),
+    ).toEqual(["filtered-loan-payment-submitted-events"]);
+    expect(
+      routeEvent(set, "dev", event({ event_type: "Other", event_data: eventData("ServiceRecord"), __op: "u" })),
+    ).toEqual(["filtered-service-events"]);
   });
 
   test("JSON_VALUE semantics: scalars as text, NULL for missing, null, objects, arrays, bad JSON", () => {
@@ -51,16 +56,25 @@ describe("reference evaluator", () => {
     expect(tri("{ field: event_data.x, op: notEquals, value: a }", missing)).toBeNull();
     expect(tri("{ field: event_data.x, op: notIn, values: [a] }", missing)).toBeNull();
     expect(tri("{ field: event_data.x, op: isNull }", missing)).toBe(true);
-    const f = parse(filtersYaml(filterEntry("f", "      not: { field: event_data.x, op: equals, value: a }"))).filters[0];
+    const f = parse(filtersYaml(filterEntry("f", "      not: { field: event_data.x, op: equals, value: a }")))
+      .filters[0];
     expect(evaluateCondition(f.condition!, missing)).toBeNull();
     expect(filterMatches(f, missing)).toBe(false);
-    const anyTrue = parse(filtersYaml(filterEntry("f", "      any: [{ field: event_data.x, op: equals, value: a }, { field: id, op: equals, value: '1' }]"))).filters[0];
+    const anyTrue = parse(
+      filtersYaml(
+        filterEntry(
+          "f",
+          "      any: [{ field: event_data.x, op: equals, value: a }, { field: id, op: equals, value: '1' }]",
+        ),
+      ),
+    ).filters[0];
     expect(filterMatches(anyTrue, missing)).toBe(true);
   });
 
   test("numbers: TRY_CAST text to double; non-numbers are NULL", () => {
     const withAmount = (amount: unknown) => event({ event_data: eventData("Loan", { amount }) });
-    const gt = "{ field: \"event_data.eventBody.entities[0].updatedAttributes.amount\", op: greaterThan, type: number, value: 1000 }";
+    const gt =
+      '{ field: "event_data.eventBody.entities[0].updatedAttributes.amount", op: greaterThan, type: number, value: 1000 }';
     expect(tri(gt, withAmount(1500))).toBe(true);
     expect(tri(gt, withAmount("1500.5"))).toBe(true);
     expect(tri(gt, withAmount(1000))).toBe(false);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import { FilterValidationError } from "../../filters/errors";
+import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import { errorsOf, filterEntry, filtersYaml, parse } from "../support/helpers";
 
 const ok = (name: string, extra = "") =>
@@ -12,9 +12,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "unknown operator with suggestion",
     filtersYaml(cond("loan-created", "{ field: event_type, op: equal, value: LoanCreated }")),
-    [
-      "unknown operator 'equal' at filters.yaml:8:34 in filter loan-created; did you mean 'equals'?",
-    ],
+    ["unknown operator 'equal' at filters.yaml:8:34 in filter loan-created; did you mean 'equals'?"],
   ],
   [
     "unknown operator far from any",
@@ -26,9 +24,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "unknown key in a filter",
     filtersYaml(ok("f", "    descripton: typo")),
-    [
-      "unknown key 'descripton' at filters.yaml:7:5 in filter f; did you mean 'description'?",
-    ],
+    ["unknown key 'descripton' at filters.yaml:7:5 in filter f; did you mean 'description'?"],
   ],
   [
     "unknown key in a condition",
@@ -41,30 +37,22 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "missing required key",
     filtersYaml("  - name: f\n    description: d\n    version: 1\n    operations: [create]\n"),
-    [
-      "missing required key 'outputTopic' at filters.yaml:2:5 in filter f",
-    ],
+    ["missing required key 'outputTopic' at filters.yaml:2:5 in filter f"],
   ],
   [
     "version of the wrong type",
     filtersYaml(ok("f").replace("version: 1", "version: one")),
-    [
-      "'version' must be a number, got string \"one\" at filters.yaml:5:14 in filter f",
-    ],
+    ["'version' must be a number, got string \"one\" at filters.yaml:5:14 in filter f"],
   ],
   [
     "version not an integer",
     filtersYaml(ok("f").replace("version: 1", "version: 1.5")),
-    [
-      "'version' must be an integer, got number 1.5 at filters.yaml:5:14 in filter f",
-    ],
+    ["'version' must be an integer, got number 1.5 at filters.yaml:5:14 in filter f"],
   ],
   [
     "enabled of the wrong type",
     filtersYaml(ok("f", "    enabled: sometimes")),
-    [
-      "'enabled' must be a boolean, got string \"sometimes\" at filters.yaml:7:14 in filter f",
-    ],
+    ["'enabled' must be a boolean, got string \"sometimes\" at filters.yaml:7:14 in filter f"],
   ],
   [
     "duplicate names and topics",
@@ -83,21 +71,21 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   ],
   [
     "regex construct Flink runs differently",
-    filtersYaml(cond("f", "{ field: event_type, op: matches, value: \"(?<=Loan)Created\" }")),
+    filtersYaml(cond("f", '{ field: event_type, op: matches, value: "(?<=Loan)Created" }')),
     [
       "'(?<=' (look-behind) is not supported: Flink's Java regular expressions step back in UTF-16 units and refuse many bounded forms; use a look-ahead or a plain group at filters.yaml:8:50 in filter f",
     ],
   ],
   [
     "regex that does not compile",
-    filtersYaml(cond("f", "{ field: event_type, op: matches, value: \"(unclosed\" }")),
+    filtersYaml(cond("f", '{ field: event_type, op: matches, value: "(unclosed" }')),
     [
       "regular expression does not compile: Invalid regular expression: /(unclosed/u: Unterminated group at filters.yaml:8:50 in filter f",
     ],
   ],
   [
     "topic name Kafka rejects",
-    filtersYaml(ok("f").replace("out-f", "\"bad topic!\"")),
+    filtersYaml(ok("f").replace("out-f", '"bad topic!"')),
     [
       "output topic 'bad topic!' may contain only ASCII letters, digits, '.', '_' and '-' at filters.yaml:4:18 in filter f",
     ],
@@ -126,23 +114,17 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "unknown stage",
     filtersYaml(ok("f", "    stages: [dev, prd]")),
-    [
-      "unknown stage 'prd' at filters.yaml:7:19 in filter f; did you mean 'prod'?",
-    ],
+    ["unknown stage 'prd' at filters.yaml:7:19 in filter f; did you mean 'prod'?"],
   ],
   [
     "unknown operation",
     filtersYaml(ok("f").replace("operations: [create]", "operations: [insert]")),
-    [
-      "unknown operation 'insert' at filters.yaml:6:18 in filter f; expected one of: create, update, delete, snapshot",
-    ],
+    ["unknown operation 'insert' at filters.yaml:6:18 in filter f; expected one of: create, update, delete, snapshot"],
   ],
   [
     "empty operations",
     filtersYaml(ok("f").replace("operations: [create]", "operations: []")),
-    [
-      "'operations' must not be empty at filters.yaml:6:17 in filter f",
-    ],
+    ["'operations' must not be empty at filters.yaml:6:17 in filter f"],
   ],
   [
     "unknown field",
@@ -153,7 +135,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   ],
   [
     "invalid JSON path",
-    filtersYaml(cond("f", "{ field: \"event_data.eventBody.entities[x]\", op: isNull }")),
+    filtersYaml(cond("f", '{ field: "event_data.eventBody.entities[x]", op: isNull }')),
     [
       "invalid JSON path 'event_data.eventBody.entities[x]' (segment 'entities[x]') at filters.yaml:8:18 in filter f; segments are names of letters, digits and '_', optionally followed by [index]",
     ],
@@ -174,14 +156,14 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   ],
   [
     "text ordered against a character Flink orders two ways",
-    filtersYaml(cond("f", "{ field: created_date, op: lessThanOrEqual, value: \"2026-\\U0001F600\" }")),
+    filtersYaml(cond("f", '{ field: created_date, op: lessThanOrEqual, value: "2026-\\U0001F600" }')),
     [
       "'lessThanOrEqual' on text cannot take '\u{1F600}' (U+1F600): Flink orders characters from U+D800 up differently depending on how a record was read, so the filter would route inconsistently at filters.yaml:8:60 in filter f; order text only on values made of characters below U+D800 (dates, codes), or use equals, in or startsWith",
     ],
   ],
   [
     "between on text with a character from U+E000",
-    filtersYaml(cond("f", "{ field: created_date, op: between, min: a, max: \"\\uFF12\" }")),
+    filtersYaml(cond("f", '{ field: created_date, op: between, min: a, max: "\\uFF12" }')),
     [
       "'between' on text cannot take '\uFF12' (U+FF12): Flink orders characters from U+D800 up differently depending on how a record was read, so the filter would route inconsistently at filters.yaml:8:58 in filter f; order text only on values made of characters below U+D800 (dates, codes), or use equals, in or startsWith",
     ],
@@ -189,13 +171,13 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "text operator with type number",
     filtersYaml(cond("f", "{ field: event_data.amount, op: contains, type: number, value: 1 }")),
-    [
-      "operator 'contains' compares text and cannot take type number at filters.yaml:8:57 in filter f",
-    ],
+    ["operator 'contains' compares text and cannot take type number at filters.yaml:8:57 in filter f"],
   ],
   [
     "between without max and min above max",
-    filtersYaml(`${cond("f", "{ field: __ts_ms, op: between, min: 5 }")}\n${cond("g", "{ field: __ts_ms, op: between, min: 9, max: 1 }").replace(/^/, "")}`),
+    filtersYaml(
+      `${cond("f", "{ field: __ts_ms, op: between, min: 5 }")}\n${cond("g", "{ field: __ts_ms, op: between, min: 9, max: 1 }").replace(/^/, "")}`,
+    ),
     [
       "operator 'between' needs 'max' at filters.yaml:8:9 in filter f",
       "'min' (9) is greater than 'max' (1); between would match nothing at filters.yaml:15:45 in filter g",
@@ -204,9 +186,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "isNull with a value",
     filtersYaml(cond("f", "{ field: saved_date, op: isNull, value: x }")),
-    [
-      "operator 'isNull' takes no 'value' at filters.yaml:8:42 in filter f; it takes no value",
-    ],
+    ["operator 'isNull' takes no 'value' at filters.yaml:8:42 in filter f; it takes no value"],
   ],
   [
     "in with value instead of values",
@@ -219,23 +199,17 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "unknown column in projection",
     filtersYaml(ok("f", "    columns: [id, event_tipe]")),
-    [
-      "unknown column 'event_tipe' at filters.yaml:7:19 in filter f; did you mean 'event_type'?",
-    ],
+    ["unknown column 'event_tipe' at filters.yaml:7:19 in filter f; did you mean 'event_type'?"],
   ],
   [
     "group with two keys",
     filtersYaml(filterEntry("f", "      all: [{ field: id, op: isNull }]\n      any: [{ field: id, op: isNull }]")),
-    [
-      "a group has exactly one key (all, any or not), found: all, any at filters.yaml:8:7 in filter f",
-    ],
+    ["a group has exactly one key (all, any or not), found: all, any at filters.yaml:8:7 in filter f"],
   ],
   [
     "empty any group",
     filtersYaml(filterEntry("f", "      any: []")),
-    [
-      "'any' must not be empty at filters.yaml:8:12 in filter f",
-    ],
+    ["'any' must not be empty at filters.yaml:8:12 in filter f"],
   ],
   [
     "missing op",
@@ -278,7 +252,9 @@ describe("filters.yaml validation", () => {
   });
 
   test("reports every problem of every filter at once", () => {
-    const text = filtersYaml(`${cond("a", "{ field: nope, op: equals, value: x }")}\n${cond("b", "{ field: id, op: equal, value: x }")}`);
+    const text = filtersYaml(
+      `${cond("a", "{ field: nope, op: equals, value: x }")}\n${cond("b", "{ field: id, op: equal, value: x }")}`,
+    );
     expect(errorsOf(text)).toHaveLength(2);
   });
 
@@ -312,7 +288,23 @@ describe("filters.yaml validation", () => {
 
   test("the examples file uses every operator", () => {
     const text = readFileSync("filters/filters-examples.yaml", "utf8");
-    for (const op of ["equals", "notEquals", "in", "notIn", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "between", "contains", "startsWith", "endsWith", "matches", "isNull", "isNotNull"]) {
+    for (const op of [
+      "equals",
+      "notEquals",
+      "in",
+      "notIn",
+      "greaterThan",
+      "greaterThanOrEqual",
+      "lessThan",
+      "lessThanOrEqual",
+      "between",
+      "contains",
+      "startsWith",
+      "endsWith",
+      "matches",
+      "isNull",
+      "isNotNull",
+    ]) {
       expect(text).toContain(`op: ${op}`);
     }
   });
@@ -320,23 +312,56 @@ describe("filters.yaml validation", () => {
 
 describe("operator spellings from other rule languages", () => {
   test.each([
-    ["eq", "equals"], ["==", "equals"], ["=", "equals"], ["EQUAL", "equals"],
-    ["!=", "notEquals"], ["neq", "notEquals"], ["ne", "notEquals"], ["<>", "notEquals"], ["not_equals", "notEquals"],
-    ["gt", "greaterThan"], [">", "greaterThan"], ["gte", "greaterThanOrEqual"], [">=", "greaterThanOrEqual"],
-    ["lt", "lessThan"], ["<", "lessThan"], ["lte", "lessThanOrEqual"], ["<=", "lessThanOrEqual"],
-    ["contain", "contains"], ["like", "contains"], ["regex", "matches"], ["regexp", "matches"], ["=~", "matches"],
-    ["startswith", "startsWith"], ["starts_with", "startsWith"], ["ends-with", "endsWith"], ["prefix", "startsWith"],
-    ["nin", "notIn"], ["not_in", "notIn"], ["one_of", "in"], ["range", "between"],
-    ["null", "isNull"], ["is_null", "isNull"], ["exists", "isNotNull"], ["not_null", "isNotNull"],
+    ["eq", "equals"],
+    ["==", "equals"],
+    ["=", "equals"],
+    ["EQUAL", "equals"],
+    ["!=", "notEquals"],
+    ["neq", "notEquals"],
+    ["ne", "notEquals"],
+    ["<>", "notEquals"],
+    ["not_equals", "notEquals"],
+    ["gt", "greaterThan"],
+    [">", "greaterThan"],
+    ["gte", "greaterThanOrEqual"],
+    [">=", "greaterThanOrEqual"],
+    ["lt", "lessThan"],
+    ["<", "lessThan"],
+    ["lte", "lessThanOrEqual"],
+    ["<=", "lessThanOrEqual"],
+    ["contain", "contains"],
+    ["like", "contains"],
+    ["regex", "matches"],
+    ["regexp", "matches"],
+    ["=~", "matches"],
+    ["startswith", "startsWith"],
+    ["starts_with", "startsWith"],
+    ["ends-with", "endsWith"],
+    ["prefix", "startsWith"],
+    ["nin", "notIn"],
+    ["not_in", "notIn"],
+    ["one_of", "in"],
+    ["range", "between"],
+    ["null", "isNull"],
+    ["is_null", "isNull"],
+    ["exists", "isNotNull"],
+    ["not_null", "isNotNull"],
   ])("op: %j suggests %s", (spelling, op) => {
     const text = filtersYaml(cond("f", `{ field: event_type, op: ${JSON.stringify(spelling)}, value: x }`));
-    expect(errorsOf(text)).toEqual([expect.stringMatching(new RegExp(`^unknown operator '${spelling.replace(/[|\\{}()[\]^$+*?.]/g, "\\$&")}' at filters\\.yaml:8:\\d+ in filter f; did you mean '${op}'\\?$`))]);
+    expect(errorsOf(text)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^unknown operator '${spelling.replace(/[|\\{}()[\]^$+*?.]/g, "\\$&")}' at filters\\.yaml:8:\\d+ in filter f; did you mean '${op}'\\?$`,
+        ),
+      ),
+    ]);
   });
 });
 
 describe("error counts", () => {
   test("a YAML syntax error: the first three of the parser's errors are listed, the summary counts all seven", () => {
-    const text = "filters:\n  - name: f\n    description: d\n   outputTopic: t\n    version: 1\n  operations: [create\n  x: ]\n";
+    const text =
+      "filters:\n  - name: f\n    description: d\n   outputTopic: t\n    version: 1\n  operations: [create\n  x: ]\n";
     expect(() => parseFiltersYaml(text, "filters.yaml")).toThrow(FilterValidationError);
     try {
       parseFiltersYaml(text, "filters.yaml");
@@ -347,7 +372,9 @@ describe("error counts", () => {
         "YAML syntax error at filters.yaml:4:17; Nested mappings are not allowed in compact mappings",
         "YAML syntax error at filters.yaml:4:17; Implicit keys need to be on a single line",
       ]);
-      expect(err.summary).toBe("7 YAML syntax errors (the first 3 shown; the other 4 follow from them: fix the first and run again)");
+      expect(err.summary).toBe(
+        "7 YAML syntax errors (the first 3 shown; the other 4 follow from them: fix the first and run again)",
+      );
     }
   });
 

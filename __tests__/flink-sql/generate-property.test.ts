@@ -7,15 +7,20 @@ import { filterSet } from "../support/arbitraries";
 
 test("every generated statement parses (random valid filter sets)", () => {
   fc.assert(
-    fc.property(filterSet, fc.constantFrom("confluent", "flink"), fc.constantFrom("set", "per-filter"), (filters, dialect, shape) => {
-      const { set, issues } = validateFilters({ filters });
-      expect(issues).toEqual([]);
-      for (const stage of ["dev", "staging", "prod"]) {
-        const sql = generateSql(set!, stage, { dialect, shape, kafka: { bootstrapServers: "127.0.0.1:9092" } });
-        for (const s of sql.statements) expect(flinkSyntaxErrors(s.dml)).toEqual([]);
-        expect(flinkSyntaxErrors(renderSql(sql))).toEqual([]);
-      }
-    }),
+    fc.property(
+      filterSet,
+      fc.constantFrom("confluent", "flink"),
+      fc.constantFrom("set", "per-filter"),
+      (filters, dialect, shape) => {
+        const { set, issues } = validateFilters({ filters });
+        expect(issues).toEqual([]);
+        for (const stage of ["dev", "staging", "prod"]) {
+          const sql = generateSql(set!, stage, { dialect, shape, kafka: { bootstrapServers: "127.0.0.1:9092" } });
+          for (const s of sql.statements) expect(flinkSyntaxErrors(s.dml)).toEqual([]);
+          expect(flinkSyntaxErrors(renderSql(sql))).toEqual([]);
+        }
+      },
+    ),
     { numRuns: 60 },
   );
 });

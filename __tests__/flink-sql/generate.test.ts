@@ -1,6 +1,6 @@
 import { loadFilters } from "../../filters/load";
 import { likeEscape, numberLiteral, quoteIdentifier, stringLiteral } from "../../flink-sql/escape";
-import { generateSql, renderSql, type Dialect, type Shape } from "../../flink-sql/generate";
+import { type Dialect, generateSql, renderSql, type Shape } from "../../flink-sql/generate";
 import { flinkSyntaxErrors } from "../../flink-sql/syntax-check";
 import { filterEntry, filtersYaml, parse } from "../support/helpers";
 
@@ -27,11 +27,14 @@ describe("predicates", () => {
     ["{ field: event_name, op: contains, value: '50%_off!' }", "`event_name` LIKE '%50!%!_off!!%' ESCAPE '!'"],
     ["{ field: event_name, op: startsWith, value: Car }", "`event_name` LIKE 'Car%' ESCAPE '!'"],
     ["{ field: event_name, op: endsWith, value: Done }", "`event_name` LIKE '%Done' ESCAPE '!'"],
-    ["{ field: event_name, op: matches, value: '^a.+b$' }", "REGEXP(`event_name`, '^a[^\\n\\r\\u2028\\u2029]+b(?![\\s\\S])')"],
+    [
+      "{ field: event_name, op: matches, value: '^a.+b$' }",
+      "REGEXP(`event_name`, '^a[^\\n\\r\\u2028\\u2029]+b(?![\\s\\S])')",
+    ],
     ["{ field: saved_date, op: isNull }", "`saved_date` IS NULL"],
     ["{ field: saved_date, op: isNotNull }", "`saved_date` IS NOT NULL"],
     [
-      "{ field: \"event_data.eventBody.entities[0].entityType\", op: equals, value: Loan }",
+      '{ field: "event_data.eventBody.entities[0].entityType", op: equals, value: Loan }',
       "JSON_VALUE(`event_data`, '$.eventBody.entities[0].entityType') = 'Loan'",
     ],
     [
@@ -159,16 +162,22 @@ describe("dialects, shapes and stages", () => {
 
   test("stage selection and disabled filters", () => {
     const names = (stage: string) =>
-      generateSql(examples, stage, { dialect: "confluent", shape: "per-filter" }).statements.map((s) => s.filters[0].name);
+      generateSql(examples, stage, { dialect: "confluent", shape: "per-filter" }).statements.map(
+        (s) => s.filters[0].name,
+      );
     expect(names("dev")).toEqual(["equality-and-lists", "numeric-comparisons", "text-matching"]);
     expect(names("prod")).toEqual(["equality-and-lists", "text-matching"]);
-    expect(renderSql(generateSql(examples, "prod", { dialect: "confluent", shape: "set" }))).not.toContain("example-null-events");
+    expect(renderSql(generateSql(examples, "prod", { dialect: "confluent", shape: "set" }))).not.toContain(
+      "example-null-events",
+    );
   });
 
   test("projected columns and the default of all raw columns", () => {
     const sql = renderSql(generateSql(examples, "dev", { dialect: "flink", shape: "per-filter", kafka: KAFKA }));
     expect(sql).toContain("SELECT `id`, `event_type`, `created_date`, `event_data`\nFROM");
-    expect(sql).toContain("CREATE TABLE `example-text-events` (\n  `id` STRING,\n  `event_type` STRING,\n  `created_date` STRING,\n  `event_data` STRING\n)");
+    expect(sql).toContain(
+      "CREATE TABLE `example-text-events` (\n  `id` STRING,\n  `event_type` STRING,\n  `created_date` STRING,\n  `event_data` STRING\n)",
+    );
   });
 
   test("no enabled filters: no statements", () => {
@@ -177,7 +186,9 @@ describe("dialects, shapes and stages", () => {
   });
 
   test("the flink dialect needs bootstrap servers", () => {
-    expect(() => generateSql(set, "dev", { dialect: "flink", shape: "set" })).toThrow("the flink dialect needs kafka.bootstrapServers");
+    expect(() => generateSql(set, "dev", { dialect: "flink", shape: "set" })).toThrow(
+      "the flink dialect needs kafka.bootstrapServers",
+    );
   });
 
   test("a changed filter changes the set's name (statements are immutable)", () => {

@@ -1,12 +1,12 @@
 /** The tables Confluent Cloud infers from registered schemas (flink-sql/inferred-table.ts); their Apache Flink DDL. */
 import { loadFilters } from "../../filters/load";
-import { RAW_COLUMNS, filtersForStage } from "../../filters/model";
+import { filtersForStage, RAW_COLUMNS } from "../../filters/model";
 import {
-  InferenceError,
-  VARBINARY,
   apacheFlinkTableDdl,
-  inferTable,
+  InferenceError,
   inferredCatalogScript,
+  inferTable,
+  VARBINARY,
 } from "../../flink-sql/inferred-table";
 import {
   DELETED_FIELD,
@@ -62,16 +62,30 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
   });
 
   test("key columns come first when a key schema exists", () => {
-    const t = inferTable("t", { key: JSON.stringify({ type: "object", properties: { k: { type: "string" } }, required: ["k"] }), value: JSON.stringify({ type: "object", properties: { v: { type: "string" } } }) });
+    const t = inferTable("t", {
+      key: JSON.stringify({ type: "object", properties: { k: { type: "string" } }, required: ["k"] }),
+      value: JSON.stringify({ type: "object", properties: { v: { type: "string" } } }),
+    });
     expect(t.columns.map((c) => `${c.part}:${c.name}`)).toEqual(["key:k", "value:v"]);
     expect(t.keyFormat).toBe("json-registry");
   });
 
   test("what it does not model is refused with the subject and property named, not guessed", () => {
-    expect(() => inferTable("t", { value: JSON.stringify({ type: "object", properties: { n: { type: "object", properties: {} } } }) })).toThrow(
-      new InferenceError('t-value.n: type "object" is not modelled by flink-sql/inferred-table.ts; extend it from Confluent\'s JSON Schema type mapping before using it'),
+    expect(() =>
+      inferTable("t", {
+        value: JSON.stringify({ type: "object", properties: { n: { type: "object", properties: {} } } }),
+      }),
+    ).toThrow(
+      new InferenceError(
+        't-value.n: type "object" is not modelled by flink-sql/inferred-table.ts; extend it from Confluent\'s JSON Schema type mapping before using it',
+      ),
     );
-    expect(() => inferTable("t", { key: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }), value: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }) })).toThrow(/key and value both having a field id/);
+    expect(() =>
+      inferTable("t", {
+        key: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }),
+        value: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }),
+      }),
+    ).toThrow(/key and value both having a field id/);
     expect(() => inferTable("t", { value: "{" })).toThrow(/t-value: not valid JSON/);
   });
 
@@ -79,7 +93,12 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     const raw = inferTable("raw-business-events", { value: rawSchema });
     const row = RAW_COLUMNS.filter((c) => !c.name.startsWith("__")).map((c) => [c.name, c.type, c.name !== "id"]);
     const added = RAW_COLUMNS.filter((c) => c.name.startsWith("__")).map((c) => [c.name, c.type, true]);
-    expect(raw.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([["key", VARBINARY, true], ...row, [DELETED_FIELD, "STRING", true], ...added]);
+    expect(raw.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
+      ["key", VARBINARY, true],
+      ...row,
+      [DELETED_FIELD, "STRING", true],
+      ...added,
+    ]);
     expect(JSON.parse(rawSchema).title).toBe("cdc-routing-dev.public.business_events.Value");
   });
 
@@ -88,13 +107,32 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
       const sink = inferTable(f.outputTopic, { value: sinkValueSchema(f.outputTopic, f.columns) });
       expect(sink.columns.map((c) => c.name)).toEqual(["key", ...f.columns]);
     }
-    expect(tableProblems(routingTables(filters.sourceTopic, rawSchema, deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns }))), deployed)).toEqual([]);
+    expect(
+      tableProblems(
+        routingTables(
+          filters.sourceTopic,
+          rawSchema,
+          deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })),
+        ),
+        deployed,
+      ),
+    ).toEqual([]);
   });
 
   test("on Apache Flink the inferred raw table is declared with a raw key column and the value fields except the key", () => {
-    const ddl = apacheFlinkTableDdl(inferTable("raw-business-events", { value: rawSchema }), { bootstrapServers: "h:1", bounded: true });
+    const ddl = apacheFlinkTableDdl(inferTable("raw-business-events", { value: rawSchema }), {
+      bootstrapServers: "h:1",
+      bounded: true,
+    });
     expect(ddl).toContain(`  \`key\` ${VARBINARY},\n  \`id\` STRING NOT NULL,\n  \`event_name\` STRING,`);
-    for (const option of ["'key.format' = 'raw'", "'key.fields' = 'key'", "'value.format' = 'json'", "'value.fields-include' = 'EXCEPT_KEY'", "'scan.startup.mode' = 'earliest-offset'", "'scan.bounded.mode' = 'latest-offset'"]) {
+    for (const option of [
+      "'key.format' = 'raw'",
+      "'key.fields' = 'key'",
+      "'value.format' = 'json'",
+      "'value.fields-include' = 'EXCEPT_KEY'",
+      "'scan.startup.mode' = 'earliest-offset'",
+      "'scan.bounded.mode' = 'latest-offset'",
+    ]) {
       expect(ddl).toContain(option);
     }
   });
@@ -103,7 +141,9 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     const withoutOp = JSON.parse(rawSchema);
     delete withoutOp.properties.__op;
     const problems = tableProblems(routingTables(filters.sourceTopic, JSON.stringify(withoutOp), []), []);
-    expect(problems).toEqual(["raw table raw-business-events: column __op would be inferred as none, the filters read it as STRING"]);
+    expect(problems).toEqual([
+      "raw table raw-business-events: column __op would be inferred as none, the filters read it as STRING",
+    ]);
   });
 });
 

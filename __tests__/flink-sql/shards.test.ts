@@ -1,8 +1,9 @@
 /** The set shape split into sticky shards past the budget (flink-sql/shards.ts), as the lock records them. */
+
+import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import { generateSql } from "../../flink-sql/generate";
 import { DEFAULT_SHARD_BUDGET, STATEMENT_TEXT_MAX, textBytes } from "../../flink-sql/limits";
 import { assignShards } from "../../flink-sql/shards";
-import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import { lockProblems } from "../../lock/evolution";
 import { readLock, type StageLock } from "../../lock/lock-file";
 import { stagePartitions, stageStatements } from "../../lock/stage-lock";
@@ -27,7 +28,11 @@ describe("the set shape split into sticky shards (400 filters)", () => {
       expect(s.carriedOverFrom).toBeUndefined();
     }
     // One unsharded set would be over the limit: the split is needed, not decorative.
-    const whole = generateSql(f400, "dev", { dialect: "confluent", shape: "set", shardBudget: { maxSinks: 1000, maxBytes: 10 * STATEMENT_TEXT_MAX } });
+    const whole = generateSql(f400, "dev", {
+      dialect: "confluent",
+      shape: "set",
+      shardBudget: { maxSinks: 1000, maxBytes: 10 * STATEMENT_TEXT_MAX },
+    });
     expect(whole.statements).toHaveLength(1);
     expect(textBytes(whole.statements[0].dml)).toBeGreaterThan(STATEMENT_TEXT_MAX);
     expect(lockProblems(v1, stageStatements(f400, dev, v1), stagePartitions(f400, dev), "dev")).toEqual([]);
@@ -70,16 +75,28 @@ describe("the set shape split into sticky shards (400 filters)", () => {
   });
 
   test("a shard that grows past the text limit splits into consecutive parts that fit, all carrying its offsets over; no other shard changes", () => {
-    const values = Array.from({ length: 2400 }, (_, i) => `"v${String(i).padStart(4, "0")}-${"x".repeat(40)}"`).join(", ");
-    const grown = edit(f400, "filter-150", () => ({ version: 2, condition: parseFiltersYaml(`source: { topic: raw-business-events }
+    const values = Array.from({ length: 2400 }, (_, i) => `"v${String(i).padStart(4, "0")}-${"x".repeat(40)}"`).join(
+      ", ",
+    );
+    const grown = edit(f400, "filter-150", () => ({
+      version: 2,
+      condition: parseFiltersYaml(
+        `source: { topic: raw-business-events }
 filters:
   - { name: filter-150, description: d, outputTopic: t, version: 2, operations: [create], conditions: { all: [{ field: event_type, op: in, values: [${values}] }] } }
-`, "g.yaml").filters[0].condition }));
+`,
+        "g.yaml",
+      ).filters[0].condition,
+    }));
     const v2 = lockFor(grown, dev, v1);
     const old = holding(v1, "filter-150");
     const parts = v2.running.filter((s) => !names(v1).includes(s.name));
     // Packed in file order: filter-100..149, then filter-150 (about 120 KB now) with the next 20, then the rest.
-    expect(parts.map((s) => [s.filters[0], s.filters.length])).toEqual([["filter-100", 50], ["filter-150", 21], ["filter-171", 29]]);
+    expect(parts.map((s) => [s.filters[0], s.filters.length])).toEqual([
+      ["filter-100", 50],
+      ["filter-150", 21],
+      ["filter-171", 29],
+    ]);
     expect(parts.flatMap((s) => s.filters)).toEqual(old.filters);
     for (const p of parts) {
       expect(p.carriedOverFrom).toBe(old.name);
@@ -93,10 +110,20 @@ filters:
     expect(lockFor(generatedFilters(400), dev)).toEqual(v1);
     expect(lockFor(f400, dev, v1)).toEqual(v1);
     const sizing = { insertBytes: new Map(f400.filters.map((f) => [f.name, 300])), budget: DEFAULT_SHARD_BUDGET };
-    const shards = assignShards(f400.filters.map((f) => f.name), [["filter-005", "filter-001"], ["filter-999"]], sizing);
+    const shards = assignShards(
+      f400.filters.map((f) => f.name),
+      [["filter-005", "filter-001"], ["filter-999"]],
+      sizing,
+    );
     // The kept pair first joined by the new filters that fit, all in file order; an unknown name is dropped.
     expect(shards).toEqual([0, 1, 2, 3].map((k) => f400.filters.slice(k * 100, k * 100 + 100).map((f) => f.name)));
-    expect(assignShards(f400.filters.map((f) => f.name), shards, sizing)).toEqual(shards);
+    expect(
+      assignShards(
+        f400.filters.map((f) => f.name),
+        shards,
+        sizing,
+      ),
+    ).toEqual(shards);
   });
 
   test("the deployed 4-filter stages stay one set with the committed names and SQL (no lock churn)", () => {

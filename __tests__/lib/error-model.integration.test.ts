@@ -12,7 +12,11 @@ const BAD_BUCKET =
   "error: CDC_ROUTING_STATE_BUCKET='Bad_Bucket' must be an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit";
 
 function script(file: string, args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,7 +35,11 @@ describe("an invalid state bucket from the environment", () => {
   ])("%s: one clean error line and what did not happen, exit 1, no stack trace", (_, file, args, note) => {
     const lock = lockCopy();
     const before = readFileSync(lock, "utf8");
-    const r = script(file, args, { CDC_ROUTING_STATE_BUCKET: "Bad_Bucket", CDC_ROUTING_LOCK: lock, CDKTF_OUTDIR: temporaryDirectory("error-model-out") });
+    const r = script(file, args, {
+      CDC_ROUTING_STATE_BUCKET: "Bad_Bucket",
+      CDC_ROUTING_LOCK: lock,
+      CDKTF_OUTDIR: temporaryDirectory("error-model-out"),
+    });
     expect(r).toEqual({ status: 1, stdout: "", stderr: `${BAD_BUCKET}\n${note}\n` });
     expect(readFileSync(lock, "utf8")).toBe(before);
   });
@@ -40,7 +48,11 @@ describe("an invalid state bucket from the environment", () => {
 describe("other kinds through real scripts", () => {
   test("an unreadable filters file: an input error naming the file, exit 1", () => {
     const r = script("bin/cdc-routing.js", ["validate", "--filters", "no-such-filters.yaml"], {});
-    expect(r).toEqual({ status: 1, stdout: "", stderr: "error: cannot read filters file no-such-filters.yaml: ENOENT\n1 error\n" });
+    expect(r).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "error: cannot read filters file no-such-filters.yaml: ENOENT\n1 error\n",
+    });
   });
 
   test("a review plan that is not a plan: an input error, exit 1", () => {
@@ -54,6 +66,10 @@ describe("other kinds through real scripts", () => {
 
   test("a missing Kafka address: an input error from the verify tool, exit 1", () => {
     const r = script("consumers/verify.ts", ["--stage", "dev"], { KAFKA_BOOTSTRAP_SERVERS: "" });
-    expect(r).toEqual({ status: 1, stdout: "", stderr: "error: KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])\n" });
+    expect(r).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "error: KAFKA_BOOTSTRAP_SERVERS is not set (host:port[,host:port])\n",
+    });
   });
 });

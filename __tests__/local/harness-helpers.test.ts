@@ -11,7 +11,11 @@ describe("local harness helpers", () => {
   });
 
   test("a Java trace is summed up by its first line and root cause", () => {
-    expect(traceSummary("org.x.ConnectException: failed\n\tat a\nCaused by: java.sql.X: mid\nCaused by: org.postgresql.util.PSQLException: ERROR: permission denied for table t")).toBe(
+    expect(
+      traceSummary(
+        "org.x.ConnectException: failed\n\tat a\nCaused by: java.sql.X: mid\nCaused by: org.postgresql.util.PSQLException: ERROR: permission denied for table t",
+      ),
+    ).toBe(
       "org.x.ConnectException: failed (root cause: org.postgresql.util.PSQLException: ERROR: permission denied for table t)",
     );
   });
@@ -33,7 +37,9 @@ describe("local harness preconditions fail with a clear message", () => {
     const saved = process.env.JAVA_HOME;
     process.env.JAVA_HOME = "/nonexistent-jdk";
     try {
-      expect(() => javaCommand()).toThrow("Java 17 or newer is needed for the local pipeline and was not found (/nonexistent-jdk/bin/java)");
+      expect(() => javaCommand()).toThrow(
+        "Java 17 or newer is needed for the local pipeline and was not found (/nonexistent-jdk/bin/java)",
+      );
     } finally {
       if (saved === undefined) delete process.env.JAVA_HOME;
       else process.env.JAVA_HOME = saved;

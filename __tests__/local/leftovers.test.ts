@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { sleep } from "../../lib/run";
 import { finishRun, startRun, survivingProcesses } from "../../local/leftovers";
-import { processStartTime, temporaryPrefix, TemporaryDirs } from "../../local/processes";
+import { processStartTime, TemporaryDirs, temporaryPrefix } from "../../local/processes";
 
 describe("end-of-run check", () => {
   const dirs = new TemporaryDirs();
@@ -15,8 +15,14 @@ describe("end-of-run check", () => {
       const ledger = `${child.pid} ${processStartTime(child.pid!)}\n`;
       // The group member is a forked shell until it has exec'd sleep: wait for that.
       let survivors: string[] = [];
-      for (let i = 0; i < 250 && !survivors.some((s) => s.includes("(sleep,")); i++, await sleep(20)) survivors = survivingProcesses(ledger);
-      expect(survivors).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^pid ${child.pid} \\(sh, process group ${child.pid}\\)$`)), expect.stringMatching(/\(sleep, process group/)]));
+      for (let i = 0; i < 250 && !survivors.some((s) => s.includes("(sleep,")); i++, await sleep(20))
+        survivors = survivingProcesses(ledger);
+      expect(survivors).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^pid ${child.pid} \\(sh, process group ${child.pid}\\)$`)),
+          expect.stringMatching(/\(sleep, process group/),
+        ]),
+      );
       process.kill(-child.pid!, "SIGKILL");
       await new Promise((resolve) => child.once("exit", resolve));
       for (let i = 0; i < 100 && survivingProcesses(ledger).length > 0; i++) await sleep(20);

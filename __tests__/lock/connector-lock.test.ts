@@ -4,11 +4,11 @@
  * an in-place rename the provider refuses at apply. The e2e (connector-replacement.e2e.ts) applies it.
  */
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
-import { connectorLockProblems, evolveConnector } from "../../lock/connector-lock";
 import { loadFilters } from "../../filters/load";
+import { connectorLockProblems, evolveConnector } from "../../lock/connector-lock";
 import { StageRefusal } from "../../lock/evolution";
-import { evolveStage } from "../../lock/stage-lock";
 import { readLock } from "../../lock/lock-file";
+import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { synthStack } from "../support/stack-helpers";
@@ -16,8 +16,10 @@ import { synthStack } from "../support/stack-helpers";
 const filters = loadFilters("filters/filters.yaml");
 const ORIGINAL = "cdc-routing-dev-postgres-cdc";
 const RENAMED = "cdc-routing-dev-postgres-cdc-v2";
-const devNamed = (connectorName?: string): StageConfig => parseStageConfig({ ...stageConfig("dev"), source: { ...stageConfig("dev").source, connectorName } });
-const synth = (stage: StageConfig, lock = readLock().dev) => synthStack((app) => new RoutingStageStack(app, { stage, filters, lock }));
+const devNamed = (connectorName?: string): StageConfig =>
+  parseStageConfig({ ...stageConfig("dev"), source: { ...stageConfig("dev").source, connectorName } });
+const synth = (stage: StageConfig, lock = readLock().dev) =>
+  synthStack((app) => new RoutingStageStack(app, { stage, filters, lock }));
 const only = (section: Record<string, any>) => {
   const entries = Object.entries(section);
   expect(entries).toHaveLength(1);
@@ -62,15 +64,22 @@ describe("the synthesized rename", () => {
     const [beforeId, beforeConnector] = only(before.resource.confluent_connector);
     const [afterId, afterConnector] = only(after.resource.confluent_connector);
     expect(afterId).toBe(beforeId);
-    expect([beforeConnector.config_nonsensitive.name, beforeConnector.config_nonsensitive["snapshot.mode"]]).toEqual([ORIGINAL, "initial"]);
-    expect([afterConnector.config_nonsensitive.name, afterConnector.config_nonsensitive["snapshot.mode"]]).toEqual([RENAMED, "no_data"]);
+    expect([beforeConnector.config_nonsensitive.name, beforeConnector.config_nonsensitive["snapshot.mode"]]).toEqual([
+      ORIGINAL,
+      "initial",
+    ]);
+    expect([afterConnector.config_nonsensitive.name, afterConnector.config_nonsensitive["snapshot.mode"]]).toEqual([
+      RENAMED,
+      "no_data",
+    ]);
     const [triggerId, trigger] = only(after.resource.terraform_data);
     expect(trigger).toEqual({ triggers_replace: { name: RENAMED } });
     expect(afterConnector.lifecycle).toEqual({ replace_triggered_by: [`terraform_data.${triggerId}`] });
   });
 
   test("the replication slot, publication and role are untouched: the new connector reads the same slot", () => {
-    for (const type of ["postgresql_replication_slot", "postgresql_publication", "postgresql_role", "postgresql_grant"]) expect(after.resource[type]).toEqual(before.resource[type]);
+    for (const type of ["postgresql_replication_slot", "postgresql_publication", "postgresql_role", "postgresql_grant"])
+      expect(after.resource[type]).toEqual(before.resource[type]);
     const [, connector] = only(after.resource.confluent_connector);
     expect(connector.config_nonsensitive["slot.name"]).toBe(only(after.resource.postgresql_replication_slot)[1].name);
   });

@@ -10,7 +10,10 @@ const MOVE_IT =
   "the lock file moved from flink-sql/statements.lock.json to lock/statements.lock.json; " +
   "run `git mv flink-sql/statements.lock.json lock/statements.lock.json` and commit it";
 /** A file system holding exactly these paths. */
-const holding = (...paths: string[]) => (p: string) => paths.includes(p);
+const holding =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 describe("a lock left at flink-sql/statements.lock.json", () => {
   test("is a problem for the default path while lock/ has none, naming the git mv that fixes it", () => {

@@ -26,7 +26,10 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
     const out = synthStack((app) => (stack = new RoutingStageStack(app, { stage, filters: set, lock, today: date })));
     return { out, notices: stack!.notices };
   };
-  const statementNames = (out: Record<string, any>) => Object.values(out.resource.confluent_flink_statement as Record<string, any>).map((s) => s.statement_name).sort();
+  const statementNames = (out: Record<string, any>) =>
+    Object.values(out.resource.confluent_flink_statement as Record<string, any>)
+      .map((s) => s.statement_name)
+      .sort();
 
   test("the lock records the day each statement was stopped; retention ends 29 days later (a day before Confluent's 30)", () => {
     expect(v2.stopped.map((s) => [s.name, s.stoppedOn])).toEqual([[stoppedName, "2026-11-01"]]);
@@ -59,7 +62,9 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
     const lock = lockFor(removed, prod, lockFor(filters, prod, undefined, "2026-10-01"), "2026-11-01");
     const { out, notices } = synth("2027-01-01", prod, removed, lock);
     expect(notices).toHaveLength(1);
-    expect(Object.values(out.resource.confluent_kafka_topic as Record<string, any>).map((t) => t.topic_name)).toContain("filtered-car-created-events");
+    expect(Object.values(out.resource.confluent_kafka_topic as Record<string, any>).map((t) => t.topic_name)).toContain(
+      "filtered-car-created-events",
+    );
     expect([...retiredTopics(lock)]).toEqual([["car-created", "filtered-car-created-events"]]);
   });
 
@@ -74,7 +79,10 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
   });
 
   test("a change applied long after it was locked: --restart-retention dates its stopped statements the day of the apply", () => {
-    const restarted = evolveLock(v2, stageStatements(bumped, dev, v2), stagePartitions(bumped, dev), "dev", { today: "2026-12-20", restartRetention: true });
+    const restarted = evolveLock(v2, stageStatements(bumped, dev, v2), stagePartitions(bumped, dev), "dev", {
+      today: "2026-12-20",
+      restartRetention: true,
+    });
     expect(restarted.stopped.map((s) => [s.name, s.stoppedOn])).toEqual([[stoppedName, "2026-12-20"]]);
     expect(restarted.running).toEqual(v2.running);
   });
@@ -84,6 +92,8 @@ describe("stopped statements past Confluent's 30-day retention (fixed clock)", (
     expect(today({ CDC_ROUTING_NOW: "2026-11-30T23:30:00-02:00" })).toBe("2026-12-01");
     expect(today({}, () => new Date("2027-01-02T03:04:05Z"))).toBe("2027-01-02");
     expect(() => today({ CDC_ROUTING_NOW: "30.11.2026" })).toThrow(ClockError);
-    expect(() => today({ CDC_ROUTING_NOW: "2026-13-45" })).toThrow("CDC_ROUTING_NOW=2026-13-45 is not a date; use YYYY-MM-DD (UTC)");
+    expect(() => today({ CDC_ROUTING_NOW: "2026-13-45" })).toThrow(
+      "CDC_ROUTING_NOW=2026-13-45 is not a date; use YYYY-MM-DD (UTC)",
+    );
   });
 });

@@ -1,12 +1,20 @@
 /** The local deploy (offline/local-deploy.ts, local-deploy-command.ts): tallies, sample rows, terraform errors. */
+
+import { loadFilters } from "../../filters/load";
 import { sampleRows, tally } from "../../offline/local-deploy";
 import { terraformErrors } from "../../offline/local-deploy-command";
-import { loadFilters } from "../../filters/load";
 
 describe("local deploy", () => {
   test("per consumer tally: missing, duplicated and unexpected ids", () => {
     const [t] = tally(new Map([["c1", ["a/c", "b/c"]]]), new Map([["c1", ["a/c", "a/c", "x/c"]]]));
-    expect(t).toEqual({ consumer: "c1", expected: 2, received: 3, missing: ["b/c"], duplicated: ["a/c"], unexpected: ["x/c"] });
+    expect(t).toEqual({
+      consumer: "c1",
+      expected: 2,
+      received: 3,
+      missing: ["b/c"],
+      duplicated: ["a/c"],
+      unexpected: ["x/c"],
+    });
   });
 
   test("sample rows are creates with unique ids, repeated up to the count asked", () => {
@@ -17,7 +25,10 @@ describe("local deploy", () => {
   });
 
   test("terraform errors are quoted from the first Error:, without echoed source lines", () => {
-    const output = "Plan: 1 to add\n\nError: connector failed: snapshot.mode\n\n  with confluent_connector.x,\n  on main.tf.json line 3:\n   3: {\"huge\": \"json\"}\n";
-    expect(terraformErrors(output)).toBe("Error: connector failed: snapshot.mode\n\n  with confluent_connector.x,\n  on main.tf.json line 3:");
+    const output =
+      'Plan: 1 to add\n\nError: connector failed: snapshot.mode\n\n  with confluent_connector.x,\n  on main.tf.json line 3:\n   3: {"huge": "json"}\n';
+    expect(terraformErrors(output)).toBe(
+      "Error: connector failed: snapshot.mode\n\n  with confluent_connector.x,\n  on main.tf.json line 3:",
+    );
   });
 });

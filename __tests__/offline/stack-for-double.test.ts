@@ -7,7 +7,10 @@ import { pendingChanges } from "../e2e/stack-on-double";
 
 test("the stack's configuration for the double: endpoint set, aws and postgresql resources and their dependencies left out", () => {
   const synth = {
-    terraform: { backend: { s3: {} }, required_providers: { aws: {}, confluent: { source: "confluentinc/confluent" }, postgresql: {} } },
+    terraform: {
+      backend: { s3: {} },
+      required_providers: { aws: {}, confluent: { source: "confluentinc/confluent" }, postgresql: {} },
+    },
     provider: { aws: [{}], confluent: [{ max_retries: 8 }], postgresql: [{}] },
     variable: { v: {} },
     resource: {
@@ -27,11 +30,21 @@ test("the stack's configuration for the double: endpoint set, aws and postgresql
 });
 
 test("a perpetual diff is reported by resource and attribute; no-ops and reads are not", () => {
-  const rc = (address: string, actions: string[], before: unknown, after: unknown) => ({ address, type: address.split(".")[0], name: address.split(".")[1], change: { actions, before, after } });
+  const rc = (address: string, actions: string[], before: unknown, after: unknown) => ({
+    address,
+    type: address.split(".")[0],
+    name: address.split(".")[1],
+    change: { actions, before, after },
+  });
   const plan = {
     format_version: "1.2",
     resource_changes: [
-      rc("confluent_kafka_topic.raw", ["update"], { config: { "retention.ms": "1" }, partitions_count: 3 }, { config: { "retention.ms": "2" }, partitions_count: 3 }),
+      rc(
+        "confluent_kafka_topic.raw",
+        ["update"],
+        { config: { "retention.ms": "1" }, partitions_count: 3 },
+        { config: { "retention.ms": "2" }, partitions_count: 3 },
+      ),
       rc("confluent_environment.env", ["no-op"], { display_name: "x" }, { display_name: "x" }),
       rc("data.confluent_organization.org", ["read"], null, {}),
     ],

@@ -6,7 +6,15 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildProviderIntoMirror, isInMirror, mirrorBinaryPath, mirrorDir, parseSha256Sums, requireProgram, verifyArchives } from "../../providers/mirror";
+import {
+  buildProviderIntoMirror,
+  isInMirror,
+  mirrorBinaryPath,
+  mirrorDir,
+  parseSha256Sums,
+  requireProgram,
+  verifyArchives,
+} from "../../providers/mirror";
 import type { ProviderBuildPin } from "../../providers/pins";
 import { temporaryDirectory } from "../support/helpers";
 
@@ -33,7 +41,12 @@ function archive(dir: string, name: string, top: string, files: Record<string, s
 function writeSums(dir: string): void {
   const lines = readdirSync(dir)
     .filter((f) => f.endsWith(".tar.gz"))
-    .map((f) => `${createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")}  ${f}`);
+    .map(
+      (f) =>
+        `${createHash("sha256")
+          .update(readFileSync(join(dir, f)))
+          .digest("hex")}  ${f}`,
+    );
   writeFileSync(join(dir, "SHA256SUMS"), `${lines.join("\n")}\n`);
 }
 
@@ -52,7 +65,8 @@ function tinySources(mainGo: string): string {
   return dir;
 }
 
-const GOOD_MAIN = 'package main\n\nimport (\n\t"fmt"\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n';
+const GOOD_MAIN =
+  'package main\n\nimport (\n\t"fmt"\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n';
 
 function withEnv(vars: Record<string, string>, fn: () => Promise<void>): () => Promise<void> {
   return async () => {
@@ -74,48 +88,97 @@ const quiet = () => undefined;
 test("SHA256SUMS lines parse in both sha256sum modes", () => {
   const a = "a".repeat(64);
   const b = "b".repeat(64);
-  expect(parseSha256Sums(`${a}  x.tar.gz\n${b} *y.tar.gz\n\n`)).toEqual(new Map([["x.tar.gz", a], ["y.tar.gz", b]]));
+  expect(parseSha256Sums(`${a}  x.tar.gz\n${b} *y.tar.gz\n\n`)).toEqual(
+    new Map([
+      ["x.tar.gz", a],
+      ["y.tar.gz", b],
+    ]),
+  );
 });
 
 test("bad archives: each gives one message naming the file and what to do", () => {
   const dir = tinySources(GOOD_MAIN);
-  expect(verifyArchives(pin, dir)).toMatch(/^[0-9a-f]{64} {2}terraform-provider-tiny-0\.0\.1\.tar\.gz\n[0-9a-f]{64} {2}greeting-v0\.1\.0\.tar\.gz$/);
+  expect(verifyArchives(pin, dir)).toMatch(
+    /^[0-9a-f]{64} {2}terraform-provider-tiny-0\.0\.1\.tar\.gz\n[0-9a-f]{64} {2}greeting-v0\.1\.0\.tar\.gz$/,
+  );
 
   writeFileSync(join(dir, "greeting-v0.1.0.tar.gz"), "damaged");
-  expect(() => verifyArchives(pin, dir)).toThrow(`${join(dir, "greeting-v0.1.0.tar.gz")} fails its checksum (SHA256SUMS says`);
+  expect(() => verifyArchives(pin, dir)).toThrow(
+    `${join(dir, "greeting-v0.1.0.tar.gz")} fails its checksum (SHA256SUMS says`,
+  );
 
   rmSync(join(dir, "greeting-v0.1.0.tar.gz"));
-  expect(() => verifyArchives(pin, dir)).toThrow(`${join(dir, "greeting-v0.1.0.tar.gz")} is missing: copy the provider sources again`);
+  expect(() => verifyArchives(pin, dir)).toThrow(
+    `${join(dir, "greeting-v0.1.0.tar.gz")} is missing: copy the provider sources again`,
+  );
 
-  expect(() => verifyArchives({ ...pin, sourceArchive: "other.tar.gz" }, dir)).toThrow("SHA256SUMS lists no checksum for other.tar.gz");
+  expect(() => verifyArchives({ ...pin, sourceArchive: "other.tar.gz" }, dir)).toThrow(
+    "SHA256SUMS lists no checksum for other.tar.gz",
+  );
   const empty = temporaryDirectory("no-sums");
-  expect(() => verifyArchives(pin, empty)).toThrow(`${join(empty, "SHA256SUMS")} is missing: the provider sources are not there`);
+  expect(() => verifyArchives(pin, empty)).toThrow(
+    `${join(empty, "SHA256SUMS")} is missing: the provider sources are not there`,
+  );
 });
 
-test("a missing Go toolchain or Terraform CLI is named with what to install", withEnv({ PATH: "/nonexistent" }, async () => {
-  expect(() => requireProgram("go")).toThrow("the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer");
-  expect(() => requireProgram("terraform")).toThrow("the Terraform CLI (terraform) is not on PATH: install Terraform 1.5 or newer");
-}));
+test(
+  "a missing Go toolchain or Terraform CLI is named with what to install",
+  withEnv({ PATH: "/nonexistent" }, async () => {
+    expect(() => requireProgram("go")).toThrow(
+      "the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer",
+    );
+    expect(() => requireProgram("terraform")).toThrow(
+      "the Terraform CLI (terraform) is not on PATH: install Terraform 1.5 or newer",
+    );
+  }),
+);
 
 describe("building into the mirror (real go build)", () => {
   const cache = temporaryDirectory("cache");
 
-  test("a build that fails leaves nothing in the mirror and no build folder", withEnv({ CDC_ROUTING_CACHE: cache, CDC_ROUTING_PROVIDER_SRC: tinySources("package main\n\nfunc main() { undefined() }\n") }, async () => {
-    await expect(buildProviderIntoMirror(pin, mirrorDir(), quiet)).rejects.toThrow(/example\/tiny 0\.0\.1: go build .* exited 1:[\s\S]*undefined: undefined/);
-    expect(existsSync(mirrorBinaryPath(mirrorDir(), pin))).toBe(false);
-    expect(readdirSync(cache).filter((f) => f.startsWith("provider-build-"))).toEqual([]);
-    expect(isInMirror(pin)).toBe(false);
-  }), 120_000);
+  test(
+    "a build that fails leaves nothing in the mirror and no build folder",
+    withEnv(
+      {
+        CDC_ROUTING_CACHE: cache,
+        CDC_ROUTING_PROVIDER_SRC: tinySources("package main\n\nfunc main() { undefined() }\n"),
+      },
+      async () => {
+        await expect(buildProviderIntoMirror(pin, mirrorDir(), quiet)).rejects.toThrow(
+          /example\/tiny 0\.0\.1: go build .* exited 1:[\s\S]*undefined: undefined/,
+        );
+        expect(existsSync(mirrorBinaryPath(mirrorDir(), pin))).toBe(false);
+        expect(readdirSync(cache).filter((f) => f.startsWith("provider-build-"))).toEqual([]);
+        expect(isInMirror(pin)).toBe(false);
+      },
+    ),
+    120_000,
+  );
 
-  test("a complete build is renamed into place, keyed by the archives' sums", withEnv({ CDC_ROUTING_CACHE: cache, CDC_ROUTING_PROVIDER_SRC: tinySources(GOOD_MAIN) }, async () => {
-    const binary = await buildProviderIntoMirror(pin, mirrorDir(), quiet);
-    expect(binary).toBe(join(cache, "provider-mirror", "registry.terraform.io", "example", "tiny", "0.0.1", "linux_amd64", "terraform-provider-tiny_v0.0.1"));
-    expect(spawnSync(binary, { encoding: "utf8" }).stdout).toBe("hello\n");
-    expect(isInMirror(pin)).toBe(true);
-    expect(readdirSync(cache).filter((f) => f.startsWith("provider-build-"))).toEqual([]);
+  test(
+    "a complete build is renamed into place, keyed by the archives' sums",
+    withEnv({ CDC_ROUTING_CACHE: cache, CDC_ROUTING_PROVIDER_SRC: tinySources(GOOD_MAIN) }, async () => {
+      const binary = await buildProviderIntoMirror(pin, mirrorDir(), quiet);
+      expect(binary).toBe(
+        join(
+          cache,
+          "provider-mirror",
+          "registry.terraform.io",
+          "example",
+          "tiny",
+          "0.0.1",
+          "linux_amd64",
+          "terraform-provider-tiny_v0.0.1",
+        ),
+      );
+      expect(spawnSync(binary, { encoding: "utf8" }).stdout).toBe("hello\n");
+      expect(isInMirror(pin)).toBe(true);
+      expect(readdirSync(cache).filter((f) => f.startsWith("provider-build-"))).toEqual([]);
 
-    // New sources under the same version: the cached binary no longer counts.
-    process.env.CDC_ROUTING_PROVIDER_SRC = tinySources(GOOD_MAIN.replace("greeting.Hello()", '"hi"'));
-    expect(isInMirror(pin)).toBe(false);
-  }), 120_000);
+      // New sources under the same version: the cached binary no longer counts.
+      process.env.CDC_ROUTING_PROVIDER_SRC = tinySources(GOOD_MAIN.replace("greeting.Hello()", '"hi"'));
+      expect(isInMirror(pin)).toBe(false);
+    }),
+    120_000,
+  );
 });

@@ -2,19 +2,32 @@ import { readFileSync } from "node:fs";
 import { conformanceProblems } from "../../providers/conformance";
 import { CONFLUENT_PROVIDER } from "../../providers/pins";
 import { REAL_SCHEMA_ORIGIN } from "../../providers/refresh";
-import { CONFLUENT_DATA_SOURCES, CONFLUENT_RESOURCES, stableStringify, trimProviderSchema } from "../../providers/schema";
+import {
+  CONFLUENT_DATA_SOURCES,
+  CONFLUENT_RESOURCES,
+  stableStringify,
+  trimProviderSchema,
+} from "../../providers/schema";
 import { STAGE_NAMES } from "../../stages/names";
 import { confluentSchema, synthBasicStage, synthStage } from "../support/stack-helpers";
 
-const pick = ({ source, version, goModule, goCommit }: typeof CONFLUENT_PROVIDER) => ({ source, version, goModule, goCommit });
+const pick = ({ source, version, goModule, goCommit }: typeof CONFLUENT_PROVIDER) => ({
+  source,
+  version,
+  goModule,
+  goCommit,
+});
 
 describe("confluent provider schema and bindings", () => {
   const schema = confluentSchema();
 
-  test.each(STAGE_NAMES)("stage %s: every confluent attribute and block the stack writes conforms to the pinned schema", (stage) => {
-    const synth = synthStage(stage);
-    expect(conformanceProblems(synth, schema, "confluent_")).toEqual([]);
-  });
+  test.each(STAGE_NAMES)(
+    "stage %s: every confluent attribute and block the stack writes conforms to the pinned schema",
+    (stage) => {
+      const synth = synthStage(stage);
+      expect(conformanceProblems(synth, schema, "confluent_")).toEqual([]);
+    },
+  );
 
   test("a Basic stage (ACLs, Flink as CloudClusterAdmin) conforms too", () => {
     expect(conformanceProblems(synthBasicStage(), schema, "confluent_")).toEqual([]);
@@ -55,9 +68,18 @@ describe("confluent provider schema and bindings", () => {
   });
 
   test("trimming names every resource a provider upgrade would drop", () => {
-    const doc = { format_version: "1.0", provider_schemas: { p: { provider: { version: 0, block: {} }, resource_schemas: {}, data_source_schemas: {} } } };
-    expect(() => trimProviderSchema(doc, "p", ["a_x", "a_y"], [], { source: "", version: "", goModule: "", goCommit: "", origin: "" })).toThrow(
-      "provider schema lacks resources: a_x, a_y",
-    );
+    const doc = {
+      format_version: "1.0",
+      provider_schemas: { p: { provider: { version: 0, block: {} }, resource_schemas: {}, data_source_schemas: {} } },
+    };
+    expect(() =>
+      trimProviderSchema(doc, "p", ["a_x", "a_y"], [], {
+        source: "",
+        version: "",
+        goModule: "",
+        goCommit: "",
+        origin: "",
+      }),
+    ).toThrow("provider schema lacks resources: a_x, a_y");
   });
 });

@@ -8,12 +8,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dumpProviderSchemas, terraform, terraformInit } from "../../providers/mirror";
-import { describeWithRealProviders } from "../support/real-providers";
 import { BUILT_PROVIDERS, CONFLUENT_SCHEMA_PATH } from "../../providers/pins";
 import { pinnedConfluentSchema } from "../../providers/refresh";
 import { STAGE_NAMES } from "../../stages/names";
-import { synthStage, withoutAws } from "../support/stack-helpers";
 import { temporaryDirectory } from "../support/helpers";
+import { describeWithRealProviders } from "../support/real-providers";
+import { synthStage, withoutAws } from "../support/stack-helpers";
 
 describeWithRealProviders("real terraform validate", () => {
   test.each(STAGE_NAMES)("stage %s: every confluent and postgresql resource validates", (stage) => {

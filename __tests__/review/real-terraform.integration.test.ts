@@ -10,13 +10,14 @@ import { join } from "node:path";
 import { loadFilters } from "../../filters/load";
 import { terraform } from "../../providers/mirror";
 import { renderReview } from "../../review/comment";
-import { actionOf, parsePlan, type PlanJson } from "../../review/plan";
+import { actionOf, type PlanJson, parsePlan } from "../../review/plan";
 import { redactPlan, sensitiveValues } from "../../review/redact";
 import { summarizePlan } from "../../review/summarize";
 import { temporaryDirectory } from "../support/helpers";
 
 const hasTerraform = spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
-if (!hasTerraform) console.warn("\n*** NOT RUN: review tools on real terraform plan JSON, because the terraform CLI is not on PATH.\n");
+if (!hasTerraform)
+  console.warn("\n*** NOT RUN: review tools on real terraform plan JSON, because the terraform CLI is not on PATH.\n");
 
 const CANARY = "canary-Plan-Secret-7c1e";
 
@@ -25,7 +26,10 @@ function config(statementVersion: number, keepHolder: boolean): object {
     variable: { db_password: { type: "string", sensitive: true } },
     resource: {
       terraform_data: {
-        statement: { input: { statement_name: `dev-route-loan-created-v${statementVersion}` }, triggers_replace: [statementVersion] },
+        statement: {
+          input: { statement_name: `dev-route-loan-created-v${statementVersion}` },
+          triggers_replace: [statementVersion],
+        },
         ...(keepHolder ? { secret_holder: { input: "${var.db_password}" } } : {}),
       },
     },
@@ -51,7 +55,6 @@ function config(statementVersion: number, keepHolder: boolean): object {
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config(2, false)));
     change = plan();
   }, 120_000);
-
 
   test("counts of a creation plan and of a replace + delete plan", () => {
     expect(create.format_version).toMatch(/^1\./);
@@ -81,7 +84,14 @@ function config(statementVersion: number, keepHolder: boolean): object {
 
   test("the rendered comment carries no secret", () => {
     const head = loadFilters("filters/filters.yaml");
-    const { markdown } = renderReview({ stages: [{ stage: "dev", plan: create }, { stage: "staging", plan: change }], head, optedIn: false });
+    const { markdown } = renderReview({
+      stages: [
+        { stage: "dev", plan: create },
+        { stage: "staging", plan: change },
+      ],
+      head,
+      optedIn: false,
+    });
     expect(markdown).toContain("`terraform_data.secret_holder`");
     expect(markdown).not.toContain(CANARY);
   });

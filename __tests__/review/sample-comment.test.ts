@@ -6,7 +6,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilters } from "../../filters/load";
 import { destructiveChanges } from "../../review/guard";
-import { SAMPLE_BEGIN, SAMPLE_END, SAMPLE_PAGE, sampleChange, sampleComment, samplePlan, withSample } from "../../review/sample-comment";
+import {
+  SAMPLE_BEGIN,
+  SAMPLE_END,
+  SAMPLE_PAGE,
+  sampleChange,
+  sampleComment,
+  samplePlan,
+  withSample,
+} from "../../review/sample-comment";
 
 const root = join(__dirname, "..", "..");
 const page = readFileSync(join(root, SAMPLE_PAGE), "utf8");
@@ -20,7 +28,9 @@ describe("the sample review comment in the docs", () => {
   test("the sample shows a safe statement switch and a blocked topic deletion", () => {
     const base = loadFilters(join(root, "filters", "filters.yaml"));
     const comment = sampleComment(join(root, "filters", "filters.yaml"));
-    expect(destructiveChanges(samplePlan(base, sampleChange(base))).map((c) => `${c.type} ${c.action}`)).toEqual(["confluent_kafka_topic delete"]);
+    expect(destructiveChanges(samplePlan(base, sampleChange(base))).map((c) => `${c.type} ${c.action}`)).toEqual([
+      "confluent_kafka_topic delete",
+    ]);
     expect(comment).toContain("## cdc-routing plan review: ❌ destructive changes without opt-in");
     expect(comment).toContain("+WHERE `__op` IN ('c')");
     expect(comment).toContain("**staging**: plan not run");
@@ -28,11 +38,15 @@ describe("the sample review comment in the docs", () => {
 
   test("fenced with more backticks than any run inside, so its headings stay out of the page's outline", () => {
     const fenced = withSample(`# Page\n${SAMPLE_BEGIN}\nold\n${SAMPLE_END}\n`, "## heading\n```diff\n-a\n```\n");
-    expect(fenced).toBe(`# Page\n${SAMPLE_BEGIN}\n\`\`\`\`markdown\n## heading\n\`\`\`diff\n-a\n\`\`\`\n\`\`\`\`\n${SAMPLE_END}\n`);
+    expect(fenced).toBe(
+      `# Page\n${SAMPLE_BEGIN}\n\`\`\`\`markdown\n## heading\n\`\`\`diff\n-a\n\`\`\`\n\`\`\`\`\n${SAMPLE_END}\n`,
+    );
     expect(withSample(`${SAMPLE_BEGIN}\n${SAMPLE_END}`, "````\n")).toContain("`````markdown\n````\n`````\n");
   });
 
   test("a page without the markers is an input error naming them", () => {
-    expect(() => withSample("# Page\n", "x")).toThrow(`${SAMPLE_PAGE} needs the lines ${SAMPLE_BEGIN} and ${SAMPLE_END}, in that order`);
+    expect(() => withSample("# Page\n", "x")).toThrow(
+      `${SAMPLE_PAGE} needs the lines ${SAMPLE_BEGIN} and ${SAMPLE_END}, in that order`,
+    );
   });
 });

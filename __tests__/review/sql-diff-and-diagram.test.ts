@@ -31,7 +31,10 @@ describe("SQL diff and diagram", () => {
   });
 
   test("diagram marks changed and removed filters", () => {
-    expect([...filterChanges(head.filters, changedSet().filters)].filter(([, c]) => c !== "same")).toEqual([["loan-created", "changed"], ["car-created", "removed"]]);
+    expect([...filterChanges(head.filters, changedSet().filters)].filter(([, c]) => c !== "same")).toEqual([
+      ["loan-created", "changed"],
+      ["car-created", "removed"],
+    ]);
     const mermaid = routingDiagram(head, changedSet(), "dev");
     expect(mermaid.split("\n")[0]).toBe("flowchart LR");
     expect(mermaid).toContain('{{"loan-created v2 (changed)"}}');

@@ -1,5 +1,5 @@
 /** The stage config schema (stages/config.ts): bad values named by path, stage minimums. */
-import { StageConfigError, parseStageConfig } from "../../stages/config";
+import { parseStageConfig, StageConfigError } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 
 describe("stage config validation", () => {
@@ -10,9 +10,11 @@ describe("stage config validation", () => {
   });
   test("retention below the stage minimum and a protected stage on local state are errors", () => {
     const prod = stageConfig("prod");
-    expect(() => parseStageConfig({ ...prod, topics: { ...prod.topics, consumer: { partitions: 1, retentionMs: 3600000 } } })).toThrow(
-      "stage prod: topics.consumer.retentionMs 3600000 is below the stage minimum 604800000",
+    expect(() =>
+      parseStageConfig({ ...prod, topics: { ...prod.topics, consumer: { partitions: 1, retentionMs: 3600000 } } }),
+    ).toThrow("stage prod: topics.consumer.retentionMs 3600000 is below the stage minimum 604800000");
+    expect(() => parseStageConfig({ ...prod, backend: { kind: "local" } })).toThrow(
+      "backend: a protected stage must keep remote state (s3)",
     );
-    expect(() => parseStageConfig({ ...prod, backend: { kind: "local" } })).toThrow("backend: a protected stage must keep remote state (s3)");
   });
 });

@@ -2,8 +2,9 @@
  * Every physical name of a stage comes from resourceNames(stage). Renaming one replaces that resource in every
  * deployed stage, so the names are pinned here literally, and no two stages may share one.
  */
-import { resourceNames, type ResourceNames } from "../../stages/resource-names";
+
 import { STAGE_NAMES } from "../../stages/names";
+import { type ResourceNames, resourceNames } from "../../stages/resource-names";
 
 /** Every name a stage's resources get, with an alarm and a consumer secret as examples of the derived ones. */
 const physicalNames = (names: ResourceNames): string[] => [

@@ -1,5 +1,5 @@
-import { parseFiltersYaml } from "../../filters/load";
 import { FilterValidationError } from "../../filters/errors";
+import { parseFiltersYaml } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { TemporaryDirs } from "../../local/processes";
 

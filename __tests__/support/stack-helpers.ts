@@ -1,12 +1,12 @@
-import { Testing, type App, type TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
+import { type App, type TerraformStack, Testing } from "cdktf";
+import { buildApp } from "../../app/build-app";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
 import { readLock } from "../../lock/lock-file";
-import { buildApp } from "../../app/build-app";
 import { parseStageConfig } from "../../stages/config";
-import { stageConfig } from "../../stages/stages";
 import type { StageName } from "../../stages/names";
+import { stageConfig } from "../../stages/stages";
 import { temporaryDirectory } from "./helpers";
 
 /** Testing.app() leaves a temp dir behind per call; this one is removed after the test file. */
@@ -22,7 +22,8 @@ export function testingApp(): ReturnType<typeof Testing.app> {
  */
 function withPlainStackTraces<T>(fn: () => T): T {
   const prepare = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, callSites) => [String(error), ...callSites.map((site) => `    at ${site}`)].join("\n");
+  Error.prepareStackTrace = (error, callSites) =>
+    [String(error), ...callSites.map((site) => `    at ${site}`)].join("\n");
   try {
     return fn();
   } finally {
@@ -52,8 +53,19 @@ export function synthStage(stage: StageName): Record<string, any> {
  */
 export function synthBasicStage(): Record<string, any> {
   const dev = stageConfig("dev");
-  const stage = parseStageConfig({ ...dev, kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" } });
-  return synthStack((app) => new RoutingStageStack(app, { stage, filters: loadFilters("filters/filters.yaml"), lock: readLock()[dev.name], today: SNAPSHOT_DATE }));
+  const stage = parseStageConfig({
+    ...dev,
+    kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" },
+  });
+  return synthStack(
+    (app) =>
+      new RoutingStageStack(app, {
+        stage,
+        filters: loadFilters("filters/filters.yaml"),
+        lock: readLock()[dev.name],
+        today: SNAPSHOT_DATE,
+      }),
+  );
 }
 
 export function confluentSchema() {
@@ -67,7 +79,8 @@ export function confluentSchema() {
  */
 export function withoutAws(synth: Record<string, any>): Record<string, any> {
   const isAws = ([type]: [string, unknown]) => type === "aws" || type.startsWith("aws_");
-  const keep = (section: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(section).filter((e) => !isAws(e)));
+  const keep = (section: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries(section).filter((e) => !isAws(e)));
   return {
     terraform: { required_providers: keep(synth.terraform.required_providers) },
     provider: keep(synth.provider),

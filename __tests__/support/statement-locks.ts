@@ -24,16 +24,28 @@ export function generatedFilters(n: number, extra = ""): FilterSet {
         - { field: "event_data.eventBody.entities[0].entityType", op: equals, value: Entity${id} }
 `;
   });
-  return parseFiltersYaml(`source:\n  topic: raw-business-events\nfilters:\n${filters.join("")}${extra}`, "generated.yaml");
+  return parseFiltersYaml(
+    `source:\n  topic: raw-business-events\nfilters:\n${filters.join("")}${extra}`,
+    "generated.yaml",
+  );
 }
 
 /** evolveStage without its CFU check: some of these stages run more shards than dev's pool may. */
 export const lockFor = (set: FilterSet, stage: StageConfig, previous?: StageLock, date = "2026-11-01"): StageLock => ({
-  ...evolveLock(previous, stageStatements(set, stage, previous), stagePartitions(set, stage), stage.name, { today: date }),
+  ...evolveLock(previous, stageStatements(set, stage, previous), stagePartitions(set, stage), stage.name, {
+    today: date,
+  }),
   connector: evolveConnector(previous?.connector, stageConnectorName(stage)),
 });
-export const edit = (set: FilterSet, name: string, patch: (f: FilterSet["filters"][number]) => Partial<FilterSet["filters"][number]>): FilterSet => ({
+export const edit = (
+  set: FilterSet,
+  name: string,
+  patch: (f: FilterSet["filters"][number]) => Partial<FilterSet["filters"][number]>,
+): FilterSet => ({
   ...set,
   filters: set.filters.map((f) => (f.name === name ? { ...f, ...patch(f) } : f)),
 });
-export const without = (set: FilterSet, name: string): FilterSet => ({ ...set, filters: set.filters.filter((f) => f.name !== name) });
+export const without = (set: FilterSet, name: string): FilterSet => ({
+  ...set,
+  filters: set.filters.filter((f) => f.name !== name),
+});

@@ -4,9 +4,9 @@
  * The cluster's http_endpoint is this double (Kafka REST v3, kafka-rest.ts).
  */
 import { badRequest, notFound, requireFields } from "./errors";
+import { type Answer, noContent, ok, type Request } from "./http";
 import { environment } from "./org";
-import { noContent, ok, type Answer, type Request } from "./http";
-import { withPhase, type Json, type Store } from "./store";
+import { type Json, type Store, withPhase } from "./store";
 
 /** Cluster types this stack uses; the API names the type by the config's `kind` (a oneOf). */
 const CLUSTER_KINDS = new Set(["Basic", "Standard", "Enterprise", "Dedicated"]);
@@ -18,7 +18,14 @@ export function kafkaCluster(store: Store, id: string, envId: string | null): Js
 }
 
 export function postCluster(req: Request): Answer {
-  requireFields(req.body, ["spec.display_name", "spec.availability", "spec.cloud", "spec.region", "spec.config.kind", "spec.environment.id"]);
+  requireFields(req.body, [
+    "spec.display_name",
+    "spec.availability",
+    "spec.cloud",
+    "spec.region",
+    "spec.config.kind",
+    "spec.environment.id",
+  ]);
   const spec = req.body.spec;
   if (!CLUSTER_KINDS.has(spec.config.kind)) throw badRequest(`Unsupported cluster kind "${spec.config.kind}"`);
   const env = environment(req.store, spec.environment.id);
@@ -36,10 +43,19 @@ export function postCluster(req: Request): Answer {
     spec: {
       availability: spec.availability,
       cloud: spec.cloud,
-      config: spec.config.kind === "Basic" || spec.config.kind === "Standard" ? { kind: spec.config.kind, max_ecku: spec.config.max_ecku ?? 5 } : { ...spec.config },
+      config:
+        spec.config.kind === "Basic" || spec.config.kind === "Standard"
+          ? { kind: spec.config.kind, max_ecku: spec.config.max_ecku ?? 5 }
+          : { ...spec.config },
       deletion_protection: false,
       display_name: spec.display_name,
-      environment: { api_version: "org/v2", id: env.id, kind: "Environment", related: env.metadata.self, resource_name: env.metadata.resource_name },
+      environment: {
+        api_version: "org/v2",
+        id: env.id,
+        kind: "Environment",
+        related: env.metadata.self,
+        resource_name: env.metadata.resource_name,
+      },
       http_endpoint: req.store.baseUrl,
       kafka_bootstrap_endpoint: `SASL_SSL://${id}.kafka.local:9092`,
       region: spec.region,
@@ -61,7 +77,8 @@ export function patchCluster(req: Request): Answer {
   const spec = req.body.spec ?? {};
   if (spec.display_name) cluster.spec.display_name = spec.display_name;
   if (spec.availability) cluster.spec.availability = spec.availability;
-  if (spec.config?.kind) cluster.spec.config = { kind: spec.config.kind, max_ecku: spec.config.max_ecku ?? cluster.spec.config.max_ecku };
+  if (spec.config?.kind)
+    cluster.spec.config = { kind: spec.config.kind, max_ecku: spec.config.max_ecku ?? cluster.spec.config.max_ecku };
   return ok(withPhase(cluster, "PROVISIONED"));
 }
 

@@ -4,11 +4,12 @@
  * provider waits for RUNNING). Secrets are answered masked (`****************`), internal keys Confluent adds
  * are answered too (the provider ignores them). Shapes: testdata/connector/managed/*.json.
  */
-import { restError, restNotFound } from "./errors";
+
 import { kafkaCluster } from "./cmk";
+import { restError, restNotFound } from "./errors";
+import { type Answer, ok, type Request } from "./http";
 import { environment } from "./org";
-import { ok, type Answer, type Request } from "./http";
-import { Tracked, type Engines, type Json } from "./store";
+import { type Engines, type Json, Tracked } from "./store";
 
 /** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
  * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
@@ -16,7 +17,15 @@ import { Tracked, type Engines, type Json } from "./store";
  * Connect's own for a missing required setting (ConfigDef). */
 const REQUIRED: Record<string, string[]> = {
   // Only settings that have no default there; kafka.auth.mode defaults to KAFKA_API_KEY (validate.json).
-  PostgresCdcSourceV2: ["name", "connector.class", "database.hostname", "database.user", "database.password", "database.dbname", "topic.prefix"],
+  PostgresCdcSourceV2: [
+    "name",
+    "connector.class",
+    "database.hostname",
+    "database.user",
+    "database.password",
+    "database.dbname",
+    "topic.prefix",
+  ],
 };
 /** Settings Confluent treats as passwords: answered masked, never echoed. */
 const PASSWORD_KEYS = new Set(["database.password", "kafka.api.secret", "kafka.api.key"]);
@@ -36,10 +45,30 @@ function validation(plugin: string, config: Record<string, string>): Json {
   const required = REQUIRED[plugin];
   const names = [...new Set([...(required ?? []), ...Object.keys(config)])].sort();
   const configs = names.map((name) => {
-    const errors = required?.includes(name) && !config[name] ? [`Missing required configuration "${name}" which has no default value.`] : [];
-    return { value: { name, value: PASSWORD_KEYS.has(name) && config[name] ? MASK : (config[name] ?? ""), recommended_values: [], errors, visible: true } };
+    const errors =
+      required?.includes(name) && !config[name]
+        ? [`Missing required configuration "${name}" which has no default value.`]
+        : [];
+    return {
+      value: {
+        name,
+        value: PASSWORD_KEYS.has(name) && config[name] ? MASK : (config[name] ?? ""),
+        recommended_values: [],
+        errors,
+        visible: true,
+      },
+    };
   });
-  if (!required) configs.push({ value: { name: "connector.class", value: plugin, recommended_values: [], errors: [`Unknown connector class "${plugin}"`], visible: true } });
+  if (!required)
+    configs.push({
+      value: {
+        name: "connector.class",
+        value: plugin,
+        recommended_values: [],
+        errors: [`Unknown connector class "${plugin}"`],
+        visible: true,
+      },
+    });
   return { name: plugin, groups: [], error_count: configs.filter((c) => c.value.errors.length > 0).length, configs };
 }
 
@@ -58,14 +87,28 @@ export function postConnector(req: Request): Answer {
   const key = connectorKey(req.params.env, cluster.id, name);
   if (req.store.connectors.has(key)) throw restError(409, 409, `Connector ${name} already exists`);
   const engine = req.store.engines ? new Tracked(req.store.engines.startConnector(config)) : undefined;
-  req.store.connectors.set(key, { name, config: { ...config }, id: req.store.nextId("lcc-"), state: "RUNNING", readsUntilRunning: 1, engine });
+  req.store.connectors.set(key, {
+    name,
+    config: { ...config },
+    id: req.store.nextId("lcc-"),
+    state: "RUNNING",
+    readsUntilRunning: 1,
+    engine,
+  });
   return ok({ name, config: answeredConfig(config, cluster), tasks: [], type: "source" }, 201);
 }
 
 /** The config as Confluent answers it: secrets masked, plus the internal keys it adds. */
 function answeredConfig(config: Record<string, string>, cluster: Json): Record<string, string> {
   const masked = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, PASSWORD_KEYS.has(k) ? MASK : v]));
-  return { ...masked, "cloud.environment": "prod", "cloud.provider": cluster.spec.cloud.toLowerCase(), "kafka.endpoint": cluster.spec.kafka_bootstrap_endpoint, "kafka.region": cluster.spec.region, "kafka.max.partition.validation.disable": "false" };
+  return {
+    ...masked,
+    "cloud.environment": "prod",
+    "cloud.provider": cluster.spec.cloud.toLowerCase(),
+    "kafka.endpoint": cluster.spec.kafka_bootstrap_endpoint,
+    "kafka.region": cluster.spec.region,
+    "kafka.max.partition.validation.disable": "false",
+  };
 }
 
 function connector(req: Request) {
@@ -77,7 +120,12 @@ function connector(req: Request) {
 
 function statusJson(c: { name: string; state: string; trace?: string }): Json {
   const trace = c.trace ?? "";
-  return { name: c.name, connector: { state: c.state, worker_id: c.name, trace }, tasks: [{ id: 0, state: c.state, worker_id: c.name, msg: trace }], type: "source" };
+  return {
+    name: c.name,
+    connector: { state: c.state, worker_id: c.name, trace },
+    tasks: [{ id: 0, state: c.state, worker_id: c.name, msg: trace }],
+    type: "source",
+  };
 }
 
 /**
@@ -90,7 +138,11 @@ function enginesOf(store: Request["store"]): Engines {
   return store.engines;
 }
 
-async function engineStatus(store: Request["store"], c: { name: string; state: string }, engine: Tracked): Promise<Json> {
+async function engineStatus(
+  store: Request["store"],
+  c: { name: string; state: string },
+  engine: Tracked,
+): Promise<Json> {
   if (engine.state === "pending") return statusJson({ name: c.name, state: "PROVISIONING" });
   if (engine.state === "failed") return statusJson({ name: c.name, state: "FAILED", trace: engine.error });
   if (c.state === "PAUSED") return statusJson(c);
@@ -101,12 +153,19 @@ export async function listConnectors(req: Request): Promise<Answer> {
   const cluster = checkCluster(req);
   const prefix = connectorKey(req.params.env, cluster.id, "");
   const connectors = [...req.store.connectors.entries()].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
-  const statuses = await Promise.all(connectors.map((c) => (c.engine ? engineStatus(req.store, c, c.engine) : statusJson(c))));
+  const statuses = await Promise.all(
+    connectors.map((c) => (c.engine ? engineStatus(req.store, c, c.engine) : statusJson(c))),
+  );
   const entries = connectors.map((c, i) => [
     c.name,
     {
       status: statuses[i],
-      info: { name: c.name, type: "source", config: answeredConfig(c.config, cluster), tasks: [{ connector: c.name, task: 0 }] },
+      info: {
+        name: c.name,
+        type: "source",
+        config: answeredConfig(c.config, cluster),
+        tasks: [{ connector: c.name, task: 0 }],
+      },
       id: { id: c.id, id_type: "ID" },
       extensions: {},
     },

@@ -14,13 +14,13 @@ import { join } from "node:path";
 import { debeziumConnectorConfig, type LocalDatabase } from "../../connectors/debezium-local";
 import { endOffsets, withAdmin } from "../../consumers/topic-io";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
+import type { Json } from "../../lib/json";
+import { sleep } from "../../lib/run";
 import { traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
 import type { Progress } from "../processes";
-import { sleep } from "../../lib/run";
 import type { EngineStatement, Engines } from "./store";
-import type { Json } from "../../lib/json";
 
 export interface LocalEngineOptions {
   kafka: KafkaHandle;
@@ -63,17 +63,26 @@ export function sourceTopics(sql: string): string[] {
 
 /** Confluent's latest_offsets format: `partition:0,offset:N;partition:1,offset:M`. */
 export function offsetsText(offsets: { partition: number; offset: string }[]): string {
-  return [...offsets].sort((a, b) => a.partition - b.partition).map((o) => `partition:${o.partition},offset:${o.offset}`).join(";");
+  return [...offsets]
+    .sort((a, b) => a.partition - b.partition)
+    .map((o) => `partition:${o.partition},offset:${o.offset}`)
+    .join(";");
 }
 
 /** `setting: message` for each setting Kafka Connect's validation flags. */
-export function validationErrors(answer: { configs?: { value: { name: string; errors: string[] } | null }[] } | undefined): string[] {
+export function validationErrors(
+  answer: { configs?: { value: { name: string; errors: string[] } | null }[] } | undefined,
+): string[] {
   // Settings a plugin defines but the config does not name come back with `value: null`.
   return (answer?.configs ?? []).flatMap(({ value }) => (value ? value.errors.map((e) => `${value.name}: ${e}`) : []));
 }
 
 async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const response = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : {} };
 }
@@ -89,14 +98,23 @@ export class LocalEngines implements Engines {
       if ((await admin.listTopics()).includes(name)) return;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+        topics: [
+          {
+            topic: name,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
+          },
+        ],
       });
     });
     this.o.progress(`topic ${name} created on the local broker (${partitions} partitions)`);
   }
 
   async addPartitions(name: string, count: number): Promise<void> {
-    await withAdmin(this.o.kafka.client, (admin) => admin.createPartitions({ topicPartitions: [{ topic: name, count }] }));
+    await withAdmin(this.o.kafka.client, (admin) =>
+      admin.createPartitions({ topicPartitions: [{ topic: name, count }] }),
+    );
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -110,11 +128,17 @@ export class LocalEngines implements Engines {
     const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(local.name)}`;
     // Kafka Connect's own validation first: its per-setting errors are the root cause a user needs.
     const plugin = encodeURIComponent(local["connector.class"]);
-    const validation = await connectRequest(`${this.o.connectRestUrl}/connector-plugins/${plugin}/config/validate`, "PUT", local);
+    const validation = await connectRequest(
+      `${this.o.connectRestUrl}/connector-plugins/${plugin}/config/validate`,
+      "PUT",
+      local,
+    );
     const errors = validationErrors(validation.json);
-    if (validation.status >= 400 || errors.length > 0) throw new Error(`Kafka Connect rejected the connector config: ${errors.join("; ") || validation.json?.message}`);
+    if (validation.status >= 400 || errors.length > 0)
+      throw new Error(`Kafka Connect rejected the connector config: ${errors.join("; ") || validation.json?.message}`);
     const put = await connectRequest(`${url}/config`, "PUT", local);
-    if (put.status >= 400) throw new Error(`Kafka Connect refused the connector config: ${put.json?.message ?? JSON.stringify(put.json)}`);
+    if (put.status >= 400)
+      throw new Error(`Kafka Connect refused the connector config: ${put.json?.message ?? JSON.stringify(put.json)}`);
     this.o.progress(`connector ${local.name} submitted to the local Kafka Connect worker`);
     const deadline = Date.now() + (this.o.connectorTimeoutMs ?? 180_000);
     while (Date.now() < deadline) {
@@ -123,18 +147,24 @@ export class LocalEngines implements Engines {
       if (state === "RUNNING" && (!this.o.streaming || (await this.o.streaming(local["slot.name"])))) return;
       await sleep(500);
     }
-    throw new Error(`connector ${local.name} did not reach RUNNING with an active replication slot in ${(this.o.connectorTimeoutMs ?? 180_000) / 1000} s`);
+    throw new Error(
+      `connector ${local.name} did not reach RUNNING with an active replication slot in ${(this.o.connectorTimeoutMs ?? 180_000) / 1000} s`,
+    );
   }
 
   /** Connector and task state as one: FAILED if either failed (with the root cause), RUNNING once both run. */
   async connectorState(name: string): Promise<{ state: string; trace: string }> {
-    const { status, json } = await connectRequest(`${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}/status`, "GET");
+    const { status, json } = await connectRequest(
+      `${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}/status`,
+      "GET",
+    );
     if (status === 404) return { state: "PROVISIONING", trace: "" };
     if (status >= 400) throw new Error(`Kafka Connect status of ${name}: ${json?.message ?? status}`);
     const parts = [json.connector, ...(json.tasks ?? [])] as { state: string; trace?: string }[];
     const failed = parts.find((p) => p.state === "FAILED");
     if (failed) return { state: "FAILED", trace: traceSummary(failed.trace) };
-    const running = json.connector?.state === "RUNNING" && (json.tasks ?? []).some((t: { state: string }) => t.state === "RUNNING");
+    const running =
+      json.connector?.state === "RUNNING" && (json.tasks ?? []).some((t: { state: string }) => t.state === "RUNNING");
     return { state: running ? "RUNNING" : json.connector?.state === "PAUSED" ? "PAUSED" : "PROVISIONING", trace: "" };
   }
 
@@ -148,24 +178,35 @@ export class LocalEngines implements Engines {
     const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(name)}`;
     const stop = await connectRequest(`${url}/stop`, "PUT");
     if (stop.status === 404) return;
-    if (stop.status >= 400) throw new Error(`Kafka Connect could not stop ${name}: ${stop.json?.message ?? stop.status}`);
+    if (stop.status >= 400)
+      throw new Error(`Kafka Connect could not stop ${name}: ${stop.json?.message ?? stop.status}`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const reset = await connectRequest(`${url}/offsets`, "DELETE");
       if (reset.status < 400) break;
-      if (Date.now() > deadline) throw new Error(`Kafka Connect did not delete the offsets of ${name}: ${reset.json?.message ?? reset.status}`);
+      if (Date.now() > deadline)
+        throw new Error(`Kafka Connect did not delete the offsets of ${name}: ${reset.json?.message ?? reset.status}`);
       await sleep(250);
     }
     const { status, json } = await connectRequest(url, "DELETE");
-    if (status >= 400 && status !== 404) throw new Error(`Kafka Connect could not delete ${name}: ${json?.message ?? status}`);
+    if (status >= 400 && status !== 404)
+      throw new Error(`Kafka Connect could not delete ${name}: ${json?.message ?? status}`);
   }
 
   async startStatement(s: EngineStatement): Promise<void> {
     // A carried-over statement starts where its predecessor stopped; a resumed one where it stopped itself.
     const from = s.carryOverFrom ?? (this.savepoints.has(s.name) ? s.name : undefined);
     const savepoint = from === undefined ? undefined : this.savepoints.get(from);
-    if (from !== undefined && !savepoint) throw new Error(`statement ${s.name} carries over from ${from}, which has no savepoint (it never stopped here)`);
-    const runner = await FlinkRunner.start({ workDir: join(this.o.workDir, "statements", s.name), heap: "512m", config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" } }, () => undefined);
+    if (from !== undefined && !savepoint)
+      throw new Error(`statement ${s.name} carries over from ${from}, which has no savepoint (it never stopped here)`);
+    const runner = await FlinkRunner.start(
+      {
+        workDir: join(this.o.workDir, "statements", s.name),
+        heap: "512m",
+        config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" },
+      },
+      () => undefined,
+    );
     try {
       const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, savepoint));
       this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql) });
@@ -187,7 +228,9 @@ export class LocalEngines implements Engines {
     const latest: Record<string, string> = {};
     for (const topic of running.sources) {
       const ends = await endOffsets(this.o.kafka.client, [topic]);
-      latest[topic] = offsetsText([...(ends.get(topic) ?? [])].map(([partition, offset]) => ({ partition, offset: String(offset) })));
+      latest[topic] = offsetsText(
+        [...(ends.get(topic) ?? [])].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+      );
     }
     return latest;
   }

@@ -24,7 +24,11 @@ export class ApiError extends Error {
 
   body(): unknown {
     return this.family === "cloud"
-      ? { errors: [{ id: "0".repeat(32), status: String(this.status), code: this.code, detail: this.detail, source: {} }] }
+      ? {
+          errors: [
+            { id: "0".repeat(32), status: String(this.status), code: this.code, detail: this.detail, source: {} },
+          ],
+        }
       : { error_code: this.code, message: this.detail };
   }
 }
@@ -38,8 +42,11 @@ export function requireFields(body: unknown, paths: string[]): void {
 }
 
 export const restNotFound = (errorCode: number, message: string) => new ApiError(404, errorCode, message, "rest");
-export const restError = (status: number, errorCode: number, message: string) => new ApiError(status, errorCode, message, "rest");
+export const restError = (status: number, errorCode: number, message: string) =>
+  new ApiError(status, errorCode, message, "rest");
 
 export function valueAt(body: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), body);
+  return path
+    .split(".")
+    .reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), body);
 }

@@ -5,9 +5,9 @@
  * Shapes: testdata/flink_region/read_regions.json, compute_pool/*.json.
  */
 import { notFound, requireFields } from "./errors";
+import { type Answer, noContent, ok, type Request } from "./http";
 import { environment } from "./org";
-import { noContent, ok, type Answer, type Request } from "./http";
-import { withPhase, type Json, type Store } from "./store";
+import { type Json, type Store, withPhase } from "./store";
 
 /** Regions offered (AWS ones; ids as Confluent names them, `<cloud>.<region>`). */
 const REGIONS = [
@@ -37,8 +37,15 @@ export function regionById(store: Store, id: string): Json | undefined {
 export function listRegions(req: Request): Answer {
   const cloud = req.query.get("cloud");
   const name = req.query.get("region_name");
-  const data = REGIONS.filter((r) => (!cloud || r.cloud === cloud) && (!name || r.region_name === name)).map((r) => regionJson(req.store, r));
-  return ok({ api_version: "fcpm/v2", kind: "RegionList", metadata: { first: "", next: "", total_size: data.length }, data });
+  const data = REGIONS.filter((r) => (!cloud || r.cloud === cloud) && (!name || r.region_name === name)).map((r) =>
+    regionJson(req.store, r),
+  );
+  return ok({
+    api_version: "fcpm/v2",
+    kind: "RegionList",
+    metadata: { first: "", next: "", total_size: data.length },
+    data,
+  });
 }
 
 export function computePool(store: Store, id: string, envId: string | null): Json & { readsUntilReady: number } {

@@ -13,9 +13,9 @@
  * Shapes: testdata/flink_statement/*.json.
  */
 import { ApiError, badRequest, notFound, requireFields } from "./errors";
+import { type Answer, noContent, ok, type Request } from "./http";
 import { keyFor } from "./iam";
-import { noContent, ok, type Answer, type Request } from "./http";
-import { Tracked, type EngineStatement, type Engines, type Json, type Store } from "./store";
+import { type EngineStatement, type Engines, type Json, type Store, Tracked } from "./store";
 
 export const CARRY_OVER = "sql.tables.initial-offset-from";
 
@@ -23,7 +23,12 @@ function checkAccess(req: Request): void {
   if (req.params.org !== req.store.organizationId) throw notFound(`Organization ${req.params.org}`);
   if (!req.store.environments.has(req.params.env)) throw notFound(`Environment ${req.params.env}`);
   const key = req.auth && req.store.apiKeys.get(req.auth.user);
-  if (!key || !keyFor(req.store, req.auth, key.spec.resource.id) || key.spec.resource.kind !== "Region" || key.spec.resource.environment !== req.params.env) {
+  if (
+    !key ||
+    !keyFor(req.store, req.auth, key.spec.resource.id) ||
+    key.spec.resource.kind !== "Region" ||
+    key.spec.resource.environment !== req.params.env
+  ) {
     throw new ApiError(401, "unauthorized", "Unauthorized");
   }
 }
@@ -43,14 +48,16 @@ function statement(req: Request): StoredStatement {
 
 function checkComputePool(store: Store, env: string, id: string): void {
   const pool = store.computePools.get(id);
-  if (!pool || pool.spec.environment.id !== env) throw badRequest(`Compute pool '${id}' does not exist in environment '${env}'`);
+  if (!pool || pool.spec.environment.id !== env)
+    throw badRequest(`Compute pool '${id}' does not exist in environment '${env}'`);
 }
 
 export function postStatement(req: Request): Answer {
   checkAccess(req);
   requireFields(req.body, ["name", "spec.statement", "spec.compute_pool_id", "spec.principal"]);
   const { name, spec } = req.body;
-  if (req.store.statements.has(statementKey(req.params.env, name))) throw new ApiError(409, "conflict", `Statement '${name}' already exists`);
+  if (req.store.statements.has(statementKey(req.params.env, name)))
+    throw new ApiError(409, "conflict", `Statement '${name}' already exists`);
   checkComputePool(req.store, req.params.env, spec.compute_pool_id);
   if (!req.store.serviceAccounts.has(spec.principal)) throw badRequest(`Principal '${spec.principal}' does not exist`);
   const from = spec.properties?.[CARRY_OVER];
@@ -61,10 +68,22 @@ export function postStatement(req: Request): Answer {
     api_version: "sql/v1",
     environment_id: req.params.env,
     kind: "Statement",
-    metadata: { created_at: req.store.now(), resource_version: "1", self: `${req.store.baseUrl}${req.path}/${name}`, uid: req.store.nextId("uid-"), updated_at: req.store.now() },
+    metadata: {
+      created_at: req.store.now(),
+      resource_version: "1",
+      self: `${req.store.baseUrl}${req.path}/${name}`,
+      uid: req.store.nextId("uid-"),
+      updated_at: req.store.now(),
+    },
     name,
     organization_id: req.store.organizationId,
-    spec: { compute_pool_id: spec.compute_pool_id, principal: spec.principal, properties: { ...(spec.properties ?? {}) }, statement: spec.statement, stopped: false },
+    spec: {
+      compute_pool_id: spec.compute_pool_id,
+      principal: spec.principal,
+      properties: { ...(spec.properties ?? {}) },
+      statement: spec.statement,
+      stopped: false,
+    },
     status: { detail: "", latest_offsets: {}, latest_offsets_timestamp: "0001-01-01T00:00:00Z", phase: "PENDING" },
     readsUntilSettled: 1,
   };
@@ -95,7 +114,12 @@ function advance(store: Store, s: StoredStatement): void {
   }
   const phase = s.status.phase;
   if (s.spec.stopped && (phase === "STOPPING" || phase === "PENDING" || phase === "RUNNING")) {
-    s.status = { ...s.status, phase: "STOPPED", latest_offsets: latestOffsets(store, s), latest_offsets_timestamp: store.now().replace(/\.\d+Z$/, "Z") };
+    s.status = {
+      ...s.status,
+      phase: "STOPPED",
+      latest_offsets: latestOffsets(store, s),
+      latest_offsets_timestamp: store.now().replace(/\.\d+Z$/, "Z"),
+    };
   } else if (!s.spec.stopped && (phase === "PENDING" || phase === "STOPPED") && predecessorStopped(store, s)) {
     s.status = { ...s.status, phase: "RUNNING" };
   }
@@ -114,7 +138,13 @@ function advanceOnEngines(store: Store, engines: Engines, s: StoredStatement): v
     const engine = s.engine;
     s.engine = undefined;
     if (engine.state === "failed") s.status = { ...s.status, phase: "FAILED", detail: engine.error };
-    else if (phase === "STOPPING") s.status = { ...s.status, phase: "STOPPED", latest_offsets: engine.value as Record<string, string>, latest_offsets_timestamp: offsetsTimestamp(store) };
+    else if (phase === "STOPPING")
+      s.status = {
+        ...s.status,
+        phase: "STOPPED",
+        latest_offsets: engine.value as Record<string, string>,
+        latest_offsets_timestamp: offsetsTimestamp(store),
+      };
     else s.status = { ...s.status, phase: "RUNNING", detail: "" };
     return;
   }
@@ -135,7 +165,8 @@ function valueSchemas(store: Store, env: string): Map<string, string> {
   for (const [key, versions] of store.subjects) {
     const [registry, subject] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
     const latest = versions.filter((v) => !v.deleted).pop();
-    if (latest && subject.endsWith("-value") && store.schemaRegistries.get(registry)?.spec.environment.id === env) schemas.set(subject.slice(0, -"-value".length), latest.schema);
+    if (latest && subject.endsWith("-value") && store.schemaRegistries.get(registry)?.spec.environment.id === env)
+      schemas.set(subject.slice(0, -"-value".length), latest.schema);
   }
   return schemas;
 }
@@ -183,11 +214,19 @@ export function putStatement(req: Request): Answer {
   const s = statement(req);
   requireFields(req.body, ["spec.statement"]);
   const spec = req.body.spec;
-  if (spec.statement !== s.spec.statement) throw badRequest("The statement text cannot be changed; create a new statement instead");
-  if (JSON.stringify(spec.properties ?? {}) !== JSON.stringify(s.spec.properties)) throw badRequest("Statement properties cannot be changed");
-  if (spec.compute_pool_id && spec.compute_pool_id !== s.spec.compute_pool_id) checkComputePool(req.store, req.params.env, spec.compute_pool_id);
+  if (spec.statement !== s.spec.statement)
+    throw badRequest("The statement text cannot be changed; create a new statement instead");
+  if (JSON.stringify(spec.properties ?? {}) !== JSON.stringify(s.spec.properties))
+    throw badRequest("Statement properties cannot be changed");
+  if (spec.compute_pool_id && spec.compute_pool_id !== s.spec.compute_pool_id)
+    checkComputePool(req.store, req.params.env, spec.compute_pool_id);
   const stopping = spec.stopped === true && !s.spec.stopped;
-  s.spec = { ...s.spec, stopped: spec.stopped === true, principal: spec.principal ?? s.spec.principal, compute_pool_id: spec.compute_pool_id ?? s.spec.compute_pool_id };
+  s.spec = {
+    ...s.spec,
+    stopped: spec.stopped === true,
+    principal: spec.principal ?? s.spec.principal,
+    compute_pool_id: spec.compute_pool_id ?? s.spec.compute_pool_id,
+  };
   if (stopping) s.status = { ...s.status, phase: "STOPPING" };
   else if (!s.spec.stopped && s.status.phase === "STOPPED") s.status = { ...s.status, phase: "PENDING" };
   s.readsUntilSettled = 1;

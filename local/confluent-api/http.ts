@@ -1,9 +1,10 @@
 /**
  * Request context, route matching and the JSON answer for the double's route table.
  */
+
+import type { Json } from "../../lib/json";
 import type { ApiError } from "./errors";
 import type { Store } from "./store";
-import type { Json } from "../../lib/json";
 
 export interface Request {
   method: string;
@@ -50,7 +51,11 @@ export function route(method: string, pattern: string, label: string, handler: H
   return { method, pattern, label, handler, regex: new RegExp(`^${source}$`), names };
 }
 
-export function match(routes: readonly Route[], method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+export function match(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | undefined {
   for (const r of routes) {
     if (r.method !== method) continue;
     const m = r.regex.exec(path);

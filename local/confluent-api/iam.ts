@@ -5,10 +5,10 @@
  * the provider takes that as gone (utils.go isNonKafkaRestApiResourceNotFound).
  */
 import { randomBytes } from "node:crypto";
-import { ApiError, badRequest, notFound, requireFields } from "./errors";
 import { kafkaCluster } from "./cmk";
+import { ApiError, badRequest, notFound, requireFields } from "./errors";
 import { regionById } from "./fcpm";
-import { noContent, ok, type Answer, type Request } from "./http";
+import { type Answer, noContent, ok, type Request } from "./http";
 import type { Json, Store } from "./store";
 
 const forbidden = () => new ApiError(403, "forbidden_access", "Forbidden Access");
@@ -31,7 +31,12 @@ export function postServiceAccount(req: Request): Answer {
     api_version: "iam/v2",
     kind: "ServiceAccount",
     id,
-    metadata: { self: `${req.store.baseUrl}/iam/v2/service-accounts/${id}`, created_at: req.store.now(), updated_at: req.store.now(), resource_name: `crn://confluent.cloud/organization=${req.store.organizationId}/service-account=${id}` },
+    metadata: {
+      self: `${req.store.baseUrl}/iam/v2/service-accounts/${id}`,
+      created_at: req.store.now(),
+      updated_at: req.store.now(),
+      resource_name: `crn://confluent.cloud/organization=${req.store.organizationId}/service-account=${id}`,
+    },
     display_name: req.body.display_name,
     description: req.body.description ?? "",
   };
@@ -58,7 +63,13 @@ function managedResource(store: Store, resource: Json): Json {
   const { id, kind } = resource;
   if (kind === "Cluster" && id.startsWith("lkc-")) {
     const cluster = kafkaCluster(store, id, null);
-    return { api_version: "cmk/v2", id, kind, related: cluster.metadata.self, resource_name: cluster.metadata.resource_name };
+    return {
+      api_version: "cmk/v2",
+      id,
+      kind,
+      related: cluster.metadata.self,
+      resource_name: cluster.metadata.resource_name,
+    };
   }
   if (kind === "Cluster" && id.startsWith("lsrc-")) {
     const sr = store.schemaRegistries.get(id);
@@ -68,7 +79,14 @@ function managedResource(store: Store, resource: Json): Json {
   if (kind === "Region" && regionById(store, id)) {
     const env = resource.environment ?? "";
     if (!store.environments.has(env)) throw badRequest(`Flink API key needs spec.resource.environment (got "${env}")`);
-    return { api_version: "fcpm/v2", id, environment: env, kind, related: `${store.baseUrl}/fcpm/v2/regions`, resource_name: `${store.environmentCrn(env)}/flink-region=${id}` };
+    return {
+      api_version: "fcpm/v2",
+      id,
+      environment: env,
+      kind,
+      related: `${store.baseUrl}/fcpm/v2/regions`,
+      resource_name: `${store.environmentCrn(env)}/flink-region=${id}`,
+    };
   }
   throw badRequest(`Unsupported API key resource ${kind} ${id}`);
 }
@@ -82,11 +100,22 @@ export function postApiKey(req: Request): Answer {
     api_version: "iam/v2",
     id,
     kind: "ApiKey",
-    metadata: { created_at: req.store.now(), updated_at: req.store.now(), self: `${req.store.baseUrl}/iam/v2/api-keys/${id}`, resource_name: `${owner.metadata.resource_name}/api-key=${id}` },
+    metadata: {
+      created_at: req.store.now(),
+      updated_at: req.store.now(),
+      self: `${req.store.baseUrl}/iam/v2/api-keys/${id}`,
+      resource_name: `${owner.metadata.resource_name}/api-key=${id}`,
+    },
     spec: {
       description: spec.description ?? "",
       display_name: spec.display_name ?? "",
-      owner: { api_version: "iam/v2", id: owner.id, kind: "ServiceAccount", related: owner.metadata.self, resource_name: owner.metadata.resource_name },
+      owner: {
+        api_version: "iam/v2",
+        id: owner.id,
+        kind: "ServiceAccount",
+        related: owner.metadata.self,
+        resource_name: owner.metadata.resource_name,
+      },
       resource: managedResource(req.store, spec.resource),
       secret: randomBytes(32).toString("base64"),
     },
@@ -129,13 +158,18 @@ export function keyFor(store: Store, auth: Request["auth"], resourceId: string):
 export function postRoleBinding(req: Request): Answer {
   requireFields(req.body, ["principal", "role_name", "crn_pattern"]);
   const { principal, role_name, crn_pattern } = req.body;
-  if (!/^User:(sa|u|pool|group)-[a-z0-9]+$/.test(principal)) throw badRequest(`Invalid principal "${principal}"; expected User:<service account or user id>`);
+  if (!/^User:(sa|u|pool|group)-[a-z0-9]+$/.test(principal))
+    throw badRequest(`Invalid principal "${principal}"; expected User:<service account or user id>`);
   if (!String(crn_pattern).startsWith("crn://")) throw badRequest(`Invalid crn_pattern "${crn_pattern}"`);
   const id = req.store.nextId("rb-");
   const binding = {
     kind: "RoleBinding",
     id,
-    metadata: { self: `${req.store.baseUrl}/iam/v2/role-bindings/${id}`, created_at: req.store.now(), resource_name: `crn://confluent.cloud/organization=${req.store.organizationId}/role-binding=${id}` },
+    metadata: {
+      self: `${req.store.baseUrl}/iam/v2/role-bindings/${id}`,
+      created_at: req.store.now(),
+      resource_name: `crn://confluent.cloud/organization=${req.store.organizationId}/role-binding=${id}`,
+    },
     principal,
     role_name,
     crn_pattern,
@@ -146,7 +180,8 @@ export function postRoleBinding(req: Request): Answer {
 
 function roleBinding(store: Store, id: string): Json {
   const binding = store.roleBindings.get(id);
-  if (!binding) throw new ApiError(403, 40301, "Either unauthorized to access role binding or role binding does not exist", "rest");
+  if (!binding)
+    throw new ApiError(403, 40301, "Either unauthorized to access role binding or role binding does not exist", "rest");
   return binding;
 }
 

@@ -6,11 +6,19 @@
  * Shapes: testdata/kafka_topic, kafka_acl, apikey/read_list_topics_200.json.
  */
 import { restError, restNotFound } from "./errors";
+import { type Answer, noContent, ok, type Request } from "./http";
 import { keyFor } from "./iam";
-import { noContent, ok, type Answer, type Request } from "./http";
 import type { Json, Store } from "./store";
 
-const ACL_FIELDS = ["resource_type", "resource_name", "pattern_type", "principal", "host", "operation", "permission"] as const;
+const ACL_FIELDS = [
+  "resource_type",
+  "resource_name",
+  "pattern_type",
+  "principal",
+  "host",
+  "operation",
+  "permission",
+] as const;
 /** Kafka's rule for topic names (org.apache.kafka.common.internals.Topic.validate). */
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -51,15 +59,25 @@ function topic(req: Request) {
 
 export function listTopics(req: Request): Answer {
   const cluster = authorizedCluster(req);
-  const data = [...req.store.topics.values()].filter((t) => t.cluster === cluster.id).map((t) => topicJson(req.store, t));
-  return ok({ kind: "KafkaTopicList", metadata: { self: `${req.store.baseUrl}/kafka/v3/clusters/${cluster.id}/topics`, next: null }, data });
+  const data = [...req.store.topics.values()]
+    .filter((t) => t.cluster === cluster.id)
+    .map((t) => topicJson(req.store, t));
+  return ok({
+    kind: "KafkaTopicList",
+    metadata: { self: `${req.store.baseUrl}/kafka/v3/clusters/${cluster.id}/topics`, next: null },
+    data,
+  });
 }
 
 export async function postTopic(req: Request): Promise<Answer> {
   const cluster = authorizedCluster(req);
   const name = req.body?.topic_name;
   if (typeof name !== "string" || !LEGAL_TOPIC.test(name) || name === "." || name === "..") {
-    throw restError(400, 40002, `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
+    throw restError(
+      400,
+      40002,
+      `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`,
+    );
   }
   if (req.store.topics.has(topicKey(cluster.id, name))) throw restError(400, 40002, `Topic '${name}' already exists.`);
   const partitions = req.body.partitions_count ?? 6;
@@ -78,7 +96,11 @@ export async function patchTopic(req: Request): Promise<Answer> {
   const t = topic(req);
   const wanted = req.body?.partitions_count;
   if (typeof wanted === "number" && wanted < t.partitions) {
-    throw restError(400, 40002, `Topic currently has ${t.partitions} partitions, which is higher than the requested ${wanted}.`);
+    throw restError(
+      400,
+      40002,
+      `Topic currently has ${t.partitions} partitions, which is higher than the requested ${wanted}.`,
+    );
   }
   if (typeof wanted === "number" && wanted > t.partitions) await req.store.engines?.addPartitions(t.name, wanted);
   if (typeof wanted === "number") t.partitions = wanted;
@@ -142,15 +164,26 @@ export function postAcl(req: Request): Answer {
 
 function aclJson(store: Store, cluster: string, acl: Json): Json {
   const query = new URLSearchParams(acl).toString();
-  return { kind: "KafkaAcl", metadata: { self: `${store.baseUrl}/kafka/v3/clusters/${cluster}/acls?${query}` }, cluster_id: cluster, ...acl };
+  return {
+    kind: "KafkaAcl",
+    metadata: { self: `${store.baseUrl}/kafka/v3/clusters/${cluster}/acls?${query}` },
+    cluster_id: cluster,
+    ...acl,
+  };
 }
 
 /** Search and delete match all 7 fields exactly, as the provider sends them (it never sends ANY). */
 export function searchAcls(req: Request): Answer {
   const cluster = authorizedCluster(req);
   const wanted = aclFrom((f) => req.query.get(f));
-  const data = (req.store.acls.get(cluster.id) ?? []).filter((a) => sameAcl(a, wanted)).map((a) => aclJson(req.store, cluster.id, a));
-  return ok({ kind: "KafkaAclList", metadata: { self: `${req.store.baseUrl}/kafka/v3/clusters/${cluster.id}/acls`, next: null }, data });
+  const data = (req.store.acls.get(cluster.id) ?? [])
+    .filter((a) => sameAcl(a, wanted))
+    .map((a) => aclJson(req.store, cluster.id, a));
+  return ok({
+    kind: "KafkaAclList",
+    metadata: { self: `${req.store.baseUrl}/kafka/v3/clusters/${cluster.id}/acls`, next: null },
+    data,
+  });
 }
 
 export function deleteAcls(req: Request): Answer {
@@ -158,6 +191,9 @@ export function deleteAcls(req: Request): Answer {
   const wanted = aclFrom((f) => req.query.get(f));
   const acls = req.store.acls.get(cluster.id) ?? [];
   const deleted = acls.filter((a) => sameAcl(a, wanted));
-  req.store.acls.set(cluster.id, acls.filter((a) => !sameAcl(a, wanted)));
+  req.store.acls.set(
+    cluster.id,
+    acls.filter((a) => !sameAcl(a, wanted)),
+  );
   return ok({ data: deleted.map((a) => aclJson(req.store, cluster.id, a)) });
 }

@@ -7,7 +7,7 @@ import * as cmk from "./cmk";
 import * as connect from "./connect";
 import * as fcpm from "./fcpm";
 import * as flink from "./flink-statements";
-import { route, type Route } from "./http";
+import { type Route, route } from "./http";
 import * as iam from "./iam";
 import * as kafka from "./kafka-rest";
 import * as org from "./org";

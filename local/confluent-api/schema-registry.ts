@@ -5,11 +5,18 @@
  * invalid schema). Shapes: testdata/schema_registry_schema/*.json.
  */
 import { restError, restNotFound } from "./errors";
+import { type Answer, ok, type Request } from "./http";
 import { keyFor } from "./iam";
-import { ok, type Answer, type Request } from "./http";
 import type { Json } from "./store";
 
-type Version = { version: number; id: number; schema: string; schemaType?: string; references: Json[]; deleted: boolean };
+type Version = {
+  version: number;
+  id: number;
+  schema: string;
+  schemaType?: string;
+  references: Json[];
+  deleted: boolean;
+};
 
 function registry(req: Request): string {
   const id = req.params.registry;
@@ -25,12 +32,20 @@ function versionsOf(req: Request): Version[] {
 const live = (versions: Version[]) => versions.filter((v) => !v.deleted);
 
 function schemaJson(subject: string, v: Version): Json {
-  return { subject, version: v.version, id: v.id, ...(v.schemaType && v.schemaType !== "AVRO" ? { schemaType: v.schemaType } : {}), schema: v.schema, references: v.references };
+  return {
+    subject,
+    version: v.version,
+    id: v.id,
+    ...(v.schemaType && v.schemaType !== "AVRO" ? { schemaType: v.schemaType } : {}),
+    schema: v.schema,
+    references: v.references,
+  };
 }
 
 /** A JSON or Avro schema must at least parse (Schema Registry answers 42201 otherwise). */
 function checkSchema(body: Json): void {
-  if (typeof body?.schema !== "string" || body.schema === "") throw restError(422, 42201, "Invalid schema: the schema is empty");
+  if (typeof body?.schema !== "string" || body.schema === "")
+    throw restError(422, 42201, "Invalid schema: the schema is empty");
   if (body.schemaType === "PROTOBUF") return;
   try {
     JSON.parse(body.schema);
@@ -52,9 +67,18 @@ export function registerSchema(req: Request): Answer {
   checkSchema(req.body);
   const key = `${reg}/${req.params.subject}`;
   const versions = req.store.subjects.get(key) ?? [];
-  const same = live(versions).find((v) => v.schema === req.body.schema && (v.schemaType ?? "AVRO") === (req.body.schemaType ?? "AVRO"));
+  const same = live(versions).find(
+    (v) => v.schema === req.body.schema && (v.schemaType ?? "AVRO") === (req.body.schemaType ?? "AVRO"),
+  );
   if (same) return ok({ id: same.id });
-  const v: Version = { version: versions.length + 1, id: req.store.nextSchemaId(), schema: req.body.schema, schemaType: req.body.schemaType, references: req.body.references ?? [], deleted: false };
+  const v: Version = {
+    version: versions.length + 1,
+    id: req.store.nextSchemaId(),
+    schema: req.body.schema,
+    schemaType: req.body.schemaType,
+    references: req.body.references ?? [],
+    deleted: false,
+  };
   req.store.subjects.set(key, [...versions, v]);
   return ok({ id: v.id });
 }
@@ -70,7 +94,10 @@ export function lookUpSchema(req: Request): Answer {
 export function getVersion(req: Request): Answer {
   const versions = live(versionsOf(req));
   if (versions.length === 0) throw restNotFound(40401, `Subject '${req.params.subject}' not found.`);
-  const v = req.params.version === "latest" ? versions[versions.length - 1] : versions.find((x) => String(x.version) === req.params.version);
+  const v =
+    req.params.version === "latest"
+      ? versions[versions.length - 1]
+      : versions.find((x) => String(x.version) === req.params.version);
   if (!v) throw restNotFound(40402, `Version ${req.params.version} not found.`);
   return ok(schemaJson(req.params.subject, v));
 }
@@ -91,11 +118,18 @@ export function deleteVersion(req: Request): Answer {
   const v = versions.find((x) => String(x.version) === req.params.version);
   if (!v) throw restNotFound(40402, `Version ${req.params.version} not found.`);
   if (req.query.get("permanent") === "true") {
-    if (!v.deleted) throw restError(404, 40407, `Subject '${req.params.subject}' Version ${v.version} was not deleted first before being permanently deleted`);
-    req.store.subjects.set(key, versions.filter((x) => x !== v));
+    if (!v.deleted)
+      throw restError(
+        404,
+        40407,
+        `Subject '${req.params.subject}' Version ${v.version} was not deleted first before being permanently deleted`,
+      );
+    req.store.subjects.set(
+      key,
+      versions.filter((x) => x !== v),
+    );
   } else {
     v.deleted = true;
   }
   return ok(v.version);
 }
-

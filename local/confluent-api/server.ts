@@ -6,13 +6,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseCommandLine, runScript } from "../../lib/command-line";
 import { ApiError } from "./errors";
 import { advanceAll } from "./flink-statements";
-import { errorAnswer, match, type Answer } from "./http";
+import { type Answer, errorAnswer, match } from "./http";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
-import { Store, type Engines } from "./store";
-import { parseCommandLine, runScript } from "../../lib/command-line";
+import { type Engines, Store } from "./store";
 
 export interface ConfluentDouble {
   url: string;
@@ -49,7 +49,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Cloud API calls need the Cloud API key (any pair: the double keeps no accounts); data planes check their own keys. */
+/**
+ * Cloud API calls need the Cloud API key (any pair: the double keeps no accounts); data planes check their own keys.
+ */
 const CLOUD_PREFIXES = ["/org/", "/cmk/", "/srcm/", "/fcpm/", "/iam/", "/connect/"];
 
 async function answer(store: Store, req: IncomingMessage, unknown: (call: string) => void): Promise<Answer> {
@@ -58,14 +60,25 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
   const found = match(ROUTES, method, url.pathname);
   if (!found) {
     unknown(`${method} ${url.pathname}`);
-    return errorAnswer(new ApiError(404, "resource_not_found", `The local Confluent API double has no route ${method} ${url.pathname}`));
+    return errorAnswer(
+      new ApiError(404, "resource_not_found", `The local Confluent API double has no route ${method} ${url.pathname}`),
+    );
   }
   store.count(found.route.label);
   const auth = basicAuth(req.headers.authorization);
   try {
-    if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth) throw new ApiError(401, "unauthorized", "Unauthorized");
+    if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth)
+      throw new ApiError(401, "unauthorized", "Unauthorized");
     const body = await readBody(req);
-    return await found.route.handler({ method, path: url.pathname, query: url.searchParams, body: body ?? {}, auth, params: found.params, store });
+    return await found.route.handler({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: body ?? {},
+      auth,
+      params: found.params,
+      store,
+    });
   } catch (e) {
     if (e instanceof ApiError) return errorAnswer(e);
     throw e;
@@ -97,7 +110,10 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
       (a) => send(res, a),
       (e) => {
         log(`error answering ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
-        send(res, { status: 500, body: { errors: [{ status: "500", code: "internal", detail: String((e as Error).message) }] } });
+        send(res, {
+          status: 500,
+          body: { errors: [{ status: "500", code: "internal", detail: String((e as Error).message) }] },
+        });
       },
     );
   });

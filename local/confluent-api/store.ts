@@ -4,6 +4,7 @@
  * reads and answers them without translation.
  */
 import type { Json } from "../../lib/json";
+
 export type { Json };
 
 /**
@@ -76,13 +77,29 @@ export class Store {
   readonly apiKeys = new Map<string, Json>();
   readonly roleBindings = new Map<string, Json>();
   /** Kafka REST: `<cluster>/<topic>` → topic with its dynamic configs. */
-  readonly topics = new Map<string, { cluster: string; name: string; partitions: number; configs: Record<string, string> }>();
+  readonly topics = new Map<
+    string,
+    { cluster: string; name: string; partitions: number; configs: Record<string, string> }
+  >();
   /** Kafka REST: ACL bindings per cluster, each the 7 fields the API uses to address it. */
   readonly acls = new Map<string, Json[]>();
   /** Connect: `<env>/<cluster>/<name>` → managed connector. */
-  readonly connectors = new Map<string, { name: string; config: Record<string, string>; id: string; state: string; readsUntilRunning: number; engine?: Tracked }>();
+  readonly connectors = new Map<
+    string,
+    {
+      name: string;
+      config: Record<string, string>;
+      id: string;
+      state: string;
+      readsUntilRunning: number;
+      engine?: Tracked;
+    }
+  >();
   /** Schema Registry: `<lsrc>/<subject>` → versions (1-based, in order); schema ids are global per registry. */
-  readonly subjects = new Map<string, { version: number; id: number; schema: string; schemaType?: string; references: Json[]; deleted: boolean }[]>();
+  readonly subjects = new Map<
+    string,
+    { version: number; id: number; schema: string; schemaType?: string; references: Json[]; deleted: boolean }[]
+  >();
   /** Flink SQL: `<env>/<name>` → statement as the API returns it. */
   readonly statements = new Map<string, Json & { readsUntilSettled: number; engine?: Tracked<unknown> }>();
 
@@ -135,7 +152,10 @@ function stillProvisioning(object: Provisioning): boolean {
  * The object as the API answers it, without the double's bookkeeping: status.phase PROVISIONING for the first
  * reads after creation (the provider polls until PROVISIONED), then PROVISIONED. Reading counts as one read.
  */
-export function withPhase(object: Json & Provisioning, phase = stillProvisioning(object) ? "PROVISIONING" : "PROVISIONED"): Json {
+export function withPhase(
+  object: Json & Provisioning,
+  phase = stillProvisioning(object) ? "PROVISIONING" : "PROVISIONED",
+): Json {
   const { readsUntilReady: _, ...body } = object;
   return { ...body, status: { ...body.status, phase } };
 }

@@ -7,29 +7,56 @@ describe("local deploy: engines behind the Confluent API double", () => {
     sql: "EXECUTE STATEMENT SET BEGIN INSERT INTO `a` (`id`) SELECT `id` FROM `raw-business-events`; END",
     catalog: "cdc-routing-dev",
     database: "cdc-routing-dev-kafka",
-    valueSchemas: new Map([["raw-business-events", JSON.stringify({ type: "object", properties: { id: { type: "string" } }, required: ["id"] })]]),
+    valueSchemas: new Map([
+      [
+        "raw-business-events",
+        JSON.stringify({ type: "object", properties: { id: { type: "string" } }, required: ["id"] }),
+      ],
+    ]),
   };
 
   test("a statement runs in its catalog and database over the inferred tables, its text last and unchanged", () => {
     const script = statementScript(statement, "127.0.0.1:9092");
-    expect(script.slice(1, 5)).toEqual(["CREATE CATALOG `cdc-routing-dev` WITH ('type' = 'generic_in_memory')", "CREATE DATABASE `cdc-routing-dev`.`cdc-routing-dev-kafka`", "USE CATALOG `cdc-routing-dev`", "USE `cdc-routing-dev-kafka`"]);
-    expect(script[5]).toMatch(/^CREATE TABLE `raw-business-events` \(\n {2}`key` VARBINARY\(2147483647\),\n {2}`id` STRING NOT NULL\n\)/);
+    expect(script.slice(1, 5)).toEqual([
+      "CREATE CATALOG `cdc-routing-dev` WITH ('type' = 'generic_in_memory')",
+      "CREATE DATABASE `cdc-routing-dev`.`cdc-routing-dev-kafka`",
+      "USE CATALOG `cdc-routing-dev`",
+      "USE `cdc-routing-dev-kafka`",
+    ]);
+    expect(script[5]).toMatch(
+      /^CREATE TABLE `raw-business-events` \(\n {2}`key` VARBINARY\(2147483647\),\n {2}`id` STRING NOT NULL\n\)/,
+    );
     expect(script[script.length - 1]).toBe(statement.sql);
     expect(script.some((l) => l.includes("state-recovery"))).toBe(false);
   });
 
   test("a carried-over statement restores only its predecessor's source positions", () => {
     const script = statementScript(statement, "127.0.0.1:9092", "file:///tmp/sp-1");
-    expect(script.slice(0, 3)).toEqual(["SET 'table.exec.uid.generation' = 'ALWAYS'", "SET 'execution.state-recovery.path' = 'file:///tmp/sp-1'", "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'"]);
+    expect(script.slice(0, 3)).toEqual([
+      "SET 'table.exec.uid.generation' = 'ALWAYS'",
+      "SET 'execution.state-recovery.path' = 'file:///tmp/sp-1'",
+      "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'",
+    ]);
   });
 
   test("latest offsets in Confluent's format, per source topic", () => {
     expect(sourceTopics(statement.sql)).toEqual(["raw-business-events"]);
-    expect(offsetsText([{ partition: 1, offset: "7" }, { partition: 0, offset: "3" }])).toBe("partition:0,offset:3;partition:1,offset:7");
+    expect(
+      offsetsText([
+        { partition: 1, offset: "7" },
+        { partition: 0, offset: "3" },
+      ]),
+    ).toBe("partition:0,offset:3;partition:1,offset:7");
   });
 
   test("Kafka Connect's validation errors name the setting; unnamed settings (value null) are skipped", () => {
-    const answer = { configs: [{ value: null }, { value: { name: "snapshot.mode", errors: ["Value must be one of always, initial"] } }, { value: { name: "tasks.max", errors: [] } }] };
+    const answer = {
+      configs: [
+        { value: null },
+        { value: { name: "snapshot.mode", errors: ["Value must be one of always, initial"] } },
+        { value: { name: "tasks.max", errors: [] } },
+      ],
+    };
     expect(validationErrors(answer)).toEqual(["snapshot.mode: Value must be one of always, initial"]);
   });
 });
