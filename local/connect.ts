@@ -62,17 +62,7 @@ export async function startConnectWorker(
   options: { restPort: number; workDir: string; bootstrapServers: string },
   progress: Progress = printProgress,
 ): Promise<{ restUrl: string; service: RunningService }> {
-  const worker = join(options.workDir, "connect-worker.properties");
-  writeFileSync(
-    worker,
-    propertiesText(
-      connectWorkerConfig({
-        bootstrapServers: options.bootstrapServers,
-        restPort: options.restPort,
-        offsetsFile: join(options.workDir, "connect.offsets"),
-      }),
-    ),
-  );
+  const worker = writeWorkerConfig(options);
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const service = await startService(
     {
@@ -86,6 +76,19 @@ export async function startConnectWorker(
     progress,
   );
   return { restUrl, service };
+}
+
+/** The standalone worker's properties file in workDir (its offsets file beside it); returns its path. */
+function writeWorkerConfig(options: { restPort: number; workDir: string; bootstrapServers: string }): string {
+  const worker = join(options.workDir, "connect-worker.properties");
+  const offsetsFile = join(options.workDir, "connect.offsets");
+  const config = connectWorkerConfig({
+    bootstrapServers: options.bootstrapServers,
+    restPort: options.restPort,
+    offsetsFile,
+  });
+  writeFileSync(worker, propertiesText(config));
+  return worker;
 }
 
 function connectArgs(workDir: string, files: string[]): string[] {
@@ -111,18 +114,8 @@ export async function startConnect(
   },
   progress: Progress = printProgress,
 ): Promise<ConnectHandle> {
-  const worker = join(options.workDir, "connect-worker.properties");
+  const worker = writeWorkerConfig(options);
   const connectorFile = join(options.workDir, "connector.properties");
-  writeFileSync(
-    worker,
-    propertiesText(
-      connectWorkerConfig({
-        bootstrapServers: options.bootstrapServers,
-        restPort: options.restPort,
-        offsetsFile: join(options.workDir, "connect.offsets"),
-      }),
-    ),
-  );
   writeFileSync(connectorFile, propertiesText(options.connector));
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const name = options.connector.name;

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError } from "../lib/errors";
+import { EXIT, InputError } from "../lib/errors";
 import { sleep } from "../lib/run";
 
 export interface ServiceSpec {
@@ -76,7 +76,7 @@ function installExitHandlers(): void {
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      void stopAll().finally(() => process.exit(130));
+      void stopAll().finally(() => process.exit(EXIT.interrupted));
     });
   }
 }
