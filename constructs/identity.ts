@@ -13,6 +13,7 @@ import { RoleBinding } from "../.gen/providers/confluent/role-binding";
 import { ServiceAccount } from "../.gen/providers/confluent/service-account";
 import { type AccessPlan, grantId, type KafkaGrant, type PrincipalKey, type SchemaGrant } from "../access/grants";
 import { grantKey, type LegacyGrantIndexes } from "../access/legacy-grant-ids";
+import { getOrThrow } from "../lib/maps";
 
 export interface PipelineIdentityProps {
   /** Prefix of every service account name, e.g. cdc-routing-dev. */
@@ -104,11 +105,11 @@ export class PipelineIdentity extends Construct {
   }
 
   private account(principal: PrincipalKey | "manager"): ServiceAccount {
-    return this.accounts.get(principal) as ServiceAccount;
+    return getOrThrow(this.accounts, principal);
   }
 
   private grantsOf(principal: PrincipalKey | "manager"): ITerraformDependable[] {
-    return this.grants.get(principal) as ITerraformDependable[];
+    return getOrThrow(this.grants, principal);
   }
 
   /** A key owned by the principal for one resource of the environment; it waits for the principal's grants so far. */

@@ -3,6 +3,8 @@
  * literal topic, or as the prefix all its topics share. Checked when filters are validated, so a file that would
  * need one grant per topic, or whose prefix would also cover another consumer's topic, is refused with the fix.
  */
+
+import { getOrThrow } from "../lib/maps";
 import type { Filter } from "./model";
 
 export type Pattern = "LITERAL" | "PREFIXED";
@@ -67,7 +69,7 @@ export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyM
   for (const f of filters) owners.set(f.outputTopic, `consumer ${f.consumer}'s topic (filter ${f.name})`);
   const byConsumer = topicsByConsumer(filters);
   for (const [consumer, scope] of consumerScopes(filters)) {
-    const topics = byConsumer.get(consumer) as string[];
+    const topics = getOrThrow(byConsumer, consumer);
     const example = `${consumer}.`;
     if (!scope) {
       // The prefix of all topics is the shortest one any topic shares with the first: that topic is the culprit.

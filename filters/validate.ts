@@ -4,6 +4,7 @@
  * set or every issue found, each at its path.
  */
 import { z } from "zod";
+import { getOrThrow } from "../lib/maps";
 import { suggestion } from "../lib/suggest";
 import { STAGE_NAMES } from "../stages/names";
 import { parseCondition } from "./conditions";
@@ -201,7 +202,7 @@ export function validateFilters(
   // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
   for (const p of scopeProblems(filters, new Map([[sourceTopic, "the source topic"]]))) {
     issues.push({
-      path: ["filters", seenTopics.get(p.topic) as number, "outputTopic"],
+      path: ["filters", getOrThrow(seenTopics, p.topic), "outputTopic"],
       message: p.message,
       hint: p.hint,
     });

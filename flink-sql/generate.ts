@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { type Filter, type FilterSet, filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES } from "../filters/model";
+import { getOrThrow } from "../lib/maps";
 import { resourceNames } from "../stages/resource-names";
 import { quoteIdentifier, stringLiteral } from "./escape";
 import { DEFAULT_SHARD_BUDGET, type ShardBudget, textBytes } from "./limits";
@@ -119,8 +120,8 @@ function setStatements(
     options.previousShards ?? [],
     sizing,
   ).map((names) => {
-    const dml = setText(names.map((n) => inserts.get(n) as string));
-    return { name: setStatementName(stage, dml), filters: names.map((n) => byName.get(n) as Filter), dml };
+    const dml = setText(names.map((n) => getOrThrow(inserts, n)));
+    return { name: setStatementName(stage, dml), filters: names.map((n) => getOrThrow(byName, n)), dml };
   });
 }
 

@@ -5,6 +5,7 @@
  * "value schema only" table (flink-sql/inferred-table.ts).
  */
 import { RAW_COLUMN_TYPES, RAW_COLUMNS, type RawColumnName } from "../filters/model";
+import { getOrThrow } from "../lib/maps";
 import { type InferredTable, inferTable } from "./inferred-table";
 
 const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
@@ -27,10 +28,7 @@ const nullable = (t: object) => ({ oneOf: [{ type: "null" }, t] });
 /** Every column is nullable (a missing JSON path or column is NULL); key order follows the projection. */
 export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]): string {
   const properties = Object.fromEntries(
-    columns.map((c) => [
-      c,
-      { oneOf: [{ type: "null" }, { type: JSON_TYPES[RAW_COLUMN_TYPES.get(c) as string].type }] },
-    ]),
+    columns.map((c) => [c, { oneOf: [{ type: "null" }, { type: JSON_TYPES[getOrThrow(RAW_COLUMN_TYPES, c)].type }] }]),
   );
   return JSON.stringify({
     $schema: "http://json-schema.org/draft-07/schema#",
