@@ -4,7 +4,7 @@
  */
 import { App } from "cdktf";
 import { RoutingStageStack, type RoutingStageStackProps } from "../constructs/routing-stage-stack";
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { readLock } from "../lock/lock-file";
 import type { StageConfig } from "../stages/config";
 import { STAGE_NAMES, type StageName } from "../stages/names";
@@ -12,7 +12,7 @@ import { stageConfig } from "../stages/stages";
 
 /** The filters synth reads: CDC_ROUTING_FILTERS, read when called (tests and tools set it per run). */
 export const filtersFile = (env: NodeJS.ProcessEnv = process.env): string =>
-  env.CDC_ROUTING_FILTERS || "filters/filters.yaml";
+  env.CDC_ROUTING_FILTERS || DEFAULT_FILTERS_FILE;
 
 export interface BuildOptions {
   /** The stage's values; default stages/stages.ts with the environment's backend overrides. */

@@ -8,7 +8,7 @@
  *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { type Dialect, generateSql, renderSql, type Shape } from "../flink-sql/generate";
 import {
   type CommandIo,
@@ -30,7 +30,6 @@ import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offli
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
-const DEFAULT_FILTERS = "filters/filters.yaml";
 const STAGES = `<${STAGE_NAMES.join("|")}>`;
 
 interface Verb {
@@ -42,7 +41,7 @@ interface Verb {
   run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => CommandResult | Promise<CommandResult>;
 }
 
-const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS } };
+const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS_FILE } };
 
 function choice<T extends string>(
   name: string,
@@ -56,7 +55,7 @@ function choice<T extends string>(
 
 const VERBS: Record<string, Verb> = {
   validate: {
-    usage: `cdc-routing validate [--filters ${DEFAULT_FILTERS}]`,
+    usage: `cdc-routing validate [--filters ${DEFAULT_FILTERS_FILE}]`,
     summary: "check a filters file; every problem with file:line:column (exit 1 if any)",
     options: filtersOption,
     run: (values, io) => {
@@ -68,7 +67,7 @@ const VERBS: Record<string, Verb> = {
   },
   sql: {
     usage: `cdc-routing sql --stage ${STAGES} [--dialect confluent|flink] [--shape set|per-filter]
-                [--filters ${DEFAULT_FILTERS}] [--bootstrap-servers host:port (flink dialect)]`,
+                [--filters ${DEFAULT_FILTERS_FILE}] [--bootstrap-servers host:port (flink dialect)]`,
     summary: "print the Flink SQL a stage runs (stdout)",
     failureNote: "nothing was generated",
     options: {
@@ -102,7 +101,7 @@ const VERBS: Record<string, Verb> = {
     },
   },
   lock: {
-    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS}]
+    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS_FILE}]
                  --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
                  after it was locked: otherwise synth leaves out predecessors that still run)`,
     failureNote: "nothing was written",

@@ -8,7 +8,7 @@
 
 import { Kafka, type KafkaConfig, logLevel } from "kafkajs";
 import { consumerGroup } from "../access/grants";
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
@@ -77,7 +77,7 @@ Kafka from KAFKA_BOOTSTRAP_SERVERS (and KAFKA_API_KEY/KAFKA_API_SECRET for SASL_
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { filters: { type: "string", default: "filters/filters.yaml" } },
+    { filters: { type: "string", default: DEFAULT_FILTERS_FILE } },
     1,
   );
   const filtersFile = values.filters as string;

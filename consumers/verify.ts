@@ -13,7 +13,7 @@
 
 import { Kafka, logLevel } from "kafkajs";
 import type { RawEvent } from "../filters/evaluate";
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { type FilterSet, filtersForStage } from "../filters/model";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
@@ -65,7 +65,7 @@ Exit 0: as expected; 1: differences (listed), or an input error (Kafka unreachab
 async function main(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, {
     stage: { type: "string", default: "dev" },
-    filters: { type: "string", default: "filters/filters.yaml" },
+    filters: { type: "string", default: DEFAULT_FILTERS_FILE },
     "schema-id": { type: "string" },
     "timeout-s": { type: "string", default: "120" },
   });

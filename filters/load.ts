@@ -9,6 +9,9 @@ import type { FilterSet } from "./model";
 import { type ValidateOptions, validateFilters } from "./validate";
 import { filterLabel, positionOf } from "./yaml-source";
 
+/** The deployed routing rules: what synth and every tool read unless told another file. */
+export const DEFAULT_FILTERS_FILE = "filters/filters.yaml";
+
 /** Parses and validates YAML text; throws FilterValidationError listing every problem with its position. */
 export function parseFiltersYaml(text: string, file = "filters.yaml", options: ValidateOptions = {}): FilterSet {
   const lines = new LineCounter();

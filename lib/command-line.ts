@@ -179,11 +179,7 @@ export function runScript(
   body: (args: string[]) => CommandResult | Promise<CommandResult>,
   options: ScriptOptions = {},
 ): Promise<void> {
-  const late = (e: unknown) => {
-    const { text, code } = describeFailure(e, usage, options.note);
-    process.stderr.write(text);
-    process.exit(code);
-  };
+  const late = (e: unknown) => process.exit(failure(e, usage, processIo, options.note));
   process.on("uncaughtException", late);
   process.on("unhandledRejection", late);
   const args = process.argv.slice(2);

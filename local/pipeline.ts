@@ -2,7 +2,7 @@
  * The local pipeline: PostgreSQL (logical replication) -> Debezium on Kafka Connect -> Kafka, plus the Flink SQL
  * runner on demand. Used by `npm run local:up`, the end-to-end tests and the benchmark.
  */
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { assertPortFree, freePort } from "../lib/ports";
 import type { StageConfig } from "../stages/config";
@@ -79,7 +79,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const progress = options.progress ?? printProgress;
   const ports = options.ports ?? DEFAULT_PORTS;
   const stage = stageConfig((options.stage ?? "dev") as Parameters<typeof stageConfig>[0]);
-  const filters = loadFilters(options.filtersFile ?? "filters/filters.yaml");
+  const filters = loadFilters(options.filtersFile ?? DEFAULT_FILTERS_FILE);
   for (const [what, port] of Object.entries(ports)) await assertPortFree(port, what);
   await ensureAll(progress);
   const workDir = temporaryDir("local");

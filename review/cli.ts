@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { InputError, UsageError } from "../lib/errors";
 import { STAGE_NAMES, type StageName } from "../stages/names";
@@ -77,7 +77,7 @@ function comment(args: readonly string[]): number {
   const { values } = parseCommandLine(args, {
     plans: { type: "string" },
     stages: { type: "string" },
-    filters: { type: "string", default: "filters/filters.yaml" },
+    filters: { type: "string", default: DEFAULT_FILTERS_FILE },
     "base-filters": { type: "string" },
     out: { type: "string" },
     ...allowDestructive,

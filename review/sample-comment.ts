@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 // cdktf's own logical ids, so the sample's addresses are those the stack would synthesize.
 import { makeUniqueId } from "cdktf/lib/private/unique";
-import { loadFilters } from "../filters/load";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { InputError } from "../lib/errors";
@@ -84,7 +84,7 @@ export function samplePlan(base: FilterSet, head: FilterSet): PlanJson {
 }
 
 /** The comment for that change: dev with its plan, staging without one (as for a fork's pull request). */
-export function sampleComment(filtersFile = "filters/filters.yaml"): string {
+export function sampleComment(filtersFile = DEFAULT_FILTERS_FILE): string {
   const base = loadFilters(filtersFile);
   const head = sampleChange(base);
   const stages = [{ stage: "dev" as const, plan: samplePlan(base, head) }, { stage: "staging" as const }];
