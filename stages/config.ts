@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { InputError } from "../lib/errors";
 import { backendSchema } from "./backend";
-import { STAGE_NAMES, type StageName } from "./names";
+import { STAGE_NAMES } from "./names";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -217,8 +217,4 @@ export function retryBudgetSeconds(maxRetries: number): number {
 /** Kafka topic config as the provider takes it (strings). */
 export function topicConfig(retentionMs: number): Record<string, string> {
   return { "cleanup.policy": "delete", "retention.ms": String(retentionMs) };
-}
-
-export function isStageName(s: string): s is StageName {
-  return (STAGE_NAMES as readonly string[]).includes(s);
 }
