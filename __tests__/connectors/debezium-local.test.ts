@@ -1,18 +1,9 @@
 /** The local Debezium connector's configuration (connectors/debezium-local.ts), from the managed connector's. */
 import { debeziumConnectorConfig, propertiesText } from "../../connectors/debezium-local";
-import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
-import { stageConfig } from "../../stages/stages";
+import { devConnectorSettings } from "../support/connector-settings";
 
 describe("local Debezium configuration from the managed connector's", () => {
-  const managed = cdcConnectorConfig({
-    stage: "dev",
-    source: stageConfig("dev").source,
-    connectorName: "n",
-    snapshotMode: "initial",
-    rawTopic: "raw-business-events",
-    serviceAccountId: "sa",
-    databasePassword: "pw",
-  }).nonsensitive;
+  const managed = devConnectorSettings();
 
   test("record-shaping keys pass through unchanged; cloud-only keys are replaced", () => {
     const local = debeziumConnectorConfig(managed, { host: "127.0.0.1", port: 5, user: "u", database: "business" });

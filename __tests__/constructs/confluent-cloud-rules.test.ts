@@ -3,7 +3,6 @@
  * "What Confluent Cloud requires, and what the stack chose" in the docs).
  */
 import { accessPlan } from "../../access/grants";
-import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
 import { filtersForStage } from "../../filters/model";
@@ -14,22 +13,12 @@ import { readLock } from "../../lock/lock-file";
 import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
+import { devConnectorSettings } from "../support/connector-settings";
 import { synthStack, synthStage } from "../support/stack-helpers";
 
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
 const filters = loadFilters("filters/filters.yaml");
 const dev = stageConfig("dev");
-/** The dev connector's plain settings. */
-const devConnector = () =>
-  cdcConnectorConfig({
-    stage: dev.name,
-    source: dev.source,
-    connectorName: "c",
-    snapshotMode: "initial",
-    rawTopic: "raw-business-events",
-    serviceAccountId: "sa",
-    databasePassword: "p",
-  }).nonsensitive;
 const deployed = filtersForStage(filters, "dev");
 
 describe("every INSERT names its target columns", () => {
@@ -126,7 +115,7 @@ describe("Flink's grants: its transactional ids, and every subject its tables us
   });
 
   test("keys are schemaless, so no principal needs a key subject and Flink can read every subject its tables use", () => {
-    expect(devConnector()["output.key.format"]).toBe("JSON");
+    expect(devConnectorSettings()["output.key.format"]).toBe("JSON");
     expect(plan.schemas.filter((g) => !g.subject.endsWith("-value"))).toEqual([]);
     const flinkReads = plan.schemas.filter((g) => g.principal === "flink").map((g) => g.subject);
     expect(flinkReads).toEqual(
@@ -159,7 +148,7 @@ describe("a kept (stopped) statement is never created running", () => {
 
 describe("deletes are rewritten, never dropped, on any Debezium version", () => {
   test("both the 2.5+ key and the older keys say rewrite, and tombstones are dropped after the rewritten row", () => {
-    const c = devConnector();
+    const c = devConnectorSettings();
     expect([
       c["transforms.flatten.delete.tombstone.handling.mode"],
       c["transforms.flatten.delete.handling.mode"],

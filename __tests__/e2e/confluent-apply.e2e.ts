@@ -19,6 +19,7 @@ import {
   notRunnableBecause,
   pendingChanges,
   providersRequired,
+  reviewGuard,
   run,
   StackOnDouble,
   synthesize,
@@ -155,15 +156,7 @@ function changesOf(plan: PlanJson, type: string) {
     const markdown = readFileSync(join(dir, "review.md"), "utf8");
     expect(markdown).toContain("**dev**: 1 to create, 1 to update, 0 to replace, 0 to delete");
     for (const secret of stack.sensitiveValues()) expect(markdown).not.toContain(secret);
-    const guard = await run("npx", [
-      "tsx",
-      "review/cli.ts",
-      "guard",
-      "--stage",
-      "dev",
-      "--plan",
-      join(plans, "dev.plan.json"),
-    ]);
+    const guard = await reviewGuard("dev", join(plans, "dev.plan.json"));
     expect(guard).toMatchObject({ code: 0, stdout: "dev: no destructive changes.\n" });
 
     const applied = await stack.terraform("apply", "-input=false", "tfplan");
@@ -302,7 +295,7 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
     ]);
     const planFile = join(dir, "prod.plan.json");
     writeFileSync(planFile, (await stack.terraform("show", "-json", "cleanup.tfplan")).stdout);
-    const guard = await run("npx", ["tsx", "review/cli.ts", "guard", "--stage", "prod", "--plan", planFile]);
+    const guard = await reviewGuard("prod", planFile);
     expect({ code: guard.code, stdout: guard.stdout }).toEqual({
       code: 0,
       stdout: expect.stringContaining("prod: no destructive changes."),

@@ -6,24 +6,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { cdcConnectorConfig } from "../../connectors/postgres-cdc";
 import { type Component, classpath } from "../../local/jars";
 import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
-import { stageConfig } from "../../stages/stages";
+import { devConnectorSettings } from "../support/connector-settings";
 
 const PREFIX = "transforms.flatten.";
 
 /** The flatten transform's settings exactly as the stack configures the managed connector. */
 function flattenSettings(): string[] {
-  const config = cdcConnectorConfig({
-    stage: "dev",
-    source: stageConfig("dev").source,
-    connectorName: "c",
-    snapshotMode: "initial",
-    rawTopic: "raw-business-events",
-    serviceAccountId: "sa",
-    databasePassword: "p",
-  }).nonsensitive;
+  const config = devConnectorSettings();
   return Object.entries(config)
     .filter(([k]) => k.startsWith(PREFIX) && k !== `${PREFIX}type`)
     .map(([k, v]) => `${k.slice(PREFIX.length)}=${v}`);

@@ -21,7 +21,7 @@ import {
   lockStatements,
   notRunnableBecause,
   providersRequired,
-  run,
+  reviewGuard,
   StackOnDouble,
   synthesize,
   useStackOnDouble,
@@ -272,16 +272,7 @@ async function planOf(stack: StackOnDouble, file: string): Promise<PlanJson> {
     // The deploy workflow's command on the uploaded (redacted) plan: refused even with the destructive opt-in.
     const file = join(stack.dir, "properties.plan.json");
     writeFileSync(file, JSON.stringify(redactPlan(plan)));
-    const guard = await run("npx", [
-      "tsx",
-      "review/cli.ts",
-      "guard",
-      "--stage",
-      "dev",
-      "--plan",
-      file,
-      "--allow-destructive",
-    ]);
+    const guard = await reviewGuard("dev", file, "--allow-destructive");
     expect([guard.code, guard.stdout]).toEqual([
       1,
       expect.stringContaining("dev: refused: `confluent_flink_statement.routing_dev-routing-set-"),

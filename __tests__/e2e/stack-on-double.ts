@@ -190,6 +190,11 @@ export function editedInputs(
  * The filter change the deploy suites make: loan-created to v2, creates only (the local deploy writes only creates,
  * so the same events match before and after).
  */
+/** `review/cli.ts guard` on a plan JSON file, as the deploy workflow runs it. */
+export function reviewGuard(stage: string, planFile: string, ...flags: string[]): Promise<Run> {
+  return run("npx", ["tsx", "review/cli.ts", "guard", "--stage", stage, "--plan", planFile, ...flags]);
+}
+
 export function loanCreatedV2CreatesOnly(dir: string): { env: NodeJS.ProcessEnv; filters: string } {
   return editedInputs(dir, (doc) => {
     const f = doc.filters.find((x) => x.name === "loan-created")!;
