@@ -7,7 +7,7 @@
  * `subject=<prefix>*`). Safe only under the naming rule that `scopeProblems` (filters/topic-scopes.ts) checks: no other
  * topic the stack declares starts with a consumer's prefix.
  */
-import { type FilterSet, filtersForStage } from "../filters/model";
+import { type FilterSet, filtersForStage, sourcesForStage } from "../filters/model";
 import { consumerScopes, type Pattern, topicsByConsumer, valueSubject } from "../filters/topic-scopes";
 
 export type PrincipalKey = "connector" | "flink" | `consumer:${string}`;
@@ -49,7 +49,7 @@ export const consumerGroup = (consumer: string): string => `${consumer}-consumer
  * their own.
  */
 export function accessPlan(set: FilterSet, stage: string): AccessPlan {
-  const { sourceTopic } = set;
+  const rawTopics = sourcesForStage(set, stage).map((s) => s.rawTopic);
   const kafka: KafkaGrant[] = [
     {
       principal: "connector",
@@ -58,22 +58,25 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
       pattern: "LITERAL",
       aclOperations: ["DESCRIBE"],
     },
-    {
-      principal: "connector",
-      resource: "topic",
-      name: sourceTopic,
-      pattern: "LITERAL",
-      aclOperations: ["WRITE", "DESCRIBE"],
-      role: "DeveloperWrite",
-    },
-    {
-      principal: "flink",
-      resource: "topic",
-      name: sourceTopic,
-      pattern: "LITERAL",
-      aclOperations: ["READ", "DESCRIBE"],
-      role: "DeveloperRead",
-    },
+    // Each raw topic literally: the connector writes exactly the captured tables' topics, Flink reads them.
+    ...rawTopics.flatMap((topic): KafkaGrant[] => [
+      {
+        principal: "connector",
+        resource: "topic",
+        name: topic,
+        pattern: "LITERAL",
+        aclOperations: ["WRITE", "DESCRIBE"],
+        role: "DeveloperWrite",
+      },
+      {
+        principal: "flink",
+        resource: "topic",
+        name: topic,
+        pattern: "LITERAL",
+        aclOperations: ["READ", "DESCRIBE"],
+        role: "DeveloperRead",
+      },
+    ]),
     {
       principal: "flink",
       resource: "group",
@@ -103,10 +106,10 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
     },
   ];
   // Only value subjects: every key in the pipeline is schemaless (connectors/postgres-cdc.ts, output.key.format).
-  const schemas: SchemaGrant[] = [
-    { principal: "connector", subject: valueSubject(sourceTopic), pattern: "LITERAL", role: "DeveloperWrite" },
-    { principal: "flink", subject: valueSubject(sourceTopic), pattern: "LITERAL", role: "DeveloperRead" },
-  ];
+  const schemas: SchemaGrant[] = rawTopics.flatMap((topic): SchemaGrant[] => [
+    { principal: "connector", subject: valueSubject(topic), pattern: "LITERAL", role: "DeveloperWrite" },
+    { principal: "flink", subject: valueSubject(topic), pattern: "LITERAL", role: "DeveloperRead" },
+  ]);
   const scopes = consumerScopes(set.filters);
   const consumers = [...topicsByConsumer(filtersForStage(set, stage)).keys()];
   for (const consumer of consumers) {

@@ -5,6 +5,8 @@
  * here as passed or dropped: a new key in cdcConnectorConfig fails loudly until someone decides.
  */
 
+import { TOPIC_REGEX_ROUTER } from "./postgres-cdc";
+
 const PASSED_THROUGH = new Set([
   "name",
   "topic.prefix",
@@ -30,7 +32,14 @@ const MANAGED_ONLY = new Set([
   "database.user",
   "database.dbname",
   "database.sslmode",
+  // The converter's closed content model; locally the value converter is the worker's (connectWorkerConfig).
+  "value.converter.object.additional.properties",
 ]);
+
+/** Confluent Cloud's own router and its Apache Kafka counterpart (Java regex; the same for these patterns). */
+const LOCAL_TRANSFORMS: Readonly<Record<string, string>> = {
+  [TOPIC_REGEX_ROUTER]: "org.apache.kafka.connect.transforms.RegexRouter",
+};
 
 export interface LocalDatabase {
   host: string;
@@ -54,7 +63,8 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
   };
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(managed)) {
-    if (key === "transforms" || key.startsWith("transforms.") || PASSED_THROUGH.has(key)) local[key] = value;
+    if (key.startsWith("transforms.") && key.endsWith(".type")) local[key] = LOCAL_TRANSFORMS[value] ?? value;
+    else if (key === "transforms" || key.startsWith("transforms.") || PASSED_THROUGH.has(key)) local[key] = value;
     else if (!MANAGED_ONLY.has(key)) unknown.push(key);
   }
   if (unknown.length > 0) {

@@ -7,6 +7,8 @@ import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
+import { routedColumns } from "../flink-sql/sink-schema";
+import { getOrThrow } from "../lib/maps";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
 import { retiredTopics, StageRefusal } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
@@ -77,7 +79,7 @@ export class RoutingStageStack extends TerraformStack {
     const design = designStage(props);
     const problems = stageProblems(props, design);
     if (problems.length > 0) throw new StageRefusal(problems);
-    const { names, sql, deployment, connectorName, deployed, rawSchema } = design;
+    const { names, sql, deployment, connectorName, deployed, sources, rawSchemas } = design;
     // Removed filters' topics stay declared where topics are protected (prod): data outlives the filter. Not
     // checked against consumers' prefixes: a kept topic under a consumer's prefix is in that consumer's namespace
     // and stays readable so it can be drained; refusing it would block removing one of several filters of a
@@ -177,17 +179,21 @@ export class RoutingStageStack extends TerraformStack {
       schemaRegistry: env.schemaRegistry,
       kafkaCredentials: identity.managerKafka,
       schemaRegistryCredentials: identity.managerSchemaRegistry,
-      rawTopic: filters.sourceTopic,
-      rawValueSchema: rawSchema,
+      raws: sources.map((source) => ({ source, valueSchema: getOrThrow(rawSchemas, source.rawTopic) })),
       raw: stage.topics.raw,
       consumer: stage.topics.consumer,
-      filters: deployed,
+      filters: deployed.map((f) => ({
+        name: f.name,
+        outputTopic: f.outputTopic,
+        columns: routedColumns(f, getOrThrow(filters.sources, f.source)),
+      })),
       retainedTopics: retained,
       protectFromDestroy: stage.protectFromDestroy,
     });
     const db = new SourceDatabase(this, "source-database", {
       stage: stage.name,
       source: stage.source,
+      tables: sources,
       auroraParameterGroupFamily: stage.aws.auroraParameterGroupFamily,
       replicationPassword: replicationPassword.stringValue,
     });
@@ -200,10 +206,10 @@ export class RoutingStageStack extends TerraformStack {
     const cdc = new PostgresCdcConnector(this, "cdc", {
       stage: stage.name,
       source: stage.source,
+      tables: sources,
       connectorName,
       // connectorLockProblems checked that the lock records this connector; a stage never locked has its first.
       snapshotMode: lock?.connector?.snapshotMode,
-      rawTopic: filters.sourceTopic,
       serviceAccount: identity.connector,
       databasePassword: replicationPassword.stringValue,
       environment: env.environment,
@@ -211,8 +217,8 @@ export class RoutingStageStack extends TerraformStack {
       // After the stack's raw value schema: the connector's own registration then meets it, never precedes it.
       // The slot too: created before the connector reads it, dropped only after the connector is gone.
       dependsOn: [
-        topics.raw,
-        topics.rawSchema,
+        ...topics.rawTopics.values(),
+        ...topics.rawSchemas.values(),
         db.publication,
         db.replicationSlot,
         ...(identity.grants.get("connector") ?? []),
@@ -234,8 +240,8 @@ export class RoutingStageStack extends TerraformStack {
       // Every table a statement names is inferred from a topic and its registered value schema, so both exist
       // first; and the connector, which creates the replication slot the raw topic's data comes from.
       dependsOn: [
-        topics.raw,
-        topics.rawSchema,
+        ...topics.rawTopics.values(),
+        ...topics.rawSchemas.values(),
         ...topics.consumerTopics.values(),
         ...topics.sinkSchemas,
         cdc.connector,

@@ -6,12 +6,15 @@ import { Role } from "@cdktf/provider-postgresql/lib/role";
 import { Construct } from "constructs";
 import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
+import { type CapturedTable, qualifiedName } from "../stages/tables";
 
 export interface SourceDatabaseProps {
   /** The stage's name: its resource names name the Aurora parameter group. */
   readonly stage: string;
-  /** The captured table, the replication role, slot and publication, and the platform. */
+  /** The replication role, slot and publication, and the platform. */
   readonly source: StageConfig["source"];
+  /** The captured tables: the role reads each, the publication holds exactly them. */
+  readonly tables: readonly CapturedTable[];
   /** The Aurora parameter group's family (e.g. aurora-postgresql15); used on platform aurora only. */
   readonly auroraParameterGroupFamily: string;
   /** Terraform reference to the replication role's password (sensitive variable). */
@@ -23,7 +26,7 @@ export const RDS_REPLICATION_ROLE = "rds_replication";
 
 /**
  * The database side of CDC, in PostgreSQL a login role that may replicate, read access to exactly the captured
- * table, and a publication of that table. On Aurora also a cluster parameter group with logical replication on.
+ * tables, and a publication of those tables. On Aurora also a cluster parameter group with logical replication on.
  *
  * Replication right: on Aurora/RDS the master user is NOSUPERUSER NOREPLICATION (AWS, "Understanding the
  * rds_superuser role":
@@ -61,26 +64,34 @@ export class SourceDatabase extends Construct {
       ...(aurora ? { roles: [RDS_REPLICATION_ROLE] } : {}),
       password: props.replicationPassword,
     });
-    const schemaUsage = new Grant(this, "schema-usage", {
-      database: source.database,
-      role: this.role.name,
-      schema: source.schema,
-      objectType: "schema",
-      privileges: ["USAGE"],
+    // One grant of each kind per schema, naming its tables; the first schema keeps the ids a one-table stage had.
+    const schemas = [...new Set(props.tables.map((t) => t.schema))];
+    const grants = schemas.flatMap((schema, i) => {
+      const suffix = i === 0 ? "" : `-${schema}`;
+      const usage = new Grant(this, `schema-usage${suffix}`, {
+        database: source.database,
+        role: this.role.name,
+        schema,
+        objectType: "schema",
+        privileges: ["USAGE"],
+      });
+      const select = new Grant(this, `table-select${suffix}`, {
+        database: source.database,
+        role: this.role.name,
+        schema,
+        objectType: "table",
+        objects: props.tables.filter((t) => t.schema === schema).map((t) => t.table),
+        privileges: ["SELECT"],
+      });
+      return [usage, select];
     });
-    const tableSelect = new Grant(this, "table-select", {
-      database: source.database,
-      role: this.role.name,
-      schema: source.schema,
-      objectType: "table",
-      objects: [source.table],
-      privileges: ["SELECT"],
-    });
+    // The provider alters a publication's tables in place (ALTER PUBLICATION ... ADD/DROP TABLE), and the connector
+    // depends on it: a table is in the publication before or with the connector's include list naming it.
     this.publication = new Publication(this, "publication", {
       name: source.publicationName,
       database: source.database,
-      tables: [`${source.schema}.${source.table}`],
-      dependsOn: [schemaUsage, tableSelect],
+      tables: props.tables.map(qualifiedName),
+      dependsOn: grants,
     });
     // Owned by the stack, not left to the connector: Debezium creates a missing slot but never drops it, and an
     // abandoned logical slot keeps every WAL segment from then on until the disk is full (README, Replication slot).

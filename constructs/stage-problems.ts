@@ -5,15 +5,17 @@
  */
 
 import { stageConnectorName } from "../connectors/postgres-cdc";
-import { type Filter, type FilterSet, filtersForStage } from "../filters/model";
+import { type Filter, type FilterSet, filtersForStage, type Source, sourcesForStage } from "../filters/model";
 import { scopeProblems } from "../filters/topic-scopes";
 import type { GeneratedSql } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
-import { rawRecordName, rawValueSchema, routingTables, tableProblems } from "../flink-sql/sink-schema";
+import { rawRecordName, rawValueSchema, routedColumns, routingTables, tableProblems } from "../flink-sql/sink-schema";
+import { getOrThrow } from "../lib/maps";
 import { connectorLockProblems } from "../lock/connector-lock";
 import { deploymentProblems, type StageDeployment, stageDeployment } from "../lock/deployed-attributes";
 import { lockProblems } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
+import { sourceColumnProblems, staleSourcesProblem, withLockedDefaultColumns } from "../lock/source-columns";
 import { deployedSql, stagePartitions } from "../lock/stage-lock";
 import type { StageConfig } from "../stages/config";
 import { type ResourceNames, resourceNames } from "../stages/resource-names";
@@ -34,19 +36,27 @@ export interface StageDesign {
   readonly connectorName: string;
   /** The filters deployed to this stage. */
   readonly deployed: readonly Filter[];
-  /** The raw topic's value schema the stack registers. */
-  readonly rawSchema: string;
+  /** The tables the stage captures, in file order. */
+  readonly sources: readonly Source[];
+  /** Each raw topic's value schema the stack registers. */
+  readonly rawSchemas: ReadonlyMap<string, string>;
 }
 
 export function designStage({ stage, filters, lock }: StageInputs): StageDesign {
   const names = resourceNames(stage.name);
+  // Filters without `columns` route what they routed when locked (lock/source-columns.ts).
+  const pinned = withLockedDefaultColumns(filters, lock);
+  const sources = sourcesForStage(filters, stage.name);
   return {
     names,
     sql: deployedSql(filters, stage, lock),
     deployment: stageDeployment(stage),
     connectorName: stageConnectorName(stage),
-    deployed: filtersForStage(filters, stage.name),
-    rawSchema: rawValueSchema(rawRecordName(names.prefix, stage.source.schema, stage.source.table)),
+    deployed: filtersForStage(pinned, stage.name),
+    sources,
+    rawSchemas: new Map(
+      sources.map((s) => [s.rawTopic, rawValueSchema(s, rawRecordName(names.prefix, s.schema, s.table))]),
+    ),
   };
 }
 
@@ -58,22 +68,26 @@ export function designStage({ stage, filters, lock }: StageInputs): StageDesign 
  * built in code is checked here).
  */
 export function stageProblems({ stage, filters, lock }: StageInputs, design: StageDesign): string[] {
-  const { sql, deployed } = design;
+  const { sql, deployed, sources } = design;
+  // A refused column change is the reason the lock differs; naming the stale lock too would send the reader astray.
+  const columnProblems = sourceColumnProblems(lock, sources).map((p) => `${stage.name}: ${p}`);
+  if (columnProblems.length === 0) columnProblems.push(...staleSourcesProblem(lock, sources, stage.name));
   const tables = routingTables(
-    filters.sourceTopic,
-    design.rawSchema,
-    deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })),
+    [...design.rawSchemas].map(([topic, schema]) => ({ topic, schema })),
+    deployed.map((f) => ({ topic: f.outputTopic, columns: routedColumns(f, getOrThrow(filters.sources, f.source)) })),
   );
   const stale = lockProblems(lock, sql.statements, stagePartitions(filters, stage), stage.name);
   return [
+    ...(sources.length === 0 ? [`${stage.name}: the stage captures no table; list it under a source's stages`] : []),
+    ...columnProblems,
     ...stale,
     ...computeProblems(sql.statements.length, stage.flink.maxCfu, stage.name),
     ...(lock ? connectorLockProblems(lock.connector, design.connectorName, stage.name) : []),
     // Judged against a current lock only: `statements:lock` records new statements for a change, and the in-place
     // change the stale lock would show is then gone (naming it too would send the reader the wrong way).
     ...(stale.length > 0 ? [] : deploymentProblems(lock, design.deployment)),
-    ...tableProblems(tables, deployed).map((p) => `${stage.name}: ${p}`),
-    ...scopeProblems(filters.filters, new Map([[filters.sourceTopic, "the raw topic"]])).map(
+    ...tableProblems(tables, sources, deployed).map((p) => `${stage.name}: ${p}`),
+    ...scopeProblems(filters.filters, new Map(sources.map((s) => [s.rawTopic, "a raw topic"]))).map(
       (p) => `${stage.name}: ${p.message}; ${p.hint}`,
     ),
   ];

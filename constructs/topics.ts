@@ -3,10 +3,10 @@ import type { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confl
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
 import { KafkaTopic } from "../.gen/providers/confluent/kafka-topic";
 import { Schema } from "../.gen/providers/confluent/schema";
-import type { Filter } from "../filters/model";
 import { valueSubject } from "../filters/topic-scopes";
 import { sinkValueSchema } from "../flink-sql/sink-schema";
 import { topicConfig } from "../stages/config";
+import { type CapturedTable, type DeclaredColumn, qualifiedName } from "../stages/tables";
 import type { ApiCredentials } from "./identity";
 
 export interface TopicSizing {
@@ -21,13 +21,19 @@ export interface RoutingTopicsProps {
   readonly kafkaCredentials: ApiCredentials;
   /** The key schemas are registered with (the manager's). */
   readonly schemaRegistryCredentials: ApiCredentials;
-  readonly rawTopic: string;
-  /** Value schema of the raw topic (flink-sql/sink-schema.ts rawValueSchema), registered before any statement. */
-  readonly rawValueSchema: string;
+  /**
+   * Each captured table with its raw topic's value schema (flink-sql/sink-schema.ts rawValueSchema), registered
+   * before any statement starts.
+   */
+  readonly raws: ReadonlyArray<{ readonly source: CapturedTable; readonly valueSchema: string }>;
   readonly raw: TopicSizing;
   readonly consumer: TopicSizing;
-  /** The deployed filters: one topic and value schema each. */
-  readonly filters: readonly Filter[];
+  /** The deployed filters: one topic and value schema each, with the columns they route. */
+  readonly filters: ReadonlyArray<{
+    readonly name: string;
+    readonly outputTopic: string;
+    readonly columns: readonly DeclaredColumn[];
+  }>;
   /**
    * Topics of removed filters kept declared (filter name -> topic), under the same resource ids as before.
    * @default - none: a removed filter's topic is no longer declared
@@ -41,12 +47,23 @@ export interface RoutingTopicsProps {
 }
 
 /**
- * The raw topic and one topic per deployed filter, declared (never auto-created), with registered value schemas:
+ * Resource ids of a captured table's raw topic and value schema. public.business_events, the one table stages
+ * captured before several were possible, keeps the ids it was deployed with, so its topic is never replaced.
+ */
+export function rawResourceIds(source: CapturedTable): { topic: string; schema: string } {
+  if (qualifiedName(source) === "public.business_events") return { topic: "raw", schema: "schema-raw" };
+  const id = `raw-${source.schema}-${source.table}`;
+  return { topic: id, schema: `schema-${id}` };
+}
+
+/**
+ * One raw topic per captured table and one topic per deployed filter, declared (never auto-created), with registered value schemas:
  * Confluent Cloud infers each Flink table from these, so they must exist before any statement starts.
  */
 export class RoutingTopics extends Construct {
-  readonly raw: KafkaTopic;
-  readonly rawSchema: Schema;
+  /** Raw topics and their value schemas, by topic name. */
+  readonly rawTopics = new Map<string, KafkaTopic>();
+  readonly rawSchemas = new Map<string, Schema>();
   readonly consumerTopics = new Map<string, KafkaTopic>();
   readonly sinkSchemas: Schema[] = [];
 
@@ -72,8 +89,11 @@ export class RoutingTopics extends Construct {
         restEndpoint: props.schemaRegistry.restEndpoint,
         credentials: props.schemaRegistryCredentials,
       });
-    this.raw = topic("raw", props.rawTopic, props.raw);
-    this.rawSchema = valueSchema("schema-raw", props.rawTopic, props.rawValueSchema);
+    for (const { source, valueSchema: schema } of props.raws) {
+      const ids = rawResourceIds(source);
+      this.rawTopics.set(source.rawTopic, topic(ids.topic, source.rawTopic, props.raw));
+      this.rawSchemas.set(source.rawTopic, valueSchema(ids.schema, source.rawTopic, schema));
+    }
     for (const [filter, name] of props.retainedTopics ?? []) topic(`topic-${filter}`, name, props.consumer);
     for (const f of props.filters) {
       this.consumerTopics.set(f.name, topic(`topic-${f.name}`, f.outputTopic, props.consumer));

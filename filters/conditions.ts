@@ -4,19 +4,19 @@
  */
 
 import { suggestion } from "../lib/suggest";
+import type { CapturedTable } from "../stages/tables";
 import { type FilterIssue, type Path, typeName } from "./errors";
 import {
   ALL_OPS,
   type Condition,
-  EVENT_DATA_COLUMN,
   type FieldRef,
-  NUMERIC_COLUMNS,
+  fieldNames,
+  isNumeric,
   type Op,
   ORDER_OPS,
-  RAW_COLUMN_NAMES,
-  type RawColumnName,
   type Scalar,
   STRING_ONLY_OPS,
+  sourceFields,
   type ValueType,
 } from "./model";
 import { operatorSuggestion } from "./operator-spelling";
@@ -26,17 +26,42 @@ const JSON_PATH_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PREDICATE_KEYS = ["field", "op", "value", "values", "min", "max", "type"];
 const GROUP_KEYS = ["all", "any", "not"];
 
-function parseField(text: string, path: Path, issues: FilterIssue[]): FieldRef | undefined {
-  if ((RAW_COLUMN_NAMES as readonly string[]).includes(text)) return { kind: "column", column: text as RawColumnName };
-  const prefix = `${EVENT_DATA_COLUMN}.`;
-  if (!text.startsWith(prefix)) {
+/** `column` or `<json column>.<path>`, against the fields of the filter's own source. */
+function parseField(text: string, path: Path, issues: FilterIssue[], source: CapturedTable): FieldRef | undefined {
+  const fields = sourceFields(source);
+  const table = `${source.schema}.${source.table}`;
+  const column = fields.find((c) => c.name === text);
+  if (column?.type === "boolean") {
     issues.push({
       path,
-      message: `unknown field '${text}'`,
-      hint: `${suggestion(text, RAW_COLUMN_NAMES)}; JSON fields are written ${prefix}<path>`,
+      message: `field '${text}' of ${table} is boolean; conditions compare text and numbers`,
+      hint: "route on it downstream, or ask for boolean comparisons",
     });
     return undefined;
   }
+  if (column) return { kind: "column", column: text, numeric: isNumeric(column.type) };
+  const dot = text.indexOf(".");
+  const jsonColumn = dot > 0 ? fields.find((c) => c.name === text.slice(0, dot)) : undefined;
+  const jsonColumns = fields.filter((c) => c.type === "json").map((c) => c.name);
+  const jsonHint = jsonColumns.length > 0 ? `; JSON fields are written ${jsonColumns[0]}.<path>` : "";
+  if (!jsonColumn) {
+    issues.push({
+      path,
+      message: `unknown field '${text}': ${table} has no such column`,
+      hint: `${suggestion(text, fieldNames(source))}${jsonHint}`,
+    });
+    return undefined;
+  }
+  if (jsonColumn.type !== "json") {
+    issues.push({
+      path,
+      message: `field '${text}': column ${jsonColumn.name} of ${table} is ${jsonColumn.type}, not json, so it has no JSON path`,
+      hint:
+        jsonColumns.length > 0 ? `JSON columns of ${table}: ${jsonColumns.join(", ")}` : `${table} has no json column`,
+    });
+    return undefined;
+  }
+  const prefix = `${jsonColumn.name}.`;
   const segments: (string | number)[] = [];
   // name, name[0], name[0][1] ...
   for (const part of text.slice(prefix.length).split(".")) {
@@ -52,7 +77,7 @@ function parseField(text: string, path: Path, issues: FilterIssue[]): FieldRef |
     segments.push(m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) segments.push(Number(idx[1]));
   }
-  return { kind: "json", path: segments };
+  return { kind: "json", column: jsonColumn.name, path: segments };
 }
 
 function checkScalar(v: unknown, type: ValueType, path: Path, issues: FilterIssue[]): v is Scalar {
@@ -97,7 +122,12 @@ function checkOrderedText(v: Scalar, op: Op, path: Path, issues: FilterIssue[]):
   });
 }
 
-function parsePredicate(raw: Record<string, unknown>, path: Path, issues: FilterIssue[]): Condition | undefined {
+function parsePredicate(
+  raw: Record<string, unknown>,
+  path: Path,
+  issues: FilterIssue[],
+  source: CapturedTable,
+): Condition | undefined {
   const before = issues.length;
   for (const k of Object.keys(raw)) {
     if (!PREDICATE_KEYS.includes(k)) {
@@ -129,8 +159,8 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     issues.push({ path: [...path, "op"], message: `unknown operator '${raw.op}'`, hint: operatorSuggestion(raw.op) });
     return undefined;
   }
-  const field = typeof raw.field === "string" ? parseField(raw.field, [...path, "field"], issues) : undefined;
-  const defaultType: ValueType = field?.kind === "column" && NUMERIC_COLUMNS.has(field.column) ? "number" : "string";
+  const field = typeof raw.field === "string" ? parseField(raw.field, [...path, "field"], issues, source) : undefined;
+  const defaultType: ValueType = field?.kind === "column" && field.numeric ? "number" : "string";
   let type: ValueType = defaultType;
   if (raw.type !== undefined) {
     if (raw.type !== "string" && raw.type !== "number") {
@@ -210,10 +240,15 @@ function parsePredicate(raw: Record<string, unknown>, path: Path, issues: Filter
     : undefined;
 }
 
-export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]): Condition | undefined {
+export function parseCondition(
+  raw: unknown,
+  path: Path,
+  issues: FilterIssue[],
+  source: CapturedTable,
+): Condition | undefined {
   if (Array.isArray(raw)) {
     // A bare list reads as "all of these".
-    return parseGroup("all", raw, path, issues);
+    return parseGroup("all", raw, path, issues, source);
   }
   if (raw === null || typeof raw !== "object") {
     issues.push({
@@ -225,7 +260,7 @@ export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]):
   }
   const obj = raw as Record<string, unknown>;
   const groupKeys = Object.keys(obj).filter((k) => GROUP_KEYS.includes(k));
-  if (groupKeys.length === 0) return parsePredicate(obj, path, issues);
+  if (groupKeys.length === 0) return parsePredicate(obj, path, issues, source);
   if (Object.keys(obj).length !== 1) {
     issues.push({
       path,
@@ -235,7 +270,7 @@ export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]):
   }
   const kind = groupKeys[0] as "all" | "any" | "not";
   if (kind === "not") {
-    const inner = parseCondition(obj.not, [...path, "not"], issues);
+    const inner = parseCondition(obj.not, [...path, "not"], issues, source);
     return inner && { kind: "not", of: inner };
   }
   if (!Array.isArray(obj[kind])) {
@@ -245,15 +280,21 @@ export function parseCondition(raw: unknown, path: Path, issues: FilterIssue[]):
     });
     return undefined;
   }
-  return parseGroup(kind, obj[kind] as unknown[], [...path, kind], issues);
+  return parseGroup(kind, obj[kind] as unknown[], [...path, kind], issues, source);
 }
 
-function parseGroup(kind: "all" | "any", items: unknown[], path: Path, issues: FilterIssue[]): Condition | undefined {
+function parseGroup(
+  kind: "all" | "any",
+  items: unknown[],
+  path: Path,
+  issues: FilterIssue[],
+  source: CapturedTable,
+): Condition | undefined {
   if (items.length === 0) {
     issues.push({ path, message: `'${kind}' must not be empty` });
     return undefined;
   }
   const before = issues.length;
-  const of = items.map((item, i) => parseCondition(item, [...path, i], issues));
+  const of = items.map((item, i) => parseCondition(item, [...path, i], issues, source));
   return issues.length === before ? { kind, of: of as Condition[] } : undefined;
 }

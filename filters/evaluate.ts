@@ -5,7 +5,6 @@
  */
 import {
   type Condition,
-  EVENT_DATA_COLUMN,
   type FieldRef,
   type Filter,
   type FilterSet,
@@ -17,7 +16,7 @@ import {
 } from "./model";
 import { findsMatch } from "./regex";
 
-/** A raw record as it arrives on raw-business-events (flat JSON). */
+/** A raw record as it arrives on a raw topic (flat JSON). */
 export type RawEvent = Record<string, unknown>;
 
 /** SQL boolean: null is UNKNOWN. */
@@ -57,7 +56,7 @@ export function jsonValue(json: unknown, path: ReadonlyArray<string | number>): 
 function fieldValue(event: RawEvent, field: FieldRef, type: ValueType): Scalar | null {
   let v: unknown;
   if (field.kind === "column") v = event[field.column];
-  else v = jsonValue(event[EVENT_DATA_COLUMN], field.path);
+  else v = jsonValue(event[field.column], field.path);
   if (v === null || v === undefined) return null;
   if (type === "number") {
     if (typeof v === "number") return v;
@@ -151,9 +150,9 @@ export function filterMatches(filter: Filter, event: RawEvent): boolean {
   return filter.condition === undefined || evaluateCondition(filter.condition, event) === true;
 }
 
-/** Output topics that receive the event in this stage, in file order. */
-export function routeEvent(set: FilterSet, stage: string, event: RawEvent): string[] {
+/** Output topics that receive an event of raw topic `source` in this stage, in file order. */
+export function routeEvent(set: FilterSet, stage: string, event: RawEvent, source = set.sourceTopic): string[] {
   return filtersForStage(set, stage)
-    .filter((f) => filterMatches(f, event))
+    .filter((f) => f.source === source && filterMatches(f, event))
     .map((f) => f.outputTopic);
 }

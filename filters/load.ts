@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
-import { FilterValidationError, formatIssue, plural } from "./errors";
-import type { FilterSet } from "./model";
+import { FilterValidationError, formatIssue, type Path, plural } from "./errors";
+import type { FilterSet, Source } from "./model";
 import { type ValidateOptions, validateFilters } from "./validate";
 import { filterLabel, positionOf } from "./yaml-source";
 
@@ -33,10 +33,26 @@ export function parseFiltersYaml(text: string, file = "filters.yaml", options: V
   }
   const raw = doc.toJS();
   const { set, issues } = validateFilters(raw, options);
-  if (set) return set;
+  if (set)
+    return withLocations(set, raw, (path) => {
+      const pos = positionOf(doc, lines, path, true);
+      return `${file}:${pos.line}:${pos.col}`;
+    });
   throw new FilterValidationError(
     issues.map((i) => formatIssue(i, file, positionOf(doc, lines, i.path, i.atKey ?? false), filterLabel(raw, i.path))),
   );
+}
+
+/** Each declared source's `columns` position, for the column checks against the lock (lock/source-columns.ts). */
+function withLocations(set: FilterSet, raw: unknown, at: (path: Path) => string): FilterSet {
+  const declared = (raw as { sources?: unknown[] }).sources;
+  if (!Array.isArray(declared)) return set;
+  const indexOf = (s: Source) =>
+    declared.findIndex((d) => [`${s.schema}.${s.table}`, s.table].includes((d as { table?: string })?.table ?? ""));
+  const sources = new Map(
+    [...set.sources].map(([topic, s]) => [topic, { ...s, location: at(["sources", indexOf(s), "columns"]) }]),
+  );
+  return { ...set, sources };
 }
 
 export function loadFilters(path: string, options: ValidateOptions = {}): FilterSet {

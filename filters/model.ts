@@ -2,30 +2,55 @@
  * The routing-rule model: what filters.yaml means once validated. Shared by the SQL generator, the reference
  * evaluator and the stack, so all three agree on one meaning.
  */
+import {
+  type CapturedTable,
+  CONNECTOR_FIELDS,
+  type ConnectType,
+  type DeclaredColumn,
+  FLINK_TYPES,
+} from "../stages/tables";
 
-/** Columns of raw-business-events, in record order, with their Flink SQL types. */
-export const RAW_COLUMNS = [
-  { name: "id", type: "STRING" },
-  { name: "event_name", type: "STRING" },
-  { name: "event_type", type: "STRING" },
-  { name: "created_date", type: "STRING" },
-  { name: "saved_date", type: "STRING" },
-  { name: "event_data", type: "STRING" },
-  { name: "__op", type: "STRING" },
-  { name: "__table", type: "STRING" },
-  { name: "__ts_ms", type: "BIGINT" },
-] as const;
+/**
+ * The table every stage captured before sources were declared, with its columns as the connector emits them: a
+ * filters file without `sources` reads it on `source.topic` (default raw-business-events).
+ */
+export const BUSINESS_EVENTS_COLUMNS: readonly DeclaredColumn[] = [
+  { name: "id", type: "string", optional: false },
+  { name: "event_name", type: "string", optional: true },
+  { name: "event_type", type: "string", optional: true },
+  { name: "created_date", type: "string", optional: true },
+  { name: "saved_date", type: "string", optional: true },
+  // jsonb: Debezium emits it as a JSON string (io.debezium.data.Json).
+  { name: "event_data", type: "json", optional: true },
+];
+export const LEGACY_SOURCE_TOPIC = "raw-business-events";
+export const LEGACY_SOURCE_TABLE = { schema: "public", table: "business_events" } as const;
 
-export type RawColumnName = (typeof RAW_COLUMNS)[number]["name"];
-export const RAW_COLUMN_NAMES: readonly RawColumnName[] = RAW_COLUMNS.map((c) => c.name);
-/** Flink SQL type of each raw column. */
-export const RAW_COLUMN_TYPES: ReadonlyMap<string, string> = new Map(RAW_COLUMNS.map((c) => [c.name, c.type]));
-export const NUMERIC_COLUMNS: ReadonlySet<string> = new Set(
-  RAW_COLUMNS.filter((c) => c.type === "BIGINT").map((c) => c.name),
-);
+/** A captured table as the filters file declares it: the table, and the stages that capture it. */
+export interface Source extends CapturedTable {
+  /** Stages whose connector captures this table, in STAGE_NAMES order. */
+  readonly stages: readonly string[];
+  /** `file:line:col` of the declaration, for errors found after validation (lock/evolution.ts). */
+  readonly location?: string;
+}
 
-/** The column holding the event JSON; `event_data.<path>` fields read into it with JSON_VALUE. */
-export const EVENT_DATA_COLUMN = "event_data";
+/** The connector's fields filters may read and route besides the table's columns (not `__deleted`). */
+const ROUTED_CONNECTOR_FIELDS = CONNECTOR_FIELDS.filter((c) => c.name !== "__deleted");
+
+/** Fields of a source's raw records a filter may read or route: its columns, then __op, __table, __ts_ms. */
+export function sourceFields(source: CapturedTable): readonly DeclaredColumn[] {
+  return [...source.columns, ...ROUTED_CONNECTOR_FIELDS];
+}
+
+export const fieldNames = (source: CapturedTable): string[] => sourceFields(source).map((c) => c.name);
+
+/** Flink SQL type of each field of a source. */
+export function fieldTypes(source: CapturedTable): ReadonlyMap<string, string> {
+  return new Map(sourceFields(source).map((c) => [c.name, FLINK_TYPES[c.type]]));
+}
+
+const NUMERIC_TYPES: ReadonlySet<ConnectType> = new Set(["int32", "int64", "float64"]);
+export const isNumeric = (type: ConnectType): boolean => NUMERIC_TYPES.has(type);
 
 /** Debezium `__op` codes by the names filters use, so a reader never has to remember that 'r' is a snapshot. */
 export const OPERATION_CODES = { create: "c", update: "u", delete: "d", snapshot: "r" } as const;
@@ -66,10 +91,13 @@ export const ORDER_OPS: ReadonlySet<Op> = new Set([
 export type ValueType = "string" | "number";
 export type Scalar = string | number;
 
-/** A field: a flat raw column, or a JSON path into event_data (segments are names or array indexes). */
+/**
+ * A field: a column of the filter's source (numeric when its type is), or a JSON path into one of its json columns
+ * (segments are names or array indexes).
+ */
 export type FieldRef =
-  | { kind: "column"; column: RawColumnName }
-  | { kind: "json"; path: ReadonlyArray<string | number> };
+  | { kind: "column"; column: string; numeric: boolean }
+  | { kind: "json"; column: string; path: ReadonlyArray<string | number> };
 
 export type Predicate =
   | { kind: "compare"; field: FieldRef; fieldText: string; op: ComparisonOp; type: ValueType; value: Scalar }
@@ -96,12 +124,33 @@ export interface Filter {
   operations: Operation[];
   /** Undefined: every event of the chosen operations. */
   condition?: Condition;
-  columns: RawColumnName[];
+  /** The raw topic it reads: its source's. */
+  source: string;
+  /** The fields it routes, in order. */
+  columns: string[];
+  /**
+   * True when the file lists no `columns`: the filter routes every field of its source, as they were when its
+   * version was locked (lock/stage-lock.ts), so a column added to the source reaches it only with a new version.
+   */
+  defaultColumns: boolean;
 }
 
 export interface FilterSet {
+  /** The raw topic of filters that name no source. */
   sourceTopic: string;
+  /** Every captured table, by raw topic, in file order. */
+  sources: ReadonlyMap<string, Source>;
   filters: Filter[];
+}
+
+/** The tables a stage captures, in file order. */
+export function sourcesForStage(set: FilterSet, stage: string): Source[] {
+  return [...set.sources.values()].filter((s) => s.stages.includes(stage));
+}
+
+/** The raw topics the filters read, each once, in file order. */
+export function sourceTopicsOf(filters: readonly Filter[]): string[] {
+  return [...new Set(filters.map((f) => f.source))];
 }
 
 /** Filters deployed to a stage: enabled and listing the stage, in file order. */

@@ -9,7 +9,8 @@ import { suggestion } from "../lib/suggest";
 import { STAGE_NAMES } from "../stages/names";
 import { parseCondition } from "./conditions";
 import { type FilterIssue, type Path, typeName, valueAt } from "./errors";
-import { type Filter, type FilterSet, OPERATIONS, RAW_COLUMN_NAMES, type RawColumnName } from "./model";
+import { type Filter, type FilterSet, fieldNames, OPERATIONS, type Source } from "./model";
+import { type SourceIndex, validateSources } from "./sources";
 import { scopeProblems } from "./topic-scopes";
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -38,9 +39,11 @@ const filterShape = z.strictObject({
   operations: z.array(z.string()).min(1),
   conditions: z.unknown().optional(),
   columns: z.array(z.string()).min(1).optional(),
+  source: z.string().optional(),
 });
 const documentShape = z.strictObject({
   source: z.strictObject({ topic: z.string() }).optional(),
+  sources: z.array(z.unknown()).optional(),
   filters: z.array(z.unknown()),
 });
 const FILTER_KEYS = Object.keys(filterShape.shape);
@@ -102,10 +105,11 @@ export function validateFilters(
   }
   const doc = documentShape.safeParse(raw);
   if (!doc.success) {
-    for (const i of doc.error.issues) issues.push(...fromZodIssue(i, [], raw, ["source", "filters"]));
+    for (const i of doc.error.issues) issues.push(...fromZodIssue(i, [], raw, ["source", "sources", "filters"]));
     return { issues };
   }
-  const sourceTopic = doc.data.source?.topic ?? "raw-business-events";
+  const sources = validateSources(doc.data, knownStages, issues);
+  const sourceTopic = sources.defaultTopic;
   const filters: Filter[] = [];
   const seenNames = new Map<string, number>();
   const seenTopics = new Map<string, number>();
@@ -133,11 +137,12 @@ export function validateFilters(
     const topicProblem = kafkaTopicProblem(f.outputTopic);
     if (topicProblem)
       issues.push({ path: [...base, "outputTopic"], message: `output topic '${f.outputTopic}' ${topicProblem}` });
-    if (f.outputTopic === sourceTopic)
+    if (sources.byTopic.has(f.outputTopic))
       issues.push({
         path: [...base, "outputTopic"],
-        message: `output topic '${f.outputTopic}' is the source topic; routing into it would loop`,
+        message: `output topic '${f.outputTopic}' is a source's raw topic; routing into it would loop`,
       });
+    const source = filterSource(f.source, base, sources, issues);
     const dupName = seenNames.get(f.name);
     if (dupName !== undefined)
       issues.push({
@@ -153,13 +158,20 @@ export function validateFilters(
         hint: "each filter writes its own topic",
       });
     else seenTopics.set(f.outputTopic, index);
-    const stages = f.stages ?? [...knownStages];
+    // A filter deploys where its source is captured unless it says where.
+    const stages = f.stages ?? [...(source?.stages ?? knownStages)];
     stages.forEach((s, i) => {
       if (!knownStages.includes(s))
         issues.push({
           path: [...base, "stages", i],
           message: `unknown stage '${s}'`,
           hint: suggestion(s, knownStages),
+        });
+      else if (source && !source.stages.includes(s))
+        issues.push({
+          path: [...base, "stages", i],
+          message: `stage ${s} does not capture ${source.schema}.${source.table}, the source of filter '${f.name}' (captured in: ${source.stages.join(", ")})`,
+          hint: `add ${s} to the source's stages under sources:, or remove it from this filter's stages`,
         });
     });
     f.operations.forEach((o, i) => {
@@ -170,20 +182,23 @@ export function validateFilters(
           hint: suggestion(o, OPERATIONS),
         });
     });
-    const columns = f.columns ?? [...RAW_COLUMN_NAMES];
+    const available = source ? fieldNames(source) : [];
+    const columns = f.columns ?? available;
     columns.forEach((c, i) => {
-      if (!(RAW_COLUMN_NAMES as readonly string[]).includes(c))
+      if (source && !available.includes(c))
         issues.push({
           path: [...base, "columns", i],
-          message: `unknown column '${c}'`,
-          hint: suggestion(c, RAW_COLUMN_NAMES),
+          message: `unknown column '${c}': ${source.schema}.${source.table} has no such column`,
+          hint: suggestion(c, available),
         });
       else if (columns.indexOf(c) !== i)
         issues.push({ path: [...base, "columns", i], message: `column '${c}' is listed twice` });
     });
     const condition =
-      f.conditions === undefined ? undefined : parseCondition(f.conditions, [...base, "conditions"], issues);
-    if (issues.length === before) {
+      f.conditions === undefined || !source
+        ? undefined
+        : parseCondition(f.conditions, [...base, "conditions"], issues, source);
+    if (issues.length === before && source) {
       filters.push({
         name: f.name,
         description: f.description,
@@ -195,17 +210,42 @@ export function validateFilters(
         // A set: one canonical order, so a reordered list yields the same SQL (and the same statement).
         operations: OPERATIONS.filter((o) => f.operations.includes(o)),
         condition,
-        columns: columns as RawColumnName[],
+        source: source.rawTopic,
+        columns,
+        defaultColumns: f.columns === undefined,
       });
     }
   });
   // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
-  for (const p of scopeProblems(filters, new Map([[sourceTopic, "the source topic"]]))) {
+  const rawTopics = new Map([...sources.byTopic.keys()].map((t) => [t, "a raw topic"]));
+  for (const p of scopeProblems(filters, rawTopics)) {
     issues.push({
       path: ["filters", getOrThrow(seenTopics, p.topic), "outputTopic"],
       message: p.message,
       hint: p.hint,
     });
   }
-  return issues.length ? { issues } : { set: { sourceTopic, filters }, issues };
+  return issues.length ? { issues } : { set: { sourceTopic, sources: sources.byTopic, filters }, issues };
+}
+
+/** The filter's source: named by table (`schema.table` or `table`) or raw topic, else the file's default. */
+function filterSource(named: string | undefined, base: Path, sources: SourceIndex, issues: FilterIssue[]) {
+  const found: Source | undefined =
+    named === undefined ? sources.byTopic.get(sources.defaultTopic) : sources.find(named);
+  if (found || sources.byTopic.size === 0 || sources.refused.has(named ?? sources.defaultTopic)) return found;
+  const captured = [...sources.byTopic.values()].map((s) => `${s.schema}.${s.table} (${s.rawTopic})`);
+  issues.push(
+    named === undefined
+      ? {
+          path: base,
+          message: `filter names no source, and the default raw topic '${sources.defaultTopic}' is not declared under sources:`,
+          hint: `add 'source:' naming one of: ${captured.join(", ")}`,
+        }
+      : {
+          path: [...base, "source"],
+          message: `source '${named}' is captured by no stage; captured: ${captured.join(", ")}`,
+          hint: `${suggestion(named, sources.names())}; or declare the table under sources:`,
+        },
+  );
+  return undefined;
 }

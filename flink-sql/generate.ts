@@ -7,7 +7,7 @@
  * - flink: self-managed Apache Flink; CREATE TABLE with the Kafka connector and the json format.
  */
 import { createHash } from "node:crypto";
-import { type Filter, type FilterSet, filtersForStage, RAW_COLUMN_NAMES, RAW_COLUMN_TYPES } from "../filters/model";
+import { type Filter, type FilterSet, fieldNames, fieldTypes, filtersForStage, sourceTopicsOf } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
 import { resourceNames } from "../stages/resource-names";
 import { quoteIdentifier, stringLiteral } from "./escape";
@@ -72,14 +72,14 @@ export interface GeneratedSql {
  * https://docs.confluent.io/cloud/current/flink/reference/statements/create-table.html; the provider's
  * examples/configurations/flink-quickstart/statements/populate-orders-source-table.sql names them too).
  */
-export function insertSql(filter: Filter, sourceTopic: string): string {
+export function insertSql(filter: Filter): string {
   const columns = filter.columns.map(quoteIdentifier).join(", ");
   const where = [operationsSql(filter.operations), ...(filter.condition ? [conditionSql(filter.condition)] : [])];
   return [
     `-- filter ${filter.name} v${filter.version}: ${filter.description.replace(/\s+/g, " ").trim()}`,
     `INSERT INTO ${quoteIdentifier(filter.outputTopic)} (${columns})`,
     `SELECT ${columns}`,
-    `FROM ${quoteIdentifier(sourceTopic)}`,
+    `FROM ${quoteIdentifier(filter.source)}`,
     `WHERE ${where.join("\n  AND ")}`,
   ].join("\n");
 }
@@ -103,13 +103,8 @@ function setStatementName(stage: string, dml: string): string {
 export const isSetStatementName = (stage: string, name: string): boolean => name.startsWith(stage + SET_NAME_INFIX);
 
 /** The set shape: one EXECUTE STATEMENT SET per shard, each named after its own text. */
-function setStatements(
-  filters: Filter[],
-  stage: string,
-  sourceTopic: string,
-  options: SqlOptions,
-): GeneratedStatement[] {
-  const inserts = new Map(filters.map((f) => [f.name, `${insertSql(f, sourceTopic)};`]));
+function setStatements(filters: Filter[], stage: string, options: SqlOptions): GeneratedStatement[] {
+  const inserts = new Map(filters.map((f) => [f.name, `${insertSql(f)};`]));
   const byName = new Map(filters.map((f) => [f.name, f]));
   const sizing = {
     insertBytes: new Map([...inserts].map(([name, text]) => [name, textBytes(text)])),
@@ -125,8 +120,8 @@ function setStatements(
   });
 }
 
-function columnList(names: readonly string[]): string {
-  return names.map((n) => `  ${quoteIdentifier(n)} ${RAW_COLUMN_TYPES.get(n)}`).join(",\n");
+function columnList(names: readonly string[], types: ReadonlyMap<string, string>): string {
+  return names.map((n) => `  ${quoteIdentifier(n)} ${getOrThrow(types, n)}`).join(",\n");
 }
 
 export function withClause(props: Record<string, string>): string {
@@ -135,24 +130,44 @@ export function withClause(props: Record<string, string>): string {
     .join(",\n");
 }
 
-function flinkTableDdl(table: string, columns: readonly string[], props: Record<string, string>): string {
-  return `CREATE TABLE ${quoteIdentifier(table)} (\n${columnList(columns)}\n) WITH (\n${withClause(props)}\n);`;
+function flinkTableDdl(
+  table: string,
+  columns: readonly string[],
+  types: ReadonlyMap<string, string>,
+  props: Record<string, string>,
+): string {
+  return `CREATE TABLE ${quoteIdentifier(table)} (\n${columnList(columns, types)}\n) WITH (\n${withClause(props)}\n);`;
 }
 
-function flinkDdl(set: FilterSet, filters: Filter[], stage: string, kafka: FlinkKafkaOptions): string[] {
+/** Source tables (each raw topic the filters read, once), then one sink table per filter. */
+function flinkDdl(
+  set: FilterSet,
+  filters: Filter[],
+  stage: string,
+  kafka: FlinkKafkaOptions,
+  sources = sourceTopicsOf(filters),
+): string[] {
   const common = { connector: "kafka", "properties.bootstrap.servers": kafka.bootstrapServers, format: "json" };
-  const source = flinkTableDdl(set.sourceTopic, RAW_COLUMN_NAMES, {
-    ...common,
-    topic: set.sourceTopic,
-    "properties.group.id": kafka.groupId ?? resourceNames(stage).localFlinkGroup,
-    "scan.startup.mode": kafka.startupMode ?? "earliest-offset",
-    ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
-    // Malformed records fail the job rather than vanish: a routing gap must be loud.
-    "json.fail-on-missing-field": "false",
-    "json.ignore-parse-errors": "false",
+  const tables = sources.map((topic) => {
+    const source = getOrThrow(set.sources, topic);
+    return flinkTableDdl(topic, fieldNames(source), fieldTypes(source), {
+      ...common,
+      topic,
+      "properties.group.id": kafka.groupId ?? resourceNames(stage).localFlinkGroup,
+      "scan.startup.mode": kafka.startupMode ?? "earliest-offset",
+      ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
+      // Malformed records fail the job rather than vanish: a routing gap must be loud.
+      "json.fail-on-missing-field": "false",
+      "json.ignore-parse-errors": "false",
+    });
   });
-  const sinks = filters.map((f) => flinkTableDdl(f.outputTopic, f.columns, { ...common, topic: f.outputTopic }));
-  return [source, ...sinks];
+  const sinks = filters.map((f) =>
+    flinkTableDdl(f.outputTopic, f.columns, fieldTypes(getOrThrow(set.sources, f.source)), {
+      ...common,
+      topic: f.outputTopic,
+    }),
+  );
+  return [...tables, ...sinks];
 }
 
 export function generateSql(set: FilterSet, stage: string, options: SqlOptions): GeneratedSql {
@@ -168,10 +183,10 @@ export function generateSql(set: FilterSet, stage: string, options: SqlOptions):
     statements = filters.map((f) => ({
       name: filterStatementName(stage, f),
       filters: [f],
-      dml: `${insertSql(f, set.sourceTopic)};`,
+      dml: `${insertSql(f)};`,
     }));
   } else {
-    statements = setStatements(filters, stage, set.sourceTopic, options);
+    statements = setStatements(filters, stage, options);
   }
   return { stage, dialect: options.dialect, shape: options.shape, ddl, statements };
 }
@@ -199,8 +214,9 @@ export function executableStatements(sql: GeneratedSql): string[] {
  * table (bounded) as the routing job, so the two differ only in the routing itself.
  */
 export function passthroughStatements(set: FilterSet, sinkTopic: string, kafka: FlinkKafkaOptions): string[] {
-  const [source] = flinkDdl(set, [], "bench", kafka);
-  const sink = flinkTableDdl(sinkTopic, RAW_COLUMN_NAMES, {
+  const [source] = flinkDdl(set, [], "bench", kafka, [set.sourceTopic]);
+  const table = getOrThrow(set.sources, set.sourceTopic);
+  const sink = flinkTableDdl(sinkTopic, fieldNames(table), fieldTypes(table), {
     connector: "kafka",
     "properties.bootstrap.servers": kafka.bootstrapServers,
     format: "json",

@@ -3,10 +3,8 @@
  */
 import {
   type Condition,
-  EVENT_DATA_COLUMN,
   type FieldRef,
   jsonPathText,
-  NUMERIC_COLUMNS,
   OPERATION_CODES,
   type Operation,
   type Predicate,
@@ -20,11 +18,11 @@ import { likeEscape, numberLiteral, quoteIdentifier, stringLiteral } from "./esc
 export function fieldExpression(field: FieldRef, type: ValueType): string {
   if (field.kind === "column") {
     const col = quoteIdentifier(field.column);
-    const numeric = NUMERIC_COLUMNS.has(field.column);
+    const { numeric } = field;
     if (type === "number") return numeric ? col : `TRY_CAST(${col} AS DOUBLE)`;
     return numeric ? `CAST(${col} AS STRING)` : col;
   }
-  const json = `JSON_VALUE(${quoteIdentifier(EVENT_DATA_COLUMN)}, ${stringLiteral(jsonPathText(field.path))})`;
+  const json = `JSON_VALUE(${quoteIdentifier(field.column)}, ${stringLiteral(jsonPathText(field.path))})`;
   // TRY_CAST: a JSON value that is not a number becomes NULL (no match) instead of failing the job.
   return type === "number" ? `TRY_CAST(${json} AS DOUBLE)` : json;
 }

@@ -4,13 +4,22 @@
  * either: keys are schemaless (see connectors/postgres-cdc.ts), so Confluent Cloud infers the documented
  * "value schema only" table (flink-sql/inferred-table.ts).
  */
-import { RAW_COLUMN_TYPES, RAW_COLUMNS, type RawColumnName } from "../filters/model";
+import { type Filter, fieldTypes, sourceFields } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
+import { type CapturedTable, CONNECTOR_FIELDS, type ConnectType, type DeclaredColumn } from "../stages/tables";
 import { type InferredTable, inferTable } from "./inferred-table";
 
-const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
-  STRING: { type: "string" },
-  BIGINT: { type: "integer", "connect.type": "int64" },
+/**
+ * JSON Schema of each connector type as Kafka Connect's JSON Schema converter writes it: integers and floats carry
+ * their Connect width in connect.type (Confluent's type mapping infers INT from int32, BIGINT from int64).
+ */
+const JSON_TYPES: Record<ConnectType, { type: string; "connect.type"?: string }> = {
+  string: { type: "string" },
+  json: { type: "string" },
+  boolean: { type: "boolean" },
+  int32: { type: "integer", "connect.type": "int32" },
+  int64: { type: "integer", "connect.type": "int64" },
+  float64: { type: "number", "connect.type": "float64" },
 };
 
 /**
@@ -20,16 +29,17 @@ const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
  */
 export const DELETED_FIELD = "__deleted";
 
-/** The raw columns the source table never leaves NULL: its primary key. */
-const RAW_REQUIRED: readonly RawColumnName[] = ["id"];
-
 const nullable = (t: object) => ({ oneOf: [{ type: "null" }, t] });
 
+/**
+ * A sink column's JSON type; only int32 keeps its connect.type, since a plain integer is inferred as BIGINT and
+ * a plain number as DOUBLE, which int64 and float64 are.
+ */
+const sinkType = (type: ConnectType) => (type === "int32" ? JSON_TYPES[type] : { type: JSON_TYPES[type].type });
+
 /** Every column is nullable (a missing JSON path or column is NULL); key order follows the projection. */
-export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]): string {
-  const properties = Object.fromEntries(
-    columns.map((c) => [c, { oneOf: [{ type: "null" }, { type: JSON_TYPES[getOrThrow(RAW_COLUMN_TYPES, c)].type }] }]),
-  );
+export function sinkValueSchema(topic: string, columns: readonly DeclaredColumn[]): string {
+  const properties = Object.fromEntries(columns.map((c) => [c.name, nullable(sinkType(c.type))]));
   return JSON.stringify({
     $schema: "http://json-schema.org/draft-07/schema#",
     title: topic,
@@ -39,22 +49,25 @@ export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]
   });
 }
 
+/** The declared fields a filter routes, with their types, in its order. */
+export function routedColumns(filter: Filter, source: CapturedTable): DeclaredColumn[] {
+  const fields = new Map(sourceFields(source).map((c) => [c.name, c]));
+  return filter.columns.map((c) => getOrThrow(fields, c));
+}
+
 /**
- * The raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
- * as title, optional fields as oneOf [null, T], int64 marked with connect.type, the primary key required, and the
- * `__deleted` field of the delete rewrite before the metadata fields. Registered by the stack before any statement
- * starts, so the raw table has its columns even before the connector's first record (a topic without a value schema is
- * inferred as raw `key`/`val` bytes).
+ * A raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
+ * as title, optional fields as oneOf [null, T], int64 marked with connect.type, NOT NULL columns required, and the
+ * connector's fields (the delete rewrite's `__deleted`, then __op, __table, __ts_ms) after the row. Registered by
+ * the stack before any statement starts, so the raw table has its columns even before the connector's first record
+ * (a topic without a value schema is inferred as raw `key`/`val` bytes).
  */
-export function rawValueSchema(recordName: string): string {
+export function rawValueSchema(source: CapturedTable, recordName: string): string {
   const properties: Record<string, object> = {};
-  const addedByConnector = (name: string) => name.startsWith("__");
-  for (const c of RAW_COLUMNS.filter((c) => !addedByConnector(c.name)))
-    properties[c.name] = RAW_REQUIRED.includes(c.name) ? JSON_TYPES[c.type] : nullable(JSON_TYPES[c.type]);
-  properties[DELETED_FIELD] = nullable(JSON_TYPES.STRING);
-  for (const c of RAW_COLUMNS.filter((c) => addedByConnector(c.name)))
-    properties[c.name] = nullable(JSON_TYPES[c.type]);
-  return JSON.stringify({ type: "object", title: recordName, properties, required: [...RAW_REQUIRED] });
+  for (const c of [...source.columns, ...CONNECTOR_FIELDS])
+    properties[c.name] = c.optional ? nullable(JSON_TYPES[c.type]) : JSON_TYPES[c.type];
+  const required = source.columns.filter((c) => !c.optional).map((c) => c.name);
+  return JSON.stringify({ type: "object", title: recordName, properties, required });
 }
 
 /** Record name of the flattened value: Debezium's `<topic.prefix>.<schema>.<table>.Value` (the router keeps it). */
@@ -62,43 +75,48 @@ export const rawRecordName = (topicPrefix: string, schema: string, table: string
   `${topicPrefix}.${schema}.${table}.Value`;
 
 export interface RoutingTables {
-  raw: InferredTable;
+  /** Each captured table's raw table, by raw topic. */
+  raws: Map<string, InferredTable>;
   sinks: Map<string, InferredTable>;
 }
 
-/** What Confluent Cloud will infer for the raw topic and every sink topic from the schemas the stack registers. */
+/** What Confluent Cloud will infer for each raw topic and every sink topic from the schemas the stack registers. */
 export function routingTables(
-  rawTopic: string,
-  rawSchema: string,
-  sinks: ReadonlyArray<{ topic: string; columns: readonly RawColumnName[] }>,
+  raws: ReadonlyArray<{ topic: string; schema: string }>,
+  sinks: ReadonlyArray<{ topic: string; columns: readonly DeclaredColumn[] }>,
 ): RoutingTables {
   return {
-    raw: inferTable(rawTopic, { value: rawSchema }),
+    raws: new Map(raws.map((r) => [r.topic, inferTable(r.topic, { value: r.schema })])),
     sinks: new Map(sinks.map((s) => [s.topic, inferTable(s.topic, { value: sinkValueSchema(s.topic, s.columns) })])),
   };
 }
 
 /**
- * Synth-time check that the statements fit the inferred tables: the raw table has every raw column (conditions
- * may read any of them) with the model's type, and every sink table has each column its filter writes.
+ * Synth-time check that the statements fit the inferred tables: each raw table has every field of its source
+ * (conditions may read any of them) with the declared type, and every sink table has each column its filter writes.
  */
 export function tableProblems(
   tables: RoutingTables,
-  filters: ReadonlyArray<{ name: string; outputTopic: string; columns: readonly RawColumnName[] }>,
+  sources: readonly CapturedTable[],
+  filters: ReadonlyArray<{ name: string; outputTopic: string; source: string; columns: readonly string[] }>,
 ): string[] {
-  const typeIn = (t: InferredTable, c: string) =>
-    t.columns.find((x) => x.name === c && x.part === "value")?.type ?? "none";
-  const problems = RAW_COLUMNS.filter((c) => typeIn(tables.raw, c.name) !== c.type).map(
-    (c) =>
-      `raw table ${tables.raw.topic}: column ${c.name} would be inferred as ${typeIn(tables.raw, c.name)}, the filters read it as ${c.type}`,
-  );
+  const typeIn = (t: InferredTable | undefined, c: string) =>
+    t?.columns.find((x) => x.name === c && x.part === "value")?.type ?? "none";
+  const problems: string[] = [];
+  for (const source of sources) {
+    const raw = tables.raws.get(source.rawTopic);
+    for (const [name, type] of fieldTypes(source))
+      if (typeIn(raw, name) !== type)
+        problems.push(
+          `raw table ${source.rawTopic}: column ${name} would be inferred as ${typeIn(raw, name)}, the filters read it as ${type}`,
+        );
+  }
+  const byTopic = new Map(sources.map((s) => [s.rawTopic, s]));
   for (const f of filters) {
+    const types = fieldTypes(getOrThrow(byTopic, f.source));
     const sink = tables.sinks.get(f.outputTopic);
-    for (const c of f.columns.filter((c) => !sink || typeIn(sink, c) !== RAW_COLUMN_TYPES.get(c))) {
-      problems.push(
-        `filter ${f.name}: sink table ${f.outputTopic} would have no column ${c} ${RAW_COLUMN_TYPES.get(c)}`,
-      );
-    }
+    for (const c of f.columns.filter((c) => typeIn(sink, c) !== types.get(c)))
+      problems.push(`filter ${f.name}: sink table ${f.outputTopic} would have no column ${c} ${types.get(c)}`);
   }
   return problems;
 }

@@ -12,6 +12,7 @@ import {
 } from "../connectors/debezium-local";
 import { cdcConnectorConfig, stageConnectorName } from "../connectors/postgres-cdc";
 import type { StageConfig } from "../stages/config";
+import type { CapturedTable } from "../stages/tables";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
 import type { PostgresHandle } from "./postgres";
@@ -31,13 +32,17 @@ export interface ConnectHandle {
   service: RunningService;
 }
 
-export function localConnectorConfig(stage: StageConfig, rawTopic: string, db: LocalDatabase): Record<string, string> {
+export function localConnectorConfig(
+  stage: StageConfig,
+  tables: readonly CapturedTable[],
+  db: LocalDatabase,
+): Record<string, string> {
   const managed = cdcConnectorConfig({
     stage: stage.name,
     source: stage.source,
+    tables,
     connectorName: stageConnectorName(stage),
     snapshotMode: "initial",
-    rawTopic,
     serviceAccountId: "local",
     databasePassword: "unused",
   });

@@ -3,15 +3,17 @@
  * runner on demand. Used by `npm run local:up`, the end-to-end tests and the benchmark.
  */
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
-import type { FilterSet } from "../filters/model";
+import { type FilterSet, sourcesForStage } from "../filters/model";
 import { assertPortFree, freePort } from "../lib/ports";
 import type { StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
+import { type CapturedTable, qualifiedName } from "../stages/tables";
 import { type ConnectHandle, localConnectorConfig, slotActive, startConnect } from "./connect";
 import { ensureAll } from "./jars";
 import { ensureTopics, type KafkaHandle, startKafka } from "./kafka";
 import { type PostgresHandle, startPostgres } from "./postgres";
 import { type Progress, printProgress, stopAll, temporaryDir } from "./processes";
+import { createTableSql } from "./source-tables";
 
 export interface PipelinePorts {
   postgres: number;
@@ -64,12 +66,27 @@ export interface PipelineOptions {
   beforeCapture?: (postgres: PostgresHandle) => Promise<void>;
 }
 
-/** Creates the publication the stack's postgresql provider creates in a real stage. */
-export async function createPublication(pg: PostgresHandle, stage: StageConfig): Promise<void> {
+/** Creates the captured tables the application would own (business_events exists already). */
+export async function createSourceTables(pg: PostgresHandle, tables: readonly CapturedTable[]): Promise<void> {
   const client = await pg.connect();
   try {
-    const s = stage.source;
-    await client.query(`CREATE PUBLICATION ${s.publicationName} FOR TABLE ${s.schema}.${s.table}`);
+    for (const table of tables) await client.query(createTableSql(table));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the publication the stack's postgresql provider creates in a real stage. */
+export async function createPublication(
+  pg: PostgresHandle,
+  stage: StageConfig,
+  tables: readonly CapturedTable[],
+): Promise<void> {
+  const client = await pg.connect();
+  try {
+    await client.query(
+      `CREATE PUBLICATION ${stage.source.publicationName} FOR TABLE ${tables.map(qualifiedName).join(", ")}`,
+    );
   } finally {
     await client.end();
   }
@@ -85,14 +102,20 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const workDir = temporaryDir("local");
   try {
     const postgres = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
-    if (options.publication !== false) await createPublication(postgres, stage);
+    const tables = sourcesForStage(filters, stage.name);
+    await createSourceTables(postgres, tables);
+    if (options.publication !== false) await createPublication(postgres, stage, tables);
     const kafka = await startKafka(
       { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
       progress,
     );
     const partitions = options.partitions ?? 3;
     if (options.topics !== false)
-      await ensureTopics(kafka.client, [filters.sourceTopic, ...filters.filters.map((f) => f.outputTopic)], partitions);
+      await ensureTopics(
+        kafka.client,
+        [...tables.map((t) => t.rawTopic), ...filters.filters.map((f) => f.outputTopic)],
+        partitions,
+      );
     await options.beforeCapture?.(postgres);
     const connect =
       options.capture === false
@@ -102,7 +125,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
               restPort: ports.connectRest,
               workDir,
               bootstrapServers: kafka.bootstrapServers,
-              connector: localConnectorConfig(stage, filters.sourceTopic, {
+              connector: localConnectorConfig(stage, tables, {
                 host: "127.0.0.1",
                 port: ports.postgres,
                 user: "postgres",

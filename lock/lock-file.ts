@@ -46,6 +46,15 @@ export interface StageLock {
   retired?: Record<string, string>;
   /** The stage's CDC connector and its snapshot mode (lock/connector-lock.ts). */
   connector?: LockedConnector;
+  /** Each captured table's columns by raw topic, as last locked (lock/source-columns.ts). */
+  sources?: Record<string, LockedSource>;
+}
+
+/** A captured table as last locked (lock/source-columns.ts). */
+export interface LockedSource {
+  table: string;
+  /** `name type` or `name type not null`, in table order. */
+  columns: string[];
 }
 
 export type LockFile = Record<string, StageLock>;

@@ -5,7 +5,7 @@
 
 import { stageConnectorName } from "../connectors/postgres-cdc";
 import type { FilterSet } from "../filters/model";
-import { filtersForStage } from "../filters/model";
+import { filtersForStage, sourcesForStage } from "../filters/model";
 import { type GeneratedSql, type GeneratedStatement, generateSql, isSetStatementName } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
 import type { StageConfig } from "../stages/config";
@@ -13,6 +13,7 @@ import { evolveConnector } from "./connector-lock";
 import { deploymentProblems, recordDeployment, stageDeployment, withApiKeyGeneration } from "./deployed-attributes";
 import { type EvolveOptions, evolveLock, StageRefusal } from "./evolution";
 import type { LockFile, StageLock } from "./lock-file";
+import { lockedSources, sourceColumnProblems, withLockedDefaultColumns } from "./source-columns";
 
 /**
  * The set statements' filters as locked: the shards the next assignment starts from (flink-sql/shards.ts).
@@ -27,7 +28,7 @@ export function lockedShards(lock: StageLock | undefined, stage: string): string
  * its Flink API key.
  */
 export function deployedSql(filters: FilterSet, stage: StageConfig, lock?: StageLock): GeneratedSql {
-  const sql = generateSql(filters, stage.name, {
+  const sql = generateSql(withLockedDefaultColumns(filters, lock), stage.name, {
     dialect: "confluent",
     shape: stage.flink.shape,
     previousShards: lockedShards(lock, stage.name),
@@ -42,7 +43,7 @@ export function stageStatements(filters: FilterSet, stage: StageConfig, lock?: S
 /** Partition count of every topic the stage declares. */
 export function stagePartitions(filters: FilterSet, stage: StageConfig): Record<string, number> {
   return Object.fromEntries([
-    [filters.sourceTopic, stage.topics.raw.partitions],
+    ...sourcesForStage(filters, stage.name).map((s) => [s.rawTopic, stage.topics.raw.partitions] as const),
     ...filtersForStage(filters, stage.name).map((f) => [f.outputTopic, stage.topics.consumer.partitions] as const),
   ]);
 }
@@ -55,11 +56,19 @@ export function evolveStage(
   options: EvolveOptions = {},
 ): StageLock {
   const previous = lock[stage.name];
+  const sources = sourcesForStage(filters, stage.name);
   const generated = stageStatements(filters, stage, previous);
-  const compute = computeProblems(generated.length, stage.flink.maxCfu, stage.name);
-  if (compute.length > 0) throw new StageRefusal(compute);
+  const refused = [
+    ...computeProblems(generated.length, stage.flink.maxCfu, stage.name),
+    ...sourceColumnProblems(previous, sources).map((p) => `${stage.name}: ${p}`),
+  ];
+  if (refused.length > 0) throw new StageRefusal(refused);
   const statements = evolveLock(previous, generated, stagePartitions(filters, stage), stage.name, options);
-  return { ...statements, connector: evolveConnector(previous?.connector, stageConnectorName(stage)) };
+  return {
+    ...statements,
+    connector: evolveConnector(previous?.connector, stageConnectorName(stage)),
+    sources: lockedSources(sources),
+  };
 }
 
 /**

@@ -70,8 +70,7 @@ export const stageConfigSchema = z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
     database: postgresName,
-    schema: postgresName,
-    table: postgresName,
+    // The captured tables are declared with their columns in the filters file (filters/sources.ts).
     replicationRole: postgresName,
     slotName: postgresName,
     publicationName: postgresName,

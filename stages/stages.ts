@@ -19,8 +19,6 @@ const source = (stage: StageName, host: string, alarms: ReturnType<typeof slotAl
   host,
   port: 5432,
   database: "business",
-  schema: "public",
-  table: "business_events",
   replicationRole: resourceNames(stage).postgres,
   slotName: resourceNames(stage).postgres,
   publicationName: resourceNames(stage).postgres,

@@ -8,7 +8,8 @@ import { loadFilters } from "../../filters/load";
 import { filtersForStage } from "../../filters/model";
 import { generateSql, insertSql } from "../../flink-sql/generate";
 import { inferTable } from "../../flink-sql/inferred-table";
-import { sinkValueSchema } from "../../flink-sql/sink-schema";
+import { routedColumns, sinkValueSchema } from "../../flink-sql/sink-schema";
+import { getOrThrow } from "../../lib/maps";
 import { readLock } from "../../lock/lock-file";
 import { evolveStage } from "../../lock/stage-lock";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
@@ -24,11 +25,13 @@ const deployed = filtersForStage(filters, "dev");
 describe("every INSERT names its target columns", () => {
   test("the INSERT's target list is the SELECT list, so the inferred sink's extra `key` column is left NULL instead of failing 'Different number of columns'", () => {
     for (const f of deployed) {
-      const sql = insertSql(f, filters.sourceTopic);
+      const sql = insertSql(f);
       const [, target] = /^INSERT INTO `[^`]+` \(([^)]*)\)$/m.exec(sql)!;
       const [, select] = /^SELECT (.*)$/m.exec(sql)!;
       expect(target).toBe(select);
-      const sink = inferTable(f.outputTopic, { value: sinkValueSchema(f.outputTopic, f.columns) });
+      const sink = inferTable(f.outputTopic, {
+        value: sinkValueSchema(f.outputTopic, routedColumns(f, getOrThrow(filters.sources, f.source))),
+      });
       // Without the target list Flink would need SELECT to produce every sink column, key included.
       expect(sink.columns.length).toBe(f.columns.length + 1);
     }

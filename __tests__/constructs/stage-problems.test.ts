@@ -45,7 +45,9 @@ describe("designStage: what a stage deploys, from its inputs alone", () => {
       "car-created",
       "service-events",
     ]);
-    expect(JSON.parse(design.rawSchema).title).toBe("cdc-routing-dev.public.business_events.Value");
+    expect(JSON.parse(design.rawSchemas.get("raw-business-events") ?? "{}").title).toBe(
+      "cdc-routing-dev.public.business_events.Value",
+    );
   });
 
   test("a stage that names its own connector deploys that name", () => {
@@ -77,9 +79,10 @@ describe("stageProblems: every reason to refuse a stage, collected in one call",
     const inputs = { stage, filters: grown, lock };
     const design = designStage(inputs);
     // Only a generator bug makes the raw schema and the statements disagree: a design missing a column stands in.
-    const schema = JSON.parse(design.rawSchema);
+    const schema = JSON.parse(design.rawSchemas.get("raw-business-events") ?? "{}");
     delete schema.properties.event_type;
-    expect(stageProblems(inputs, { ...design, rawSchema: JSON.stringify(schema) })).toEqual([
+    const rawSchemas = new Map([["raw-business-events", JSON.stringify(schema)]]);
+    expect(stageProblems(inputs, { ...design, rawSchemas })).toEqual([
       "dev: lock/statements.lock.json is out of date (locked: dev-routing-set-697589fe; filters generate: " +
         "dev-route-loan-created-v1,dev-route-loan-payment-submitted-v1,dev-route-car-created-v1," +
         `dev-route-service-events-v1,dev-route-loan-closed-v1,dev-route-loan-repaid-v1); ${STALE_LOCK_FIX}`,

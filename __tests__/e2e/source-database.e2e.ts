@@ -5,12 +5,14 @@
  * Debezium's capture as that role fails and says why; with the stack's grants it captures. A second plan shows no
  * changes, and destroy leaves the database as it was.
  */
+
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { readRecords } from "../../consumers/topic-io";
 import { loadFilters } from "../../filters/load";
+import { sourcesForStage } from "../../filters/model";
 import { sleep } from "../../lib/run";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
 import { temporaryDir } from "../../local/processes";
@@ -107,7 +109,7 @@ describeWithRealProviders("source database applied by the real postgresql provid
         restPort: pipeline.ports.connectRest,
         workDir: pipeline.workDir,
         bootstrapServers: pipeline.kafka.bootstrapServers,
-        connector: localConnectorConfig(pipeline.stage, pipeline.filters.sourceTopic, {
+        connector: localConnectorConfig(pipeline.stage, sourcesForStage(pipeline.filters, pipeline.stage.name), {
           host: "127.0.0.1",
           port: pipeline.ports.postgres,
           user: role,

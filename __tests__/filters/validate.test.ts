@@ -101,7 +101,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
     "output into the source topic",
     filtersYaml(ok("f").replace("out-f", "raw-business-events")),
     [
-      "output topic 'raw-business-events' is the source topic; routing into it would loop at filters.yaml:4:18 in filter f",
+      "output topic 'raw-business-events' is a source's raw topic; routing into it would loop at filters.yaml:4:18 in filter f",
     ],
   ],
   [
@@ -130,7 +130,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
     "unknown field",
     filtersYaml(cond("f", "{ field: event_typ, op: equals, value: x }")),
     [
-      "unknown field 'event_typ' at filters.yaml:8:18 in filter f; did you mean 'event_type'?; JSON fields are written event_data.<path>",
+      "unknown field 'event_typ': public.business_events has no such column at filters.yaml:8:18 in filter f; did you mean 'event_type'?; JSON fields are written event_data.<path>",
     ],
   ],
   [
@@ -199,7 +199,9 @@ const BAD_CASES: Array<[string, string, string[]]> = [
   [
     "unknown column in projection",
     filtersYaml(ok("f", "    columns: [id, event_tipe]")),
-    ["unknown column 'event_tipe' at filters.yaml:7:19 in filter f; did you mean 'event_type'?"],
+    [
+      "unknown column 'event_tipe': public.business_events has no such column at filters.yaml:7:19 in filter f; did you mean 'event_type'?",
+    ],
   ],
   [
     "group with two keys",

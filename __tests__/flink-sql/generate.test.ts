@@ -181,7 +181,10 @@ describe("dialects, shapes and stages", () => {
   });
 
   test("no enabled filters: no statements", () => {
-    const none = generateSql({ sourceTopic: "raw", filters: [] }, "dev", { dialect: "confluent", shape: "set" });
+    const none = generateSql({ sourceTopic: "raw", sources: new Map(), filters: [] }, "dev", {
+      dialect: "confluent",
+      shape: "set",
+    });
     expect(none.statements).toEqual([]);
   });
 

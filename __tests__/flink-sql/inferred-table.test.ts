@@ -1,6 +1,6 @@
 /** The tables Confluent Cloud infers from registered schemas (flink-sql/inferred-table.ts); their Apache Flink DDL. */
 import { loadFilters } from "../../filters/load";
-import { filtersForStage, RAW_COLUMNS } from "../../filters/model";
+import { filtersForStage } from "../../filters/model";
 import {
   apacheFlinkTableDdl,
   InferenceError,
@@ -9,17 +9,21 @@ import {
   VARBINARY,
 } from "../../flink-sql/inferred-table";
 import {
-  DELETED_FIELD,
   rawRecordName,
   rawValueSchema,
+  routedColumns,
   routingTables,
   sinkValueSchema,
   tableProblems,
 } from "../../flink-sql/sink-schema";
+import { getOrThrow } from "../../lib/maps";
+import { CONNECTOR_FIELDS, FLINK_TYPES } from "../../stages/tables";
 
 const filters = loadFilters("filters/filters.yaml");
 const deployed = filtersForStage(filters, "dev");
-const rawSchema = rawValueSchema(rawRecordName("cdc-routing-dev", "public", "business_events"));
+const source = getOrThrow(filters.sources, filters.sourceTopic);
+const rawSchema = rawValueSchema(source, rawRecordName("cdc-routing-dev", "public", "business_events"));
+const routed = (f: (typeof deployed)[number]) => routedColumns(f, source);
 
 describe("inferred tables (Confluent Cloud's inference from registered schemas)", () => {
   test("no schema at all: key and val, raw bytes", () => {
@@ -91,29 +95,24 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
 
   test("the raw value schema the stack registers infers every raw column with the filters' type, the id NOT NULL, and the delete marker", () => {
     const raw = inferTable("raw-business-events", { value: rawSchema });
-    const row = RAW_COLUMNS.filter((c) => !c.name.startsWith("__")).map((c) => [c.name, c.type, c.name !== "id"]);
-    const added = RAW_COLUMNS.filter((c) => c.name.startsWith("__")).map((c) => [c.name, c.type, true]);
-    expect(raw.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
-      ["key", VARBINARY, true],
-      ...row,
-      [DELETED_FIELD, "STRING", true],
-      ...added,
-    ]);
+    const row = source.columns.map((c) => [c.name, FLINK_TYPES[c.type], c.name !== "id"]);
+    const added = CONNECTOR_FIELDS.map((c) => [c.name, FLINK_TYPES[c.type], true]);
+    expect(raw.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([["key", VARBINARY, true], ...row, ...added]);
     expect(JSON.parse(rawSchema).title).toBe("cdc-routing-dev.public.business_events.Value");
   });
 
   test("each sink's registered schema infers a table with a raw key column and exactly the filter's columns", () => {
     for (const f of deployed) {
-      const sink = inferTable(f.outputTopic, { value: sinkValueSchema(f.outputTopic, f.columns) });
+      const sink = inferTable(f.outputTopic, { value: sinkValueSchema(f.outputTopic, routed(f)) });
       expect(sink.columns.map((c) => c.name)).toEqual(["key", ...f.columns]);
     }
     expect(
       tableProblems(
         routingTables(
-          filters.sourceTopic,
-          rawSchema,
-          deployed.map((f) => ({ topic: f.outputTopic, columns: f.columns })),
+          [{ topic: filters.sourceTopic, schema: rawSchema }],
+          deployed.map((f) => ({ topic: f.outputTopic, columns: routed(f) })),
         ),
+        [source],
         deployed,
       ),
     ).toEqual([]);
@@ -140,7 +139,11 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
   test("a raw schema missing a column the filters read is a synth-time problem naming it", () => {
     const withoutOp = JSON.parse(rawSchema);
     delete withoutOp.properties.__op;
-    const problems = tableProblems(routingTables(filters.sourceTopic, JSON.stringify(withoutOp), []), []);
+    const problems = tableProblems(
+      routingTables([{ topic: filters.sourceTopic, schema: JSON.stringify(withoutOp) }], []),
+      [source],
+      [],
+    );
     expect(problems).toEqual([
       "raw table raw-business-events: column __op would be inferred as none, the filters read it as STRING",
     ]);
@@ -153,7 +156,7 @@ describe("the catalog a statement runs in on Apache Flink, as Confluent Cloud se
     database: "cdc-routing-dev-kafka",
     valueSchemas: new Map([
       ["raw-business-events", rawSchema],
-      ["filtered-a", sinkValueSchema("filtered-a", ["id"])],
+      ["filtered-a", sinkValueSchema("filtered-a", source.columns.slice(0, 1))],
     ]),
   };
 
