@@ -167,7 +167,10 @@ export function validateSources(
         if (typeof name === "string") refused.add(name);
     };
     const source = parseSource(raw, path, knownStages, issues);
-    if (!source) return refuse();
+    if (!source) {
+      refuse();
+      return;
+    }
     const label = `${source.schema}.${source.table}`;
     const sameTable = tables.get(label);
     const sameTopic = topics.get(source.rawTopic);
