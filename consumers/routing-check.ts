@@ -8,10 +8,16 @@ import { getOrThrow } from "../lib/maps";
 
 export type IdsByTopic = Map<string, string[]>;
 
-export function expectedRouting(set: FilterSet, stage: string, events: readonly RawEvent[]): IdsByTopic {
-  const expected: IdsByTopic = new Map(filtersForStage(set, stage).map((f) => [f.outputTopic, []]));
+/** What each consumer topic of the stage receives of events produced into raw topic `source`. */
+export function expectedRouting(
+  set: FilterSet,
+  stage: string,
+  events: readonly RawEvent[],
+  source = set.sourceTopic,
+  expected: IdsByTopic = new Map(filtersForStage(set, stage).map((f) => [f.outputTopic, []])),
+): IdsByTopic {
   for (const event of events) {
-    for (const topic of routeEvent(set, stage, event)) getOrThrow(expected, topic).push(String(event.id));
+    for (const topic of routeEvent(set, stage, event, source)) getOrThrow(expected, topic).push(String(event.id));
   }
   return expected;
 }

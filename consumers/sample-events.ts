@@ -5,8 +5,9 @@
  */
 import type { RawEvent } from "../filters/evaluate";
 import { type FieldRef, type FilterSet, OPERATION_CODES, predicatesOf } from "../filters/model";
+import { getOrThrow } from "../lib/maps";
 
-const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : JSON.stringify(f.path));
+const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : JSON.stringify([f.column, ...f.path]));
 
 /** Builds nested objects/arrays along a JSON path and sets the value at its end. */
 export function setPath(root: Record<string, unknown>, path: ReadonlyArray<string | number>, value: unknown): void {
@@ -21,9 +22,11 @@ export function setPath(root: Record<string, unknown>, path: ReadonlyArray<strin
   });
 }
 
-export function sampleEvents(set: FilterSet, tag: string, limit = 400): RawEvent[] {
+/** Events of raw topic `source` (default: the file's default source), built from its filters' predicates. */
+export function sampleEvents(set: FilterSet, tag: string, limit = 400, source = set.sourceTopic): RawEvent[] {
+  const table = getOrThrow(set.sources, source);
   const values = new Map<string, { field: FieldRef; values: Set<string> }>();
-  for (const p of set.filters.flatMap((f) => predicatesOf(f.condition))) {
+  for (const p of set.filters.filter((f) => f.source === source).flatMap((f) => predicatesOf(f.condition))) {
     const entry = values.get(fieldKey(p.field)) ?? { field: p.field, values: new Set(["no-filter-names-this"]) };
     if (p.kind === "compare") entry.values.add(String(p.value));
     if (p.kind === "list") for (const v of p.values) entry.values.add(String(v));
@@ -39,23 +42,19 @@ export function sampleEvents(set: FilterSet, tag: string, limit = 400): RawEvent
     for (const op of Object.values(OPERATION_CODES)) {
       if (events.length >= limit) return events;
       const id = `${tag}-${events.length}`;
-      const row: RawEvent = {
-        id,
-        event_name: null,
-        event_type: null,
-        created_date: "2026-01-01T00:00:00Z",
-        saved_date: "2026-01-01T00:00:00Z",
-        __op: op,
-        __table: "business_events",
-        __ts_ms: 1,
-      };
-      const data: Record<string, unknown> = { eventHeader: { uuid: id } };
+      const row: RawEvent = Object.fromEntries(table.columns.map((c) => [c.name, null]));
+      Object.assign(row, { id, __op: op, __table: table.table, __ts_ms: 1 });
+      for (const dated of ["created_date", "saved_date"]) if (dated in row) row[dated] = "2026-01-01T00:00:00Z";
+      // Every JSON column holds an object carrying the event's id, and whatever paths the filters read.
+      const json = new Map(
+        table.columns.filter((c) => c.type === "json").map((c) => [c.name, { eventHeader: { uuid: id } }]),
+      );
       for (const [field, value] of combo) {
-        if (field.kind === "column") row[field.column] = field.column === "__ts_ms" ? Number(value) : value;
-        else setPath(data, field.path, value);
+        if (field.kind === "column") row[field.column] = field.numeric ? Number(value) : value;
+        else setPath(getOrThrow(json, field.column), field.path, value);
       }
-      row.event_name = row.event_name ?? row.event_type;
-      row.event_data = JSON.stringify(data);
+      if ("event_name" in row) row.event_name = row.event_name ?? row.event_type;
+      for (const [column, data] of json) row[column] = JSON.stringify(data);
       events.push(row);
     }
   }

@@ -1,4 +1,7 @@
-/** Mermaid routing diagram: raw topic -> filter -> consumer topic, with added, changed and removed filters marked. */
+/**
+ * Mermaid routing diagram: raw topics -> filter -> consumer topic, with added, changed and removed filters marked.
+ * Each filter hangs off its own source's raw topic.
+ */
 import type { Filter, FilterSet } from "../filters/model";
 import { filtersForStage } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
@@ -22,7 +25,9 @@ export function routingDiagram(base: FilterSet | undefined, head: FilterSet, sta
   const changes = filterChanges(baseFilters, headFilters);
   const shown = [...headFilters, ...baseFilters.filter((f) => changes.get(f.name) === "removed")];
   const topics = [...new Set(shown.map((f) => f.outputTopic))];
-  const lines = ["flowchart LR", `  raw[(${label(head.sourceTopic)})]`];
+  const sources = [...new Set([head.sourceTopic, ...shown.map((f) => f.source)])];
+  const sourceNode = (topic: string) => (sources.indexOf(topic) === 0 ? "raw" : `raw${sources.indexOf(topic)}`);
+  const lines = ["flowchart LR", ...sources.map((s) => `  ${sourceNode(s)}[(${label(s)})]`)];
   topics.forEach((t, i) => {
     lines.push(`  t${i}[(${label(t)})]`);
   });
@@ -31,7 +36,7 @@ export function routingDiagram(base: FilterSet | undefined, head: FilterSet, sta
     const note = change === "same" ? "" : ` (${change})`;
     lines.push(`  f${i}{{${label(`${f.name} v${f.version}${note}`)}}}`);
     lines.push(
-      `  raw ${change === "removed" ? "-.->" : "-->"} f${i} ${change === "removed" ? "-.->" : "-->"} t${topics.indexOf(f.outputTopic)}`,
+      `  ${sourceNode(f.source)} ${change === "removed" ? "-.->" : "-->"} f${i} ${change === "removed" ? "-.->" : "-->"} t${topics.indexOf(f.outputTopic)}`,
     );
     if (change !== "same") lines.push(`  class f${i} ${change}`);
   });

@@ -284,3 +284,42 @@ describe("access: least privilege, ACLs on Basic and role bindings elsewhere", (
     expect(onBasic.depends_on.length).toBe(3 + 1); // topic READ+DESCRIBE, group READ, + schema subject role binding
   });
 });
+
+describe("several captured tables", () => {
+  const twoTables = loadFilters("filters/filters-two-tables.yaml");
+  const rawGrants = (stage: string) =>
+    accessPlan(twoTables, stage)
+      .kafka.filter((g) => g.resource === "topic" && g.name.startsWith("raw-"))
+      .map((g) => `${g.principal} ${g.role} ${g.name}`);
+
+  test("the connector writes and Flink reads exactly the raw topics of the tables the stage captures", () => {
+    expect(rawGrants("dev")).toEqual([
+      "connector DeveloperWrite raw-business-events",
+      "flink DeveloperRead raw-business-events",
+      "connector DeveloperWrite raw-loan-entities",
+      "flink DeveloperRead raw-loan-entities",
+    ]);
+    expect(rawGrants("prod")).toEqual([
+      "connector DeveloperWrite raw-business-events",
+      "flink DeveloperRead raw-business-events",
+    ]);
+    expect(accessPlan(twoTables, "dev").schemas.map((g) => `${g.principal} ${g.subject}`)).toEqual(
+      expect.arrayContaining(["connector raw-loan-entities-value", "flink raw-loan-entities-value"]),
+    );
+  });
+
+  test("the dev stack declares a raw topic, value schema, route and publication entry per table", () => {
+    const dev = stageConfig("dev");
+    const lock = evolveStage({}, twoTables, dev);
+    const stack = synthStack((app) => new RoutingStageStack(app, { stage: dev, filters: twoTables, lock }));
+    const topics = Object.values(stack.resource.confluent_kafka_topic).map((t: any) => t.topic_name);
+    expect(topics).toEqual(expect.arrayContaining(["raw-business-events", "raw-loan-entities"]));
+    const [connector] = Object.values(stack.resource.confluent_connector) as any[];
+    expect(connector.config_nonsensitive["table.include.list"]).toBe("public\\.business_events,public\\.loan_entities");
+    expect(connector.config_nonsensitive["transforms.route_public_loan_entities.regex"]).toBe(
+      "^cdc-routing-dev\\.public\\.loan_entities$",
+    );
+    const [publication] = Object.values(stack.resource.postgresql_publication) as any[];
+    expect(publication.tables).toEqual(["public.business_events", "public.loan_entities"]);
+  });
+});

@@ -47,4 +47,15 @@ describe("SQL diff and diagram", () => {
     const set = { ...head, filters: [{ ...head.filters[0], outputTopic: 'out"x' }] };
     expect(routingDiagram(undefined, set, "dev")).toContain('t0[("out#quot;x")]');
   });
+
+  test("several sources: each filter hangs off its own raw topic, and a filter added on a new table shows in the SQL diff", () => {
+    const twoTables = loadFilters("filters/filters-two-tables.yaml");
+    const base = { ...twoTables, filters: twoTables.filters.filter((f) => f.source === "raw-business-events") };
+    const mermaid = routingDiagram(base, twoTables, "dev");
+    expect(mermaid).toContain('raw[("raw-business-events")]');
+    expect(mermaid).toContain('raw1[("raw-loan-entities")]');
+    expect(mermaid).toMatch(/raw1 --> f\d+ --> t\d+/);
+    expect(mermaid).toContain('{{"loan-approved v1 (added)"}}');
+    expect(sqlDiff(base, twoTables, "dev")).toContain("+FROM `raw-loan-entities`");
+  });
 });
