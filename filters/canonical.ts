@@ -3,7 +3,7 @@
  * written (key order, flow or block style, quoting, comments, the order of `operations`). The lock file records
  * it per filter and version, so a change of meaning without a version bump is caught in either statement shape.
  */
-import type { Condition, Filter } from "./model";
+import { type Condition, type Filter, LEGACY_SOURCE_TOPIC } from "./model";
 
 export interface FilterDefinition {
   version: number;
@@ -12,10 +12,12 @@ export interface FilterDefinition {
   operations: string;
   columns: string;
   condition: string;
+  /** The raw topic it reads; absent for raw-business-events, which every filter read before sources existed. */
+  source?: string;
 }
 
 /** The parts of a definition that make up its meaning (everything but the version). */
-export const MEANING_KEYS = ["description", "outputTopic", "operations", "columns", "condition"] as const;
+export const MEANING_KEYS = ["description", "outputTopic", "operations", "columns", "condition", "source"] as const;
 
 /** `event_type equals "LoanCreated"`, `all(a; b)`: JSON for values, so "5" and 5 (type number) differ. */
 export function conditionText(c: Condition | undefined): string {
@@ -45,6 +47,7 @@ export function filterDefinition(f: Filter): FilterDefinition {
     operations: f.operations.join(", "),
     columns: f.columns.join(", "),
     condition: conditionText(f.condition),
+    ...(f.source === LEGACY_SOURCE_TOPIC ? {} : { source: f.source }),
   };
 }
 
@@ -54,5 +57,9 @@ export function sameDefinition(a: FilterDefinition | undefined, b: FilterDefinit
 
 /** `condition: was X, now Y` for every part of the meaning that differs. */
 export function definitionChanges(before: FilterDefinition, after: FilterDefinition): string[] {
-  return MEANING_KEYS.filter((k) => before[k] !== after[k]).map((k) => `${k} was ${before[k]}, now ${after[k]}`);
+  const value = (d: FilterDefinition, k: (typeof MEANING_KEYS)[number]) =>
+    k === "source" ? (d.source ?? LEGACY_SOURCE_TOPIC) : d[k];
+  return MEANING_KEYS.filter((k) => value(before, k) !== value(after, k)).map(
+    (k) => `${k} was ${value(before, k)}, now ${value(after, k)}`,
+  );
 }
