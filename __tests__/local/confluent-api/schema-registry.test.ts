@@ -6,6 +6,7 @@
  * schema-registry.ts.
  */
 import { type ConfluentDouble, startConfluentDouble } from "../../../local/confluent-api/server";
+import { schemaRegistryClient } from "./schema-registry-client";
 
 let double: ConfluentDouble;
 beforeAll(async () => {
@@ -13,42 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => double.close());
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-const cloud = basic("cloud-key", "cloud-secret");
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  auth = cloud,
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${double.url}${path}`, {
-    method,
-    headers: { Authorization: auth, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** A fresh environment's Schema Registry and a client for it (its base path and an API key of it). */
-async function registry(name: string) {
-  const env = (
-    await call("POST", "/org/v2/environments", {
-      display_name: name,
-      stream_governance_config: { package: "ESSENTIALS" },
-    })
-  ).body;
-  const lsrc = (await call("GET", `/srcm/v3/clusters?environment=${env.id}`)).body.data[0].id;
-  const sa = (await call("POST", "/iam/v2/service-accounts", { display_name: `${name}-sr` })).body;
-  const key = (
-    await call("POST", "/iam/v2/api-keys", {
-      spec: { owner: { id: sa.id, kind: "ServiceAccount" }, resource: { id: lsrc, kind: "Cluster" } },
-    })
-  ).body;
-  const auth = basic(key.id, key.spec.secret);
-  return (method: string, path: string, body?: unknown) => call(method, `/schema-registry/${lsrc}${path}`, body, auth);
-}
+/** A fresh registry of the double, called with its own API key. */
+const registry = async (name: string) => (await schemaRegistryClient(double, name)).call;
 
 const json = (schema: object) => ({ schemaType: "JSON", schema: JSON.stringify(schema), references: [] });
 const OPEN_V1 = { type: "object", properties: { id: { type: "integer", "connect.index": 0 } } };
