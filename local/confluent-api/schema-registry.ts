@@ -127,11 +127,13 @@ function checkSchema(body: Json): void {
 const sameReferences = (v: Version, body: Json) =>
   JSON.stringify(v.references) === JSON.stringify(body.references ?? []);
 
-/** The live version holding this schema (same type, canonical text and references), if any. */
+/** Whether a version holds this schema: same type, canonical text and references. */
+const holds = (v: Version, body: Json, canonical: string) =>
+  (v.schemaType ?? "AVRO") === schemaTypeOf(body) && v.schema === canonical && sameReferences(v, body);
+
+/** The live version holding this schema, if any. */
 function sameSchema(versions: Version[], body: Json, canonical: string): Version | undefined {
-  return live(versions).find(
-    (v) => (v.schemaType ?? "AVRO") === schemaTypeOf(body) && v.schema === canonical && sameReferences(v, body),
-  );
+  return live(versions).find((v) => holds(v, body, canonical));
 }
 
 /** Schema Registry's messages for adding `body` to the subject under its level ([] = compatible). */
@@ -168,8 +170,8 @@ export function testCompatibility(req: Request): Answer {
 
 /**
  * Registering a schema already under the subject returns its id and adds no version; otherwise the subject's
- * compatibility level decides (409, error_code 40901, SubjectVersionsResource.register; 40901 replaced 409 in
- * Schema Registry 8.2 and is in Confluent Cloud's builds); a schema registered under another subject keeps its id
+ * compatibility level decides (409, SubjectVersionsResource.register; error_code 40901 since commit ef43652bfec,
+ * Schema Registry 8.2, 409 before); a schema registered under another subject keeps its id
  * ("If the same schema is registered under a different subject, the same identifier will be returned",
  * docs.confluent.io/cloud/current/ccloud/register/). The registry stores the canonical text.
  */
@@ -193,10 +195,7 @@ export function registerSchema(req: Request): Answer {
   const elsewhere = [...req.store.subjects.entries()]
     .filter(([k]) => k.startsWith(`${reg}/`))
     .flatMap(([, vs]) => vs)
-    .find(
-      (v) =>
-        (v.schemaType ?? "AVRO") === schemaTypeOf(req.body) && v.schema === canonical && sameReferences(v, req.body),
-    );
+    .find((v) => holds(v, req.body, canonical));
   const v: Version = {
     version: (versions[versions.length - 1]?.version ?? 0) + 1,
     id: elsewhere?.id ?? req.store.nextSchemaId(),
