@@ -71,11 +71,16 @@ export const ROUTES: readonly Route[] = [
   route("DELETE", `${CONNECT}/connectors/{name}`, "confluent_connector", connect.deleteConnector),
 
   route("POST", `${SR}/compatibility/subjects/{subject}/versions`, "confluent_schema", sr.testCompatibility),
+  route("POST", `${SR}/compatibility/subjects/{subject}/versions/{version}`, "confluent_schema", sr.testCompatibility),
   route("POST", `${SR}/subjects/{subject}/versions`, "confluent_schema", sr.registerSchema),
   route("POST", `${SR}/subjects/{subject}`, "confluent_schema", sr.lookUpSchema),
   route("GET", `${SR}/subjects/{subject}/versions/{version}`, "confluent_schema", sr.getVersion),
   route("DELETE", `${SR}/subjects/{subject}/versions/{version}`, "confluent_schema", sr.deleteVersion),
   route("GET", `${SR}/schemas`, "confluent_schema", sr.listSchemas),
+  route("GET", `${SR}/config`, "confluent_schema_registry_cluster_config", sr.getRegistryConfig),
+  route("GET", `${SR}/config/{subject}`, "confluent_subject_config", sr.getSubjectConfig),
+  route("PUT", `${SR}/config/{subject}`, "confluent_subject_config", sr.putSubjectConfig),
+  route("DELETE", `${SR}/config/{subject}`, "confluent_subject_config", sr.deleteSubjectConfig),
 
   route("POST", STATEMENTS, "confluent_flink_statement", flink.postStatement),
   route("GET", `${STATEMENTS}/{name}`, "confluent_flink_statement", flink.getStatement),
