@@ -2,13 +2,14 @@
  * Who may do what: the RBAC/ACL matrix of the pipeline as data. Pure, so the matrix is tested directly and the
  * identity construct only renders it (as ACLs on Basic clusters, role bindings elsewhere).
  *
- * Grants are per consumer, not per topic: a consumer's topics are granted as one literal topic (a consumer with
- * one topic) or as the prefix all its topics share (PREFIXED ACLs; role bindings on `topic=<prefix>*` and
- * `subject=<prefix>*`). Safe only under the naming rule that `scopeProblems` (filters/topic-scopes.ts) checks: no other
- * topic the stack declares starts with a consumer's prefix.
+ * Grants are per consumer where the names allow it: a consumer's topics are granted as one literal topic (a
+ * consumer with one topic), as the prefix all its topics share when no other declared topic or subject starts with
+ * it (PREFIXED ACLs; role bindings on `topic=<prefix>*` and `subject=<prefix>*`), or else topic by topic
+ * (filters/topic-scopes.ts consumerScopes, which also warns of the last case).
  */
 import { type FilterSet, filtersForStage, sourcesForStage } from "../filters/model";
 import { consumerScopes, type Pattern, topicsByConsumer, valueSubject } from "../filters/topic-scopes";
+import { getOrThrow } from "../lib/maps";
 
 export type PrincipalKey = "connector" | "flink" | `consumer:${string}`;
 
@@ -110,44 +111,43 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
     { principal: "connector", subject: valueSubject(topic), pattern: "LITERAL", role: "DeveloperWrite" },
     { principal: "flink", subject: valueSubject(topic), pattern: "LITERAL", role: "DeveloperRead" },
   ]);
-  const scopes = consumerScopes(set.filters);
+  const scopes = consumerScopes(set.filters, [...set.sources.keys()]);
   const consumers = [...topicsByConsumer(filtersForStage(set, stage)).keys()];
   for (const consumer of consumers) {
-    const scope = scopes.get(consumer);
-    // The validator refuses topics that share no prefix (scopeProblems); a plan built past it would be wrong.
-    if (!scope) throw new Error(`consumer ${consumer}'s topics share no prefix; validate filters first`);
-    const subject = scope.pattern === "LITERAL" ? valueSubject(scope.name) : scope.name;
     const who: PrincipalKey = `consumer:${consumer}`;
-    kafka.push(
-      {
-        principal: "flink",
-        resource: "topic",
-        name: scope.name,
-        pattern: scope.pattern,
-        aclOperations: ["WRITE", "DESCRIBE"],
-        role: "DeveloperWrite",
-      },
-      {
-        principal: who,
-        resource: "topic",
-        name: scope.name,
-        pattern: scope.pattern,
-        aclOperations: ["READ", "DESCRIBE"],
-        role: "DeveloperRead",
-      },
-      {
-        principal: who,
-        resource: "group",
-        name: consumerGroupPrefix(consumer),
-        pattern: "PREFIXED",
-        aclOperations: ["READ"],
-        role: "DeveloperRead",
-      },
-    );
-    schemas.push(
-      { principal: "flink", subject, pattern: scope.pattern, role: "DeveloperWrite" },
-      { principal: who, subject, pattern: scope.pattern, role: "DeveloperRead" },
-    );
+    for (const scope of getOrThrow(scopes, consumer)) {
+      const subject = scope.pattern === "LITERAL" ? valueSubject(scope.name) : scope.name;
+      kafka.push(
+        {
+          principal: "flink",
+          resource: "topic",
+          name: scope.name,
+          pattern: scope.pattern,
+          aclOperations: ["WRITE", "DESCRIBE"],
+          role: "DeveloperWrite",
+        },
+        {
+          principal: who,
+          resource: "topic",
+          name: scope.name,
+          pattern: scope.pattern,
+          aclOperations: ["READ", "DESCRIBE"],
+          role: "DeveloperRead",
+        },
+      );
+      schemas.push(
+        { principal: "flink", subject, pattern: scope.pattern, role: "DeveloperWrite" },
+        { principal: who, subject, pattern: scope.pattern, role: "DeveloperRead" },
+      );
+    }
+    kafka.push({
+      principal: who,
+      resource: "group",
+      name: consumerGroupPrefix(consumer),
+      pattern: "PREFIXED",
+      aclOperations: ["READ"],
+      role: "DeveloperRead",
+    });
   }
   return { consumers, kafka, schemas };
 }

@@ -9,6 +9,8 @@
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
+import type { FilterSet } from "../filters/model";
+import { namingWarnings } from "../filters/topic-scopes";
 import { type Dialect, generateSql, renderSql, type Shape } from "../flink-sql/generate";
 import {
   type CommandIo,
@@ -25,6 +27,7 @@ import { UsageError } from "../lib/errors";
 import { today } from "../lock/clock";
 import { readLock, writeLock } from "../lock/lock-file";
 import { expiredNotice, keptStopped } from "../lock/retention";
+import { withLockedDefaultColumns } from "../lock/source-columns";
 import { lockedShards, lockStage } from "../lock/stage-lock";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
 import { STAGE_NAMES } from "../stages/names";
@@ -53,6 +56,11 @@ function choice<T extends string>(
   return oneOf(`--${name} value`, String(value), allowed);
 }
 
+/** A consumer whose topics are granted one by one is worth a line, never a failure (filters/topic-scopes.ts). */
+function warnAboutNaming(set: FilterSet, io: CommandIo): void {
+  for (const warning of namingWarnings(set.filters, [...set.sources.keys()])) io.err(`warning: ${warning}\n`);
+}
+
 const VERBS: Record<string, Verb> = {
   validate: {
     usage: `cdc-routing validate [--filters ${DEFAULT_FILTERS_FILE}]`,
@@ -60,6 +68,7 @@ const VERBS: Record<string, Verb> = {
     options: filtersOption,
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      warnAboutNaming(set, io);
       const enabled = set.filters.filter((f) => f.enabled).length;
       io.err(`${values.filters}: ${set.filters.length} filters valid (${enabled} enabled)\n`);
       return 0;
@@ -85,11 +94,12 @@ const VERBS: Record<string, Verb> = {
       const bootstrapServers = values["bootstrap-servers"] as string | undefined;
       if (dialect === "flink" && !bootstrapServers) throw new UsageError("--dialect flink needs --bootstrap-servers");
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
-      // The set shape's shards as locked, so this prints what the stage deploys.
-      const previousShards = lockedShards(readLock()[stage], stage);
+      // The set shape's shards and default projections as locked, so this prints what the stage deploys.
+      const locked = readLock()[stage];
+      const previousShards = lockedShards(locked, stage);
       io.out(
         renderSql(
-          generateSql(set, stage, {
+          generateSql(withLockedDefaultColumns(set, locked), stage, {
             dialect,
             shape,
             previousShards,
@@ -115,6 +125,7 @@ const VERBS: Record<string, Verb> = {
     },
     run: (values, io) => {
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      warnAboutNaming(set, io);
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       const lock = readLock();
       const date = today();

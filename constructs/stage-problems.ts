@@ -6,7 +6,6 @@
 
 import { stageConnectorName } from "../connectors/postgres-cdc";
 import { type Filter, type FilterSet, filtersForStage, type Source, sourcesForStage } from "../filters/model";
-import { scopeProblems } from "../filters/topic-scopes";
 import type { GeneratedSql } from "../flink-sql/generate";
 import { computeProblems } from "../flink-sql/limits";
 import { rawRecordName, rawValueSchema, routedColumns, routingTables, tableProblems } from "../flink-sql/sink-schema";
@@ -64,8 +63,7 @@ export function designStage({ stage, filters, lock }: StageInputs): StageDesign 
  * What synth refuses, every problem at once: a stale lock, a change without a version bump, a partition decrease,
  * Confluent's statement and CFU limits, a connector the lock does not record, what would plan as an in-place change
  * Confluent refuses at apply (a statement's properties or key), tables Confluent Cloud would infer other than the
- * statements read, and topic names one grant per consumer cannot cover (the validator checks a loaded file; a set
- * built in code is checked here).
+ * statements read, and captured tables whose columns changed in a way the raw subject would refuse.
  */
 export function stageProblems({ stage, filters, lock }: StageInputs, design: StageDesign): string[] {
   const { sql, deployed, sources } = design;
@@ -87,8 +85,5 @@ export function stageProblems({ stage, filters, lock }: StageInputs, design: Sta
     // change the stale lock would show is then gone (naming it too would send the reader the wrong way).
     ...(stale.length > 0 ? [] : deploymentProblems(lock, design.deployment)),
     ...tableProblems(tables, sources, deployed).map((p) => `${stage.name}: ${p}`),
-    ...scopeProblems(filters.filters, new Map(sources.map((s) => [s.rawTopic, "a raw topic"]))).map(
-      (p) => `${stage.name}: ${p.message}; ${p.hint}`,
-    ),
   ];
 }

@@ -14,6 +14,11 @@ export interface FilterDefinition {
   condition: string;
   /** The raw topic it reads; absent for raw-business-events, which every filter read before sources existed. */
   source?: string;
+  /**
+   * Who reads its topic: not part of its meaning (a change of consumer changes grants, not the statement), kept so
+   * a removed filter's retained topic stays readable by its consumer (access/grants.ts).
+   */
+  consumer?: string;
 }
 
 /** The parts of a definition that make up its meaning (everything but the version). */
@@ -48,6 +53,7 @@ export function filterDefinition(f: Filter): FilterDefinition {
     columns: f.columns.join(", "),
     condition: conditionText(f.condition),
     ...(f.source === LEGACY_SOURCE_TOPIC ? {} : { source: f.source }),
+    consumer: f.consumer,
   };
 }
 

@@ -4,7 +4,6 @@
  * need one grant per topic, or whose prefix would also cover another consumer's topic, is refused with the fix.
  */
 
-import { getOrThrow } from "../lib/maps";
 import type { Filter } from "./model";
 
 export type Pattern = "LITERAL" | "PREFIXED";
@@ -44,52 +43,44 @@ export const covers = (scope: TopicScope, name: string): boolean =>
   scope.pattern === "PREFIXED" ? name.startsWith(scope.name) : name === scope.name;
 
 /**
- * Each consumer's topic scope from every filter of the file (any stage, enabled or not): the same in every stage, and
- * unchanged when a filter is enabled.
+ * Whether a prefix grant would reach a topic (or its value subject) that is not the consumer's: another
+ * consumer's, or one of the stack's own (`others`, topic -> what it is).
  */
-export function consumerScopes(filters: readonly Filter[]): Map<string, TopicScope | undefined> {
-  return new Map([...topicsByConsumer(filters)].map(([consumer, topics]) => [consumer, topicScope(topics)]));
-}
-
-export interface ScopeProblem {
-  /** The topic to point at (a filter's output topic). */
-  topic: string;
-  message: string;
-  hint: string;
+function prefixIsSafe(scope: TopicScope, own: readonly string[], others: ReadonlySet<string>): boolean {
+  return [...others].every(
+    (topic) => own.includes(topic) || !(covers(scope, topic) || covers(scope, valueSubject(topic))),
+  );
 }
 
 /**
- * The naming rule that keeps prefixed grants safe: a consumer with several topics names them with a common
- * prefix that no other topic the stack declares starts with (nor that topic's value subject). `otherTopics` are
- * the stack's topics that belong to no consumer (topic -> what it is): the raw topic.
+ * Each consumer's grants scopes, from every filter of the file (any stage, enabled or not), so they are the same in
+ * every stage and unchanged when a filter is enabled: one topic literally; several by the prefix they share when
+ * no other declared topic or subject starts with it (one grant however many topics); otherwise each topic
+ * literally. `stackTopics` are the topics that belong to no consumer (the raw topics).
  */
-export function scopeProblems(filters: readonly Filter[], otherTopics: ReadonlyMap<string, string>): ScopeProblem[] {
-  const problems: ScopeProblem[] = [];
-  const owners = new Map(otherTopics);
-  for (const f of filters) owners.set(f.outputTopic, `consumer ${f.consumer}'s topic (filter ${f.name})`);
-  const byConsumer = topicsByConsumer(filters);
-  for (const [consumer, scope] of consumerScopes(filters)) {
-    const topics = getOrThrow(byConsumer, consumer);
-    const example = `${consumer}.`;
-    if (!scope) {
-      // The prefix of all topics is the shortest one any topic shares with the first: that topic is the culprit.
-      const apart = topics.slice(1).find((t) => !topicScope([topics[0], t])) as string;
-      problems.push({
-        topic: apart,
-        message: `consumer ${consumer}'s topics '${topics[0]}' and '${apart}' share no prefix ending in '.', '-' or '_', so one grant cannot cover all of ${consumer}'s topics`,
-        hint: `name all of ${consumer}'s topics with one prefix that ends in '.', '-' or '_' and that no other topic starts with, e.g. '${example}<name>'`,
-      });
-      continue;
-    }
-    if (scope.pattern === "LITERAL") continue;
-    for (const [topic, owner] of owners) {
-      if (topics.includes(topic) || !(covers(scope, topic) || covers(scope, valueSubject(topic)))) continue;
-      problems.push({
-        topic: topics[0],
-        message: `consumer ${consumer}'s topics share the prefix '${scope.name}', and so does '${topic}' (${owner}): a grant on '${scope.name}*' would let ${consumer} read it`,
-        hint: `give ${consumer}'s topics a prefix no other topic starts with, e.g. '${example}<name>'`,
-      });
-    }
-  }
-  return problems;
+export function consumerScopes(filters: readonly Filter[], stackTopics: readonly string[]): Map<string, TopicScope[]> {
+  const owners = new Set([...stackTopics, ...filters.map((f) => f.outputTopic)]);
+  return new Map(
+    [...topicsByConsumer(filters)].map(([consumer, topics]) => {
+      const shared = topicScope(topics);
+      const scopes =
+        shared && prefixIsSafe(shared, topics, owners)
+          ? [shared]
+          : topics.map((name): TopicScope => ({ name, pattern: "LITERAL" }));
+      return [consumer, scopes];
+    }),
+  );
+}
+
+/**
+ * One warning per consumer whose topics are granted one by one: the count, and the rename that would need one
+ * grant. Never an error: naming is the user's, grants are the stack's to get right either way.
+ */
+export function namingWarnings(filters: readonly Filter[], stackTopics: readonly string[]): string[] {
+  return [...consumerScopes(filters, stackTopics)]
+    .filter(([, scopes]) => scopes.length > 1)
+    .map(
+      ([consumer, scopes]) =>
+        `consumer ${consumer}'s ${scopes.length} topics are granted one by one (${scopes.length} role bindings each for Flink and ${consumer}, on topics and on subjects): they share no prefix that no other topic starts with; naming them '${consumer}.<name>' would need one grant each`,
+    );
 }

@@ -4,14 +4,12 @@
  * set or every issue found, each at its path.
  */
 import { z } from "zod";
-import { getOrThrow } from "../lib/maps";
 import { suggestion } from "../lib/suggest";
 import { STAGE_NAMES } from "../stages/names";
 import { parseCondition } from "./conditions";
 import { type FilterIssue, type Path, typeName, valueAt } from "./errors";
 import { type Filter, type FilterSet, fieldNames, OPERATIONS, type Source } from "./model";
 import { type SourceIndex, validateSources } from "./sources";
-import { scopeProblems } from "./topic-scopes";
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const KAFKA_TOPIC = /^[a-zA-Z0-9._-]+$/;
@@ -216,15 +214,6 @@ export function validateFilters(
       });
     }
   });
-  // The naming rule behind prefixed grants (access/grants.ts): checked once every filter is known.
-  const rawTopics = new Map([...sources.byTopic.keys()].map((t) => [t, "a raw topic"]));
-  for (const p of scopeProblems(filters, rawTopics)) {
-    issues.push({
-      path: ["filters", getOrThrow(seenTopics, p.topic), "outputTopic"],
-      message: p.message,
-      hint: p.hint,
-    });
-  }
   return issues.length ? { issues } : { set: { sourceTopic, sources: sources.byTopic, filters }, issues };
 }
 

@@ -177,7 +177,14 @@ export function evolveLock(
     running,
     stopped,
     partitions: { ...(previous?.partitions ?? {}), ...partitions },
-    definitions: definitionsOf(generated),
+    // A retired filter's definition stays while its topic does: its columns and consumer keep the topic's value
+    // schema and its reader's grant (constructs/topics.ts, access/grants.ts).
+    definitions: {
+      ...Object.fromEntries(
+        Object.keys(retired ?? {}).flatMap((f) => (previous?.definitions?.[f] ? [[f, previous.definitions[f]]] : [])),
+      ),
+      ...definitionsOf(generated),
+    },
     ...(retired ? { retired } : {}),
   };
 }

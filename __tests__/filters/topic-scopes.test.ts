@@ -1,6 +1,5 @@
 /** The topic naming rule (filters/topic-scopes.ts): what one grant per consumer covers, and when a prefix is unsafe. */
-import { scopeProblems, topicScope } from "../../filters/topic-scopes";
-import { errorsOf } from "../support/helpers";
+import { consumerScopes, namingWarnings, topicScope } from "../../filters/topic-scopes";
 
 describe("topic scope of a consumer", () => {
   test("one topic is granted literally; several by the prefix they share, up to its last separator", () => {
@@ -16,60 +15,43 @@ describe("topic scope of a consumer", () => {
     expect(topicScope(["loans_a", "loans-b"])).toBeUndefined();
   });
 
-  test("the naming rule: a prefix must not cover another consumer's topic, its value subject, or the raw topic", () => {
-    const filter = (name: string, consumer: string, outputTopic: string) =>
-      ({ name, consumer, outputTopic }) as Parameters<typeof scopeProblems>[0][number];
-    const other = (topic: string, what: string) => new Map([[topic, what]]);
+  const filter = (name: string, consumer: string, outputTopic: string) =>
+    ({ name, consumer, outputTopic }) as Parameters<typeof consumerScopes>[0][number];
+  const raw = ["raw"];
+  const scopesOf = (filters: Parameters<typeof consumerScopes>[0], stack: readonly string[] = raw) =>
+    Object.fromEntries(
+      [...consumerScopes(filters, stack)].map(([c, scopes]) => [c, scopes.map((s) => `${s.pattern} ${s.name}`)]),
+    );
+
+  test("a shared prefix nothing else starts with: one prefixed grant", () => {
     expect(
-      scopeProblems(
-        [filter("a", "loans", "loans.a"), filter("b", "loans", "loans.b"), filter("c", "cars", "cars.c")],
-        other("raw", "the raw topic"),
-      ),
-    ).toEqual([]);
-    expect(
-      scopeProblems(
-        [filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders-c")],
-        new Map(),
-      ).map((p) => p.message),
-    ).toEqual([
-      "consumer loans's topics share the prefix 'orders-', and so does 'orders-c' (consumer cars's topic (filter c)): a grant on 'orders-*' would let loans read it",
-    ]);
-    // 'orders' does not start with 'orders-', but its subject 'orders-value' does.
-    expect(
-      scopeProblems(
-        [filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders")],
-        new Map(),
-      ),
-    ).toHaveLength(1);
-    expect(
-      scopeProblems(
-        [filter("a", "loans", "raw.a"), filter("b", "loans", "raw.b")],
-        other("raw.events", "the raw topic"),
-      )[0].message,
-    ).toContain("'raw.events' (the raw topic)");
+      scopesOf([filter("a", "loans", "loans.a"), filter("b", "loans", "loans.b"), filter("c", "cars", "cars.c")]),
+    ).toEqual({
+      loans: ["PREFIXED loans."],
+      cars: ["LITERAL cars.c"],
+    });
+    expect(namingWarnings([filter("a", "loans", "loans.a"), filter("b", "loans", "loans.b")], raw)).toEqual([]);
   });
 
-  test("the validator names the filter, the topic, the position and the fix", () => {
-    const entry = (name: string, consumer: string, topic: string) =>
-      [
-        `  - name: ${name}`,
-        `    description: d`,
-        `    consumer: ${consumer}`,
-        `    outputTopic: ${topic}`,
-        `    version: 1`,
-        `    operations: [create]`,
-      ].join("\n");
-    expect(
-      errorsOf(
-        `filters:\n${[entry("a", "loans", "loans-a"), entry("b", "loans", "loans-b"), entry("c", "loans-audit", "loans-c")].join("\n")}\n`,
-      ),
-    ).toEqual([
-      "consumer loans's topics share the prefix 'loans-', and so does 'loans-c' (consumer loans-audit's topic (filter c)): a grant on 'loans-*' would let loans read it at filters.yaml:5:18 in filter a; give loans's topics a prefix no other topic starts with, e.g. 'loans.<name>'",
-    ]);
-    expect(
-      errorsOf(`filters:\n${[entry("a", "loans", "loans.a"), entry("b", "loans", "credit.b")].join("\n")}\n`),
-    ).toEqual([
-      "consumer loans's topics 'loans.a' and 'credit.b' share no prefix ending in '.', '-' or '_', so one grant cannot cover all of loans's topics at filters.yaml:11:18 in filter b; name all of loans's topics with one prefix that ends in '.', '-' or '_' and that no other topic starts with, e.g. 'loans.<name>'",
-    ]);
+  test("a prefix that would cover another consumer's topic, its value subject, or a raw topic: each topic literally, one warning per consumer", () => {
+    // 'orders-c' is cars's; 'orders' is not under 'orders-', but its subject 'orders-value' is; 'raw.events' is the stack's.
+    for (const [filters, stack] of [
+      [[filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders-c")], raw],
+      [[filter("a", "loans", "orders-a"), filter("b", "loans", "orders-b"), filter("c", "cars", "orders")], raw],
+      [[filter("a", "loans", "raw.a"), filter("b", "loans", "raw.b")], ["raw.events"]],
+    ] as const) {
+      expect(scopesOf(filters, stack).loans).toEqual(
+        filters.filter((f) => f.consumer === "loans").map((f) => `LITERAL ${f.outputTopic}`),
+      );
+      expect(namingWarnings(filters, stack)).toEqual([
+        "consumer loans's 2 topics are granted one by one (2 role bindings each for Flink and loans, on topics and on subjects): they share no prefix that no other topic starts with; naming them 'loans.<name>' would need one grant each",
+      ]);
+    }
+  });
+
+  test("topics that share no prefix at all are granted literally too, never refused", () => {
+    const filters = [filter("a", "loans", "loans.a"), filter("b", "loans", "credit.b")];
+    expect(scopesOf(filters).loans).toEqual(["LITERAL loans.a", "LITERAL credit.b"]);
+    expect(namingWarnings(filters, raw)).toHaveLength(1);
   });
 });
