@@ -4,26 +4,17 @@
  * either: keys are schemaless (see connectors/postgres-cdc.ts), so Confluent Cloud infers the documented
  * "value schema only" table (flink-sql/inferred-table.ts).
  */
+
+import { connectorValueSchema } from "../connectors/value-schema";
 import { RAW_COLUMN_TYPES, RAW_COLUMNS, type RawColumnName } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
+import { type CapturedTable, CONNECTOR_FIELDS } from "../stages/tables";
 import { type InferredTable, inferTable } from "./inferred-table";
 
 const JSON_TYPES: Record<string, { type: string; "connect.type"?: string }> = {
   STRING: { type: "string" },
   BIGINT: { type: "integer", "connect.type": "int64" },
 };
-
-/**
- * Debezium's rewrite of deletes adds this field; Debezium 3 puts it before the added `__` metadata fields (2.4
- * after them), measured by __tests__/e2e/delete-handling.e2e.ts. The schema follows Debezium 3, which the managed
- * connector's documentation links.
- */
-export const DELETED_FIELD = "__deleted";
-
-/** The raw columns the source table never leaves NULL: its primary key. */
-const RAW_REQUIRED: readonly RawColumnName[] = ["id"];
-
-const nullable = (t: object) => ({ oneOf: [{ type: "null" }, t] });
 
 /** Every column is nullable (a missing JSON path or column is NULL); key order follows the projection. */
 export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]): string {
@@ -40,21 +31,38 @@ export function sinkValueSchema(topic: string, columns: readonly RawColumnName[]
 }
 
 /**
- * The raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
- * as title, optional fields as oneOf [null, T], int64 marked with connect.type, the primary key required, and the
- * `__deleted` field of the delete rewrite before the metadata fields. Registered by the stack before any statement
- * starts, so the raw table has its columns even before the connector's first record (a topic without a value schema is
- * inferred as raw `key`/`val` bytes).
+ * Debezium's rewrite of deletes adds this field; Debezium 3 puts it before the added `__` metadata fields (2.4
+ * after them), measured by __tests__/e2e/delete-handling.e2e.ts. The schema follows Debezium 3, which the managed
+ * connector's documentation links.
+ */
+export const DELETED_FIELD = CONNECTOR_FIELDS[0].name;
+
+/**
+ * The captured table as local/sql/business_events.sql creates it, with the connector's types (stages/tables.ts):
+ * the primary key NOT NULL, jsonb as Debezium's io.debezium.data.Json string.
+ */
+export const BUSINESS_EVENTS: CapturedTable = {
+  schema: "public",
+  table: "business_events",
+  rawTopic: "raw-business-events",
+  columns: [
+    { name: "id", type: "string", optional: false },
+    { name: "event_name", type: "string", optional: true },
+    { name: "event_type", type: "string", optional: true },
+    { name: "created_date", type: "string", optional: true },
+    { name: "saved_date", type: "string", optional: true },
+    { name: "event_data", type: "json", optional: true },
+  ],
+};
+
+/**
+ * The raw topic's value exactly as the connector's JSON Schema converter registers it (connectors/value-schema.ts),
+ * so its first record adds no version. Registered by the stack before any statement starts, so the raw table has
+ * its columns even before the connector's first record (a topic without a value schema is inferred as raw
+ * `key`/`val` bytes).
  */
 export function rawValueSchema(recordName: string): string {
-  const properties: Record<string, object> = {};
-  const addedByConnector = (name: string) => name.startsWith("__");
-  for (const c of RAW_COLUMNS.filter((c) => !addedByConnector(c.name)))
-    properties[c.name] = RAW_REQUIRED.includes(c.name) ? JSON_TYPES[c.type] : nullable(JSON_TYPES[c.type]);
-  properties[DELETED_FIELD] = nullable(JSON_TYPES.STRING);
-  for (const c of RAW_COLUMNS.filter((c) => addedByConnector(c.name)))
-    properties[c.name] = nullable(JSON_TYPES[c.type]);
-  return JSON.stringify({ type: "object", title: recordName, properties, required: [...RAW_REQUIRED] });
+  return connectorValueSchema(BUSINESS_EVENTS, recordName);
 }
 
 /** Record name of the flattened value: Debezium's `<topic.prefix>.<schema>.<table>.Value` (the router keeps it). */
