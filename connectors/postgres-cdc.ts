@@ -4,6 +4,7 @@
  */
 import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
+import { OBJECT_ADDITIONAL_PROPERTIES } from "./value-schema";
 
 /**
  * How a new connector starts: `initial` snapshots the table first, `no_data` only streams from the replication
@@ -68,6 +69,9 @@ export function cdcConnectorConfig({
     "publication.autocreate.mode": "disabled",
     "snapshot.mode": snapshotMode,
     "output.data.format": "JSON_SR",
+    // A closed content model (additionalProperties: false) in the schema the converter registers, so an added
+    // optional column is BACKWARD compatible (connectors/value-schema.ts; research/multi-table.md §2.1, §3.2).
+    "value.converter.object.additional.properties": String(OBJECT_ADDITIONAL_PROPERTIES),
     // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
     // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.
     "output.key.format": "JSON",
