@@ -19,7 +19,10 @@ const PASSED_THROUGH = new Set([
   "tasks.max",
 ]);
 
-/** Confluent Cloud-only keys: credentials, service-account auth, and the Schema Registry output formats. */
+/**
+ * Confluent Cloud-only keys: credentials, service-account auth, and the output formats (JSON_SR values map to the
+ * local JSON Schema converter when a registry is given, see below; keys stay schemaless JSON as on Confluent Cloud).
+ */
 const MANAGED_ONLY = new Set([
   "connector.class",
   "kafka.auth.mode",
@@ -32,8 +35,6 @@ const MANAGED_ONLY = new Set([
   "database.user",
   "database.dbname",
   "database.sslmode",
-  // The converter's closed content model; locally the value converter is the worker's (connectWorkerConfig).
-  "value.converter.object.additional.properties",
 ]);
 
 /** Confluent Cloud's own router and its Apache Kafka counterpart (Java regex; the same for these patterns). */
@@ -49,7 +50,33 @@ export interface LocalDatabase {
   password?: string;
 }
 
-export function debeziumConnectorConfig(managed: Record<string, string>, db: LocalDatabase): Record<string, string> {
+/**
+ * The local stand-in for Confluent's io.confluent.connect.json.JsonSchemaConverter (not on Maven Central):
+ * local/java/connect/src/JsonSchemaRegistryConverter.java, on the Kafka Connect worker's classpath.
+ */
+export const LOCAL_JSON_SCHEMA_CONVERTER = "cdcrouting.local.JsonSchemaRegistryConverter";
+
+/** The converter settings the managed connector may set that the local converter implements as Confluent's does. */
+const VALUE_CONVERTER_SETTINGS = new Set(["value.converter.object.additional.properties"]);
+
+/** A Schema Registry the local converter registers with, and a Schema Registry API key of it. */
+export interface LocalSchemaRegistry {
+  url: string;
+  key: string;
+  secret: string;
+}
+
+/**
+ * The local connector's configuration. With a registry, a JSON_SR value is written by the local JSON Schema converter,
+ * which registers `<topic>-value` there as Confluent's converter does (Confluent's own settings names:
+ * schema.registry.url, basic.auth.credentials.source USER_INFO, basic.auth.user.info); without one (the engines
+ * harness, which has no registry) the worker's schemaless JsonConverter writes the same JSON.
+ */
+export function debeziumConnectorConfig(
+  managed: Record<string, string>,
+  db: LocalDatabase,
+  registry?: LocalSchemaRegistry,
+): Record<string, string> {
   const local: Record<string, string> = {
     "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
     "database.hostname": db.host,
@@ -61,11 +88,20 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
     "errors.max.retries": "0",
     ...(db.password === undefined ? {} : { "database.password": db.password }),
   };
+  const schemaRegistry = registry && managed["output.data.format"] === "JSON_SR";
+  if (schemaRegistry) {
+    local["value.converter"] = LOCAL_JSON_SCHEMA_CONVERTER;
+    local["value.converter.schema.registry.url"] = registry.url;
+    local["value.converter.basic.auth.credentials.source"] = "USER_INFO";
+    local["value.converter.basic.auth.user.info"] = `${registry.key}:${registry.secret}`;
+  }
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(managed)) {
     if (key.startsWith("transforms.") && key.endsWith(".type")) local[key] = LOCAL_TRANSFORMS[value] ?? value;
     else if (key === "transforms" || key.startsWith("transforms.") || PASSED_THROUGH.has(key)) local[key] = value;
-    else if (!MANAGED_ONLY.has(key)) unknown.push(key);
+    else if (VALUE_CONVERTER_SETTINGS.has(key)) {
+      if (schemaRegistry) local[key] = value;
+    } else if (!MANAGED_ONLY.has(key)) unknown.push(key);
   }
   if (unknown.length > 0) {
     throw new Error(
@@ -76,8 +112,9 @@ export function debeziumConnectorConfig(managed: Record<string, string>, db: Loc
 }
 
 /**
- * Kafka Connect worker settings. The managed connector writes JSON_SR (Schema Registry); locally there is no
- * registry, so plain JSON without the schema envelope gives the same field names and values.
+ * Kafka Connect worker settings. The managed connector writes JSON_SR (Schema Registry); the worker's default is
+ * plain JSON without the schema envelope (the same field names and values), which a connector the local Confluent
+ * Cloud API double runs overrides with the local JSON Schema converter (debeziumConnectorConfig).
  */
 export function connectWorkerConfig(o: {
   bootstrapServers: string;

@@ -5,6 +5,7 @@
 import type { StageConfig } from "../stages/config";
 import { resourceNames } from "../stages/resource-names";
 import { type CapturedTable, qualifiedName } from "../stages/tables";
+import { OBJECT_ADDITIONAL_PROPERTIES } from "./value-schema";
 
 /**
  * How a new connector starts: `initial` snapshots the table first, `no_data` only streams from the replication
@@ -98,15 +99,15 @@ export function cdcConnectorConfig({
     "publication.autocreate.mode": "disabled",
     "snapshot.mode": snapshotMode,
     "output.data.format": "JSON_SR",
+    // A closed content model (additionalProperties: false) in the schema the converter registers
+    // (connectors/value-schema.ts): under the subject's default BACKWARD compatibility an added optional column is
+    // then compatible, where on the converter's default open model it is not and the connector would stop at the
+    // first ALTER TABLE ... ADD COLUMN (Confluent, "Schema Evolution and Compatibility", JSON Schema:
+    // docs.confluent.io/platform/current/schema-registry/fundamentals/schema-evolution.html).
+    "value.converter.object.additional.properties": String(OBJECT_ADDITIONAL_PROPERTIES),
     // Schemaless key: no key subject ever exists, so Confluent Cloud Flink always infers the raw topic with a raw
     // `key` column and the value's fields (flink-sql/inferred-table.ts), whatever the order of registration.
     "output.key.format": "JSON",
-    // A closed content model (additionalProperties false) on every raw value schema: under the subject's default
-    // BACKWARD compatibility an added optional column is then compatible, where on the converter's default open
-    // model it is not and the connector would stop at the first ALTER TABLE ... ADD COLUMN (Confluent, "Schema
-    // Evolution and Compatibility", JSON Schema: docs.confluent.io/platform/current/schema-registry/fundamentals/
-    // schema-evolution.html; the managed connector's value.converter.object.additional.properties).
-    "value.converter.object.additional.properties": "false",
     "after.state.only": "false",
     "tasks.max": "1",
     transforms: ["flatten", ...tables.map(routeAlias)].join(","),

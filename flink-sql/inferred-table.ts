@@ -12,7 +12,16 @@
  * (https://docs.confluent.io/cloud/current/flink/reference/serialization.html): string -> STRING,
  * integer -> BIGINT (connect.type int8/int16/int32 -> TINYINT/SMALLINT/INT), number -> DOUBLE (connect.type
  * float32 -> FLOAT), boolean -> BOOLEAN; oneOf [null, T] is T nullable; a plain T is NOT NULL only if the
- * property is `required`. Anything else is refused with the property named, rather than guessed.
+ * property is `required`. A named string (`title`, e.g. Debezium's io.debezium.data.Json, with `connect.version`) is a
+ * STRING like any string: the mapping has no rule for titles. Anything else is refused with the property named,
+ * rather than guessed.
+ *
+ * Column order: the properties' `connect.index` when they carry one, which is how Confluent's code reads a Kafka
+ * Connect converter's schema back (confluentinc/schema-registry @ 794611bd86d: JsonSchemaData.toConnectSchema sorts
+ * the properties by it; the logical-types module's JsonToLogicalTypeConverter.convertRowType, its Flink type
+ * mapping, sorts by it too). The converter writes the properties themselves in java.util.HashMap order
+ * (connectors/value-schema.ts), so without the index the raw table's columns would be shuffled. Properties without
+ * an index (the sink schemas the stack writes) keep their written order; a schema mixing both is refused.
  */
 
 import { quoteIdentifier } from "./escape";
@@ -51,6 +60,7 @@ type JsonSchemaNode = {
   type?: string | string[];
   oneOf?: JsonSchemaNode[];
   "connect.type"?: string;
+  "connect.index"?: number;
   properties?: Record<string, JsonSchemaNode>;
   required?: string[];
 };
@@ -106,7 +116,17 @@ function objectColumns(text: string, part: "key" | "value", where: string): Infe
   }
   if (schema.type !== "object" || !schema.properties) fail(where, "a schema that is not an object with properties");
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties).map(([name, node]) => column(name, node, required.has(name), part, where));
+  return inColumnOrder(Object.entries(schema.properties), where).map(([name, node]) =>
+    column(name, node, required.has(name), part, where),
+  );
+}
+
+/** Properties by `connect.index` when every one has it, in written order when none has. */
+function inColumnOrder(properties: [string, JsonSchemaNode][], where: string): [string, JsonSchemaNode][] {
+  const indexed = properties.filter(([, node]) => typeof node["connect.index"] === "number");
+  if (indexed.length === 0) return properties;
+  if (indexed.length < properties.length) fail(where, "properties with and without connect.index in one object");
+  return [...properties].sort(([, a], [, b]) => (a["connect.index"] as number) - (b["connect.index"] as number));
 }
 
 /** The table Confluent Cloud infers for `topic` from its registered schemas (TopicNameStrategy subjects). */

@@ -4,6 +4,7 @@
  * either: keys are schemaless (see connectors/postgres-cdc.ts), so Confluent Cloud infers the documented
  * "value schema only" table (flink-sql/inferred-table.ts).
  */
+import { connectorValueSchema } from "../connectors/value-schema";
 import { type Filter, fieldTypes, sourceFields } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
 import { type CapturedTable, CONNECTOR_FIELDS, type ConnectType, type DeclaredColumn } from "../stages/tables";
@@ -27,7 +28,7 @@ const JSON_TYPES: Record<ConnectType, { type: string; "connect.type"?: string }>
  * after them), measured by __tests__/e2e/delete-handling.e2e.ts. The schema follows Debezium 3, which the managed
  * connector's documentation links.
  */
-export const DELETED_FIELD = "__deleted";
+export const DELETED_FIELD = CONNECTOR_FIELDS[0].name;
 
 const nullable = (t: object) => ({ oneOf: [{ type: "null" }, t] });
 
@@ -56,18 +57,13 @@ export function routedColumns(filter: Filter, source: CapturedTable): DeclaredCo
 }
 
 /**
- * A raw topic's value as Kafka Connect's JSON Schema converter writes the flattened Debezium row: record name
- * as title, optional fields as oneOf [null, T], int64 marked with connect.type, NOT NULL columns required, and the
- * connector's fields (the delete rewrite's `__deleted`, then __op, __table, __ts_ms) after the row. Registered by
- * the stack before any statement starts, so the raw table has its columns even before the connector's first record
- * (a topic without a value schema is inferred as raw `key`/`val` bytes).
+ * A captured table's raw value exactly as the connector's JSON Schema converter registers it
+ * (connectors/value-schema.ts), so its first record adds no version. Registered by the stack before any statement
+ * starts, so the raw table has its columns even before the connector's first record (a topic without a value schema
+ * is inferred as raw `key`/`val` bytes).
  */
 export function rawValueSchema(source: CapturedTable, recordName: string): string {
-  const properties: Record<string, object> = {};
-  for (const c of [...source.columns, ...CONNECTOR_FIELDS])
-    properties[c.name] = c.optional ? nullable(JSON_TYPES[c.type]) : JSON_TYPES[c.type];
-  const required = source.columns.filter((c) => !c.optional).map((c) => c.name);
-  return JSON.stringify({ type: "object", title: recordName, properties, required });
+  return connectorValueSchema(source, recordName);
 }
 
 /** Record name of the flattened value: Debezium's `<topic.prefix>.<schema>.<table>.Value` (the router keeps it). */

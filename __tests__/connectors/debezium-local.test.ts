@@ -1,5 +1,5 @@
 /** The local Debezium connector's configuration (connectors/debezium-local.ts), from the managed connector's. */
-import { debeziumConnectorConfig, propertiesText } from "../../connectors/debezium-local";
+import { debeziumConnectorConfig, LOCAL_JSON_SCHEMA_CONVERTER, propertiesText } from "../../connectors/debezium-local";
 import { devConnectorSettings } from "../support/connector-settings";
 
 describe("local Debezium configuration from the managed connector's", () => {
@@ -20,6 +20,25 @@ describe("local Debezium configuration from the managed connector's", () => {
     expect(local["connector.class"]).toBe("io.debezium.connector.postgresql.PostgresConnector");
     expect(local).not.toHaveProperty("kafka.service.account.id");
     expect(local).not.toHaveProperty("output.data.format");
+  });
+
+  test("JSON_SR values: with a registry, the local JSON Schema converter with Confluent's settings; without, the worker's JSON", () => {
+    const db = { host: "h", port: 1, user: "u", database: "d" };
+    const registry = { url: "http://127.0.0.1:1/schema-registry/lsrc-1", key: "K", secret: "S" };
+    const local = debeziumConnectorConfig(managed, db, registry);
+    expect(Object.fromEntries(Object.entries(local).filter(([k]) => k.startsWith("value.converter")))).toEqual({
+      "value.converter": LOCAL_JSON_SCHEMA_CONVERTER,
+      "value.converter.schema.registry.url": registry.url,
+      "value.converter.basic.auth.credentials.source": "USER_INFO",
+      "value.converter.basic.auth.user.info": "K:S",
+      "value.converter.object.additional.properties": "false",
+    });
+    expect(Object.keys(debeziumConnectorConfig(managed, db)).filter((k) => k.startsWith("value.converter"))).toEqual(
+      [],
+    );
+    expect(() =>
+      debeziumConnectorConfig({ ...managed, "value.converter.use.optional.for.nonrequired": "true" }, db, registry),
+    ).toThrow("connector keys with no local mapping: value.converter.use.optional.for.nonrequired");
   });
 
   test("a managed key nobody mapped fails loudly", () => {

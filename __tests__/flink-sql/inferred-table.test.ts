@@ -65,6 +65,29 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     expect([t.keyFormat, t.valueFormat, t.valueFieldsInclude]).toEqual(["raw", "json-registry", "except-key"]);
   });
 
+  test("columns follow connect.index, not the order the converter writes the properties in", () => {
+    const schema = JSON.stringify({
+      type: "object",
+      properties: {
+        b: { "connect.index": 1, oneOf: [{ type: "null" }, { type: "string", title: "io.debezium.data.Json" }] },
+        c: { type: "integer", "connect.index": 2, "connect.type": "int64" },
+        a: { type: "string", "connect.index": 0 },
+      },
+      additionalProperties: false,
+    });
+    expect(inferTable("t", { value: schema }).columns.map((c) => `${c.name} ${c.type}`)).toEqual([
+      `key ${VARBINARY}`,
+      "a STRING",
+      "b STRING",
+      "c BIGINT",
+    ]);
+    const mixed = JSON.stringify({
+      type: "object",
+      properties: { a: { type: "string", "connect.index": 0 }, b: { type: "string" } },
+    });
+    expect(() => inferTable("t", { value: mixed })).toThrow(/t-value: properties with and without connect.index/);
+  });
+
   test("key columns come first when a key schema exists", () => {
     const t = inferTable("t", {
       key: JSON.stringify({ type: "object", properties: { k: { type: "string" } }, required: ["k"] }),
@@ -93,9 +116,9 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     expect(() => inferTable("t", { value: "{" })).toThrow(/t-value: not valid JSON/);
   });
 
-  test("the raw value schema the stack registers infers every raw column with the filters' type, the id NOT NULL, and the delete marker", () => {
+  test("the raw value schema the stack registers infers every raw column with the filters' type in table order, and the delete marker; all nullable, as the converter writes no required list", () => {
     const raw = inferTable("raw-business-events", { value: rawSchema });
-    const row = source.columns.map((c) => [c.name, FLINK_TYPES[c.type], c.name !== "id"]);
+    const row = source.columns.map((c) => [c.name, FLINK_TYPES[c.type], true]);
     const added = CONNECTOR_FIELDS.map((c) => [c.name, FLINK_TYPES[c.type], true]);
     expect(raw.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([["key", VARBINARY, true], ...row, ...added]);
     expect(JSON.parse(rawSchema).title).toBe("cdc-routing-dev.public.business_events.Value");
@@ -123,7 +146,7 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
       bootstrapServers: "h:1",
       bounded: true,
     });
-    expect(ddl).toContain(`  \`key\` ${VARBINARY},\n  \`id\` STRING NOT NULL,\n  \`event_name\` STRING,`);
+    expect(ddl).toContain(`  \`key\` ${VARBINARY},\n  \`id\` STRING,\n  \`event_name\` STRING,`);
     for (const option of [
       "'key.format' = 'raw'",
       "'key.fields' = 'key'",

@@ -5,11 +5,15 @@
  * are answered too (the provider ignores them). Shapes: testdata/connector/managed/*.json.
  */
 
+import type { LocalSchemaRegistry } from "../../connectors/debezium-local";
 import { kafkaCluster } from "./cmk";
 import { restError, restNotFound } from "./errors";
 import { type Answer, ok, type Request } from "./http";
-import { environment } from "./org";
-import { type Engines, type Json, Tracked } from "./store";
+import { mintApiKey } from "./iam";
+import { environment, registriesOf } from "./org";
+import { type Engines, type Json, type Store, Tracked } from "./store";
+
+type Connector = Store["connectors"] extends Map<string, infer C> ? C : never;
 
 /** Required settings of the managed PostgresCdcSourceV2 connector (Confluent docs, "PostgreSQL CDC Source V2
  * (Debezium) Connector for Confluent Cloud", docs.confluent.io/cloud/current/connectors/
@@ -86,16 +90,52 @@ export function postConnector(req: Request): Answer {
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((c: Json) => c.value.errors).join("; "));
   const key = connectorKey(req.params.env, cluster.id, name);
   if (req.store.connectors.has(key)) throw restError(409, 409, `Connector ${name} already exists`);
-  const engine = req.store.engines ? new Tracked(req.store.engines.startConnector(config)) : undefined;
-  req.store.connectors.set(key, {
+  const c: Connector = {
     name,
     config: { ...config },
     id: req.store.nextId("lcc-"),
     state: "RUNNING",
     readsUntilRunning: 1,
-    engine,
-  });
+  };
+  req.store.connectors.set(key, c);
+  if (req.store.engines) c.engine = startOnEngines(req.store, req.params.env, c);
   return ok({ name, config: answeredConfig(config, cluster), tasks: [], type: "source" }, 201);
+}
+
+/** The connector on the engines: a JSON_SR connector with its environment's Schema Registry and a key of it. */
+function startOnEngines(store: Store, env: string, c: Connector): Tracked {
+  const engines = enginesOf(store);
+  return new Tracked(
+    (async () =>
+      engines.startConnector(
+        c.config,
+        c.config["output.data.format"] === "JSON_SR" ? converterRegistry(store, env, c) : undefined,
+      ))(),
+  );
+}
+
+/**
+ * Where the connector's JSON Schema converter registers: the environment's Schema Registry (Confluent Cloud's managed
+ * connector writes JSON_SR to it), with a Schema Registry API key the double mints once, owned by the connector's
+ * service account, and deletes with the connector.
+ */
+function converterRegistry(store: Store, env: string, c: Connector): LocalSchemaRegistry {
+  const [registry] = registriesOf(store, env);
+  if (!registry) throw new Error(`output.data.format JSON_SR needs a Schema Registry in environment ${env}`);
+  const owner = c.config["kafka.service.account.id"];
+  if (!owner) throw new Error("the double mints the converter's Schema Registry key for kafka.service.account.id");
+  if (!c.registryKey || !store.apiKeys.has(c.registryKey))
+    c.registryKey = mintApiKey(
+      store,
+      owner,
+      { id: registry.id, kind: "Cluster" },
+      {
+        display_name: `${c.name}-schema-registry`,
+        description: "minted by the local double for the connector's JSON Schema converter",
+      },
+    ).id;
+  const key = store.apiKeys.get(c.registryKey as string) as Json;
+  return { url: registry.spec.http_endpoint, key: key.id, secret: key.spec.secret };
 }
 
 /** The config as Confluent answers it: secrets masked, plus the internal keys it adds. */
@@ -189,7 +229,7 @@ export function putConnectorConfig(req: Request): Answer {
   if (check.error_count > 0) throw restError(400, 400, check.configs.flatMap((x: Json) => x.value.errors).join("; "));
   c.config = { ...req.body };
   // Kafka Connect restarts a connector whose config changed; its status goes through provisioning again.
-  if (c.engine) c.engine = new Tracked(enginesOf(req.store).startConnector(c.config));
+  if (c.engine) c.engine = startOnEngines(req.store, req.params.env, c);
   return ok({ name: c.name, config: answeredConfig(c.config, cluster), tasks: [], type: "source" });
 }
 
@@ -206,6 +246,7 @@ export function resumeConnector(req: Request): Answer {
 export async function deleteConnector(req: Request): Promise<Answer> {
   const { c, cluster } = connector(req);
   if (c.engine) await enginesOf(req.store).deleteConnector(c.name);
+  if (c.registryKey) req.store.apiKeys.delete(c.registryKey);
   req.store.connectors.delete(connectorKey(req.params.env, cluster.id, c.name));
   return ok({ error: null });
 }

@@ -2,16 +2,18 @@
  * The real engines behind the local Confluent Cloud API double (store.ts, Engines): what Confluent Cloud runs
  * behind its API, run here by the local harness's processes.
  * - topics and their configs: Kafka's admin API on the local broker;
- * - the managed connector: translated by connectors/debezium-local.ts and put on the local Kafka Connect worker;
- *   it counts as running once its task runs and its replication slot streams, and a failure is reported with
- *   Kafka Connect's own words (the validation errors, or the task trace's root cause);
+ * - the managed connector: translated by connectors/debezium-local.ts and put on the local Kafka Connect worker,
+ *   its JSON_SR values written by the local JSON Schema converter into the environment's Schema Registry on the
+ *   double (connect.ts mints the converter's key); it counts as running once its task runs and its replication
+ *   slot streams, and a failure is reported with Kafka Connect's own words (the validation errors, or the task
+ *   trace's root cause, e.g. a schema the registry refused);
  * - each statement: its exact text in its own Flink JVM (one job per statement, as Confluent runs them), over the
  *   tables Confluent infers from the registered value schemas (flink-sql/inferred-table.ts), in the catalog and
  *   database its properties name. Stop is a stop with savepoint; a statement that carries over from a stopped
  *   one, or is resumed, starts from that savepoint's source positions.
  */
 import { join } from "node:path";
-import { debeziumConnectorConfig, type LocalDatabase } from "../../connectors/debezium-local";
+import { debeziumConnectorConfig, type LocalDatabase, type LocalSchemaRegistry } from "../../connectors/debezium-local";
 import { endOffsets, withAdmin } from "../../consumers/topic-io";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import type { Json } from "../../lib/json";
@@ -121,10 +123,11 @@ export class LocalEngines implements Engines {
     await withAdmin(this.o.kafka.client, (admin) => admin.deleteTopics({ topics: [name] }));
   }
 
-  async startConnector(managed: Record<string, string>): Promise<void> {
+  async startConnector(managed: Record<string, string>, registry?: LocalSchemaRegistry): Promise<void> {
     // The managed connector's database password is for the cloud database; the local one has its own login.
     const { "database.password": _password, ...settings } = managed;
-    const local = debeziumConnectorConfig(settings, this.o.database);
+    // With a registry its JSON_SR values go through the local JSON Schema converter, registering as Confluent's does.
+    const local = debeziumConnectorConfig(settings, this.o.database, registry);
     const url = `${this.o.connectRestUrl}/connectors/${encodeURIComponent(local.name)}`;
     // Kafka Connect's own validation first: its per-setting errors are the root cause a user needs.
     const plugin = encodeURIComponent(local["connector.class"]);

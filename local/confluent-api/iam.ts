@@ -94,21 +94,31 @@ function managedResource(store: Store, resource: Json): Json {
 export function postApiKey(req: Request): Answer {
   requireFields(req.body, ["spec.owner.id", "spec.resource.id", "spec.resource.kind"]);
   const spec = req.body.spec;
-  const owner = serviceAccount(req.store, spec.owner.id);
+  return ok(mintApiKey(req.store, spec.owner.id, spec.resource, spec), 201);
+}
+
+/** A new API key of `owner` for `resource`, with its secret, as the API answers its creation. */
+export function mintApiKey(
+  store: Store,
+  ownerId: string,
+  resource: Json,
+  names: { display_name?: string; description?: string } = {},
+): Json {
+  const owner = serviceAccount(store, ownerId);
   const id = randomBytes(8).toString("hex").toUpperCase();
   const key = {
     api_version: "iam/v2",
     id,
     kind: "ApiKey",
     metadata: {
-      created_at: req.store.now(),
-      updated_at: req.store.now(),
-      self: `${req.store.baseUrl}/iam/v2/api-keys/${id}`,
+      created_at: store.now(),
+      updated_at: store.now(),
+      self: `${store.baseUrl}/iam/v2/api-keys/${id}`,
       resource_name: `${owner.metadata.resource_name}/api-key=${id}`,
     },
     spec: {
-      description: spec.description ?? "",
-      display_name: spec.display_name ?? "",
+      description: names.description ?? "",
+      display_name: names.display_name ?? "",
       owner: {
         api_version: "iam/v2",
         id: owner.id,
@@ -116,12 +126,12 @@ export function postApiKey(req: Request): Answer {
         related: owner.metadata.self,
         resource_name: owner.metadata.resource_name,
       },
-      resource: managedResource(req.store, spec.resource),
+      resource: managedResource(store, resource),
       secret: randomBytes(32).toString("base64"),
     },
   };
-  req.store.apiKeys.set(id, key);
-  return ok(key, 201);
+  store.apiKeys.set(id, key);
+  return key;
 }
 
 function apiKey(store: Store, id: string): Json {

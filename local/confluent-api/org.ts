@@ -103,7 +103,7 @@ function createSchemaRegistry(store: Store, env: Json): void {
   });
 }
 
-function registriesOf(store: Store, envId: string): (Json & { readsUntilReady: number })[] {
+export function registriesOf(store: Store, envId: string): (Json & { readsUntilReady: number })[] {
   return [...store.schemaRegistries.values()].filter((c) => c.spec.environment.id === envId);
 }
 

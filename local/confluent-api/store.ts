@@ -3,6 +3,7 @@
  * them, plus the id sequence and the call counter. Objects are stored as the JSON the API returns, so a handler
  * reads and answers them without translation.
  */
+import type { LocalSchemaRegistry } from "../../connectors/debezium-local";
 import type { Json } from "../../lib/json";
 
 export type { Json };
@@ -16,8 +17,11 @@ export interface Engines {
   createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<void>;
   addPartitions(name: string, count: number): Promise<void>;
   deleteTopic(name: string): Promise<void>;
-  /** Resolves once the connector runs; rejects with its root cause. */
-  startConnector(managed: Record<string, string>): Promise<void>;
+  /**
+   * Resolves once the connector runs; rejects with its root cause. `registry`: where a JSON_SR connector registers
+   * its value schemas, with a key of that registry.
+   */
+  startConnector(managed: Record<string, string>, registry?: LocalSchemaRegistry): Promise<void>;
   /** The connector's live state as Kafka Connect reports it (trace: the root cause of a failure). */
   connectorState(name: string): Promise<{ state: string; trace: string }>;
   deleteConnector(name: string): Promise<void>;
@@ -93,6 +97,8 @@ export class Store {
       state: string;
       readsUntilRunning: number;
       engine?: Tracked;
+      /** The Schema Registry API key minted for the connector's converter (connect.ts), deleted with it. */
+      registryKey?: string;
     }
   >();
   /** Schema Registry: `<lsrc>/<subject>` → versions (1-based, in order); schema ids are global per registry. */
