@@ -8,7 +8,7 @@
  * (filters/topic-scopes.ts consumerScopes, which also warns of the last case).
  */
 import { type FilterSet, filtersForStage, sourcesForStage } from "../filters/model";
-import { consumerScopes, type Pattern, topicsByConsumer, valueSubject } from "../filters/topic-scopes";
+import { consumerScopes, covers, type Pattern, topicsByConsumer, valueSubject } from "../filters/topic-scopes";
 import { getOrThrow } from "../lib/maps";
 
 export type PrincipalKey = "connector" | "flink" | `consumer:${string}`;
@@ -49,7 +49,11 @@ export const consumerGroup = (consumer: string): string => `${consumer}-consumer
  * Least privilege for a stage: connector writes raw; Flink reads raw and writes each consumer's topics; consumers read
  * their own.
  */
-export function accessPlan(set: FilterSet, stage: string): AccessPlan {
+export function accessPlan(
+  set: FilterSet,
+  stage: string,
+  retained: ReadonlyArray<{ topic: string; consumer?: string }> = [],
+): AccessPlan {
   const rawTopics = sourcesForStage(set, stage).map((s) => s.rawTopic);
   const kafka: KafkaGrant[] = [
     {
@@ -139,6 +143,21 @@ export function accessPlan(set: FilterSet, stage: string): AccessPlan {
         { principal: "flink", subject, pattern: scope.pattern, role: "DeveloperWrite" },
         { principal: who, subject, pattern: scope.pattern, role: "DeveloperRead" },
       );
+    }
+    // A retained topic of this consumer (protected stages keep removed filters' topics) stays readable so it can be
+    // drained, whether or not its name is under the consumer's prefix.
+    const scoped = getOrThrow(scopes, consumer);
+    for (const { topic } of retained.filter((r) => r.consumer === consumer)) {
+      if (scoped.some((s) => covers(s, topic))) continue;
+      kafka.push({
+        principal: who,
+        resource: "topic",
+        name: topic,
+        pattern: "LITERAL",
+        aclOperations: ["READ", "DESCRIBE"],
+        role: "DeveloperRead",
+      });
+      schemas.push({ principal: who, subject: valueSubject(topic), pattern: "LITERAL", role: "DeveloperRead" });
     }
     kafka.push({
       principal: who,

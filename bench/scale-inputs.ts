@@ -17,11 +17,17 @@ const EVENT_TYPES = ["LoanCreated", "LoanPaymentSubmitted", "CarCreated", "CarSe
 export const consumerName = (index: number): string => `consumer-${String(index).padStart(2, "0")}`;
 
 /**
- * `filters` filters over min(filters, consumers) consumers, round-robin. Topics follow the naming rule
- * (docs/filters.md, Topic names and grants): a consumer's topics start with `<consumer>.`, which no other topic
- * starts with.
+ * How the generated topics are named: `consumer` gives each consumer's topics a prefix of their own
+ * (`<consumer>.route0042`: one grant per consumer); `system` names them as the system this project implements does
+ * (`filtered-route-0042-events`: a prefix every consumer shares, so each topic is granted by itself).
  */
-export function scaleFiltersYaml(filters: number, consumers: number): string {
+export type TopicNaming = "consumer" | "system";
+
+/**
+ * `filters` filters over min(filters, consumers) consumers, round-robin, topics named as `naming` says
+ * (docs/filters.md, Topic names and grants).
+ */
+export function scaleFiltersYaml(filters: number, consumers: number, naming: TopicNaming = "consumer"): string {
   const generated = Array.from({ length: filters }, (_, i) => {
     const consumer = consumerName(i % Math.min(filters, consumers));
     const name = `route-${String(i).padStart(4, "0")}`;
@@ -29,9 +35,7 @@ export function scaleFiltersYaml(filters: number, consumers: number): string {
       name,
       description: `Generated filter ${i} for ${consumer}.`,
       consumer,
-      // `<consumer>.route0042`: the consumer's topics share exactly the prefix `<consumer>.` (filters/topic-scopes.ts
-      // topicScope).
-      outputTopic: `${consumer}.${name.replace("-", "")}`,
+      outputTopic: naming === "consumer" ? `${consumer}.${name.replace("-", "")}` : `filtered-${name}-events`,
       version: 1,
       operations: ["create", "snapshot"],
       conditions: {
@@ -53,10 +57,15 @@ export interface ScaleInputs {
 }
 
 /** Writes the filters and the lock `npm run statements:lock` would write for them (every stage) into dir. */
-export function writeScaleInputs(dir: string, filters: number, consumers: number): ScaleInputs {
-  const filtersFile = join(dir, `filters-${filters}.yaml`);
-  const lockFile = join(dir, `statements-${filters}.lock.json`);
-  const text = scaleFiltersYaml(filters, consumers);
+export function writeScaleInputs(
+  dir: string,
+  filters: number,
+  consumers: number,
+  naming: TopicNaming = "consumer",
+): ScaleInputs {
+  const filtersFile = join(dir, `filters-${filters}-${naming}.yaml`);
+  const lockFile = join(dir, `statements-${filters}-${naming}.lock.json`);
+  const text = scaleFiltersYaml(filters, consumers, naming);
   writeFileSync(filtersFile, text);
   const set = parseFiltersYaml(text, filtersFile, { stages: STAGE_NAMES });
   const lock: LockFile = Object.fromEntries(

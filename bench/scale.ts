@@ -24,8 +24,9 @@ import { alternate, machineLine, median, progress, summary } from "./stats";
 
 const USAGE = `usage: npm run bench:scale [-- --plan]     (BENCH_ROUNDS=<rounds>, default 5)
 
-Synthesizes all stages from generated filter sets of 4, 100 and 400 filters (20 consumers), alternating; prints
-synth time, cost per filter, resources per stage and per filter and the largest statement. --plan also applies
+Synthesizes all stages from generated filter sets of 4, 100 and 400 filters (20 consumers), and of 400 filters
+named filtered-<name>-events, alternating; prints synth time, cost per filter, resources per stage and per filter
+and the largest statement. --plan also applies
 dev to the local Confluent Cloud API double and times a no-change terraform plan, counting API calls (needs the
 terraform CLI and the provider mirror: npm run providers:refresh; takes minutes).`;
 
@@ -35,6 +36,8 @@ const tsx = require.resolve("tsx/cli");
 const temporary = new TemporaryDirs();
 
 const label = (filters: number) => `${filters} filters`;
+/** The largest size again, with topics named as the system this project implements names them (scale-inputs.ts). */
+const SYSTEM_NAMING = `${SIZES[2]} filters, filtered-<name>-events`;
 
 /** `tsx main.ts --all` on the inputs into outdir, as `npm run synth:all` runs it; its wall time in seconds. */
 function synthSeconds(inputs: ScaleInputs, outdir: string): number {
@@ -114,15 +117,22 @@ async function main(args: string[]): Promise<void> {
   const dir = temporary.create("bench-scale");
   const inputs = new Map(SIZES.map((n) => [n, writeScaleInputs(dir, n, CONSUMERS)]));
   const outdirs = new Map(SIZES.map((n) => [n, join(dir, `out-${n}`)]));
+  // Writing the inputs runs the lock tool's evolveStage for every stage: timed once, for the naming comparison.
+  const lockStarted = process.hrtime.bigint();
+  const systemInputs = writeScaleInputs(dir, SIZES[2], CONSUMERS, "system");
+  const systemLockSeconds = Number(process.hrtime.bigint() - lockStarted) / 1e9;
+  const systemOut = join(dir, "out-system");
   const times = await alternate(
-    SIZES.map(label),
+    [...SIZES.map(label), SYSTEM_NAMING],
     (side) => {
+      if (side === SYSTEM_NAMING) return synthSeconds(systemInputs, systemOut);
       const n = Number(side.split(" ")[0]) as (typeof SIZES)[number];
       return synthSeconds(getOrThrow(inputs, n), getOrThrow(outdirs, n));
     },
     { unit: "s" },
   );
   const stacks = new Map(SIZES.map((n) => [n, stacksIn(getOrThrow(outdirs, n))]));
+  const systemStacks = stacksIn(systemOut);
   const costs = new Map<number, PlanCost>();
   if (values.plan) for (const n of SIZES) costs.set(n, await planCost(getOrThrow(inputs, n), n));
 
@@ -146,6 +156,10 @@ async function main(args: string[]): Promise<void> {
       `  ${label(n).padEnd(12)} resources per stage: ${perStage} (dev: ${roles} role bindings); largest statement ${largest.toLocaleString("en-US")} characters`,
     );
   }
+  const roleBindings = (stack: Json) => Object.keys(stack.resource.confluent_role_binding ?? {}).length;
+  console.log(
+    `  ${SYSTEM_NAMING}: synth ${summary(times[SYSTEM_NAMING], "s")}; lock of all stages ${systemLockSeconds.toFixed(2)} s (one run); resources per stage: ${STAGE_NAMES.map((s) => `${s} ${resourcesOf(systemStacks[s])}`).join(", ")} (dev: ${roleBindings(systemStacks.dev)} role bindings, against ${roleBindings(getOrThrow(stacks, SIZES[2]).dev)} with a prefix per consumer: each topic is granted by itself)`,
+  );
   for (const s of STAGE_NAMES) {
     const per = (resourcesOf(getOrThrow(stacks, large)[s]) - resourcesOf(getOrThrow(stacks, mid)[s])) / (large - mid);
     console.log(

@@ -8,9 +8,11 @@
  *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
-import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
+import { readFileSync } from "node:fs";
+import { DEFAULT_FILTERS_FILE, loadFilters, parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { namingWarnings } from "../filters/topic-scopes";
+import { withVersions } from "../filters/version-edit";
 import { type Dialect, generateSql, renderSql, type Shape } from "../flink-sql/generate";
 import {
   type CommandIo,
@@ -23,12 +25,14 @@ import {
   runCommand,
   unknownMessage,
 } from "../lib/command-line";
-import { UsageError } from "../lib/errors";
+import { InputError, UsageError } from "../lib/errors";
+import { writeFileAtomically } from "../lib/files";
 import { today } from "../lock/clock";
 import { readLock, writeLock } from "../lock/lock-file";
 import { expiredNotice, keptStopped } from "../lock/retention";
 import { withLockedDefaultColumns } from "../lock/source-columns";
 import { lockedShards, lockStage } from "../lock/stage-lock";
+import { versionBumps } from "../lock/version-bumps";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
@@ -111,23 +115,32 @@ const VERBS: Record<string, Verb> = {
     },
   },
   lock: {
-    usage: `cdc-routing lock [--stage ${STAGES}] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS_FILE}]
+    usage: `cdc-routing lock [--stage ${STAGES}] [--check] [--cleanup] [--restart-retention] [--filters ${DEFAULT_FILTERS_FILE}]
+                 --check: change nothing; fail if a filter changed without a new version or the lock is out of date
+                 (CI and the pull-request workflow)
                  --restart-retention: date the kept stopped statements today (for a change applied 29 days or more
                  after it was locked: otherwise synth leaves out predecessors that still run)`,
     failureNote: "nothing was written",
     summary:
-      "record the statements to deploy in lock/statements.lock.json (npm run statements:lock); CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
+      "record the statements to deploy in lock/statements.lock.json (npm run statements:lock), numbering changed filters' new versions in the filters file; CDC_ROUTING_NOW=YYYY-MM-DD fixes the date it stops them on",
     options: {
       ...filtersOption,
       stage: { type: "string" },
+      check: { type: "boolean", default: false },
       cleanup: { type: "boolean", default: false },
       "restart-retention": { type: "boolean", default: false },
     },
     run: (values, io) => {
-      const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      const file = values.filters as string;
+      const lock = readLock();
+      let set = loadFilters(file, { stages: STAGE_NAMES });
       warnAboutNaming(set, io);
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
-      const lock = readLock();
+      // A changed filter gets its next version here (--check leaves it to the refusal below, as before).
+      const bumps = values.check ? [] : versionBumps(lock, set);
+      const bumped =
+        bumps.length > 0 ? withVersions(readFileSync(file, "utf8"), new Map(bumps.map((b) => [b.filter, b.to]))) : "";
+      if (bumped) set = parseFiltersYaml(bumped, file, { stages: STAGE_NAMES });
       const date = today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
       const next = {
@@ -143,6 +156,21 @@ const VERBS: Record<string, Verb> = {
           ]),
         ),
       };
+      if (values.check) {
+        const stale = stages.filter((name) => JSON.stringify(next[name]) !== JSON.stringify(lock[name]));
+        if (stale.length > 0)
+          throw new InputError(
+            `lock/statements.lock.json is out of date for ${stale.join(", ")}; run \`npm run statements:lock\` and commit the result`,
+          );
+        io.err(`lock/statements.lock.json is up to date for ${stages.join(", ")}\n`);
+        return 0;
+      }
+      // The filters file and the lock are written only once every stage evolved: a refusal leaves both untouched.
+      if (bumped) {
+        writeFileAtomically(file, bumped);
+        for (const b of bumps)
+          io.err(`${file}: filter ${b.filter} version ${b.from} -> ${b.to} (${b.changes.join("; ")})\n`);
+      }
       writeLock(next);
       for (const name of stages) {
         const l = next[name];
@@ -201,11 +229,15 @@ export function run(argv: readonly string[], io: CommandIo = processIo): number 
   if (name === "help" && rest.length > 0 && VERBS[rest[0]]) return run([rest[0], "--help"], io);
   const verb = name === undefined ? undefined : VERBS[name];
   if (!verb) {
+    // An unknown command is a usage error with or without --help (`help <unknown>` too): help for a command that
+    // does not exist would answer a typo with exit 0.
+    const unknown = name === "help" ? rest[0] : name;
+    const asHelp = (name === "help" && rest.length === 0) || name === "--help" || name === "-h";
     return runCommand(
-      name === "help" ? ["--help"] : argv,
+      asHelp ? ["--help"] : [],
       USAGE,
       () => {
-        throw new UsageError(name === undefined ? "no command given" : unknownMessage("command", name, COMMANDS));
+        throw new UsageError(unknown === undefined ? "no command given" : unknownMessage("command", unknown, COMMANDS));
       },
       { io },
     );

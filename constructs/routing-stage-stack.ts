@@ -10,9 +10,10 @@ import { topicsByConsumer } from "../filters/topic-scopes";
 import { routedColumns } from "../flink-sql/sink-schema";
 import { getOrThrow } from "../lib/maps";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
-import { retiredTopics, StageRefusal } from "../lock/evolution";
+import { StageRefusal } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
 import { expiredNotice } from "../lock/retention";
+import { retainedTopics } from "../lock/retired-topics";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
 import { StreamGovernedEnvironment } from "./confluent-environment";
@@ -84,7 +85,7 @@ export class RoutingStageStack extends TerraformStack {
     // checked against consumers' prefixes: a kept topic under a consumer's prefix is in that consumer's namespace
     // and stays readable so it can be drained; refusing it would block removing one of several filters of a
     // consumer, since the clean-up that drops the topic cannot run in the change that stops its statement.
-    const retained = stage.protectFromDestroy ? retiredTopics(lock) : new Map<string, string>();
+    const retained = stage.protectFromDestroy ? retainedTopics(lock, filters.sources) : [];
 
     if (stage.backend.kind === "s3") {
       const { bucket, key, region, lock } = stage.backend;
@@ -169,7 +170,7 @@ export class RoutingStageStack extends TerraformStack {
       cluster: kafka.cluster,
       schemaRegistry: env.schemaRegistry,
       flinkRegion: flink.region,
-      plan: accessPlan(filters, stage.name),
+      plan: accessPlan(filters, stage.name, retained),
       accessControl: accessControlFor(stage.kafka),
       legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
       flinkApiKeys: flinkApiKeysInUse(lock, deployment),

@@ -5,6 +5,7 @@ import { KafkaTopic } from "../.gen/providers/confluent/kafka-topic";
 import { Schema } from "../.gen/providers/confluent/schema";
 import { valueSubject } from "../filters/topic-scopes";
 import { sinkValueSchema } from "../flink-sql/sink-schema";
+import type { RetainedTopic } from "../lock/retired-topics";
 import { topicConfig } from "../stages/config";
 import { type CapturedTable, type DeclaredColumn, qualifiedName } from "../stages/tables";
 import type { ApiCredentials } from "./identity";
@@ -35,10 +36,10 @@ export interface RoutingTopicsProps {
     readonly columns: readonly DeclaredColumn[];
   }>;
   /**
-   * Topics of removed filters kept declared (filter name -> topic), under the same resource ids as before.
+   * Topics of removed filters kept declared, with their value schemas, under the same resource ids as before.
    * @default - none: a removed filter's topic is no longer declared
    */
-  readonly retainedTopics?: ReadonlyMap<string, string>;
+  readonly retainedTopics?: readonly RetainedTopic[];
   /**
    * prevent_destroy: removing a filter in this stage makes the plan fail instead of deleting its topic.
    * @default true - protected: a topic holds data (aws-cdk's default for stateful resources is to retain them)
@@ -94,7 +95,11 @@ export class RoutingTopics extends Construct {
       this.rawTopics.set(source.rawTopic, topic(ids.topic, source.rawTopic, props.raw));
       this.rawSchemas.set(source.rawTopic, valueSchema(ids.schema, source.rawTopic, schema));
     }
-    for (const [filter, name] of props.retainedTopics ?? []) topic(`topic-${filter}`, name, props.consumer);
+    for (const { filter, topic: name, columns } of props.retainedTopics ?? []) {
+      topic(`topic-${filter}`, name, props.consumer);
+      // Its data was written with this schema; the consumer draining it and the kept stopped statement read it.
+      if (columns) valueSchema(`schema-${filter}`, name, sinkValueSchema(name, columns));
+    }
     for (const f of props.filters) {
       this.consumerTopics.set(f.name, topic(`topic-${f.name}`, f.outputTopic, props.consumer));
       this.sinkSchemas.push(valueSchema(`schema-${f.name}`, f.outputTopic, sinkValueSchema(f.outputTopic, f.columns)));

@@ -3,9 +3,10 @@
  * their exact SQL, partition counts, filter definitions, retired topics and the CDC connector. Written by
  * `npm run statements:lock` (lock/stage-lock.ts), read by synth. Stable key order and formatting, so diffs stay small.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { FilterDefinition } from "../filters/canonical";
 import { InputError } from "../lib/errors";
+import { writeFileAtomically } from "../lib/files";
 import type { LockedConnector } from "./connector-lock";
 
 export interface LockedStatement {
@@ -92,6 +93,5 @@ export function writeLock(lock: LockFile, path = lockFile()): void {
       .sort()
       .map((k) => [k, lock[k]]),
   );
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomically(path, `${JSON.stringify(sorted, null, 2)}\n`);
 }

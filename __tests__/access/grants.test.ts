@@ -6,7 +6,7 @@
  */
 import type { TerraformStack } from "cdktf";
 import { accessPlan } from "../../access/grants";
-import { scaleFiltersYaml } from "../../bench/scale-inputs";
+import { scaleFiltersYaml, type TopicNaming } from "../../bench/scale-inputs";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters, parseFiltersYaml } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
@@ -19,8 +19,8 @@ import { synthBasicStage, synthStack, synthStage } from "../support/stack-helper
 type Json = Record<string, any>;
 const values = (o: Json | undefined) => Object.values(o ?? {}) as Json[];
 
-const scaleSet = (filters: number, consumers: number): FilterSet =>
-  parseFiltersYaml(scaleFiltersYaml(filters, consumers), "scale.yaml", { stages: STAGE_NAMES });
+const scaleSet = (filters: number, consumers: number, naming: TopicNaming = "consumer"): FilterSet =>
+  parseFiltersYaml(scaleFiltersYaml(filters, consumers, naming), "scale.yaml", { stages: STAGE_NAMES });
 
 /** One stage of the set, with the lock the lock tool writes for it. */
 function synthSet(set: FilterSet, stageName = "dev", basic = false): Json {
@@ -87,22 +87,33 @@ function expectedByConsumer(set: FilterSet, stage = "dev"): Map<string, { topics
 }
 
 describe("a removed filter's topic kept in prod", () => {
-  test("stays declared, also after the clean-up, readable by the consumer whose prefix it is under (to drain it) and by no other", () => {
-    const prod = stageConfig("prod");
-    const before = scaleSet(40, 4);
-    const after = { ...before, filters: before.filters.filter((f) => f.name !== "route-0000") };
-    const removed = evolveStage({ prod: evolveStage({}, before, prod) }, after, prod);
-    const synthProd = (lock: typeof removed) =>
-      synthStack((app) => new RoutingStageStack(app, { stage: prod, filters: after, lock }) as TerraformStack);
-    const cleaned = evolveStage({ prod: removed }, after, prod, { cleanup: true });
-    for (const synth of [synthProd(removed), synthProd(cleaned)]) {
-      expect(values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name)).toContain("consumer-00.route0000");
-      const readable = readableByConsumer(synth);
-      expect(readable.get("consumer-00")!.topics).toContain("consumer-00.route0000");
-      for (const [consumer, r] of readable)
-        if (consumer !== "consumer-00") expect(r.topics).not.toContain("consumer-00.route0000");
-    }
-  });
+  test.each([
+    ["consumer-00.route0000", "consumer"],
+    ["filtered-route-0000-events", "system"],
+  ] as const)(
+    "%s stays declared with its value schema, also after the clean-up, readable by its consumer (to drain it) and by no other (%s naming)",
+    (topic, naming) => {
+      const prod = stageConfig("prod");
+      const before = scaleSet(40, 4, naming);
+      const after = { ...before, filters: before.filters.filter((f) => f.name !== "route-0000") };
+      const removed = evolveStage({ prod: evolveStage({}, before, prod) }, after, prod);
+      const synthProd = (lock: typeof removed) =>
+        synthStack((app) => new RoutingStageStack(app, { stage: prod, filters: after, lock }) as TerraformStack);
+      const cleaned = evolveStage({ prod: removed }, after, prod, { cleanup: true });
+      for (const synth of [synthProd(removed), synthProd(cleaned)]) {
+        expect(values(synth.resource.confluent_kafka_topic).map((t) => t.topic_name)).toContain(topic);
+        // The same resource id as while the filter ran: the schema is kept, not deleted and registered again.
+        const schemaIds = Object.entries(synth.resource.confluent_schema as Json)
+          .filter(([, schema]) => schema.subject_name === `${topic}-value`)
+          .map(([id]) => id);
+        expect(schemaIds).toEqual([expect.stringContaining("schema-route-0000")]);
+        const readable = readableByConsumer(synth);
+        expect(readable.get("consumer-00")!.topics).toContain(topic);
+        expect(readable.get("consumer-00")!.subjects).toContain(`${topic}-value`);
+        for (const [consumer, r] of readable) if (consumer !== "consumer-00") expect(r.topics).not.toContain(topic);
+      }
+    },
+  );
 });
 
 describe("no consumer can read another consumer's topic (synthesized Terraform)", () => {
@@ -114,6 +125,16 @@ describe("no consumer can read another consumer's topic (synthesized Terraform)"
     ],
     ["100 filters over 20 consumers, role bindings", () => scaleSet(100, 20), false],
     ["100 filters over 20 consumers, ACLs on Basic", () => scaleSet(100, 20), true],
+    [
+      "100 filters over 20 consumers named filtered-<name>-events, role bindings",
+      () => scaleSet(100, 20, "system"),
+      false,
+    ],
+    [
+      "100 filters over 20 consumers named filtered-<name>-events, ACLs on Basic",
+      () => scaleSet(100, 20, "system"),
+      true,
+    ],
   ] as const)("%s: each consumer reads exactly its own topics and subjects", (_, load, basic) => {
     const set = load();
     expect(readableByConsumer(synthSet(set, "dev", basic))).toEqual(expectedByConsumer(set));

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../cli/cdc-routing";
 import { temporaryDirectory } from "../support/helpers";
@@ -87,4 +87,70 @@ describe("cdc-routing CLI", () => {
       }
     },
   );
+
+  test.each([[["bogus", "--help"]], [["lok", "-h"]], [["help", "bogus"]]])(
+    "an unknown command %j is a usage error naming the closest command, with --help too",
+    (args) => {
+      const r = cli(args);
+      expect(r.code).toBe(2);
+      expect(r.err.split("\n")[0]).toMatch(/^unknown command '(bogus|lok)'/);
+      if (args[0] === "lok") expect(r.err).toContain("did you mean 'lock'?");
+    },
+  );
+});
+
+describe("cdc-routing lock: one step per change", () => {
+  /** The committed filters and lock, copied; the lock tool pointed at the copies for the call. */
+  function lockCli(args: string[], edit: (yaml: string) => string) {
+    const dir = temporaryDirectory("cli-lock");
+    const file = join(dir, "filters.yaml");
+    const lock = join(dir, "statements.lock.json");
+    writeFileSync(file, edit(readFileSync("filters/filters.yaml", "utf8")));
+    copyFileSync("lock/statements.lock.json", lock);
+    const saved = { ...process.env };
+    Object.assign(process.env, { CDC_ROUTING_LOCK: lock, CDC_ROUTING_NOW: "2026-12-06" });
+    try {
+      const r = cli(["lock", "--filters", file, ...args]);
+      return { ...r, yaml: readFileSync(file, "utf8"), lock: readFileSync(lock, "utf8") };
+    } finally {
+      process.env = saved;
+    }
+  }
+  const newValue = (yaml: string) => yaml.replace("value: CarCreated }", "value: CarRegistered }");
+
+  test("a changed filter gets its next version written into the file, every other character kept, and the lock records it", () => {
+    const r = lockCli([], newValue);
+    expect(r.code).toBe(0);
+    const expected = newValue(readFileSync("filters/filters.yaml", "utf8")).replace(
+      "outputTopic: filtered-car-created-events\n    version: 1",
+      "outputTopic: filtered-car-created-events\n    version: 2",
+    );
+    expect(r.yaml).toBe(expected);
+    expect(r.err).toContain(
+      'filter car-created version 1 -> 2 (condition was all(event_type equals "CarCreated"), now all(event_type equals "CarRegistered"))',
+    );
+    expect(JSON.parse(r.lock).dev.definitions["car-created"].version).toBe(2);
+  });
+
+  test("a version written by hand that is higher wins", () => {
+    const r = lockCli([], (y) =>
+      newValue(y).replace(
+        "outputTopic: filtered-car-created-events\n    version: 1",
+        "outputTopic: filtered-car-created-events\n    version: 7",
+      ),
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).not.toContain("version 1 ->");
+    expect(JSON.parse(r.lock).dev.definitions["car-created"].version).toBe(7);
+  });
+
+  test("--check changes nothing and fails with the message a change without a version always had", () => {
+    const before = readFileSync("lock/statements.lock.json", "utf8");
+    const r = lockCli(["--check"], newValue);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("dev: filter car-created changed at version 1");
+    expect(r.yaml).toBe(newValue(readFileSync("filters/filters.yaml", "utf8")));
+    expect(r.lock).toBe(before);
+    expect(lockCli(["--check"], (y) => y)).toMatchObject({ code: 0 });
+  });
 });
