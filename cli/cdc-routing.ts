@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_FILTERS_FILE, loadFilters, parseFiltersYaml } from "../filters/load";
+import { migrateLegacyFilters } from "../filters/migrate";
 import type { FilterSet } from "../filters/model";
 import { namingWarnings } from "../filters/topic-scopes";
 import { withVersions } from "../filters/version-edit";
@@ -45,7 +46,13 @@ interface Verb {
   options: OptionSpecs;
   /** What did not happen when the verb fails on its input (the line after the `error:` lines). */
   failureNote?: string;
-  run: (values: Record<string, string | boolean | undefined>, io: CommandIo) => CommandResult | Promise<CommandResult>;
+  /** How many positional arguments it takes. @default 0 */
+  positionals?: number;
+  run: (
+    values: Record<string, string | boolean | undefined>,
+    io: CommandIo,
+    positionals: readonly string[],
+  ) => CommandResult | Promise<CommandResult>;
 }
 
 const filtersOption: OptionSpecs = { filters: { type: "string", default: DEFAULT_FILTERS_FILE } };
@@ -187,6 +194,30 @@ const VERBS: Record<string, Verb> = {
       return 0;
     },
   },
+  migrate: {
+    usage: "cdc-routing migrate <older-filters.yaml> [--out <file>]     (stdout without --out)",
+    summary:
+      "rewrite a filters file of the older format (consumerId, conditionLogic, operator) in today's, comments kept",
+    failureNote: "nothing was written",
+    options: { out: { type: "string" } },
+    positionals: 1,
+    run: (values, io, [file]) => {
+      if (!file) throw new UsageError("migrate needs the file to convert");
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const { text: migrated, notes } = migrateLegacyFilters(text, file);
+      for (const note of notes) io.err(`note: ${note}\n`);
+      if (values.out) {
+        writeFileAtomically(values.out as string, migrated);
+        io.err(`${values.out}: written; check it with npx cdc-routing validate --filters ${values.out}\n`);
+      } else io.out(migrated);
+      return 0;
+    },
+  },
   plan: {
     usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
     failureNote: "nothing was planned",
@@ -242,10 +273,18 @@ export function run(argv: readonly string[], io: CommandIo = processIo): number 
       { io },
     );
   }
-  return runCommand(rest, verbUsage(verb), () => verb.run(parseCommandLine(rest, verb.options).values, io), {
-    io,
-    note: verb.failureNote,
-  });
+  return runCommand(
+    rest,
+    verbUsage(verb),
+    () => {
+      const parsed = parseCommandLine(rest, verb.options, verb.positionals ?? 0);
+      return verb.run(parsed.values, io, parsed.positionals);
+    },
+    {
+      io,
+      note: verb.failureNote,
+    },
+  );
 }
 
 /** The `cdc-routing` binary (bin/cdc-routing.js). */

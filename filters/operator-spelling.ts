@@ -84,11 +84,15 @@ const ALIASES: Record<string, Op> = {
 /** Case, '_', '-' and spaces do not matter when recognising a spelling. */
 const normalized = (s: string): string => s.toLowerCase().replace(/[\s_-]/g, "");
 
+/** The operator a spelling means (any case, `_`, `-` or spaces), if it is a known one. */
+export function operatorFor(input: string): Op | undefined {
+  const key = normalized(input);
+  return ALL_OPS.find((op) => normalized(op) === key) ?? ALIASES[key];
+}
+
 /** "did you mean 'equals'?" for a known spelling of an operator, else the closest operator by edit distance. */
 export function operatorSuggestion(input: string): string {
-  const key = normalized(input);
-  const same = ALL_OPS.find((op) => normalized(op) === key);
-  const alias = same ?? ALIASES[key];
+  const alias = operatorFor(input);
   if (alias) return `did you mean '${alias}'?`;
   return suggestion(input, ALL_OPS);
 }

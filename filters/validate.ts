@@ -96,7 +96,7 @@ export function validateFilters(
       issues.push({
         path: ["filters", 0],
         message: "this file uses the legacy filter format (consumerId, conditionLogic, operator)",
-        hint: "rename consumerId to consumer, operator to op, valueType to type, turn conditionLogic AND/OR into conditions all/any, and add description, version and operations (README: Filters)",
+        hint: "convert it with `npx cdc-routing migrate <file> --out <new file>` (docs/filters.md: Coming from the older format)",
       });
       return { issues };
     }

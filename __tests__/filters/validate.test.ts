@@ -239,7 +239,7 @@ const BAD_CASES: Array<[string, string, string[]]> = [
     "legacy format",
     "filters:\n  - id: 1\n    consumerId: loans\n    conditionLogic: AND\n",
     [
-      "this file uses the legacy filter format (consumerId, conditionLogic, operator) at filters.yaml:2:5 in filter #1; rename consumerId to consumer, operator to op, valueType to type, turn conditionLogic AND/OR into conditions all/any, and add description, version and operations (README: Filters)",
+      "this file uses the legacy filter format (consumerId, conditionLogic, operator) at filters.yaml:2:5 in filter #1; convert it with `npx cdc-routing migrate <file> --out <new file>` (docs/filters.md: Coming from the older format)",
     ],
   ],
 ];
