@@ -6,19 +6,19 @@
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { EXIT } from "../lib/errors";
 import { installRedirect, LAYOUT_ENV, modulesUnder, type RedirectLayout } from "./redirect";
 
-/** Exit code of a synth that loaded cdktf's files: a bug of the redirect (lib/errors.ts: 70). */
-const BUG_EXIT = 70;
+const ROOT = resolve(__dirname, "..");
 
 const layoutText = process.env[LAYOUT_ENV];
 if (!layoutText) throw new Error(`${LAYOUT_ENV} is not set: run the synth on cdktn through npm run synth:cdktn`);
 const layout = JSON.parse(layoutText) as RedirectLayout;
 // Where the cdktf build's packages and generated bindings are, found before the redirect is in place.
-const projectBindings = resolve(__dirname, "..", ".gen");
+const projectBindings = resolve(ROOT, ".gen");
 const cdktfRoots = [
   ...["cdktf", "constructs", "@cdktf/provider-postgresql"].map((name) =>
-    dirname(require.resolve(`${name}/package.json`, { paths: [process.cwd()] })),
+    dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] })),
   ),
   ...(existsSync(projectBindings) ? [realpathSync(projectBindings)] : []),
 ];
@@ -29,5 +29,6 @@ process.on("exit", () => {
   process.stderr.write(
     `error: the synth on cdktn loaded ${stray.length} file(s) of the cdktf build, e.g. ${stray[0]}: a module request escaped cdktn/redirect.ts\n`,
   );
-  process.exitCode = BUG_EXIT;
+  // A loaded cdktf file is a bug of the redirect, not something the person running the synth can fix.
+  process.exitCode = EXIT.bug;
 });
