@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["review", "consumers"],
   ["local"],
   ["offline"],
-  ["cli", "bench", "main.ts"],
+  ["cli", "bench", "cdktn", "main.ts"],
 ];
 
 const root = join(__dirname, "..");
