@@ -35,6 +35,8 @@ import { withLockedDefaultColumns } from "../lock/source-columns";
 import { lockedShards, lockStage } from "../lock/stage-lock";
 import { versionBumps } from "../lock/version-bumps";
 import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
+import { impactEvents, renderImpact, routingImpact } from "../review/impact";
+import { filtersAtRef, readCorpus } from "../review/impact-input";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
@@ -191,6 +193,24 @@ const VERBS: Record<string, Verb> = {
             `${name}: connector ${c.name}${c.replaces ? ` replaces ${c.replaces}: it continues from the replication slot without a snapshot` : ": takes the initial snapshot"}\n`,
           );
       }
+      return 0;
+    },
+  },
+  impact: {
+    usage: `cdc-routing impact --base <git ref> [--stage ${STAGES}] [--events <file.jsonl>] [--filters ${DEFAULT_FILTERS_FILE}]`,
+    summary:
+      "which events start or stop reaching each consumer between the filters at a git ref and the working tree (stdout)",
+    failureNote: "nothing was compared",
+    options: { ...filtersOption, base: { type: "string" }, stage: { type: "string" }, events: { type: "string" } },
+    run: (values, io) => {
+      if (!values.base) throw new UsageError("impact needs --base <git ref> (e.g. origin/main)");
+      const stage = choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]);
+      const file = values.filters as string;
+      const head = loadFilters(file, { stages: STAGE_NAMES });
+      const base = filtersAtRef(values.base as string, file);
+      const corpus = values.events ? readCorpus(values.events as string, head.sourceTopic) : [];
+      const events = impactEvents(base, head, stage, corpus);
+      io.out(`${renderImpact(routingImpact(base, head, stage, events), "text")}\n`);
       return 0;
     },
   },
