@@ -4,7 +4,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import type { Construct } from "constructs";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
 import { accessPlan } from "../access/grants";
-import { legacyGrantIndexes } from "../access/legacy-grant-ids";
+import { legacyGrantIndexes, NO_LEGACY_GRANTS } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
@@ -169,7 +169,7 @@ export class RoutingStageStack extends TerraformStack {
       flinkRegion: flink.region,
       plan: accessPlan(filters, stage.name),
       accessControl: accessControlFor(stage.kafka),
-      legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
+      legacy: stage.deployedBefore.grantRenaming ? legacyGrantIndexes(filters.sourceTopic, deployed) : NO_LEGACY_GRANTS,
       flinkApiKeys: flinkApiKeysInUse(lock, deployment),
     });
     const topics = new RoutingTopics(this, "topics", {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { InputError } from "../lib/errors";
 import { backendSchema } from "./backend";
+import { credentialsSchema, deployedBeforeSchema } from "./credentials";
 import { STAGE_NAMES } from "./names";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -121,6 +122,10 @@ export const stageConfigSchema = z.strictObject({
   backend: backendSchema,
   /** prevent_destroy on the cluster and topics. */
   protectFromDestroy: z.boolean(),
+  /** The stage's KMS key roles, secret readers and API key generations (stages/credentials.ts). */
+  credentials: credentialsSchema,
+  /** Addresses that moved since the stage was deployed (stages/credentials.ts). */
+  deployedBefore: deployedBeforeSchema,
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

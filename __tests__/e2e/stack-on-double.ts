@@ -10,13 +10,18 @@
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { App } from "cdktf";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { RoutingStageStack } from "../../constructs/routing-stage-stack";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
 import { type Run, run } from "../../lib/run";
 import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
 import type { TemporaryDirs } from "../../local/processes";
+import { readLock, type StageLock } from "../../lock/lock-file";
 import { configForDouble } from "../../offline/stack-for-double";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
 import { type PlanJson, parsePlan } from "../../review/plan";
+import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
@@ -42,6 +47,21 @@ export async function synthesize(
   const r = await run("npx", ["tsx", "main.ts", stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
   if (r.code !== 0) throw new Error(`synth of ${stage} failed:\n${r.output}`);
   return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
+}
+
+/**
+ * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
+ * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
+ */
+export function synthesizeConfig(
+  stage: StageConfig,
+  outdir: string,
+  lock: StageLock | undefined = readLock()[stage.name],
+): Record<string, any> {
+  const app = new App({ outdir });
+  new RoutingStageStack(app, { stage, filters: loadFilters(DEFAULT_FILTERS_FILE), lock });
+  app.synth();
+  return JSON.parse(readFileSync(join(outdir, "stacks", stage.name, "cdk.tf.json"), "utf8"));
 }
 
 /** Attributes that differ between before and after of each change that is not a no-op: what a perpetual diff is. */
