@@ -3,8 +3,10 @@ import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
+import { credentialNotices, secretsKeyPolicyInputs } from "../access/credentials";
 import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes, NO_LEGACY_GRANTS } from "../access/legacy-grant-ids";
+import { secretsKeyPolicy } from "../access/secrets-key-policy";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
@@ -21,6 +23,7 @@ import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
+import { StageSecretsKey } from "./secrets-key";
 import { SourceDatabase } from "./source-database";
 import { designStage, stageProblems } from "./stage-problems";
 import { RoutingTopics } from "./topics";
@@ -171,6 +174,7 @@ export class RoutingStageStack extends TerraformStack {
       accessControl: accessControlFor(stage.kafka),
       legacy: stage.deployedBefore.grantRenaming ? legacyGrantIndexes(filters.sourceTopic, deployed) : NO_LEGACY_GRANTS,
       flinkApiKeys: flinkApiKeysInUse(lock, deployment),
+      credentials: stage.credentials,
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -242,12 +246,29 @@ export class RoutingStageStack extends TerraformStack {
         ...(identity.grants.get("flink") ?? []),
       ],
     });
-    this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
+    // The stage's own KMS key encrypts every secret the stack writes (access/secrets-key-policy.ts).
+    const secretsInputs = {
+      stage: stage.name,
+      region: stage.aws.region,
+      credentials: stage.credentials,
+      consumers: [...identity.consumerKafkaKeys.keys()],
+    };
+    const secretsKey = new StageSecretsKey(this, "secrets-key", {
+      alias: names.secretsKeyAlias,
+      description: `Encrypts the secrets of cdc-routing ${stage.name} (consumers' Kafka credentials)`,
+      policy: secretsKeyPolicy(secretsKeyPolicyInputs(secretsInputs)),
+      protectFromDestroy: stage.protectFromDestroy,
+    });
+    this.notices = [
+      ...statements.expired.map((s) => expiredNotice(stage.name, s)),
+      ...credentialNotices(secretsInputs),
+    ];
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
       cluster: kafka.cluster,
       keys: identity.consumerKafkaKeys,
       topics: topicsByConsumer(deployed),
+      kmsKeyArn: secretsKey.key.arn,
     });
 
     new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });

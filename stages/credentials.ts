@@ -75,3 +75,11 @@ export function stageAccount(credentials: CredentialsConfig): { partition: strin
   const [, partition, , , account] = credentials.applyRoleArn.split(":");
   return { partition, account };
 }
+
+/**
+ * Construct id (and, after the stage prefix, display name) of one generation of an API key: generation 1 keeps the
+ * key's plain id, so a stage that never rotated keeps its addresses; later ones say their generation.
+ */
+export function keyIdOfGeneration(base: string, generation: number): string {
+  return generation === 1 ? base : `${base}-${generation}`;
+}
