@@ -3,10 +3,8 @@ import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
-import { credentialNotices, secretsKeyPolicyInputs } from "../access/credentials";
 import { accessPlan } from "../access/grants";
 import { legacyGrantIndexes, NO_LEGACY_GRANTS } from "../access/legacy-grant-ids";
-import { secretsKeyPolicy } from "../access/secrets-key-policy";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { flinkApiKeysInUse } from "../lock/deployed-attributes";
@@ -246,23 +244,15 @@ export class RoutingStageStack extends TerraformStack {
         ...(identity.grants.get("flink") ?? []),
       ],
     });
-    // The stage's own KMS key encrypts every secret the stack writes (access/secrets-key-policy.ts).
-    const secretsInputs = {
+    // The stage's own KMS key encrypts every secret the stack writes.
+    const secretsKey = new StageSecretsKey(this, "secrets-key", {
       stage: stage.name,
       region: stage.aws.region,
       credentials: stage.credentials,
       consumers: [...identity.consumerKafkaKeys.keys()],
-    };
-    const secretsKey = new StageSecretsKey(this, "secrets-key", {
-      alias: names.secretsKeyAlias,
-      description: `Encrypts the secrets of cdc-routing ${stage.name} (consumers' Kafka credentials)`,
-      policy: secretsKeyPolicy(secretsKeyPolicyInputs(secretsInputs)),
       protectFromDestroy: stage.protectFromDestroy,
     });
-    this.notices = [
-      ...statements.expired.map((s) => expiredNotice(stage.name, s)),
-      ...credentialNotices(secretsInputs),
-    ];
+    this.notices = [...statements.expired.map((s) => expiredNotice(stage.name, s)), ...secretsKey.notices];
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
       cluster: kafka.cluster,
