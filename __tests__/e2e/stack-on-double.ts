@@ -20,7 +20,10 @@ import type { TemporaryDirs } from "../../local/processes";
 import { readLock, type StageLock } from "../../lock/lock-file";
 import { configForDouble } from "../../offline/stack-for-double";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
-import { type PlanJson, parsePlan } from "../../review/plan";
+import { changedAttributes } from "../../review/apply-time-rules";
+import { destructiveChanges, refusedChanges } from "../../review/guard";
+import { actionOf, type PlanJson, parsePlan } from "../../review/plan";
+import { redactPlan } from "../../review/redact";
 import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 
@@ -77,6 +80,37 @@ export function pendingChanges(plan: PlanJson): string[] {
       );
       return `${rc.address} (${rc.change.actions.join("+")}): ${keys.sort().join(", ")}`;
     });
+}
+
+/** Changes other than no-ops and reads, as `<type> <action> <name> [: changed attributes]`, sorted. */
+export function plannedChanges(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"))
+    .map((rc) => {
+      const action = actionOf(rc.change.actions);
+      const name = (rc.change.before ?? rc.change.after) as Record<string, any>;
+      return `${rc.type} ${action} ${name.statement_name ?? name.display_name}${action === "update" ? `: ${changedAttributes(rc).join(", ")}` : ""}`;
+    })
+    .sort();
+}
+
+/**
+ * Plans into a saved plan, checks the review tools pass its redacted form (no destructive change, nothing Confluent
+ * refuses at apply), applies exactly it; the next plan is empty.
+ */
+export async function planReviewApply(stack: StackOnDouble, file: string): Promise<PlanJson> {
+  const { run, plan } = await stack.plan(file);
+  if (!plan) throw new Error(`plan failed:\n${run.output}`);
+  const uploaded = redactPlan(plan);
+  expect([destructiveChanges(uploaded), refusedChanges(uploaded)]).toEqual([[], []]);
+  const applied = await stack.terraform("apply", "-input=false", file);
+  if (applied.code !== 0) throw new Error(`apply of ${file} failed:\n${applied.output}`);
+  const next = await stack.plan(`${file}.check`);
+  if (next.run.code !== 0)
+    throw new Error(
+      `the plan after ${file} is not empty:\n${next.plan ? pendingChanges(next.plan).join("\n") : next.run.output}`,
+    );
+  return plan;
 }
 
 /** One stage's working directory with terraform initialized against the mirror and pointed at a double. */
