@@ -3,7 +3,7 @@
  * plan (`rb-kafka-<i>-<principal>`, `acl-<i>-<principal>-<op>`, `rb-schema-<i>-<principal>`). A grant that
  * still exists under its new id gets a Terraform `moved` block from the old address, so a deployed stage keeps
  * its role bindings and ACLs instead of deleting and re-creating them (a running statement would lose its sink
- * grants for the time that takes). Only a stage that declares `deployedBefore.grantRenaming` (stages/credentials.ts)
+ * grants for the time that takes). Only a stage that declares `deployedBefore.grantRenaming` (stages/deployed-before.ts)
  * gets them, and drops the flag once it has applied them. Remove this file once no stage can predate the renaming.
  */
 

@@ -55,16 +55,6 @@ export const credentialsSchema = z.strictObject({
 export type CredentialsConfig = z.infer<typeof credentialsSchema>;
 export type ConsumerCredentials = z.infer<typeof consumerCredentials>;
 
-/**
- * State addresses that moved after a stage was deployed. `grantRenaming`: the stage was applied before grants were
- * named by what they cover (commit 74c8c4a); the stack then declares a `moved` block from each grant's old
- * index-named address (access/legacy-grant-ids.ts). Once that stage has applied them, set it to false: the blocks
- * have done their work, and the scanner (Checkov's terraform_json parser) cannot read them.
- */
-export const deployedBeforeSchema = z
-  .strictObject({ grantRenaming: z.boolean().default(false) })
-  .default({ grantRenaming: false });
-
 /** A consumer's settings, the defaults when the stage names none. */
 export function consumerCredentialsOf(credentials: CredentialsConfig, consumer: string): ConsumerCredentials {
   return credentials.consumers[consumer] ?? { readers: [], kafkaKeyGenerations: FIRST };

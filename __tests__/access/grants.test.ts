@@ -24,7 +24,7 @@ const scaleSet = (filters: number, consumers: number): FilterSet =>
 
 /**
  * One stage of the set, with the lock the lock tool writes for it; `deployedBeforeRenaming`: the stage declares it
- * was applied before grants were renamed (stages/credentials.ts), so its grants carry moved blocks.
+ * was applied before grants were renamed (stages/deployed-before.ts), so its grants carry moved blocks.
  */
 function synthSet(set: FilterSet, stageName = "dev", basic = false, deployedBeforeRenaming = false): Json {
   const dev = stageConfig(stageName as "dev");

@@ -210,7 +210,7 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
   test("the plan moves every role binding in state and creates, changes or deletes nothing; the grants on the API stay the same objects", async () => {
     const stack = await StackOnDouble.start(temporary, "dev-moved");
     try {
-      // A stage applied before the renaming declares so (stages/credentials.ts): only then are moved blocks emitted.
+      // A stage applied before the renaming declares so (stages/deployed-before.ts): only then are moved blocks emitted.
       const dev = stageConfig("dev", {});
       const synth = synthesizeConfig(
         parseStageConfig({ ...dev, deployedBefore: { grantRenaming: true } }),
