@@ -3,7 +3,8 @@
  * plan (`rb-kafka-<i>-<principal>`, `acl-<i>-<principal>-<op>`, `rb-schema-<i>-<principal>`). A grant that
  * still exists under its new id gets a Terraform `moved` block from the old address, so a deployed stage keeps
  * its role bindings and ACLs instead of deleting and re-creating them (a running statement would lose its sink
- * grants for the time that takes). Remove once every stage has applied the new ids.
+ * grants for the time that takes). Only a stage that declares `deployedBefore.grantRenaming` (stages/deployed-before.ts)
+ * gets them, and drops the flag once it has applied them. Remove this file once no stage can predate the renaming.
  */
 
 import type { Filter } from "../filters/model";
@@ -20,6 +21,9 @@ export interface LegacyGrantIndexes {
   /** Schema Registry role bindings by grantKey with resource "subject". */
   schemas: Map<string, number>;
 }
+
+/** No grant had an old address: a stage deployed after the renaming, or never deployed. */
+export const NO_LEGACY_GRANTS: LegacyGrantIndexes = { kafka: new Map(), schemas: new Map() };
 
 /**
  * The old plan's order: fixed grants, then per deployed filter Flink's and the consumer's, Flink's DeveloperRead on

@@ -9,6 +9,9 @@
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
 import { readFileSync } from "node:fs";
+import { Kafka, logLevel } from "kafkajs";
+import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "../consumers/kafka-config";
+import { sampleTopic } from "../consumers/sample";
 import { DEFAULT_FILTERS_FILE, loadFilters, parseFiltersYaml } from "../filters/load";
 import { migrateLegacyFilters } from "../filters/migrate";
 import type { FilterSet } from "../filters/model";
@@ -211,6 +214,46 @@ const VERBS: Record<string, Verb> = {
       const corpus = values.events ? readCorpus(values.events as string, head.sourceTopic) : [];
       const events = impactEvents(base, head, stage, corpus);
       io.out(`${renderImpact(routingImpact(base, head, stage, events), "text")}\n`);
+      return 0;
+    },
+  },
+  sample: {
+    usage: `cdc-routing sample --topic <raw topic> --count <n> --out <file.jsonl> [--bootstrap-servers host:port]
+                 [--filters ${DEFAULT_FILTERS_FILE}] [--timeout-s 60]     (KAFKA_API_KEY/KAFKA_API_SECRET for SASL_SSL)`,
+    summary: "write a corpus for impact from a live raw topic, keeping only the fields the filters read (and id, __op)",
+    failureNote: "nothing was written",
+    options: {
+      ...filtersOption,
+      topic: { type: "string" },
+      count: { type: "string" },
+      out: { type: "string" },
+      "bootstrap-servers": { type: "string" },
+      "timeout-s": { type: "string", default: "60" },
+    },
+    run: async (values, io) => {
+      const topic = values.topic as string | undefined;
+      const count = Number(values.count);
+      const seconds = Number(values["timeout-s"]);
+      if (!topic || !values.out) throw new UsageError("sample needs --topic and --out");
+      if (!Number.isInteger(count) || count < 1)
+        throw new UsageError(`--count must be a positive whole number, got '${values.count ?? ""}'`);
+      if (!(seconds > 0)) throw new UsageError(`--timeout-s must be a positive number, got '${values["timeout-s"]}'`);
+      const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      if (!set.sources.has(topic))
+        throw new InputError(
+          `${topic} is not a raw topic of ${values.filters} (raw topics: ${[...set.sources.keys()].join(", ")})`,
+        );
+      const env = {
+        ...process.env,
+        KAFKA_BOOTSTRAP_SERVERS: (values["bootstrap-servers"] as string) ?? process.env.KAFKA_BOOTSTRAP_SERVERS,
+      };
+      const config = { ...kafkaConfigFromEnv(env, "cdc-routing-sample"), logLevel: logLevel.WARN };
+      io.err(`sample: up to ${count} records of ${topic} from ${describeKafkaConfig(config)}\n`);
+      const events = await talkingToKafka(config, () =>
+        sampleTopic(new Kafka(config), set, topic, count, seconds * 1000),
+      );
+      writeFileAtomically(values.out as string, events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+      io.err(`${values.out}: ${events.length} events (only the fields the filters read)\n`);
       return 0;
     },
   },

@@ -4,8 +4,10 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { ApiKey } from "../.gen/providers/confluent/api-key";
 import type { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
-import { consumerGroup } from "../access/grants";
+import { consumerSecretValue } from "../access/consumer-secret";
+import { SECRET_ROTATION_BY_GENERATION } from "../access/scanner-skips";
 import { resourceNames } from "../stages/resource-names";
+import { skipScannerChecks } from "./scanner-skips";
 
 export interface ConsumerSecretsProps {
   readonly stage: string;
@@ -15,9 +17,15 @@ export interface ConsumerSecretsProps {
   readonly keys: ReadonlyMap<string, ApiKey>;
   /** Topics each consumer reads. */
   readonly topics: ReadonlyMap<string, readonly string[]>;
+  /** ARN of the stage's KMS key (constructs/secrets-key.ts): every secret is encrypted with it. */
+  readonly kmsKeyArn: string;
 }
 
-/** One Secrets Manager secret per consumer with its Kafka connection; values are references, never literals. */
+/**
+ * One Secrets Manager secret per consumer with its Kafka connection, encrypted with the stage's own key; values are
+ * references, never literals. The value always holds the consumer's newest key generation: a rotation writes a new
+ * version of the secret, which a consumer that re-reads it picks up (consumers/consumer.ts).
+ */
 export class ConsumerSecrets extends Construct {
   readonly secrets = new Map<string, SecretsmanagerSecret>();
 
@@ -27,18 +35,14 @@ export class ConsumerSecrets extends Construct {
       const secret = new SecretsmanagerSecret(this, `secret-${consumer}`, {
         name: resourceNames(props.stage).consumerSecret(consumer),
         description: `Kafka credentials of consumer ${consumer} (cdc-routing ${props.stage})`,
+        kmsKeyId: props.kmsKeyArn,
       });
+      skipScannerChecks(secret, [SECRET_ROTATION_BY_GENERATION]);
       new SecretsmanagerSecretVersion(this, `secret-${consumer}-value`, {
         secretId: secret.id,
-        secretString: Fn.jsonencode({
-          bootstrap_servers: props.cluster.bootstrapEndpoint,
-          security_protocol: "SASL_SSL",
-          sasl_mechanism: "PLAIN",
-          api_key: key.id,
-          api_secret: key.secret,
-          group_id: consumerGroup(consumer),
-          topics: props.topics.get(consumer) ?? [],
-        }),
+        secretString: Fn.jsonencode(
+          consumerSecretValue(consumer, props.cluster.bootstrapEndpoint, key, props.topics.get(consumer) ?? []),
+        ),
       });
       this.secrets.set(consumer, secret);
     }

@@ -14,6 +14,7 @@ import { ServiceAccount } from "../.gen/providers/confluent/service-account";
 import { type AccessPlan, grantId, type KafkaGrant, type PrincipalKey, type SchemaGrant } from "../access/grants";
 import { grantKey, type LegacyGrantIndexes } from "../access/legacy-grant-ids";
 import { getOrThrow } from "../lib/maps";
+import { type CredentialsConfig, consumerCredentialsOf, keyIdOfGeneration } from "../stages/credentials";
 
 export interface PipelineIdentityProps {
   /** Prefix of every service account name, e.g. cdc-routing-dev. */
@@ -31,6 +32,8 @@ export interface PipelineIdentityProps {
   readonly legacy: LegacyGrantIndexes;
   /** Ids of the manager's Flink API keys: the current one and any a kept statement still uses (flinkApiKeysInUse). */
   readonly flinkApiKeys: readonly string[];
+  /** The live generations of the manager's and each consumer's keys (stages/credentials.ts): the last is in use. */
+  readonly credentials: CredentialsConfig;
 }
 
 export interface ApiCredentials {
@@ -58,6 +61,7 @@ export class PipelineIdentity extends Construct {
   readonly managerSchemaRegistry: ApiCredentials;
   /** By key id: a statement keeps the key it was deployed with (its credentials cannot change in place). */
   readonly flinkApiKeys = new Map<string, ApiCredentials>();
+  /** Each consumer's Kafka key of its newest generation: the one its secret holds. */
   readonly consumerKafkaKeys = new Map<string, ApiKey>();
   private readonly props: PipelineIdentityProps;
 
@@ -91,8 +95,13 @@ export class PipelineIdentity extends Construct {
       `${props.organization.resourceName}/service-account=${flink.id}`,
     );
 
-    this.managerKafka = credentialsOf(this.apiKey("manager-kafka", "manager", props.cluster));
-    this.managerSchemaRegistry = credentialsOf(this.apiKey("manager-schema-registry", "manager", props.schemaRegistry));
+    const { manager } = props.credentials;
+    this.managerKafka = credentialsOf(
+      this.apiKeys("manager-kafka", manager.kafkaKeyGenerations, "manager", props.cluster),
+    );
+    this.managerSchemaRegistry = credentialsOf(
+      this.apiKeys("manager-schema-registry", manager.schemaRegistryKeyGenerations, "manager", props.schemaRegistry),
+    );
     for (const id of props.flinkApiKeys)
       this.flinkApiKeys.set(id, credentialsOf(this.apiKey(id, "manager", props.flinkRegion)));
 
@@ -100,8 +109,27 @@ export class PipelineIdentity extends Construct {
     if (props.accessControl === "acl")
       this.roleBinding("flink", "flink-cluster-admin-on-basic", "CloudClusterAdmin", props.cluster.rbacCrn);
     for (const g of props.plan.schemas) this.renderSchemaGrant(g);
-    for (const c of props.plan.consumers)
-      this.consumerKafkaKeys.set(c, this.apiKey(`consumer-${c}-kafka`, `consumer:${c}`, props.cluster));
+    for (const c of props.plan.consumers) {
+      const { kafkaKeyGenerations } = consumerCredentialsOf(props.credentials, c);
+      this.consumerKafkaKeys.set(
+        c,
+        this.apiKeys(`consumer-${c}-kafka`, kafkaKeyGenerations, `consumer:${c}`, props.cluster),
+      );
+    }
+  }
+
+  /**
+   * One key per live generation (the older ones stay valid until the clean-up removes their generation); returns
+   * the newest, the one in use.
+   */
+  private apiKeys(
+    base: string,
+    generations: readonly number[],
+    principal: PrincipalKey | "manager",
+    resource: { id: string; apiVersion: string; kind: string },
+  ): ApiKey {
+    const keys = generations.map((g) => this.apiKey(keyIdOfGeneration(base, g), principal, resource));
+    return keys[keys.length - 1];
   }
 
   private account(principal: PrincipalKey | "manager"): ServiceAccount {

@@ -4,7 +4,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import type { Construct } from "constructs";
 import { ConfluentProvider } from "../.gen/providers/confluent/provider";
 import { accessPlan } from "../access/grants";
-import { legacyGrantIndexes } from "../access/legacy-grant-ids";
+import { legacyGrantIndexes, NO_LEGACY_GRANTS } from "../access/legacy-grant-ids";
 import type { FilterSet } from "../filters/model";
 import { topicsByConsumer } from "../filters/topic-scopes";
 import { routedColumns } from "../flink-sql/sink-schema";
@@ -24,6 +24,7 @@ import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
+import { StageSecretsKey } from "./secrets-key";
 import { SourceDatabase } from "./source-database";
 import { designStage, stageProblems } from "./stage-problems";
 import { RoutingTopics } from "./topics";
@@ -172,8 +173,9 @@ export class RoutingStageStack extends TerraformStack {
       flinkRegion: flink.region,
       plan: accessPlan(filters, stage.name, retained),
       accessControl: accessControlFor(stage.kafka),
-      legacy: legacyGrantIndexes(filters.sourceTopic, deployed),
+      legacy: stage.deployedBefore.grantRenaming ? legacyGrantIndexes(filters.sourceTopic, deployed) : NO_LEGACY_GRANTS,
       flinkApiKeys: flinkApiKeysInUse(lock, deployment),
+      credentials: stage.credentials,
     });
     const topics = new RoutingTopics(this, "topics", {
       cluster: kafka.cluster,
@@ -249,12 +251,21 @@ export class RoutingStageStack extends TerraformStack {
         ...(identity.grants.get("flink") ?? []),
       ],
     });
-    this.notices = statements.expired.map((s) => expiredNotice(stage.name, s));
+    // The stage's own KMS key encrypts every secret the stack writes.
+    const secretsKey = new StageSecretsKey(this, "secrets-key", {
+      stage: stage.name,
+      region: stage.aws.region,
+      credentials: stage.credentials,
+      consumers: [...identity.consumerKafkaKeys.keys()],
+      protectFromDestroy: stage.protectFromDestroy,
+    });
+    this.notices = [...statements.expired.map((s) => expiredNotice(stage.name, s)), ...secretsKey.notices];
     new ConsumerSecrets(this, "consumer-secrets", {
       stage: stage.name,
       cluster: kafka.cluster,
       keys: identity.consumerKafkaKeys,
       topics: topicsByConsumer(deployed),
+      kmsKeyArn: secretsKey.key.arn,
     });
 
     new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });

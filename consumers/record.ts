@@ -52,7 +52,7 @@ export function unframeJsonSr(value: Buffer): Buffer {
 }
 
 /** The record value as a JSON object (plain or Schema Registry framed); tombstones and non-objects rejected. */
-function rowOf(value: Buffer | string | null): Record<string, unknown> {
+export function rawRecordRow(value: Buffer | string | null): Record<string, unknown> {
   if (value === null) throw new RecordParseError("tombstone (null value): routed topics carry no tombstones");
   let row: unknown;
   try {
@@ -67,13 +67,13 @@ function rowOf(value: Buffer | string | null): Record<string, unknown> {
 
 /** The id of a routed record, without judging its event_data (routing checks count invalid payloads too). */
 export function routedRecordId(value: Buffer | null): string {
-  const row = rowOf(value);
+  const row = rawRecordRow(value);
   if (typeof row.id !== "string") throw new RecordParseError("record has no string id");
   return row.id;
 }
 
 export function parseRoutedRecord(value: Buffer | string | null): RoutedEvent {
-  const row = rowOf(value);
+  const row = rawRecordRow(value);
   if (typeof row.id !== "string" || typeof row.__op !== "string") {
     throw new RecordParseError("record lacks the id and __op fields of a flattened CDC row");
   }

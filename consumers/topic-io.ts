@@ -151,6 +151,21 @@ export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOp
   return seen;
 }
 
+/** The values of the first `count` records of a topic (all partitions), as stored (a tombstone is null). */
+export async function readRecordValues(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs: number,
+): Promise<Array<Buffer | null>> {
+  const values: Array<Buffer | null> = [];
+  await readFromBeginning(kafka, [topic], timeoutMs, ({ message }, finish) => {
+    values.push(message.value);
+    if (values.length >= count) finish();
+  });
+  return values;
+}
+
 /** The first `count` records of a topic (all partitions), values as stored; for checking record shapes. */
 export async function readRecords(
   kafka: Kafka,

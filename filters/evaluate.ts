@@ -19,6 +19,9 @@ import { findsMatch } from "./regex";
 /** A raw record as it arrives on a raw topic (flat JSON). */
 export type RawEvent = Record<string, unknown>;
 
+/** In a corpus of raw records (JSON Lines), the field naming a record's raw topic; not a payload field. */
+export const CORPUS_TOPIC_FIELD = "__topic";
+
 /** SQL boolean: null is UNKNOWN. */
 type Tri = boolean | null;
 

@@ -16,6 +16,7 @@
 
 import type { GeneratedSql } from "../flink-sql/generate";
 import type { StageConfig } from "../stages/config";
+import { keyIdOfGeneration } from "../stages/credentials";
 import { resourceNames } from "../stages/resource-names";
 import { CARRY_OVER_PROPERTY } from "./evolution";
 import type { LockedStatement, StageLock } from "./lock-file";
@@ -36,7 +37,7 @@ export interface StageDeployment {
 
 /** Construct id (and, after the stage prefix, display name) of the Flink API key of one generation. */
 export function flinkApiKeyId(generation: number): string {
-  return generation === 1 ? FIRST_FLINK_API_KEY : `${FIRST_FLINK_API_KEY}-${generation}`;
+  return keyIdOfGeneration(FIRST_FLINK_API_KEY, generation);
 }
 
 export function stageDeployment(stage: StageConfig): StageDeployment {

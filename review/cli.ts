@@ -6,8 +6,10 @@
  *   tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
  *   terraform show -json tfplan | tsx review/cli.ts redact-plan --out <file>
  *       the plan JSON with every sensitive value replaced (what the workflows upload; the raw JSON never hits disk)
- * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written), or an input error; 2: usage
- * error.
+ *   tsx review/cli.ts scan [--stacks cdktf.out/stacks] [--stages dev,staging,prod] [--install-only]
+ *       the pinned Checkov over the synthesized stages (npm run scan; review/scan.ts)
+ * Exit 0: fine; 1: destructive changes without opt-in (the comment is still written), a failed scan, or an input
+ * error; 2: usage error.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,10 +17,13 @@ import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { InputError, UsageError } from "../lib/errors";
 import { STAGE_NAMES, type StageName } from "../stages/names";
+import { installCheckov } from "./checkov";
 import { renderReview } from "./comment";
 import { destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import { parsePlan } from "./plan";
 import { redactPlan } from "./redact";
+import { scanStacks } from "./scan";
+import { scanLines, scanPassed } from "./scanner";
 
 function stagesOf(text: string | undefined): StageName[] {
   const names = text ? text.split(",") : [...STAGE_NAMES];
@@ -35,15 +40,17 @@ function readPlan(file: string) {
   return parsePlan(text, file);
 }
 
-const USAGE = `usage: npx tsx review/cli.ts <comment|guard|redact-plan> [options]
+const USAGE = `usage: npx tsx review/cli.ts <comment|guard|redact-plan|scan> [options]
   comment --plans <dir> [--base-filters <file>] [--filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
   guard --stage <stage> --plan <file> [--allow-destructive]
   redact-plan --out <file>     (reads terraform show -json output on standard input)
+  scan [--stacks cdktf.out/stacks] [--stages dev,staging,prod] [--install-only]
 
-Review tooling for plans: the pull-request comment, the destructive-change guard, and the redacted plan JSON the
-workflows upload. Exit 0: fine; 1: destructive changes without opt-in, or an input error; 2: usage error.`;
+Review tooling: the pull-request comment, the destructive-change guard, the redacted plan JSON the workflows upload,
+and the policy scan of the synthesized stages (the pinned Checkov, installed on first use; docs/security.md). Exit 0:
+fine; 1: destructive changes without opt-in, a failed scan, or an input error; 2: usage error.`;
 
-const VERBS = ["comment", "guard", "redact-plan"] as const;
+const VERBS = ["comment", "guard", "redact-plan", "scan"] as const;
 const allowDestructive = { "allow-destructive": { type: "boolean", default: false } } as const;
 
 function guard(args: readonly string[]): number {
@@ -100,10 +107,23 @@ function comment(args: readonly string[]): number {
   return review.blocking.size > 0 ? 1 : 0;
 }
 
-function main(argv: readonly string[]): number {
+async function scan(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(args, {
+    stacks: { type: "string", default: "cdktf.out/stacks" },
+    stages: { type: "string" },
+    "install-only": { type: "boolean", default: false },
+  });
+  process.stdout.write(`${await installCheckov((line) => process.stderr.write(`scan: ${line}\n`))}\n`);
+  if (values["install-only"]) return 0;
+  const scans = await scanStacks(values.stacks as string, stagesOf(values.stages));
+  for (const s of scans) process.stdout.write(`${scanLines(s).join("\n")}\n`);
+  return scans.every(scanPassed) ? 0 : 1;
+}
+
+function main(argv: readonly string[]): number | Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined) throw new UsageError("no command given");
-  const run = { comment, guard, "redact-plan": redact }[oneOf("command", verb, VERBS)];
+  const run = { comment, guard, "redact-plan": redact, scan }[oneOf("command", verb, VERBS)];
   return run(rest);
 }
 

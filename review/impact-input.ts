@@ -5,14 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { CORPUS_TOPIC_FIELD } from "../filters/evaluate";
 import { parseFiltersYaml } from "../filters/load";
 import type { FilterSet } from "../filters/model";
 import { InputError } from "../lib/errors";
 import { STAGE_NAMES } from "../stages/names";
 import type { ImpactEvent } from "./impact";
-
-/** The corpus field naming a record's raw topic; not a payload field. */
-export const TOPIC_FIELD = "__topic";
 
 /** The filters file as committed at `ref` (`git show <ref>:./<file>`), validated; errors name the ref and file. */
 export function filtersAtRef(ref: string, file: string): FilterSet {
@@ -36,12 +34,13 @@ export function readCorpus(path: string, defaultSource: string): ImpactEvent[] {
   text.split("\n").forEach((line, i) => {
     if (line.trim() === "") return;
     try {
-      const { [TOPIC_FIELD]: topic, ...event } = JSON.parse(line) as Record<string, unknown>;
+      const { [CORPUS_TOPIC_FIELD]: topic, ...event } = JSON.parse(line) as Record<string, unknown>;
       events.push({ source: typeof topic === "string" ? topic : defaultSource, origin: "corpus", event });
     } catch (e) {
       problems.push(`${path}:${i + 1}: not a JSON object (${(e as Error).message})`);
     }
   });
-  if (problems.length > 0) throw new InputError(problems.slice(0, 5), `${problems.length} bad lines; nothing was compared`);
+  if (problems.length > 0)
+    throw new InputError(problems.slice(0, 5), `${problems.length} bad lines; nothing was compared`);
   return events;
 }

@@ -138,7 +138,7 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
           ? "the filter is new"
           : "the filter is removed"
         : side.source !== e.source
-          ? `it read ${side.source}`
+          ? `${now ? "before, the filter read" : "now the filter reads"} ${side.source}`
           : (mismatchReason(side, e.event) ?? "");
       (now ? starts : stops).push({ id: String(e.event.id), source: e.source, origin: e.origin, decidedBy });
     }

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { InputError } from "../lib/errors";
 import { backendSchema } from "./backend";
+import { credentialsSchema } from "./credentials";
+import { deployedBeforeSchema } from "./deployed-before";
 import { STAGE_NAMES } from "./names";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -120,6 +122,10 @@ export const stageConfigSchema = z.strictObject({
   backend: backendSchema,
   /** prevent_destroy on the cluster and topics. */
   protectFromDestroy: z.boolean(),
+  /** The stage's KMS key roles, secret readers and API key generations (stages/credentials.ts). */
+  credentials: credentialsSchema,
+  /** Addresses that moved since the stage was deployed (stages/deployed-before.ts). */
+  deployedBefore: deployedBeforeSchema,
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -25,6 +25,8 @@ export interface ResourceNames {
   readonly alarm: (name: string) => string;
   /** Secrets Manager secret holding a consumer's Kafka connection. */
   readonly consumerSecret: (consumer: string) => string;
+  /** Alias of the stage's KMS key, which encrypts its secrets. */
+  readonly secretsKeyAlias: string;
 }
 
 export function resourceNames(stage: string): ResourceNames {
@@ -42,5 +44,6 @@ export function resourceNames(stage: string): ResourceNames {
     stateKey: `${stage}/terraform.tfstate`,
     alarm: (name) => `${prefix}-${name}`,
     consumerSecret: (consumer) => `cdc-routing/${stage}/consumers/${consumer}`,
+    secretsKeyAlias: `alias/${prefix}-secrets`,
   };
 }

@@ -49,6 +49,24 @@ const s3State = (stage: StageName) => ({
   lock: "s3-lockfile",
 });
 
+// The stages' AWS account. Each stage has its own apply and plan roles (the deploy workflows assume them:
+// vars.AWS_APPLY_ROLE_ARN and vars.AWS_PLAN_ROLE_ARN of the stage's environments) and each consumer team its
+// reader role per stage; the stack creates none of them, it names them in the stage's KMS key policy.
+const ACCOUNT = "123456789012";
+const SHIPPED_CONSUMERS = ["loan-servicing", "loan-payments", "car-inventory", "service-history"];
+const credentials = (stage: StageName) => ({
+  applyRoleArn: `arn:aws:iam::${ACCOUNT}:role/${resourceNames(stage).prefix}-apply`,
+  planRoleArn: `arn:aws:iam::${ACCOUNT}:role/${resourceNames(stage).prefix}-plan`,
+  consumers: Object.fromEntries(
+    SHIPPED_CONSUMERS.map((c) => [c, { readers: [`arn:aws:iam::${ACCOUNT}:role/${c}-${stage}`] }]),
+  ),
+});
+// deployedBefore.grantRenaming is false for all three: the deploy workflow applies dev, staging and prod in turn on
+// every merge to main, and these stages are taken as deployed by it since the renaming (74c8c4a) merged, so their
+// grants have moved; the moved blocks would now only keep the scanner from parsing the stacks. A stage whose last
+// apply predates 74c8c4a sets it to true until it has applied once (docs/stages.md, "Moved grants").
+const grantsRenamed = { grantRenaming: false };
+
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
     name: "dev",
@@ -66,6 +84,8 @@ const RAW_STAGES: Record<StageName, unknown> = {
     // CI applies dev on every merge, so its state must outlive the runner: S3 like the other stages.
     backend: s3State("dev"),
     protectFromDestroy: false,
+    credentials: credentials("dev"),
+    deployedBefore: grantsRenamed,
   },
   staging: {
     name: "staging",
@@ -85,6 +105,8 @@ const RAW_STAGES: Record<StageName, unknown> = {
     ...placement,
     backend: s3State("staging"),
     protectFromDestroy: false,
+    credentials: credentials("staging"),
+    deployedBefore: grantsRenamed,
   },
   prod: {
     name: "prod",
@@ -100,6 +122,8 @@ const RAW_STAGES: Record<StageName, unknown> = {
     ...placement,
     backend: s3State("prod"),
     protectFromDestroy: true,
+    credentials: credentials("prod"),
+    deployedBefore: grantsRenamed,
   },
 };
 

@@ -22,15 +22,19 @@ const values = (o: Json | undefined) => Object.values(o ?? {}) as Json[];
 const scaleSet = (filters: number, consumers: number, naming: TopicNaming = "consumer"): FilterSet =>
   parseFiltersYaml(scaleFiltersYaml(filters, consumers, naming), "scale.yaml", { stages: STAGE_NAMES });
 
-/** One stage of the set, with the lock the lock tool writes for it. */
-function synthSet(set: FilterSet, stageName = "dev", basic = false): Json {
+/**
+ * One stage of the set, with the lock the lock tool writes for it; `deployedBeforeRenaming`: the stage declares it
+ * was applied before grants were renamed (stages/deployed-before.ts), so its grants carry moved blocks.
+ */
+function synthSet(set: FilterSet, stageName = "dev", basic = false, deployedBeforeRenaming = false): Json {
   const dev = stageConfig(stageName as "dev");
-  const stage = basic
-    ? parseStageConfig({
-        ...dev,
-        kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" },
-      })
-    : dev;
+  const stage = parseStageConfig({
+    ...dev,
+    ...(basic
+      ? { kafka: { type: "basic", availability: "SINGLE_ZONE", flinkAccessOnBasic: "CloudClusterAdmin" } }
+      : {}),
+    deployedBefore: { grantRenaming: deployedBeforeRenaming },
+  });
   const lock = evolveStage({}, set, stage);
   return synthStack((app) => new RoutingStageStack(app, { stage, filters: set, lock }) as TerraformStack);
 }
@@ -191,11 +195,17 @@ describe("resources and addresses at scale", () => {
   });
 });
 
-describe("moved blocks from the index-named grants deployed before", () => {
+describe("moved blocks from the index-named grants, for a stage deployed before the renaming", () => {
+  const shipped = () =>
+    parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml");
+
+  test("a stage that does not declare deployedBefore.grantRenaming (every shipped stage) has no moved block", () => {
+    expect(synthSet(shipped()).moved).toBeUndefined();
+    for (const stage of STAGE_NAMES) expect(synthStage(stage).moved).toBeUndefined();
+  });
+
   test("every old role binding address of the default dev stage moves to the grant with the same principal, role and CRN", () => {
-    const dev = synthSet(
-      parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"),
-    );
+    const dev = synthSet(shipped(), "dev", false, true);
     const moved = new Map((dev.moved as Array<{ from: string; to: string }>).map((m) => [m.from, m.to]));
     // Addresses as the stack declared them before (from the previous snapshot).
     expect(moved.get("confluent_role_binding.identity_rb-kafka-17-flink_7721798A")).toMatch(
@@ -213,11 +223,7 @@ describe("moved blocks from the index-named grants deployed before", () => {
   });
 
   test("on a Basic stage every ACL moves from its old address acl-<i>-<principal>-<operation>", () => {
-    const basic = synthSet(
-      parseFiltersYaml(require("node:fs").readFileSync("filters/filters.yaml", "utf8"), "filters.yaml"),
-      "dev",
-      true,
-    );
+    const basic = synthSet(shipped(), "dev", true, true);
     const acls = (basic.moved as Array<{ from: string; to: string }>).filter((m) =>
       m.to.startsWith("confluent_kafka_acl."),
     );

@@ -42,7 +42,7 @@ describe("--help and usage errors on every script", () => {
     ["local/confluent-api/server.ts", /^usage: npx tsx local\/confluent-api\/server\.ts/],
     ["consumers/verify.ts", /^usage: npm run verify --/],
     ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
-    ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan>/],
+    ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan\|scan>/],
     ["review/sample-comment.ts", /^usage: npm run docs:sample-comment/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);

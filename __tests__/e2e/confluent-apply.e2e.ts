@@ -11,6 +11,8 @@ import { TemporaryDirs } from "../../local/processes";
 import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import { readLock } from "../../lock/lock-file";
 import type { PlanJson } from "../../review/plan";
+import { parseStageConfig } from "../../stages/config";
+import { stageConfig } from "../../stages/stages";
 import {
   callTable,
   editedInputs,
@@ -23,6 +25,7 @@ import {
   run,
   StackOnDouble,
   synthesize,
+  synthesizeConfig,
 } from "./stack-on-double";
 
 /** The statements the committed lock runs now: what a change replaces. */
@@ -207,7 +210,12 @@ function withIndexNamedGrants(synth: Record<string, any>): Record<string, any> {
   test("the plan moves every role binding in state and creates, changes or deletes nothing; the grants on the API stay the same objects", async () => {
     const stack = await StackOnDouble.start(temporary, "dev-moved");
     try {
-      const synth = await synthesize("dev", temporary.create("synth-dev-moved"));
+      // A stage applied before the renaming declares so (stages/deployed-before.ts): only then are moved blocks emitted.
+      const dev = stageConfig("dev", {});
+      const synth = synthesizeConfig(
+        parseStageConfig({ ...dev, deployedBefore: { grantRenaming: true } }),
+        temporary.create("synth-dev-moved"),
+      );
       expect(synth.moved.length).toBeGreaterThan(20);
       stack.useConfig(withIndexNamedGrants(synth));
       const applied = await stack.apply();

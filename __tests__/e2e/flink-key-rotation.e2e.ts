@@ -15,15 +15,13 @@ import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import type { StageLock } from "../../lock/lock-file";
 import { readLock } from "../../lock/lock-file";
 import { lockStage } from "../../lock/stage-lock";
-import { changedAttributes } from "../../review/apply-time-rules";
-import { destructiveChanges, refusedChanges } from "../../review/guard";
-import { actionOf, type PlanJson } from "../../review/plan";
-import { redactPlan } from "../../review/redact";
+import { actionOf } from "../../review/plan";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import {
   notRunnableBecause,
-  pendingChanges,
+  plannedChanges,
+  planReviewApply,
   providersRequired,
   StackOnDouble,
   useStackOnDouble,
@@ -48,34 +46,6 @@ function synthesize(stage: StageConfig, lock: StageLock, label: string): Record<
   new RoutingStageStack(app, { stage, filters, lock });
   app.synth();
   return JSON.parse(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
-}
-
-/** Changes other than no-ops and reads, as `<type> <action> <changed attributes>`, sorted. */
-function changes(plan: PlanJson): string[] {
-  return (plan.resource_changes ?? [])
-    .filter((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"))
-    .map((rc) => {
-      const action = actionOf(rc.change.actions);
-      const name = (rc.change.before ?? rc.change.after) as Record<string, any>;
-      return `${rc.type} ${action} ${name.statement_name ?? name.display_name}${action === "update" ? `: ${changedAttributes(rc).join(", ")}` : ""}`;
-    })
-    .sort();
-}
-
-/** Plans into a saved plan, checks the review tools pass it, applies exactly it; the next plan is empty. */
-async function planReviewApply(stack: StackOnDouble, file: string): Promise<PlanJson> {
-  const { run, plan } = await stack.plan(file);
-  if (!plan) throw new Error(`plan failed:\n${run.output}`);
-  const uploaded = redactPlan(plan);
-  expect([destructiveChanges(uploaded), refusedChanges(uploaded)]).toEqual([[], []]);
-  const applied = await stack.terraform("apply", "-input=false", file);
-  if (applied.code !== 0) throw new Error(`apply of ${file} failed:\n${applied.output}`);
-  const next = await stack.plan(`${file}.check`);
-  if (next.run.code !== 0)
-    throw new Error(
-      `the plan after ${file} is not empty:\n${next.plan ? pendingChanges(next.plan).join("\n") : next.run.output}`,
-    );
-  return plan;
 }
 
 /** Statement name -> id of the API key in its credentials, and API key display name -> id, from the state. */
@@ -111,7 +81,7 @@ async function stateKeys(
     const lock = lockStage(committed, filters, rotated);
     stack.useConfig(synthesize(rotated, lock, "rotated"));
     const plan = await planReviewApply(stack, "rotate.tfplan");
-    expect(changes(plan)).toEqual([
+    expect(plannedChanges(plan)).toEqual([
       "confluent_api_key create cdc-routing-dev-manager-flink-2",
       `confluent_flink_statement create ${DEPLOYED}-k2`,
       `confluent_flink_statement update ${DEPLOYED}: stopped`,
@@ -137,7 +107,7 @@ async function stateKeys(
     const lock = lockStage({ dev: lockStage(committed, filters, rotated) }, filters, rotated, { cleanup: true });
     stack.useConfig(synthesize(rotated, lock, "cleaned"));
     const plan = await planReviewApply(stack, "cleanup.tfplan");
-    expect(changes(plan)).toEqual([
+    expect(plannedChanges(plan)).toEqual([
       "confluent_api_key delete cdc-routing-dev-manager-flink",
       `confluent_flink_statement delete ${DEPLOYED}`,
     ]);

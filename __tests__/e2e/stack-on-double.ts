@@ -10,13 +10,21 @@
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { App } from "cdktf";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { RoutingStageStack } from "../../constructs/routing-stage-stack";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
 import { type Run, run } from "../../lib/run";
 import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
 import type { TemporaryDirs } from "../../local/processes";
+import { readLock, type StageLock } from "../../lock/lock-file";
 import { configForDouble } from "../../offline/stack-for-double";
 import { terraformEnv, terraformInit } from "../../providers/mirror";
-import { type PlanJson, parsePlan } from "../../review/plan";
+import { changedAttributes } from "../../review/apply-time-rules";
+import { destructiveChanges, refusedChanges } from "../../review/guard";
+import { actionOf, type PlanJson, parsePlan } from "../../review/plan";
+import { redactPlan } from "../../review/redact";
+import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
@@ -44,6 +52,21 @@ export async function synthesize(
   return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
 }
 
+/**
+ * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
+ * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
+ */
+export function synthesizeConfig(
+  stage: StageConfig,
+  outdir: string,
+  lock: StageLock | undefined = readLock()[stage.name],
+): Record<string, any> {
+  const app = new App({ outdir });
+  new RoutingStageStack(app, { stage, filters: loadFilters(DEFAULT_FILTERS_FILE), lock });
+  app.synth();
+  return JSON.parse(readFileSync(join(outdir, "stacks", stage.name, "cdk.tf.json"), "utf8"));
+}
+
 /** Attributes that differ between before and after of each change that is not a no-op: what a perpetual diff is. */
 export function pendingChanges(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
@@ -57,6 +80,37 @@ export function pendingChanges(plan: PlanJson): string[] {
       );
       return `${rc.address} (${rc.change.actions.join("+")}): ${keys.sort().join(", ")}`;
     });
+}
+
+/** Changes other than no-ops and reads, as `<type> <action> <name> [: changed attributes]`, sorted. */
+export function plannedChanges(plan: PlanJson): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"))
+    .map((rc) => {
+      const action = actionOf(rc.change.actions);
+      const name = (rc.change.before ?? rc.change.after) as Record<string, any>;
+      return `${rc.type} ${action} ${name.statement_name ?? name.display_name}${action === "update" ? `: ${changedAttributes(rc).join(", ")}` : ""}`;
+    })
+    .sort();
+}
+
+/**
+ * Plans into a saved plan, checks the review tools pass its redacted form (no destructive change, nothing Confluent
+ * refuses at apply), applies exactly it; the next plan is empty.
+ */
+export async function planReviewApply(stack: StackOnDouble, file: string): Promise<PlanJson> {
+  const { run, plan } = await stack.plan(file);
+  if (!plan) throw new Error(`plan failed:\n${run.output}`);
+  const uploaded = redactPlan(plan);
+  expect([destructiveChanges(uploaded), refusedChanges(uploaded)]).toEqual([[], []]);
+  const applied = await stack.terraform("apply", "-input=false", file);
+  if (applied.code !== 0) throw new Error(`apply of ${file} failed:\n${applied.output}`);
+  const next = await stack.plan(`${file}.check`);
+  if (next.run.code !== 0)
+    throw new Error(
+      `the plan after ${file} is not empty:\n${next.plan ? pendingChanges(next.plan).join("\n") : next.run.output}`,
+    );
+  return plan;
 }
 
 /** One stage's working directory with terraform initialized against the mirror and pointed at a double. */

@@ -18,3 +18,42 @@ describe("stage config validation", () => {
     );
   });
 });
+
+describe("stage credentials (stages/credentials.ts)", () => {
+  const dev = stageConfig("dev");
+  const withCredentials = (credentials: object) => parseStageConfig({ ...dev, credentials });
+
+  test("roles must be IAM role ARNs, readers IAM role or user ARNs, each named by path", () => {
+    const bad = {
+      ...dev.credentials,
+      applyRoleArn: "cdc-routing-dev-apply",
+      consumers: { "loan-servicing": { readers: ["arn:aws:iam::123456789012:group/readers"] } },
+    };
+    expect(() => withCredentials(bad)).toThrow(
+      /^stage dev: credentials\.applyRoleArn: must be an IAM role ARN .*\nstage dev: credentials\.consumers\.loan-servicing\.readers\.0: must be an IAM role or user ARN/,
+    );
+  });
+
+  test("key generations are 1 to 3 ascending numbers from 1; defaults: [1], no reader, no moved grants", () => {
+    const generations = (kafkaKeyGenerations: unknown) =>
+      withCredentials({ ...dev.credentials, consumers: { "loan-servicing": { kafkaKeyGenerations } } });
+    expect(generations([1, 2]).credentials.consumers["loan-servicing"]).toEqual({
+      readers: [],
+      kafkaKeyGenerations: [1, 2],
+    });
+    expect(() => generations([2, 1])).toThrow("must be ascending, oldest first");
+    expect(() => generations([])).toThrow("kafkaKeyGenerations");
+    expect(() => generations([0])).toThrow("kafkaKeyGenerations.0");
+    expect(() => generations([1, 2, 3, 4])).toThrow("kafkaKeyGenerations");
+    const minimal = parseStageConfig({
+      ...dev,
+      credentials: { applyRoleArn: dev.credentials.applyRoleArn, planRoleArn: dev.credentials.planRoleArn },
+      deployedBefore: undefined,
+    });
+    expect([minimal.credentials.manager, minimal.credentials.consumers, minimal.deployedBefore]).toEqual([
+      { kafkaKeyGenerations: [1], schemaRegistryKeyGenerations: [1] },
+      {},
+      { grantRenaming: false },
+    ]);
+  });
+});

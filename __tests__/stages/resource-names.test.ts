@@ -42,6 +42,7 @@ describe("resourceNames: every physical name of a stage", () => {
       stateKey: "dev/terraform.tfstate",
       alarm: "cdc-routing-dev-replication-slot-lag",
       consumerSecret: "cdc-routing/dev/consumers/loan-servicing",
+      secretsKeyAlias: "alias/cdc-routing-dev-secrets",
     });
   });
 
