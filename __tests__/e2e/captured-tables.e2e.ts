@@ -504,8 +504,8 @@ describe("two captured tables routed by one statement set", () => {
     );
     // Only the rows written after the update. The rows the table held are not snapshotted: snapshot.mode=initial
     // snapshots only a connector without offsets. The rows written between the publication's widening and the
-    // update are lost as well: the connector streamed past them (dropping them, its include list did not have
-    // the table yet) and resumes after its committed position. Backfilling either takes an incremental snapshot.
+    // update are lost as well: the connector streamed past their position before its include list named the
+    // table, and resumes after its committed position. Backfilling either takes an incremental snapshot.
     expect(onTopic.sort()).toEqual([...news].sort());
     // The other tables lost no row across the connector's restart (captured() waits for each written id).
     const flow: [string, RawEvent[]][] = [
