@@ -174,6 +174,17 @@ function parsePredicate(
   if (type === "number" && STRING_ONLY_OPS.has(op)) {
     issues.push({ path: [...path, "type"], message: `operator '${op}' compares text and cannot take type number` });
   }
+  const columnType =
+    field?.kind === "column" ? sourceFields(source).find((c) => c.name === field.column)?.type : undefined;
+  if (columnType === "float64" && type === "string" && op !== "isNull" && op !== "isNotNull") {
+    // Flink reads it as Java prints the double (12.0 for 12, 1.0E21); the routing property test found an event
+    // with amount 12 that `endsWith "12"` routes in JavaScript's spelling and Flink's does not.
+    issues.push({
+      path: [...path, "type"],
+      message: `field '${raw.field}' of ${source.schema}.${source.table} is float64: as text it reads the way Java prints a double (12.0 for 12, 1.0E21), so '${op}' on it would route by that spelling`,
+      hint: "compare it as a number: drop 'type: string' and give a number",
+    });
+  }
   const expectKeys = (wanted: string[]): void => {
     for (const k of ["value", "values", "min", "max"]) {
       if (wanted.includes(k) && raw[k] === undefined) issues.push({ path, message: `operator '${op}' needs '${k}'` });

@@ -44,6 +44,8 @@ export interface FlinkRunOptions {
   config?: Record<string, string>;
   workDir: string;
   heap?: string;
+  /** Further JVM options, e.g. for a short-lived runner that should start fast. */
+  jvmOptions?: readonly string[];
 }
 
 type Answer = { ok: boolean; detail: string };
@@ -94,6 +96,7 @@ export class FlinkRunner {
         command: javaCommand(),
         args: [
           `-Xmx${options.heap ?? "1536m"}`,
+          ...(options.jvmOptions ?? []),
           ...jvmTempOptions(jvmTemp),
           ...FLINK_JAVA_OPTS,
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",

@@ -51,7 +51,10 @@ describe("cdc-routing CLI", () => {
       "unknown --shape value 'perfilter'; did you mean 'per-filter'?",
     ],
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
-    [["frobnicate"], "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, help"],
+    [
+      ["frobnicate"],
+      "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, help",
+    ],
     [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
     [[], "no command given"],
     [["validate", "--nope"], "unknown option '--nope'; expected one of: --filters"],

@@ -1,7 +1,8 @@
 /**
- * Property on real engines: for random filter sets and random events (quotes, unicode, missing JSON paths,
- * numbers at boundaries, invalid JSON), Apache Flink running the generated SQL routes every event exactly as
- * the reference evaluator does. At least 200 events per run.
+ * Property on real engines: for random filter sets over two captured tables and random events of each (quotes,
+ * unicode, missing JSON paths, numbers at boundaries, invalid JSON), Apache Flink running the generated statement
+ * set, which reads both raw topics, routes every event exactly as the reference evaluator does for its raw topic.
+ * At least 200 events in all.
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
@@ -9,6 +10,8 @@ import {
   compareRouting,
   describeDifferences,
   expectedRouting,
+  type IdsByTopic,
+  mergedRouting,
   type TopicDifference,
 } from "../../consumers/routing-check";
 import { endOffsets, produceEvents, readIds } from "../../consumers/topic-io";
@@ -16,7 +19,7 @@ import type { RawEvent } from "../../filters/evaluate";
 import { type FilterSet, predicatesOf } from "../../filters/model";
 import { validateFilters } from "../../filters/validate";
 import { ensureTopics } from "../../local/kafka";
-import { filterSet, text } from "../support/arbitraries";
+import { LOANS_TOPIC, text, twoSourceDocument } from "../support/arbitraries";
 import { boundedRoutingSql, useEngines } from "./harness";
 
 // CDC_ROUTING_PROPERTY_RUNS=50 npm run test:e2e digs deeper locally; CI keeps the default.
@@ -24,6 +27,7 @@ const RUNS = Number(process.env.CDC_ROUTING_PROPERTY_RUNS ?? 8);
 // A failure prints CDC_ROUTING_PROPERTY_REPLAY=<seed>:<path>, which replays exactly the failing case.
 const REPLAY = replayOptions(process.env.CDC_ROUTING_PROPERTY_REPLAY);
 const EVENTS_PER_RUN = 50;
+const LOAN_EVENTS_PER_RUN = 30;
 const engines = useEngines({ capture: false, flink: true });
 
 function literals(set: FilterSet): { strings: string[]; numbers: number[] } {
@@ -121,6 +125,47 @@ function eventsFor(set: FilterSet, tag: string): fc.Arbitrary<RawEvent[]> {
     .map((events) => events.map((e, i) => ({ id: `${tag}-${i}`, saved_date: "2026-01-01", ...e })));
 }
 
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/** Rows of the second table (arbitraries.ts LOANS_SOURCE) as the connector writes them: every column, maybe null. */
+function loanEventsFor(set: FilterSet, tag: string): fc.Arbitrary<RawEvent[]> {
+  const lit = literals(set);
+  const str = fc.oneof(fc.constantFrom(...lit.strings), fc.constantFrom(...ENGINE_EDGE_STRINGS), text);
+  const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 5 });
+  const isInt32 = (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max;
+  // Doubles that print differently in Java and JavaScript (12.0 / 12, 1.0E21 / 1e+21) beside the literals.
+  const double = fc.oneof(
+    fc.constantFrom(...lit.numbers, ...BOUNDARY_NUMBERS, 12, 0.5, 1000.5),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+  );
+  const attributes = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .record(
+          { riskBand: str, tags: fc.array(str, { maxLength: 2 }), score: fc.oneof(double, fc.constant("42")) },
+          { requiredKeys: [] },
+        )
+        .map((a) => JSON.stringify(a)),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(null, "not json", "[]") },
+  );
+  const event = fc.record({
+    status: nullable(str),
+    amount: nullable(double),
+    term_months: nullable(fc.oneof(fc.integer(INT32), fc.constantFrom(0, ...lit.numbers.filter(isInt32)))),
+    updated_at: nullable(fc.oneof(fc.constantFrom(...SAFE_INTEGERS), fc.maxSafeInteger())),
+    attributes,
+    approved: nullable(fc.boolean()),
+    __table: str,
+    __op: fc.constantFrom("c", "u", "d", "r"),
+    __ts_ms: fc.oneof(fc.constantFrom(...SAFE_INTEGERS), fc.integer()),
+  });
+  return fc
+    .array(event, { minLength: LOAN_EVENTS_PER_RUN, maxLength: LOAN_EVENTS_PER_RUN })
+    .map((events) => events.map((e, i) => ({ id: `${tag}-${i}`, ...e })));
+}
+
 /** `<seed>` (every run from that seed) or `<seed>:<path>` (exactly the case a failure reported). */
 function replayOptions(value: string | undefined): { seed?: number; path?: string } {
   if (value === undefined || value === "") return {};
@@ -133,17 +178,19 @@ function replayOptions(value: string | undefined): { seed?: number; path?: strin
 }
 
 let run = 0;
-const scenario = filterSet
+const scenario = twoSourceDocument
   .map((generated) => {
     const n = ++run;
     // Own topics per run; all filters deployed to dev so each run routes something.
-    const filters = generated.map((f) => ({ ...f, outputTopic: `prop${n}.${f.name}`, stages: ["dev"] }));
-    const { set, issues } = validateFilters({ filters });
+    const filters = generated.filters.map((f) => ({ ...f, outputTopic: `prop${n}.${f.name}`, stages: ["dev"] }));
+    const { set, issues } = validateFilters({ ...generated, filters });
     if (!set) throw new Error(`arbitrary produced an invalid filter set: ${JSON.stringify(issues)}`);
     return { n, filters, set };
   })
   .chain(({ n, filters, set }) =>
-    eventsFor(set, `prop${n}`).map((events) => ({ filters, set, events, tag: `prop${n}-` })),
+    fc
+      .tuple(eventsFor(set, `prop${n}`), loanEventsFor(set, `prop${n}-loan`))
+      .map(([events, loans]) => ({ filters, set, events, loans, tag: `prop${n}-` })),
   );
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -174,39 +221,44 @@ function failureReport(details: fc.RunDetails<[Scenario]>): string {
     `routing property failed on run ${details.numRuns} of ${RUNS} (seed ${details.seed}, path ${details.counterexamplePath})`,
     `replay exactly this case: CDC_ROUTING_PROPERTY_REPLAY=${details.seed}:${details.counterexamplePath} npm run test:e2e -- routing-property`,
     what,
-    "filters (YAML):",
+    "filters (YAML; sources: business_events and LOANS_SOURCE of __tests__/support/arbitraries.ts):",
     stringify({ filters: scenarioCase?.filters ?? [] })
       .trimEnd()
       .replace(/^/gm, "  "),
   ].join("\n");
 }
 
-test(`Flink routes ${RUNS} random filter sets x ${EVENTS_PER_RUN} random events exactly as the evaluator does`, async () => {
+test(`Flink routes ${RUNS} random filter sets over two raw topics x ${EVENTS_PER_RUN}+${LOAN_EVENTS_PER_RUN} random events exactly as the evaluator does`, async () => {
   const { pipeline, flink } = engines;
   let total = 0;
   let routed = 0;
+  let routedLoans = 0;
   const details = await fc.check(
-    fc.asyncProperty(scenario, async ({ set, events, tag }) => {
+    fc.asyncProperty(scenario, async ({ set, events, loans, tag }) => {
       const topics = set.filters.map((f) => f.outputTopic);
-      await ensureTopics(pipeline.kafka.client, [set.sourceTopic, ...topics], 2);
-      const raw = { ...set, sourceTopic: pipeline.filters.sourceTopic };
-      await produceEvents(pipeline.kafka.client, raw.sourceTopic, events);
-      total += events.length;
+      await ensureTopics(pipeline.kafka.client, [set.sourceTopic, LOANS_TOPIC, ...topics], 2);
+      await produceEvents(pipeline.kafka.client, set.sourceTopic, events);
+      await produceEvents(pipeline.kafka.client, LOANS_TOPIC, loans);
+      total += events.length + loans.length;
       const from = await endOffsets(pipeline.kafka.client, topics);
-      await flink!.run(boundedRoutingSql(raw, "set", pipeline.kafka.bootstrapServers));
+      await flink!.run(boundedRoutingSql(set, "set", pipeline.kafka.bootstrapServers));
       const until = await endOffsets(pipeline.kafka.client, topics);
       const actual = await readIds(pipeline.kafka.client, topics, { from, until, timeoutMs: 60_000, idPrefix: tag });
       // The job also re-reads earlier runs' events; their ids carry another tag and are not counted.
-      const expected = expectedRouting(raw, "dev", events);
-      routed += [...expected.values()].reduce((sum, ids) => sum + ids.length, 0);
+      const fromLoans = expectedRouting(set, "dev", loans, LOANS_TOPIC);
+      const expected = mergedRouting([expectedRouting(set, "dev", events, set.sourceTopic), fromLoans]);
+      const count = (ids: IdsByTopic) => [...ids.values()].reduce((sum, list) => sum + list.length, 0);
+      routed += count(expected);
+      routedLoans += count(fromLoans);
       const differences = compareRouting(expected, actual);
-      if (differences.length > 0) throw new RoutingMismatch(differences, events);
+      if (differences.length > 0) throw new RoutingMismatch(differences, [...events, ...loans]);
     }),
     // No shrinking: each case costs a Flink job; the report names the case instead.
     { numRuns: RUNS, endOnFailure: true, ...REPLAY },
   );
   if (details.failed) throw new Error(failureReport(details));
-  expect(total).toBeGreaterThanOrEqual(REPLAY.path === undefined ? 200 : EVENTS_PER_RUN);
+  expect(total).toBeGreaterThanOrEqual(REPLAY.path === undefined ? 200 : EVENTS_PER_RUN + LOAN_EVENTS_PER_RUN);
   // Not vacuous: events were routed somewhere (the generator reuses the filters' own literals).
   expect(routed).toBeGreaterThan(0);
+  if (REPLAY.path === undefined) expect(routedLoans).toBeGreaterThan(0);
 });

@@ -101,8 +101,24 @@ describe("sources: the tables the stages capture", () => {
       text.replace("{ name: amount, type: float64 }", "{ name: amount, type: numeric }"),
       'column amount of public.loan_entities: unknown type "numeric" at f.yaml:25:31; expected one of: string, int32, int64, boolean, float64, json (the type the connector emits: text -> string, integer -> int32, bigint -> int64, boolean, double precision -> float64, json/jsonb -> json)',
     ],
+    [
+      "a float64 column compared as text (Flink spells 12 as 12.0)",
+      text.replace(
+        "{ field: amount, op: greaterThanOrEqual, value: 1000 }",
+        "{ field: amount, op: endsWith, type: string, value: '12' }",
+      ),
+      "field 'amount' of public.loan_entities is float64: as text it reads the way Java prints a double (12.0 for 12, 1.0E21), so 'endsWith' on it would route by that spelling at f.yaml:63:48 in filter loan-approved; compare it as a number: drop 'type: string' and give a number",
+    ],
   ];
   test.each(BAD)("%s: one clear error at its line and column", (_, yaml, expected) => {
     expect(errorsOf(yaml)).toEqual([expected]);
+  });
+
+  test("integer columns may be compared as text: Java and JavaScript print integers alike", () => {
+    const yaml = text.replace(
+      "{ field: term_months, op: greaterThan, value: 60 }",
+      "{ field: term_months, op: startsWith, type: string, value: '6' }",
+    );
+    expect(() => parseFiltersYaml(yaml, "f.yaml")).not.toThrow();
   });
 });

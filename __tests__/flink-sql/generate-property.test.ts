@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { validateFilters } from "../../filters/validate";
 import { generateSql, renderSql } from "../../flink-sql/generate";
 import { flinkSyntaxErrors } from "../../flink-sql/syntax-check";
-import { filterSet } from "../support/arbitraries";
+import { filterSet, twoSourceDocument } from "../support/arbitraries";
 
 test("every generated statement parses (random valid filter sets)", () => {
   fc.assert(
@@ -22,5 +22,18 @@ test("every generated statement parses (random valid filter sets)", () => {
       },
     ),
     { numRuns: 60 },
+  );
+});
+
+test("every generated statement parses (random valid filter sets over two sources)", () => {
+  fc.assert(
+    fc.property(twoSourceDocument, fc.constantFrom("confluent", "flink"), (document, dialect) => {
+      const { set, issues } = validateFilters(document);
+      expect(issues).toEqual([]);
+      const sql = generateSql(set!, "dev", { dialect, shape: "set", kafka: { bootstrapServers: "127.0.0.1:9092" } });
+      for (const s of sql.statements) expect(flinkSyntaxErrors(s.dml)).toEqual([]);
+      expect(flinkSyntaxErrors(renderSql(sql))).toEqual([]);
+    }),
+    { numRuns: 40 },
   );
 });
