@@ -12,7 +12,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["stages"],
   ["filters"],
   ["access", "connectors", "providers", ".gen"],
-  ["flink-sql"],
+  ["flink-sql", "monitoring"],
   ["lock"],
   ["constructs"],
   ["app"],

@@ -91,9 +91,16 @@ function managedResource(store: Store, resource: Json): Json {
   throw badRequest(`Unsupported API key resource ${kind} ${id}`);
 }
 
+/**
+ * A key without a resource is a Cloud API key (the provider sends none for one, resource_api_key.go apiKeyCreate);
+ * Confluent answers its resource as `cloud` (testdata/apikey/create_cloud_api_key.json).
+ */
+const CLOUD_RESOURCE = { api_version: "iam/v2", id: "cloud", kind: "Cloud", related: "cloud", resource_name: "cloud" };
+
 export function postApiKey(req: Request): Answer {
-  requireFields(req.body, ["spec.owner.id", "spec.resource.id", "spec.resource.kind"]);
+  requireFields(req.body, ["spec.owner.id"]);
   const spec = req.body.spec;
+  if (spec.resource !== undefined) requireFields(req.body, ["spec.resource.id", "spec.resource.kind"]);
   const owner = serviceAccount(req.store, spec.owner.id);
   const id = randomBytes(8).toString("hex").toUpperCase();
   const key = {
@@ -116,7 +123,7 @@ export function postApiKey(req: Request): Answer {
         related: owner.metadata.self,
         resource_name: owner.metadata.resource_name,
       },
-      resource: managedResource(req.store, spec.resource),
+      resource: spec.resource === undefined ? CLOUD_RESOURCE : managedResource(req.store, spec.resource),
       secret: randomBytes(32).toString("base64"),
     },
   };
