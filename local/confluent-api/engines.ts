@@ -203,7 +203,15 @@ export class LocalEngines implements Engines {
       {
         workDir: join(this.o.workDir, "statements", s.name),
         heap: "512m",
-        config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" },
+        config: {
+          "parallelism.default": "1",
+          "execution.checkpointing.interval": "5s",
+          // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
+          // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
+          "restart-strategy.type": "fixed-delay",
+          "restart-strategy.fixed-delay.attempts": "2",
+          "restart-strategy.fixed-delay.delay": "1 s",
+        },
       },
       () => undefined,
     );
@@ -215,6 +223,11 @@ export class LocalEngines implements Engines {
       await runner.close();
       throw e;
     }
+  }
+
+  /** The running jobs of a statement, for its state (local/confluent-api/statement-health.ts). */
+  job(name: string): Job | undefined {
+    return this.jobs.get(name)?.job;
   }
 
   /** Stop with savepoint; the source topics' end offsets at the stop are reported (Flink 2.2 commits none then). */

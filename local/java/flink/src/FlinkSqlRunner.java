@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -33,6 +35,8 @@ import org.apache.flink.table.api.TableResult;
  *   STOP <id> <dir>   stop them with a savepoint into dir: sources commit their offsets and sinks flush at
  *                     the savepoint, so a successor reading group-offsets neither replays nor skips
  *                                                                             -> STOPPED <id> <savepoint path>
+ *   STATE <id>        the state of the jobs a START created, the worst first: FAILED with the failure's cause
+ *                     chain, else Flink's JobStatus (RUNNING, RESTARTING, ...)  -> STATE <id> <state> [<msg>]
  * A statement `SET 'key' = 'value'` sets a Flink option for the rest of its script (e.g. restoring a savepoint).
  * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
  * Flink options come as arguments key=value and apply to every script's TableEnvironment.
@@ -84,6 +88,18 @@ public final class FlinkSqlRunner {
                     started.remove(id);
                     answer("CANCELLED " + id);
                     break;
+                case "STATE": {
+                    String worst = "NONE";
+                    for (JobClient job : started.getOrDefault(id, List.of())) {
+                        String state = jobState(job);
+                        if (!state.startsWith("RUNNING")) {
+                            worst = state;
+                            if (state.startsWith("FAILED")) break;
+                        } else if (worst.equals("NONE")) worst = state;
+                    }
+                    answer("STATE " + id + " " + worst);
+                    break;
+                }
                 case "STOP": {
                     List<String> paths = new ArrayList<>();
                     for (JobClient job : started.getOrDefault(id, List.of())) {
@@ -123,6 +139,27 @@ public final class FlinkSqlRunner {
             job.ifPresent(jobs::add);
         }
         return jobs;
+    }
+
+    /**
+     * FAILED with the cause chain once the job ended in failure (its result future then holds the error: the
+     * mini-cluster of a failed job is already shut down, so its status can no longer be asked), else its status.
+     */
+    private static String jobState(JobClient job) {
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+        if (result.isDone()) {
+            try {
+                result.get();
+                return "FINISHED";
+            } catch (Throwable error) {
+                return "FAILED " + rootMessage(error);
+            }
+        }
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS).name();
+        } catch (Throwable error) {
+            return "UNKNOWN " + rootMessage(error);
+        }
     }
 
     private void cancelAll() {
