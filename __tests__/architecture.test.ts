@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["constructs"],
   ["app"],
   ["review", "consumers"],
+  ["status"],
   ["local"],
   ["offline"],
   ["cli", "bench", "main.ts"],
