@@ -187,7 +187,8 @@ const VERBS: Record<string, Verb> = {
       if (!values.stage) throw new UsageError("status needs --stage");
       if (!values.targets) throw new UsageError("status needs --targets (terraform output -json status_targets)");
       const timeout = Number(values.timeout);
-      if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+      if (!(timeout > 0))
+        throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
       return runStatus(
         {
           stage: choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]),

@@ -37,6 +37,9 @@ export interface RoutedConsumerOptions {
 
 export interface RunningConsumer {
   stop(): Promise<void>;
+  /** Stops fetching while staying in the group (its lag grows; the group keeps its member). */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startRoutedConsumer(o: RoutedConsumerOptions): Promise<RunningConsumer> {
@@ -56,7 +59,12 @@ export async function startRoutedConsumer(o: RoutedConsumerOptions): Promise<Run
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     },
   });
-  return { stop: () => consumer.disconnect() };
+  const topics = o.topics.map((topic) => ({ topic }));
+  return {
+    stop: () => consumer.disconnect(),
+    pause: () => consumer.pause(topics),
+    resume: () => consumer.resume(topics),
+  };
 }
 
 async function defaultOnInvalid(error: RecordParseError, meta: RecordMeta): Promise<void> {
