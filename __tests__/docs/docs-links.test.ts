@@ -170,7 +170,7 @@ describe("the docs name only what exists", () => {
     expect(new Set(all("paths")).size).toBeGreaterThanOrEqual(100);
     expect(new Set(all("links")).size).toBeGreaterThanOrEqual(30);
     expect(new Set(all("scripts")).size).toBeGreaterThanOrEqual(15);
-    expect(new Set(all("verbs"))).toEqual(new Set(["validate", "sql", "lock", "plan"]));
+    expect(new Set(all("verbs"))).toEqual(new Set(["validate", "sql", "lock", "plan", "status"]));
   });
 
   test("stale paths, links, scripts and verbs are caught", () => {

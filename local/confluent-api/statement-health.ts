@@ -30,12 +30,21 @@ function exceptionsOf(store: Store, key: string): StatementException[] {
   return list;
 }
 
-/** Records an exception, newest first, ten at most; the same message twice in a row is one exception. */
-function record(store: Store, s: Json, message: string): void {
+/**
+ * The root cause of a Flink failure: the last of the job's cause chain (`Class: message | caused by: ...`,
+ * FlinkSqlRunner STATE), where the record or setting that failed is named.
+ */
+export function rootCause(chain: string): { name: string; message: string } {
+  const last = chain.split(" | caused by: ").pop() ?? chain;
+  const m = /^([A-Za-z_$][\w$]*): ([\s\S]*)$/.exec(last);
+  return m ? { name: m[1], message: m[2] } : { name: "FlinkException", message: last };
+}
+
+/** Records an exception, newest first, ten at most; the same one twice in a row is one exception. */
+function record(store: Store, s: Json, chain: string): void {
   const list = exceptionsOf(store, `${s.environment_id}/${s.name}`);
+  const { name, message } = rootCause(chain);
   if (list[0]?.message === message) return;
-  // The exception's name is its first cause's class where Flink's message has one, as Confluent names them.
-  const name = /([A-Za-z_$][\w$]*(?:Exception|Error))\b/.exec(message)?.[1] ?? "FlinkException";
   list.unshift({ name, message, timestamp: store.now().replace(/\.\d+Z$/, "Z") });
   list.splice(10);
 }
@@ -49,11 +58,17 @@ export async function followStatements(store: Store): Promise<void> {
   if (!engines) return;
   for (const s of store.statements.values()) {
     // A failure at start (the engine's own answer) is an exception too.
-    if (s.status.phase === "FAILED" && s.status.detail) record(store, s, s.status.detail);
+    if (s.status.phase === "FAILED" && s.status.detail && !exceptionsOf(store, `${s.environment_id}/${s.name}`).length)
+      record(store, s, s.status.detail);
     if (!FOLLOWED.has(s.status.phase) || s.spec.stopped || s.engine) continue;
     const job = await engines.statementJob(s.name);
     if (job.state === "FAILED") {
-      s.status = { ...s.status, phase: "FAILED", detail: job.message };
+      const cause = rootCause(job.message);
+      s.status = {
+        ...s.status,
+        phase: "FAILED",
+        detail: `The statement's job failed: ${cause.name}: ${cause.message}`,
+      };
       record(store, s, job.message);
     } else if (job.state === "RESTARTING" || job.state === "FAILING") {
       s.status = { ...s.status, phase: "FAILING", detail: "The statement's job failed and is being restarted" };

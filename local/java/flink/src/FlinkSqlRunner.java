@@ -152,7 +152,7 @@ public final class FlinkSqlRunner {
                 result.get();
                 return "FINISHED";
             } catch (Throwable error) {
-                return "FAILED " + rootMessage(error);
+                return "FAILED " + causeChain(error);
             }
         }
         try {
@@ -176,6 +176,17 @@ public final class FlinkSqlRunner {
             chain.append(" | caused by: ").append(root.getMessage());
         }
         return chain.toString().replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** `Class: message | caused by: Class: message ...` without the future's own wrappers, on one line. */
+    private static String causeChain(Throwable error) {
+        List<String> causes = new ArrayList<>();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.ExecutionException
+                    || t instanceof java.util.concurrent.CompletionException) continue;
+            causes.add(t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+        return String.join(" | caused by: ", causes).replace('\n', ' ').replace('\r', ' ');
     }
 
     private static void answer(String line) {
