@@ -41,7 +41,8 @@ function panel(p: Panel, index: number): Json {
 
 export function grafanaDashboard(model: MonitoringModel): string {
   const job = `job="${model.job}"`;
-  const rawTopics = model.rawTopics.join("|");
+  // A PromQL regular expression of the raw topics, each literal ('.' escaped; `\\` is one backslash in PromQL).
+  const rawTopics = model.rawTopics.map((t) => t.replaceAll(".", "\\\\.")).join("|");
   const panels: Panel[] = [
     {
       title: "Consumer lag (records)",

@@ -85,9 +85,13 @@ export async function startLocalConfluent(
       engines,
       double,
       stop: async () => {
-        await double.close();
-        await engines.close();
-        await pipeline.stop();
+        try {
+          await double.close();
+          await engines.close();
+        } finally {
+          // The engines stop even when a statement's JVM did not stop cleanly.
+          await pipeline.stop();
+        }
       },
     };
   } catch (e) {

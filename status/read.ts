@@ -206,11 +206,15 @@ async function readStatement(t: StatusTargets, c: StatusCredentials, name: strin
   const warnings: Json[] = s.status?.warnings ?? [];
   const scaling = s.status?.scaling_status?.scaling_state;
   const latest: Json | undefined = exceptions?.data?.[0];
+  const said = String(s.status?.detail ?? "");
   const detail = [
-    s.status?.detail,
+    said,
     ...warnings.map((w) => `warning ${w.severity} ${w.reason}: ${w.message}`),
     scaling && scaling !== "OK" ? `scaling ${scaling}` : "",
-    latest ? `latest exception (${latest.timestamp}) ${latest.name}: ${latest.message}` : "",
+    // The latest exception, unless the detail already says it.
+    latest
+      ? `latest exception (${latest.timestamp}) ${said.includes(latest.message) ? latest.name : `${latest.name}: ${latest.message}`}`
+      : "",
   ].filter(Boolean);
   return {
     kind: "statement",

@@ -4,7 +4,7 @@
  * - the monitoring files beside the deployed stack are the model's, pointed at the double;
  * - a real Prometheus (Debian's, local/prometheus.ts) scrapes the double's Metrics API export with the generated
  *   configuration and evaluates the generated rules, with the documented test overrides (docs/monitoring.md,
- *   "Testing the alerts"): 1 s scrape and evaluation instead of 1 min, every consumer at 20 records for 3 s, the
+ *   "Testing the alerts"): 1 s scrape and evaluation instead of 1 min, every consumer at 20 records for 5 s, the
  *   metrics reader's key id written in (Debian 12's Prometheus 2.42 reads no username_file). One example consumer
  *   stops reading while rows flow: the lag alert fires for exactly that consumer, and resolves once it reads again;
  * - `cdc-routing status` reports the stage healthy, exit 0; after a record the statement cannot read, its Flink job
@@ -98,9 +98,9 @@ interface PromAlert {
     const started = Date.now();
     const dir = temporary.create("prometheus");
     const outputs = await stackOutputs(dev.stackDir);
-    // The documented test overrides: 1 s intervals, every consumer at 20 records for 3 s, the key id written in.
+    // The documented test overrides: 1 s intervals, every consumer at 20 records for 5 s, the key id written in.
     const dev0 = stageConfig("dev", {});
-    const stage = parseStageConfig({ ...dev0, monitoring: { ...dev0.monitoring, maxLag: 20, lagFor: "3s" } });
+    const stage = parseStageConfig({ ...dev0, monitoring: { ...dev0.monitoring, maxLag: 20, lagFor: "5s" } });
     const model = devModel({ ...filters, consumers: new Map() }, stage);
     const files: Record<string, string> = {
       [MONITORING_FILES.scrape]: prometheusScrapeConfig(model, {
@@ -127,7 +127,9 @@ interface PromAlert {
         await sleep(500);
       }
     };
-    // Scraped through the stack's own metrics reader (MetricsViewer), every consumer group's lag present.
+    // Rows flow: every consumer reads and commits, so its group's lag is exported (scraped through the stack's own
+    // metrics reader, with MetricsViewer).
+    await insertRows(local.pipeline.postgres, sampleRows(local.pipeline.filters, "monitoring-flow", 40));
     await until("lag series for every consumer", async () => {
       const series = (await p.api(
         `query?query=${encodeURIComponent("confluent_kafka_server_consumer_lag_offsets")}`,
@@ -153,6 +155,7 @@ interface PromAlert {
   }, 120_000);
 
   test("cdc-routing status: healthy, exit 0; a statement whose job failed: FAILED with its exception, exit 1", async () => {
+    await insertRows(local.pipeline.postgres, sampleRows(local.pipeline.filters, "monitoring-status", 4));
     const dir = temporary.create("status");
     const targets = await localStatusTargets(dev.stackDir);
     const file = join(dir, "status-targets.json");
@@ -201,7 +204,7 @@ interface PromAlert {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(
       new RegExp(
-        `^! statement +${targets.statements[0]} +FAILED +The statement's job failed: \\w+: .*latest exception \\(.+\\) \\w+: `,
+        `^! statement +${targets.statements[0]} +FAILED +The statement's job failed: JsonParseException: Unrecognized token 'not'.*; latest exception \\(.+\\) JsonParseException$`,
         "m",
       ),
     );

@@ -31,7 +31,7 @@ import org.apache.flink.table.api.TableResult;
  *   RUN <id> <dir>    execute the statements in dir (files sorted by name, one statement each) and wait for
  *                     every job they start to finish (bounded sources)       -> DONE <id> <millis> | FAIL <id> <msg>
  *   START <id> <dir>  execute them and return once the jobs are submitted   -> STARTED <id> <jobs> | FAIL <id> <msg>
- *   CANCEL <id>       cancel the jobs a START created                         -> CANCELLED <id> | FAIL <id> <msg>
+ *   CANCEL <id>       cancel the jobs a START created (those still running)   -> CANCELLED <id> | FAIL <id> <msg>
  *   STOP <id> <dir>   stop them with a savepoint into dir: sources commit their offsets and sinks flush at
  *                     the savepoint, so a successor reading group-offsets neither replays nor skips
  *                                                                             -> STOPPED <id> <savepoint path>
@@ -84,7 +84,9 @@ public final class FlinkSqlRunner {
                     answer("STARTED " + id + " " + started.get(id).size());
                     break;
                 case "CANCEL":
-                    for (JobClient job : started.getOrDefault(id, List.of())) job.cancel().get();
+                    // A job that already ended (failed) has nothing to cancel; its mini-cluster is gone.
+                    for (JobClient job : started.getOrDefault(id, List.of()))
+                        if (!job.getJobExecutionResult().isDone()) job.cancel().get();
                     started.remove(id);
                     answer("CANCELLED " + id);
                     break;
