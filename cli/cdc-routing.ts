@@ -6,7 +6,9 @@
  *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy
  *                   (lock/statements.lock.json); CDC_ROUTING_NOW fixes the date it records for stopped statements
  *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
- * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
+ *   cdc-routing status --stage S --targets FILE [--json]   a deployed stage's health (status/command.ts)
+ * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug);
+ * status: 0 healthy, 1 unhealthy, 2 when it cannot tell.
  */
 import { readFileSync } from "node:fs";
 import { Kafka, logLevel } from "kafkajs";
@@ -42,6 +44,7 @@ import { impactEvents, renderImpact, routingImpact } from "../review/impact";
 import { filtersAtRef, readCorpus } from "../review/impact-input";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
+import { runStatus } from "../status/command";
 
 const STAGES = `<${STAGE_NAMES.join("|")}>`;
 
@@ -297,6 +300,42 @@ const VERBS: Record<string, Verb> = {
       );
     },
   },
+  status: {
+    usage: `cdc-routing status --stage ${STAGES} --targets status-targets.json [--json] [--timeout 20]
+                   [--bootstrap-servers host:port] [--filters ${DEFAULT_FILTERS_FILE}]
+                   --targets: \`terraform output -json status_targets\` of the deployed stage; credentials from
+                   CONFLUENT_CLOUD_API_KEY/_SECRET, CONFLUENT_FLINK_API_KEY/_SECRET, SCHEMA_REGISTRY_API_KEY/_SECRET,
+                   KAFKA_API_KEY/_SECRET (docs/monitoring.md)`,
+    summary:
+      "a deployed stage's health: connector, statements, consumer lag, raw topics, subjects (exit 0 healthy, 1 unhealthy, 2 cannot tell)",
+    options: {
+      ...filtersOption,
+      stage: { type: "string" },
+      targets: { type: "string" },
+      json: { type: "boolean", default: false },
+      timeout: { type: "string", default: "20" },
+      "bootstrap-servers": { type: "string" },
+    },
+    run: (values, io) => {
+      if (!values.stage) throw new UsageError("status needs --stage");
+      if (!values.targets) throw new UsageError("status needs --targets (terraform output -json status_targets)");
+      const timeout = Number(values.timeout);
+      if (!(timeout > 0))
+        throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+      return runStatus(
+        {
+          stage: choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]),
+          targets: values.targets as string,
+          filters: values.filters as string,
+          json: values.json as boolean,
+          timeoutMs: timeout * 1000,
+          bootstrapServers: values["bootstrap-servers"] as string | undefined,
+          env: process.env,
+        },
+        io,
+      );
+    },
+  },
 };
 
 /** The verbs `cdc-routing` answers (the docs may name only these). */
@@ -310,7 +349,8 @@ export const USAGE = [
   "",
   ...Object.values(VERBS).map((v) => `  ${v.usage}`),
   "",
-  "SQL goes to stdout; messages to stderr. Exit 0 on success, 1 on invalid input, 2 on a usage error, 70 on a bug.",
+  "SQL goes to stdout; messages to stderr. Exit 0 on success, 1 on invalid input, 2 on a usage error, 70 on a bug;",
+  "status: 0 healthy, 1 unhealthy, 2 when it cannot tell (usage, connection or credentials).",
 ].join("\n");
 
 function verbUsage(verb: Verb): string {

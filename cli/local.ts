@@ -1,35 +1,41 @@
 /**
- * npm run local:fetch | local:up | local:deploy | local:down
+ * npm run local:fetch | local:up | local:deploy | local:status | local:down
  *   fetch  download the pinned jars (Maven) and compile the Flink SQL runner; prints progress
  *   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job (Flink, set shape) on the default
  *          ports, print how to reach them, and run until Ctrl-C or `local:down`; everything stops on exit
  *   deploy dev on the local Confluent Cloud API double with the engines behind it (offline/local-deploy-command.ts)
+ *   status `cdc-routing status` of the running `local:deploy` (offline/local-status.ts)
  *   down   stop a running `local:up` or `local:deploy` (sends it SIGTERM through its pid file)
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { executableStatements, generateSql } from "../flink-sql/generate";
-import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
-import { InputError, UsageError } from "../lib/errors";
+import { oneOf, parseCommandLine, processIo, runScript } from "../lib/command-line";
+import { ConnectionError, InputError, UsageError } from "../lib/errors";
 import { FlinkRunner } from "../local/flink";
 import { cacheRoot, ensureAll } from "../local/jars";
 import { DEFAULT_PORTS, startPipeline } from "../local/pipeline";
 import { javaCommand, printProgress, stopAll } from "../local/processes";
 import { localDeploy } from "../offline/local-deploy-command";
+import { type LocalDeployRecord, localStatus } from "../offline/local-status";
 
-const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:down     (tsx cli/local.ts fetch|up|deploy|down)
+const USAGE = `usage: npm run local:fetch | local:up | local:deploy | local:status | local:down     (tsx cli/local.ts <command>)
 
   fetch  download the pinned jars (Maven) into ~/.cache/cdc-routing (or $CDC_ROUTING_CACHE) and compile the
          Flink SQL runner; prints progress
   up     start PostgreSQL, Kafka, Kafka Connect + Debezium and the routing job on the default ports; runs until
          Ctrl-C or \`npm run local:down\`
   deploy start the engines behind the local Confluent Cloud API double, deploy dev to it with npx cdktf deploy
-         (providers from the local mirror), insert sample rows, check what the example consumers receive;
-         runs until Ctrl-C or \`npm run local:down\`
+         (providers from the local mirror), insert sample rows, check what the example consumers receive,
+         end with the stage's status table; runs until Ctrl-C or \`npm run local:down\`
+  status the status table of the running \`local:deploy\` (cdc-routing status through the local API double);
+         --json for the report as JSON; exit 0 healthy, 1 unhealthy, 2 when it cannot tell
   down   stop a running \`local:up\` or \`local:deploy\``;
-const VERBS = ["fetch", "up", "deploy", "down"] as const;
+const VERBS = ["fetch", "up", "deploy", "status", "down"] as const;
 
 const PID_FILE = join(cacheRoot(), "local-up.pid");
+/** Where a running `local:deploy` says where it is (offline/local-status.ts LocalDeployRecord; no credential). */
+const DEPLOY_FILE = join(cacheRoot(), "local-deploy.json");
 
 function refuseSecondRun(): void {
   if (existsSync(PID_FILE)) {
@@ -46,6 +52,19 @@ function refuseSecondRun(): void {
 function recordRunning(): void {
   writeFileSync(PID_FILE, String(process.pid));
   process.on("exit", () => rmSync(PID_FILE, { force: true }));
+}
+
+function recordDeploy(record: LocalDeployRecord): void {
+  recordRunning();
+  writeFileSync(DEPLOY_FILE, JSON.stringify(record, null, 2));
+  process.on("exit", () => rmSync(DEPLOY_FILE, { force: true }));
+}
+
+function status(json: boolean): Promise<number> {
+  if (!existsSync(DEPLOY_FILE))
+    throw new ConnectionError("no local deploy is running; start one with npm run local:deploy");
+  const record = JSON.parse(readFileSync(DEPLOY_FILE, "utf8")) as LocalDeployRecord;
+  return localStatus(record, processIo, { json });
 }
 
 async function up(): Promise<void> {
@@ -95,10 +114,12 @@ function down(): void {
   }
 }
 
-async function main(args: string[]): Promise<void> {
-  const { positionals } = parseCommandLine(args, {}, 1);
+async function main(args: string[]): Promise<number | undefined> {
+  const { positionals, values } = parseCommandLine(args, { json: { type: "boolean" } }, 1);
   if (positionals.length === 0) throw new UsageError("no command given");
   const verb = oneOf("command", positionals[0], VERBS);
+  if (values.json && verb !== "status") throw new UsageError("--json is an option of status only");
+  if (verb === "status") return status(values.json ?? false);
   if (verb === "fetch") {
     javaCommand();
     await ensureAll();
@@ -106,7 +127,7 @@ async function main(args: string[]): Promise<void> {
   else if (verb === "deploy") {
     refuseSecondRun();
     javaCommand();
-    await localDeploy("dev", recordRunning);
+    await localDeploy("dev", recordDeploy);
   } else down();
 }
 

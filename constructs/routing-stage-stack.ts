@@ -14,6 +14,7 @@ import { StageRefusal } from "../lock/evolution";
 import type { StageLock } from "../lock/lock-file";
 import { expiredNotice } from "../lock/retention";
 import { retainedTopics } from "../lock/retired-topics";
+import { monitoredStatement, monitoringModel } from "../monitoring/model";
 import { CONFLUENT_PROVIDER } from "../providers/pins";
 import { accessControlFor, type StageConfig } from "../stages/config";
 import { StreamGovernedEnvironment } from "./confluent-environment";
@@ -22,6 +23,8 @@ import { RoutingFlinkCompute } from "./flink-compute-pool";
 import { RoutingStatements } from "./flink-statements";
 import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
+import { MetricsReader } from "./metrics-reader";
+import { MonitoringFiles } from "./monitoring-files";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { StageSecretsKey } from "./secrets-key";
@@ -266,6 +269,36 @@ export class RoutingStageStack extends TerraformStack {
       keys: identity.consumerKafkaKeys,
       topics: topicsByConsumer(deployed),
       kmsKeyArn: secretsKey.key.arn,
+    });
+
+    // Monitoring (docs/monitoring.md): who reads the metrics, and the alerts, scrape and dashboard beside the stack.
+    const metricsApi = offline?.confluentApiEndpoint;
+    new MetricsReader(this, "metrics-reader", {
+      displayName: names.metricsReader,
+      environment: env.environment,
+      cluster: kafka.cluster,
+      connector: cdc.connector,
+      computePool: flink.pool,
+      metricsApi,
+    });
+    const monitored = sql.statements.map(monitoredStatement);
+    const model = monitoringModel({ stage, filters, statements: monitored, connector: connectorName });
+    new MonitoringFiles(this, "monitoring", { model, metricsApi });
+    // What `cdc-routing status` reads (cli/status.ts): where each of the stage's resources answers.
+    new TerraformOutput(this, "status_targets", {
+      value: {
+        stage: stage.name,
+        cloud_api_endpoint: offline?.confluentApiEndpoint ?? "https://api.confluent.cloud",
+        organization_id: env.organization.id,
+        environment_id: env.environment.id,
+        kafka_cluster_id: kafka.cluster.id,
+        kafka_bootstrap_endpoint: kafka.cluster.bootstrapEndpoint,
+        schema_registry_endpoint: env.schemaRegistry.restEndpoint,
+        connector_name: connectorName,
+        compute_pool_id: flink.pool.id,
+        flink_rest_endpoint: flink.region.restEndpoint,
+        statements: statements.statements.map((s) => s.statementName),
+      },
     });
 
     new TerraformOutput(this, "kafka_bootstrap_endpoint", { value: kafka.cluster.bootstrapEndpoint });

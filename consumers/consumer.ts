@@ -50,6 +50,9 @@ export interface RoutedConsumerOptions {
 
 export interface RunningConsumer {
   stop(): Promise<void>;
+  /** Stops fetching while staying in the group (its lag grows; the group keeps its member). */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startRoutedConsumer(o: RoutedConsumerOptions): Promise<RunningConsumer> {
@@ -69,7 +72,12 @@ export async function startRoutedConsumer(o: RoutedConsumerOptions): Promise<Run
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     },
   });
-  return { stop: () => consumer.disconnect() };
+  const topics = o.topics.map((topic) => ({ topic }));
+  return {
+    stop: () => consumer.disconnect(),
+    pause: () => consumer.pause(topics),
+    resume: () => consumer.resume(topics),
+  };
 }
 
 export interface SecretFollowingOptions {
@@ -136,6 +144,9 @@ export async function startSecretFollowingConsumer(o: SecretFollowingOptions): P
       await switching;
       await running.stop();
     },
+    // The consumer in use at the time (a key switch starts the next one fetching).
+    pause: () => running.pause(),
+    resume: () => running.resume(),
   };
 }
 

@@ -69,8 +69,12 @@ function fieldValue(event: RawEvent, field: FieldRef, type: ValueType): Scalar |
 }
 
 const utf8 = new TextEncoder();
+/** Equal as Flink compares them: two strings or two numbers of the same value (no encoding needed for that). */
+const sameScalar = (a: Scalar, b: Scalar): boolean => (typeof a === typeof b ? a === b : compareScalars(a, b) === 0);
+
 /** Flink compares strings by their UTF-8 bytes; JavaScript's < compares UTF-16 units. */
 function compareScalars(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
   if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   const x = utf8.encode(String(a));
   const y = utf8.encode(String(b));
@@ -87,7 +91,7 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
   if (v === null || (typeof v === "number" && Number.isNaN(v))) return null;
   switch (p.kind) {
     case "list": {
-      const hit = p.values.some((x) => compareScalars(v, x) === 0);
+      const hit = p.values.some((x) => sameScalar(v, x));
       return p.op === "in" ? hit : !hit;
     }
     case "range":
@@ -104,18 +108,18 @@ function evalPredicate(p: Predicate, event: RawEvent): Tri {
           return s.endsWith(needle);
         case "matches":
           return findsMatch(needle, s);
-        default: {
-          const c = compareScalars(v, p.value);
-          const results = {
-            equals: c === 0,
-            notEquals: c !== 0,
-            greaterThan: c > 0,
-            greaterThanOrEqual: c >= 0,
-            lessThan: c < 0,
-            lessThanOrEqual: c <= 0,
-          };
-          return results[p.op];
-        }
+        case "equals":
+          return sameScalar(v, p.value);
+        case "notEquals":
+          return !sameScalar(v, p.value);
+        case "greaterThan":
+          return compareScalars(v, p.value) > 0;
+        case "greaterThanOrEqual":
+          return compareScalars(v, p.value) >= 0;
+        case "lessThan":
+          return compareScalars(v, p.value) < 0;
+        case "lessThanOrEqual":
+          return compareScalars(v, p.value) <= 0;
       }
     }
   }

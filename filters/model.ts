@@ -135,12 +135,27 @@ export interface Filter {
   defaultColumns: boolean;
 }
 
+/** Alert thresholds a consumer sets for itself (filters.yaml `consumers:`); unset ones are its stage's. */
+export interface ConsumerThresholds {
+  /** Records its group may lag behind its topics' ends. */
+  readonly maxLag?: number;
+  /** How long the lag stays above maxLag before it alerts (a Prometheus duration, lib/duration.ts). */
+  readonly lagFor?: string;
+  /** How long its group may be missing from the lag metric before it alerts. */
+  readonly absentFor?: string;
+}
+
 export interface FilterSet {
   /** The raw topic of filters that name no source. */
   sourceTopic: string;
   /** Every captured table, by raw topic, in file order. */
   sources: ReadonlyMap<string, Source>;
   filters: Filter[];
+  /**
+   * Consumers' own alert thresholds, by consumer (monitoring/model.ts).
+   * @default - none: every consumer alerts on its stage's thresholds
+   */
+  consumers?: ReadonlyMap<string, ConsumerThresholds>;
 }
 
 /** The tables a stage captures, in file order. */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { suggestion } from "../lib/suggest";
 import { STAGE_NAMES } from "../stages/names";
 import { parseCondition } from "./conditions";
+import { namedConsumers, validateConsumerThresholds } from "./consumer-thresholds";
 import { type FilterIssue, type Path, typeName, valueAt } from "./errors";
 import { type Filter, type FilterSet, fieldNames, OPERATIONS, type Source } from "./model";
 import { type SourceIndex, validateSources } from "./sources";
@@ -43,6 +44,7 @@ const documentShape = z.strictObject({
   source: z.strictObject({ topic: z.string() }).optional(),
   sources: z.array(z.unknown()).optional(),
   filters: z.array(z.unknown()),
+  consumers: z.unknown().optional(),
 });
 const FILTER_KEYS = Object.keys(filterShape.shape);
 
@@ -103,7 +105,8 @@ export function validateFilters(
   }
   const doc = documentShape.safeParse(raw);
   if (!doc.success) {
-    for (const i of doc.error.issues) issues.push(...fromZodIssue(i, [], raw, ["source", "sources", "filters"]));
+    for (const i of doc.error.issues)
+      issues.push(...fromZodIssue(i, [], raw, ["source", "sources", "filters", "consumers"]));
     return { issues };
   }
   const sources = validateSources(doc.data, knownStages, issues);
@@ -214,7 +217,8 @@ export function validateFilters(
       });
     }
   });
-  return issues.length ? { issues } : { set: { sourceTopic, sources: sources.byTopic, filters }, issues };
+  const consumers = validateConsumerThresholds(doc.data.consumers, namedConsumers(doc.data.filters), issues);
+  return issues.length ? { issues } : { set: { sourceTopic, sources: sources.byTopic, filters, consumers }, issues };
 }
 
 /** The filter's source: named by table (`schema.table` or `table`) or raw topic, else the file's default. */

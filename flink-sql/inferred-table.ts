@@ -160,6 +160,9 @@ export interface LocalKafka {
   bounded?: boolean;
 }
 
+/** The consumer group an inferred table reads its topic as on Apache Flink (its committed positions). */
+export const inferredTableGroup = (topic: string): string => `inferred-${topic}`;
+
 /** Apache Flink reads what Confluent's json-registry writes as plain JSON (the local engines have no registry). */
 const LOCAL_FORMAT = { raw: "raw", "json-registry": "json" } as const;
 
@@ -174,7 +177,7 @@ export function apacheFlinkTableDdl(t: InferredTable, kafka: LocalKafka): string
     connector: "kafka",
     topic: t.topic,
     "properties.bootstrap.servers": kafka.bootstrapServers,
-    "properties.group.id": `inferred-${t.topic}`,
+    "properties.group.id": inferredTableGroup(t.topic),
     "scan.startup.mode": "earliest-offset",
     ...(kafka.bounded ? { "scan.bounded.mode": "latest-offset" } : {}),
     "key.format": LOCAL_FORMAT[t.keyFormat],

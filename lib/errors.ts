@@ -4,7 +4,7 @@
  *
  * - InputError: something the person running the command can fix: their files (filters.yaml, the lock), the stage
  *   config, an environment variable, a program this one needs, a service it talks to. One `error:` line per
- *   problem on stderr, no stack trace; exit 1.
+ *   problem on stderr, no stack trace; exit 1 (a ConnectionError: 2, see below).
  * - UsageError: the command line itself. The message, then the usage, on stderr; exit 2.
  * - Anything else is a bug in this project (a broken assumption): its stack trace on stderr; exit 70.
  *
@@ -20,6 +20,8 @@ export class InputError extends Error {
   readonly problems: readonly string[];
   /** A closing line after the problems, e.g. `3 errors` when more exist than are listed. */
   readonly summary?: string;
+  /** The exit code: 1, except for a command that keeps 1 for a finding of its own (ConnectionError). */
+  readonly exitCode: number = EXIT.failed;
 
   constructor(problems: string | readonly string[], summary?: string) {
     const list = typeof problems === "string" ? [problems] : [...problems];
@@ -27,6 +29,14 @@ export class InputError extends Error {
     this.problems = list;
     this.summary = summary;
   }
+}
+
+/**
+ * A service the command reads could not be reached or refused its credentials, for a command whose exit 1 means a
+ * finding (`cdc-routing status`: unhealthy): exit 2, like a usage error, with the same `error:` lines.
+ */
+export class ConnectionError extends InputError {
+  override readonly exitCode: number = EXIT.usage;
 }
 
 /** The command line is wrong: an unknown verb, option or value, or a missing one. */
@@ -40,7 +50,7 @@ export function describeFailure(e: unknown, usage: string, note?: string): { tex
     const closing = [e.summary, note].filter((line) => line).join("; ");
     return {
       text: `${[...e.problems.map((p) => `error: ${p}`), ...(closing ? [closing] : [])].join("\n")}\n`,
-      code: EXIT.failed,
+      code: e.exitCode,
     };
   }
   const trace = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);

@@ -74,6 +74,18 @@ class AnswerRouter {
   }
 }
 
+/** Jobs a script started (FlinkRunner.submit). */
+export interface SubmittedJobs {
+  cancel(): Promise<void>;
+  /** Resolves to the savepoint's path, for `execution.state-recovery.path` of a successor job. */
+  stopWithSavepoint(): Promise<string>;
+  /**
+   * The worst state of the jobs now: FAILED with the cause chain once one failed, else Flink's JobStatus (RUNNING,
+   * RESTARTING, ...), or NONE once they were stopped or cancelled.
+   */
+  state(): Promise<{ state: string; message: string }>;
+}
+
 export class FlinkRunner {
   private counter = 0;
 
@@ -156,13 +168,19 @@ export class FlinkRunner {
     return Number(await this.send("RUN", id, dir, timeoutMs));
   }
 
-  /** Submits long-running jobs; returns a handle that cancels them, or stops them with a savepoint. */
-  async submit(statements: string[]): Promise<{ cancel(): Promise<void>; stopWithSavepoint(): Promise<string> }> {
+  /**
+   * Submits long-running jobs; returns a handle that cancels them, stops them with a savepoint, or tells their
+   * state.
+   */
+  async submit(statements: string[]): Promise<SubmittedJobs> {
     const { id, dir } = this.writeScript(statements);
     await this.send("START", id, dir, 120_000);
     return {
       cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)),
-      /** Resolves to the savepoint's path, for `execution.state-recovery.path` of a successor job. */
+      state: async () => {
+        const [state, ...message] = (await this.send("STATE", id, "-", 30_000)).split(" ");
+        return { state, message: message.join(" ") };
+      },
       stopWithSavepoint: () =>
         retryTransient(
           "flink stop with savepoint",

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { processIo } from "../lib/command-line";
 import { InputError } from "../lib/errors";
 import { type Progress, printProgress } from "../local/processes";
 import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
@@ -19,8 +20,9 @@ import {
   startLocalConfluent,
   tallyLine,
 } from "./local-deploy";
+import { type LocalDeployRecord, localStatus } from "./local-status";
 
-const STEPS = 5;
+const STEPS = 6;
 const SAMPLE_ROWS = 5000;
 
 export class StepFailed extends InputError {}
@@ -69,7 +71,7 @@ async function checkTools(progress: Progress): Promise<void> {
 
 export async function localDeploy(
   stage: StageName,
-  onUp: () => void,
+  onUp: (record: LocalDeployRecord) => void,
   progress: Progress = printProgress,
 ): Promise<void> {
   const started = Date.now();
@@ -103,6 +105,12 @@ export async function localDeploy(
     for (const t of tallies) process.stdout.write(`  ${tallyLine(t)}\n`);
   });
   const ok = tallies.every((t) => t.missing.length === 0 && t.duplicated.length === 0 && t.unexpected.length === 0);
+  const record: LocalDeployRecord = {
+    stage,
+    doubleUrl: local.double.url,
+    stackDir: deployment.stackDir,
+    bootstrapServers: local.pipeline.kafka.bootstrapServers,
+  };
   process.stdout.write(
     [
       "",
@@ -111,10 +119,12 @@ export async function localDeploy(
       `  Confluent API  ${local.double.url}   cdktf output and state: ${deployment.dir}`,
       `  Kafka          ${local.pipeline.kafka.bootstrapServers}   PostgreSQL postgresql://postgres@127.0.0.1:${local.pipeline.ports.postgres}/${local.pipeline.stage.source.database}`,
       `  logs           ${local.pipeline.workDir}`,
-      "tear down: npm run local:down (or Ctrl-C here)",
       "",
     ].join("\n"),
   );
-  onUp();
+  // Last, what `cdc-routing status` reports of it, through the double, from the real engines.
+  await step(`the status of ${stage} (cdc-routing status)`, () => localStatus(record, processIo));
+  process.stdout.write("status again: npm run local:status    tear down: npm run local:down (or Ctrl-C here)\n");
+  onUp(record);
   await new Promise(() => undefined); // until a signal; processes.ts stops the engines
 }

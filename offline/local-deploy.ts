@@ -16,6 +16,7 @@ import { getOrThrow } from "../lib/maps";
 import { freePort } from "../lib/ports";
 import { type Run, run, sleep } from "../lib/run";
 import { LocalEngines } from "../local/confluent-api/engines";
+import { observeLocalEngines } from "../local/confluent-api/observed-engines";
 import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
 import { slotActive, startConnectWorker } from "../local/connect";
 import { freePorts, type Pipeline, startPipeline } from "../local/pipeline";
@@ -35,7 +36,11 @@ export interface LocalConfluent {
 /** Engines on free loopback ports and the double driving them; topics are left to terraform. */
 export async function startLocalConfluent(
   progress: Progress,
-  options: { publication?: boolean } = {},
+  options: {
+    publication?: boolean;
+    /** What the double's per-minute metrics count over (tests shorten it). @default 60 s */
+    counterWindowMs?: number;
+  } = {},
 ): Promise<LocalConfluent> {
   const pipeline = await startPipeline({
     ports: await freePorts(),
@@ -62,16 +67,31 @@ export async function startLocalConfluent(
       workDir: pipeline.workDir,
       progress,
     });
-    const double = await startConfluentDouble({ engines, log: (line) => progress(`confluent api: ${line}`) });
+    // The double reads the engines for statements' phases, the connector's tasks and the metrics export.
+    const observed = observeLocalEngines({
+      engines,
+      kafka: pipeline.kafka.client,
+      connectRestUrl: worker.restUrl,
+      counterWindowMs: options.counterWindowMs,
+    });
+    const double = await startConfluentDouble({
+      engines,
+      observed,
+      log: (line) => progress(`confluent api: ${line}`),
+    });
     progress(`local Confluent Cloud API at ${double.url}`);
     return {
       pipeline,
       engines,
       double,
       stop: async () => {
-        await double.close();
-        await engines.close();
-        await pipeline.stop();
+        try {
+          await double.close();
+          await engines.close();
+        } finally {
+          // The engines stop even when a statement's JVM did not stop cleanly.
+          await pipeline.stop();
+        }
       },
     };
   } catch (e) {
@@ -235,21 +255,25 @@ export function tallyLine(t: ConsumerTally): string {
   return `${t.consumer}: expected ${t.expected}, received ${t.received}, missing ${t.missing.length}${ids(t.missing)}, duplicated ${t.duplicated.length}${ids(t.duplicated)}, unexpected ${t.unexpected.length}${ids(t.unexpected)}`;
 }
 
-/** The example consumers (one per consumer, its own group), recording the ids with `idPrefix` they receive. */
+/**
+ * The example consumers (one per consumer, in the group the stack grants it, so its lag is what monitoring
+ * watches), recording the ids with `idPrefix` they receive.
+ */
 export class ExampleConsumers {
   readonly received = new Map<string, string[]>();
-  private readonly running: RunningConsumer[] = [];
+  private readonly running = new Map<string, RunningConsumer>();
 
   static async start(pipeline: Pipeline, idPrefix: string): Promise<ExampleConsumers> {
     const consumers = new ExampleConsumers();
     for (const [consumer, topics] of topicsByConsumer(pipeline.filters.filters)) {
       consumers.received.set(consumer, []);
-      consumers.running.push(
+      consumers.running.set(
+        consumer,
         await startRoutedConsumer({
           kafka: pipeline.kafka.client,
           consumer,
           topics,
-          groupId: `${consumerGroup(consumer)}-local-deploy`,
+          groupId: consumerGroup(consumer),
           handle: async (event) => {
             if (event.id.startsWith(idPrefix)) getOrThrow(consumers.received, consumer).push(`${event.id}/${event.op}`);
           },
@@ -268,7 +292,17 @@ export class ExampleConsumers {
     return tally(expected, this.received);
   }
 
+  /** The consumer stops reading but stays in its group: its lag grows (monitoring.e2e.ts). */
+  pause(consumer: string): void {
+    getOrThrow(this.running, consumer).pause();
+  }
+
+  resume(consumer: string): void {
+    getOrThrow(this.running, consumer).resume();
+  }
+
   async stop(): Promise<void> {
-    for (const c of this.running.splice(0)) await c.stop();
+    for (const c of this.running.values()) await c.stop();
+    this.running.clear();
   }
 }

@@ -18,6 +18,7 @@ import {
   type FilterSet,
   filtersForStage,
   LEGACY_SOURCE_TOPIC,
+  OPERATION_CODES,
   predicatesOf,
 } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
@@ -90,6 +91,22 @@ function flatCondition(c: Condition): Condition {
 
 const flatFilter = (f: Filter): Filter => (f.condition ? { ...f, condition: flatCondition(f.condition) } : f);
 
+/**
+ * A text field the (flattened) filter can only route when it equals one of some values: a top-level `equals` or
+ * `in` of type string, alone or under the top `all`. Events with another value are never routed by it.
+ */
+function equalityKey(f: Filter): { field: string; values: string[] } | undefined {
+  const c = f.condition;
+  const parts = !c ? [] : c.kind === "all" ? c.of : [c];
+  for (const p of parts) {
+    if (p.kind === "compare" && p.op === "equals" && p.type === "string" && p.field.kind === "column")
+      return { field: p.field.column, values: [String(p.value)] };
+    if (p.kind === "list" && p.op === "in" && p.type === "string" && p.field.kind === "column")
+      return { field: p.field.column, values: p.values.map(String) };
+  }
+  return undefined;
+}
+
 /** The event with each JSON field the filters read added under its field text. */
 function flatten(event: RawEvent, jsonFields: readonly FieldRef[]): RawEvent {
   const flat: RawEvent = { ...event };
@@ -116,43 +133,89 @@ export function impactEvents(
   return [...corpus, ...generated];
 }
 
+/** Starting or stopping events of one filter: counted all, explained only for the examples shown. */
+class Tally {
+  count = 0;
+  corpus = 0;
+  generated = 0;
+  private readonly candidates: { corpus: ImpactEvent[]; generated: ImpactEvent[] } = { corpus: [], generated: [] };
+
+  add(e: ImpactEvent): void {
+    this.count++;
+    this[e.origin]++;
+    const kept = this.candidates[e.origin];
+    if (kept.length < EXAMPLES) kept.push(e);
+  }
+
+  /** Corpus examples first: real events say more than generated ones. */
+  summary(explain: (e: ImpactEvent) => string) {
+    const examples = [...this.candidates.corpus, ...this.candidates.generated]
+      .slice(0, EXAMPLES)
+      .map((e) => ({ id: String(e.event.id), source: e.source, origin: e.origin, decidedBy: explain(e) }));
+    return { count: this.count, corpus: this.corpus, generated: this.generated, examples };
+  }
+}
+
 export function routingImpact(base: FilterSet, head: FilterSet, stage: string, events: readonly ImpactEvent[]): Impact {
   const changed = changedFilters(base, head, stage);
   const versions = changed.flatMap(({ before, after }) => [before, after]).filter((f): f is Filter => !!f);
   const jsonFields = versions
     .flatMap((f) => predicatesOf(f.condition).map((p) => p.field))
-    .filter((f) => f.kind === "json");
-  const flat = events.map((e) => ({ ...e, flat: flatten(e.event, jsonFields) }));
+    .filter((f, i, all) => f.kind === "json" && all.findIndex((g) => fieldText(g) === fieldText(f)) === i);
+  // Events by raw topic and operation code, flattened once: a filter version only ever sees its own source's
+  // events of the operations it lists.
+  const bySourceAndOp = new Map<string, Array<ImpactEvent & { flat: RawEvent }>>();
+  for (const e of events) {
+    const key = `${e.source}|${String(e.event.__op)}`;
+    const list = bySourceAndOp.get(key) ?? [];
+    list.push({ ...e, flat: flatten(e.event, jsonFields) });
+    bySourceAndOp.set(key, list);
+  }
+  const indexes = new Map<string, Map<string, Array<ImpactEvent & { flat: RawEvent }>>>();
+  /** Events of `f`'s source and operations that it could route: all of them, or those its equality key allows. */
+  const eventsFor = (f: Filter) => {
+    const events = f.operations.flatMap((o) => bySourceAndOp.get(`${f.source}|${OPERATION_CODES[o]}`) ?? []);
+    const key = equalityKey(f);
+    if (!key) return events;
+    const cacheKey = `${f.source}|${f.operations.join(",")}|${key.field}`;
+    let index = indexes.get(cacheKey);
+    if (!index) {
+      index = new Map();
+      for (const e of events) {
+        const v = e.flat[key.field];
+        if (v === null || v === undefined) continue;
+        const text = typeof v === "string" ? v : String(v);
+        const list = index.get(text) ?? [];
+        list.push(e);
+        index.set(text, list);
+      }
+      indexes.set(cacheKey, index);
+    }
+    const found = index;
+    return key.values.flatMap((v) => found.get(v) ?? []);
+  };
+  /** Every event either version could route; an event neither can route starts and stops nothing. */
+  const candidates = (...fs: Array<Filter | undefined>) => [...new Set(fs.flatMap((f) => (f ? eventsFor(f) : [])))];
   const results: FilterImpact[] = [];
   for (const { name, before, after } of changed) {
     const [b, a] = [before && flatFilter(before), after && flatFilter(after)];
-    const starts: Example[] = [];
-    const stops: Example[] = [];
-    for (const e of flat) {
+    const starts = new Tally();
+    const stops = new Tally();
+    for (const e of candidates(b, a)) {
       const was = b !== undefined && b.source === e.source && filterMatches(b, e.flat);
       const now = a !== undefined && a.source === e.source && filterMatches(a, e.flat);
-      if (was === now) continue;
-      const side = (now ? before : after) as Filter | undefined;
-      const decidedBy = !side
+      if (was !== now) (now ? starts : stops).add(e);
+    }
+    if (starts.count === 0 && stops.count === 0) continue;
+    // Why the side that does not route an example does not: its operations, its condition, or its source.
+    const explain = (side: Filter | undefined, now: boolean) => (e: ImpactEvent) =>
+      !side
         ? now
           ? "the filter is new"
           : "the filter is removed"
         : side.source !== e.source
           ? `${now ? "before, the filter read" : "now the filter reads"} ${side.source}`
           : (mismatchReason(side, e.event) ?? "");
-      (now ? starts : stops).push({ id: String(e.event.id), source: e.source, origin: e.origin, decidedBy });
-    }
-    if (starts.length === 0 && stops.length === 0) continue;
-    const summary = (list: Example[]) => ({
-      count: list.length,
-      corpus: list.filter((x) => x.origin === "corpus").length,
-      generated: list.filter((x) => x.origin === "generated").length,
-      // Corpus examples first: real events say more than generated ones.
-      examples: [...list.filter((x) => x.origin === "corpus"), ...list.filter((x) => x.origin === "generated")].slice(
-        0,
-        EXAMPLES,
-      ),
-    });
     const change = !before
       ? `added v${after?.version}`
       : !after
@@ -162,8 +225,8 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
       consumer: (after ?? before)?.consumer ?? name,
       filter: name,
       change,
-      starts: summary(starts),
-      stops: summary(stops),
+      starts: starts.summary(explain(before, true)),
+      stops: stops.summary(explain(after, false)),
     });
   }
   results.sort((x, y) => x.consumer.localeCompare(y.consumer) || x.filter.localeCompare(y.filter));

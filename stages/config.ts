@@ -3,6 +3,7 @@
  * says what is allowed and derives sizing, so the constructs only wire resources.
  */
 import { z } from "zod";
+import { durationProblem } from "../lib/duration";
 import { InputError } from "../lib/errors";
 import { backendSchema } from "./backend";
 import { credentialsSchema } from "./credentials";
@@ -17,6 +18,12 @@ const topicSizing = z.strictObject({
     .number()
     .int()
     .min(60 * 60 * 1000),
+});
+
+/** A Prometheus duration (lib/duration.ts): 30s, 10m, 2h, 1d. */
+const duration = z.string().superRefine((value, ctx) => {
+  const problem = durationProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const postgresName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL identifier");
@@ -118,6 +125,29 @@ export const stageConfigSchema = z.strictObject({
   aws: z.strictObject({
     region: z.string().min(1),
     auroraParameterGroupFamily: z.string().regex(/^aurora-postgresql\d+$/),
+  }),
+  /**
+   * The alerts generated for the stage (monitoring/model.ts, docs/monitoring.md): thresholds and how long each
+   * condition must hold before it alerts. A consumer's own lag threshold in filters.yaml (`consumers:`) wins over
+   * maxLag and lagFor.
+   */
+  monitoring: z.strictObject({
+    /** Records a consumer group may lag behind its topics' ends. */
+    maxLag: z.number().int().positive(),
+    /** How long the lag stays above maxLag before it alerts. */
+    lagFor: duration,
+    /** How long a consumer group may be missing from the lag metric (no active member) before it alerts. */
+    absentFor: duration,
+    /** How long every raw topic may receive nothing before it alerts: longer than the quietest hour of the source. */
+    rawSilentFor: duration,
+    /** How long a statement may write nothing while it reads records before it alerts. */
+    stalledFor: duration,
+    /** How long a statement's backlog (pending records) may grow before it alerts. */
+    backlogFor: duration,
+    /** How long the connector may be other than RUNNING, or a task failed, before it alerts. */
+    connectorFor: duration,
+    /** How long the metrics scrape may fail, or name a resource it cannot read, before it alerts. */
+    scrapeFor: duration,
   }),
   backend: backendSchema,
   /** prevent_destroy on the cluster and topics. */

@@ -13,6 +13,8 @@ export interface ResourceNames {
   readonly flinkComputePool: string;
   /** The CDC connector, unless the stage names its own (`source.connectorName`). */
   readonly connector: string;
+  /** The service account and Cloud API key that read the stage's metrics (MetricsViewer). */
+  readonly metricsReader: string;
   /** Consumer group of the Apache Flink job that routes on the local engines. */
   readonly localFlinkGroup: string;
   /** `cdc_routing_<stage>`: the PostgreSQL replication role, slot and publication. */
@@ -37,6 +39,7 @@ export function resourceNames(stage: string): ResourceNames {
     kafkaCluster: `${prefix}-kafka`,
     flinkComputePool: `${prefix}-flink`,
     connector: `${prefix}-postgres-cdc`,
+    metricsReader: `${prefix}-metrics-reader`,
     localFlinkGroup: prefix,
     postgres: `cdc_routing_${stage}`,
     auroraParameterGroup: `${prefix}-logical-replication`,

@@ -66,6 +66,21 @@ const credentials = (stage: StageName) => ({
 // grants have moved; the moved blocks would now only keep the scanner from parsing the stacks. A stage whose last
 // apply predates 74c8c4a sets it to true until it has applied once (docs/stages.md, "Moved grants").
 const grantsRenamed = { grantRenaming: false };
+/**
+ * Alert thresholds (docs/monitoring.md). Lag is in records; the durations are how long a condition holds before it
+ * alerts. The Metrics API's points are about 3 minutes old, so nothing is shorter than 5 minutes. A quiet source
+ * table looks like a stopped connector: rawSilentFor is longer where traffic is sparse (dev).
+ */
+const monitoring = (maxLag: number, rawSilentFor: string) => ({
+  maxLag,
+  lagFor: "10m",
+  absentFor: "15m",
+  rawSilentFor,
+  stalledFor: "15m",
+  backlogFor: "15m",
+  connectorFor: "5m",
+  scrapeFor: "10m",
+});
 
 const RAW_STAGES: Record<StageName, unknown> = {
   dev: {
@@ -80,6 +95,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
     },
     flink: { maxCfu: 5, shape: "set" },
     source: source("dev", "business-dev.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("dev", 2, 5)),
+    monitoring: monitoring(10_000, "6h"),
     ...placement,
     // CI applies dev on every merge, so its state must outlive the runner: S3 like the other stages.
     backend: s3State("dev"),
@@ -102,6 +118,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
       "business-staging.cluster-example.eu-west-1.rds.amazonaws.com",
       slotAlarms("staging", 5, 10),
     ),
+    monitoring: monitoring(10_000, "2h"),
     ...placement,
     backend: s3State("staging"),
     protectFromDestroy: false,
@@ -119,6 +136,7 @@ const RAW_STAGES: Record<StageName, unknown> = {
     },
     flink: { maxCfu: 20, shape: "set" },
     source: source("prod", "business-prod.cluster-example.eu-west-1.rds.amazonaws.com", slotAlarms("prod", 10, 20)),
+    monitoring: monitoring(5_000, "30m"),
     ...placement,
     backend: s3State("prod"),
     protectFromDestroy: true,

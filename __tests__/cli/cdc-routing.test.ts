@@ -53,7 +53,7 @@ describe("cdc-routing CLI", () => {
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
     [
       ["frobnicate"],
-      "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, help",
+      "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, status, help",
     ],
     [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
     [[], "no command given"],
@@ -62,6 +62,16 @@ describe("cdc-routing CLI", () => {
     [["sql", "--stag", "dev"], "unknown option '--stag'; did you mean '--stage'?"],
     [["lock", "--clean"], "unknown option '--clean'; did you mean '--cleanup'?"],
     [["validate", "extra"], "unexpected argument 'extra'"],
+    [["status", "--targets", "t.json"], "status needs --stage"],
+    [["status", "--stage", "dev"], "status needs --targets (terraform output -json status_targets)"],
+    [
+      ["status", "--stage", "dev", "--targets", "t.json", "--timeout", "0"],
+      "--timeout must be a positive number of seconds, got '0'",
+    ],
+    [
+      ["status", "--stage", "qa", "--targets", "t.json"],
+      "unknown --stage value 'qa'; expected one of: dev, staging, prod",
+    ],
   ])("usage error %j: exit 2, the message and the usage on stderr, nothing on stdout", (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
@@ -73,10 +83,10 @@ describe("cdc-routing CLI", () => {
   test.each([["--help"], ["-h"], ["help"]])("%s: the whole usage on stdout, exit 0", (flag) => {
     const r = cli([flag]);
     expect(r).toEqual({ code: 0, out: expect.stringMatching(/^usage: cdc-routing <command>/), err: "" });
-    for (const verb of ["validate", "sql", "lock", "plan"]) expect(r.out).toContain(`cdc-routing ${verb} `);
+    for (const verb of ["validate", "sql", "lock", "plan", "status"]) expect(r.out).toContain(`cdc-routing ${verb} `);
   });
 
-  test.each(["validate", "sql", "lock", "plan"])(
+  test.each(["validate", "sql", "lock", "plan", "status"])(
     "%s --help (and help %s): that command's usage on stdout, exit 0, nothing run",
     (verb) => {
       for (const args of [

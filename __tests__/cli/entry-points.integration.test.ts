@@ -30,7 +30,7 @@ describe("--help and usage errors on every script", () => {
   test.each([
     ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
     ["bin/cdc-routing.js", /^usage: cdc-routing <command>/],
-    ["cli/local.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:down/],
+    ["cli/local.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:status \| local:down/],
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],
@@ -59,7 +59,8 @@ describe("--help and usage errors on every script", () => {
     ["main.ts", ["dev", "--all"], "--all synthesizes every stage; name stages or use --all, not both"],
     ["bin/cdc-routing.js", ["lok"], "unknown command 'lok'; did you mean 'lock'?"],
     ["cli/local.ts", ["fech"], "unknown command 'fech'; did you mean 'fetch'?"],
-    ["cli/local.ts", ["up", "--port", "1"], "unknown option '--port'; this command takes no options"],
+    ["cli/local.ts", ["up", "--port", "1"], "unknown option '--port'; expected one of: --json"],
+    ["cli/local.ts", ["down", "--json"], "--json is an option of status only"],
     ["bench/sql.ts", ["--filters", "x"], "unknown option '--filters'; this command takes no options"],
     ["bench/routing.ts", ["--event", "5"], "unknown option '--event'; did you mean '--events'?"],
     ["bench/scale.ts", ["--plna"], "unknown option '--plna'; did you mean '--plan'?"],

@@ -17,6 +17,17 @@ describe("stage config validation", () => {
       "backend: a protected stage must keep remote state (s3)",
     );
   });
+  test("monitoring thresholds: a lag that is not a positive integer and a duration that is not one are named", () => {
+    const dev = stageConfig("dev");
+    const bad = { ...dev, monitoring: { ...dev.monitoring, maxLag: 0, lagFor: "10 minutes", stalledFor: "0m" } };
+    expect(() => parseStageConfig(bad)).toThrow(
+      [
+        "stage dev: monitoring.maxLag: Too small: expected number to be >0",
+        'stage dev: monitoring.lagFor: "10 minutes" is not a duration: write a positive whole number and one unit, s, m, h or d (e.g. 10m)',
+        'stage dev: monitoring.stalledFor: "0m" is not a duration: write a positive whole number and one unit, s, m, h or d (e.g. 10m)',
+      ].join("\n"),
+    );
+  });
 });
 
 describe("stage credentials (stages/credentials.ts)", () => {

@@ -35,6 +35,7 @@ describe("resourceNames: every physical name of a stage", () => {
       kafkaCluster: "cdc-routing-dev-kafka",
       flinkComputePool: "cdc-routing-dev-flink",
       connector: "cdc-routing-dev-postgres-cdc",
+      metricsReader: "cdc-routing-dev-metrics-reader",
       localFlinkGroup: "cdc-routing-dev",
       postgres: "cdc_routing_dev",
       auroraParameterGroup: "cdc-routing-dev-logical-replication",

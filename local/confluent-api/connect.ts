@@ -10,6 +10,7 @@ import { kafkaCluster } from "./cmk";
 import { restError, restNotFound } from "./errors";
 import { type Answer, ok, type Request } from "./http";
 import { mintApiKey } from "./iam";
+import { liveConnectorStatus } from "./observed-engines";
 import { environment, registriesOf } from "./org";
 import { type Engines, type Json, type Store, Tracked } from "./store";
 
@@ -186,6 +187,9 @@ async function engineStatus(
   if (engine.state === "pending") return statusJson({ name: c.name, state: "PROVISIONING" });
   if (engine.state === "failed") return statusJson({ name: c.name, state: "FAILED", trace: engine.error });
   if (c.state === "PAUSED") return statusJson(c);
+  // Tasks and root causes as Kafka Connect reports them now, where the double observes its engines.
+  const live = await liveConnectorStatus(store, c.name);
+  if (live) return live;
   return statusJson({ name: c.name, ...(await enginesOf(store).connectorState(c.name)) });
 }
 

@@ -209,7 +209,15 @@ export class LocalEngines implements Engines {
         // The client compiler and the serial collector: a statement's JVM spends its start compiling the plan on
         // a shared machine, where this start is 15-30% faster (measured with two statement sets).
         jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
-        config: { "parallelism.default": "1", "execution.checkpointing.interval": "5s" },
+        config: {
+          "parallelism.default": "1",
+          "execution.checkpointing.interval": "5s",
+          // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
+          // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
+          "restart-strategy.type": "fixed-delay",
+          "restart-strategy.fixed-delay.attempts": "2",
+          "restart-strategy.fixed-delay.delay": "1 s",
+        },
       },
       () => undefined,
     );
@@ -221,6 +229,11 @@ export class LocalEngines implements Engines {
       await runner.close();
       throw e;
     }
+  }
+
+  /** The running jobs of a statement, for its state (local/confluent-api/statement-health.ts). */
+  job(name: string): Job | undefined {
+    return this.jobs.get(name)?.job;
   }
 
   /** Stop with savepoint; the source topics' end offsets at the stop are reported (Flink 2.2 commits none then). */

@@ -39,7 +39,8 @@ function statementKey(env: string, name: string): string {
 
 type StoredStatement = Json & { readsUntilSettled: number; engine?: Tracked<unknown> };
 
-function statement(req: Request): StoredStatement {
+/** The statement a request addresses, once the caller may read it (a Flink API key of its environment). */
+export function statement(req: Request): StoredStatement {
   checkAccess(req);
   const s = req.store.statements.get(statementKey(req.params.env, req.params.name));
   if (!s) throw notFound(`Statement resource=${req.params.name}`);

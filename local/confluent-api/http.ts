@@ -20,7 +20,10 @@ export interface Request {
 
 export interface Answer {
   status: number;
+  /** JSON, or text when contentType says so. */
   body?: unknown;
+  /** @default application/json */
+  contentType?: string;
 }
 
 /** Handlers that drive engines (store.engines) answer once the engine has; the rest answer at once. */

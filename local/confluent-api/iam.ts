@@ -91,9 +91,16 @@ function managedResource(store: Store, resource: Json): Json {
   throw badRequest(`Unsupported API key resource ${kind} ${id}`);
 }
 
+/**
+ * A key without a resource is a Cloud API key (the provider sends none for one, resource_api_key.go apiKeyCreate);
+ * Confluent answers its resource as `cloud` (testdata/apikey/create_cloud_api_key.json).
+ */
+const CLOUD_RESOURCE = { api_version: "iam/v2", id: "cloud", kind: "Cloud", related: "cloud", resource_name: "cloud" };
+
 export function postApiKey(req: Request): Answer {
-  requireFields(req.body, ["spec.owner.id", "spec.resource.id", "spec.resource.kind"]);
+  requireFields(req.body, ["spec.owner.id"]);
   const spec = req.body.spec;
+  if (spec.resource !== undefined) requireFields(req.body, ["spec.resource.id", "spec.resource.kind"]);
   return ok(mintApiKey(req.store, spec.owner.id, spec.resource, spec), 201);
 }
 
@@ -101,7 +108,8 @@ export function postApiKey(req: Request): Answer {
 export function mintApiKey(
   store: Store,
   ownerId: string,
-  resource: Json,
+  /** What the key is for; undefined for a Cloud API key. */
+  resource: Json | undefined,
   names: { display_name?: string; description?: string } = {},
 ): Json {
   const owner = serviceAccount(store, ownerId);
@@ -126,7 +134,7 @@ export function mintApiKey(
         related: owner.metadata.self,
         resource_name: owner.metadata.resource_name,
       },
-      resource: managedResource(store, resource),
+      resource: resource === undefined ? CLOUD_RESOURCE : managedResource(store, resource),
       secret: randomBytes(32).toString("base64"),
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Every call the double answers: exactly what confluent provider 2.83.4 calls for this stack's resources and
- * data sources (docs/design/confluent-api-calls.md). Anything else is a 404 that names the method and path.
+ * data sources (docs/design/confluent-api-calls.md), and what the monitoring and `cdc-routing status` read. Anything
+ * else is a 404 that names the method and path.
  * The label is the resource type or data source the call serves, for the per-type call counts.
  */
 import * as cmk from "./cmk";
@@ -10,8 +11,10 @@ import * as flink from "./flink-statements";
 import { type Route, route } from "./http";
 import * as iam from "./iam";
 import * as kafka from "./kafka-rest";
+import * as metrics from "./metrics-export";
 import * as org from "./org";
 import * as sr from "./schema-registry";
+import * as health from "./statement-health";
 
 const TOPICS = "/kafka/v3/clusters/{cluster}/topics";
 const CONNECT = "/connect/v1/environments/{env}/clusters/{cluster}";
@@ -86,4 +89,8 @@ export const ROUTES: readonly Route[] = [
   route("GET", `${STATEMENTS}/{name}`, "confluent_flink_statement", flink.getStatement),
   route("PUT", `${STATEMENTS}/{name}`, "confluent_flink_statement", flink.putStatement),
   route("DELETE", `${STATEMENTS}/{name}`, "confluent_flink_statement", flink.deleteStatement),
+
+  // What monitoring and `cdc-routing status` read (docs/monitoring.md), beyond the provider's calls.
+  route("GET", `${STATEMENTS}/{name}/exceptions`, "cdc-routing status", health.getStatementExceptions),
+  route("GET", metrics.EXPORT_PATH, "metrics export", metrics.exportMetrics),
 ];

@@ -10,8 +10,10 @@ import { parseCommandLine, runScript } from "../../lib/command-line";
 import { ApiError } from "./errors";
 import { advanceAll } from "./flink-statements";
 import { type Answer, errorAnswer, match } from "./http";
+import { attachObservedEngines, type ObservedEngines } from "./observed-engines";
 import { seedOrganization } from "./org";
 import { ROUTES } from "./routes";
+import { followStatements } from "./statement-health";
 import { type Engines, Store } from "./store";
 
 export interface ConfluentDouble {
@@ -27,6 +29,8 @@ export interface DoubleOptions {
   log?: (line: string) => void;
   /** Real engines the double drives (local/confluent-api/engines.ts); without them it answers from memory. */
   engines?: Engines;
+  /** What it reads from those engines for status and metrics (observed-engines.ts). */
+  observed?: ObservedEngines;
 }
 
 function basicAuth(header: string | undefined): { user: string; password: string } | undefined {
@@ -90,6 +94,10 @@ function send(res: ServerResponse, a: Answer): void {
     res.writeHead(a.status).end();
     return;
   }
+  if (a.contentType) {
+    res.writeHead(a.status, { "Content-Type": a.contentType }).end(String(a.body));
+    return;
+  }
   res.writeHead(a.status, { "Content-Type": "application/json" }).end(JSON.stringify(a.body));
 }
 
@@ -117,7 +125,19 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
       },
     );
   });
+  if (options.observed) attachObservedEngines(store, options.observed);
   const ticker = options.engines ? setInterval(() => advanceAll(store), 250) : undefined;
+  // Running statements follow their jobs (statement-health.ts); one look at a time.
+  let following = false;
+  const follower = options.observed
+    ? setInterval(() => {
+        if (following) return;
+        following = true;
+        followStatements(store)
+          .catch((e: Error) => log(`following the statements' jobs: ${e.message}`))
+          .finally(() => (following = false));
+      }, 1000)
+    : undefined;
   seedOrganization(store);
   return {
     url,
@@ -126,6 +146,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(ticker);
+        clearInterval(follower);
         server.close((e) => (e ? reject(e) : resolve()));
         // The provider keeps connections alive; close them so the port is released now.
         server.closeAllConnections();

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -29,10 +31,12 @@ import org.apache.flink.table.api.TableResult;
  *   RUN <id> <dir>    execute the statements in dir (files sorted by name, one statement each) and wait for
  *                     every job they start to finish (bounded sources)       -> DONE <id> <millis> | FAIL <id> <msg>
  *   START <id> <dir>  execute them and return once the jobs are submitted   -> STARTED <id> <jobs> | FAIL <id> <msg>
- *   CANCEL <id>       cancel the jobs a START created                         -> CANCELLED <id> | FAIL <id> <msg>
+ *   CANCEL <id>       cancel the jobs a START created (those still running)   -> CANCELLED <id> | FAIL <id> <msg>
  *   STOP <id> <dir>   stop them with a savepoint into dir: sources commit their offsets and sinks flush at
  *                     the savepoint, so a successor reading group-offsets neither replays nor skips
  *                                                                             -> STOPPED <id> <savepoint path>
+ *   STATE <id>        the state of the jobs a START created, the worst first: FAILED with the failure's cause
+ *                     chain, else Flink's JobStatus (RUNNING, RESTARTING, ...)  -> STATE <id> <state> [<msg>]
  * A statement `SET 'key' = 'value'` sets a Flink option for the rest of its script (e.g. restoring a savepoint).
  * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
  * Flink options come as arguments key=value and apply to every script's TableEnvironment.
@@ -80,10 +84,24 @@ public final class FlinkSqlRunner {
                     answer("STARTED " + id + " " + started.get(id).size());
                     break;
                 case "CANCEL":
-                    for (JobClient job : started.getOrDefault(id, List.of())) job.cancel().get();
+                    // A job that already ended (failed) has nothing to cancel; its mini-cluster is gone.
+                    for (JobClient job : started.getOrDefault(id, List.of()))
+                        if (!job.getJobExecutionResult().isDone()) job.cancel().get();
                     started.remove(id);
                     answer("CANCELLED " + id);
                     break;
+                case "STATE": {
+                    String worst = "NONE";
+                    for (JobClient job : started.getOrDefault(id, List.of())) {
+                        String state = jobState(job);
+                        if (!state.startsWith("RUNNING")) {
+                            worst = state;
+                            if (state.startsWith("FAILED")) break;
+                        } else if (worst.equals("NONE")) worst = state;
+                    }
+                    answer("STATE " + id + " " + worst);
+                    break;
+                }
                 case "STOP": {
                     List<String> paths = new ArrayList<>();
                     for (JobClient job : started.getOrDefault(id, List.of())) {
@@ -125,6 +143,27 @@ public final class FlinkSqlRunner {
         return jobs;
     }
 
+    /**
+     * FAILED with the cause chain once the job ended in failure (its result future then holds the error: the
+     * mini-cluster of a failed job is already shut down, so its status can no longer be asked), else its status.
+     */
+    private static String jobState(JobClient job) {
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+        if (result.isDone()) {
+            try {
+                result.get();
+                return "FINISHED";
+            } catch (Throwable error) {
+                return "FAILED " + causeChain(error);
+            }
+        }
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS).name();
+        } catch (Throwable error) {
+            return "UNKNOWN " + rootMessage(error);
+        }
+    }
+
     private void cancelAll() {
         for (List<JobClient> jobs : started.values()) {
             for (JobClient job : jobs) job.cancel();
@@ -139,6 +178,17 @@ public final class FlinkSqlRunner {
             chain.append(" | caused by: ").append(root.getMessage());
         }
         return chain.toString().replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** `Class: message | caused by: Class: message ...` without the future's own wrappers, on one line. */
+    private static String causeChain(Throwable error) {
+        List<String> causes = new ArrayList<>();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.ExecutionException
+                    || t instanceof java.util.concurrent.CompletionException) continue;
+            causes.add(t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+        return String.join(" | caused by: ", causes).replace('\n', ' ').replace('\r', ' ');
     }
 
     private static void answer(String line) {
