@@ -5,7 +5,7 @@
  *                   [--bootstrap-servers H:P]   (flink dialect)
  *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy
  *                   (lock/statements.lock.json); CDC_ROUTING_NOW fixes the date it records for stopped statements
- *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
+ *   cdc-routing plan --stage S [--base REF | --from-empty] [--out DIR]   the offline plan (offline/offline-plan.ts)
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug).
  */
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
@@ -26,7 +26,7 @@ import { today } from "../lock/clock";
 import { readLock, writeLock } from "../lock/lock-file";
 import { expiredNotice, keptStopped } from "../lock/retention";
 import { lockedShards, lockStage } from "../lock/stage-lock";
-import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
+import { baseChoice, DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
 import { STAGE_NAMES } from "../stages/names";
 import { stageConfig } from "../stages/stages";
 
@@ -149,10 +149,16 @@ const VERBS: Record<string, Verb> = {
     },
   },
   plan: {
-    usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
+    usage: `cdc-routing plan --stage ${STAGES} [--base REF | --from-empty] [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)
+                 the base (default: the merge base of HEAD and main) is applied to the double first`,
     failureNote: "nothing was planned",
     summary: `plan a stage with local state and no cloud credentials, against the local Confluent Cloud API double (${ENDPOINT_ENV})`,
-    options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
+    options: {
+      stage: { type: "string" },
+      out: { type: "string", default: DEFAULT_OFFLINE_OUT },
+      base: { type: "string" },
+      "from-empty": { type: "boolean", default: false },
+    },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("plan needs --stage");
       return offlinePlan(
@@ -161,6 +167,7 @@ const VERBS: Record<string, Verb> = {
         process.env,
         io.err,
         io.out,
+        baseChoice(values.base as string | undefined, values["from-empty"] as boolean),
       );
     },
   },

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { InputError } from "../lib/errors";
 import { type Progress, printProgress } from "../local/processes";
-import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
+import { buildProviderIntoMirror, isInMirror, mirrorDir, terraformErrors } from "../providers/mirror";
 import { BUILT_PROVIDERS } from "../providers/pins";
 import type { StageName } from "../stages/names";
 import {
@@ -24,17 +24,6 @@ const STEPS = 5;
 const SAMPLE_ROWS = 5000;
 
 export class StepFailed extends InputError {}
-
-/** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
-export function terraformErrors(output: string): string {
-  const at = output.indexOf("Error:");
-  const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
-  return text
-    .split("\n")
-    .filter((line) => !/^\s+\d+: /.test(line))
-    .join("\n")
-    .trim();
-}
 
 function stepper(progress: Progress) {
   let n = 0;

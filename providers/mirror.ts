@@ -282,6 +282,17 @@ export function terraformStatus(
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
+/** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
+export function terraformErrors(output: string): string {
+  const at = output.indexOf("Error:");
+  const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
+  return text
+    .split("\n")
+    .filter((line) => !/^\s+\d+: /.test(line))
+    .join("\n")
+    .trim();
+}
+
 /** `terraform providers schema -json` of the built providers (throws when one is not in the mirror). */
 export function dumpProviderSchemas(pins: readonly ProviderBuildPin[], mirror = mirrorDir()): string {
   const dir = initScratchConfig(pins, mirror);
