@@ -77,7 +77,7 @@ function requireProvidersInMirror(stackFile: string, mirror: string): void {
   );
   if (missing.length > 0) {
     throw new OfflinePlanStop(
-      `providers missing from the filesystem mirror ${mirror}: ${missing.join(", ")}; \`npm run providers:refresh\` builds the pinned confluent and postgresql providers from ../shared/provider-src (README: Providers)`,
+      `providers missing from the filesystem mirror ${mirror}: ${missing.join(", ")}; \`npm run providers:mirror\` puts the pinned providers there (from the Terraform registry where it is reachable, else built from ../shared/provider-src with Go; CONTRIBUTING: Providers)`,
     );
   }
 }
