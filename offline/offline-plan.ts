@@ -18,8 +18,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { dirname, join, relative, resolve } from "node:path";
 import { EXIT, InputError, UsageError } from "../lib/errors";
 import { startConfluentDouble } from "../local/confluent-api/server";
+import type { Store } from "../local/confluent-api/store";
 import { mirrorDir, TERRAFORM_HOST, terraformEnv, terraformErrors } from "../providers/mirror";
 import type { StageName } from "../stages/names";
+import { applyBaseStack } from "./base-apply";
 import { type BaseChoice, checkoutBase, resolveBase, synthesizeBase } from "./plan-base";
 import { SENSITIVE_VARIABLES } from "./stack-for-double";
 import { synthForDouble } from "./synth-for-double";
@@ -93,6 +95,7 @@ async function applyBase(
   mirror: string,
   tfEnv: NodeJS.ProcessEnv,
   terraform: TerraformRuns,
+  store: Store | undefined,
   err: (s: string) => void,
 ): Promise<string> {
   const say = (text: string) => step(err, `base: ${text}`);
@@ -105,17 +108,17 @@ async function applyBase(
     const stackDir = dirname(stackFile);
     say(`synthesized ${stage} with the base's own code`);
     requireProvidersInMirror(stackFile, mirror);
-    const color = ["-no-color"];
-    for (const args of [
-      ["init", "-input=false", ...color, `-plugin-dir=${mirror}`],
-      ["apply", "-input=false", ...color, "-lock=false", "-auto-approve"],
-    ]) {
-      const r = await terraform.run(args, stackDir, tfEnv, say);
-      if (r.code !== 0)
-        throw new OfflinePlanStop(
-          `the base's stack did not ${args[0]} on the double (exit ${r.code}):\n${terraformErrors(r.output)}\nplan from empty with --from-empty, or name another base with --base`,
-        );
-    }
+    const init = await terraform.run(
+      ["init", "-input=false", "-no-color", `-plugin-dir=${mirror}`],
+      stackDir,
+      tfEnv,
+      say,
+    );
+    if (init.code !== 0)
+      throw new OfflinePlanStop(
+        `terraform init of the base failed (exit ${init.code}):\n${terraformErrors(init.output)}`,
+      );
+    await applyBaseStack({ stackDir, stackFile, env: tfEnv, terraform, store, say });
     const state = readFileSync(join(stackDir, "terraform.tfstate"), "utf8");
     const resources = (JSON.parse(state).resources ?? []).filter((r: { mode: string }) => r.mode === "managed");
     say(`applied ${resources.length} resources to the double in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -186,7 +189,7 @@ export async function offlinePlan(
     if ("sha" in base)
       writeFileSync(
         join(stackDir, "terraform.tfstate"),
-        await applyBase(base, stage, endpoint, mirror, tfEnv, terraform, err),
+        await applyBase(base, stage, endpoint, mirror, tfEnv, terraform, double?.store, err),
       );
     else step(err, `no base (${base.why}): planning from empty, so every resource plans as a creation`);
 

@@ -11,6 +11,8 @@ import { temporaryPrefix } from "../../local/processes";
 import { CARRY_OVER_PROPERTY } from "../../lock/evolution";
 import { offlinePlan, requiredProviderSources } from "../../offline/offline-plan";
 import { terraform } from "../../providers/mirror";
+import { destructiveChanges } from "../../review/guard";
+import { parsePlan } from "../../review/plan";
 import { temporaryDirectory } from "../support/helpers";
 import { describeWithRealProviders } from "../support/real-providers";
 
@@ -21,11 +23,6 @@ const IDENTITY = {
   GIT_COMMITTER_NAME: "t",
   GIT_COMMITTER_EMAIL: "t@example.invalid",
 };
-
-interface ResourceChange {
-  type: string;
-  change: { actions: string[]; before?: Record<string, any>; after: Record<string, any> };
-}
 
 /**
  * This checkout's files as they are now (committed or not) in a new repository on `branch`, with one commit
@@ -40,15 +37,38 @@ function projectRepository(branch: string): string {
     mkdirSync(dirname(join(repo, file)), { recursive: true });
     cpSync(join(PROJECT, file), join(repo, file));
   }
-  const git = (...args: string[]) =>
-    spawnSync("git", ["-C", repo, ...args], { env: { ...process.env, ...IDENTITY }, stdio: "ignore" });
-  git("init", "-q", "-b", branch);
-  git("add", "-A");
-  git("commit", "-q", "-m", "project at HEAD");
+  git(repo, "init", "-q", "-b", branch);
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "project at HEAD");
   // After the commit: a linked node_modules is not ignored by `node_modules/` and would be committed.
   symlinkSync(join(PROJECT, "node_modules"), join(repo, "node_modules"), "dir");
   cpSync(join(PROJECT, ".gen"), join(repo, ".gen"), { recursive: true });
   return repo;
+}
+
+function git(repo: string, ...args: string[]): void {
+  const r = spawnSync("git", ["-C", repo, ...args], { env: { ...process.env, ...IDENTITY }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+}
+
+function lockOf(repo: string) {
+  return JSON.parse(readFileSync(join(repo, "lock", "statements.lock.json"), "utf8")).dev;
+}
+
+const byName = (a: { name?: string }, b: { name?: string }) => String(a.name).localeCompare(String(b.name));
+
+/** One filter's value changed and its version bumped from 1 to 2 in filters.yaml, then `cdc-routing lock`. */
+async function routineChange(repo: string, filter: string, from: string, to: string): Promise<void> {
+  const file = join(repo, "filters", "filters.yaml");
+  const [head, ...entries] = readFileSync(file, "utf8").split("\n  - name: ");
+  const changed = entries.map((entry) =>
+    entry.startsWith(`${filter}\n`)
+      ? entry.replace("\n    version: 1\n", "\n    version: 2\n").replace(`value: ${from} }`, `value: ${to} }`)
+      : entry,
+  );
+  expect(changed.filter((entry, i) => entry !== entries[i])).toHaveLength(1);
+  writeFileSync(file, [head, ...changed].join("\n  - name: "));
+  await cli(repo, "lock", "--stage", "dev");
 }
 
 /** `cdc-routing <args>` run in repo by its own code, as a user runs it there; fails with its output unless exit 0. */
@@ -109,45 +129,53 @@ describe("cdc-routing plan: local state, no cloud credentials", () => {
   describeWithRealProviders(
     "the offline plan end to end (local Confluent API double, real terraform and confluent provider)",
     () => {
-      test("a routine filter change (value changed, version bumped, statements locked) plans against the merge base with main as one statement created with carry-over and one stopped; nothing else changes and nothing is left behind", async () => {
+      test("a routine filter change (value changed, version bumped, statements locked) plans against the merge base with main, which keeps an earlier change's stopped statement: one statement created with carry-over, one stopped, the earlier one cleaned up; nothing else changes, nothing is left behind", async () => {
         const repo = projectRepository("main");
-        const filtersFile = join(repo, "filters", "filters.yaml");
-        const before = readFileSync(filtersFile, "utf8");
-        const changed = before
-          .replace(/(outputTopic: filtered-car-created-events\n\s+version: )1\n/, "$12\n")
-          .replace("value: CarCreated }", "value: CarRegistered }");
-        expect(changed.split("\n").filter((line, i) => line !== before.split("\n")[i])).toHaveLength(2);
-        writeFileSync(filtersFile, changed);
-        await cli(repo, "lock", "--stage", "dev");
-        const lock = JSON.parse(readFileSync(join(repo, "lock", "statements.lock.json"), "utf8")).dev;
+        // main after an earlier routine change: its lock keeps the statement that change stopped (retention).
+        await routineChange(repo, "car-created", "CarCreated", "CarRegistered");
+        git(repo, "commit", "-q", "-a", "-m", "earlier change");
+        const kept = lockOf(repo).stopped;
+        expect(kept).toHaveLength(1);
+
+        await routineChange(repo, "service-events", "CarServiceDone", "CarServiced");
+        const lock = lockOf(repo);
         const [created] = lock.running;
-        const [stopped] = lock.stopped;
+        const stopped = lock.stopped.find((s: { name: string }) => s.name !== kept[0].name);
         expect(created.carriedOverFrom).toBe(stopped.name);
 
         const out = join(repo, ".offline-plan");
         const planned = await cli(repo, "plan", "--stage", "dev", "--out", out);
         expect(planned.output).toMatch(
-          /^plan: base: the merge base of HEAD and main: [0-9a-f]{7} project at HEAD \(applied to the double first;/m,
+          /^plan: base: the merge base of HEAD and main: [0-9a-f]{7} earlier change \(applied to the double first;/m,
+        );
+        expect(planned.output).toContain(
+          "plan: base: the base keeps 1 stopped statement(s): applying the rest first, then seeding them stopped into the double and adopting them by import\n",
         );
         expect(planned.output).toMatch(/^plan: base: applied \d+ resources to the double in [\d.]+ s$/m);
-        expect(planned.output).toContain("Plan: 1 to add, 1 to change, 0 to destroy.");
+        // The earlier change's stopped statement is no longer kept (the lock keeps the latest predecessor): its
+        // clean-up, which the guard accepts.
+        expect(planned.output).toContain("Plan: 1 to add, 1 to change, 1 to destroy.");
         expect(planned.output).not.toContain("error importing");
 
         const stackDir = join(out, "stacks", "dev");
-        const plan = JSON.parse(terraform(stackDir, ["show", "-json", "tfplan"]));
-        const changes = plan.resource_changes.filter((rc: ResourceChange) =>
+        const plan = parsePlan(terraform(stackDir, ["show", "-json", "tfplan"]), "tfplan");
+        const changes = (plan.resource_changes ?? []).filter((rc) =>
           rc.change.actions.some((a) => a !== "no-op" && a !== "read"),
         );
+        const statement = (value: unknown) =>
+          (value ?? {}) as { statement_name?: string; stopped?: boolean; properties?: Record<string, string> };
         expect(
-          changes.map((rc: ResourceChange) => ({
-            type: rc.type,
-            actions: rc.change.actions,
-            name: rc.change.after.statement_name,
-            stopped: [rc.change.before?.stopped, rc.change.after.stopped],
-            carryOver: rc.change.after.properties?.[CARRY_OVER_PROPERTY],
-          })),
+          changes
+            .map((rc) => ({
+              type: rc.type,
+              actions: rc.change.actions,
+              name: statement(rc.change.after ?? rc.change.before).statement_name,
+              stopped: [statement(rc.change.before).stopped, statement(rc.change.after).stopped],
+              carryOver: statement(rc.change.after).properties?.[CARRY_OVER_PROPERTY],
+            }))
+            .sort(byName),
         ).toEqual(
-          expect.arrayContaining([
+          [
             {
               type: "confluent_flink_statement",
               actions: ["create"],
@@ -157,14 +185,21 @@ describe("cdc-routing plan: local state, no cloud credentials", () => {
             },
             {
               type: "confluent_flink_statement",
+              actions: ["delete"],
+              name: kept[0].name,
+              stopped: [true, undefined],
+              carryOver: undefined,
+            },
+            {
+              type: "confluent_flink_statement",
               actions: ["update"],
               name: stopped.name,
               stopped: [false, true],
-              carryOver: undefined,
+              carryOver: kept[0].name, // unchanged: it started from the earlier change's statement
             },
-          ]),
+          ].sort(byName),
         );
-        expect(changes).toHaveLength(2);
+        expect(destructiveChanges(plan)).toEqual([]);
         // The base's worktree and temp dir are gone; the double and terraform with it.
         expect(
           spawnSync("git", ["-C", repo, "worktree", "list"], { encoding: "utf8" }).stdout.trim().split("\n"),
