@@ -5,7 +5,7 @@
  *                   [--bootstrap-servers H:P]   (flink dialect)
  *   cdc-routing lock [--stage S] [--cleanup] [--restart-retention] [--filters F]   record the statements to deploy
  *                   (lock/statements.lock.json); CDC_ROUTING_NOW fixes the date it records for stopped statements
- *   cdc-routing plan --stage S [--out DIR]   the offline plan (offline/offline-plan.ts)
+ *   cdc-routing plan --stage S [--base REF | --from-empty] [--out DIR]   the offline plan (offline/offline-plan.ts)
  *   cdc-routing status --stage S --targets FILE [--json]   a deployed stage's health (status/command.ts)
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug);
  * status: 0 healthy, 1 unhealthy, 2 when it cannot tell.
@@ -39,7 +39,7 @@ import { expiredNotice, keptStopped } from "../lock/retention";
 import { withLockedDefaultColumns } from "../lock/source-columns";
 import { lockedShards, lockStage } from "../lock/stage-lock";
 import { versionBumps } from "../lock/version-bumps";
-import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
+import { baseChoice, DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
 import { impactEvents, renderImpact, routingImpact } from "../review/impact";
 import { filtersAtRef, readCorpus } from "../review/impact-input";
 import { STAGE_NAMES } from "../stages/names";
@@ -285,10 +285,16 @@ const VERBS: Record<string, Verb> = {
     },
   },
   plan: {
-    usage: `cdc-routing plan --stage ${STAGES} [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)`,
+    usage: `cdc-routing plan --stage ${STAGES} [--base REF | --from-empty] [--out ${DEFAULT_OFFLINE_OUT}]     (npm run plan:offline -- --stage dev)
+                 the base (default: the merge base of HEAD and main) is applied to the double first`,
     failureNote: "nothing was planned",
     summary: `plan a stage with local state and no cloud credentials, against the local Confluent Cloud API double (${ENDPOINT_ENV})`,
-    options: { stage: { type: "string" }, out: { type: "string", default: DEFAULT_OFFLINE_OUT } },
+    options: {
+      stage: { type: "string" },
+      out: { type: "string", default: DEFAULT_OFFLINE_OUT },
+      base: { type: "string" },
+      "from-empty": { type: "boolean", default: false },
+    },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("plan needs --stage");
       return offlinePlan(
@@ -297,6 +303,7 @@ const VERBS: Record<string, Verb> = {
         process.env,
         io.err,
         io.out,
+        baseChoice(values.base as string | undefined, values["from-empty"] as boolean),
       );
     },
   },

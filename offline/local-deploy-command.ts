@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { processIo } from "../lib/command-line";
 import { InputError } from "../lib/errors";
 import { type Progress, printProgress } from "../local/processes";
-import { buildProviderIntoMirror, isInMirror, mirrorDir } from "../providers/mirror";
+import { fillMirror, isInMirror, mirrorDir, registryReachable, terraformErrors } from "../providers/mirror";
 import { BUILT_PROVIDERS } from "../providers/pins";
 import type { StageName } from "../stages/names";
 import {
@@ -27,17 +27,6 @@ const SAMPLE_ROWS = 5000;
 
 export class StepFailed extends InputError {}
 
-/** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
-export function terraformErrors(output: string): string {
-  const at = output.indexOf("Error:");
-  const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
-  return text
-    .split("\n")
-    .filter((line) => !/^\s+\d+: /.test(line))
-    .join("\n")
-    .trim();
-}
-
 function stepper(progress: Progress) {
   let n = 0;
   return async <T>(what: string, work: () => Promise<T>): Promise<T> => {
@@ -55,18 +44,18 @@ function stepper(progress: Progress) {
 }
 
 /**
- * terraform must be there; providers missing from the mirror are built from ../shared/provider-src (minutes, with
- * progress).
+ * terraform must be there; providers missing from the mirror are put there as `npm run providers:mirror` does
+ * (seconds from the Terraform registry where it is reachable, else minutes building them, with progress).
  */
 async function checkTools(progress: Progress): Promise<void> {
   if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0)
     throw new InputError("the terraform CLI is not on PATH; install Terraform >= 1.10");
-  for (const pin of BUILT_PROVIDERS.filter((p) => !isInMirror(p))) {
-    progress(
-      `${pin.source} ${pin.version} is not in the provider mirror ${mirrorDir()}: building it (npm run providers:refresh does the same)`,
-    );
-    await buildProviderIntoMirror(pin, mirrorDir(), progress);
-  }
+  const missing = BUILT_PROVIDERS.filter((p) => !isInMirror(p));
+  if (missing.length === 0) return;
+  progress(
+    `${missing.map((p) => `${p.source} ${p.version}`).join(", ")} not in the provider mirror ${mirrorDir()}: putting them there (npm run providers:mirror does the same)`,
+  );
+  await fillMirror(missing, await registryReachable(), mirrorDir(), progress);
 }
 
 export async function localDeploy(

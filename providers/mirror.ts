@@ -1,7 +1,9 @@
 /**
- * Builds the pinned Terraform providers from their upstream source archives (../shared/provider-src, checksums
- * verified first) plus the Go module proxy into a filesystem mirror outside git, and runs the Terraform CLI
- * against that mirror. Used by `npm run providers:refresh`, `.ci/run` and the real-Terraform tests.
+ * Puts the pinned Terraform providers into a filesystem mirror outside git: downloaded from the public Terraform
+ * registry where it is reachable (`terraform providers mirror`), else built from their upstream source archives
+ * (../shared/provider-src, checksums verified first) plus the Go module proxy; and runs the Terraform CLI against
+ * that mirror. Used by `npm test` and `.ci/run` (providers/mirror-cli.ts), `npm run providers:refresh` and the
+ * real-Terraform tests.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,6 +17,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { get } from "node:https";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../lib/errors";
@@ -105,26 +108,52 @@ export function verifyArchives(pin: ProviderBuildPin, sourceDir = providerSource
     .join("\n");
 }
 
-/** True when the mirror holds a binary built from exactly these archives (or, without sources here, any binary). */
+/** The stamp of a binary that `terraform providers mirror` downloaded: the release itself, whatever sources are here. */
+const REGISTRY_STAMP = `downloaded from ${TERRAFORM_HOST} by terraform providers mirror`;
+
+/**
+ * True when the mirror holds the pinned release downloaded from the registry, or a binary built from exactly these
+ * archives (or, without sources here, any binary).
+ */
 export function isInMirror(pin: ProviderBuildPin, mirror = mirrorDir()): boolean {
   if (!existsSync(mirrorBinaryPath(mirror, pin))) return false;
+  const stamp = existsSync(stampPath(pin)) ? readFileSync(stampPath(pin), "utf8") : undefined;
+  if (stamp?.startsWith(REGISTRY_STAMP)) return true;
   if (!existsSync(join(providerSourceDir(), "SHA256SUMS"))) return true;
   try {
-    return existsSync(stampPath(pin)) && readFileSync(stampPath(pin), "utf8") === verifyArchives(pin);
+    return stamp === verifyArchives(pin);
   } catch {
     return false;
   }
 }
 
+const PROGRAMS = {
+  go: {
+    probe: ["version"],
+    missing:
+      "the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer (go.dev/dl, or the golang-go package of a recent distribution)",
+  },
+  terraform: {
+    probe: ["version"],
+    missing:
+      "the Terraform CLI (terraform) is not on PATH: install Terraform 1.10 or newer (developer.hashicorp.com/terraform/install)",
+  },
+  unzip: {
+    probe: ["-v"],
+    missing: "unzip, which unpacks the providers downloaded from the Terraform registry, is not on PATH: install it",
+  },
+} as const;
+
+export type Program = keyof typeof PROGRAMS;
+
+export function programPresent(program: Program): boolean {
+  const res = spawnSync(program, [...PROGRAMS[program].probe], { stdio: "ignore", env: process.env });
+  return !res.error && res.status === 0;
+}
+
 /** Fails with one clear message when a program the build or the tests need is not on PATH. */
-export function requireProgram(program: "go" | "terraform"): void {
-  const res = spawnSync(program, ["version"], { stdio: "ignore", env: process.env });
-  if (!res.error && res.status === 0) return;
-  const what =
-    program === "go"
-      ? "the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer (go.dev/dl, or the golang-go package of a recent distribution)"
-      : "the Terraform CLI (terraform) is not on PATH: install Terraform 1.5 or newer (developer.hashicorp.com/terraform/install)";
-  throw new CommandError(what);
+export function requireProgram(program: Program): void {
+  if (!programPresent(program)) throw new CommandError(PROGRAMS[program].missing);
 }
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
@@ -136,13 +165,14 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   return res.stdout;
 }
 
-/** Runs a long command, passing its output lines on and saying every 30 s that it is still going. */
+/** Runs a long command and says every 30 s that it is still going (`doing`: "building", "downloading"). */
 function runWithProgress(
   cmd: string,
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv },
   what: string,
   log: Log,
+  doing = "building",
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
@@ -156,7 +186,7 @@ function runWithProgress(
     const timer = setInterval(() => {
       const downloads = (output.match(/go: downloading/g) ?? []).length;
       log(
-        `providers:   ${what}: still building after ${Math.round((Date.now() - started) / 1000)} s${downloads ? ` (${downloads} recent module downloads)` : ""}`,
+        `providers:   ${what}: still ${doing} after ${Math.round((Date.now() - started) / 1000)} s${downloads ? ` (${downloads} recent module downloads)` : ""}`,
       );
     }, 30_000);
     child.once("error", (e) => {
@@ -237,6 +267,121 @@ export async function buildProviderIntoMirror(
   }
 }
 
+/**
+ * Terraform's service discovery document of the public registry (remote service discovery: every Terraform host
+ * answers `/.well-known/terraform.json`): where it answers, `terraform providers mirror` can download the providers.
+ */
+const REGISTRY_DISCOVERY = `https://${TERRAFORM_HOST}/.well-known/terraform.json`;
+
+/** Whether the public Terraform registry answers here (a GitHub runner), within timeoutMs. */
+export function registryReachable(timeoutMs = 5_000): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const request = get(REGISTRY_DISCOVERY, { timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolvePromise(response.statusCode === 200);
+    });
+    request.once("timeout", () => request.destroy());
+    request.once("error", () => resolvePromise(false));
+  });
+}
+
+/**
+ * Terraform's unpacked mirror layout from the packed one `terraform providers mirror` writes
+ * (`<host>/<namespace>/<type>/terraform-provider-<type>_<version>_<platform>.zip`): each zip extracted, its binary
+ * renamed to mirrorBinaryPath (the confluent zip names it without the `v`, its .goreleaser.yml) and stamped as a
+ * registry download.
+ */
+export function unpackIntoMirror(packed: string, pins: readonly ProviderBuildPin[], mirror: string, log: Log): void {
+  for (const pin of pins) {
+    const [namespace, type] = pin.source.split("/");
+    const zip = join(
+      packed,
+      TERRAFORM_HOST,
+      namespace,
+      type,
+      `terraform-provider-${type}_${pin.version}_linux_amd64.zip`,
+    );
+    if (!existsSync(zip)) throw new CommandError(`terraform providers mirror left no ${zip}`);
+    const unzipped = join(packed, `unzipped-${type}`);
+    run("unzip", ["-o", "-q", zip, "-d", unzipped]);
+    const binary = readdirSync(unzipped).find((f) => f.startsWith(`terraform-provider-${type}`));
+    if (!binary) throw new CommandError(`${zip} holds no terraform-provider-${type} binary`);
+    const target = mirrorBinaryPath(mirror, pin);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(join(unzipped, binary), target);
+    mkdirSync(dirname(stampPath(pin)), { recursive: true });
+    const sum = createHash("sha256").update(readFileSync(zip)).digest("hex");
+    writeFileSync(stampPath(pin), `${REGISTRY_STAMP}: ${sum}  ${basename(zip)}`);
+    log(`providers: ${pin.source} ${pin.version} from the Terraform registry into ${target}`);
+  }
+}
+
+/**
+ * Downloads the pinned releases with `terraform providers mirror` (which checks them against the registry's signed
+ * checksums) and unpacks them into the mirror. Seconds, where building takes minutes.
+ */
+export async function downloadProvidersIntoMirror(
+  pins: readonly ProviderBuildPin[],
+  mirror = mirrorDir(),
+  log: Log = console.log,
+): Promise<void> {
+  requireProgram("terraform");
+  requireProgram("unzip");
+  mkdirSync(cacheDir(), { recursive: true });
+  const work = mkdtempSync(join(cacheDir(), "provider-download-"));
+  try {
+    const requiredProviders = Object.fromEntries(
+      pins.map((p) => [p.source.split("/")[1], { source: p.source, version: `= ${p.version}` }]),
+    );
+    writeFileSync(join(work, "main.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
+    const what = pins.map((p) => `${p.source} ${p.version}`).join(", ");
+    log(`providers: terraform providers mirror of ${what} from the Terraform registry`);
+    await runWithProgress(
+      "terraform",
+      ["providers", "mirror", "-platform=linux_amd64", join(work, "packed")],
+      { cwd: work, env: terraformEnv() },
+      "terraform providers mirror",
+      log,
+      "downloading",
+    );
+    unpackIntoMirror(join(work, "packed"), pins, mirror, log);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Why the pinned providers cannot be put into the mirror here, with what to install; undefined when they can
+ * (from the registry where it is reachable, else built from the provider sources with Go).
+ */
+export function mirrorBlocker(reachable: boolean): string | undefined {
+  if (!programPresent("terraform")) return PROGRAMS.terraform.missing;
+  if (reachable) return programPresent("unzip") ? undefined : PROGRAMS.unzip.missing;
+  const sums = join(providerSourceDir(), "SHA256SUMS");
+  if (!existsSync(sums))
+    return `the Terraform registry is not reachable and the provider sources are not at ${providerSourceDir()} (no SHA256SUMS): put them there or point CDC_ROUTING_PROVIDER_SRC at them`;
+  if (!programPresent("go")) return `the Terraform registry is not reachable and ${PROGRAMS.go.missing}`;
+  return undefined;
+}
+
+/**
+ * The pinned providers missing from the mirror, downloaded from the registry where it is reachable, else built
+ * from the provider sources. Throws a CommandError naming what is missing.
+ */
+export async function fillMirror(
+  pins: readonly ProviderBuildPin[],
+  reachable: boolean,
+  mirror = mirrorDir(),
+  log: Log = console.log,
+): Promise<void> {
+  const missing = pins.filter((p) => !isInMirror(p, mirror));
+  if (missing.length === 0) return;
+  const blocker = mirrorBlocker(reachable);
+  if (blocker) throw new CommandError(blocker);
+  if (reachable) await downloadProvidersIntoMirror(missing, mirror, log);
+  else for (const pin of missing) await buildProviderIntoMirror(pin, mirror, log);
+}
+
 /** Environment for the Terraform CLI: no telemetry, no user CLI config that might point elsewhere. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...extra };
@@ -280,6 +425,17 @@ export function terraformStatus(
   });
   if (res.error) throw new CommandError(`terraform could not start: ${res.error.message}`);
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
+}
+
+/** Terraform's own error blocks (from the first "Error:"; without the echoed source lines), or its last lines. */
+export function terraformErrors(output: string): string {
+  const at = output.indexOf("Error:");
+  const text = at >= 0 ? output.slice(at) : output.split("\n").slice(-20).join("\n");
+  return text
+    .split("\n")
+    .filter((line) => !/^\s+\d+: /.test(line))
+    .join("\n")
+    .trim();
 }
 
 /** `terraform providers schema -json` of the built providers (throws when one is not in the mirror). */

@@ -1,8 +1,9 @@
 /**
  * Review tooling, run by the workflows and locally:
  *   tsx review/cli.ts comment --plans <dir> [--base-filters <file>] [--stages dev,staging,prod] [--allow-destructive]
- * [--out <file>]
- *       <dir>/<stage>.plan.json from `terraform show -json`; a missing file means the plan did not run
+ * [--out <file>] [--summary <file>] [--full <file>] [--full-review-url <url>]
+ *       <dir>/<stage>.plan.json from `terraform show -json`; a missing file means the plan did not run. --out: the
+ *       comment (fits GitHub's 65,536 characters), --summary: for the job summary (fits 1 MiB), --full: everything
  *   tsx review/cli.ts guard --stage <stage> --plan <file> [--allow-destructive]
  *   terraform show -json tfplan | tsx review/cli.ts redact-plan --out <file>
  *       the plan JSON with every sensitive value replaced (what the workflows upload; the raw JSON never hits disk)
@@ -41,7 +42,11 @@ function readPlan(file: string) {
 }
 
 const USAGE = `usage: npx tsx review/cli.ts <comment|guard|redact-plan|scan> [options]
-  comment --plans <dir> [--base-filters <file>] [--filters <file>] [--stages dev,staging,prod] [--allow-destructive] [--out <file>]
+  comment --plans <dir> [--base-filters <file>] [--filters <file>] [--stages dev,staging,prod] [--allow-destructive]
+          [--out <file>] [--summary <file>] [--full <file>] [--full-review-url <url>]
+          --out: the pull-request comment, within GitHub's 65,536 characters (stdout without it); --summary: the
+          review within the job summary's 1 MiB; --full: the whole review; --full-review-url: where a shortened
+          comment says the full review is (the workflow run)
   guard --stage <stage> --plan <file> [--allow-destructive]
   redact-plan --out <file>     (reads terraform show -json output on standard input)
   scan [--stacks cdktf.out/stacks] [--stages dev,staging,prod] [--install-only]
@@ -87,6 +92,9 @@ function comment(args: readonly string[]): number {
     filters: { type: "string", default: DEFAULT_FILTERS_FILE },
     "base-filters": { type: "string" },
     out: { type: "string" },
+    summary: { type: "string" },
+    full: { type: "string" },
+    "full-review-url": { type: "string" },
     ...allowDestructive,
   });
   const dir = values.plans;
@@ -100,9 +108,12 @@ function comment(args: readonly string[]): number {
     base: baseFile && existsSync(baseFile) ? loadFilters(baseFile) : undefined,
     head: loadFilters(values.filters as string),
     optedIn: values["allow-destructive"] === true,
+    fullReviewUrl: values["full-review-url"],
   });
   if (values.out) writeFileSync(values.out, review.markdown);
   else process.stdout.write(review.markdown);
+  if (values.summary) writeFileSync(values.summary, review.summary);
+  if (values.full) writeFileSync(values.full, review.full);
   for (const [stage, changes] of review.blocking) process.stderr.write(`${guardMessage(stage, changes, false)}\n`);
   return review.blocking.size > 0 ? 1 : 0;
 }

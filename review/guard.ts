@@ -82,14 +82,40 @@ export function destructiveChanges(plan: PlanJson): DestructiveChange[] {
 
 export const OPT_IN_LABEL = "allow-destructive";
 
+function guardLead(stage: string, optedIn: boolean): string {
+  return optedIn
+    ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in`
+    : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request)`;
+}
+
+const verb = (action: DestructiveChange["action"]) => (action === "delete" ? "deleted" : "replaced");
+
 export function guardMessage(stage: string, changes: readonly DestructiveChange[], optedIn: boolean): string {
   if (changes.length === 0) return `${stage}: no destructive changes.`;
-  const list = changes
-    .map((c) => `- \`${c.address}\` (${c.type}) would be **${c.action === "delete" ? "deleted" : "replaced"}**`)
-    .join("\n");
-  return optedIn
-    ? `${stage}: destructive changes allowed by the \`${OPT_IN_LABEL}\` opt-in:\n${list}`
-    : `${stage}: destructive changes need an explicit opt-in (label \`${OPT_IN_LABEL}\` on the pull request):\n${list}`;
+  const list = changes.map((c) => `- \`${c.address}\` (${c.type}) would be **${verb(c.action)}**`).join("\n");
+  return `${guardLead(stage, optedIn)}:\n${list}`;
+}
+
+/**
+ * The same changes in fewer characters, for a review that must fit a size limit: one line per resource type and
+ * action naming every resource (its address without the type). `sameAs`: an earlier stage with exactly these
+ * changes, which lists them.
+ */
+export function compactGuardMessage(
+  stage: string,
+  changes: readonly DestructiveChange[],
+  optedIn: boolean,
+  sameAs?: string,
+): string {
+  if (changes.length === 0) return `${stage}: no destructive changes.`;
+  if (sameAs) return `${guardLead(stage, optedIn)}: the same ${changes.length} as ${sameAs}, listed there.`;
+  const groups = new Map<string, DestructiveChange[]>();
+  for (const c of changes) groups.set(`${c.type} ${c.action}`, [...(groups.get(`${c.type} ${c.action}`) ?? []), c]);
+  const lines = [...groups.values()].map(
+    (group) =>
+      `- ${group.length} \`${group[0].type}\` would be **${verb(group[0].action)}**: ${group.map((c) => `\`${c.address.slice(c.type.length + 1)}\``).join(", ")}`,
+  );
+  return `${guardLead(stage, optedIn)}:\n${lines.join("\n")}`;
 }
 
 /**

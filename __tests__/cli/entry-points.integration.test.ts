@@ -37,7 +37,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/scale.ts", /^usage: npm run bench:scale/],
     ["bench/all.ts", /^usage: npm run bench /],
     ["providers/refresh.ts", /^usage: npm run providers:refresh/],
-    ["providers/mirror-cli.ts", /^usage: npx tsx providers\/mirror-cli\.ts/],
+    ["providers/mirror-cli.ts", /^usage: npm run providers:mirror/],
     ["providers/generate.ts", /^usage: npm run providers:generate/],
     ["local/confluent-api/server.ts", /^usage: npx tsx local\/confluent-api\/server\.ts/],
     ["consumers/verify.ts", /^usage: npm run verify --/],

@@ -20,7 +20,7 @@ import {
   startLocalConfluent,
   tallyLine,
 } from "../../offline/local-deploy";
-import { terraformErrors } from "../../offline/local-deploy-command";
+import { terraformErrors } from "../../providers/mirror";
 import { loanCreatedV2CreatesOnly, notRunnableBecause, providersRequired, run } from "./stack-on-double";
 
 const why = notRunnableBecause();

@@ -31,8 +31,8 @@ import {
   sampleRows,
   startLocalConfluent,
 } from "../../offline/local-deploy";
-import { terraformErrors } from "../../offline/local-deploy-command";
 import { localStatusCredentials, localStatusTargets, stackOutputs } from "../../offline/local-status";
+import { terraformErrors } from "../../providers/mirror";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { notRunnableBecause, providersRequired, run } from "./stack-on-double";

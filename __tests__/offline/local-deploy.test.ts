@@ -2,7 +2,7 @@
 
 import { loadFilters } from "../../filters/load";
 import { sampleRows, tally } from "../../offline/local-deploy";
-import { terraformErrors } from "../../offline/local-deploy-command";
+import { terraformErrors } from "../../providers/mirror";
 
 describe("local deploy", () => {
   test("per consumer tally: missing, duplicated and unexpected ids", () => {

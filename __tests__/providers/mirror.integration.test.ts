@@ -10,9 +10,11 @@ import {
   buildProviderIntoMirror,
   isInMirror,
   mirrorBinaryPath,
+  mirrorBlocker,
   mirrorDir,
   parseSha256Sums,
   requireProgram,
+  unpackIntoMirror,
   verifyArchives,
 } from "../../providers/mirror";
 import type { ProviderBuildPin } from "../../providers/pins";
@@ -128,7 +130,7 @@ test(
       "the Go toolchain (go), which builds the providers from source, is not on PATH: install Go 1.25 or newer",
     );
     expect(() => requireProgram("terraform")).toThrow(
-      "the Terraform CLI (terraform) is not on PATH: install Terraform 1.5 or newer",
+      "the Terraform CLI (terraform) is not on PATH: install Terraform 1.10 or newer",
     );
   }),
 );
@@ -180,5 +182,74 @@ describe("building into the mirror (real go build)", () => {
       expect(isInMirror(pin)).toBe(false);
     }),
     120_000,
+  );
+});
+
+describe("the mirror from the Terraform registry (terraform providers mirror's packed layout)", () => {
+  /** A packed-layout zip as the registry serves it, holding one binary named `binary`, made with Python's zipfile. */
+  function packedZip(packed: string, p: ProviderBuildPin, binary: string): void {
+    const [namespace, type] = p.source.split("/");
+    const dir = join(packed, "registry.terraform.io", namespace, type);
+    mkdirSync(dir, { recursive: true });
+    const script = [
+      "import sys, zipfile",
+      "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
+      "    info = zipfile.ZipInfo(sys.argv[2]); info.external_attr = 0o755 << 16",
+      "    z.writestr(info, '#!/bin/sh\\necho ' + sys.argv[2] + '\\n')",
+    ].join("\n");
+    const zip = join(dir, `terraform-provider-${type}_${p.version}_linux_amd64.zip`);
+    expect(spawnSync("python3", ["-c", script, zip, binary]).status).toBe(0);
+  }
+
+  test(
+    "each zip unpacked to the binary path the tools look for, counted as present even where provider sources are",
+    withEnv(
+      { CDC_ROUTING_CACHE: temporaryDirectory("cache"), CDC_ROUTING_PROVIDER_SRC: tinySources(GOOD_MAIN) },
+      async () => {
+        const packed = temporaryDirectory("packed");
+        // The confluent release names its binary without the v; others with it.
+        packedZip(packed, pin, "terraform-provider-tiny_0.0.1");
+        const other = { ...pin, source: "example/other", version: "1.2.3" };
+        packedZip(packed, other, "terraform-provider-other_v1.2.3");
+        expect(isInMirror(pin)).toBe(false);
+        const logged: string[] = [];
+        unpackIntoMirror(packed, [pin, other], mirrorDir(), (line) => logged.push(line));
+        for (const p of [pin, other]) {
+          const binary = mirrorBinaryPath(mirrorDir(), p);
+          expect(spawnSync(binary, { encoding: "utf8" }).stdout).toMatch(/^terraform-provider-/);
+          // A registry download is the release itself: the sources here (other archives) do not make it stale.
+          expect(isInMirror(p)).toBe(true);
+        }
+        expect(logged).toEqual([
+          `providers: example/tiny 0.0.1 from the Terraform registry into ${mirrorBinaryPath(mirrorDir(), pin)}`,
+          `providers: example/other 1.2.3 from the Terraform registry into ${mirrorBinaryPath(mirrorDir(), other)}`,
+        ]);
+      },
+    ),
+  );
+
+  test("a zip the download did not leave is named", () => {
+    expect(() => unpackIntoMirror(temporaryDirectory("packed"), [pin], temporaryDirectory("mirror"), quiet)).toThrow(
+      /terraform providers mirror left no .*\/registry\.terraform\.io\/example\/tiny\/terraform-provider-tiny_0\.0\.1_linux_amd64\.zip$/,
+    );
+  });
+
+  test(
+    "what keeps the mirror from being filled here: the registry first, else the sources and Go",
+    withEnv({ CDC_ROUTING_PROVIDER_SRC: temporaryDirectory("no-sources") }, async () => {
+      expect(mirrorBlocker(true)).toBeUndefined();
+      expect(mirrorBlocker(false)).toMatch(
+        /^the Terraform registry is not reachable and the provider sources are not at .*no-sources.* \(no SHA256SUMS\)/,
+      );
+      process.env.CDC_ROUTING_PROVIDER_SRC = tinySources(GOOD_MAIN);
+      expect(mirrorBlocker(false)).toBeUndefined();
+      const path = process.env.PATH;
+      try {
+        process.env.PATH = "/nonexistent";
+        expect(mirrorBlocker(true)).toMatch(/^the Terraform CLI \(terraform\) is not on PATH: install Terraform 1\.10/);
+      } finally {
+        process.env.PATH = path;
+      }
+    }),
   );
 });

@@ -65,19 +65,32 @@ export function postStatement(req: Request): Answer {
   if (from !== undefined && !req.store.statements.has(statementKey(req.params.env, from))) {
     throw badRequest(`Statement '${from}' named by ${CARRY_OVER} does not exist`);
   }
-  const s = {
+  const s = newStatement(req.store, req.params.env, name, spec, `${req.store.baseUrl}${req.path}/${name}`);
+  req.store.statements.set(statementKey(req.params.env, name), s);
+  return ok(answer(s), 201);
+}
+
+interface StatementSpec {
+  statement: string;
+  compute_pool_id: string;
+  principal: string;
+  properties?: Record<string, string>;
+}
+
+function newStatement(store: Store, env: string, name: string, spec: StatementSpec, self: string): StoredStatement {
+  return {
     api_version: "sql/v1",
-    environment_id: req.params.env,
+    environment_id: env,
     kind: "Statement",
     metadata: {
-      created_at: req.store.now(),
+      created_at: store.now(),
       resource_version: "1",
-      self: `${req.store.baseUrl}${req.path}/${name}`,
-      uid: req.store.nextId("uid-"),
-      updated_at: req.store.now(),
+      self,
+      uid: store.nextId("uid-"),
+      updated_at: store.now(),
     },
     name,
-    organization_id: req.store.organizationId,
+    organization_id: store.organizationId,
     spec: {
       compute_pool_id: spec.compute_pool_id,
       principal: spec.principal,
@@ -88,8 +101,30 @@ export function postStatement(req: Request): Answer {
     status: { detail: "", latest_offsets: {}, latest_offsets_timestamp: "0001-01-01T00:00:00Z", phase: "PENDING" },
     readsUntilSettled: 1,
   };
-  req.store.statements.set(statementKey(req.params.env, name), s);
-  return ok(answer(s), 201);
+}
+
+/**
+ * A statement that already exists, stopped, as a deployed stage keeps its predecessors: for a double that must start
+ * where a stage is (the offline plan's base, whose kept statements Terraform adopts by import, never creates).
+ * Its predecessor need not exist: Confluent may have deleted it since.
+ */
+export function seedStoppedStatement(store: Store, env: string, name: string, spec: StatementSpec): void {
+  const s = newStatement(
+    store,
+    env,
+    name,
+    spec,
+    `${store.baseUrl}/sql/v1/organizations/${store.organizationId}/environments/${env}/statements/${name}`,
+  );
+  s.spec = { ...s.spec, stopped: true };
+  s.status = {
+    ...s.status,
+    phase: "STOPPED",
+    latest_offsets: latestOffsets(store, s),
+    latest_offsets_timestamp: offsetsTimestamp(store),
+  };
+  s.readsUntilSettled = 0;
+  store.statements.set(statementKey(env, name), s);
 }
 
 function answer(s: Json): Json {
