@@ -9,12 +9,12 @@ import { type Condition, type FieldRef, type Filter, OPERATION_CODES, type Predi
 
 const TRI = (r: boolean | null) => (r === null ? "UNKNOWN" : r ? "TRUE" : "FALSE");
 
-function valueOf(event: RawEvent, field: FieldRef): unknown {
+function fieldValueIn(event: RawEvent, field: FieldRef): unknown {
   return field.kind === "column" ? event[field.column] : jsonValue(event[field.column], field.path);
 }
 
 function leafReason(p: Predicate, event: RawEvent): string {
-  const v = valueOf(event, p.field);
+  const v = fieldValueIn(event, p.field);
   return `${conditionText(p)} is ${TRI(evaluateCondition(p, event))} (${p.fieldText} = ${v === null || v === undefined ? "NULL" : JSON.stringify(v)})`;
 }
 

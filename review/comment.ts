@@ -12,6 +12,7 @@ import { type Block, CUT_MARK, fitBlocks, type Limit } from "./fit";
 import { compactGuardMessage, type DestructiveChange, destructiveChanges, guardMessage, refusedChanges } from "./guard";
 import type { PlanJson } from "./plan";
 import { redact, sensitiveValues } from "./redact";
+import { changedFilters, impactEvents, renderImpact, routingImpact } from "./impact";
 import { sqlDiff } from "./sql-diff";
 import {
   countsLine,
@@ -144,6 +145,21 @@ function stageBlocks(
         }
       : { fixed: `Flink SQL of ${stage}: unchanged.` },
   );
+  // The same impact `cdc-routing impact` prints, from edge events only (no corpus in CI); nothing without a change.
+  if (input.base) {
+    const impact = routingImpact(input.base, input.head, stage, impactEvents(input.base, input.head, stage, []));
+    if (changedFilters(input.base, input.head, stage).length > 0)
+      blocks.push({
+        collapsible: {
+          tier: 2,
+          summary: `Routing impact (${stage})`,
+          open: true,
+          lines: renderImpact(impact, "markdown").split("\n"),
+          cuttable: true,
+          unit: "lines of the impact",
+        },
+      });
+  }
   blocks.push({
     collapsible: {
       tier: 3,

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilters, parseFiltersYaml } from "../../filters/load";
+import { renderReview } from "../../review/comment";
 import { type ImpactEvent, impactEvents, renderImpact, routingImpact } from "../../review/impact";
 import { filtersAtRef, readCorpus } from "../../review/impact-input";
 import { temporaryDirectory } from "../support/helpers";
@@ -165,5 +166,26 @@ describe("impact inputs", () => {
     ]);
     writeFileSync(file, '{"id":"a"}\nnot json\n');
     expect(() => readCorpus(file, "raw-business-events")).toThrow(`${file}:2: not a JSON object`);
+  });
+});
+
+describe("the review comment's Impact section", () => {
+  test("is the impact `cdc-routing impact` computes, rendered by the same code; none when no filter changed", () => {
+    const head = headOf((y) => y.replace("value: CarCreated }", "value: CarRegistered }"));
+    const { markdown } = renderReview({ stages: [{ stage: "dev" }], base, head, optedIn: false });
+    const expected = renderImpact(routingImpact(base, head, "dev", impactEvents(base, head, "dev", [])), "markdown");
+    expect(markdown).toContain("Routing impact (dev)");
+    expect(markdown).toContain(expected);
+    expect(renderReview({ stages: [{ stage: "dev" }], base, head: base, optedIn: false }).markdown).not.toContain(
+      "Routing impact",
+    );
+  });
+
+  test("never names a payload field the filters do not read", () => {
+    const head = headOf((y) => y.replace("value: CarCreated }", "value: CarRegistered }"));
+    const { markdown } = renderReview({ stages: [{ stage: "dev" }], base, head, optedIn: false });
+    const section = markdown.slice(markdown.indexOf("Routing impact (dev)"), markdown.indexOf("Routing (dev)"));
+    for (const unread of ["created_date", "saved_date", "event_name", "eventHeader", "uuid"])
+      expect(section).not.toContain(unread);
   });
 });
