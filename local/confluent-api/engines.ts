@@ -79,6 +79,18 @@ export function validationErrors(
   return (answer?.configs ?? []).flatMap(({ value }) => (value ? value.errors.map((e) => `${value.name}: ${e}`) : []));
 }
 
+/**
+ * Whether Kafka Connect's tasks (GET /connectors/{name}/tasks) run with every setting of `config`. Kafka Connect
+ * answers a config PUT before it reconfigures the tasks, and until then the old tasks report RUNNING with the old
+ * settings (a record written meanwhile is converted as before the update).
+ */
+export function tasksRunWith(tasks: unknown, config: Record<string, string>): boolean {
+  if (!Array.isArray(tasks) || tasks.length === 0) return false;
+  return tasks.every((t: { config?: Record<string, string> }) =>
+    Object.entries(config).every(([k, v]) => t.config?.[k] === v),
+  );
+}
+
 async function connectRequest(url: string, method: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const response = await fetch(url, {
     method,
@@ -145,13 +157,16 @@ export class LocalEngines implements Engines {
     this.o.progress(`connector ${local.name} submitted to the local Kafka Connect worker`);
     const deadline = Date.now() + (this.o.connectorTimeoutMs ?? 180_000);
     while (Date.now() < deadline) {
+      // The tasks first: once they carry this config the old ones have stopped, so RUNNING is the new ones'.
+      const configured = tasksRunWith((await connectRequest(`${url}/tasks`, "GET")).json, local);
       const { state, trace } = await this.connectorState(local.name);
       if (state === "FAILED") throw new Error(trace);
-      if (state === "RUNNING" && (!this.o.streaming || (await this.o.streaming(local["slot.name"])))) return;
+      if (configured && state === "RUNNING" && (!this.o.streaming || (await this.o.streaming(local["slot.name"]))))
+        return;
       await sleep(500);
     }
     throw new Error(
-      `connector ${local.name} did not reach RUNNING with an active replication slot in ${(this.o.connectorTimeoutMs ?? 180_000) / 1000} s`,
+      `connector ${local.name} did not reach RUNNING with its config and an active replication slot in ${(this.o.connectorTimeoutMs ?? 180_000) / 1000} s`,
     );
   }
 

@@ -1,5 +1,11 @@
 /** The engines behind the Confluent API double (local/confluent-api/engines.ts): statements, offsets, validation. */
-import { offsetsText, sourceTopics, statementScript, validationErrors } from "../../../local/confluent-api/engines";
+import {
+  offsetsText,
+  sourceTopics,
+  statementScript,
+  tasksRunWith,
+  validationErrors,
+} from "../../../local/confluent-api/engines";
 
 describe("local deploy: engines behind the Confluent API double", () => {
   const statement = {
@@ -58,5 +64,18 @@ describe("local deploy: engines behind the Confluent API double", () => {
       ],
     };
     expect(validationErrors(answer)).toEqual(["snapshot.mode: Value must be one of always, initial"]);
+  });
+
+  test("a connector's tasks run with its config only once each carries every setting (Kafka Connect updates them after the PUT)", () => {
+    const config = { name: "c", "value.converter.object.additional.properties": "true" };
+    const task = (open: string) => ({
+      id: { connector: "c", task: 0 },
+      config: { name: "c", "value.converter.object.additional.properties": open, "task.class": "T" },
+    });
+    expect(tasksRunWith([task("true")], config)).toBe(true);
+    expect(tasksRunWith([task("false")], config)).toBe(false);
+    expect(tasksRunWith([task("true"), task("false")], config)).toBe(false);
+    expect(tasksRunWith([], config)).toBe(false);
+    expect(tasksRunWith({ error_code: 404 }, config)).toBe(false);
   });
 });
