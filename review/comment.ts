@@ -10,9 +10,9 @@ import type { StageName } from "../stages/names";
 import { routingDiagram } from "./diagram";
 import { type Block, CUT_MARK, fitBlocks, type Limit } from "./fit";
 import { compactGuardMessage, type DestructiveChange, destructiveChanges, guardMessage, refusedChanges } from "./guard";
+import { changedFilters, impactEvents, renderImpact, routingImpact } from "./impact";
 import type { PlanJson } from "./plan";
 import { redact, sensitiveValues } from "./redact";
-import { changedFilters, impactEvents, renderImpact, routingImpact } from "./impact";
 import { sqlDiff } from "./sql-diff";
 import {
   countsLine,
