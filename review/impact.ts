@@ -159,9 +159,14 @@ class Tally {
 export function routingImpact(base: FilterSet, head: FilterSet, stage: string, events: readonly ImpactEvent[]): Impact {
   const changed = changedFilters(base, head, stage);
   const versions = changed.flatMap(({ before, after }) => [before, after]).filter((f): f is Filter => !!f);
-  const jsonFields = versions
-    .flatMap((f) => predicatesOf(f.condition).map((p) => p.field))
-    .filter((f, i, all) => f.kind === "json" && all.findIndex((g) => fieldText(g) === fieldText(f)) === i);
+  const jsonFields = [
+    ...new Map(
+      versions
+        .flatMap((f) => predicatesOf(f.condition).map((p) => p.field))
+        .filter((f) => f.kind === "json")
+        .map((f) => [fieldText(f), f]),
+    ).values(),
+  ];
   // Events by raw topic and operation code, flattened once: a filter version only ever sees its own source's
   // events of the operations it lists.
   const bySourceAndOp = new Map<string, Array<ImpactEvent & { flat: RawEvent }>>();
@@ -171,31 +176,48 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
     list.push({ ...e, flat: flatten(e.event, jsonFields) });
     bySourceAndOp.set(key, list);
   }
-  const indexes = new Map<string, Map<string, Array<ImpactEvent & { flat: RawEvent }>>>();
-  /** Events of `f`'s source and operations that it could route: all of them, or those its equality key allows. */
-  const eventsFor = (f: Filter) => {
-    const events = f.operations.flatMap((o) => bySourceAndOp.get(`${f.source}|${OPERATION_CODES[o]}`) ?? []);
-    const key = equalityKey(f);
-    if (!key) return events;
-    const cacheKey = `${f.source}|${f.operations.join(",")}|${key.field}`;
+  type FlatEvent = ImpactEvent & { flat: RawEvent };
+  const indexes = new Map<string, Map<string, FlatEvent[]>>();
+  const ofOperations = (f: Filter) =>
+    f.operations.flatMap((o) => bySourceAndOp.get(`${f.source}|${OPERATION_CODES[o]}`) ?? []);
+  /** The events of `f`'s source and operations by the value of `field` (built once per source, operations and field). */
+  const indexFor = (f: Filter, field: string) => {
+    const cacheKey = `${f.source}|${f.operations.join(",")}|${field}`;
     let index = indexes.get(cacheKey);
     if (!index) {
       index = new Map();
-      for (const e of events) {
-        const v = e.flat[key.field];
+      for (const e of ofOperations(f)) {
+        const v = e.flat[field];
         if (v === null || v === undefined) continue;
         const text = typeof v === "string" ? v : String(v);
-        const list = index.get(text) ?? [];
-        list.push(e);
-        index.set(text, list);
+        const list = index.get(text);
+        if (list) list.push(e);
+        else index.set(text, [e]);
       }
       indexes.set(cacheKey, index);
     }
-    const found = index;
-    return key.values.flatMap((v) => found.get(v) ?? []);
+    return index;
   };
   /** Every event either version could route; an event neither can route starts and stops nothing. */
-  const candidates = (...fs: Array<Filter | undefined>) => [...new Set(fs.flatMap((f) => (f ? eventsFor(f) : [])))];
+  const candidates = (b: Filter | undefined, a: Filter | undefined): readonly FlatEvent[] => {
+    const versions = [b, a].filter((f): f is Filter => f !== undefined);
+    const keys = versions.map(equalityKey);
+    const sameIndex =
+      versions.length > 0 &&
+      keys.every((k) => k && k.field === keys[0]?.field) &&
+      versions.every((f) => f.source === versions[0].source && f.operations.join() === versions[0].operations.join());
+    if (sameIndex) {
+      // One value per event: the union of the values' lists has no duplicates.
+      const index = indexFor(versions[0], keys[0]?.field as string);
+      const values = new Set(keys.flatMap((k) => k?.values ?? []));
+      return [...values].flatMap((v) => index.get(v) ?? []);
+    }
+    const all = versions.flatMap((f, i) => {
+      const key = keys[i];
+      return key ? key.values.flatMap((v) => indexFor(f, key.field).get(v) ?? []) : ofOperations(f);
+    });
+    return versions.length > 1 ? [...new Set(all)] : all;
+  };
   const results: FilterImpact[] = [];
   for (const { name, before, after } of changed) {
     const [b, a] = [before && flatFilter(before), after && flatFilter(after)];

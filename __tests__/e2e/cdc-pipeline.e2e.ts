@@ -4,7 +4,10 @@
  * example kafkajs consumers receive and parse exactly their events.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { consumerGroup } from "../../access/grants";
+import { run } from "../../cli/cdc-routing";
 import { type RunningConsumer, startRoutedConsumer } from "../../consumers/consumer";
 import type { RoutedEvent } from "../../consumers/record";
 import { readRecords, withAdmin } from "../../consumers/topic-io";
@@ -13,6 +16,8 @@ import { topicsByConsumer } from "../../filters/topic-scopes";
 import { sleep } from "../../lib/run";
 import type { PostgresHandle } from "../../local/postgres";
 import { recordStarted } from "../../local/processes";
+import { readCorpus } from "../../review/impact-input";
+import { temporaryDirectory } from "../support/helpers";
 import { routingStatements, useEngines } from "./harness";
 
 const data = (entityType: string) => ({
@@ -147,6 +152,40 @@ describe("routed topics -> example consumers", () => {
       updatedAttributes: { amount: 12.5 },
     });
     expect(payment.eventType).toBe("LoanPaymentSubmitted");
+  });
+
+  test("cdc-routing sample writes a corpus of the raw topic with only the fields the filters read, which impact reads", async () => {
+    const pipeline = engines.pipeline;
+    const dir = temporaryDirectory("sample");
+    const out = join(dir, "corpus.jsonl");
+    let err = "";
+    const code = await run(
+      [
+        "sample",
+        "--topic",
+        "raw-business-events",
+        "--count",
+        "3",
+        "--out",
+        out,
+        "--bootstrap-servers",
+        pipeline.kafka.bootstrapServers,
+      ],
+      { out: () => undefined, err: (s) => (err += s) },
+    );
+    expect([code, err]).toEqual([0, expect.stringContaining(`${out}: 3 events (only the fields the filters read)`)]);
+    const lines = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      // The shipped filters read event_type and one path into event_data; nothing else of the payload is kept.
+      expect(Object.keys(line).sort()).toEqual(["__op", "__topic", "event_data", "event_type", "id"]);
+      expect(JSON.parse(line.event_data)).toEqual({ eventBody: { entities: [{ entityType: expect.any(String) }] } });
+    }
+    const corpus = readCorpus(out, pipeline.filters.sourceTopic);
+    expect(corpus.map((e) => e.source)).toEqual(["raw-business-events", "raw-business-events", "raw-business-events"]);
   });
 
   test("consumers commit their offsets after processing", async () => {

@@ -29,7 +29,13 @@ import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { synthStack } from "../support/stack-helpers";
 import { databaseConfig } from "./database-config";
-import { notRunnableBecause, providersRequired, StackOnDouble, useStackOnDouble } from "./stack-on-double";
+import {
+  notRunnableBecause,
+  providersRequired,
+  StackOnDouble,
+  useStackOnDouble,
+  withoutStatements,
+} from "./stack-on-double";
 
 type Config = Record<string, any>;
 
@@ -48,12 +54,6 @@ function devOnLocalServer(connectorName?: string): StageConfig {
     ...dev,
     source: { ...dev.source, host: "127.0.0.1", platform: "self-managed", slotAlarms: undefined, connectorName },
   });
-}
-
-/** Routing is not under test: no statements (each would start a Flink cluster), nor the output naming them. */
-function withoutStatements(config: Config): void {
-  delete config.resource.confluent_flink_statement;
-  delete config.output.flink_statement_names;
 }
 
 const connectorAddress = (config: Config) =>

@@ -44,6 +44,7 @@ import {
   StackOnDouble,
   synthesize,
   useStackOnDouble,
+  withoutStatements,
 } from "./stack-on-double";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? (m: string) => process.stderr.write(`[local] ${m}\n`) : () => undefined;
@@ -213,10 +214,6 @@ if (why && providersRequired) throw new Error(`raw schema registration suite can
 if (why) console.warn(`\n*** NOT RUN: raw schema registration on the local Confluent, because ${why}.\n`);
 
 /** Routing is not under test: no statements (each would start a Flink cluster), nor the output naming them. */
-function withoutStatements(config: Json): void {
-  delete config.resource.confluent_flink_statement;
-  delete config.output.flink_statement_names;
-}
 
 let devSynth: Promise<Json> | undefined;
 /** dev as `npx tsx main.ts dev` writes it, synthesized once for the suites below. */

@@ -14,6 +14,7 @@ import { App } from "cdktf";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
+import type { Json } from "../../lib/json";
 import { type Run, run } from "../../lib/run";
 import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
 import type { TemporaryDirs } from "../../local/processes";
@@ -29,6 +30,13 @@ import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
 export { type Run, run };
+
+/** Routing left out of a config (each statement would start a Flink cluster), with every output naming one. */
+export function withoutStatements(config: Json): void {
+  delete config.resource.confluent_flink_statement;
+  for (const [name, output] of Object.entries<Json>(config.output ?? {}))
+    if (JSON.stringify(output).includes("confluent_flink_statement.")) delete config.output[name];
+}
 
 /**
  * Where the mirror is always built first (.ci/run sets CDC_ROUTING_REQUIRE_PROVIDERS=1), a missing piece fails the
