@@ -54,6 +54,21 @@ export async function withAdminOnce<T>(kafka: Kafka, work: (admin: Admin) => Pro
   }
 }
 
+/** Each partition's low and high watermark, by topic. */
+export async function watermarks(admin: Admin, topics: readonly string[]) {
+  const result = new Map<string, Array<{ partition: number; low: number; high: number }>>();
+  for (const topic of topics)
+    result.set(
+      topic,
+      (await admin.fetchTopicOffsets(topic)).map((p) => ({
+        partition: p.partition,
+        low: Number(p.low),
+        high: Number(p.high),
+      })),
+    );
+  return result;
+}
+
 /** High watermarks now: the offset the next record of each partition will get. */
 export function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Offsets> {
   return withAdmin(kafka, async (admin) => {

@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { type Admin, type Kafka, Kafka as KafkaClient, type KafkaConfig, logLevel } from "kafkajs";
 import { kafkaConfigFromEnv } from "../consumers/kafka-config";
+import { watermarks } from "../consumers/topic-io";
 import { ConnectionError } from "../lib/errors";
 import type { Json } from "../lib/json";
 import type { StageExpectations } from "./expectations";
@@ -224,21 +225,6 @@ async function readStatement(t: StatusTargets, c: StatusCredentials, name: strin
     // CRITICAL warnings "will cause degraded statements eventually" (SqlV1StatementWarning).
     healthy: phase === "RUNNING" && !warnings.some((w) => w.severity === "CRITICAL"),
   };
-}
-
-/** Each partition's low and high watermark, by topic. */
-async function watermarks(admin: Admin, topics: readonly string[]) {
-  const result = new Map<string, Array<{ partition: number; low: number; high: number }>>();
-  for (const topic of topics)
-    result.set(
-      topic,
-      (await admin.fetchTopicOffsets(topic)).map((p) => ({
-        partition: p.partition,
-        low: Number(p.low),
-        high: Number(p.high),
-      })),
-    );
-  return result;
 }
 
 async function readConsumers(admin: Admin, e: StageExpectations, o: ReadOptions): Promise<StatusRow[]> {

@@ -8,6 +8,7 @@ import {
   converterJsonSchema,
   javaHashMapOrder,
 } from "../../connectors/value-schema";
+import { BUSINESS_EVENTS_COLUMNS } from "../../filters/model";
 import type { CapturedTable } from "../../stages/tables";
 
 const OPEN = { additionalProperties: true };
@@ -153,14 +154,7 @@ describe("a captured table's raw value schema", () => {
     schema: "public",
     table: "business_events",
     rawTopic: "raw-business-events",
-    columns: [
-      { name: "id", type: "string", optional: false },
-      { name: "event_name", type: "string", optional: true },
-      { name: "event_type", type: "string", optional: true },
-      { name: "created_date", type: "string", optional: true },
-      { name: "saved_date", type: "string", optional: true },
-      { name: "event_data", type: "json", optional: true },
-    ],
+    columns: BUSINESS_EVENTS_COLUMNS,
   };
 
   test("business_events: closed, titled with the record name, no required list, json as Debezium's named string", () => {

@@ -16,7 +16,7 @@
  * read none. Points carry the time they were read (Confluent's are about three minutes old).
  */
 import type { Admin } from "kafkajs";
-import { withAdmin } from "../../consumers/topic-io";
+import { watermarks, withAdmin } from "../../consumers/topic-io";
 import { inferredTableGroup } from "../../flink-sql/inferred-table";
 import { EXPORT_PATH, METRICS } from "../../monitoring/metrics";
 import { sourceTopics } from "./engines";
@@ -98,21 +98,6 @@ function perWindow(store: Store, key: string, total: number, windowMs: number, n
 }
 
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
-
-/** Each partition's low and high watermark, by topic. */
-async function watermarks(admin: Admin, topics: readonly string[]) {
-  const result = new Map<string, Array<{ partition: number; low: number; high: number }>>();
-  for (const topic of topics)
-    result.set(
-      topic,
-      (await admin.fetchTopicOffsets(topic)).map((p) => ({
-        partition: p.partition,
-        low: Number(p.low),
-        high: Number(p.high),
-      })),
-    );
-  return result;
-}
 
 /** Committed offsets of a group, by topic and partition (-1: none). */
 async function committed(admin: Admin, groupId: string, topics?: string[]) {
