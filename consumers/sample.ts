@@ -33,11 +33,17 @@ export function keepFieldsRead(row: RawEvent, fields: readonly FieldRef[]): RawE
       kept[f.column] = row[f.column] ?? null;
       continue;
     }
+    // A NULL or unparseable JSON column stays as it was: every path into it reads NULL either way.
+    if (typeof row[f.column] !== "string") {
+      if (!json.has(f.column)) kept[f.column] = row[f.column] ?? null;
+      continue;
+    }
     let parsed: unknown;
     try {
-      parsed = typeof row[f.column] === "string" ? JSON.parse(row[f.column] as string) : undefined;
+      parsed = JSON.parse(row[f.column] as string);
     } catch {
-      parsed = undefined;
+      kept[f.column] = null;
+      continue;
     }
     const value = at(parsed, f.path);
     const root = json.get(f.column) ?? {};

@@ -13,6 +13,7 @@ import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { readRecords } from "../../consumers/topic-io";
 import { loadFilters } from "../../filters/load";
 import { sourcesForStage } from "../../filters/model";
+import { freePort } from "../../lib/ports";
 import { sleep } from "../../lib/run";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
 import { temporaryDir } from "../../local/processes";
@@ -102,11 +103,13 @@ describeWithRealProviders("source database applied by the real postgresql provid
     terraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], tfVars);
   }
 
-  function connectAs(role: string) {
+  async function connectAs(role: string) {
     const { pipeline } = engines;
     return startConnect(
       {
-        restPort: pipeline.ports.connectRest,
+        // Chosen when the worker starts: a port picked when the pipeline started may have been taken since as the
+        // local end of some client's connection (both come from the ephemeral range; seen as BindException in CI).
+        restPort: await freePort(),
         workDir: pipeline.workDir,
         bootstrapServers: pipeline.kafka.bootstrapServers,
         connector: localConnectorConfig(pipeline.stage, sourcesForStage(pipeline.filters, pipeline.stage.name), {
