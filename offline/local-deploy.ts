@@ -15,10 +15,10 @@ import { topicsByConsumer } from "../filters/topic-scopes";
 import { getOrThrow } from "../lib/maps";
 import { freePort } from "../lib/ports";
 import { type Run, run, sleep } from "../lib/run";
-import { LocalEngines } from "../local/confluent-api/engines";
+import { type LocalEngines, pipelineEngines } from "../local/confluent-api/engines";
 import { observeLocalEngines } from "../local/confluent-api/observed-engines";
 import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
-import { slotActive, startConnectWorker } from "../local/connect";
+import { startConnectWorker } from "../local/connect";
 import { freePorts, type Pipeline, startPipeline } from "../local/pipeline";
 import type { PostgresHandle } from "../local/postgres";
 import type { Progress } from "../local/processes";
@@ -54,19 +54,7 @@ export async function startLocalConfluent(
       { restPort: await freePort(), workDir: pipeline.workDir, bootstrapServers: pipeline.kafka.bootstrapServers },
       progress,
     );
-    const engines = new LocalEngines({
-      kafka: pipeline.kafka,
-      connectRestUrl: worker.restUrl,
-      database: {
-        host: "127.0.0.1",
-        port: pipeline.ports.postgres,
-        user: "postgres",
-        database: pipeline.stage.source.database,
-      },
-      streaming: (slot) => slotActive(pipeline.postgres, slot)(),
-      workDir: pipeline.workDir,
-      progress,
-    });
+    const engines = pipelineEngines(pipeline, worker.restUrl, progress);
     // The double reads the engines for statements' phases, the connector's tasks and the metrics export.
     const observed = observeLocalEngines({
       engines,

@@ -21,10 +21,9 @@ import type { FilterSet } from "../../filters/model";
 import { routedColumns, sinkValueSchema } from "../../flink-sql/sink-schema";
 import { getOrThrow } from "../../lib/maps";
 import { sleep } from "../../lib/run";
-import { LocalEngines } from "../../local/confluent-api/engines";
+import { type LocalEngines, pipelineEngines } from "../../local/confluent-api/engines";
 import { CARRY_OVER } from "../../local/confluent-api/flink-statements";
 import type { EngineStatement } from "../../local/confluent-api/store";
-import { slotActive } from "../../local/connect";
 import { ensureTopics } from "../../local/kafka";
 import { createSourceTables } from "../../local/pipeline";
 import type { PostgresHandle } from "../../local/postgres";
@@ -248,19 +247,7 @@ describe("two captured tables routed by one statement set", () => {
 
   beforeAll(() => {
     const { pipeline } = engines;
-    statements = new LocalEngines({
-      kafka: pipeline.kafka,
-      connectRestUrl: pipeline.connect!.restUrl,
-      database: {
-        host: "127.0.0.1",
-        port: pipeline.ports.postgres,
-        user: "postgres",
-        database: pipeline.stage.source.database,
-      },
-      streaming: (slot) => slotActive(pipeline.postgres, slot)(),
-      workDir: pipeline.workDir,
-      progress: () => undefined,
-    });
+    statements = pipelineEngines(pipeline, pipeline.connect!.restUrl, () => undefined);
   });
   afterAll(() => statements?.close(), 60_000);
 

@@ -18,9 +18,10 @@ import { endOffsets, withAdmin } from "../../consumers/topic-io";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import type { Json } from "../../lib/json";
 import { sleep } from "../../lib/run";
-import { traceSummary } from "../connect";
+import { slotActive, traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
+import type { Pipeline } from "../pipeline";
 import type { Progress } from "../processes";
 import type { EngineStatement, Engines } from "./store";
 
@@ -282,4 +283,24 @@ export class LocalEngines implements Engines {
   async close(): Promise<void> {
     for (const name of [...this.jobs.keys()]) await this.deleteStatement(name);
   }
+}
+
+/**
+ * The engines of a running local pipeline: its Kafka, a Connect worker at `connectRestUrl`, its PostgreSQL as the
+ * admin (the connector's replication slot read there), statements under its work directory.
+ */
+export function pipelineEngines(pipeline: Pipeline, connectRestUrl: string, progress: Progress): LocalEngines {
+  return new LocalEngines({
+    kafka: pipeline.kafka,
+    connectRestUrl,
+    database: {
+      host: "127.0.0.1",
+      port: pipeline.ports.postgres,
+      user: "postgres",
+      database: pipeline.stage.source.database,
+    },
+    streaming: (slot) => slotActive(pipeline.postgres, slot)(),
+    workDir: pipeline.workDir,
+    progress,
+  });
 }
