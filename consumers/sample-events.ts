@@ -4,10 +4,8 @@
  * reference evaluator, not this generator, decides which topic each event belongs to.
  */
 import type { RawEvent } from "../filters/evaluate";
-import { type FieldRef, type FilterSet, OPERATION_CODES, predicatesOf } from "../filters/model";
+import { type FieldRef, type FilterSet, fieldKey, OPERATION_CODES, predicatesOf } from "../filters/model";
 import { getOrThrow } from "../lib/maps";
-
-const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : JSON.stringify([f.column, ...f.path]));
 
 /** Builds nested objects/arrays along a JSON path and sets the value at its end. */
 export function setPath(root: Record<string, unknown>, path: ReadonlyArray<string | number>, value: unknown): void {

@@ -11,6 +11,7 @@ import type { RawEvent } from "./evaluate";
 import {
   type FieldRef,
   type Filter,
+  fieldKey,
   OPERATION_CODES,
   type Operation,
   type Predicate,
@@ -51,8 +52,6 @@ function edgeValues(p: Predicate): Scalar[] {
       return edges(p.value);
   }
 }
-
-const fieldKey = (f: FieldRef) => (f.kind === "column" ? f.column : `${f.column}.${JSON.stringify(f.path)}`);
 
 function setField(event: RawEvent, json: Map<string, Record<string, unknown>>, field: FieldRef, value: unknown) {
   if (field.kind === "column") {

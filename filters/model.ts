@@ -99,6 +99,10 @@ export type FieldRef =
   | { kind: "column"; column: string; numeric: boolean }
   | { kind: "json"; column: string; path: ReadonlyArray<string | number> };
 
+/** One string per distinct field, for maps and flattened events: a column's name, or the column and its JSON path. */
+export const fieldKey = (f: FieldRef): string =>
+  f.kind === "column" ? f.column : `${f.column}.${JSON.stringify(f.path)}`;
+
 export type Predicate =
   | { kind: "compare"; field: FieldRef; fieldText: string; op: ComparisonOp; type: ValueType; value: Scalar }
   | { kind: "list"; field: FieldRef; fieldText: string; op: "in" | "notIn"; type: ValueType; values: Scalar[] }

@@ -16,6 +16,7 @@ import {
   type FieldRef,
   type Filter,
   type FilterSet,
+  fieldKey,
   filtersForStage,
   LEGACY_SOURCE_TOPIC,
   OPERATION_CODES,
@@ -72,8 +73,6 @@ export function changedFilters(
     .filter(({ before: b, after: a }) => !(a && b && same(b, a)));
 }
 
-const fieldText = (f: FieldRef) => (f.kind === "column" ? f.column : `${f.column}.${JSON.stringify(f.path)}`);
-
 /** The condition with every JSON path read as a column of the flattened event (same semantics, read once). */
 function flatCondition(c: Condition): Condition {
   switch (c.kind) {
@@ -84,7 +83,7 @@ function flatCondition(c: Condition): Condition {
       return { kind: "not", of: flatCondition(c.of) };
     default:
       return c.field.kind === "json"
-        ? { ...c, field: { kind: "column", column: fieldText(c.field), numeric: false } }
+        ? { ...c, field: { kind: "column", column: fieldKey(c.field), numeric: false } }
         : c;
   }
 }
@@ -110,7 +109,7 @@ function equalityKey(f: Filter): { field: string; values: string[] } | undefined
 /** The event with each JSON field the filters read added under its field text. */
 function flatten(event: RawEvent, jsonFields: readonly FieldRef[]): RawEvent {
   const flat: RawEvent = { ...event };
-  for (const f of jsonFields) if (f.kind === "json") flat[fieldText(f)] = jsonValue(event[f.column], f.path);
+  for (const f of jsonFields) if (f.kind === "json") flat[fieldKey(f)] = jsonValue(event[f.column], f.path);
   return flat;
 }
 
@@ -164,7 +163,7 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
       versions
         .flatMap((f) => predicatesOf(f.condition).map((p) => p.field))
         .filter((f) => f.kind === "json")
-        .map((f) => [fieldText(f), f]),
+        .map((f) => [fieldKey(f), f]),
     ).values(),
   ];
   // Events by raw topic and operation code, flattened once: a filter version only ever sees its own source's
