@@ -56,16 +56,23 @@ export function jsonValue(json: unknown, path: ReadonlyArray<string | number>): 
   return null;
 }
 
-function fieldValue(event: RawEvent, field: FieldRef, type: ValueType): Scalar | null {
-  let v: unknown;
-  if (field.kind === "column") v = event[field.column];
-  else v = jsonValue(event[field.column], field.path);
-  if (v === null || v === undefined) return null;
-  if (type === "number") {
-    if (typeof v === "number") return v;
-    return typeof v === "string" ? parseJavaDouble(v) : null;
-  }
-  return typeof v === "string" ? v : String(v);
+type Read = (event: RawEvent) => Scalar | null;
+
+/** The field's value as the predicate compares it: NULL when missing, a number for numeric comparisons. */
+function fieldReader(field: FieldRef, type: ValueType): Read {
+  const raw: (event: RawEvent) => unknown =
+    field.kind === "column" ? (event) => event[field.column] : (event) => jsonValue(event[field.column], field.path);
+  if (type === "number")
+    return (event) => {
+      const v = raw(event);
+      if (typeof v === "number") return v;
+      return typeof v === "string" ? parseJavaDouble(v) : null;
+    };
+  return (event) => {
+    const v = raw(event);
+    if (v === null || v === undefined) return null;
+    return typeof v === "string" ? v : String(v);
+  };
 }
 
 const utf8 = new TextEncoder();
@@ -82,79 +89,119 @@ function compareScalars(a: Scalar, b: Scalar): number {
   return x.length - y.length;
 }
 
-function evalPredicate(p: Predicate, event: RawEvent): Tri {
-  if (p.kind === "null") {
-    const v = fieldValue(event, p.field, "string");
-    return p.op === "isNull" ? v === null : v !== null;
-  }
-  const v = fieldValue(event, p.field, p.type);
-  if (v === null || (typeof v === "number" && Number.isNaN(v))) return null;
+type Test = (v: Scalar) => boolean;
+
+/** The test a present (non-NULL, non-NaN) value must pass, with the predicate's constants prepared once. */
+function valueTest(p: Exclude<Predicate, { kind: "null" }>): Test {
   switch (p.kind) {
     case "list": {
-      const hit = p.values.some((x) => sameScalar(v, x));
-      return p.op === "in" ? hit : !hit;
+      const hit = (v: Scalar) => p.values.some((x) => sameScalar(v, x));
+      return p.op === "in" ? hit : (v) => !hit(v);
     }
     case "range":
-      return compareScalars(v, p.min) >= 0 && compareScalars(v, p.max) <= 0;
+      return (v) => compareScalars(v, p.min) >= 0 && compareScalars(v, p.max) <= 0;
     case "compare": {
-      const s = String(v);
       const needle = String(p.value);
       switch (p.op) {
         case "contains":
-          return s.includes(needle);
+          return (v) => String(v).includes(needle);
         case "startsWith":
-          return s.startsWith(needle);
+          return (v) => String(v).startsWith(needle);
         case "endsWith":
-          return s.endsWith(needle);
+          return (v) => String(v).endsWith(needle);
         case "matches":
-          return findsMatch(needle, s);
+          return (v) => findsMatch(needle, String(v));
         case "equals":
-          return sameScalar(v, p.value);
+          return (v) => sameScalar(v, p.value);
         case "notEquals":
-          return !sameScalar(v, p.value);
+          return (v) => !sameScalar(v, p.value);
         case "greaterThan":
-          return compareScalars(v, p.value) > 0;
+          return (v) => compareScalars(v, p.value) > 0;
         case "greaterThanOrEqual":
-          return compareScalars(v, p.value) >= 0;
+          return (v) => compareScalars(v, p.value) >= 0;
         case "lessThan":
-          return compareScalars(v, p.value) < 0;
+          return (v) => compareScalars(v, p.value) < 0;
         case "lessThanOrEqual":
-          return compareScalars(v, p.value) <= 0;
+          return (v) => compareScalars(v, p.value) <= 0;
       }
     }
   }
 }
 
-/** Kleene AND/OR: the deciding value wins outright; otherwise UNKNOWN if any part was UNKNOWN. */
-function combine(parts: Condition[], event: RawEvent, deciding: boolean): Tri {
-  let unknown = false;
-  for (const x of parts) {
-    const r = evaluateCondition(x, event);
-    if (r === deciding) return deciding;
-    if (r === null) unknown = true;
+type Evaluate = (event: RawEvent) => Tri;
+
+function compilePredicate(p: Predicate): Evaluate {
+  if (p.kind === "null") {
+    const read = fieldReader(p.field, "string");
+    return p.op === "isNull" ? (event) => read(event) === null : (event) => read(event) !== null;
   }
-  return unknown ? null : !deciding;
+  const read = fieldReader(p.field, p.type);
+  const test = valueTest(p);
+  return (event) => {
+    const v = read(event);
+    if (v === null || (typeof v === "number" && Number.isNaN(v))) return null;
+    return test(v);
+  };
+}
+
+/** Kleene AND/OR: the deciding value wins outright; otherwise UNKNOWN if any part was UNKNOWN. */
+function combine(parts: Evaluate[], deciding: boolean): Evaluate {
+  return (event) => {
+    let unknown = false;
+    for (const part of parts) {
+      const r = part(event);
+      if (r === deciding) return deciding;
+      if (r === null) unknown = true;
+    }
+    return unknown ? null : !deciding;
+  };
+}
+
+function compileCondition(c: Condition): Evaluate {
+  switch (c.kind) {
+    case "all":
+      return combine(c.of.map(compiled), false);
+    case "any":
+      return combine(c.of.map(compiled), true);
+    case "not": {
+      const inner = compiled(c.of);
+      return (event) => {
+        const r = inner(event);
+        return r === null ? null : !r;
+      };
+    }
+    default:
+      return compilePredicate(c);
+  }
+}
+
+/**
+ * Each condition is turned into closures once (constants prepared, dispatch decided) and kept while the condition
+ * object lives: the impact of a change evaluates hundreds of filters over a corpus of 100,000 events.
+ */
+const compiledConditions = new WeakMap<Condition, Evaluate>();
+function compiled(c: Condition): Evaluate {
+  let evaluate = compiledConditions.get(c);
+  if (!evaluate) {
+    evaluate = compileCondition(c);
+    compiledConditions.set(c, evaluate);
+  }
+  return evaluate;
 }
 
 export function evaluateCondition(c: Condition, event: RawEvent): Tri {
-  switch (c.kind) {
-    case "all":
-      return combine(c.of, event, false);
-    case "any":
-      return combine(c.of, event, true);
-    case "not": {
-      const r = evaluateCondition(c.of, event);
-      return r === null ? null : !r;
-    }
-    default:
-      return evalPredicate(c, event);
-  }
+  return compiled(c)(event);
+}
+
+/** The filter as one test of an event (its operations, then its condition), prepared once per filter. */
+export function filterMatcher(filter: Filter): (event: RawEvent) => boolean {
+  const codes = new Set<unknown>(filter.operations.map((o) => OPERATION_CODES[o]));
+  const condition = filter.condition && compiled(filter.condition);
+  return condition ? (event) => codes.has(event.__op) && condition(event) === true : (event) => codes.has(event.__op);
 }
 
 export function filterMatches(filter: Filter, event: RawEvent): boolean {
-  const op = event.__op;
-  if (!filter.operations.some((o) => OPERATION_CODES[o] === op)) return false;
-  return filter.condition === undefined || evaluateCondition(filter.condition, event) === true;
+  return filterMatcher(filter)(event);
 }
 
 /** Output topics that receive an event of raw topic `source` in this stage, in file order. */

@@ -9,7 +9,7 @@
  */
 import { boundaryEvents } from "../filters/boundary-events";
 import { definitionChanges, filterDefinition } from "../filters/canonical";
-import { filterMatches, jsonValue, type RawEvent } from "../filters/evaluate";
+import { filterMatcher, jsonValue, type RawEvent } from "../filters/evaluate";
 import { mismatchReason } from "../filters/explain";
 import {
   type Condition,
@@ -208,8 +208,10 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
     if (sameIndex) {
       // One value per event: the union of the values' lists has no duplicates.
       const index = indexFor(versions[0], keys[0]?.field as string);
-      const values = new Set(keys.flatMap((k) => k?.values ?? []));
-      return [...values].flatMap((v) => index.get(v) ?? []);
+      const values = [...new Set(keys.flatMap((k) => k?.values ?? []))];
+      // One value: the index's own list, shared by every filter keyed on that value (grouped below).
+      if (values.length === 1) return index.get(values[0]) ?? [];
+      return values.flatMap((v) => index.get(v) ?? []);
     }
     const all = versions.flatMap((f, i) => {
       const key = keys[i];
@@ -217,16 +219,33 @@ export function routingImpact(base: FilterSet, head: FilterSet, stage: string, e
     });
     return versions.length > 1 ? [...new Set(all)] : all;
   };
-  const results: FilterImpact[] = [];
-  for (const { name, before, after } of changed) {
+  // Filters that share a candidate list are evaluated together, event by event: each event is read from memory
+  // once per group instead of once per filter (at 400 filters over 100,000 events, memory reads dominated).
+  const tallies = changed.map(({ name, before, after }) => {
     const [b, a] = [before && flatFilter(before), after && flatFilter(after)];
-    const starts = new Tally();
-    const stops = new Tally();
-    for (const e of candidates(b, a)) {
-      const was = b !== undefined && b.source === e.source && filterMatches(b, e.flat);
-      const now = a !== undefined && a.source === e.source && filterMatches(a, e.flat);
-      if (was !== now) (now ? starts : stops).add(e);
-    }
+    const routedBefore = b && filterMatcher(b);
+    const routedNow = a && filterMatcher(a);
+    return {
+      name,
+      before,
+      after,
+      starts: new Tally(),
+      stops: new Tally(),
+      events: candidates(b, a),
+      was: (e: FlatEvent) => routedBefore !== undefined && b?.source === e.source && routedBefore(e.flat),
+      now: (e: FlatEvent) => routedNow !== undefined && a?.source === e.source && routedNow(e.flat),
+    };
+  });
+  const byCandidates = new Map<readonly FlatEvent[], typeof tallies>();
+  for (const t of tallies) byCandidates.set(t.events, [...(byCandidates.get(t.events) ?? []), t]);
+  for (const [events, group] of byCandidates)
+    for (const e of events)
+      for (const t of group) {
+        const now = t.now(e);
+        if (t.was(e) !== now) (now ? t.starts : t.stops).add(e);
+      }
+  const results: FilterImpact[] = [];
+  for (const { name, before, after, starts, stops } of tallies) {
     if (starts.count === 0 && stops.count === 0) continue;
     // Why the side that does not route an example does not: its operations, its condition, or its source.
     const explain = (side: Filter | undefined, now: boolean) => (e: ImpactEvent) =>
