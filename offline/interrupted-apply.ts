@@ -179,7 +179,17 @@ export function stepLine(step: RecoveryStep, environmentNames: readonly string[]
   return `${env}terraform import '${step.address}' '${step.importId}'`;
 }
 
-/** Terraform's local lock file, left behind by a killed terraform: its lock ID, for `terraform force-unlock`. */
+/**
+ * The lock ID in terraform's "Error acquiring the state lock" (its Lock Info block), for `terraform force-unlock`;
+ * undefined when the output is not that error. A killed terraform leaves an S3 lock file (or DynamoDB item) held;
+ * the local backend's lock is a POSIX lock the kernel releases with the process, and only its info file stays.
+ */
+export function heldLockId(output: string): string | undefined {
+  if (!/Error acquiring the state lock/.test(output)) return undefined;
+  return /^\s*ID:\s+(\S+)/m.exec(output)?.[1];
+}
+
+/** The ID in a lock info file (.terraform.tfstate.lock.info, or the S3 backend's .tflock object). */
 export function lockId(lockInfo: string): string {
   const id = JSON.parse(lockInfo).ID;
   if (typeof id !== "string" || id === "") throw new Error("the lock file names no lock ID");

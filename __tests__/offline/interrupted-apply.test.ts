@@ -1,5 +1,6 @@
 import {
   configuredKey,
+  heldLockId,
   importId,
   interpolated,
   lockId,
@@ -158,6 +159,20 @@ describe("terraform's state and lock files", () => {
       }),
     ).toEqual([{ address: "confluent_environment.env", type: "confluent_environment", id: "env-1" }]);
     expect(stateResources({})).toEqual([]);
+  });
+
+  test("the lock ID in terraform's lock error, for terraform force-unlock", () => {
+    const output = [
+      "Error: Error acquiring the state lock",
+      "",
+      "Error message: operation error S3: PutObject, https response error StatusCode: 412, PreconditionFailed",
+      "Lock Info:",
+      "  ID:        9db590f1-b6fe-c5f2-2678-8804f089deba",
+      "  Path:      cdc-routing-state/dev/terraform.tfstate",
+      "  Operation: OperationTypeApply",
+    ].join("\n");
+    expect(heldLockId(output)).toBe("9db590f1-b6fe-c5f2-2678-8804f089deba");
+    expect(heldLockId("Error: Connector cdc already exists\n  ID: x")).toBeUndefined();
   });
 
   test("the lock ID of .terraform.tfstate.lock.info, for terraform force-unlock", () => {

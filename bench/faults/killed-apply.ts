@@ -20,6 +20,7 @@ import { type RunningConsumer, startRoutedConsumer } from "../../consumers/consu
 import type { RawEvent } from "../../filters/evaluate";
 import { topicsByConsumer } from "../../filters/topic-scopes";
 import { parseCommandLine, runScript } from "../../lib/command-line";
+import { UsageError } from "../../lib/errors";
 import type { Json } from "../../lib/json";
 import { run, sleep } from "../../lib/run";
 import { CARRY_OVER } from "../../local/confluent-api/flink-statements";
@@ -27,8 +28,8 @@ import { inventory } from "../../local/confluent-api/inventory";
 import { TemporaryDirs } from "../../local/processes";
 import { stateValues } from "../../offline/base-apply";
 import {
+  heldLockId,
   importEnvironment,
-  lockId,
   orphans,
   type RecoveryStep,
   recoverySteps,
@@ -46,6 +47,7 @@ import {
   tallyLine,
   terraformCliConfig,
 } from "../../offline/local-deploy";
+import { probeOrphans, probes } from "../../offline/orphan-probe";
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "../../offline/stack-for-double";
 import { mirrorDir, terraformErrors } from "../../providers/mirror";
 import { machineLine } from "../stats";
@@ -188,7 +190,8 @@ class Bench {
     const shown = await this.state();
     const state = stateResources(shown);
     const found = orphans(inventory(this.local.double.store), state, this.baseline);
-    return { found, steps: recoverySteps(found, config, state, stateValues(shown)), values: stateValues(shown) };
+    const values = stateValues(shown);
+    return { found, state, values, steps: recoverySteps(found, config, state, values) };
   }
 
   /** A deletion as `confluent <object> delete` makes it: the Cloud API's DELETE (any key pair on the double). */
@@ -213,18 +216,28 @@ class Bench {
     if (r.status >= 300) throw new Error(`DELETE ${path[type]} answered ${r.status}: ${await r.text()}`);
   }
 
-  /** The runbook's steps for what exists outside the state; returns their lines. */
-  async recover(config: Json): Promise<string[]> {
-    const { steps, values } = await this.orphansNow(config);
+  /**
+   * The runbook's import step: the recovery command's probes (offline/orphan-probe.ts) find what blocks the re-run;
+   * where they find nothing, the double's inventory (what the runbook's listing by owner shows) decides.
+   */
+  async recover(config: Json, probing: boolean): Promise<string[]> {
+    const { steps, values, state } = await this.orphansNow(config);
+    const cloud = {
+      endpoint: this.local.double.url,
+      key: this.env.TF_VAR_confluent_cloud_api_key ?? "",
+      secret: this.env.TF_VAR_confluent_cloud_api_secret ?? "",
+    };
+    const probed = probing ? await probeOrphans(probes(config, state, values, cloud)) : [];
     const lines: string[] = [];
-    for (const step of steps) {
+    for (const step of probed.length ? probed : steps) {
       if (step.kind === "delete") await this.remove(step);
       else {
         const env = importEnvironment(step, config, values);
         const r = await this.terraform(["import", "-input=false", step.address, step.importId], { env });
         if (r.code !== 0) throw new Error(`${stepLine(step)} failed:\n${terraformErrors(r.output)}`);
       }
-      lines.push(stepLine(step, Object.keys(step.kind === "import" ? importEnvironment(step, config, values) : {})));
+      const line = stepLine(step, Object.keys(step.kind === "import" ? importEnvironment(step, config, values) : {}));
+      lines.push(probing && !probed.length ? `${line} [not found by the probes]` : line);
     }
     return lines;
   }
@@ -233,28 +246,30 @@ class Bench {
   async converge(config: Json): Promise<{ steps: string[]; problems: string[] }> {
     const steps: string[] = [];
     const problems: string[] = [];
-    const lockFile = join(this.dir, LOCK_FILE);
-    if (existsSync(lockFile)) {
-      const id = lockId(readFileSync(lockFile, "utf8"));
-      const r = await this.terraform(["force-unlock", "-force", id]);
-      if (r.code !== 0) throw new Error(`terraform force-unlock failed:\n${r.output}`);
-      steps.push("force-unlock");
-    }
+    // The local backend's lock is a POSIX lock the kernel released with the dead process; its info file stays.
+    if (existsSync(join(this.dir, LOCK_FILE))) steps.push("stale lock info");
     for (let attempt = 1; ; attempt++) {
       const r = await this.apply();
       if (r.code === 0) break;
+      const held = heldLockId(r.output);
+      if (held !== undefined && !steps.includes("force-unlock")) {
+        const u = await this.terraform(["force-unlock", "-force", held]);
+        if (u.code !== 0) throw new Error(`terraform force-unlock failed:\n${u.output}`);
+        steps.push("force-unlock");
+        continue;
+      }
       const error =
         terraformErrors(r.output)
           .split("\n")
           .find((l) => /Error/.test(l)) ?? `exit ${r.code}`;
-      if (attempt === 4) throw new Error(`no convergence after ${attempt} re-runs:\n${terraformErrors(r.output)}`);
-      const recovered = await this.recover(config);
+      if (attempt >= 4) throw new Error(`no convergence after ${attempt} re-runs:\n${terraformErrors(r.output)}`);
+      const recovered = await this.recover(config, true);
       if (recovered.length === 0)
         throw new Error(`the re-run failed and nothing is outside the state:\n${terraformErrors(r.output)}`);
       steps.push(`re-run failed (${error.trim().slice(0, 120)}): ${recovered.join("; ")}`);
     }
     // What converged by itself but left an object behind (a duplicate): found, and deleted by the runbook's step.
-    const left = await this.recover(config);
+    const left = await this.recover(config, false);
     if (left.length) steps.push(`after the re-run: ${left.join("; ")}`);
     const plan = await this.terraform(["plan", "-input=false", "-detailed-exitcode"]);
     if (plan.code !== 0) problems.push(`next plan exit ${plan.code}: ${terraformErrors(plan.output).slice(0, 400)}`);
@@ -287,7 +302,11 @@ class Bench {
   }
 
   killRunning(): void {
-    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    try {
+      if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // the group is gone
+    }
   }
 }
 
@@ -316,12 +335,14 @@ class TrialConsumers {
     return c;
   }
 
-  async await(expected: Map<string, string[]>, timeoutMs = 120_000): Promise<ConsumerTally[]> {
+  /** The tally of the ids starting with `prefix` (one trial's rows), once all expected arrived or timeoutMs. */
+  async await(expected: Map<string, string[]>, prefix: string, timeoutMs = 120_000): Promise<ConsumerTally[]> {
     const deadline = Date.now() + timeoutMs;
     const complete = () => [...expected].every(([c, ids]) => ids.every((id) => this.received.get(c)?.includes(id)));
     while (Date.now() < deadline && !complete()) await sleep(500);
     await sleep(3000); // late duplicates
-    return tally(expected, this.received);
+    const mine = new Map([...this.received].map(([c, ids]) => [c, ids.filter((id) => id.startsWith(prefix))]));
+    return tally(expected, mine);
   }
 
   async stop(): Promise<void> {
@@ -368,125 +389,178 @@ function lossAndDuplicates(tallies: ConsumerTally[]): { lost: number; duplicated
   };
 }
 
+/**
+ * The local Confluent with dev's two configurations (v1: the filters as they are; v2: the change with carry-over)
+ * and one terraform working directory. A deploy trial starts from an empty state, a change trial from v1 deployed.
+ */
+export class KilledApplies {
+  private consumers?: TrialConsumers;
+  private cycle = 0;
+
+  private constructor(
+    readonly local: LocalConfluent,
+    readonly bench: Bench,
+    private readonly temporary: TemporaryDirs,
+    readonly seed: number,
+  ) {}
+
+  static async start(seed: number, progress: (line: string) => void = () => undefined): Promise<KilledApplies> {
+    const temporary = new TemporaryDirs();
+    const local = await startLocalConfluent(progress);
+    try {
+      const dir = temporary.create("killed-apply");
+      const work = join(dir, "stack");
+      mkdirSync(work);
+      const changed = await changedInputs(dir);
+      const configs = {
+        v1: await synthesized(join(dir, "v1"), local.double.url),
+        v2: await synthesized(join(dir, "v2"), local.double.url, changed),
+      };
+      const bench = new Bench(local, work, configs);
+      bench.use("v1");
+      const init = await bench.terraform(["init", "-input=false"]);
+      if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+      return new KilledApplies(local, bench, temporary, seed);
+    } catch (e) {
+      await local.stop();
+      temporary.removeAll();
+      throw e;
+    }
+  }
+
+  /** An uninterrupted deploy and change: the calls each makes (the range kill points are drawn from). */
+  async uninterrupted(): Promise<Record<TrialKind, number>> {
+    const calls = { deploy: 0, change: 0 };
+    for (const [kind, version] of [
+      ["deploy", "v1"],
+      ["change", "v2"],
+    ] as const) {
+      this.bench.use(version);
+      const r = await this.bench.apply();
+      if (r.code !== 0) throw new Error(`the uninterrupted ${kind} failed:\n${terraformErrors(r.output)}`);
+      calls[kind] = r.calls;
+      await this.bench.settled();
+    }
+    return calls;
+  }
+
+  /** One kill at a call drawn with `seed` among `calls`, the recovery, and the trial's checks. */
+  async trial(kind: TrialKind, index: number, seed: number, calls: number): Promise<TrialResult> {
+    const { bench, local } = this;
+    const killAt = killPoint(seededRandom(seed), calls);
+    const config = bench.use(kind === "deploy" ? "v1" : "v2");
+    const tag = `kill-${this.seed}-${index}`;
+    const createdBefore = bench.created.length;
+    const written: RawEvent[] = [];
+    let writing = kind === "change";
+    // During the change rows keep coming: through the kill, the recovery and the switch.
+    const writer = (async () => {
+      for (let batch = 0; writing; batch++) {
+        const rows = rowsOf(local, `${tag}-${batch}-`, 10);
+        await insertRows(local.pipeline.postgres, rows);
+        written.push(...rows);
+        await sleep(500);
+      }
+    })();
+    let recovery: { steps: string[]; problems: string[] };
+    let killed = false;
+    let recoverySeconds = 0;
+    try {
+      const r = await bench.apply(killAt);
+      killed = r.killed;
+      const start = Date.now();
+      recovery = await bench.converge(config);
+      await bench.settled();
+      recoverySeconds = (Date.now() - start) / 1000;
+    } finally {
+      writing = false;
+      await writer;
+    }
+    if (kind === "deploy") {
+      this.consumers = await TrialConsumers.start(local, `kill-${this.seed}-`, `-killed-${this.seed}-${this.cycle}`);
+      const rows = rowsOf(local, `${tag}-`, 40);
+      await insertRows(local.pipeline.postgres, rows);
+      written.push(...rows);
+    }
+    if (!this.consumers) throw new Error("a change trial runs after a deploy trial");
+    const tallies = await this.consumers.await(expectedByConsumer(local.pipeline.filters, "dev", written), `${tag}-`);
+    const problems = [
+      ...recovery.problems,
+      ...bench.statementProblems(config, createdBefore),
+      ...tallies.filter((t) => t.missing.length || t.duplicated.length || t.unexpected.length).map(tallyLine),
+    ];
+    return { kind, seed, killAt, calls, killed, recoverySeconds, steps: recovery.steps, problems, tallies };
+  }
+
+  /** Back to an empty stage for the next deploy trial. */
+  async destroy(): Promise<string[]> {
+    await this.consumers?.stop();
+    this.consumers = undefined;
+    this.cycle += 1;
+    const r = await this.bench.terraform(["destroy", "-input=false", "-auto-approve"]);
+    if (r.code !== 0) throw new Error(`terraform destroy failed:\n${terraformErrors(r.output)}`);
+    // What a trial that did not converge left outside the state stays; later trials are judged without it.
+    const left = orphans(inventory(this.local.double.store), [], this.bench.baseline);
+    for (const o of left) this.bench.baseline.add(o.id);
+    return left.map((o) => `${o.type} ${o.id}`);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.consumers?.stop();
+      this.bench.killRunning();
+    } finally {
+      await this.local.stop();
+      this.temporary.removeAll();
+    }
+  }
+}
+
 export async function killedApplyTrials(
   o: KilledApplyOptions = {},
 ): Promise<{ rows: FaultRow[]; results: TrialResult[] }> {
   const trials = o.trials ?? 20;
   const seed = o.seed ?? 29;
   const say = o.say ?? ((line: string) => process.stderr.write(`[killed-apply] ${line}\n`));
-  const temporary = new TemporaryDirs();
   const results: TrialResult[] = [];
   say(`seed ${seed}, ${trials} trials; ${machineLine()}`);
-  const local = await startLocalConfluent(o.progress ?? (() => undefined));
+  const applies = await KilledApplies.start(seed, o.progress);
   try {
-    const dir = temporary.create("killed-apply");
-    const work = join(dir, "stack");
-    mkdirSync(work);
-    const changed = await changedInputs(dir);
-    const configs = {
-      v1: await synthesized(join(dir, "v1"), local.double.url),
-      v2: await synthesized(join(dir, "v2"), local.double.url, changed),
-    };
-    const bench = new Bench(local, work, configs);
-    bench.use("v1");
-    const init = await bench.terraform(["init", "-input=false"]);
-    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
-
-    // An uninterrupted cycle first: the calls each apply makes (the range kill points are drawn from).
-    const calls = { deploy: 0, change: 0 };
-    for (const [kind, version] of [
-      ["deploy", "v1"],
-      ["change", "v2"],
-    ] as const) {
-      bench.use(version);
-      const r = await bench.apply();
-      if (r.code !== 0) throw new Error(`the uninterrupted ${kind} failed:\n${terraformErrors(r.output)}`);
-      calls[kind] = r.calls;
-      await bench.settled();
-    }
+    const calls = await applies.uninterrupted();
     say(`uninterrupted: a full deploy makes ${calls.deploy} API calls, the filter change ${calls.change}`);
-    await destroy(bench);
-
-    for (let cycle = 0; results.length < trials; cycle++) {
-      let consumers: TrialConsumers | undefined;
-      try {
-        for (const kind of ["deploy", "change"] as const) {
-          if (results.length >= trials) break;
-          const index = results.length;
-          const s = trialSeed(seed, index);
-          const killAt = killPoint(seededRandom(s), calls[kind]);
-          const config = bench.use(kind === "deploy" ? "v1" : "v2");
-          const tag = `kill-${seed}-${index}`;
-          const createdBefore = bench.created.length;
-          const written: RawEvent[] = [];
-          let writing = kind === "change";
-          // During the change rows keep coming: through the kill, the recovery and the switch.
-          const writer = (async () => {
-            for (let batch = 0; writing; batch++) {
-              const rows = rowsOf(local, `${tag}-${batch}-`, 10);
-              await insertRows(local.pipeline.postgres, rows);
-              written.push(...rows);
-              await sleep(500);
-            }
-          })();
-          let recovery: { steps: string[]; problems: string[] };
-          let killed = false;
-          let recoverySeconds = 0;
-          try {
-            const r = await bench.apply(killAt);
-            killed = r.killed;
-            const start = Date.now();
-            recovery = await bench.converge(config);
-            await bench.settled();
-            recoverySeconds = (Date.now() - start) / 1000;
-          } finally {
-            writing = false;
-            await writer;
-          }
-          if (kind === "deploy") {
-            consumers = await TrialConsumers.start(local, `kill-${seed}-`, `-killed-${seed}-${cycle}`);
-            const rows = rowsOf(local, `${tag}-`, 40);
-            await insertRows(local.pipeline.postgres, rows);
-            written.push(...rows);
-          }
-          if (!consumers) throw new Error("no consumers");
-          const tallies = (await consumers.await(expectedByConsumer(local.pipeline.filters, "dev", written))).map(
-            (t) => ({ ...t }),
-          );
-          const problems = [
-            ...recovery.problems,
-            ...bench.statementProblems(config, createdBefore),
-            ...tallies.filter((t) => t.missing.length || t.duplicated.length || t.unexpected.length).map(tallyLine),
-          ];
-          const result: TrialResult = {
+    await applies.destroy();
+    while (results.length < trials) {
+      for (const kind of ["deploy", "change"] as const) {
+        if (results.length >= trials) break;
+        const index = results.length;
+        const result = await applies.trial(kind, index, trialSeed(seed, index), calls[kind]).catch(
+          (e: Error): TrialResult => ({
             kind,
-            seed: s,
-            killAt,
+            seed: trialSeed(seed, index),
+            killAt: 0,
             calls: calls[kind],
-            killed,
-            recoverySeconds,
-            steps: recovery.steps,
-            problems,
-            tallies,
-          };
-          results.push(result);
-          say(trialLine(index, result));
-        }
-      } finally {
-        await consumers?.stop();
+            killed: true,
+            recoverySeconds: 0,
+            steps: [],
+            problems: [`did not converge: ${e.message.slice(0, 600)}`],
+            tallies: [],
+          }),
+        );
+        results.push(result);
+        say(trialLine(index, result));
+        // A stage that did not converge is destroyed and the next cycle starts from empty.
+        if (result.problems.some((p) => p.startsWith("did not converge"))) break;
       }
-      if (results.length < trials) await destroy(bench);
+      if (results.length < trials) {
+        const left = await applies.destroy();
+        if (left.length) say(`left after destroy (outside any state): ${left.join(", ")}`);
+      }
     }
   } finally {
-    await local.stop();
-    temporary.removeAll();
+    await applies.stop();
   }
+  say(`done; ${machineLine()}`);
   return { rows: faultRows(results), results };
-}
-
-async function destroy(bench: Bench): Promise<void> {
-  const r = await bench.terraform(["destroy", "-input=false", "-auto-approve"]);
-  if (r.code !== 0) throw new Error(`terraform destroy failed:\n${terraformErrors(r.output)}`);
 }
 
 export function trialLine(index: number, r: TrialResult): string {
@@ -512,7 +586,7 @@ export function faultRows(results: readonly TrialResult[]): FaultRow[] {
     .filter((rs) => rs.length > 0)
     .map((rs) => {
       const counts = rs.map((r) => lossAndDuplicates(r.tallies));
-      const manual = rs.filter((r) => r.steps.some((s) => s !== "force-unlock")).length;
+      const manual = rs.filter((r) => r.steps.some((s) => s !== "force-unlock" && s !== "stale lock info")).length;
       const broken = rs.filter((r) => r.problems.length > 0).length;
       return {
         fault: FAULTS[rs[0].kind],
@@ -520,7 +594,7 @@ export function faultRows(results: readonly TrialResult[]): FaultRow[] {
         lost: counts.reduce((n, c) => n + c.lost, 0),
         duplicated: { routed: counts.reduce((n, c) => n + c.duplicated, 0) },
         recoverySeconds: rs.map((r) => r.recoverySeconds),
-        note: `force-unlock ${rs.filter((r) => r.steps.includes("force-unlock")).length}/${rs.length}; runbook import/delete ${manual}/${rs.length}; problems ${broken}/${rs.length}`,
+        note: `stale lock info ${rs.filter((r) => r.steps.includes("stale lock info")).length}/${rs.length}, force-unlock ${rs.filter((r) => r.steps.includes("force-unlock")).length}/${rs.length}; runbook import/delete ${manual}/${rs.length}; problems ${broken}/${rs.length}`,
       };
     });
 }
@@ -534,9 +608,14 @@ nothing lost or duplicated. Prints each trial (with its own seed) and the fault 
 if (require.main === module) {
   void runScript(USAGE, async (args) => {
     const { values } = parseCommandLine(args, { trials: { type: "string" }, seed: { type: "string" } });
+    const count = (name: string, text: string | undefined, fallback: number) => {
+      const n = text === undefined ? fallback : Number(text);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not '${text}'`);
+      return n;
+    };
     const { rows } = await killedApplyTrials({
-      trials: values.trials === undefined ? 20 : Number(values.trials),
-      seed: values.seed === undefined ? 29 : Number(values.seed),
+      trials: count("trials", values.trials, 20),
+      seed: count("seed", values.seed, 29),
       progress: process.env.CDC_ROUTING_VERBOSE ? (l) => process.stderr.write(`[local] ${l}\n`) : undefined,
     });
     process.stdout.write(`${machineLine()}\n${faultTable(rows)}`);
