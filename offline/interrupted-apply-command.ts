@@ -1,7 +1,7 @@
 /**
- * `npm run recover:apply -- --dir <terraform working directory>`: after a killed `terraform apply`, says what the
- * re-run needs (docs/runbooks/interrupted-apply.md): the state lock the dead terraform left, and the objects it
- * created that the state does not hold, as `terraform import` lines. Reads only; changes nothing.
+ * `npx tsx offline/interrupted-apply-command.ts --dir <terraform working directory>`: after a killed
+ * `terraform apply`, says what the re-run needs (docs/runbooks/interrupted-apply.md): the lock info the dead
+ * terraform left, and the objects it created that the state does not hold, as `terraform import` lines. Reads only.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,14 +10,15 @@ import { InputError, UsageError } from "../lib/errors";
 import type { Json } from "../lib/json";
 import { run } from "../lib/run";
 import { stateValues } from "./base-apply";
-import { heldLockId, importEnvironment, lockId, stateResources, stepLine } from "./interrupted-apply";
+import { duplicateChecks, importEnvironment, lockId, stateResources, stepLine } from "./interrupted-apply";
 import { probeOrphans, probes } from "./orphan-probe";
 
-const USAGE = `usage: npm run recover:apply -- --dir <terraform working directory>
+const USAGE = `usage: npx tsx offline/interrupted-apply-command.ts --dir <terraform working directory>
 
-After a terraform apply that was killed: prints the state lock it left (and the force-unlock line when it is
-held) and, per Flink statement, connector and topic of the configuration that the state lacks but Confluent has,
-its terraform import line (the IMPORT_* variables it names come from the state). Cloud API key from
+After a terraform apply that was killed: prints the lock info it left and, per Flink statement, connector and
+topic of the configuration that the state lacks but Confluent has, its terraform import line (the IMPORT_*
+variables it names come from the state). A lock still held (S3) shows in the re-run's "Error acquiring the state
+lock" with its ID, for terraform force-unlock. Cloud API key from
 TF_VAR_confluent_cloud_api_key / TF_VAR_confluent_cloud_api_secret; endpoint from the configuration's provider
 (default https://api.confluent.cloud). Reads only. See docs/runbooks/interrupted-apply.md.`;
 
@@ -36,12 +37,6 @@ export async function interruptedApplyReport(dir: string, env: NodeJS.ProcessEnv
     lines.push(
       `# lock info left by terraform (lock ID ${lockId(readFileSync(info, "utf8"))}): the local backend's lock went with the process; terraform replaces the file`,
     );
-  const plan = await run("terraform", ["plan", "-input=false", "-lock-timeout=0s", "-refresh=false", "-no-color"], {
-    cwd: dir,
-    env,
-  });
-  const held = heldLockId(plan.output);
-  if (held) lines.push(`terraform force-unlock -force ${held}   # only once no terraform of this stage runs anywhere`);
   const shown = await run("terraform", ["show", "-json", "-no-color"], { cwd: dir, env });
   if (shown.code !== 0) throw new InputError(`terraform show failed in ${dir}:\n${shown.output}`);
   const state = JSON.parse(shown.stdout || "{}");
@@ -54,8 +49,14 @@ export async function interruptedApplyReport(dir: string, env: NodeJS.ProcessEnv
   };
   const steps = await probeOrphans(probes(config, stateResources(state), values, cloud));
   for (const step of steps) lines.push(stepLine(step, Object.keys(importEnvironment(step, config, values))));
-  if (lines.length === 0)
-    lines.push("# nothing to do before the re-run: no lock held, no statement, connector or topic outside the state");
+  if (steps.length === 0)
+    lines.push(
+      "# nothing to import before the re-run: no statement, connector or topic of the configuration outside the state",
+    );
+  lines.push(
+    "# after the re-run converged, run this again: the listings show duplicates it left (API keys, role bindings, clusters and pools are not named uniquely); delete any id not kept",
+    ...duplicateChecks(stateResources(state), values),
+  );
   return lines;
 }
 

@@ -195,3 +195,42 @@ export function lockId(lockInfo: string): string {
   if (typeof id !== "string" || id === "") throw new Error("the lock file names no lock ID");
   return id;
 }
+
+/**
+ * The listings that show duplicates a re-run converged past (an object Confluent does not name uniquely, created
+ * by the killed apply and again by the re-run): per type, the `confluent` CLI listing and the ids the state keeps;
+ * any other object of the stage's names in it is a duplicate to delete. From the state alone.
+ */
+export function duplicateChecks(state: readonly StateResource[], values: Map<string, Json>): string[] {
+  const of = (type: string) => state.filter((r) => r.type === type);
+  const ids = (rs: readonly StateResource[]) => rs.map((r) => r.id).join(", ");
+  const lines: string[] = [];
+  const environments = of("confluent_environment");
+  lines.push(`confluent environment list   # keep ${ids(environments)}`);
+  for (const env of environments) {
+    const inEnv = (type: string) => of(type).filter((r) => values.get(r.address)?.environment?.[0]?.id === env.id);
+    lines.push(
+      `confluent kafka cluster list --environment ${env.id}   # keep ${ids(inEnv("confluent_kafka_cluster"))}`,
+    );
+    lines.push(
+      `confluent flink compute-pool list --environment ${env.id}   # keep ${ids(inEnv("confluent_flink_compute_pool"))}`,
+    );
+  }
+  const keysByOwner = new Map<string, string[]>();
+  for (const key of of("confluent_api_key")) {
+    const owner = values.get(key.address)?.owner?.[0]?.id ?? "?";
+    keysByOwner.set(owner, [...(keysByOwner.get(owner) ?? []), key.id]);
+  }
+  for (const [owner, keys] of [...keysByOwner].sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(`confluent api-key list --service-account ${owner}   # keep ${keys.join(", ")}`);
+  const bindingsByPrincipal = new Map<string, string[]>();
+  for (const b of of("confluent_role_binding")) {
+    const principal = values.get(b.address)?.principal ?? "?";
+    bindingsByPrincipal.set(principal, [...(bindingsByPrincipal.get(principal) ?? []), b.id]);
+  }
+  for (const [principal, bindings] of [...bindingsByPrincipal].sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(
+      `confluent iam rbac role-binding list --principal ${principal}   # keep ${bindings.length}: ${bindings.join(", ")}`,
+    );
+  return lines;
+}

@@ -1,5 +1,6 @@
 import {
   configuredKey,
+  duplicateChecks,
   heldLockId,
   importId,
   interpolated,
@@ -185,5 +186,32 @@ describe("terraform's state and lock files", () => {
     });
     expect(lockId(info)).toBe("3f1c2a9e-7a53-2b1d-41c8-0d3e5b6a7c8d");
     expect(() => lockId("{}")).toThrow("the lock file names no lock ID");
+  });
+});
+
+describe("duplicate checks after the re-run", () => {
+  test("per environment, owner and principal: the confluent CLI listing and the ids the state keeps", () => {
+    const resources: StateResource[] = [
+      { address: "confluent_environment.env", type: "confluent_environment", id: "env-1" },
+      { address: "confluent_kafka_cluster.c", type: "confluent_kafka_cluster", id: "lkc-2" },
+      { address: "confluent_flink_compute_pool.p", type: "confluent_flink_compute_pool", id: "lfcp-3" },
+      { address: "confluent_api_key.a", type: "confluent_api_key", id: "KEYA" },
+      { address: "confluent_api_key.b", type: "confluent_api_key", id: "KEYB" },
+      { address: "confluent_role_binding.r", type: "confluent_role_binding", id: "rb-4" },
+    ];
+    const shown = new Map<string, any>([
+      ["confluent_kafka_cluster.c", { environment: [{ id: "env-1" }] }],
+      ["confluent_flink_compute_pool.p", { environment: [{ id: "env-1" }] }],
+      ["confluent_api_key.a", { owner: [{ id: "sa-9" }] }],
+      ["confluent_api_key.b", { owner: [{ id: "sa-9" }] }],
+      ["confluent_role_binding.r", { principal: "User:sa-9" }],
+    ]);
+    expect(duplicateChecks(resources, shown)).toEqual([
+      "confluent environment list   # keep env-1",
+      "confluent kafka cluster list --environment env-1   # keep lkc-2",
+      "confluent flink compute-pool list --environment env-1   # keep lfcp-3",
+      "confluent api-key list --service-account sa-9   # keep KEYA, KEYB",
+      "confluent iam rbac role-binding list --principal User:sa-9   # keep 1: rb-4",
+    ]);
   });
 });

@@ -445,7 +445,14 @@ export class KilledApplies {
   }
 
   /** One kill at a call drawn with `seed` among `calls`, the recovery, and the trial's checks. */
-  async trial(kind: TrialKind, index: number, seed: number, calls: number): Promise<TrialResult> {
+  async trial(
+    kind: TrialKind,
+    index: number,
+    seed: number,
+    calls: number,
+    /** Runs between the kill and the recovery (the e2e test runs the recovery command there). */
+    afterKill: (dir: string) => Promise<void> = async () => undefined,
+  ): Promise<TrialResult> {
     const { bench, local } = this;
     const killAt = killPoint(seededRandom(seed), calls);
     const config = bench.use(kind === "deploy" ? "v1" : "v2");
@@ -468,6 +475,7 @@ export class KilledApplies {
     try {
       const r = await bench.apply(killAt);
       killed = r.killed;
+      await afterKill(bench.dir);
       const start = Date.now();
       recovery = await bench.converge(config);
       await bench.settled();
