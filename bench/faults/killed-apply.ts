@@ -55,12 +55,14 @@ import { killPoint, seededRandom, trialSeed } from "./kill-points";
 import { type FaultRow, faultTable } from "./report";
 
 export type TrialKind = "deploy" | "change";
+/** A call number, or the double's creation of a new Flink statement (answered after terraform died). */
+export type KillAt = number | "statement create";
 
 export interface TrialResult {
   kind: TrialKind;
   seed: number;
-  /** The call the double killed terraform at, of `calls` an uninterrupted apply makes. */
-  killAt: number;
+  /** The call the double killed terraform at, of `calls` an uninterrupted apply makes, or the event it killed at. */
+  killAt: KillAt;
   calls: number;
   /** False when the apply finished before its kill point. */
   killed: boolean;
@@ -73,8 +75,10 @@ export interface TrialResult {
 }
 
 export interface KilledApplyOptions {
-  /** Kills in all, alternating deploy and change. @default 20 */
+  /** Kills at seeded calls, alternating deploy and change. @default 20 */
   trials?: number;
+  /** Changes killed at the new statement's create, after the seeded trials. @default 2 */
+  statementKills?: number;
   seed?: number;
   say?: (line: string) => void;
   /** Engines' own progress lines. */
@@ -92,7 +96,7 @@ interface Terraform {
 /** The stage under trial: its two configurations, terraform in one working directory, the double's hooks. */
 class Bench {
   private child?: ChildProcess;
-  private onCall?: () => void;
+  private onCall?: (event: "call" | "statement create") => void;
   /** Statements the double created, in order: name and the statement it carries offsets over from. */
   readonly created: { name: string; carryOverFrom?: string }[] = [];
   readonly baseline: Set<string>;
@@ -108,13 +112,15 @@ class Bench {
     const count = store.count.bind(store);
     store.count = (label: string) => {
       count(label);
-      this.onCall?.();
+      this.onCall?.("call");
     };
     const set = store.statements.set.bind(store.statements);
     store.statements.set = (key, s) => {
-      if (!store.statements.has(key))
-        this.created.push({ name: s.name, carryOverFrom: s.spec.properties?.[CARRY_OVER] });
-      return set(key, s);
+      if (store.statements.has(key)) return set(key, s);
+      this.created.push({ name: s.name, carryOverFrom: s.spec.properties?.[CARRY_OVER] });
+      const stored = set(key, s);
+      this.onCall?.("statement create");
+      return stored;
     };
     const cliConfig = join(dir, "terraform.rc");
     writeFileSync(cliConfig, terraformCliConfig(mirrorDir()));
@@ -138,7 +144,7 @@ class Bench {
   /** terraform in its own process group; killAt: SIGKILL to the group while the double answers that call. */
   terraform(
     args: string[],
-    o: { killAt?: number; env?: NodeJS.ProcessEnv } = {},
+    o: { killAt?: KillAt; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Terraform & { calls: number }> {
     let calls = 0;
     let killed = false;
@@ -157,9 +163,10 @@ class Bench {
           // the group is gone
         }
       };
-      this.onCall = () => {
-        calls += 1;
-        if (o.killAt !== undefined && calls === o.killAt && !killed) {
+      this.onCall = (event) => {
+        if (event === "call") calls += 1;
+        const at = event === "call" ? calls : event;
+        if (at === o.killAt && !killed) {
           killed = true;
           group();
         }
@@ -176,7 +183,7 @@ class Bench {
     });
   }
 
-  apply(killAt?: number) {
+  apply(killAt?: KillAt) {
     return this.terraform(["apply", "-input=false", "-auto-approve"], { killAt });
   }
 
@@ -452,13 +459,16 @@ export class KilledApplies {
     calls: number,
     /** Runs between the kill and the recovery (the e2e test runs the recovery command there). */
     afterKill: (dir: string) => Promise<void> = async () => undefined,
+    /** @default a call drawn with `seed` among `calls` */
+    at?: KillAt,
   ): Promise<TrialResult> {
     const { bench, local } = this;
-    const killAt = killPoint(seededRandom(seed), calls);
+    const killAt = at ?? killPoint(seededRandom(seed), calls);
     const config = bench.use(kind === "deploy" ? "v1" : "v2");
     const tag = `kill-${this.seed}-${index}`;
     const createdBefore = bench.created.length;
     const written: RawEvent[] = [];
+    if (kind === "change" && !this.consumers) await this.startConsumers();
     let writing = kind === "change";
     // During the change rows keep coming: through the kill, the recovery and the switch.
     const writer = (async () => {
@@ -485,7 +495,7 @@ export class KilledApplies {
       await writer;
     }
     if (kind === "deploy") {
-      this.consumers = await TrialConsumers.start(local, `kill-${this.seed}-`, `-killed-${this.seed}-${this.cycle}`);
+      await this.startConsumers();
       const rows = rowsOf(local, `${tag}-`, 40);
       await insertRows(local.pipeline.postgres, rows);
       written.push(...rows);
@@ -498,6 +508,18 @@ export class KilledApplies {
       ...tallies.filter((t) => t.missing.length || t.duplicated.length || t.unexpected.length).map(tallyLine),
     ];
     return { kind, seed, killAt, calls, killed, recoverySeconds, steps: recovery.steps, problems, tallies };
+  }
+
+  private async startConsumers(): Promise<void> {
+    this.consumers = await TrialConsumers.start(this.local, `kill-${this.seed}-`, `-killed-${this.seed}-${this.cycle}`);
+  }
+
+  /** v1 deployed without a kill: where a change trial starts. */
+  async deployed(): Promise<void> {
+    this.bench.use("v1");
+    const r = await this.bench.apply();
+    if (r.code !== 0) throw new Error(`the deploy failed:\n${terraformErrors(r.output)}`);
+    await this.bench.settled();
   }
 
   /** Back to an empty stage for the next deploy trial. */
@@ -559,10 +581,16 @@ export async function killedApplyTrials(
         // A stage that did not converge is destroyed and the next cycle starts from empty.
         if (result.problems.some((p) => p.startsWith("did not converge"))) break;
       }
-      if (results.length < trials) {
-        const left = await applies.destroy();
-        if (left.length) say(`left after destroy (outside any state): ${left.join(", ")}`);
-      }
+      if (results.length < trials) await destroyed(applies, say);
+    }
+    // The kill that matters most for carry-over: the statement created, its answer lost.
+    for (let i = 0; i < (o.statementKills ?? 2); i++) {
+      await destroyed(applies, say);
+      await applies.deployed();
+      const index = results.length;
+      const result = await applies.trial("change", index, 0, calls.change, undefined, "statement create");
+      results.push(result);
+      say(trialLine(index, result));
     }
   } finally {
     await applies.stop();
@@ -571,10 +599,15 @@ export async function killedApplyTrials(
   return { rows: faultRows(results), results };
 }
 
+async function destroyed(applies: KilledApplies, say: (line: string) => void): Promise<void> {
+  const left = await applies.destroy();
+  if (left.length) say(`left after destroy (outside any state): ${left.join(", ")}`);
+}
+
 export function trialLine(index: number, r: TrialResult): string {
   const { lost, duplicated } = lossAndDuplicates(r.tallies);
   return [
-    `trial ${index} (${r.kind}, seed ${r.seed}): kill at call ${r.killAt}/${r.calls}${r.killed ? "" : " (finished first)"}`,
+    `trial ${index} (${r.kind}, seed ${r.seed}): kill at ${typeof r.killAt === "number" ? `call ${r.killAt}/${r.calls}` : `the ${r.killAt}`}${r.killed ? "" : " (finished first)"}`,
     `recovered in ${r.recoverySeconds.toFixed(1)} s`,
     r.steps.length ? `steps: ${r.steps.join(" | ")}` : "re-run alone",
     `lost ${lost}, duplicated ${duplicated}`,
@@ -582,40 +615,49 @@ export function trialLine(index: number, r: TrialResult): string {
   ].join("; ");
 }
 
-const FAULTS: Record<TrialKind, string> = {
-  deploy: "SIGKILL during a full dev apply",
-  change: "SIGKILL during a filter change with carry-over",
-};
-
-/** One row per kind: kills, routed events lost and duplicated, time from the kill to convergence, what it took. */
-export function faultRows(results: readonly TrialResult[]): FaultRow[] {
-  return (["deploy", "change"] as const)
-    .map((kind) => results.filter((r) => r.kind === kind))
-    .filter((rs) => rs.length > 0)
-    .map((rs) => {
-      const counts = rs.map((r) => lossAndDuplicates(r.tallies));
-      const manual = rs.filter((r) => r.steps.some((s) => s !== "force-unlock" && s !== "stale lock info")).length;
-      const broken = rs.filter((r) => r.problems.length > 0).length;
-      return {
-        fault: FAULTS[rs[0].kind],
-        trials: rs.length,
-        lost: counts.reduce((n, c) => n + c.lost, 0),
-        duplicated: { routed: counts.reduce((n, c) => n + c.duplicated, 0) },
-        recoverySeconds: rs.map((r) => r.recoverySeconds),
-        note: `stale lock info ${rs.filter((r) => r.steps.includes("stale lock info")).length}/${rs.length}, force-unlock ${rs.filter((r) => r.steps.includes("force-unlock")).length}/${rs.length}; runbook import/delete ${manual}/${rs.length}; problems ${broken}/${rs.length}`,
-      };
-    });
+/** The fault a trial stands for: its kind, or the change killed at the new statement's create. */
+function faultOf(r: TrialResult): string {
+  if (r.killAt === "statement create") return "SIGKILL at the new Flink statement's create (filter change)";
+  return r.kind === "deploy" ? "SIGKILL during a full dev apply" : "SIGKILL during a filter change with carry-over";
 }
 
-const USAGE = `usage: npm run bench:faults:killed [-- --trials <n>] [-- --seed <n>]
+/** One row per fault: kills, routed events lost and duplicated, time from the kill to convergence, what it took. */
+export function faultRows(results: readonly TrialResult[]): FaultRow[] {
+  const faults = [...new Set(results.map(faultOf))];
+  return faults.map((fault) => {
+    const rs = results.filter((r) => faultOf(r) === fault);
+    const counts = rs.map((r) => lossAndDuplicates(r.tallies));
+    const count = (test: (r: TrialResult) => boolean) => `${rs.filter(test).length}/${rs.length}`;
+    return {
+      fault,
+      trials: rs.length,
+      lost: counts.reduce((n, c) => n + c.lost, 0),
+      duplicated: { routed: counts.reduce((n, c) => n + c.duplicated, 0) },
+      recoverySeconds: rs.map((r) => r.recoverySeconds),
+      note: [
+        `re-run alone ${count((r) => r.steps.every((s) => s === "stale lock info"))}`,
+        `import ${count((r) => r.steps.some((s) => s.includes("terraform import")))}`,
+        `duplicates deleted ${count((r) => r.steps.some((s) => s.includes("# delete")))}`,
+        `problems ${count((r) => r.problems.length > 0)}`,
+      ].join(", "),
+    };
+  });
+}
+
+const USAGE = `usage: npm run bench:faults:killed [-- --trials <n>] [-- --seed <n>] [-- --statement-kills <n>]
 
 Kills terraform apply of dev (full deploy, and the filter change with carry-over) on the local Confluent with
 SIGKILL at seeded calls, recovers as docs/runbooks/interrupted-apply.md says, and checks each trial converged with
-nothing lost or duplicated. Prints each trial (with its own seed) and the fault rows. Defaults: 20 trials, seed 29.`;
+nothing lost or duplicated; then --statement-kills changes killed at the new statement's create. Prints each trial
+(with its own seed) and the fault rows. Defaults: 20 trials, seed 29, 2 statement kills.`;
 
 if (require.main === module) {
   void runScript(USAGE, async (args) => {
-    const { values } = parseCommandLine(args, { trials: { type: "string" }, seed: { type: "string" } });
+    const { values } = parseCommandLine(args, {
+      trials: { type: "string" },
+      seed: { type: "string" },
+      "statement-kills": { type: "string" },
+    });
     const count = (name: string, text: string | undefined, fallback: number) => {
       const n = text === undefined ? fallback : Number(text);
       if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not '${text}'`);
@@ -624,6 +666,7 @@ if (require.main === module) {
     const { rows } = await killedApplyTrials({
       trials: count("trials", values.trials, 20),
       seed: count("seed", values.seed, 29),
+      statementKills: count("statement-kills", values["statement-kills"], 2),
       progress: process.env.CDC_ROUTING_VERBOSE ? (l) => process.stderr.write(`[local] ${l}\n`) : undefined,
     });
     process.stdout.write(`${machineLine()}\n${faultTable(rows)}`);
