@@ -1,0 +1,29 @@
+/**
+ * Where a killed-apply trial kills terraform: after the Nth call the Confluent API double answers, N drawn from a
+ * seeded PRNG over the calls an uninterrupted apply of the same change makes. The double kills terraform while it
+ * handles that call, so the object is created and its answer lost: the case a CI runner dying mid-apply leaves.
+ * One seed replays the same choices (the calls' order varies a little with terraform's parallelism).
+ */
+
+/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A call number in 1..calls (calls: an uninterrupted apply's count, at least 1). */
+export function killPoint(random: () => number, calls: number): number {
+  if (!Number.isInteger(calls) || calls < 1) throw new Error(`no kill point among ${calls} calls`);
+  return 1 + Math.floor(random() * calls);
+}
+
+/** The seed of trial `index` of a run seeded `seed`: each trial replays alone with its own seed. */
+export function trialSeed(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 2654435761) + index * 0x85ebca6b) >>> 0;
+}
