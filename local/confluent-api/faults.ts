@@ -10,9 +10,9 @@
  * error answer), reset (the connection is reset before any answer), slow[=<n>s|<n>ms] (the right answer, late).
  * Matching rules share one draw: rates add up (429@10%; 500@10% fails 20% of calls).
  *
- * Deterministic: the draw for a call is a hash of (seed, method, path, how many calls of that method and path came
- * before), so it does not depend on how terraform interleaves calls of different resources. A retry of a call is the
- * next occurrence of its method and path and draws again. (Ids the double assigns in creation order can still differ
+ * Deterministic: the draw for a call is a hash of (seed, method, path, body, how many such calls came before), so it
+ * does not depend on how terraform interleaves calls of different resources (two creates POST to one path with
+ * different bodies). A retry of a call is the next occurrence of its method, path and body and draws again. (Ids the double assigns in creation order can still differ
  * between runs at terraform's default parallelism; -parallelism=1 replays byte for byte.)
  */
 import { InputError } from "../../lib/errors";
@@ -114,9 +114,9 @@ function mulberry32(state: number): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** The draw for the n-th call (0-based) of method and path under seed. */
-export function draw(seed: number, method: string, path: string, n: number): number {
-  return mulberry32(fnv1a(`${seed >>> 0} ${method} ${path} ${n}`));
+/** The draw for the n-th call (0-based) of a call key (method, path, body) under seed. */
+export function draw(seed: number, key: string, n: number): number {
+  return mulberry32(fnv1a(`${seed >>> 0} ${key} ${n}`));
 }
 
 /** A seed for a run that names none: printed, so the run can be replayed. */
@@ -129,8 +129,8 @@ export type FaultCounts = Record<FaultKind, number>;
 const noCounts = (): FaultCounts => Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as FaultCounts;
 
 /**
- * Decides per call, and counts: faults per kind, calls seen, and retries seen (a call of the same method and path
- * right after one that failed: what a client's retry looks like from the server).
+ * Decides per call, and counts: faults per kind, calls seen, and retries seen (a call of the same method, path and
+ * body right after one that failed: what a client's retry looks like from the server).
  */
 export class FaultPlan {
   private readonly compiled: { rule: FaultRule; regex: RegExp }[];
@@ -145,8 +145,8 @@ export class FaultPlan {
   }
 
   /** The fault for this call, if any; counts it. */
-  decide(method: string, path: string): FaultRule | undefined {
-    const key = `${method} ${path}`;
+  decide(method: string, path: string, body = ""): FaultRule | undefined {
+    const key = `${method} ${path} ${fnv1a(body).toString(16)}`;
     const n = this.seen.get(key) ?? 0;
     this.seen.set(key, n + 1);
     this.calls++;
@@ -155,7 +155,7 @@ export class FaultPlan {
       ({ rule, regex }) => (!rule.method || rule.method === method) && regex.test(path),
     );
     if (matching.length === 0) return undefined;
-    const u = draw(this.settings.seed, method, path, n);
+    const u = draw(this.settings.seed, key, n);
     let upTo = 0;
     for (const { rule } of matching) {
       upTo += rule.rate;

@@ -61,10 +61,13 @@ function basicAuth(header: string | undefined): { user: string; password: string
   return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
@@ -78,7 +81,12 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  */
 const CLOUD_PREFIXES = ["/org/", "/cmk/", "/srcm/", "/fcpm/", "/iam/", "/connect/"];
 
-async function answer(store: Store, req: IncomingMessage, unknown: (call: string) => void): Promise<Answer> {
+async function answer(
+  store: Store,
+  req: IncomingMessage,
+  text: string,
+  unknown: (call: string) => void,
+): Promise<Answer> {
   const url = new URL(req.url ?? "/", "http://double");
   const method = req.method ?? "GET";
   const found = match(ROUTES, method, url.pathname);
@@ -93,7 +101,7 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
   try {
     if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth)
       throw new ApiError(401, "unauthorized", "Unauthorized");
-    const body = await readBody(req);
+    const body = parseBody(text);
     return await found.route.handler({
       method,
       path: url.pathname,
@@ -168,10 +176,12 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   };
   double.setFaults(options.faults);
   server.on("request", async (req, res) => {
+    // The body is read first: a fault comes after the request arrived, and a retry is known by its body too.
+    const text = await readText(req);
     const plan = double.faults;
-    const fault = plan?.decide(req.method ?? "GET", new URL(req.url ?? "/", "http://double").pathname);
+    const fault = plan?.decide(req.method ?? "GET", new URL(req.url ?? "/", "http://double").pathname, text);
     if (plan && (await injected(fault, plan, req, res))) return;
-    answer(store, req, (call) => {
+    answer(store, req, text, (call) => {
       unknownCalls.push(call);
       log(`no route for ${call}: answered 404`);
     }).then(

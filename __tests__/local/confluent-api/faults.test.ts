@@ -90,19 +90,20 @@ describe("FaultPlan", () => {
     expect(plan.decide("DELETE", "/cmk/v2/clusters/lkc-1")?.kind).toBe("reset");
   });
 
-  test("a retry is a call of the same method and path right after a failed one; a slow answer is no failure", () => {
+  test("a retry is a call of the same method, path and body right after a failed one; a slow answer is no failure", () => {
     const plan = new FaultPlan({ rules: parseFaultRules("500@100% POST /a; slow=1ms@100% /s"), seed: 3 });
-    plan.decide("POST", "/a");
-    plan.decide("POST", "/a");
+    plan.decide("POST", "/a", '{"n":1}');
+    plan.decide("POST", "/a", '{"n":2}');
+    plan.decide("POST", "/a", '{"n":1}');
     plan.decide("GET", "/a");
     plan.decide("GET", "/s");
     plan.decide("GET", "/s");
-    expect([plan.calls, plan.retries, plan.total, plan.injected["500"], plan.injected.slow]).toEqual([5, 1, 4, 2, 2]);
-    expect(plan.summary()).toBe("API faults (seed 3): 4 injected (500 2, slow 2) in 5 calls, 1 retried");
+    expect([plan.calls, plan.retries, plan.total, plan.injected["500"], plan.injected.slow]).toEqual([6, 1, 5, 3, 2]);
+    expect(plan.summary()).toBe("API faults (seed 3): 5 injected (500 3, slow 2) in 6 calls, 1 retried");
   });
 
   test("draw is uniform enough: the mean of many draws is near 1/2", () => {
-    const xs = Array.from({ length: 10_000 }, (_, i) => draw(9, "GET", "/x", i));
+    const xs = Array.from({ length: 10_000 }, (_, i) => draw(9, "GET /x", i));
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(xs.reduce((a, b) => a + b, 0) / xs.length).toBeCloseTo(0.5, 1);
   });
