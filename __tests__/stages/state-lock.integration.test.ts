@@ -36,7 +36,7 @@ function stageBackend(env: NodeJS.ProcessEnv): Json {
 }
 
 /** A configuration whose create holds the state lock for `seconds` and appends a line to `log` when it runs. */
-function writeConfig(dir: string, backend: Json, seconds: number): string {
+function writeConfig(dir: string, backend: Json, seconds: number, input = "one"): string {
   const log = join(dir, "creates.log");
   writeFileSync(
     join(dir, "main.tf.json"),
@@ -45,7 +45,7 @@ function writeConfig(dir: string, backend: Json, seconds: number): string {
       resource: {
         terraform_data: {
           probe: {
-            input: "one",
+            input,
             provisioner: [{ "local-exec": { command: `echo created >> ${log} && sleep ${seconds}` } }],
           },
         },
@@ -106,6 +106,27 @@ function readFileSafe(file: string): string {
     expect(refused).toMatch(
       /Error: Error acquiring the state lock .* Lock Info: ID: [0-9a-f-]{36} Path: terraform\.dev\.tfstate Operation: OperationTypeApply Who: \S+ Version: \S+ Created: /,
     );
+  }, 120_000);
+
+  test("a saved plan made before another apply moved the state is refused as stale (the deploy workflow applies saved plans)", async () => {
+    const dir = temporaryDirectory("lock-stale");
+    const backend = stageBackend({ CDC_ROUTING_STATE: "local" });
+    writeConfig(dir, backend, 0);
+    expect((await run("terraform", ["init", "-input=false"], { cwd: dir, env: terraformEnv() })).code).toBe(0);
+    expect((await apply(dir)).code).toBe(0);
+    writeConfig(dir, backend, 0, "two");
+    const planned = await run("terraform", ["plan", "-input=false", "-no-color", "-out=first.tfplan"], {
+      cwd: dir,
+      env: terraformEnv(),
+    });
+    expect(planned.code).toBe(0);
+    expect((await apply(dir)).code).toBe(0);
+    const stale = await run("terraform", ["apply", "-input=false", "-no-color", "first.tfplan"], {
+      cwd: dir,
+      env: terraformEnv(),
+    });
+    expect(stale.code).toBe(1);
+    expect(oneLine(stale.output)).toContain("Error: Saved plan is stale");
   }, 120_000);
 
   (hasMoto ? describe : describe.skip)("S3 backend with the lock file, on moto's S3 server", () => {
