@@ -78,6 +78,7 @@ export async function startLocalConfluent(
       double,
       stop: async () => {
         try {
+          if (double.faults) progress(double.faults.summary());
           await double.close();
           await engines.close();
         } finally {

@@ -25,6 +25,11 @@ export interface ApiFaultScenario {
   rules: string;
   /** The apply must fail with an error matching this; the re-run without faults must converge. */
   failsWith?: RegExp;
+  /**
+   * The re-run without faults must fail the same way too (it cannot converge by itself); after the documented
+   * recovery (docs/reliability.md: import the service accounts created but not in state) it must converge.
+   */
+  stuck?: true;
 }
 
 /** 20% of every route, per kind, and mixed; then the two ways an apply must fail (not retried, retries used up). */
@@ -52,6 +57,13 @@ export const SCENARIOS: readonly ApiFaultScenario[] = [
     fault: "429 on every service account create (retries used up)",
     rules: "429@100% POST /iam/v2/service-accounts",
     failsWith: /received HTTP 429 Too Many Requests.*Retries: \d+/,
+  },
+  {
+    name: "lost",
+    fault: "answer lost after the create on 30% of service account creates",
+    rules: "lost@30% POST /iam/v2/service-accounts",
+    failsWith: /error creating service account .*409 Conflict: Service name is already in use/,
+    stuck: true,
   },
 ];
 
@@ -142,6 +154,13 @@ export async function runApiFaultTrial(
       const faulty = result(false);
       stack.double.setFaults(undefined);
       applied = await stack.apply();
+      if (scenario.stuck) {
+        if (applied.code === 0 || !terraformErrorLines(applied.output).some((l) => scenario.failsWith?.test(l)))
+          return { ...faulty, problem: `the re-run should have failed the same way; exit ${applied.code}` };
+        const imported = await importOrphanServiceAccounts(stack, synth);
+        log(`  imported ${imported.join(", ")}`);
+        applied = await stack.apply();
+      }
       if (applied.code !== 0)
         return { ...faulty, problem: `the re-run failed: ${terraformErrorLines(applied.output).join(" / ")}` };
       const { run: planned, plan } = await stack.plan("check.tfplan");
@@ -160,6 +179,34 @@ export async function runApiFaultTrial(
   } finally {
     await stack.close();
   }
+}
+
+/**
+ * The recovery for a service account created whose answer was lost: `terraform import <address> <id>` for each one
+ * the API has and the state lacks, found by its display name in the configuration. Returns the imported addresses.
+ */
+export async function importOrphanServiceAccounts(stack: StackOnDouble, synth: Json): Promise<string[]> {
+  const shown = await stack.terraform("show", "-json");
+  const inState = new Set(
+    (JSON.parse(shown.stdout).values?.root_module?.resources ?? [])
+      .filter((r: Json) => r.type === "confluent_service_account")
+      .map((r: Json) => r.values.id),
+  );
+  const addressOf = new Map(
+    Object.entries<Json>(synth.resource.confluent_service_account).map(([name, sa]) => [
+      sa.display_name,
+      `confluent_service_account.${name}`,
+    ]),
+  );
+  const imported: string[] = [];
+  for (const sa of stack.double.store.serviceAccounts.values()) {
+    const address = addressOf.get(sa.display_name);
+    if (inState.has(sa.id) || !address) continue;
+    const r = await stack.terraform("import", "-input=false", address, sa.id);
+    if (r.code !== 0) throw new Error(`terraform import ${address} ${sa.id} failed:\n${r.output}`);
+    imported.push(`${address} ${sa.id}`);
+  }
+  return imported;
 }
 
 function notEmpty(code: number, changes: string[], output: string): string {
@@ -184,7 +231,11 @@ export function apiFaultRows(results: readonly TrialResult[]): FaultRow[] {
     const stages = [...new Set(trials.map((r) => r.stage))].join(", ");
     const notes = [
       `${stages}; ${faults} faults, ${retries} retried`,
-      scenario.failsWith ? "apply fails as expected, re-run without faults converges" : "",
+      scenario.stuck
+        ? "apply fails as expected; a re-run fails the same way; after terraform import of the orphans it converges"
+        : scenario.failsWith
+          ? "apply fails as expected, re-run without faults converges"
+          : "",
       failed.length ? `${failed.length} of ${trials.length} did NOT converge: ${failed[0].problem}` : "",
     ];
     return {

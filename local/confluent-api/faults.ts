@@ -7,7 +7,9 @@
  *   503@5% POST /iam/**; reset@5%    5% of service account / API key / role binding creates 503, 5% of all resets
  *   slow=3s@10% /cmk/**              10% of cluster calls answer 3 s late
  * Glob: `*` is one path segment or part of one, `**` any number of segments. Kinds: 429, 500, 501, 502, 503 (an
- * error answer), reset (the connection is reset before any answer), slow[=<n>s|<n>ms] (the right answer, late).
+ * error answer), reset (the connection is reset before the call is handled), lost (the call is handled, then the
+ * connection is reset instead of answering: the change happened, the client does not know), slow[=<n>s|<n>ms] (the
+ * right answer, late).
  * Matching rules share one draw: rates add up (429@10%; 500@10% fails 20% of calls).
  *
  * Deterministic: the draw for a call is a hash of (seed, method, path, body, how many such calls came before), so it
@@ -18,7 +20,7 @@
 import { InputError } from "../../lib/errors";
 
 export const ERROR_STATUSES = [429, 500, 501, 502, 503] as const;
-export const FAULT_KINDS = ["429", "500", "501", "502", "503", "reset", "slow"] as const;
+export const FAULT_KINDS = ["429", "500", "501", "502", "503", "reset", "lost", "slow"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
@@ -67,7 +69,7 @@ function parseKind(text: string, rule: string): { kind: FaultKind; delayMs?: num
     };
   if ((FAULT_KINDS as readonly string[]).includes(text)) return { kind: text as FaultKind };
   throw new InputError(
-    `API fault rule '${rule}': unknown kind '${text}'; kinds: 429, 500, 501, 502, 503, reset, slow[=<n>s|<n>ms]`,
+    `API fault rule '${rule}': unknown kind '${text}'; kinds: 429, 500, 501, 502, 503, reset, lost, slow[=<n>s|<n>ms]`,
   );
 }
 

@@ -117,13 +117,17 @@ async function answer(
   }
 }
 
-/** Acts on a fault: true when the call is answered (or its connection reset) and the route must not run. */
+/**
+ * Acts on a fault before the route runs: true when the call is answered (or its connection reset) and the route must
+ * not run. A lost answer is acted on after the route ran (the server's request handler).
+ */
 async function injected(fault: FaultRule | undefined, plan: FaultPlan, req: IncomingMessage, res: ServerResponse) {
   if (!fault) return false;
   if (fault.kind === "slow") {
     await sleep(fault.delayMs ?? 0);
     return false;
   }
+  if (fault.kind === "lost") return false;
   if (fault.kind === "reset") {
     // A TCP RST before any byte of an answer, as a load balancer dropping the connection does.
     req.socket.resetAndDestroy();
@@ -185,7 +189,8 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
       unknownCalls.push(call);
       log(`no route for ${call}: answered 404`);
     }).then(
-      (a) => send(res, a),
+      // A lost answer: the call had its effect, the client sees a reset connection.
+      (a) => (fault?.kind === "lost" ? req.socket.resetAndDestroy() : send(res, a)),
       (e) => {
         log(`error answering ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
         send(res, {

@@ -171,6 +171,18 @@ describe("the server's fault hook, over HTTP on loopback", () => {
     expect(double.faults?.injected.reset).toBe(1);
   });
 
+  test("a lost answer: the call had its effect, the client sees a reset connection", async () => {
+    double.setFaults({ rules: parseFaultRules("lost@100% POST /iam/v2/service-accounts"), seed: 5 });
+    const post = fetch(`${double.url}/iam/v2/service-accounts`, {
+      method: "POST",
+      headers: { Authorization: "Basic YTpi", "Content-Type": "application/json" },
+      body: JSON.stringify({ display_name: "lost-answer" }),
+    });
+    await expect(post).rejects.toThrow("fetch failed");
+    expect([...double.store.serviceAccounts.values()].map((sa) => sa.display_name)).toContain("lost-answer");
+    expect(double.faults?.injected.lost).toBe(1);
+  });
+
   test("a slow answer is the right answer, late", async () => {
     double.setFaults({ rules: parseFaultRules("slow=300ms@100%"), seed: 5 });
     const started = Date.now();
