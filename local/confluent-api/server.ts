@@ -121,7 +121,12 @@ async function answer(
  * Acts on a fault before the route runs: true when the call is answered (or its connection reset) and the route must
  * not run. A lost answer is acted on after the route ran (the server's request handler).
  */
-async function injected(fault: FaultRule | undefined, plan: FaultPlan, req: IncomingMessage, res: ServerResponse) {
+async function injectBeforeRoute(
+  fault: FaultRule | undefined,
+  plan: FaultPlan,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   if (!fault) return false;
   if (fault.kind === "slow") {
     await sleep(fault.delayMs ?? 0);
@@ -181,10 +186,16 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   double.setFaults(options.faults);
   server.on("request", async (req, res) => {
     // The body is read first: a fault comes after the request arrived, and a retry is known by its body too.
-    const text = await readText(req);
+    let text: string;
+    try {
+      text = await readText(req);
+    } catch (e) {
+      log(`reading ${req.method} ${req.url}: ${(e as Error).message}`);
+      return;
+    }
     const plan = double.faults;
     const fault = plan?.decide(req.method ?? "GET", new URL(req.url ?? "/", "http://double").pathname, text);
-    if (plan && (await injected(fault, plan, req, res))) return;
+    if (plan && (await injectBeforeRoute(fault, plan, req, res))) return;
     answer(store, req, text, (call) => {
       unknownCalls.push(call);
       log(`no route for ${call}: answered 404`);
