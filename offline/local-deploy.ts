@@ -16,6 +16,7 @@ import { getOrThrow } from "../lib/maps";
 import { freePort } from "../lib/ports";
 import { type Run, run, sleep } from "../lib/run";
 import { type LocalEngines, pipelineEngines } from "../local/confluent-api/engines";
+import { type FaultSettings, faultSettingsFromEnv } from "../local/confluent-api/faults";
 import { observeLocalEngines } from "../local/confluent-api/observed-engines";
 import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
 import { startConnectWorker } from "../local/connect";
@@ -40,6 +41,8 @@ export async function startLocalConfluent(
     publication?: boolean;
     /** What the double's per-minute metrics count over (tests shorten it). @default 60 s */
     counterWindowMs?: number;
+    /** API faults the double injects (local/confluent-api/faults.ts). @default from CDC_ROUTING_API_FAULTS(_SEED) */
+    faults?: FaultSettings;
   } = {},
 ): Promise<LocalConfluent> {
   const pipeline = await startPipeline({
@@ -66,6 +69,7 @@ export async function startLocalConfluent(
       engines,
       observed,
       log: (line) => progress(`confluent api: ${line}`),
+      faults: options.faults ?? faultSettingsFromEnv(process.env),
     });
     progress(`local Confluent Cloud API at ${double.url}`);
     return {
@@ -74,6 +78,7 @@ export async function startLocalConfluent(
       double,
       stop: async () => {
         try {
+          if (double.faults) progress(double.faults.summary());
           await double.close();
           await engines.close();
         } finally {

@@ -1,13 +1,8 @@
 /**
- * Runs a synthesized stage with the real terraform CLI and the real confluent provider (from the local mirror)
- * against the local Confluent Cloud API double (local/confluent-api). Terraform runs as a child process
- * asynchronously: the double answers in this same process.
- *
- * TF_ACC=1 is set in terraform's environment: the provider then polls every second and shortens its fixed
- * sleeps (a role binding waits 90 s, a connector at least 3 minutes otherwise; provider.go:541,
- * utils_wait.go getDelayAndPollInterval). The provider's waits and state transitions still run.
+ * The e2e suites' side of a synthesized stage run with the real terraform CLI and confluent provider against the
+ * local Confluent Cloud API double: StackOnDouble and synthesize live in offline/stack-on-double.ts (the fault
+ * trials in bench/ use them too); here the jest hooks, the review steps and the suites' inputs.
  */
-import { randomBytes } from "node:crypto";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -16,20 +11,18 @@ import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
 import type { Json } from "../../lib/json";
 import { type Run, run } from "../../lib/run";
-import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
 import type { TemporaryDirs } from "../../local/processes";
 import { readLock, type StageLock } from "../../lock/lock-file";
-import { configForDouble } from "../../offline/stack-for-double";
-import { terraformEnv, terraformInit } from "../../providers/mirror";
+import { pendingChanges, StackOnDouble, synthesize } from "../../offline/stack-on-double";
 import { changedAttributes } from "../../review/apply-time-rules";
 import { destructiveChanges, refusedChanges } from "../../review/guard";
-import { actionOf, type PlanJson, parsePlan } from "../../review/plan";
+import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan } from "../../review/redact";
 import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
-export { type Run, run };
+export { pendingChanges, type Run, run, StackOnDouble, synthesize };
 
 /** Routing left out of a config (each statement would start a Flink cluster), with every output naming one. */
 export function withoutStatements(config: Json): void {
@@ -49,17 +42,6 @@ export function notRunnableBecause(): string | undefined {
   return realProvidersMissing() || undefined;
 }
 
-/** `npx tsx main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */
-export async function synthesize(
-  stage: string,
-  outdir: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<Record<string, any>> {
-  const r = await run("npx", ["tsx", "main.ts", stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
-  if (r.code !== 0) throw new Error(`synth of ${stage} failed:\n${r.output}`);
-  return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
-}
-
 /**
  * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
  * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
@@ -73,21 +55,6 @@ export function synthesizeConfig(
   new RoutingStageStack(app, { stage, filters: loadFilters(DEFAULT_FILTERS_FILE), lock });
   app.synth();
   return JSON.parse(readFileSync(join(outdir, "stacks", stage.name, "cdk.tf.json"), "utf8"));
-}
-
-/** Attributes that differ between before and after of each change that is not a no-op: what a perpetual diff is. */
-export function pendingChanges(plan: PlanJson): string[] {
-  return (plan.resource_changes ?? [])
-    .filter((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"))
-    .map((rc) => {
-      const before = (rc.change.before ?? {}) as Record<string, unknown>;
-      const after = (rc.change.after ?? {}) as Record<string, unknown>;
-      const unknown = (rc.change as { after_unknown?: Record<string, unknown> }).after_unknown ?? {};
-      const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || unknown[k],
-      );
-      return `${rc.address} (${rc.change.actions.join("+")}): ${keys.sort().join(", ")}`;
-    });
 }
 
 /** Changes other than no-ops and reads, as `<type> <action> <name> [: changed attributes]`, sorted. */
@@ -121,91 +88,6 @@ export async function planReviewApply(stack: StackOnDouble, file: string): Promi
   return plan;
 }
 
-/** One stage's working directory with terraform initialized against the mirror and pointed at a double. */
-export class StackOnDouble {
-  private readonly variables: Record<string, string>;
-
-  private constructor(
-    readonly double: ConfluentDouble,
-    readonly dir: string,
-    variables: Record<string, string>,
-  ) {
-    // Throwaway values: the double accepts any Cloud API key; none of them is a real credential.
-    const value = () => randomBytes(12).toString("hex");
-    this.variables = {
-      confluent_cloud_api_key: value(),
-      confluent_cloud_api_secret: value(),
-      source_db_admin_username: value(),
-      source_db_admin_password: value(),
-      source_db_replication_password: value(),
-      ...variables,
-    };
-  }
-
-  /** `variables` replace the generated values of the stack's sensitive variables (e.g. canaries). */
-  static async start(
-    temporary: TemporaryDirs,
-    label: string,
-    variables: Record<string, string> = {},
-  ): Promise<StackOnDouble> {
-    const double = await startConfluentDouble({
-      log: (line) => process.stderr.write(`[confluent-api ${label}] ${line}\n`),
-    });
-    return new StackOnDouble(double, temporary.create(`double-${label}`), variables);
-  }
-
-  /** On a double someone else started (and closes), e.g. one driving the local engines (offline/local-deploy.ts). */
-  static on(double: ConfluentDouble, temporary: TemporaryDirs, label: string): StackOnDouble {
-    return new StackOnDouble(double, temporary.create(`double-${label}`), {});
-  }
-
-  /** Writes the stage's synthesized JSON, pointed at the double, and runs `terraform init` from the mirror once. */
-  useConfig(synth: Record<string, any>, edit: (config: Record<string, any>) => void = () => undefined): void {
-    const config = configForDouble(synth, this.double.url);
-    edit(config);
-    const file = join(this.dir, "main.tf.json");
-    const first = !readFileSafe(file);
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    if (first) terraformInit(this.dir);
-  }
-
-  terraform(...args: string[]): Promise<Run> {
-    const tfVars = Object.fromEntries(Object.entries(this.variables).map(([k, v]) => [`TF_VAR_${k}`, v]));
-    return run("terraform", [...args, "-no-color"], {
-      cwd: this.dir,
-      env: { ...terraformEnv(), ...tfVars, TF_ACC: "1" },
-    });
-  }
-
-  async apply(...extra: string[]): Promise<Run> {
-    return this.terraform("apply", "-input=false", "-auto-approve", ...extra);
-  }
-
-  /** `plan -detailed-exitcode -out`, then `show -json` of it. */
-  async plan(file = "tfplan", ...extra: string[]): Promise<{ run: Run; plan?: PlanJson }> {
-    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...extra);
-    if (r.code === 1) return { run: r };
-    const shown = await this.terraform("show", "-json", file);
-    if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
-    return { run: r, plan: parsePlan(shown.stdout, file) };
-  }
-
-  /** Calls answered since the last reset, per resource type, sorted; then resets the counter. */
-  takeCalls(): [string, number][] {
-    const calls = [...this.double.store.calls.entries()].sort(([a], [b]) => a.localeCompare(b));
-    this.double.store.resetCalls();
-    return calls;
-  }
-
-  sensitiveValues(): string[] {
-    return Object.values(this.variables);
-  }
-
-  close(): Promise<void> {
-    return this.double.close();
-  }
-}
-
 /**
  * A suite's stack on the double, like harness.ts useEngines: `start` runs in beforeAll, before the suite's own
  * beforeAll hooks (declared after this call); after the suite, `stop` runs (by default the stack's double is
@@ -224,14 +106,6 @@ export function useStackOnDouble(
     await (stop ? stop() : stack?.close());
     temporary.removeAll();
   }, 60_000);
-}
-
-function readFileSafe(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }
 
 /** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */

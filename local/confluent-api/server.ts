@@ -7,7 +7,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseCommandLine, runScript } from "../../lib/command-line";
+import { sleep } from "../../lib/run";
 import { ApiError } from "./errors";
+import {
+  type ERROR_STATUSES,
+  FAULT_ENV,
+  FaultPlan,
+  type FaultRule,
+  type FaultSettings,
+  faultAnswer,
+  faultSettingsFromEnv,
+  formatFaultRules,
+  parseFaultRules,
+  parseSeed,
+  randomSeed,
+} from "./faults";
 import { advanceAll } from "./flink-statements";
 import { type Answer, errorAnswer, match } from "./http";
 import { attachObservedEngines, type ObservedEngines } from "./observed-engines";
@@ -21,6 +35,10 @@ export interface ConfluentDouble {
   store: Store;
   /** `METHOD path` of every call no route answered. */
   unknownCalls: string[];
+  /** The API faults it injects now (faults.ts), with their counts; undefined: none. */
+  faults?: FaultPlan;
+  /** Starts injecting these faults (counts start at 0), or stops with undefined; logs the rules and the seed. */
+  setFaults(settings: FaultSettings | undefined): FaultPlan | undefined;
   close(): Promise<void>;
 }
 
@@ -31,6 +49,8 @@ export interface DoubleOptions {
   engines?: Engines;
   /** What it reads from those engines for status and metrics (observed-engines.ts). */
   observed?: ObservedEngines;
+  /** API faults to inject from the start (faults.ts); setFaults changes them later. */
+  faults?: FaultSettings;
 }
 
 function basicAuth(header: string | undefined): { user: string; password: string } | undefined {
@@ -41,10 +61,13 @@ function basicAuth(header: string | undefined): { user: string; password: string
   return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
@@ -58,7 +81,12 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  */
 const CLOUD_PREFIXES = ["/org/", "/cmk/", "/srcm/", "/fcpm/", "/iam/", "/connect/"];
 
-async function answer(store: Store, req: IncomingMessage, unknown: (call: string) => void): Promise<Answer> {
+async function answer(
+  store: Store,
+  req: IncomingMessage,
+  text: string,
+  unknown: (call: string) => void,
+): Promise<Answer> {
   const url = new URL(req.url ?? "/", "http://double");
   const method = req.method ?? "GET";
   const found = match(ROUTES, method, url.pathname);
@@ -73,7 +101,7 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
   try {
     if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth)
       throw new ApiError(401, "unauthorized", "Unauthorized");
-    const body = await readBody(req);
+    const body = parseBody(text);
     return await found.route.handler({
       method,
       path: url.pathname,
@@ -87,6 +115,33 @@ async function answer(store: Store, req: IncomingMessage, unknown: (call: string
     if (e instanceof ApiError) return errorAnswer(e);
     throw e;
   }
+}
+
+/**
+ * Acts on a fault before the route runs: true when the call is answered (or its connection reset) and the route must
+ * not run. A lost answer is acted on after the route ran (the server's request handler).
+ */
+async function injectBeforeRoute(
+  fault: FaultRule | undefined,
+  plan: FaultPlan,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  if (!fault) return false;
+  if (fault.kind === "slow") {
+    await sleep(fault.delayMs ?? 0);
+    return false;
+  }
+  if (fault.kind === "lost") return false;
+  if (fault.kind === "reset") {
+    // A TCP RST before any byte of an answer, as a load balancer dropping the connection does.
+    req.socket.resetAndDestroy();
+    return true;
+  }
+  const status = Number(fault.kind) as (typeof ERROR_STATUSES)[number];
+  const a = faultAnswer(status, new URL(req.url ?? "/", "http://double").pathname, plan.settings.retryAfterSeconds);
+  res.writeHead(a.status, { ...a.headers, "Content-Type": "application/json" }).end(JSON.stringify(a.body));
+  return true;
 }
 
 function send(res: ServerResponse, a: Answer): void {
@@ -110,12 +165,43 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const store = new Store(url);
   store.engines = options.engines;
-  server.on("request", (req, res) => {
-    answer(store, req, (call) => {
+  const double: ConfluentDouble = {
+    url,
+    store,
+    unknownCalls,
+    setFaults: (settings) => {
+      double.faults = settings && new FaultPlan(settings);
+      if (settings) log(`injecting API faults ${formatFaultRules(settings.rules)} with seed ${settings.seed}`);
+      return double.faults;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        clearInterval(ticker);
+        clearInterval(follower);
+        server.close((e) => (e ? reject(e) : resolve()));
+        // The provider keeps connections alive; close them so the port is released now.
+        server.closeAllConnections();
+      }),
+  };
+  double.setFaults(options.faults);
+  server.on("request", async (req, res) => {
+    // The body is read first: a fault comes after the request arrived, and a retry is known by its body too.
+    let text: string;
+    try {
+      text = await readText(req);
+    } catch (e) {
+      log(`reading ${req.method} ${req.url}: ${(e as Error).message}`);
+      return;
+    }
+    const plan = double.faults;
+    const fault = plan?.decide(req.method ?? "GET", new URL(req.url ?? "/", "http://double").pathname, text);
+    if (plan && (await injectBeforeRoute(fault, plan, req, res))) return;
+    answer(store, req, text, (call) => {
       unknownCalls.push(call);
       log(`no route for ${call}: answered 404`);
     }).then(
-      (a) => send(res, a),
+      // A lost answer: the call had its effect, the client sees a reset connection.
+      (a) => (fault?.kind === "lost" ? req.socket.resetAndDestroy() : send(res, a)),
       (e) => {
         log(`error answering ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
         send(res, {
@@ -139,31 +225,37 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
       }, 1000)
     : undefined;
   seedOrganization(store);
-  return {
-    url,
-    store,
-    unknownCalls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        clearInterval(ticker);
-        clearInterval(follower);
-        server.close((e) => (e ? reject(e) : resolve()));
-        // The provider keeps connections alive; close them so the port is released now.
-        server.closeAllConnections();
-      }),
-  };
+  return double;
 }
 
-const USAGE = `usage: npx tsx local/confluent-api/server.ts
+const USAGE = `usage: npx tsx local/confluent-api/server.ts [--faults '<rules>'] [--fault-seed <n>]
 
 Starts the local Confluent Cloud API double on a free loopback port and prints its URL (the confluent provider's
-endpoint); Ctrl-C stops it.`;
+endpoint); Ctrl-C stops it and prints the faults it injected.
+  --faults      API faults to inject, e.g. '429@20%' or '503@10% POST /iam/**; reset@5%' (local/confluent-api/faults.ts;
+                default: ${FAULT_ENV.rules})
+  --fault-seed  the seed of the fault draws, to replay a run (default: ${FAULT_ENV.seed}, else a random one, printed)`;
+
+/** The CLI's fault settings: its options, else the environment's (FAULT_ENV). */
+function cliFaults(faults: string | undefined, seed: string | undefined): FaultSettings | undefined {
+  if (faults === undefined)
+    return faultSettingsFromEnv(seed === undefined ? process.env : { ...process.env, [FAULT_ENV.seed]: seed });
+  const rules = parseFaultRules(faults);
+  if (rules.length === 0) return undefined;
+  return { rules, seed: parseSeed(seed ?? process.env[FAULT_ENV.seed], "--fault-seed") ?? randomSeed() };
+}
 
 if (require.main === module) {
   void runScript(USAGE, async (args) => {
-    parseCommandLine(args, {});
-    const d = await startConfluentDouble();
+    const { values: options } = parseCommandLine(args, {
+      faults: { type: "string" },
+      "fault-seed": { type: "string" },
+    });
+    const d = await startConfluentDouble({ faults: cliFaults(options.faults, options["fault-seed"]) });
     console.log(`local Confluent Cloud API double at ${d.url} (provider endpoint = "${d.url}"); Ctrl-C stops it`);
-    process.once("SIGINT", () => void d.close().then(() => process.exit(0)));
+    process.once("SIGINT", () => {
+      if (d.faults) console.log(d.faults.summary());
+      void d.close().then(() => process.exit(0));
+    });
   });
 }
