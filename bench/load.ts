@@ -44,7 +44,7 @@ async function main(args: string[]): Promise<number> {
   process.stdout.write(
     [
       `load ${result.runId}: ${machineLine()}`,
-      `written ${result.written} events in ${result.writeSeconds.toFixed(1)} s (${(result.written / result.writeSeconds).toFixed(1)}/s), ${result.writeRetries} write retries`,
+      `written ${result.written} events in ${result.writeSeconds.toFixed(1)} s (${(result.written / result.writeSeconds).toFixed(1)}/s), ${result.writeRetries} write retries, ${result.snapshotReads} raw records as snapshot reads`,
       "",
       loadTable(result.consumers),
     ].join("\n"),

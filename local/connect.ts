@@ -63,10 +63,15 @@ async function connectorStatus(restUrl: string, name: string): Promise<Connector
  * A Kafka Connect worker with no connector: the local Confluent API double (local/confluent-api/engines.ts) puts
  * the managed connector on it through its REST API when terraform creates it.
  */
+export interface ConnectWorker {
+  restUrl: string;
+  service: RunningService;
+}
+
 export async function startConnectWorker(
   options: { restPort: number; workDir: string; bootstrapServers: string },
   progress: Progress = printProgress,
-): Promise<{ restUrl: string; service: RunningService }> {
+): Promise<ConnectWorker> {
   const worker = writeWorkerConfig(options);
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const service = await startService(
@@ -166,4 +171,35 @@ export function slotActive(postgres: PostgresHandle, slot: string): () => Promis
       await client.end();
     }
   };
+}
+
+/**
+ * A crash of the worker (kill -9), then the same worker again; `whileDown` runs in between. A standalone worker
+ * keeps its source offsets in its offsets file (flushed every second) but not its connectors, so each connector's
+ * config, read before the crash, is put back, as Confluent Cloud restarts a managed connector on a new worker. The
+ * connector resumes from its last flushed offset: records after it are sent again (at-least-once).
+ */
+export async function crashAndRestartWorker(
+  worker: ConnectWorker,
+  whileDown: () => Promise<void> = async () => undefined,
+  progress?: Progress,
+): Promise<void> {
+  const names = (await (await fetch(`${worker.restUrl}/connectors`)).json()) as string[];
+  const configs = await Promise.all(
+    names.map(async (name) => {
+      const response = await fetch(`${worker.restUrl}/connectors/${encodeURIComponent(name)}/config`);
+      return (await response.json()) as Record<string, string>;
+    }),
+  );
+  await worker.service.kill("SIGKILL");
+  await whileDown();
+  worker.service = await worker.service.restart(progress);
+  for (const config of configs) {
+    const response = await fetch(`${worker.restUrl}/connectors/${encodeURIComponent(config.name)}/config`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(config),
+    });
+    if (!response.ok) throw new Error(`Kafka Connect refused ${config.name}'s config again: ${await response.text()}`);
+  }
 }

@@ -162,3 +162,17 @@ describe("lost and duplicated accounting", () => {
     expect(ledger.report()[0].latencyMs.p50).toBe(0);
   });
 });
+
+describe("recovery after a fault", () => {
+  test("the first commit from a time, and whether everything committed up to a time has arrived", () => {
+    const ledger = new LoadLedger(["a"]);
+    ledger.committed("e1", 1000, ["a"]);
+    ledger.committed("e2", 2000, ["a"]);
+    ledger.committed("e3", 3000, ["a"]);
+    ledger.received("a", "e1", 1100);
+    expect([ledger.firstCommitFrom(1500), ledger.firstCommitFrom(3001)]).toEqual([2000, undefined]);
+    expect([ledger.caughtUpTo(1000), ledger.caughtUpTo(2000)]).toEqual([true, false]);
+    ledger.received("a", "e2", 2500);
+    expect(ledger.caughtUpTo(2000)).toBe(true);
+  });
+});

@@ -8,7 +8,7 @@
 import { type Kafka, Kafka as KafkaClient, type KafkaConfig, logLevel } from "kafkajs";
 import { Client } from "pg";
 import { kafkaConfigFromEnv } from "../../consumers/kafka-config";
-import { routedRecordId } from "../../consumers/record";
+import { rawRecordRow } from "../../consumers/record";
 import { endOffsets, type Offsets } from "../../consumers/topic-io";
 import { type RawEvent, routeEvent } from "../../filters/evaluate";
 import { type FilterSet, filtersForStage } from "../../filters/model";
@@ -38,6 +38,8 @@ export interface LoadResult {
   writeRetries: number;
   /** From the first write to the last commit. */
   writeSeconds: number;
+  /** Raw records of the run that came as snapshot reads (op 'r') instead of creates: filters of creates miss them. */
+  snapshotReads: number;
   consumers: ConsumerLoad[];
 }
 
@@ -50,6 +52,10 @@ export interface LoadDeps {
   runId?: string;
   /** Seconds between progress lines. @default 5 */
   progressEverySeconds?: number;
+  /** Handed the run's ledger once it exists (a fault trial watches it for recovery). */
+  observe?: (ledger: LoadLedger) => void;
+  /** Checked before each write: true ends the writing early (a fault trial once the pipeline recovered). */
+  stopWhen?: () => boolean;
 }
 
 const UNIQUE_VIOLATION = "23505";
@@ -118,7 +124,7 @@ async function startReader(
   topics: readonly string[],
   from: Offsets,
   runId: string,
-  receive: (topic: string, id: string) => void,
+  receive: (topic: string, id: string, op: unknown) => void,
 ): Promise<() => Promise<void>> {
   let leaving = false;
   const consumer = kafka.consumer({
@@ -132,13 +138,13 @@ async function startReader(
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       if (BigInt(message.offset) < (from.get(topic)?.get(partition) ?? 0n)) return;
-      let id: string;
+      let row: Record<string, unknown>;
       try {
-        id = routedRecordId(message.value);
+        row = rawRecordRow(message.value);
       } catch {
-        return; // not a record of this run (another writer's, or a tombstone)
+        return; // not a record of this run (a tombstone)
       }
-      if (id.startsWith(`${runId}-`)) receive(topic, id);
+      if (typeof row.id === "string" && row.id.startsWith(`${runId}-`)) receive(topic, row.id, row.__op);
     },
   });
   return async () => {
@@ -156,15 +162,19 @@ export async function runLoad(o: LoadOptions, deps: LoadDeps): Promise<LoadResul
   const rawTopic = filters.sourceTopic;
   consumerOf.set(rawTopic, RAW_TOPIC_ROW);
   const ledger = new LoadLedger([...byConsumer.keys(), RAW_TOPIC_ROW]);
+  deps.observe?.(ledger);
   const kafka = new KafkaClient({
     ...(deps.kafka ??
       kafkaConfigFromEnv({ ...process.env, KAFKA_BOOTSTRAP_SERVERS: o.bootstrapServers }, "cdc-routing-load")),
     logLevel: logLevel.NOTHING,
   });
   const topics = [...consumerOf.keys()];
-  const stopReader = await startReader(kafka, topics, await endOffsets(kafka, topics), runId, (topic, id) =>
-    ledger.received(getOrThrow(consumerOf, topic), id, Date.now()),
-  );
+  let snapshotReads = 0;
+  const stopReader = await startReader(kafka, topics, await endOffsets(kafka, topics), runId, (topic, id, op) => {
+    // The rows were inserted: a snapshot read ('r') of one means the connector snapshotted again (no offsets).
+    if (topic === rawTopic && op === "r") snapshotReads++;
+    ledger.received(getOrThrow(consumerOf, topic), id, Date.now());
+  });
   const count = eventCount(o.rate, o.durationSeconds);
   const users = Array.from({ length: o.users }, () => new VirtualUser(o.databaseUrl));
   const started = Date.now();
@@ -185,6 +195,7 @@ export async function runLoad(o: LoadOptions, deps: LoadDeps): Promise<LoadResul
     await Promise.all(
       users.map(async (user, u) => {
         for (const index of userIndexes(u, o.users, count)) {
+          if (deps.stopWhen?.()) return;
           const wait = started + dueAtMs(index, o.rate) - Date.now();
           if (wait > 0) await sleep(wait);
           const event = loadEvent(kinds, runId, index);
@@ -195,7 +206,7 @@ export async function runLoad(o: LoadOptions, deps: LoadDeps): Promise<LoadResul
         }
       }),
     );
-    progress(`all ${count} events written; waiting up to ${o.drainSeconds} s for them to arrive`);
+    progress(`all ${ledger.committedCount} events written; waiting up to ${o.drainSeconds} s for them to arrive`);
     const drainUntil = Date.now() + o.drainSeconds * 1000;
     while (Date.now() < drainUntil && !ledger.complete()) await sleep(250);
     // Late copies (a replay after a fault) still count as duplicates.
@@ -210,6 +221,7 @@ export async function runLoad(o: LoadOptions, deps: LoadDeps): Promise<LoadResul
     written: ledger.committedCount,
     writeRetries: users.reduce((n, u) => n + u.retries, 0),
     writeSeconds: (lastCommit - started) / 1000,
+    snapshotReads,
     consumers: ledger.report(),
   };
 }

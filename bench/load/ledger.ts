@@ -67,6 +67,22 @@ export class LoadLedger {
     return new Map([...got].filter(([, times]) => times.length > 1).map(([id, times]) => [id, times.length]));
   }
 
+  /** The first commit at or after `ms`, if any yet. */
+  firstCommitFrom(ms: number): number | undefined {
+    let first: number | undefined;
+    for (const at of this.commits.values()) if (at >= ms && (first === undefined || at < first)) first = at;
+    return first;
+  }
+
+  /** Every event committed up to `ms` has reached each consumer it is routed to. */
+  caughtUpTo(ms: number): boolean {
+    for (const [c, ids] of this.expected) {
+      const got = this.receipts.get(c);
+      for (const id of ids) if ((this.commits.get(id) ?? 0) <= ms && !got?.has(id)) return false;
+    }
+    return true;
+  }
+
   get committedCount(): number {
     return this.commits.size;
   }
