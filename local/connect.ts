@@ -203,3 +203,22 @@ export async function crashAndRestartWorker(
     if (!response.ok) throw new Error(`Kafka Connect refused ${config.name}'s config again: ${await response.text()}`);
   }
 }
+
+/**
+ * Restarts the worker's failed connectors and failed tasks (Kafka Connect's REST API, KIP-745:
+ * `POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true`), as Confluent Cloud's platform restarts a
+ * managed connector's task; returns the connectors it restarted. Kafka Connect itself never restarts a failed task.
+ */
+export async function restartFailedConnectors(restUrl: string): Promise<string[]> {
+  const restarted: string[] = [];
+  const names = (await (await fetch(`${restUrl}/connectors`)).json()) as string[];
+  for (const name of names) {
+    const url = `${restUrl}/connectors/${encodeURIComponent(name)}`;
+    const status = (await (await fetch(`${url}/status`)).json()) as ConnectorStatus;
+    const failed = [status.connector, ...(status.tasks ?? [])].some((part) => part?.state === "FAILED");
+    if (!failed) continue;
+    const response = await fetch(`${url}/restart?includeTasks=true&onlyFailed=true`, { method: "POST" });
+    if (response.ok) restarted.push(name);
+  }
+  return restarted;
+}

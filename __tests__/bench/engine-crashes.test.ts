@@ -51,6 +51,8 @@ describe("engine crash trials", () => {
       rawLost: 0,
       duplicated: { raw, routed: raw, addedByRouting: 0 },
       snapshotReads: 0,
+      taskRestarts: 0,
+      downSeconds: 10,
       recoverySeconds,
       status: { kind: "connect", exitCode, lines: [] },
     });
@@ -60,7 +62,7 @@ describe("engine crash trials", () => {
       lost: 0,
       duplicated: { raw: 3, routed: 3, "added by routing": 0 },
       recoverySeconds: [20, 25],
-      note: "1 trials not caught up within the timeout; status during the fault: exit 1, no answer",
+      note: "1 trials not caught up within the timeout; down 10, 10, 10 s; status during the fault: exit 1, no answer",
     });
   });
 });

@@ -18,7 +18,7 @@ import type { FilterSet } from "../../filters/model";
 import { type CommandIo, parseCommandLine, runScript } from "../../lib/command-line";
 import { UsageError } from "../../lib/errors";
 import { sleep } from "../../lib/run";
-import { crashAndRestartWorker } from "../../local/connect";
+import { crashAndRestartWorker, restartFailedConnectors } from "../../local/connect";
 import { crashAndRestartBroker } from "../../local/kafka";
 import { restartPostgres } from "../../local/postgres";
 import { stopAll, temporaryDir } from "../../local/processes";
@@ -101,7 +101,14 @@ export interface CrashTrial {
   duplicated: { raw: number; routed: number; addedByRouting: number };
   /** Raw records that came as snapshot reads ('r') instead of creates (the connector snapshotted again). */
   snapshotReads: number;
-  /** NaN when the backlog had not arrived within recoveryTimeoutMs of the restart. */
+  /** Times the connector's task was FAILED after the crash and restarted (Confluent Cloud restarts it itself). */
+  taskRestarts: number;
+  /** From the crash until the engine answered again (held down while status was captured, then its start). */
+  downSeconds: number;
+  /**
+   * From the crash until every row committed up to the first commit after the restart had reached its consumers;
+   * NaN when that had not happened within recoveryTimeoutMs of the restart.
+   */
   recoverySeconds: number;
   status: StatusCapture;
 }
@@ -126,13 +133,17 @@ export function statusLines(text: string): string[] {
 async function captureStatus(kind: CrashKind, record: LocalDeployRecord, timeoutMs: number): Promise<StatusCapture> {
   const parts: string[] = [];
   const io: CommandIo = { out: (s) => parts.push(s), err: (s) => parts.push(s) };
+  let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     localStatus(record, io).catch((e: Error) => {
       parts.push(`error: ${e.message}\n`);
       return 2;
     }),
-    sleep(timeoutMs).then(() => undefined),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    }),
   ]);
+  clearTimeout(timer);
   const lines = statusLines(parts.join(""));
   if (code === undefined) lines.push(`(status did not answer within ${timeoutMs / 1000} s)`);
   return { kind, exitCode: code, lines };
@@ -191,6 +202,7 @@ export async function crashTrial(
   const { local, filters, record } = context;
   let ledger: LoadLedger | undefined;
   let recoveredAt: number | undefined;
+  let taskRestarts = 0;
   // Long enough for any recovery; the writing ends tailSeconds after the pipeline recovered.
   const load = runLoad(loadOptions(context, o.rate, 600), {
     filters,
@@ -216,19 +228,32 @@ export async function crashTrial(
     const restartedAt = Date.now();
     o.progress(`${runId}: back after ${((restartedAt - crashedAt) / 1000).toFixed(1)} s; waiting for the backlog`);
     let recovered = false;
+    let lastLook = 0;
     while (!recovered && Date.now() - restartedAt < o.recoveryTimeoutMs) {
       const first = ledger?.firstCommitFrom(restartedAt);
       recovered = first !== undefined && (ledger?.caughtUpTo(first) ?? false);
-      if (!recovered) await sleep(200);
+      if (recovered) break;
+      // The local connector fails fast (connectors/debezium-local.ts: errors.max.retries 0); Confluent Cloud
+      // restarts a managed connector's failed task itself, so the trial does what the platform does.
+      if (Date.now() - lastLook > 2000) {
+        lastLook = Date.now();
+        const restarted = await restartFailedConnectors(local.worker.restUrl).catch(() => []);
+        if (restarted.length > 0) {
+          taskRestarts += restarted.length;
+          o.progress(`${runId}: restarted the failed task of ${restarted.join(", ")}`);
+        }
+      }
+      await sleep(200);
     }
     recoveredAt = Date.now();
     if (!recovered) o.progress(`${runId}: the backlog did not arrive within ${o.recoveryTimeoutMs / 1000} s`);
     return {
+      downSeconds: (restartedAt - crashedAt) / 1000,
       recoverySeconds: recovered ? (recoveredAt - crashedAt) / 1000 : Number.NaN,
       status: status as StatusCapture,
     };
   })();
-  const [result, { recoverySeconds, status }] = await Promise.all([load, fault]);
+  const [result, { downSeconds, recoverySeconds, status }] = await Promise.all([load, fault]);
   const raw = result.consumers.find((c) => c.consumer === RAW_TOPIC_ROW);
   const routed = result.consumers.filter((c) => c.consumer !== RAW_TOPIC_ROW);
   return {
@@ -241,6 +266,8 @@ export async function crashTrial(
       addedByRouting: ledger ? addedByRouting(ledger) : 0,
     },
     snapshotReads: result.snapshotReads,
+    taskRestarts,
+    downSeconds,
     recoverySeconds,
     status,
   };
@@ -266,7 +293,11 @@ export function crashRow(kind: CrashKind, trials: readonly CrashTrial[]): FaultR
     note: [
       rawLost ? `${rawLost} rows never reached the raw topic` : "",
       snapshotReads ? `${snapshotReads} rows came as snapshot reads ('r'), not creates` : "",
+      sum((t) => t.taskRestarts)
+        ? `connector task FAILED and restarted in ${trials.filter((t) => t.taskRestarts).length} of ${trials.length}`
+        : "",
       unrecovered ? `${unrecovered} trials not caught up within the timeout` : "",
+      `down ${trials.map((t) => t.downSeconds.toFixed(0)).join(", ")} s`,
       `status during the fault: ${[...new Set(trials.map((t) => (t.status.exitCode === undefined ? "no answer" : `exit ${t.status.exitCode}`)))].join(", ")}`,
     ]
       .filter(Boolean)
@@ -324,7 +355,7 @@ export async function engineCrashTrials(
         const crashAfterMs = Math.round((from + random() * (to - from)) * 1000);
         const t = await crashTrial(kind, ctx, o, crashAfterMs, `crash-${kind}-${o.seed}-${trial}`);
         o.progress(
-          `${kind} trial ${trial}: lost ${t.lost}, duplicated raw ${t.duplicated.raw} routed ${t.duplicated.routed} (added by routing ${t.duplicated.addedByRouting}), recovered in ${t.recoverySeconds.toFixed(1)} s`,
+          `${kind} trial ${trial}: lost ${t.lost}, duplicated raw ${t.duplicated.raw} routed ${t.duplicated.routed} (added by routing ${t.duplicated.addedByRouting}), down ${t.downSeconds.toFixed(1)} s, recovered in ${t.recoverySeconds.toFixed(1)} s`,
         );
         trials.push(t);
       }
