@@ -135,9 +135,15 @@ async function startReader(
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  // A record read again (the group resumed from its last committed offset after a broker restart) is this
+  // reader's repeat, not a copy in the topic: copies are records at other offsets.
+  const read = new Set<string>();
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       if (BigInt(message.offset) < (from.get(topic)?.get(partition) ?? 0n)) return;
+      const position = `${topic}/${partition}/${message.offset}`;
+      if (read.has(position)) return;
+      read.add(position);
       let row: Record<string, unknown>;
       try {
         row = rawRecordRow(message.value);
