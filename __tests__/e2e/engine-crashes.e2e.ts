@@ -56,7 +56,7 @@ const random = seededRandom(SEED);
   }, 240_000);
 
   test.each(CRASH_KINDS)(
-    "%s crash while rows flow: nothing lost, no copies added by the routing",
+    "%s crash while rows flow: nothing lost, no copies added by the routing but Flink's replay",
     async (kind) => {
       const options = {
         ...DEFAULT_CRASH_OPTIONS,
