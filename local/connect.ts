@@ -63,10 +63,15 @@ async function connectorStatus(restUrl: string, name: string): Promise<Connector
  * A Kafka Connect worker with no connector: the local Confluent API double (local/confluent-api/engines.ts) puts
  * the managed connector on it through its REST API when terraform creates it.
  */
+export interface ConnectWorker {
+  restUrl: string;
+  service: RunningService;
+}
+
 export async function startConnectWorker(
   options: { restPort: number; workDir: string; bootstrapServers: string },
   progress: Progress = printProgress,
-): Promise<{ restUrl: string; service: RunningService }> {
+): Promise<ConnectWorker> {
   const worker = writeWorkerConfig(options);
   const restUrl = `http://127.0.0.1:${options.restPort}`;
   const service = await startService(
@@ -166,4 +171,54 @@ export function slotActive(postgres: PostgresHandle, slot: string): () => Promis
       await client.end();
     }
   };
+}
+
+/**
+ * A crash of the worker (kill -9), then the same worker again; `whileDown` runs in between. A standalone worker
+ * keeps its source offsets in its offsets file (flushed every second) but not its connectors, so each connector's
+ * config, read before the crash, is put back, as Confluent Cloud restarts a managed connector on a new worker. The
+ * connector resumes from its last flushed offset: records after it are sent again (at-least-once).
+ */
+export async function crashAndRestartWorker(
+  worker: ConnectWorker,
+  whileDown: () => Promise<void> = async () => undefined,
+  progress?: Progress,
+): Promise<void> {
+  const names = (await (await fetch(`${worker.restUrl}/connectors`)).json()) as string[];
+  const configs = await Promise.all(
+    names.map(async (name) => {
+      const response = await fetch(`${worker.restUrl}/connectors/${encodeURIComponent(name)}/config`);
+      return (await response.json()) as Record<string, string>;
+    }),
+  );
+  await worker.service.kill("SIGKILL");
+  await whileDown();
+  worker.service = await worker.service.restart(progress);
+  for (const config of configs) {
+    const response = await fetch(`${worker.restUrl}/connectors/${encodeURIComponent(config.name)}/config`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(config),
+    });
+    if (!response.ok) throw new Error(`Kafka Connect refused ${config.name}'s config again: ${await response.text()}`);
+  }
+}
+
+/**
+ * Restarts the worker's failed connectors and failed tasks (Kafka Connect's REST API, KIP-745:
+ * `POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true`), as Confluent Cloud's platform restarts a
+ * managed connector's task; returns the connectors it restarted. Kafka Connect itself never restarts a failed task.
+ */
+export async function restartFailedConnectors(restUrl: string): Promise<string[]> {
+  const restarted: string[] = [];
+  const names = (await (await fetch(`${restUrl}/connectors`)).json()) as string[];
+  for (const name of names) {
+    const url = `${restUrl}/connectors/${encodeURIComponent(name)}`;
+    const status = (await (await fetch(`${url}/status`)).json()) as ConnectorStatus;
+    const failed = [status.connector, ...(status.tasks ?? [])].some((part) => part?.state === "FAILED");
+    if (!failed) continue;
+    const response = await fetch(`${url}/restart?includeTasks=true&onlyFailed=true`, { method: "POST" });
+    if (response.ok) restarted.push(name);
+  }
+  return restarted;
 }

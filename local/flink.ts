@@ -133,6 +133,10 @@ export class FlinkRunner {
   }
 
   private send(verb: string, id: string, argument: string, timeoutMs: number): Promise<string> {
+    const { child } = this.service;
+    // Writing to the stdin of a JVM that is gone would raise EPIPE outside any caller.
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.reject(new InputError(`Flink ${verb} ${id}: the runner's JVM has exited`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.answers.waiting.delete(id);
@@ -188,6 +192,11 @@ export class FlinkRunner {
           { isTransient: isTransientFlinkFailure, timeoutMs: 120_000 },
         ),
     };
+  }
+
+  /** kill -9 of the runner's JVM, as a crash of the machine running the job. */
+  async kill(): Promise<void> {
+    await this.service.kill("SIGKILL");
   }
 
   async close(): Promise<void> {

@@ -133,3 +133,17 @@ export async function ensureTopics(client: Kafka, topics: string[], partitions: 
     for (const topic of topics) await admin.fetchTopicOffsets(topic);
   });
 }
+
+/**
+ * A crash of the broker (kill -9), then the same broker again on its ports and log directory; `whileDown` runs in
+ * between. Clients (kafkajs, Kafka Connect, Flink) reconnect on their own.
+ */
+export async function crashAndRestartBroker(
+  kafka: KafkaHandle,
+  whileDown: () => Promise<void> = async () => undefined,
+  progress?: Progress,
+): Promise<void> {
+  await kafka.service.kill("SIGKILL");
+  await whileDown();
+  kafka.service = await kafka.service.restart(progress);
+}

@@ -129,3 +129,18 @@ export async function startPostgres(
     connect: (user, password) => connect(user, password),
   };
 }
+
+/**
+ * A restart of the server as a managed database restarts for maintenance: a fast shutdown (SIGINT: sessions and
+ * the replication connection dropped, a shutdown checkpoint written), then the same server again on its data
+ * directory and port. Replication slots are kept on disk and survive it. `whileDown` runs in between.
+ */
+export async function restartPostgres(
+  pg: PostgresHandle,
+  whileDown: () => Promise<void> = async () => undefined,
+  progress?: Progress,
+): Promise<void> {
+  await pg.service.kill("SIGINT");
+  await whileDown();
+  pg.service = await pg.service.restart(progress);
+}

@@ -30,6 +30,10 @@ export interface RunningService {
   child: ChildProcess;
   logFile: string;
   stop(): Promise<void>;
+  /** Sends `signal` to the process group and waits for the process to end (a crash: SIGKILL). */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** The same command started again (same ports, files and readiness check), e.g. after kill. */
+  restart(progress?: Progress): Promise<RunningService>;
 }
 
 /**
@@ -160,6 +164,12 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       await stopChild(child);
       running.delete(service);
     },
+    kill: async (signal) => {
+      killGroup(child, signal);
+      await exited(child);
+      running.delete(service);
+    },
+    restart: (again = progress) => startService(spec, again),
   };
   running.add(service);
   const started = Date.now();

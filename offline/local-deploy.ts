@@ -19,7 +19,7 @@ import { type LocalEngines, pipelineEngines } from "../local/confluent-api/engin
 import { type FaultSettings, faultSettingsFromEnv } from "../local/confluent-api/faults";
 import { observeLocalEngines } from "../local/confluent-api/observed-engines";
 import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
-import { startConnectWorker } from "../local/connect";
+import { type ConnectWorker, startConnectWorker } from "../local/connect";
 import { freePorts, type Pipeline, startPipeline } from "../local/pipeline";
 import type { PostgresHandle } from "../local/postgres";
 import type { Progress } from "../local/processes";
@@ -29,6 +29,8 @@ import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
 
 export interface LocalConfluent {
   pipeline: Pipeline;
+  /** The Kafka Connect worker the managed connector runs on. */
+  worker: ConnectWorker;
   engines: LocalEngines;
   double: ConfluentDouble;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startLocalConfluent(
     progress(`local Confluent Cloud API at ${double.url}`);
     return {
       pipeline,
+      worker,
       engines,
       double,
       stop: async () => {

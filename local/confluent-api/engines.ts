@@ -12,11 +12,13 @@
  *   database its properties name. Stop is a stop with savepoint; a statement that carries over from a stopped
  *   one, or is resumed, starts from that savepoint's source positions.
  */
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { debeziumConnectorConfig, type LocalDatabase, type LocalSchemaRegistry } from "../../connectors/debezium-local";
 import { endOffsets, withAdmin } from "../../consumers/topic-io";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import type { Json } from "../../lib/json";
+import { getOrThrow } from "../../lib/maps";
 import { sleep } from "../../lib/run";
 import { slotActive, traceSummary } from "../connect";
 import { FlinkRunner } from "../flink";
@@ -64,6 +66,25 @@ export function sourceTopics(sql: string): string[] {
   return [...new Set([...sql.matchAll(/\bFROM\s+`([^`]+)`/gi)].map((m) => m[1]))].sort();
 }
 
+/**
+ * The newest completed checkpoint under a job's checkpoint directory (`<dir>/<job id>/chk-<n>/_metadata`, Flink's
+ * layout), over every job that wrote there; undefined when none completed.
+ */
+export function latestCheckpoint(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const completed = readdirSync(dir).flatMap((job) =>
+    existsSync(join(dir, job)) && statSync(join(dir, job)).isDirectory()
+      ? readdirSync(join(dir, job))
+          .filter((c) => /^chk-\d+$/.test(c) && existsSync(join(dir, job, c, "_metadata")))
+          .map((c) => join(dir, job, c))
+      : [],
+  );
+  // Newest by completion: a recovered job numbers its checkpoints on from the one it restored.
+  return completed
+    .sort((a, b) => statSync(join(a, "_metadata")).mtimeMs - statSync(join(b, "_metadata")).mtimeMs)
+    .pop();
+}
+
 /** Confluent's latest_offsets format: `partition:0,offset:N;partition:1,offset:M`. */
 export function offsetsText(offsets: { partition: number; offset: string }[]): string {
   return [...offsets]
@@ -103,7 +124,12 @@ async function connectRequest(url: string, method: string, body?: unknown): Prom
 }
 
 export class LocalEngines implements Engines {
-  private readonly jobs = new Map<string, { runner: FlinkRunner; job: Job; sources: string[] }>();
+  private readonly jobs = new Map<
+    string,
+    { runner: FlinkRunner; job: Job; sources: string[]; statement: EngineStatement }
+  >();
+  /** Flink JVMs started per statement (a recovered statement starts another). */
+  private readonly runs = new Map<string, number>();
   private readonly savepoints = new Map<string, string>();
 
   constructor(private readonly o: LocalEngineOptions) {}
@@ -218,16 +244,29 @@ export class LocalEngines implements Engines {
     const savepoint = from === undefined ? undefined : this.savepoints.get(from);
     if (from !== undefined && !savepoint)
       throw new Error(`statement ${s.name} carries over from ${from}, which has no savepoint (it never stopped here)`);
+    await this.runStatement(s, savepoint);
+    this.o.progress(`statement ${s.name} running on Flink${from ? ` (from the savepoint of ${from})` : ""}`);
+  }
+
+  /** The statement's job in a Flink JVM of its own, from a savepoint or checkpoint when given. */
+  private async runStatement(s: EngineStatement, restoreFrom?: string): Promise<void> {
+    const dir = join(this.o.workDir, "statements", s.name);
     const runner = await FlinkRunner.start(
       {
-        workDir: join(this.o.workDir, "statements", s.name),
+        // A recovered statement's scripts go beside the crashed one's; its checkpoints stay where they were.
+        workDir: join(dir, `run-${(this.runs.get(s.name) ?? 0) + 1}`),
         heap: "512m",
         // The client compiler and the serial collector: a statement's JVM spends its start compiling the plan on
         // a shared machine, where this start is 15-30% faster (measured with two statement sets).
         jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
         config: {
           "parallelism.default": "1",
+          // Checkpoints on, kept on disk: Confluent Cloud checkpoints every statement and recovers a failed one
+          // from its last checkpoint ("Delivery Guarantees and Latency",
+          // https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html); recoverStatement.
           "execution.checkpointing.interval": "5s",
+          "execution.checkpointing.dir": `file://${join(dir, "checkpoints")}`,
+          "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
           // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
           // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
           "restart-strategy.type": "fixed-delay",
@@ -237,14 +276,42 @@ export class LocalEngines implements Engines {
       },
       () => undefined,
     );
+    this.runs.set(s.name, (this.runs.get(s.name) ?? 0) + 1);
     try {
-      const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, savepoint));
-      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql) });
-      this.o.progress(`statement ${s.name} running on Flink${from ? ` (from the savepoint of ${from})` : ""}`);
+      const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, restoreFrom));
+      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql), statement: s });
     } catch (e) {
       await runner.close();
       throw e;
     }
+  }
+
+  /**
+   * A crash of the statement's Flink JVM (kill -9: job manager and task manager at once). Until recoverStatement its
+   * job reports RESTARTING, so the statement shows FAILING, as a Confluent statement whose job is being restarted.
+   */
+  async crashStatement(name: string): Promise<void> {
+    const running = getOrThrow(this.jobs, name);
+    await running.runner.kill();
+    const restarting = { state: "RESTARTING", message: "the statement's Flink JVM was killed" };
+    this.jobs.set(name, {
+      ...running,
+      job: {
+        state: async () => restarting,
+        cancel: async () => undefined,
+        stopWithSavepoint: () => Promise.reject(new Error(`statement ${name} is recovering`)),
+      },
+    });
+  }
+
+  /** A crashed statement's job started again from its last completed checkpoint; returns that checkpoint's path. */
+  async recoverStatement(name: string): Promise<string> {
+    const { statement } = getOrThrow(this.jobs, name);
+    const checkpoint = latestCheckpoint(join(this.o.workDir, "statements", name, "checkpoints"));
+    if (!checkpoint) throw new Error(`statement ${name} has no completed checkpoint to recover from`);
+    await this.runStatement(statement, checkpoint);
+    this.o.progress(`statement ${name} recovered from ${checkpoint}`);
+    return checkpoint;
   }
 
   /** The running jobs of a statement, for its state (local/confluent-api/statement-health.ts). */

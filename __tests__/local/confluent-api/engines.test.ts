@@ -1,11 +1,15 @@
 /** The engines behind the Confluent API double (local/confluent-api/engines.ts): statements, offsets, validation. */
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import {
+  latestCheckpoint,
   offsetsText,
   sourceTopics,
   statementScript,
   tasksRunWith,
   validationErrors,
 } from "../../../local/confluent-api/engines";
+import { temporaryDirectory } from "../../support/helpers";
 
 describe("local deploy: engines behind the Confluent API double", () => {
   const statement = {
@@ -77,5 +81,23 @@ describe("local deploy: engines behind the Confluent API double", () => {
     expect(tasksRunWith([task("true"), task("false")], config)).toBe(false);
     expect(tasksRunWith([], config)).toBe(false);
     expect(tasksRunWith({ error_code: 404 }, config)).toBe(false);
+  });
+});
+
+describe("latestCheckpoint", () => {
+  const write = (dir: string, path: string, mtime: number) => {
+    mkdirSync(join(dir, path), { recursive: true });
+    writeFileSync(join(dir, path, "_metadata"), "");
+    utimesSync(join(dir, path, "_metadata"), mtime, mtime);
+  };
+
+  test("the newest completed chk-<n> over every job that wrote there; none without _metadata or a directory", () => {
+    const dir = temporaryDirectory("checkpoints");
+    expect(latestCheckpoint(join(dir, "missing"))).toBeUndefined();
+    write(dir, "job-a/chk-7", 1000);
+    write(dir, "job-b/chk-8", 2000); // the recovered job numbers on from the one it restored
+    mkdirSync(join(dir, "job-b", "chk-9"), { recursive: true }); // in progress: no _metadata yet
+    mkdirSync(join(dir, "job-b", "shared"), { recursive: true });
+    expect(latestCheckpoint(dir)).toBe(join(dir, "job-b", "chk-8"));
   });
 });
