@@ -1,13 +1,9 @@
 /** The engine crash trials' pure parts (bench/faults/engine-crashes.ts): seeded points, duplicates per stage, rows. */
-import {
-  addedByRouting,
-  type CrashTrial,
-  crashRow,
-  seededRandom,
-  statusLines,
-} from "../../bench/faults/engine-crashes";
+
+import { addedByRouting, type CrashTrial, crashRow, statusLines } from "../../bench/faults/engine-crashes";
 import { RAW_TOPIC_ROW } from "../../bench/load/generator";
 import { LoadLedger } from "../../bench/load/ledger";
+import { seededRandom } from "../../lib/seeded-random";
 
 describe("engine crash trials", () => {
   test("the seeded generator replays: same seed, same crash points; values in [0, 1)", () => {

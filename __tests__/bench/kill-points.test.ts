@@ -1,4 +1,5 @@
-import { killPoint, seededRandom, trialSeed } from "../../bench/faults/kill-points";
+import { killPoint, trialSeed } from "../../bench/faults/kill-points";
+import { seededRandom } from "../../lib/seeded-random";
 
 describe("killed-apply kill points", () => {
   test("one seed replays the same points; another seed gives others", () => {

@@ -6,6 +6,7 @@
  * a Flink recovery's replay (the local sinks are at-least-once, docs/reliability.md "Engine crashes"); `cdc-routing
  * status` during the crash did not report the stage healthy. The full trials: npm run bench:faults:engines.
  */
+
 import {
   CRASH_KINDS,
   type CrashContext,
@@ -13,9 +14,9 @@ import {
   DEFAULT_CRASH_OPTIONS,
   deployedDev,
   loadOptions,
-  seededRandom,
 } from "../../bench/faults/engine-crashes";
 import { RAW_TOPIC_ROW, runLoad } from "../../bench/load/generator";
+import { seededRandom } from "../../lib/seeded-random";
 import { TemporaryDirs } from "../../local/processes";
 import { notRunnableBecause, providersRequired } from "./stack-on-double";
 

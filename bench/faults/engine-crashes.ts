@@ -12,12 +12,14 @@
  * consumer topics; and those the routing added beyond the raw topic's), and the time from the crash until every row
  * committed up to the first commit after the restart has reached its consumers.
  */
+
 import { filtersFile } from "../../app/build-app";
 import { loadFilters } from "../../filters/load";
 import type { FilterSet } from "../../filters/model";
 import { type CommandIo, parseCommandLine, runScript } from "../../lib/command-line";
 import { UsageError } from "../../lib/errors";
 import { sleep } from "../../lib/run";
+import { seededRandom } from "../../lib/seeded-random";
 import { crashAndRestartWorker, restartFailedConnectors } from "../../local/connect";
 import { crashAndRestartBroker } from "../../local/kafka";
 import { restartPostgres } from "../../local/postgres";
@@ -72,18 +74,6 @@ export const DEFAULT_CRASH_OPTIONS: EngineCrashOptions = {
   recoveryTimeoutMs: 180_000,
   progress: benchProgress,
 };
-
-/** mulberry32: a small seeded generator, so a failing trial's crash point replays exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What `cdc-routing status` printed during a fault (its table's unhealthy rows and verdict, or its error). */
 export interface StatusCapture {

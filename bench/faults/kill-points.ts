@@ -5,18 +5,6 @@
  * One seed replays the same choices (the calls' order varies a little with terraform's parallelism).
  */
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A call number in 1..calls (calls: an uninterrupted apply's count, at least 1). */
 export function killPoint(random: () => number, calls: number): number {
   if (!Number.isInteger(calls) || calls < 1) throw new Error(`no kill point among ${calls} calls`);

@@ -23,6 +23,7 @@ import { parseCommandLine, runScript } from "../../lib/command-line";
 import { UsageError } from "../../lib/errors";
 import type { Json } from "../../lib/json";
 import { run, sleep } from "../../lib/run";
+import { seededRandom } from "../../lib/seeded-random";
 import { CARRY_OVER } from "../../local/confluent-api/flink-statements";
 import { inventory } from "../../local/confluent-api/inventory";
 import { TemporaryDirs } from "../../local/processes";
@@ -51,7 +52,7 @@ import { probeOrphans, probes } from "../../offline/orphan-probe";
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "../../offline/stack-for-double";
 import { mirrorDir, terraformErrors } from "../../providers/mirror";
 import { machineLine } from "../stats";
-import { killPoint, seededRandom, trialSeed } from "./kill-points";
+import { killPoint, trialSeed } from "./kill-points";
 import { type FaultRow, faultTable } from "./report";
 
 export type TrialKind = "deploy" | "change";

@@ -17,7 +17,9 @@
  * different bodies). A retry of a call is the next occurrence of its method, path and body and draws again. (Ids the double assigns in creation order can still differ
  * between runs at terraform's default parallelism; -parallelism=1 replays byte for byte.)
  */
+
 import { InputError } from "../../lib/errors";
+import { mulberry32 } from "../../lib/seeded-random";
 
 export const ERROR_STATUSES = [429, 500, 501, 502, 503] as const;
 export const FAULT_KINDS = ["429", "500", "501", "502", "503", "reset", "lost", "slow"] as const;
@@ -106,14 +108,6 @@ function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
-}
-
-/** One step of mulberry32 from a 32-bit state: a uniform number in [0, 1). */
-function mulberry32(state: number): number {
-  let t = (state + 0x6d2b79f5) >>> 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 /** The draw for the n-th call (0-based) of a call key (method, path, body) under seed. */
