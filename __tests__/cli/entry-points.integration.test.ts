@@ -28,7 +28,7 @@ describe("--help and usage errors on every script", () => {
     });
 
   test.each([
-    ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
+    ["main.ts", /^usage: npm run synth -- \[dev\|staging\|prod \.\.\.\] \[--all\]/],
     ["bin/cdc-routing.js", /^usage: cdc-routing <command>/],
     ["cli/local.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:status \| local:down/],
     ["bench/sql.ts", /^usage: npm run bench:sql/],
