@@ -33,6 +33,7 @@ describe("--help and usage errors on every script", () => {
     ["cli/local.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:status \| local:down/],
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
+    ["bench/cli.ts", /^usage: npm run bench:cli/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],
     ["bench/scale.ts", /^usage: npm run bench:scale/],
     ["bench/all.ts", /^usage: npm run bench /],
