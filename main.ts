@@ -5,6 +5,7 @@
  *   npm run synth -- prod         a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
 import { App } from "cdktf";
+import { checkBinaryVersionsOnce } from "./app/binary-version-checks";
 import { buildApp } from "./app/build-app";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
@@ -52,4 +53,5 @@ function synthesize(stages: StageName[]): number {
 // took about half of synth time. Errors here are reported by message (a bug keeps its trace, unmapped).
 process.setSourceMapsEnabled(false);
 skipTokenStackTraces();
+checkBinaryVersionsOnce();
 void runScript(USAGE, (args) => synthesize(selectStages(args)), { note: "nothing was synthesized" });
