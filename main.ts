@@ -4,6 +4,8 @@
  *   npm run synth                 synthesizes the default stage (dev)    (node bin/run.js main.ts: compiled, bin/build.js)
  *   npm run synth -- prod         a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
+// First: before anything imports cdktf (see the module).
+import "./app/archiver-on-first-use";
 import { App } from "cdktf";
 import { checkBinaryVersionsOnce } from "./app/binary-version-checks";
 import { buildApp } from "./app/build-app";
