@@ -43,7 +43,7 @@ function modulesLoaded(cwd: string, args: string[]): { status: number | null; st
 const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 
 describe("entry points run the compiled code", () => {
-  test("bin/cdc-routing.js validate loads no tsx, no TypeScript source, and not cdktf, kafkajs or the API double", () => {
+  test("bin/cdc-routing.js validate loads no tsx, no TypeScript source, not cdktf, kafkajs or the API double, and yaml and zod bundled", () => {
     const r = modulesLoaded(root, ["bin/cdc-routing.js", "validate"]);
     expect(r.status).toBe(0);
     expect(r.files.filter((f) => f.endsWith(".ts"))).toEqual([]);
@@ -51,6 +51,9 @@ describe("entry points run the compiled code", () => {
     for (const heavy of ["tsx", "cdktf", "kafkajs", "@cdktf/provider-aws"]) expect(packages.has(heavy)).toBe(false);
     expect(r.files.some((f) => f.includes(`/${OUT}/`) && f.endsWith("/cli/cdc-routing.js"))).toBe(true);
     expect(r.files.some((f) => f.includes("/local/confluent-api/"))).toBe(false);
+    // yaml and zod from one bundled file each, not their 72 and 95 files.
+    expect(r.files.filter((f) => ["yaml", "zod"].includes(packageOf(f) ?? ""))).toEqual([]);
+    expect(r.files.filter((f) => /\/node_modules\/(yaml|zod)\.js$/.test(f))).toHaveLength(2);
   });
 
   test("bin/run.js runs a script as the main module (its usage on --help), compiled, without tsx", () => {
