@@ -10,7 +10,13 @@ import { dirname } from "node:path";
 type Archiver = (...args: unknown[]) => unknown;
 
 export function loadArchiverOnFirstUse(): void {
-  const file = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf"))] });
+  let file: string;
+  try {
+    file = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf"))] });
+  } catch {
+    // Another library under the name cdktf (CDK Terrain, cdktn/redirect.ts) without archiver beside it: as it is.
+    return;
+  }
   if (require.cache[file]) return;
   let real: Archiver | undefined;
   const stub = new Module(file);
