@@ -1,10 +1,13 @@
 /**
  * The cdktf app's entry point (cdktf.json's app): synthesizes one stack per stage (stack name = stage name),
  * composed by app/build-app.ts. Nothing imports this file.
- *   npx tsx main.ts            synthesizes the default stage (dev)
- *   npx tsx main.ts prod       a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
+ *   npm run synth                 synthesizes the default stage (dev)    (node bin/run.js main.ts: compiled, bin/build.js)
+ *   npm run synth -- prod         a named stage;  --all: every stage (what `cdktf deploy <stage>` runs)
  */
+// First: before anything imports cdktf (see the module).
+import "./app/archiver-on-first-use";
 import { App } from "cdktf";
+import { checkBinaryVersionsOnce } from "./app/binary-version-checks";
 import { buildApp } from "./app/build-app";
 import { keepOnlySynthesizedStacks } from "./app/synth-output";
 import { skipTokenStackTraces } from "./app/token-stack-traces";
@@ -15,7 +18,7 @@ import { LOCAL_CONFLUENT_ENV } from "./offline/stack-for-double";
 import { synthesizeForDouble } from "./offline/synth-for-double";
 import { DEFAULT_STAGE, STAGE_NAMES, type StageName } from "./stages/names";
 
-const USAGE = `usage: npx tsx main.ts [${STAGE_NAMES.join("|")} ...] [--all]     (npm run synth, npm run synth:all)
+const USAGE = `usage: npm run synth -- [${STAGE_NAMES.join("|")} ...] [--all]     (node bin/run.js main.ts; npm run synth:all)
 
 Synthesizes one Terraform stack per stage into cdktf.out/stacks/<stage> (or $CDKTF_OUTDIR); cdktf.out then holds
 exactly these stacks. No stage: ${DEFAULT_STAGE}. --all: ${STAGE_NAMES.join(", ")} (what \`npx cdktf synth|plan|deploy <stage>\` runs).
@@ -48,8 +51,9 @@ function synthesize(stages: StageName[]): number {
   return 0;
 }
 
-// cdktf captures a stack trace for every token; mapping each frame through source maps (tsx turns them on)
+// cdktf captures a stack trace for every token; mapping each frame through source maps (tsx, --enable-source-maps)
 // took about half of synth time. Errors here are reported by message (a bug keeps its trace, unmapped).
 process.setSourceMapsEnabled(false);
 skipTokenStackTraces();
+checkBinaryVersionsOnce();
 void runScript(USAGE, (args) => synthesize(selectStages(args)), { note: "nothing was synthesized" });

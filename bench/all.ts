@@ -1,7 +1,8 @@
 /**
- * npm run bench — every figure docs/performance.md quotes, from one run on this machine: the synth ratio, the SQL
- * bench, the routing ratio (real engines), and the wall time of the unit and integration suites (alternating: a
- * warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the end-to-end suite (one run: it takes minutes).
+ * npm run bench — every figure docs/performance.md quotes, from one run on this machine: the synth ratio, the
+ * CLI's times (compiled against tsx), the SQL bench, the routing ratio (real engines), and the wall time of the unit
+ * and integration suites (alternating: a warm-up run each, then BENCH_SUITE_ROUNDS (3) runs each) and of the
+ * end-to-end suite (one run: it takes minutes).
  * Progress goes to stderr; the report, headed by the machine and the date, to stdout.
  */
 import { spawn } from "node:child_process";
@@ -11,11 +12,11 @@ import { alternate, machineLine, progress, summary } from "./stats";
 
 const USAGE = `usage: npm run bench     (BENCH_SUITE_ROUNDS=<runs of the unit and integration suites>, default 3)
 
-Every figure docs/performance.md quotes, from one run on this machine: synth ratio, SQL bench, routing ratio (real
-engines), unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes many minutes.`;
+Every figure docs/performance.md quotes, from one run on this machine: synth ratio, CLI times, SQL bench, routing
+ratio (real engines), unit, integration and end-to-end suite wall times, headed by the machine and the date. Takes
+many minutes.`;
 
 const SUITE_ROUNDS = Number(process.env.BENCH_SUITE_ROUNDS ?? 3);
-const tsx = require.resolve("tsx/cli");
 
 interface Finished {
   code: number | null;
@@ -37,7 +38,7 @@ function run(command: string, args: string[]): Promise<Finished> {
 
 async function bench(script: string): Promise<string> {
   progress(`running ${script}`);
-  const result = await run(process.execPath, [tsx, script]);
+  const result = await run(process.execPath, ["bin/run.js", script]);
   if (result.code !== 0) throw new InputError(`${script} failed (exit ${result.code}):\n${result.stdout}`);
   return result.stdout.trimEnd();
 }
@@ -54,7 +55,8 @@ async function suiteSeconds(script: string): Promise<number> {
 async function main(args: string[]): Promise<void> {
   parseCommandLine(args, {});
   const report = [`npm run bench  ${machineLine()}`];
-  for (const script of ["bench/synth.ts", "bench/sql.ts", "bench/routing.ts"]) report.push(await bench(script));
+  for (const script of ["bench/synth.ts", "bench/cli.ts", "bench/sql.ts", "bench/routing.ts"])
+    report.push(await bench(script));
   const suites = await alternate(["test:unit", "test:integration"] as const, (script) => suiteSeconds(script), {
     rounds: SUITE_ROUNDS,
     unit: "s",

@@ -1,8 +1,8 @@
 /**
  * npm run bench:scale [-- --plan] — the stack at 4, 100 and 400 generated filters (20 consumers; each filter two
  * conditions and its own topic; bench/scale-inputs.ts, with the lock `statements:lock` writes for them), in one
- * run: wall time of `tsx main.ts --all` (a warm-up round per size, then BENCH_ROUNDS alternating rounds; median
- * and spread), the marginal synth cost per filter, resources per stage and per filter, the largest statement.
+ * run: wall time of `npm run synth:all` (node bin/run.js main.ts --all; a warm-up round per size, then
+ * BENCH_ROUNDS alternating rounds; median and spread), the marginal synth cost per filter, resources per stage and per filter, the largest statement.
  * --plan: dev applied to the local Confluent Cloud API double with the real terraform CLI and confluent provider,
  * then a no-change `terraform plan`: wall time and the API calls the double answered (minutes at 400 filters).
  */
@@ -32,17 +32,16 @@ terraform CLI and the provider mirror: npm run providers:refresh; takes minutes)
 
 const SIZES = [4, 100, 400] as const;
 const CONSUMERS = 20;
-const tsx = require.resolve("tsx/cli");
 const temporary = new TemporaryDirs();
 
 const label = (filters: number) => `${filters} filters`;
 /** The largest size again, with topics named as the system this project implements names them (scale-inputs.ts). */
 const SYSTEM_NAMING = `${SIZES[2]} filters, filtered-<name>-events`;
 
-/** `tsx main.ts --all` on the inputs into outdir, as `npm run synth:all` runs it; its wall time in seconds. */
+/** `node bin/run.js main.ts --all` on the inputs into outdir, as `npm run synth:all` runs it; its wall seconds. */
 function synthSeconds(inputs: ScaleInputs, outdir: string): number {
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [tsx, "main.ts", "--all"], {
+  const r = spawnSync(process.execPath, ["bin/run.js", "main.ts", "--all"], {
     env: { ...process.env, ...inputs.env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
@@ -73,9 +72,13 @@ async function planCost(inputs: ScaleInputs, filters: number): Promise<PlanCost>
   const double = await startConfluentDouble({ log: (line) => progress(`double: ${line}`) });
   try {
     const outdir = temporary.create(`bench-scale-double-${filters}`);
-    const synth = await run(process.execPath, [tsx, "offline/synth-for-double.ts", "dev", outdir, double.url], {
-      env: { ...process.env, ...inputs.env },
-    });
+    const synth = await run(
+      process.execPath,
+      ["bin/run.js", "offline/synth-for-double.ts", "dev", outdir, double.url],
+      {
+        env: { ...process.env, ...inputs.env },
+      },
+    );
     if (synth.code !== 0) throw new InputError(`synth for the double failed:\n${synth.output}`);
     const dir = join(outdir, "stacks", "dev");
     terraformInit(dir);
@@ -139,7 +142,7 @@ async function main(args: string[]): Promise<void> {
   const [small, mid, large] = SIZES;
   const med = (n: number) => median(times[label(n)]);
   console.log(
-    `bench:scale  synth of ${STAGE_NAMES.join(", ")} (tsx main.ts --all, wall clock) from generated filters, ${CONSUMERS} consumers; ${machineLine()}`,
+    `bench:scale  synth of ${STAGE_NAMES.join(", ")} (npm run synth:all, wall clock) from generated filters, ${CONSUMERS} consumers; ${machineLine()}`,
   );
   for (const n of SIZES) console.log(`  ${label(n).padEnd(12)} ${summary(times[label(n)], "s")}`);
   // Linear growth shows as the same marginal cost over both intervals.

@@ -33,6 +33,12 @@ export function machineLine(): string {
   return `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${cpus().length} cores (${model}), ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${load}`;
 }
 
+/** "ratio a/b 0.10 (per round 0.08 to 0.12)": of the two sides' medians, and the range of their per-round ratios. */
+export function ratioLine(label: string, side: readonly number[], base: readonly number[]): string {
+  const ratios = side.map((t, i) => t / base[i]);
+  return `ratio ${label} ${(median(side) / median(base)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
+}
+
 export type Log = (line: string) => void;
 export const progress: Log = (line) => process.stderr.write(`[bench] ${line}\n`);
 

@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's CommonJS hook (TypeScript 7 has no ts-node).
-require("tsx/cjs");
-require("../cli/cdc-routing.ts").main();
+// The cdc-routing CLI, run from its compiled JavaScript (bin/build.js compiles the project when a source changed).
+require(require("./build").compiledEntry("cli/cdc-routing.ts")).main();

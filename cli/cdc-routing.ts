@@ -11,15 +11,10 @@
  * status: 0 healthy, 1 unhealthy, 2 when it cannot tell.
  */
 import { readFileSync } from "node:fs";
-import { Kafka, logLevel } from "kafkajs";
-import { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } from "../consumers/kafka-config";
-import { sampleTopic } from "../consumers/sample";
 import { DEFAULT_FILTERS_FILE, loadFilters, parseFiltersYaml } from "../filters/load";
-import { migrateLegacyFilters } from "../filters/migrate";
 import type { FilterSet } from "../filters/model";
 import { namingWarnings } from "../filters/topic-scopes";
-import { withVersions } from "../filters/version-edit";
-import { type Dialect, generateSql, renderSql, type Shape } from "../flink-sql/generate";
+import type { Dialect, Shape } from "../flink-sql/generate";
 import {
   type CommandIo,
   type CommandResult,
@@ -33,18 +28,32 @@ import {
 } from "../lib/command-line";
 import { InputError, UsageError } from "../lib/errors";
 import { writeFileAtomically } from "../lib/files";
-import { today } from "../lock/clock";
-import { readLock, writeLock } from "../lock/lock-file";
-import { expiredNotice, keptStopped } from "../lock/retention";
-import { withLockedDefaultColumns } from "../lock/source-columns";
-import { lockedShards, lockStage } from "../lock/stage-lock";
-import { versionBumps } from "../lock/version-bumps";
-import { baseChoice, DEFAULT_OFFLINE_OUT, ENDPOINT_ENV, offlinePlan } from "../offline/offline-plan";
-import { impactEvents, renderImpact, routingImpact } from "../review/impact";
-import { filtersAtRef, readCorpus } from "../review/impact-input";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV } from "../offline/plan-options";
 import { STAGE_NAMES } from "../stages/names";
-import { stageConfig } from "../stages/stages";
-import { runStatus } from "../status/command";
+
+/**
+ * What only some verbs need, loaded when one of them runs: `validate`, which users run on every save, then
+ * starts without cdktf, kafkajs, the API double or the lock's machinery (docs/performance.md, The CLI).
+ */
+const load = {
+  kafka: (): typeof import("kafkajs") => require("kafkajs"),
+  kafkaConfig: (): typeof import("../consumers/kafka-config") => require("../consumers/kafka-config"),
+  sample: (): typeof import("../consumers/sample") => require("../consumers/sample"),
+  migrate: (): typeof import("../filters/migrate") => require("../filters/migrate"),
+  versionEdit: (): typeof import("../filters/version-edit") => require("../filters/version-edit"),
+  sql: (): typeof import("../flink-sql/generate") => require("../flink-sql/generate"),
+  clock: (): typeof import("../lock/clock") => require("../lock/clock"),
+  lockFile: (): typeof import("../lock/lock-file") => require("../lock/lock-file"),
+  retention: (): typeof import("../lock/retention") => require("../lock/retention"),
+  sourceColumns: (): typeof import("../lock/source-columns") => require("../lock/source-columns"),
+  stageLock: (): typeof import("../lock/stage-lock") => require("../lock/stage-lock"),
+  versionBumps: (): typeof import("../lock/version-bumps") => require("../lock/version-bumps"),
+  offlinePlan: (): typeof import("../offline/offline-plan") => require("../offline/offline-plan"),
+  impact: (): typeof import("../review/impact") => require("../review/impact"),
+  impactInput: (): typeof import("../review/impact-input") => require("../review/impact-input"),
+  stages: (): typeof import("../stages/stages") => require("../stages/stages"),
+  status: (): typeof import("../status/command") => require("../status/command"),
+};
 
 const STAGES = `<${STAGE_NAMES.join("|")}>`;
 
@@ -113,9 +122,11 @@ const VERBS: Record<string, Verb> = {
       const bootstrapServers = values["bootstrap-servers"] as string | undefined;
       if (dialect === "flink" && !bootstrapServers) throw new UsageError("--dialect flink needs --bootstrap-servers");
       const set = loadFilters(values.filters as string, { stages: STAGE_NAMES });
+      const { generateSql, renderSql } = load.sql();
+      const { withLockedDefaultColumns } = load.sourceColumns();
       // The set shape's shards and default projections as locked, so this prints what the stage deploys.
-      const locked = readLock()[stage];
-      const previousShards = lockedShards(locked, stage);
+      const locked = load.lockFile().readLock()[stage];
+      const previousShards = load.stageLock().lockedShards(locked, stage);
       io.out(
         renderSql(
           generateSql(withLockedDefaultColumns(set, locked), stage, {
@@ -147,16 +158,21 @@ const VERBS: Record<string, Verb> = {
     },
     run: (values, io) => {
       const file = values.filters as string;
+      const { readLock, writeLock } = load.lockFile();
+      const { lockStage } = load.stageLock();
+      const { stageConfig } = load.stages();
       const lock = readLock();
       let set = loadFilters(file, { stages: STAGE_NAMES });
       warnAboutNaming(set, io);
       const stages = values.stage ? [choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0])] : STAGE_NAMES;
       // A changed filter gets its next version here (--check leaves it to the refusal below, as before).
-      const bumps = values.check ? [] : versionBumps(lock, set);
+      const bumps = values.check ? [] : load.versionBumps().versionBumps(lock, set);
       const bumped =
-        bumps.length > 0 ? withVersions(readFileSync(file, "utf8"), new Map(bumps.map((b) => [b.filter, b.to]))) : "";
+        bumps.length > 0
+          ? load.versionEdit().withVersions(readFileSync(file, "utf8"), new Map(bumps.map((b) => [b.filter, b.to])))
+          : "";
       if (bumped) set = parseFiltersYaml(bumped, file, { stages: STAGE_NAMES });
-      const date = today();
+      const date = load.clock().today();
       // Every stage is evolved before anything is written: one bad stage leaves the file untouched.
       const next = {
         ...lock,
@@ -187,6 +203,7 @@ const VERBS: Record<string, Verb> = {
           io.err(`${file}: filter ${b.filter} version ${b.from} -> ${b.to} (${b.changes.join("; ")})\n`);
       }
       writeLock(next);
+      const { expiredNotice, keptStopped } = load.retention();
       for (const name of stages) {
         const l = next[name];
         for (const s of keptStopped(lock[name], date).expired) io.err(`${expiredNotice(name, s)}\n`);
@@ -212,6 +229,8 @@ const VERBS: Record<string, Verb> = {
       if (!values.base) throw new UsageError("impact needs --base <git ref> (e.g. origin/main)");
       const stage = choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]);
       const file = values.filters as string;
+      const { impactEvents, renderImpact, routingImpact } = load.impact();
+      const { filtersAtRef, readCorpus } = load.impactInput();
       const head = loadFilters(file, { stages: STAGE_NAMES });
       const base = filtersAtRef(values.base as string, file);
       const corpus = values.events ? readCorpus(values.events as string, head.sourceTopic) : [];
@@ -246,6 +265,8 @@ const VERBS: Record<string, Verb> = {
         throw new InputError(
           `${topic} is not a raw topic of ${values.filters} (raw topics: ${[...set.sources.keys()].join(", ")})`,
         );
+      const { Kafka, logLevel } = load.kafka();
+      const { describeKafkaConfig, kafkaConfigFromEnv, talkingToKafka } = load.kafkaConfig();
       const env = {
         ...process.env,
         KAFKA_BOOTSTRAP_SERVERS: (values["bootstrap-servers"] as string) ?? process.env.KAFKA_BOOTSTRAP_SERVERS,
@@ -253,7 +274,7 @@ const VERBS: Record<string, Verb> = {
       const config = { ...kafkaConfigFromEnv(env, "cdc-routing-sample"), logLevel: logLevel.WARN };
       io.err(`sample: up to ${count} records of ${topic} from ${describeKafkaConfig(config)}\n`);
       const events = await talkingToKafka(config, () =>
-        sampleTopic(new Kafka(config), set, topic, count, seconds * 1000),
+        load.sample().sampleTopic(new Kafka(config), set, topic, count, seconds * 1000),
       );
       writeFileAtomically(values.out as string, events.map((e) => `${JSON.stringify(e)}\n`).join(""));
       io.err(`${values.out}: ${events.length} events (only the fields the filters read)\n`);
@@ -275,7 +296,7 @@ const VERBS: Record<string, Verb> = {
       } catch (e) {
         throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      const { text: migrated, notes } = migrateLegacyFilters(text, file);
+      const { text: migrated, notes } = load.migrate().migrateLegacyFilters(text, file);
       for (const note of notes) io.err(`note: ${note}\n`);
       if (values.out) {
         writeFileAtomically(values.out as string, migrated);
@@ -297,6 +318,7 @@ const VERBS: Record<string, Verb> = {
     },
     run: (values, io) => {
       if (!values.stage) throw new UsageError("plan needs --stage");
+      const { baseChoice, offlinePlan } = load.offlinePlan();
       return offlinePlan(
         choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]),
         values.out as string,
@@ -329,7 +351,7 @@ const VERBS: Record<string, Verb> = {
       const timeout = Number(values.timeout);
       if (!(timeout > 0))
         throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
-      return runStatus(
+      return load.status().runStatus(
         {
           stage: choice("stage", values.stage, STAGE_NAMES, STAGE_NAMES[0]),
           targets: values.targets as string,

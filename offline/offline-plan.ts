@@ -23,12 +23,12 @@ import { mirrorDir, TERRAFORM_HOST, terraformEnv, terraformErrors } from "../pro
 import type { StageName } from "../stages/names";
 import { applyBaseStack } from "./base-apply";
 import { type BaseChoice, checkoutBase, resolveBase, synthesizeBase } from "./plan-base";
+import { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV } from "./plan-options";
 import { SENSITIVE_VARIABLES } from "./stack-for-double";
 import { synthForDouble } from "./synth-for-double";
 import { TerraformRuns } from "./terraform-runs";
 
-export const ENDPOINT_ENV = "CDC_ROUTING_CONFLUENT_ENDPOINT";
-export const DEFAULT_OFFLINE_OUT = ".offline-plan";
+export { DEFAULT_OFFLINE_OUT, ENDPOINT_ENV };
 
 export class OfflinePlanStop extends InputError {}
 

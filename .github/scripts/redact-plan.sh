@@ -7,4 +7,4 @@ set -euo pipefail
 dir=$1 stage=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$(cd "$dir" && pwd)/$stage.plan.json"
-terraform -chdir="$dir" show -json tfplan | (cd "$root" && npx tsx review/cli.ts redact-plan --out "$out")
+terraform -chdir="$dir" show -json tfplan | (cd "$root" && node bin/run.js review/cli.ts redact-plan --out "$out")

@@ -1,5 +1,5 @@
 /**
- * `npx tsx main.ts` as cdktf runs it, in its own process: byte-identical output, no secret in it, and the
+ * The cdktf app (main.ts) as cdktf runs it, in its own process: byte-identical output, no secret in it, and the
  * retention notice on its output. Integration tests: they start real processes.
  */
 import { execFileSync } from "node:child_process";
@@ -11,16 +11,16 @@ import { temporaryDirectory } from "../support/helpers";
 const values = (o: Record<string, unknown> | undefined) => Object.values(o ?? {}) as Array<Record<string, any>>;
 
 describe("synth in its own process", () => {
-  test("synth is deterministic: two runs of the app write byte-identical files (with and without cdktf's token stack traces)", () => {
-    const run = (env: NodeJS.ProcessEnv = {}) => {
+  test("synth is deterministic: the compiled app (cdktf.json's) and the sources under tsx with cdktf's token stack traces write byte-identical files", () => {
+    const run = (launcher: string[], env: NodeJS.ProcessEnv = {}) => {
       const out = temporaryDirectory("synth");
-      execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], {
+      execFileSync(process.execPath, [...launcher, "main.ts", "--all"], {
         env: { ...process.env, ...env, CDKTF_OUTDIR: out },
         stdio: "pipe",
       });
       return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
     };
-    const [a, b] = [run(), run({ CDC_ROUTING_TOKEN_TRACES: "1" })];
+    const [a, b] = [run(["bin/run.js"]), run([require.resolve("tsx/cli")], { CDC_ROUTING_TOKEN_TRACES: "1" })];
     expect(b).toEqual(a);
     expect(a[0].length).toBeGreaterThan(10000);
   });

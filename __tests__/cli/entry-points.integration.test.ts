@@ -28,11 +28,12 @@ describe("--help and usage errors on every script", () => {
     });
 
   test.each([
-    ["main.ts", /^usage: npx tsx main\.ts \[dev\|staging\|prod \.\.\.\] \[--all\]/],
+    ["main.ts", /^usage: npm run synth -- \[dev\|staging\|prod \.\.\.\] \[--all\]/],
     ["bin/cdc-routing.js", /^usage: cdc-routing <command>/],
     ["cli/local.ts", /^usage: npm run local:fetch \| local:up \| local:deploy \| local:status \| local:down/],
     ["bench/sql.ts", /^usage: npm run bench:sql/],
     ["bench/synth.ts", /^usage: npm run bench:synth/],
+    ["bench/cli.ts", /^usage: npm run bench:cli/],
     ["bench/routing.ts", /^usage: npm run bench:routing/],
     ["bench/scale.ts", /^usage: npm run bench:scale/],
     ["bench/all.ts", /^usage: npm run bench /],

@@ -12,7 +12,16 @@ import { SAMPLE_BEGIN, SAMPLE_END } from "../../review/sample-comment";
 
 const ROOT = join(__dirname, "..", "..");
 /** Made by the tools, not in git: paths under them name output, not repository files. */
-const GENERATED = new Set(["node_modules", ".gen", "cdktf.out", "coverage", ".offline-plan", ".terraform", ".git"]);
+const GENERATED = new Set([
+  "node_modules",
+  ".gen",
+  ".compiled",
+  "cdktf.out",
+  "coverage",
+  ".offline-plan",
+  ".terraform",
+  ".git",
+]);
 /** The one place outside the repository the docs may name: the provider sources (providers/mirror.ts). */
 const PROVIDER_SOURCES = "../shared/provider-src";
 

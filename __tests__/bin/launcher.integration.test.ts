@@ -1,0 +1,130 @@
+/**
+ * The launcher (bin/build.js, bin/run.js, bin/cdc-routing.js): entry points run the compiled JavaScript, never
+ * tsx, and a changed source is compiled before the next run. Each run is its own process, on a copy of the
+ * project where a test may change sources.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { OUT } from "../../bin/build";
+import { temporaryDirectory } from "../support/helpers";
+
+const root = join(__dirname, "..", "..");
+const NOT_COPIED = new Set(["node_modules", ".git", OUT, "cdktf.out", "__tests__", "coverage"]);
+
+/** The project's files (sources, filters, lock, bindings) in a temporary folder, with this project's node_modules. */
+function projectCopy(): string {
+  const dir = temporaryDirectory("launcher");
+  for (const name of readdirSync(root))
+    if (!NOT_COPIED.has(name) && !name.startsWith(".offline-plan"))
+      cpSync(join(root, name), join(dir, name), { recursive: true });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+// Copying the project and compiling it take seconds on a loaded machine.
+jest.setTimeout(120_000);
+
+const builds = (project: string): string[] => readdirSync(join(project, OUT)).sort();
+
+/** Runs node with a preload that prints, at exit, every module file the process loaded (one JSON line on stderr). */
+function modulesLoaded(cwd: string, args: string[]): { status: number | null; stdout: string; files: string[] } {
+  const preload = join(temporaryDirectory("launcher-preload"), "loaded.js");
+  writeFileSync(
+    preload,
+    'process.on("exit", () => process.stderr.write(`\\nLOADED ${JSON.stringify(Object.keys(require.cache))}\\n`));\n',
+  );
+  const r = spawnSync(process.execPath, ["--require", preload, ...args], { cwd, encoding: "utf8" });
+  const line = r.stderr.split("\n").find((l) => l.startsWith("LOADED "));
+  if (!line) throw new Error(`no module list from ${args.join(" ")}:\n${r.stderr}`);
+  return { status: r.status, stdout: r.stdout, files: JSON.parse(line.slice("LOADED ".length)) as string[] };
+}
+
+const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+
+describe("entry points run the compiled code", () => {
+  test("bin/cdc-routing.js validate loads no tsx, no TypeScript source, not cdktf, kafkajs or the API double, and yaml and zod bundled", () => {
+    const r = modulesLoaded(root, ["bin/cdc-routing.js", "validate"]);
+    expect(r.status).toBe(0);
+    expect(r.files.filter((f) => f.endsWith(".ts"))).toEqual([]);
+    const packages = new Set(r.files.map(packageOf));
+    for (const heavy of ["tsx", "cdktf", "kafkajs", "@cdktf/provider-aws"]) expect(packages.has(heavy)).toBe(false);
+    expect(r.files.some((f) => f.includes(`/${OUT}/`) && f.endsWith("/cli/cdc-routing.js"))).toBe(true);
+    expect(r.files.some((f) => f.includes("/local/confluent-api/"))).toBe(false);
+    // yaml and zod from one bundled file each, not their 72 and 95 files.
+    expect(r.files.filter((f) => ["yaml", "zod"].includes(packageOf(f) ?? ""))).toEqual([]);
+    expect(r.files.filter((f) => /\/node_modules\/(yaml|zod)\.js$/.test(f))).toHaveLength(2);
+  });
+
+  test("bin/run.js runs a script as the main module (its usage on --help), compiled, without tsx", () => {
+    const r = modulesLoaded(root, ["bin/run.js", "main.ts", "--help"]);
+    expect({ status: r.status, usage: r.stdout.split("\n")[0] }).toEqual({
+      status: 0,
+      usage: expect.stringMatching(/^usage: npm run synth/),
+    });
+    expect(r.files.filter((f) => f.endsWith(".ts") || packageOf(f) === "tsx")).toEqual([]);
+  });
+
+  test("npm scripts, cdktf.json's app and the workflows run entry points through bin/run.js, not tsx", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(Object.entries(pkg.scripts).filter(([, command]) => /\btsx\b/.test(command))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).app).toBe("node bin/run.js main.ts --all");
+    const workflows = execFileSync("git", ["ls-files", ".github"], { cwd: root, encoding: "utf8" }).split("\n");
+    const withTsx = workflows.filter((f) => f && /\btsx\b/.test(readFileSync(join(root, f), "utf8")));
+    expect(withTsx).toEqual([]);
+  });
+
+  test("code that reads files beside its source finds them from the compiled module", () => {
+    const { dir } = require("../../bin/build").ensureBuilt(root) as { dir: string };
+    const constraints = execFileSync(
+      process.execPath,
+      ["-p", `require(${JSON.stringify(join(dir, "review", "checkov.js"))}).CHECKOV_CONSTRAINTS`],
+      { encoding: "utf8" },
+    ).trim();
+    expect(constraints).toBe(join(root, "review", "checkov-constraints.txt"));
+  });
+});
+
+describe("the compiled code is never stale", () => {
+  test("a changed source is compiled before the next run; an unchanged tree is not compiled again", () => {
+    const project = projectCopy();
+    const validate = () =>
+      spawnSync(process.execPath, ["bin/cdc-routing.js", "validate"], { cwd: project, encoding: "utf8" });
+    expect(validate()).toMatchObject({ status: 0, stderr: "filters/filters.yaml: 4 filters valid (4 enabled)\n" });
+    const [first] = builds(project);
+    expect(validate().status).toBe(0);
+    expect(builds(project)).toEqual([first]);
+
+    const cli = join(project, "cli", "cdc-routing.ts");
+    writeFileSync(cli, readFileSync(cli, "utf8").replace("filters valid (", "filters checked and valid ("));
+    expect(validate()).toMatchObject({
+      status: 0,
+      stderr: "filters/filters.yaml: 4 filters checked and valid (4 enabled)\n",
+    });
+    // A module the entry point imports, not only the entry point itself.
+    const topicScopes = join(project, "filters", "topic-scopes.ts");
+    writeFileSync(
+      topicScopes,
+      `${readFileSync(topicScopes, "utf8")}\nexport const _probe = (() => { process.stderr.write("recompiled\\n"); return 0; })();\n`,
+    );
+    expect(validate().stderr).toMatch(/^recompiled\n/);
+    expect(builds(project)).toHaveLength(3);
+  });
+
+  test("two processes that compile the same change at once both run, and one complete build is left", async () => {
+    const project = projectCopy();
+    const exits = await Promise.all(
+      [1, 2].map(
+        () =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, ["bin/run.js", "main.ts", "--help"], { cwd: project, stdio: "ignore" }).once(
+              "exit",
+              resolve,
+            ),
+          ),
+      ),
+    );
+    expect(exits).toEqual([0, 0]);
+    expect(builds(project)).toHaveLength(1);
+  });
+});
