@@ -1,5 +1,6 @@
 /** Running a command without blocking this process, and waiting. */
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 
 export interface Run {
   code: number;
@@ -24,6 +25,18 @@ export function run(
       resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
     });
   });
+}
+
+/** bin/run.js: runs a TypeScript entry point of the project compiled (cached, rebuilt when a source changed). */
+export const RUN_ENTRY_POINT = join(__dirname, "..", "bin", "run.js");
+
+/** One of the project's entry points (a path from the project root, e.g. "main.ts"), run as the npm scripts run it. */
+export function runEntryPoint(
+  entry: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
+  return run(process.execPath, [RUN_ENTRY_POINT, entry, ...args], options);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Json } from "../lib/json";
-import { type Run, run } from "../lib/run";
+import { type Run, run, runEntryPoint } from "../lib/run";
 import type { FaultSettings } from "../local/confluent-api/faults";
 import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-api/server";
 import type { TemporaryDirs } from "../local/processes";
@@ -20,9 +20,9 @@ import { terraformEnv, terraformInit } from "../providers/mirror";
 import { type PlanJson, parsePlan } from "../review/plan";
 import { configForDouble } from "./stack-for-double";
 
-/** `npx tsx main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */
+/** `node bin/run.js main.ts <stage>` into its own outdir, as `cdktf synth` does: the JSON a user deploys. */
 export async function synthesize(stage: string, outdir: string, env: NodeJS.ProcessEnv = {}): Promise<Json> {
-  const r = await run("npx", ["tsx", "main.ts", stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  const r = await runEntryPoint("main.ts", [stage], { env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
   if (r.code !== 0) throw new Error(`synth of ${stage} failed:\n${r.output}`);
   return JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
 }

@@ -23,6 +23,7 @@ import {
   providersRequired,
   reviewGuard,
   run,
+  runEntryPoint,
   StackOnDouble,
   synthesize,
   synthesizeConfig,
@@ -140,9 +141,7 @@ function changesOf(plan: PlanJson, type: string) {
     const shown = await stack.terraform("show", "-json", "tfplan");
     await run("mkdir", ["-p", plans]);
     writeFileSync(join(plans, "dev.plan.json"), shown.stdout);
-    const comment = await run("npx", [
-      "tsx",
-      "review/cli.ts",
+    const comment = await runEntryPoint("review/cli.ts", [
       "comment",
       "--plans",
       plans,

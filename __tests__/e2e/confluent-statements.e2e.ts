@@ -5,6 +5,7 @@
  * database named by the statement's own sql.current-catalog / sql.current-database. The consumer topics must
  * hold exactly what the reference evaluator routes.
  */
+
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { filtersForStage } from "../../filters/model";
 import { generateSql } from "../../flink-sql/generate";
 import { inferredCatalogScript } from "../../flink-sql/inferred-table";
 import { STATEMENT_TEXT_MAX } from "../../flink-sql/limits";
+import { RUN_ENTRY_POINT } from "../../lib/run";
 import { temporaryDirectory } from "../support/helpers";
 import { useEngines } from "./harness";
 
@@ -25,7 +27,7 @@ type Resources = Record<string, Record<string, Record<string, any>>>;
 /** The dev stack exactly as `npm run synth` writes it. */
 function synthesizedDev(): { text: string; resources: Resources } {
   const out = temporaryDirectory("synth");
-  execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "dev"], {
+  execFileSync(process.execPath, [RUN_ENTRY_POINT, "main.ts", "dev"], {
     env: { ...process.env, CDKTF_OUTDIR: out },
     stdio: "pipe",
   });

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import type { ConsumerSecret } from "../../access/consumer-secret";
 import type { RawEvent } from "../../filters/evaluate";
 import { getOrThrow } from "../../lib/maps";
-import { sleep } from "../../lib/run";
+import { RUN_ENTRY_POINT, sleep } from "../../lib/run";
 import { type RunningService, startService, TemporaryDirs } from "../../local/processes";
 import {
   expectedByConsumer,
@@ -135,8 +135,16 @@ function useGenerations(stack: StackOnDouble, kafkaKeyGenerations: number[], lab
     consumer = await startService(
       {
         name: `consumer ${CONSUMER}`,
-        command: "npx",
-        args: ["tsx", "consumers/consumer.ts", CONSUMER, "--secret-file", secretFile, "--secret-refresh-seconds", "1"],
+        command: process.execPath,
+        args: [
+          RUN_ENTRY_POINT,
+          "consumers/consumer.ts",
+          CONSUMER,
+          "--secret-file",
+          secretFile,
+          "--secret-refresh-seconds",
+          "1",
+        ],
         logFile: consumerLogFile,
         stdin: true,
         onSpawn: (child) =>

@@ -21,7 +21,7 @@ import {
   tallyLine,
 } from "../../offline/local-deploy";
 import { terraformErrors } from "../../providers/mirror";
-import { loanCreatedV2CreatesOnly, notRunnableBecause, providersRequired, run } from "./stack-on-double";
+import { loanCreatedV2CreatesOnly, notRunnableBecause, providersRequired, runEntryPoint } from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`local deploy suite cannot run in CI: ${why}`);
@@ -84,7 +84,7 @@ async function deployed(stage: LocalStage, env: NodeJS.ProcessEnv = {}): Promise
     const dir = temporary.create("filter-change");
     const inputs = loanCreatedV2CreatesOnly(dir);
     // `npm run statements:lock` for every stage, as a developer runs it: cdktf synthesizes all stages (cdktf.json).
-    const locked = await run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--filters", inputs.filters], {
+    const locked = await runEntryPoint("cli/cdc-routing.ts", ["lock", "--filters", inputs.filters], {
       env: { ...process.env, ...inputs.env },
     });
     expect(locked.output).toMatch(/dev: running .*\(offsets from dev-routing-set-/);

@@ -35,7 +35,7 @@ import { localStatusCredentials, localStatusTargets, stackOutputs } from "../../
 import { terraformErrors } from "../../providers/mirror";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { notRunnableBecause, providersRequired, run } from "./stack-on-double";
+import { notRunnableBecause, providersRequired, runEntryPoint } from "./stack-on-double";
 
 const why = notRunnableBecause();
 if (why && providersRequired) throw new Error(`monitoring suite cannot run in CI: ${why}`);
@@ -162,19 +162,9 @@ interface PromAlert {
     writeFileSync(file, JSON.stringify(targets));
     const env = { ...process.env, ...(await localStatusCredentials(local.double.url, targets)) };
     const status = () =>
-      run(
-        "npx",
-        [
-          "tsx",
-          "cli/cdc-routing.ts",
-          "status",
-          "--stage",
-          "dev",
-          "--targets",
-          file,
-          "--bootstrap-servers",
-          local.pipeline.kafka.bootstrapServers,
-        ],
+      runEntryPoint(
+        "cli/cdc-routing.ts",
+        ["status", "--stage", "dev", "--targets", file, "--bootstrap-servers", local.pipeline.kafka.bootstrapServers],
         { env },
       );
     const healthy = await status();

@@ -10,7 +10,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
 import type { Json } from "../../lib/json";
-import { type Run, run } from "../../lib/run";
+import { RUN_ENTRY_POINT, type Run, run, runEntryPoint } from "../../lib/run";
 import type { TemporaryDirs } from "../../local/processes";
 import { readLock, type StageLock } from "../../lock/lock-file";
 import { pendingChanges, StackOnDouble, synthesize } from "../../offline/stack-on-double";
@@ -22,7 +22,7 @@ import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
-export { pendingChanges, type Run, run, StackOnDouble, synthesize };
+export { pendingChanges, RUN_ENTRY_POINT, type Run, run, runEntryPoint, StackOnDouble, synthesize };
 
 /** Routing left out of a config (each statement would start a Flink cluster), with every output naming one. */
 export function withoutStatements(config: Json): void {
@@ -128,7 +128,7 @@ export function editedInputs(
  */
 /** `review/cli.ts guard` on a plan JSON file, as the deploy workflow runs it. */
 export function reviewGuard(stage: string, planFile: string, ...flags: string[]): Promise<Run> {
-  return run("npx", ["tsx", "review/cli.ts", "guard", "--stage", stage, "--plan", planFile, ...flags]);
+  return runEntryPoint("review/cli.ts", ["guard", "--stage", stage, "--plan", planFile, ...flags]);
 }
 
 export function loanCreatedV2CreatesOnly(dir: string): { env: NodeJS.ProcessEnv; filters: string } {
@@ -145,7 +145,7 @@ export async function lockStatements(
   inputs: { env: NodeJS.ProcessEnv; filters: string },
   ...extra: string[]
 ) {
-  return run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", stage, "--filters", inputs.filters, ...extra], {
+  return runEntryPoint("cli/cdc-routing.ts", ["lock", "--stage", stage, "--filters", inputs.filters, ...extra], {
     env: { ...process.env, ...inputs.env },
   });
 }

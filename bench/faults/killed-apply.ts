@@ -22,7 +22,7 @@ import { topicsByConsumer } from "../../filters/topic-scopes";
 import { parseCommandLine, runScript } from "../../lib/command-line";
 import { UsageError } from "../../lib/errors";
 import type { Json } from "../../lib/json";
-import { run, sleep } from "../../lib/run";
+import { runEntryPoint, sleep } from "../../lib/run";
 import { seededRandom } from "../../lib/seeded-random";
 import { CARRY_OVER } from "../../local/confluent-api/flink-statements";
 import { inventory } from "../../local/confluent-api/inventory";
@@ -358,9 +358,9 @@ class TrialConsumers {
   }
 }
 
-/** `npx tsx main.ts dev` for the double, with the filters and lock in `env`: the JSON cdktf deploy applies. */
+/** `node bin/run.js main.ts dev` for the double, with the filters and lock in `env`: the JSON cdktf deploy applies. */
 async function synthesized(dir: string, url: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const r = await run("npx", ["tsx", "main.ts", "dev"], {
+  const r = await runEntryPoint("main.ts", ["dev"], {
     env: { ...process.env, ...env, CDKTF_OUTDIR: dir, [LOCAL_CONFLUENT_ENV]: url },
   });
   if (r.code !== 0) throw new Error(`synth failed:\n${r.output}`);
@@ -378,7 +378,7 @@ async function changedInputs(dir: string): Promise<NodeJS.ProcessEnv> {
   const lock = join(dir, "statements.lock.json");
   copyFileSync("lock/statements.lock.json", lock);
   const env = { CDC_ROUTING_FILTERS: filters, CDC_ROUTING_LOCK: lock };
-  const r = await run("npx", ["tsx", "cli/cdc-routing.ts", "lock", "--stage", "dev", "--filters", filters], {
+  const r = await runEntryPoint("cli/cdc-routing.ts", ["lock", "--stage", "dev", "--filters", filters], {
     env: { ...process.env, ...env },
   });
   if (r.code !== 0) throw new Error(`cdc-routing lock failed:\n${r.output}`);
