@@ -7,6 +7,7 @@
  *                   (lock/statements.lock.json); CDC_ROUTING_NOW fixes the date it records for stopped statements
  *   cdc-routing plan --stage S [--base REF | --from-empty] [--out DIR]   the offline plan (offline/offline-plan.ts)
  *   cdc-routing status --stage S --targets FILE [--json]   a deployed stage's health (status/command.ts)
+ *   cdc-routing recover --dir DIR   after a killed apply: the lock it left, orphans to import, duplicates to delete
  * SQL goes to stdout; messages to stderr; exit codes as lib/errors.ts says (0 ok, 1 input, 2 usage, 70 bug);
  * status: 0 healthy, 1 unhealthy, 2 when it cannot tell.
  */
@@ -53,6 +54,7 @@ const load = {
   impactInput: (): typeof import("../review/impact-input") => require("../review/impact-input"),
   stages: (): typeof import("../stages/stages") => require("../stages/stages"),
   status: (): typeof import("../status/command") => require("../status/command"),
+  recover: (): typeof import("../offline/interrupted-apply-report") => require("../offline/interrupted-apply-report"),
 };
 
 const STAGES = `<${STAGE_NAMES.join("|")}>`;
@@ -363,6 +365,19 @@ const VERBS: Record<string, Verb> = {
         },
         io,
       );
+    },
+  },
+  recover: {
+    usage: `cdc-routing recover --dir cdktf.out/stacks/<stage>
+                   the terraform working directory of a stage whose apply was killed; Cloud API key from
+                   TF_VAR_confluent_cloud_api_key/_secret (docs/runbooks/interrupted-apply.md)`,
+    summary:
+      "after a killed apply: the lock it left, the objects it created that the state lacks (as terraform import lines), and the listings that show duplicates; reads only",
+    options: { dir: { type: "string" } },
+    run: async (values, io) => {
+      if (!values.dir) throw new UsageError("recover needs --dir <terraform working directory>");
+      for (const line of await load.recover().interruptedApplyReport(values.dir as string)) io.out(`${line}\n`);
+      return 0;
     },
   },
 };

@@ -53,7 +53,7 @@ describe("cdc-routing CLI", () => {
     [["sql", "--stage", "dev", "--dialect", "flink"], "--dialect flink needs --bootstrap-servers"],
     [
       ["frobnicate"],
-      "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, status, help",
+      "unknown command 'frobnicate'; expected one of: validate, sql, lock, impact, sample, migrate, plan, status, recover, help",
     ],
     [["valdate"], "unknown command 'valdate'; did you mean 'validate'?"],
     [[], "no command given"],
@@ -63,6 +63,7 @@ describe("cdc-routing CLI", () => {
     [["lock", "--clean"], "unknown option '--clean'; did you mean '--cleanup'?"],
     [["validate", "extra"], "unexpected argument 'extra'"],
     [["status", "--targets", "t.json"], "status needs --stage"],
+    [["recover"], "recover needs --dir <terraform working directory>"],
     [["status", "--stage", "dev"], "status needs --targets (terraform output -json status_targets)"],
     [
       ["status", "--stage", "dev", "--targets", "t.json", "--timeout", "0"],

@@ -10,7 +10,7 @@
 
 import { trialSeed } from "../../bench/faults/kill-points";
 import { KilledApplies, type TrialResult, trialLine } from "../../bench/faults/killed-apply";
-import { interruptedApplyReport } from "../../offline/interrupted-apply-command";
+import { interruptedApplyReport } from "../../offline/interrupted-apply-report";
 import { notRunnableBecause, providersRequired } from "./stack-on-double";
 
 const why = notRunnableBecause();

@@ -1,26 +1,16 @@
 /**
- * `npx tsx offline/interrupted-apply-command.ts --dir <terraform working directory>`: after a killed
+ * `cdc-routing recover --dir <terraform working directory>` (cli/cdc-routing.ts): after a killed
  * `terraform apply`, says what the re-run needs (docs/runbooks/interrupted-apply.md): the lock info the dead
  * terraform left, and the objects it created that the state does not hold, as `terraform import` lines. Reads only.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommandLine, runScript } from "../lib/command-line";
-import { InputError, UsageError } from "../lib/errors";
+import { InputError } from "../lib/errors";
 import type { Json } from "../lib/json";
 import { run } from "../lib/run";
 import { stateValues } from "./base-apply";
 import { duplicateChecks, importEnvironment, lockId, stateResources, stepLine } from "./interrupted-apply";
 import { probeOrphans, probes } from "./orphan-probe";
-
-const USAGE = `usage: npx tsx offline/interrupted-apply-command.ts --dir <terraform working directory>
-
-After a terraform apply that was killed: prints the lock info it left and, per Flink statement, connector and
-topic of the configuration that the state lacks but Confluent has, its terraform import line (the IMPORT_*
-variables it names come from the state). A lock still held (S3) shows in the re-run's "Error acquiring the state
-lock" with its ID, for terraform force-unlock. Cloud API key from
-TF_VAR_confluent_cloud_api_key / TF_VAR_confluent_cloud_api_secret; endpoint from the configuration's provider
-(default https://api.confluent.cloud). Reads only. See docs/runbooks/interrupted-apply.md.`;
 
 const CLOUD_ENDPOINT = "https://api.confluent.cloud";
 
@@ -58,12 +48,4 @@ export async function interruptedApplyReport(dir: string, env: NodeJS.ProcessEnv
     ...duplicateChecks(stateResources(state), values),
   );
   return lines;
-}
-
-if (require.main === module) {
-  void runScript(USAGE, async (args) => {
-    const { values } = parseCommandLine(args, { dir: { type: "string" } });
-    if (!values.dir) throw new UsageError("--dir <terraform working directory> is required");
-    for (const line of await interruptedApplyReport(values.dir)) console.log(line);
-  });
 }
