@@ -374,10 +374,15 @@ const VERBS: Record<string, Verb> = {
     summary:
       "after a killed apply: the lock it left, the objects it created that the state lacks (as terraform import lines), and the listings that show duplicates; reads only",
     options: { dir: { type: "string" } },
-    run: async (values, io) => {
+    run: (values, io) => {
       if (!values.dir) throw new UsageError("recover needs --dir <terraform working directory>");
-      for (const line of await load.recover().interruptedApplyReport(values.dir as string)) io.out(`${line}\n`);
-      return 0;
+      return load
+        .recover()
+        .interruptedApplyReport(values.dir as string)
+        .then((lines) => {
+          for (const line of lines) io.out(`${line}\n`);
+          return 0;
+        });
     },
   },
 };
