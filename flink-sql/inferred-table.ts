@@ -158,6 +158,26 @@ export interface LocalKafka {
   bootstrapServers: string;
   /** Test runs: the table's scans end at the latest offsets at job start. */
   bounded?: boolean;
+  /**
+   * A running statement's tables: written in Kafka transactions under this prefix, committed at each checkpoint,
+   * and read committed only, as Confluent Cloud's statements write and read (exactly-once end to end).
+   */
+  transactionalIdPrefix?: string;
+}
+
+/**
+ * Confluent Cloud's statements write through Kafka transactions committed with each checkpoint and read only
+ * committed records ("Delivery Guarantees and Latency in Confluent Cloud for Apache Flink",
+ * https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html). The producer's transaction
+ * timeout stays within the broker's transaction.max.timeout.ms (15 minutes by default; Flink's sink asks for 1 hour).
+ */
+function exactlyOnce(topic: string, prefix: string): Record<string, string> {
+  return {
+    "sink.delivery-guarantee": "exactly-once",
+    "sink.transactional-id-prefix": `${prefix}-${topic}`,
+    "properties.transaction.timeout.ms": "900000",
+    "properties.isolation.level": "read_committed",
+  };
 }
 
 /** The consumer group an inferred table reads its topic as on Apache Flink (its committed positions). */
@@ -184,6 +204,7 @@ export function apacheFlinkTableDdl(t: InferredTable, kafka: LocalKafka): string
     "key.fields": keyColumns.join(";"),
     "value.format": LOCAL_FORMAT[t.valueFormat],
     "value.fields-include": t.valueFieldsInclude === "all" ? "ALL" : "EXCEPT_KEY",
+    ...(kafka.transactionalIdPrefix ? exactlyOnce(t.topic, kafka.transactionalIdPrefix) : {}),
   };
   return `CREATE TABLE ${quoteIdentifier(t.topic)} (\n${t.columns.map((c) => `  ${columnDefinition(c)}`).join(",\n")}\n) WITH (\n${withClause(props)}\n)`;
 }
@@ -203,7 +224,7 @@ export interface StatementTables {
  */
 export function inferredCatalogScript(
   t: StatementTables,
-  kafka: { bootstrapServers: string; boundedTopics?: readonly string[] },
+  kafka: { bootstrapServers: string; boundedTopics?: readonly string[]; transactionalIdPrefix?: string },
 ): string[] {
   const catalog = quoteIdentifier(t.catalog);
   const tables = [...t.valueSchemas].sort(([a], [b]) => a.localeCompare(b));
@@ -214,7 +235,11 @@ export function inferredCatalogScript(
     `USE ${quoteIdentifier(t.database)}`,
     ...tables.map(([topic, value]) => {
       const bounded = kafka.boundedTopics?.includes(topic);
-      return apacheFlinkTableDdl(inferTable(topic, { value }), { bootstrapServers: kafka.bootstrapServers, bounded });
+      return apacheFlinkTableDdl(inferTable(topic, { value }), {
+        bootstrapServers: kafka.bootstrapServers,
+        bounded,
+        transactionalIdPrefix: kafka.transactionalIdPrefix,
+      });
     }),
   ];
 }

@@ -204,4 +204,25 @@ describe("the catalog a statement runs in on Apache Flink, as Confluent Cloud se
       ["raw-business-events", true],
     ]);
   });
+
+  test("a running statement's tables write in transactions under its name and the topic, and read committed only", () => {
+    const script = inferredCatalogScript(tables, {
+      bootstrapServers: "h:1",
+      transactionalIdPrefix: "dev-routing-set-1",
+    });
+    const sinkOptions = (ddl: string) =>
+      [...ddl.matchAll(/'(sink\.[^']+|properties\.(?:transaction|isolation)[^']*)' = '([^']*)'/g)].map(
+        (m) => `${m[1]}=${m[2]}`,
+      );
+    expect(script.slice(4).map(sinkOptions)).toEqual(
+      ["filtered-a", "raw-business-events"].map((topic) => [
+        "sink.delivery-guarantee=exactly-once",
+        `sink.transactional-id-prefix=dev-routing-set-1-${topic}`,
+        "properties.transaction.timeout.ms=900000",
+        "properties.isolation.level=read_committed",
+      ]),
+    );
+    // Test runs of the generated SQL (no prefix) keep the connector's defaults.
+    expect(inferredCatalogScript(tables, { bootstrapServers: "h:1" }).slice(4).flatMap(sinkOptions)).toEqual([]);
+  });
 });

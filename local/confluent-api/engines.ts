@@ -56,7 +56,9 @@ export function statementScript(s: EngineStatement, bootstrapServers: string, sa
           "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'",
         ]
       : []),
-    ...inferredCatalogScript(s, { bootstrapServers }),
+    // Exactly-once as on Confluent Cloud: a recovered job aborts what its crashed run left open under the same
+    // prefix (the statement's name); a carried-over successor writes under its own.
+    ...inferredCatalogScript(s, { bootstrapServers, transactionalIdPrefix: s.name }),
     s.sql,
   ];
 }
