@@ -7,6 +7,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { InputError } from "../lib/errors";
 import { portOpen } from "../lib/ports";
+import { recordTiming } from "../lib/timings";
 import { classpath } from "./jars";
 import {
   javaCommand,
@@ -77,6 +78,7 @@ export async function startKafka(
     ),
   );
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
+  const formatStart = Date.now();
   const format = spawnSync(
     java,
     [
@@ -94,6 +96,7 @@ export async function startKafka(
       encoding: "utf8",
     },
   );
+  recordTiming("setup", "kafka storage format", formatStart);
   if (format.status !== 0)
     throw new InputError(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;

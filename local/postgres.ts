@@ -9,6 +9,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { InputError } from "../lib/errors";
+import { recordTiming } from "../lib/timings";
 import { type Progress, printProgress, type RunningService, startService, temporaryDir } from "./processes";
 
 export interface PostgresHandle {
@@ -70,7 +71,9 @@ export async function startPostgres(
     "UTF8",
     "--locale=C.UTF-8",
   ]);
+  const initStart = Date.now();
   const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
+  recordTiming("setup", "postgres initdb", initStart);
   if (init.status !== 0) throw new InputError(`initdb failed: ${init.stderr || init.error?.message}`);
   const [command, args] = asServerUser([
     join(bin, "postgres"),

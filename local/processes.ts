@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT, InputError } from "../lib/errors";
 import { sleep } from "../lib/run";
+import { recordTiming } from "../lib/timings";
 
 export interface ServiceSpec {
   name: string;
@@ -182,6 +183,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       isReady = false; // not answering yet
     }
     if (isReady) {
+      recordTiming("service", spec.name, started);
       progress(`${spec.name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return service;
     }
