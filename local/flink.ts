@@ -14,6 +14,7 @@ import {
   jvmTempOptions,
   type Progress,
   printProgress,
+  quickStartJvmOptions,
   type RunningService,
   startService,
   tail,
@@ -109,6 +110,7 @@ export class FlinkRunner {
         command: javaCommand(),
         args: [
           `-Xmx${options.heap ?? "1536m"}`,
+          ...quickStartJvmOptions(),
           ...(options.jvmOptions ?? []),
           ...jvmTempOptions(jvmTemp),
           ...FLINK_JAVA_OPTS,

@@ -9,6 +9,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { InputError } from "../lib/errors";
+import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
 import { type Progress, printProgress, type RunningService, startService, temporaryDir } from "./processes";
 
@@ -72,9 +73,10 @@ export async function startPostgres(
     "--locale=C.UTF-8",
   ]);
   const initStart = Date.now();
-  const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
+  // Not spawnSync: Kafka starts beside it (pipeline.ts).
+  const init = await run(initCommand, initArgs);
   recordTiming("setup", "postgres initdb", initStart);
-  if (init.status !== 0) throw new InputError(`initdb failed: ${init.stderr || init.error?.message}`);
+  if (init.code !== 0) throw new InputError(`initdb failed: ${init.output}`);
   const [command, args] = asServerUser([
     join(bin, "postgres"),
     "-D",
