@@ -2,7 +2,7 @@
  * Where each end-to-end suite's time goes: run the suite with CDC_ROUTING_TIMINGS=<file> and jest's --json
  * --outputFile=<json>, then `npx tsx bench/e2e-timings.ts <json> <file>`. Per suite: its wall time, and the time
  * spent starting each engine (to ready), in terraform, in `npx` commands (synth, cdktf, review tools) and in Flink
- * jobs, each attributed to the suite whose run it started in. The parts may overlap (a statement's JVM starts
+ * jobs, each attributed to the test file it ran for. The parts may overlap (a statement's JVM starts
  * while terraform waits for it), so they need not add up to the wall time.
  */
 import { readFileSync } from "node:fs";
@@ -45,7 +45,10 @@ export function suiteTimes(runs: readonly SuiteRun[], timings: readonly Timing[]
   return [...runs]
     .sort((a, b) => b.endTime - b.startTime - (a.endTime - a.startTime))
     .map((r) => {
-      const mine = timings.filter((t) => t.start >= r.startTime && t.start < r.endTime);
+      // By the test file recorded with each timing; older records (without one) by the suite's time window.
+      const mine = timings.filter((t) =>
+        t.suite ? t.suite === r.name : t.start >= r.startTime && t.start < r.endTime,
+      );
       const parts = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<string, number>;
       const byLabel = new Map<string, { n: number; s: number }>();
       for (const t of mine) {

@@ -11,12 +11,20 @@ export interface Timing {
   /** Epoch ms at the start. */
   start: number;
   ms: number;
+  /** The test file it ran for, under jest (suites run side by side in workers: the time alone does not tell). */
+  suite?: string;
+}
+
+/** The running test file under jest (its expect is this module's global there), else undefined. */
+function currentTestPath(): string | undefined {
+  const jestExpect = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect;
+  return jestExpect?.getState?.().testPath;
 }
 
 export function recordTiming(kind: string, label: string, start: number, end = Date.now()): void {
   const file = process.env.CDC_ROUTING_TIMINGS;
   if (!file) return;
-  const timing: Timing = { kind, label, start, ms: end - start };
+  const timing: Timing = { kind, label, start, ms: end - start, suite: currentTestPath() };
   appendFileSync(file, `${JSON.stringify(timing)}\n`);
 }
 

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { suiteTimes, timesTable } from "../../bench/e2e-timings";
-import { commandLabel } from "../../lib/timings";
+import { commandLabel, recordTiming } from "../../lib/timings";
+import { TemporaryDirs } from "../../local/processes";
 
 describe("e2e timings per suite", () => {
   test("each timing counts for the suite during whose run it started, in its column", () => {
@@ -22,6 +25,39 @@ describe("e2e timings per suite", () => {
     expect(timesTable(rows).split("\n")[2]).toBe(
       "| b | 30 | 0 | 12 | 2 | 2 | terraform apply 2x 12.0 s; npx tsx main.ts 1x 2.0 s; job submit 1x 1.5 s |",
     );
+  });
+
+  test("a timing that names its test file counts for that suite only, whatever ran beside it", () => {
+    const runs = [
+      { name: "/x/a.e2e.ts", startTime: 0, endTime: 10_000 },
+      { name: "/x/b.e2e.ts", startTime: 0, endTime: 10_000 },
+    ];
+    const rows = suiteTimes(runs, [
+      { kind: "service", label: "kafka broker", start: 1000, ms: 4000, suite: "/x/b.e2e.ts" },
+    ]);
+    expect(rows.map((r) => [r.suite, r.parts.engines])).toEqual([
+      ["a", 0],
+      ["b", 4],
+    ]);
+  });
+
+  test("under jest a recorded timing names the running test file", () => {
+    const dirs = new TemporaryDirs();
+    const file = join(dirs.create("timings"), "timings.jsonl");
+    process.env.CDC_ROUTING_TIMINGS = file;
+    try {
+      recordTiming("service", "kafka broker", 1000, 1500);
+      expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+        kind: "service",
+        label: "kafka broker",
+        start: 1000,
+        ms: 500,
+        suite: __filename,
+      });
+    } finally {
+      delete process.env.CDC_ROUTING_TIMINGS;
+      dirs.removeAll();
+    }
   });
 
   test("a command is named by its words that are not options", () => {
