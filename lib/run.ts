@@ -1,6 +1,7 @@
 /** Running a command without blocking this process, and waiting. */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { commandLabel, recordTiming } from "./timings";
 
 export interface Run {
   code: number;
@@ -22,6 +23,7 @@ export function run(
   return new Promise((resolve) => {
     execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      recordTiming("command", commandLabel(command, args), started);
       resolve({ code, output: `${stdout}${stderr}`, stdout, ms: Date.now() - started });
     });
   });

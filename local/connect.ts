@@ -21,6 +21,7 @@ import {
   jvmTempOptions,
   type Progress,
   printProgress,
+  quickStartJvmOptions,
   type RunningService,
   ServiceFailed,
   startService,
@@ -104,6 +105,7 @@ function writeWorkerConfig(options: { restPort: number; workDir: string; bootstr
 function connectArgs(workDir: string, files: string[]): string[] {
   return [
     "-Xmx768m",
+    ...quickStartJvmOptions(),
     ...jvmTempOptions(join(workDir, "jvm-tmp", "connect")),
     "-cp",
     classpath("connect"),

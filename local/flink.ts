@@ -7,12 +7,14 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
 import { InputError } from "../lib/errors";
+import { recordTiming } from "../lib/timings";
 import { classpath } from "./jars";
 import {
   javaCommand,
   jvmTempOptions,
   type Progress,
   printProgress,
+  quickStartJvmOptions,
   type RunningService,
   startService,
   tail,
@@ -108,6 +110,7 @@ export class FlinkRunner {
         command: javaCommand(),
         args: [
           `-Xmx${options.heap ?? "1536m"}`,
+          ...quickStartJvmOptions(),
           ...(options.jvmOptions ?? []),
           ...jvmTempOptions(jvmTemp),
           ...FLINK_JAVA_OPTS,
@@ -169,7 +172,10 @@ export class FlinkRunner {
   /** Runs statements whose jobs are bounded and waits for them to finish; returns the runner's wall time in ms. */
   async run(statements: string[], timeoutMs = 240_000): Promise<number> {
     const { id, dir } = this.writeScript(statements);
-    return Number(await this.send("RUN", id, dir, timeoutMs));
+    const start = Date.now();
+    const ms = Number(await this.send("RUN", id, dir, timeoutMs));
+    recordTiming("flink", "bounded job run", start);
+    return ms;
   }
 
   /**
@@ -178,7 +184,9 @@ export class FlinkRunner {
    */
   async submit(statements: string[]): Promise<SubmittedJobs> {
     const { id, dir } = this.writeScript(statements);
+    const start = Date.now();
     await this.send("START", id, dir, 120_000);
+    recordTiming("flink", "job submit", start);
     return {
       cancel: async () => void (await this.send("CANCEL", id, "-", 60_000)),
       state: async () => {

@@ -1,5 +1,4 @@
 /** A single-node Kafka broker in KRaft mode (combined broker and controller) on loopback. */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,12 +6,15 @@ import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { InputError } from "../lib/errors";
 import { portOpen } from "../lib/ports";
+import { run } from "../lib/run";
+import { recordTiming } from "../lib/timings";
 import { classpath } from "./jars";
 import {
   javaCommand,
   jvmTempOptions,
   type Progress,
   printProgress,
+  quickStartJvmOptions,
   type RunningService,
   startService,
 } from "./processes";
@@ -77,32 +79,28 @@ export async function startKafka(
     ),
   );
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
-  const format = spawnSync(
-    java,
-    [
-      ...jvmTemp,
-      "-cp",
-      cp,
-      ...JVM_QUIET_LOGGING,
-      "kafka.tools.StorageTool",
-      "format",
-      `--cluster-id=${clusterId()}`,
-      "-c",
-      props,
-    ],
-    {
-      encoding: "utf8",
-    },
-  );
-  if (format.status !== 0)
-    throw new InputError(`formatting Kafka storage failed: ${format.stderr || format.error?.message}`);
+  const formatStart = Date.now();
+  // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
+  const format = await run(java, [
+    ...jvmTemp,
+    "-cp",
+    cp,
+    ...JVM_QUIET_LOGGING,
+    "kafka.tools.StorageTool",
+    "format",
+    `--cluster-id=${clusterId()}`,
+    "-c",
+    props,
+  ]);
+  recordTiming("setup", "kafka storage format", formatStart);
+  if (format.code !== 0) throw new InputError(`formatting Kafka storage failed: ${format.output}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;
   const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
   const service = await startService(
     {
       name: "kafka broker",
       command: java,
-      args: ["-Xmx1g", ...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
+      args: ["-Xmx1g", ...quickStartJvmOptions(), ...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
       logFile: join(options.workDir, "kafka.log"),
       timeoutMs: 60_000,
       ready: async () => {

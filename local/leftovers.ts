@@ -35,6 +35,14 @@ function readStat(pid: number): ProcStat | undefined {
 
 /** Ledger lines "pid starttime" -> the started processes, or members of their process groups, still running. */
 export function survivingProcesses(ledger: string): string[] {
+  return survivors(ledger).map(describe);
+}
+
+function describe(s: ProcStat): string {
+  return `pid ${s.pid} (${s.command}, process group ${s.pgrp})`;
+}
+
+function survivors(ledger: string): ProcStat[] {
   const started = ledger
     .split("\n")
     .filter(Boolean)
@@ -55,7 +63,7 @@ export function survivingProcesses(ledger: string): string[] {
     const stat = readStat(Number(entry));
     if (alive(stat) && groups.has(stat.pgrp) && stat.pid !== process.pid) survivors.set(stat.pid, stat);
   }
-  return [...survivors.values()].map((s) => `pid ${s.pid} (${s.command}, process group ${s.pgrp})`);
+  return [...survivors.values()];
 }
 
 /** Entries of the system temp dir carrying this run's prefix. */
@@ -82,7 +90,10 @@ export function startRun(runId: string): RunLedger {
   return { runId, dir, file: join(dir, "started-processes") };
 }
 
-/** Removes the ledger, then lists what the run left behind; empty when nothing. */
+/**
+ * Removes the ledger, then lists what the run left behind (empty when nothing) and kills the processes among it: a
+ * jest worker that crashed never ran its suite's afterAll, and its engines must not outlive the run.
+ */
 export function finishRun(run: RunLedger): string[] {
   let ledger = "";
   try {
@@ -91,8 +102,16 @@ export function finishRun(run: RunLedger): string[] {
     // nothing was started
   }
   rmSync(run.dir, { recursive: true, force: true });
+  const running = survivors(ledger);
+  for (const p of running) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
   return [
-    ...survivingProcesses(ledger).map((p) => `process still running: ${p}`),
+    ...running.map((p) => `process still running (now killed): ${describe(p)}`),
     ...leftoverTempEntries(run.runId).map((e) => `left in the temp dir: ${e}`),
   ];
 }

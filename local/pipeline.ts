@@ -12,7 +12,7 @@ import { type ConnectHandle, localConnectorConfig, slotActive, startConnect } fr
 import { ensureAll } from "./jars";
 import { ensureTopics, type KafkaHandle, startKafka } from "./kafka";
 import { type PostgresHandle, startPostgres } from "./postgres";
-import { type Progress, printProgress, stopAll, temporaryDir } from "./processes";
+import { type Progress, printProgress, settledBoth, stopAll, temporaryDir } from "./processes";
 import { createTableSql } from "./source-tables";
 
 export interface PipelinePorts {
@@ -100,22 +100,30 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   for (const [what, port] of Object.entries(ports)) await assertPortFree(port, what);
   await ensureAll(progress);
   const workDir = temporaryDir("local");
+  const tables = sourcesForStage(filters, stage.name);
   try {
-    const postgres = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
-    const tables = sourcesForStage(filters, stage.name);
-    await createSourceTables(postgres, tables);
-    if (options.publication !== false) await createPublication(postgres, stage, tables);
-    const kafka = await startKafka(
-      { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
-      progress,
+    // PostgreSQL and Kafka do not need each other: they start side by side, and capture starts once both are up.
+    const [postgres, kafka] = await settledBoth(
+      (async () => {
+        const pg = await startPostgres({ port: ports.postgres, workDir, database: stage.source.database }, progress);
+        await createSourceTables(pg, tables);
+        if (options.publication !== false) await createPublication(pg, stage, tables);
+        return pg;
+      })(),
+      (async () => {
+        const broker = await startKafka(
+          { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
+          progress,
+        );
+        if (options.topics !== false)
+          await ensureTopics(
+            broker.client,
+            [...tables.map((t) => t.rawTopic), ...filters.filters.map((f) => f.outputTopic)],
+            options.partitions ?? 3,
+          );
+        return broker;
+      })(),
     );
-    const partitions = options.partitions ?? 3;
-    if (options.topics !== false)
-      await ensureTopics(
-        kafka.client,
-        [...tables.map((t) => t.rawTopic), ...filters.filters.map((f) => f.outputTopic)],
-        partitions,
-      );
     await options.beforeCapture?.(postgres);
     const connect =
       options.capture === false

@@ -9,6 +9,8 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { InputError } from "../lib/errors";
+import { run } from "../lib/run";
+import { recordTiming } from "../lib/timings";
 import { type Progress, printProgress, type RunningService, startService, temporaryDir } from "./processes";
 
 export interface PostgresHandle {
@@ -70,8 +72,11 @@ export async function startPostgres(
     "UTF8",
     "--locale=C.UTF-8",
   ]);
-  const init = spawnSync(initCommand, initArgs, { encoding: "utf8" });
-  if (init.status !== 0) throw new InputError(`initdb failed: ${init.stderr || init.error?.message}`);
+  const initStart = Date.now();
+  // Not spawnSync: Kafka starts beside it (pipeline.ts).
+  const init = await run(initCommand, initArgs);
+  recordTiming("setup", "postgres initdb", initStart);
+  if (init.code !== 0) throw new InputError(`initdb failed: ${init.output}`);
   const [command, args] = asServerUser([
     join(bin, "postgres"),
     "-D",

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT, InputError } from "../lib/errors";
 import { sleep } from "../lib/run";
+import { recordTiming } from "../lib/timings";
 
 export interface ServiceSpec {
   name: string;
@@ -67,6 +68,17 @@ let handlersInstalled = false;
 /** Thrown by a readiness check that knows the service will never become ready. */
 export class ServiceFailed extends Error {}
 
+/**
+ * A service that could not bind its port: a port picked as free (lib/ports.ts freePort) was taken by another program
+ * before the service bound it, e.g. as the local end of some connection on a machine shared with other runs.
+ */
+export class PortTaken extends InputError {}
+
+/** Whether a service's log says a bind failed because the address was in use (PostgreSQL's, Java's and Node's words). */
+export function saysPortTaken(log: string): boolean {
+  return /address already in use/i.test(log);
+}
+
 export type Progress = (message: string) => void;
 export const printProgress: Progress = (message) => process.stderr.write(`[local] ${message}\n`);
 
@@ -120,6 +132,19 @@ export function tail(file: string, lines = 25): string {
 export function jvmTempOptions(dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   return ["-XX:-UsePerfData", `-Djava.io.tmpdir=${dir}`];
+}
+
+/** Set by the e2e global setup (and inherited by its workers): see quickStartJvmOptions. */
+export const QUICK_JVMS_ENV = "CDC_ROUTING_QUICK_JVMS";
+
+/**
+ * The client compiler only and the serial collector, for JVMs that mostly start and then carry test-sized traffic:
+ * on 2 shared cores a Kafka broker reached its port with half the CPU time (2.9-3.2 s against 4.9-6.8 s, measured
+ * 2026-12-06 at load average 20-25), as a statement's JVM starts 15-30% faster (confluent-api/engines.ts). Only
+ * where QUICK_JVMS_ENV is 1: benchmarks and `npm run local:up` keep the JVM's defaults for throughput.
+ */
+export function quickStartJvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env[QUICK_JVMS_ENV] === "1" ? ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] : [];
 }
 
 /**
@@ -192,18 +217,48 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       isReady = false; // not answering yet
     }
     if (isReady) {
+      recordTiming("service", spec.name, started);
       progress(`${spec.name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return service;
     }
     await sleep(250);
   }
   await service.stop();
+  const logText = existsSync(spec.logFile) ? readFileSync(spec.logFile, "utf8") : "";
   const why = spawnError
     ? `could not start ${spec.command}: ${spawnError.message}`
     : child.exitCode !== null
       ? `exited with code ${child.exitCode}`
       : `not ready after ${spec.timeoutMs / 1000} s`;
-  throw new InputError(`${spec.name} ${why}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+  const Failure = saysPortTaken(logText) ? PortTaken : InputError;
+  throw new Failure(`${spec.name} ${why}. Last lines of ${spec.logFile}:\n${tail(spec.logFile)}`);
+}
+
+/**
+ * Runs `start` (which picks its own free ports) again, up to `attempts` times in all, when an engine found its port
+ * taken; everything the failed attempt started is stopped first.
+ */
+export async function startOnFreePorts<T>(start: () => Promise<T>, progress: Progress, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= attempts) throw error;
+      await stopAll();
+      progress(`a port picked as free was taken before its engine bound it; starting again on other free ports`);
+    }
+  }
+}
+
+/**
+ * Both results once both settled, or the first failure once both settled: nothing is still starting when the
+ * caller then stops what did start (stopAll).
+ */
+export async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === "rejected") throw ra.reason;
+  if (rb.status === "rejected") throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 /** Stops every service this process started, newest first (consumers of a service before the service). */

@@ -22,7 +22,7 @@ import { type ConfluentDouble, startConfluentDouble } from "../local/confluent-a
 import { type ConnectWorker, startConnectWorker } from "../local/connect";
 import { freePorts, type Pipeline, startPipeline } from "../local/pipeline";
 import type { PostgresHandle } from "../local/postgres";
-import type { Progress } from "../local/processes";
+import { type Progress, printProgress, startOnFreePorts } from "../local/processes";
 import { mirrorDir } from "../providers/mirror";
 import type { StageName } from "../stages/names";
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "./stack-for-double";
@@ -36,17 +36,23 @@ export interface LocalConfluent {
   stop(): Promise<void>;
 }
 
-/** Engines on free loopback ports and the double driving them; topics are left to terraform. */
-export async function startLocalConfluent(
-  progress: Progress,
-  options: {
-    publication?: boolean;
-    /** What the double's per-minute metrics count over (tests shorten it). @default 60 s */
-    counterWindowMs?: number;
-    /** API faults the double injects (local/confluent-api/faults.ts). @default from CDC_ROUTING_API_FAULTS(_SEED) */
-    faults?: FaultSettings;
-  } = {},
-): Promise<LocalConfluent> {
+export interface LocalConfluentOptions {
+  publication?: boolean;
+  /** What the double's per-minute metrics count over (tests shorten it). @default 60 s */
+  counterWindowMs?: number;
+  /** API faults the double injects (local/confluent-api/faults.ts). @default from CDC_ROUTING_API_FAULTS(_SEED) */
+  faults?: FaultSettings;
+}
+
+/**
+ * Engines on free loopback ports and the double driving them; topics are left to terraform. Started again on other
+ * ports when one picked as free was taken meanwhile.
+ */
+export function startLocalConfluent(progress: Progress, options: LocalConfluentOptions = {}): Promise<LocalConfluent> {
+  return startOnFreePorts(() => startOnce(progress, options), printProgress);
+}
+
+async function startOnce(progress: Progress, options: LocalConfluentOptions): Promise<LocalConfluent> {
   const pipeline = await startPipeline({
     ports: await freePorts(),
     capture: false,

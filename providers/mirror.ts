@@ -21,6 +21,7 @@ import { get } from "node:https";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../lib/errors";
+import { recordTiming } from "../lib/timings";
 import type { ProviderBuildPin } from "./pins";
 
 export const TERRAFORM_HOST = "registry.terraform.io";
@@ -401,10 +402,12 @@ export function initScratchConfig(pins: readonly ProviderBuildPin[], mirror = mi
 }
 
 export function terraformInit(dir: string, mirror = mirrorDir()): void {
+  const start = Date.now();
   run("terraform", ["init", "-input=false", "-backend=false", `-plugin-dir=${mirror}`], {
     cwd: dir,
     env: terraformEnv(),
   });
+  recordTiming("command", "terraform init", start);
 }
 
 export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): string {

@@ -4,11 +4,13 @@
  * (its temp dirs' prefix) and a ledger of the processes it starts, which the teardown checks.
  */
 import { ensureAll } from "../../local/jars";
-import { javaCommand } from "../../local/processes";
+import { javaCommand, QUICK_JVMS_ENV } from "../../local/processes";
 import { beginTestRun } from "../support/test-run";
 
 export default async function globalSetup(): Promise<void> {
   javaCommand();
   await ensureAll();
   beginTestRun("e2e");
+  // Inherited by the suites' workers: the engines' JVMs start with less CPU (local/processes.ts).
+  process.env[QUICK_JVMS_ENV] = "1";
 }

@@ -4,6 +4,7 @@ import type { FilterSet } from "../../filters/model";
 import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape } from "../../flink-sql/generate";
 import { FlinkRunner } from "../../local/flink";
 import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
+import { printProgress, settledBoth, startOnFreePorts, stopAll, temporaryDir } from "../../local/processes";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 
@@ -18,20 +19,26 @@ export function useEngines(
 ): Engines {
   const engines = {} as Engines;
   beforeAll(async () => {
-    engines.pipeline = await startPipeline({
-      ...options,
-      ports: await freePorts(),
-      progress: options.progress ?? quiet,
-    });
-    if (options.flink)
-      engines.flink = await FlinkRunner.start(
-        { workDir: engines.pipeline.workDir, config: { "parallelism.default": "1", ...options.flinkConfig } },
-        quiet,
-      );
+    const progress = options.progress ?? quiet;
+    // The Flink runner needs none of the pipeline's engines: its JVM starts beside them.
+    [engines.pipeline, engines.flink] = await startOnFreePorts(
+      async () =>
+        settledBoth(
+          startPipeline({ ...options, ports: await freePorts(), progress }),
+          options.flink
+            ? FlinkRunner.start(
+                { workDir: temporaryDir("flink"), config: { "parallelism.default": "1", ...options.flinkConfig } },
+                quiet,
+              )
+            : Promise.resolve(undefined),
+        ),
+      printProgress,
+    );
   }, 600_000);
   afterAll(async () => {
     await engines.flink?.close();
-    await engines.pipeline?.stop();
+    // Also what started when the other failed to (its half is not in engines then).
+    await (engines.pipeline?.stop() ?? stopAll());
   }, 60_000);
   return engines;
 }

@@ -1,9 +1,11 @@
 /** Pure helpers of the local engines harness, and its preconditions' messages. */
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { assertPortFree } from "../../lib/ports";
+import { join } from "node:path";
+import { assertPortFree, freePort } from "../../lib/ports";
 import { traceSummary } from "../../local/connect";
 import { clusterId } from "../../local/kafka";
-import { javaCommand } from "../../local/processes";
+import { javaCommand, PortTaken, startOnFreePorts, startService, TemporaryDirs } from "../../local/processes";
 
 describe("local harness helpers", () => {
   test("Kafka cluster ids never start with '-' (a command line would read an option)", () => {
@@ -19,6 +21,55 @@ describe("local harness helpers", () => {
       "org.x.ConnectException: failed (root cause: org.postgresql.util.PSQLException: ERROR: permission denied for table t)",
     );
   });
+});
+
+describe("a port picked as free and taken before the engine bound it", () => {
+  const dirs = new TemporaryDirs();
+  afterAll(() => dirs.removeAll());
+
+  test("the start fails as PortTaken, and startOnFreePorts starts it again on another port", async () => {
+    const dir = dirs.create("port-taken");
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", () => resolve()));
+    const taken = (holder.address() as { port: number }).port;
+    const failures: unknown[] = [];
+    let attempts = 0;
+    const listener = (port: number) =>
+      startService(
+        {
+          name: "listener",
+          command: process.execPath,
+          args: [
+            "-e",
+            `require("node:net").createServer().listen(${port}, "127.0.0.1", () => console.log("listening"))`,
+          ],
+          logFile: join(dir, `listener-${port}.log`),
+          // Its own word: the port answers from the start, held by the test.
+          ready: async () => readFileSync(join(dir, `listener-${port}.log`), "utf8").includes("listening"),
+          timeoutMs: 20_000,
+        },
+        () => undefined,
+      );
+    try {
+      const service = await startOnFreePorts(
+        async () => {
+          attempts++;
+          try {
+            return await listener(attempts === 1 ? taken : await freePort());
+          } catch (e) {
+            failures.push(e);
+            throw e;
+          }
+        },
+        () => undefined,
+      );
+      await service.stop();
+    } finally {
+      holder.close();
+    }
+    expect(attempts).toBe(2);
+    expect(failures).toEqual([expect.any(PortTaken)]);
+  }, 30_000);
 });
 
 describe("local harness preconditions fail with a clear message", () => {

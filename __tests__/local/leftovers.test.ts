@@ -44,6 +44,22 @@ describe("end-of-run check", () => {
     }
   });
 
+  test("a process the run left running is reported and killed (a crashed worker never ran its afterAll)", async () => {
+    const child = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    try {
+      await new Promise((resolve) => child.once("spawn", resolve));
+      const run = startRun(`unit${process.pid}killed`);
+      writeFileSync(run.file, `${child.pid} ${processStartTime(child.pid!)}\n`);
+      const exited = new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+      expect(finishRun(run)).toEqual([
+        `process still running (now killed): pid ${child.pid} (sleep, process group ${child.pid})`,
+      ]);
+      expect(await exited).toBe("SIGKILL");
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  });
+
   test("finds entries with the run's prefix in the temp dir, not other runs' entries", () => {
     const run = startRun(`unit${process.pid}`);
     writeFileSync(run.file, "");
