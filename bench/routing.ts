@@ -1,33 +1,45 @@
 /**
- * Routing throughput on the real engines: N events in the raw topic are read by (a) a passthrough job
- * (SELECT *) and (b) the generated routing job (set shape), both bounded, in the same run and on the same data.
- * Prints events/s of each and the ratio routing/passthrough (goal >= 0.8): a warm-up run of each job (JIT,
- * not counted), then BENCH_ROUNDS (5) alternating rounds, median and spread (job start-up is included in both).
+ * Routing throughput on the real engines, per filter count: events in a raw topic are read by (a) a passthrough
+ * job (SELECT * into one topic) and (b) the generated routing job (set shape: one statement set per shard of at
+ * most 100 filters, all running at once, as deployed), both bounded, on the same data. Per size: a warm-up run
+ * of each job (JIT, not counted), then BENCH_ROUNDS (5) alternating rounds; prints events/s of each, median and
+ * spread, and the ratio routing/passthrough; then the cost per added filter. Job start-up is included in both.
  *
- *   npm run bench:routing [-- --events 200000]
+ * Sizes: BENCH_ROUTING_FILTERS (default 4,100,400). 4 is the shipped filters.yaml; other sizes are generated like
+ * bench:scale's (bench/scale-inputs.ts: each filter an event_type and a JSON prefix condition, 20 consumers) and
+ * read their own raw topic, filled with sample events built from their filters (about 1 in 10 routed).
+ * `--profile` adds, at the first size, the variants of bench/routing-variants.ts (one sink; JSON once).
+ *
+ *   npm run bench:routing [-- --events 200000 --scale-events 50000 --profile]
  */
 import { type Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
-import { executableStatements, generateSql, passthroughStatements } from "../flink-sql/generate";
+import { parseFiltersYaml } from "../filters/load";
+import type { FilterSet } from "../filters/model";
+import type { FlinkKafkaOptions } from "../flink-sql/generate";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
+import { getOrThrow } from "../lib/maps";
 import { FlinkRunner } from "../local/flink";
 import { ensureTopics } from "../local/kafka";
 import { freePorts, startPipeline } from "../local/pipeline";
-import { alternate, machineLine, median, ROUNDS, summary } from "./stats";
+import { STAGE_NAMES } from "../stages/names";
+import { type RoutingSide, sideStatements, withSourceTopic } from "./routing-variants";
+import { scaleFiltersYaml } from "./scale-inputs";
+import { alternate, machineLine, median, progress, ROUNDS, summary } from "./stats";
 
-const USAGE = `usage: npm run bench:routing [-- --events 200000]
+const USAGE = `usage: npm run bench:routing [-- --events 200000] [--scale-events 50000] [--profile]
 
-Routing throughput on the real engines: the generated routing job against a passthrough job on the same events;
-prints events/s of each and the ratio.`;
+Routing throughput on the real engines: the generated routing job against a passthrough job on the same events,
+at each size of BENCH_ROUTING_FILTERS (default 4,100,400; 4 is filters/filters.yaml, others are generated);
+--events is the event count at 4 filters, --scale-events at the generated sizes; --profile also measures, at
+the first size, the routing job into one sink and with each JSON path computed once.`;
 
-async function produceMany(
-  kafka: Kafka,
-  topic: string,
-  template: ReturnType<typeof sampleEvents>,
-  n: number,
-): Promise<void> {
+const CONSUMERS = 20;
+const SHIPPED = 4;
+
+async function produceMany(kafka: Kafka, topic: string, template: ReturnType<typeof sampleEvents>, n: number) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const batch = 5000;
@@ -37,55 +49,165 @@ async function produceMany(
       return { key: e.id, value: JSON.stringify(e) };
     });
     await producer.send({ topic, messages });
-    if ((i / batch) % 10 === 0) process.stderr.write(`[bench] produced ${i + messages.length}/${n}\n`);
+    if ((i / batch) % 10 === 0) progress(`${topic}: produced ${i + messages.length}/${n}`);
   }
   await producer.disconnect();
 }
 
+function positiveInteger(value: string | undefined, fallback: number, what: string): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a positive whole number, got '${value}'`);
+  return n;
+}
+
+/** BENCH_ROUTING_FILTERS: filter counts, comma-separated, ascending. */
+function routingSizes(env: string | undefined): number[] {
+  const sizes = (env ?? `${SHIPPED},100,400`)
+    .split(",")
+    .map((s) => positiveInteger(s.trim(), 0, "BENCH_ROUTING_FILTERS"));
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+interface Size {
+  filters: number;
+  set: FilterSet;
+  events: number;
+}
+
+function filterSet(filters: number, shipped: FilterSet): FilterSet {
+  if (filters === SHIPPED) return shipped;
+  const text = scaleFiltersYaml(filters, CONSUMERS, "consumer", `raw-bench-${filters}`);
+  return parseFiltersYaml(text, `generated-${filters}.yaml`, { stages: STAGE_NAMES });
+}
+
+interface Measured {
+  size: Size;
+  /** Seconds per run, by side: over the events, and over an empty raw topic (the job's fixed cost). */
+  seconds: Map<RoutingSide, { full: number[]; empty: number[] }>;
+  routedPerRun: bigint;
+  statements: number;
+}
+
+const EMPTY = " (no events)";
+
+async function measureSize(
+  flink: FlinkRunner,
+  kafka: Kafka,
+  size: Size,
+  options: FlinkKafkaOptions,
+  profile: boolean,
+): Promise<Measured> {
+  const { set, events } = size;
+  const sinks = { passthrough: `bench-passthrough-${size.filters}`, oneSink: `bench-one-sink-${size.filters}` };
+  const empty = withSourceTopic(set, `raw-bench-empty-${size.filters}`);
+  const outputs = set.filters.map((f) => f.outputTopic);
+  await ensureTopics(kafka, [sinks.passthrough, sinks.oneSink, empty.sourceTopic, ...outputs], 3);
+  const sides: RoutingSide[] = profile
+    ? ["passthrough", "routing", "one sink", "JSON once"]
+    : ["passthrough", "routing"];
+  const jobs = new Map(
+    sides.flatMap((side) => [
+      [side, sideStatements(side, set, sinks, options)],
+      [side + EMPTY, sideStatements(side, empty, sinks, options)],
+    ]),
+  );
+  const before = await endOffsets(kafka, outputs);
+  let routingRuns = 0;
+  progress(`${size.filters} filters, ${events} events: ${sides.join(", ")}, each also over an empty topic`);
+  const measured = await alternate(
+    [...jobs.keys()],
+    async (side) => {
+      if (side === "routing") routingRuns++;
+      return (await flink.run(getOrThrow(jobs, side), 1_800_000)) / 1000;
+    },
+    { unit: "s" },
+  );
+  const routed = totalRecords(before, await endOffsets(kafka, outputs));
+  const statements = getOrThrow(jobs, "routing").filter((s) => s.startsWith("EXECUTE STATEMENT SET")).length;
+  const seconds = new Map(sides.map((side) => [side, { full: measured[side], empty: measured[side + EMPTY] }]));
+  return { size, seconds, routedPerRun: routed / BigInt(routingRuns), statements };
+}
+
+/** Events/s per round: with the job's start-up, or without (the same round's empty run subtracted). */
+function rates(m: Measured, side: RoutingSide, withoutStartUp: boolean): number[] {
+  const { full, empty } = getOrThrow(m.seconds, side);
+  return full.map((t, i) => m.size.events / (withoutStartUp ? Math.max(t - empty[i], 1e-3) : t));
+}
+
+function rateLine(m: Measured, side: RoutingSide, withoutStartUp: boolean): string {
+  const values = rates(m, side, withoutStartUp);
+  if (side === "passthrough") return summary(values, "events/s", 0);
+  const base = rates(m, "passthrough", withoutStartUp);
+  const ratios = values.map((r, i) => r / base[i]);
+  return `${summary(values, "events/s", 0)}; ratio ${(median(values) / median(base)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
+}
+
+const ratio = (m: Measured, withoutStartUp: boolean) =>
+  median(rates(m, "routing", withoutStartUp)) / median(rates(m, "passthrough", withoutStartUp));
+
+function report(results: Measured[]): void {
+  console.log(`bench:routing  Flink parallelism 1; ${machineLine()}`);
+  for (const m of results) {
+    const { size, seconds, routedPerRun, statements } = m;
+    console.log(
+      `  ${size.filters} filters, ${size.events} events (${statements} statement set${statements === 1 ? "" : "s"}; ${routedPerRun} routed records per run)`,
+    );
+    for (const [side, { empty }] of seconds)
+      console.log(`    ${`${side}, start-up`.padEnd(22)} ${summary(empty, "s")}`);
+    for (const side of seconds.keys()) {
+      console.log(`    ${`${side}, with start-up`.padEnd(22)} ${rateLine(m, side, false)}`);
+      console.log(`    ${`${side}, without`.padEnd(22)} ${rateLine(m, side, true)}`);
+    }
+  }
+  // Cost per added filter: the routing job's time per event beyond the passthrough's, and its start-up.
+  const extra = (m: Measured) => 1 / median(rates(m, "routing", true)) - 1 / median(rates(m, "passthrough", true));
+  const startUp = (m: Measured) => median(getOrThrow(m.seconds, "routing").empty);
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [results[i - 1], results[i]];
+    const added = b.size.filters - a.size.filters;
+    console.log(
+      `  per added filter from ${a.size.filters} to ${b.size.filters}: ${(((extra(b) - extra(a)) / added) * 1e6).toFixed(3)} µs per event beyond the passthrough, ${(((startUp(b) - startUp(a)) / added) * 1000).toFixed(0)} ms of job start-up`,
+    );
+  }
+  for (const m of results)
+    console.log(
+      `  ratio routing/passthrough at ${m.size.filters} filters: ${ratio(m, true).toFixed(2)} without start-up, ${ratio(m, false).toFixed(2)} with (goal >= 1.0 at 4 filters; ${ROUNDS} rounds)`,
+    );
+}
+
 async function main(args: string[]): Promise<void> {
-  const { values } = parseCommandLine(args, { events: { type: "string" } });
-  const n = values.events === undefined ? 200_000 : Number(values.events);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--events must be a positive whole number, got '${String(values.events)}'`);
+  const { values } = parseCommandLine(args, {
+    events: { type: "string" },
+    "scale-events": { type: "string" },
+    profile: { type: "boolean" },
+  });
+  const shippedEvents = positiveInteger(values.events, 200_000, "--events");
+  const scaleEvents = positiveInteger(values["scale-events"], 50_000, "--scale-events");
+  const counts = routingSizes(process.env.BENCH_ROUTING_FILTERS);
   const pipeline = await startPipeline({ ports: await freePorts(), capture: false });
   try {
     const kafka = pipeline.kafka.client;
-    const { filters } = pipeline;
-    await ensureTopics(kafka, ["bench-passthrough"], 3);
-    await produceMany(kafka, filters.sourceTopic, sampleEvents(filters, "bench"), n);
+    const sizes: Size[] = counts.map((filters) => ({
+      filters,
+      set: filterSet(filters, pipeline.filters),
+      events: filters === SHIPPED ? shippedEvents : scaleEvents,
+    }));
+    for (const { set, events } of sizes) {
+      await ensureTopics(kafka, [set.sourceTopic], 3);
+      // Every combination of the values the filters name (consumers/sample-events.ts), not just the first 400.
+      await produceMany(kafka, set.sourceTopic, sampleEvents(set, "bench", 20_000), events);
+    }
     const flink = await FlinkRunner.start({
       workDir: pipeline.workDir,
       config: { "parallelism.default": "1" },
       heap: "2g",
     });
     const options = { bootstrapServers: pipeline.kafka.bootstrapServers, bounded: true };
-    const jobs = {
-      passthrough: passthroughStatements(filters, "bench-passthrough", options),
-      routing: executableStatements(generateSql(filters, "dev", { dialect: "flink", shape: "set", kafka: options })),
-    };
-    const rates = await alternate(
-      ["passthrough", "routing"] as const,
-      async (name) => n / ((await flink.run(jobs[name], 900_000)) / 1000),
-      { unit: "events/s" },
-    );
-    const routed = totalRecords(
-      undefined,
-      await endOffsets(
-        kafka,
-        filters.filters.map((f) => f.outputTopic),
-      ),
-    );
+    const results: Measured[] = [];
+    for (const [i, size] of sizes.entries())
+      results.push(await measureSize(flink, kafka, size, options, Boolean(values.profile) && i === 0));
     await flink.close();
-    const [passthrough, routing] = [median(rates.passthrough), median(rates.routing)];
-    const ratios = rates.routing.map((r, i) => r / rates.passthrough[i]);
-    console.log(`bench:routing  ${n} events, Flink parallelism 1, job start included; ${machineLine()}`);
-    console.log(`  passthrough (SELECT *)               ${summary(rates.passthrough, "events/s", 0)}`);
-    console.log(
-      `  routing (${filters.filters.length} filters, set shape)       ${summary(rates.routing, "events/s", 0)}; ${routed / BigInt(ROUNDS + 1)} routed records per run`,
-    );
-    console.log(
-      `  ratio routing/passthrough ${(routing / passthrough).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}; goal >= 0.8)`,
-    );
+    report(results);
   } finally {
     await pipeline.stop();
   }
