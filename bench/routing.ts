@@ -2,8 +2,10 @@
  * Routing throughput on the real engines, per filter count: events in a raw topic are read by (a) a passthrough
  * job (SELECT * into one topic) and (b) the generated routing job (set shape: one statement set per shard of at
  * most 100 filters, all running at once, as deployed), both bounded, on the same data. Per size: a warm-up run
- * of each job (JIT, not counted), then BENCH_ROUNDS (5) alternating rounds; prints events/s of each, median and
- * spread, and the ratio routing/passthrough; then the cost per added filter. Job start-up is included in both.
+ * of each job (JIT, not counted), then BENCH_ROUNDS (5) alternating rounds. Each job also runs over an empty raw
+ * topic in the same round: its fixed cost (plan, code generation, start, stop), which a bounded run includes and
+ * a deployed statement pays once. Prints events/s with and without that start-up (the same round's empty run
+ * subtracted), median and spread, the ratio routing/passthrough, and the cost per added filter.
  *
  * Sizes: BENCH_ROUTING_FILTERS (default 4,100,400). 4 is the shipped filters.yaml; other sizes are generated like
  * bench:scale's (bench/scale-inputs.ts: each filter an event_type and a JSON prefix condition, 20 consumers) and
@@ -12,6 +14,7 @@
  *
  *   npm run bench:routing [-- --events 200000 --scale-events 50000 --profile]
  */
+import { readFileSync } from "node:fs";
 import { type Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
@@ -80,10 +83,27 @@ function filterSet(filters: number, shipped: FilterSet): FilterSet {
   return parseFiltersYaml(text, `generated-${filters}.yaml`, { stages: STAGE_NAMES });
 }
 
+/**
+ * CPU seconds the process has used (user + system, /proc/<pid>/stat fields 14 and 15, at the kernel's usual
+ * 100 ticks a second). Unlike wall time, it does not grow when other processes take the cores.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Runs {
+  /** Wall seconds per run: over the events, and over an empty raw topic (the job's fixed cost). */
+  full: number[];
+  empty: number[];
+  /** The Flink runner's CPU seconds per run, likewise. */
+  cpuFull: number[];
+  cpuEmpty: number[];
+}
+
 interface Measured {
   size: Size;
-  /** Seconds per run, by side: over the events, and over an empty raw topic (the job's fixed cost). */
-  seconds: Map<RoutingSide, { full: number[]; empty: number[] }>;
+  seconds: Map<RoutingSide, Runs>;
   routedPerRun: bigint;
   statements: number;
 }
@@ -114,36 +134,62 @@ async function measureSize(
   const before = await endOffsets(kafka, outputs);
   let routingRuns = 0;
   progress(`${size.filters} filters, ${events} events: ${sides.join(", ")}, each also over an empty topic`);
+  const cpu = new Map<string, number[]>([...jobs.keys()].map((k) => [k, []]));
+  const pid = flink.pid as number;
   const measured = await alternate(
     [...jobs.keys()],
     async (side) => {
       if (side === "routing") routingRuns++;
-      return (await flink.run(getOrThrow(jobs, side), 1_800_000)) / 1000;
+      const cpuBefore = cpuSeconds(pid);
+      const wall = (await flink.run(getOrThrow(jobs, side), 1_800_000)) / 1000;
+      getOrThrow(cpu, side).push(cpuSeconds(pid) - cpuBefore);
+      return wall;
     },
     { unit: "s" },
   );
   const routed = totalRecords(before, await endOffsets(kafka, outputs));
   const statements = getOrThrow(jobs, "routing").filter((s) => s.startsWith("EXECUTE STATEMENT SET")).length;
-  const seconds = new Map(sides.map((side) => [side, { full: measured[side], empty: measured[side + EMPTY] }]));
+  // The first run of each side is the uncounted warm-up.
+  const counted = (side: string) => getOrThrow(cpu, side).slice(1);
+  const seconds = new Map(
+    sides.map((side) => [
+      side,
+      {
+        full: measured[side],
+        empty: measured[side + EMPTY],
+        cpuFull: counted(side),
+        cpuEmpty: counted(side + EMPTY),
+      },
+    ]),
+  );
   return { size, seconds, routedPerRun: routed / BigInt(routingRuns), statements };
 }
 
-/** Events/s per round: with the job's start-up, or without (the same round's empty run subtracted). */
-function rates(m: Measured, side: RoutingSide, withoutStartUp: boolean): number[] {
-  const { full, empty } = getOrThrow(m.seconds, side);
-  return full.map((t, i) => m.size.events / (withoutStartUp ? Math.max(t - empty[i], 1e-3) : t));
+type Basis = "wall" | "wall without start-up" | "CPU without start-up";
+const BASES: Basis[] = ["wall", "wall without start-up", "CPU without start-up"];
+
+/**
+ * Events/s per round: by wall time with the job's start-up, or without it (the same round's empty run
+ * subtracted), or by the runner's CPU time without start-up (events per CPU second: one core's capacity).
+ */
+function rates(m: Measured, side: RoutingSide, basis: Basis): number[] {
+  const { full, empty, cpuFull, cpuEmpty } = getOrThrow(m.seconds, side);
+  const per = (t: number) => m.size.events / Math.max(t, 1e-2);
+  if (basis === "wall") return full.map(per);
+  if (basis === "wall without start-up") return full.map((t, i) => per(t - empty[i]));
+  return cpuFull.map((t, i) => per(t - cpuEmpty[i]));
 }
 
-function rateLine(m: Measured, side: RoutingSide, withoutStartUp: boolean): string {
-  const values = rates(m, side, withoutStartUp);
+function rateLine(m: Measured, side: RoutingSide, basis: Basis): string {
+  const values = rates(m, side, basis);
   if (side === "passthrough") return summary(values, "events/s", 0);
-  const base = rates(m, "passthrough", withoutStartUp);
+  const base = rates(m, "passthrough", basis);
   const ratios = values.map((r, i) => r / base[i]);
   return `${summary(values, "events/s", 0)}; ratio ${(median(values) / median(base)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
 }
 
-const ratio = (m: Measured, withoutStartUp: boolean) =>
-  median(rates(m, "routing", withoutStartUp)) / median(rates(m, "passthrough", withoutStartUp));
+const ratio = (m: Measured, basis: Basis) =>
+  median(rates(m, "routing", basis)) / median(rates(m, "passthrough", basis));
 
 function report(results: Measured[]): void {
   console.log(`bench:routing  Flink parallelism 1; ${machineLine()}`);
@@ -152,26 +198,28 @@ function report(results: Measured[]): void {
     console.log(
       `  ${size.filters} filters, ${size.events} events (${statements} statement set${statements === 1 ? "" : "s"}; ${routedPerRun} routed records per run)`,
     );
-    for (const [side, { empty }] of seconds)
-      console.log(`    ${`${side}, start-up`.padEnd(22)} ${summary(empty, "s")}`);
-    for (const side of seconds.keys()) {
-      console.log(`    ${`${side}, with start-up`.padEnd(22)} ${rateLine(m, side, false)}`);
-      console.log(`    ${`${side}, without`.padEnd(22)} ${rateLine(m, side, true)}`);
+    for (const [side, { empty, cpuEmpty }] of seconds) {
+      console.log(`    ${`${side}, start-up`.padEnd(24)} wall ${summary(empty, "s")}`);
+      console.log(`    ${"".padEnd(24)} CPU ${summary(cpuEmpty, "s")}`);
     }
+    for (const basis of BASES)
+      for (const side of seconds.keys())
+        console.log(`    ${`${side}, ${basis}`.padEnd(24)} ${rateLine(m, side, basis)}`);
   }
-  // Cost per added filter: the routing job's time per event beyond the passthrough's, and its start-up.
-  const extra = (m: Measured) => 1 / median(rates(m, "routing", true)) - 1 / median(rates(m, "passthrough", true));
-  const startUp = (m: Measured) => median(getOrThrow(m.seconds, "routing").empty);
+  // Cost per added filter: the routing job's CPU time per event beyond the passthrough's, and its start-up's.
+  const basis: Basis = "CPU without start-up";
+  const extra = (m: Measured) => 1 / median(rates(m, "routing", basis)) - 1 / median(rates(m, "passthrough", basis));
+  const startUp = (m: Measured) => median(getOrThrow(m.seconds, "routing").cpuEmpty);
   for (let i = 1; i < results.length; i++) {
     const [a, b] = [results[i - 1], results[i]];
     const added = b.size.filters - a.size.filters;
     console.log(
-      `  per added filter from ${a.size.filters} to ${b.size.filters}: ${(((extra(b) - extra(a)) / added) * 1e6).toFixed(3)} µs per event beyond the passthrough, ${(((startUp(b) - startUp(a)) / added) * 1000).toFixed(0)} ms of job start-up`,
+      `  per added filter from ${a.size.filters} to ${b.size.filters}: ${(((extra(b) - extra(a)) / added) * 1e6).toFixed(3)} CPU µs per event beyond the passthrough's, ${(((startUp(b) - startUp(a)) / added) * 1000).toFixed(0)} CPU ms of job start-up`,
     );
   }
   for (const m of results)
     console.log(
-      `  ratio routing/passthrough at ${m.size.filters} filters: ${ratio(m, true).toFixed(2)} without start-up, ${ratio(m, false).toFixed(2)} with (goal >= 1.0 at 4 filters; ${ROUNDS} rounds)`,
+      `  ratio routing/passthrough at ${m.size.filters} filters: ${BASES.map((b) => `${ratio(m, b).toFixed(2)} by ${b}`).join(", ")} (goal >= 1.0 at 4 filters; ${ROUNDS} rounds)`,
     );
 }
 
