@@ -6,7 +6,9 @@
  *   instead of one per filter (what the sinks cost);
  * - JSON once: each distinct JSON_VALUE computed once per event in a view that every INSERT reads, with Flink's
  *   digest-based block reuse switched on so the planner does not inline the view into every sink (what repeated
- *   JSON parsing costs). Without that option Flink 2.2 inlines the view per sink (EXPLAIN, docs/performance.md).
+ *   JSON parsing costs). Without that option Flink 2.2 inlines the view per sink (EXPLAIN, docs/flink-sql.md);
+ * - object reuse: the routing job with Flink's `pipeline.object-reuse`, so the source's row is not copied for each
+ *   operator chained after it (what those copies cost).
  */
 
 import type { FilterSet } from "../filters/model";
@@ -19,7 +21,7 @@ import {
 } from "../flink-sql/generate";
 import { getOrThrow } from "../lib/maps";
 
-export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once";
+export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once" | "object reuse";
 
 /** Flink's option that lets a statement set share a view's projection by digest (default false). */
 export const DIGEST_REUSE = "table.optimizer.reuse-optimize-block-with-digest-enabled";
@@ -92,5 +94,7 @@ export function sideStatements(
       return oneSinkStatements(set, sinks.oneSink, kafka);
     case "JSON once":
       return jsonOnceStatements(set, kafka);
+    case "object reuse":
+      return ["SET 'pipeline.object-reuse' = 'true'", ...routingStatements(set, kafka)];
   }
 }

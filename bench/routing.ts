@@ -10,7 +10,8 @@
  * Sizes: BENCH_ROUTING_FILTERS (default 4,100,400). 4 is the shipped filters.yaml; other sizes are generated like
  * bench:scale's (bench/scale-inputs.ts: each filter an event_type and a JSON prefix condition, 20 consumers) and
  * read their own raw topic, filled with sample events built from their filters (about 1 in 10 routed).
- * `--profile` adds, at the first size, the variants of bench/routing-variants.ts (one sink; JSON once).
+ * `--profile` adds, at the first size, the variants of bench/routing-variants.ts (BENCH_ROUTING_VARIANTS, default
+ * all: one sink, JSON once, object reuse).
  *
  *   npm run bench:routing [-- --events 200000 --scale-events 50000 --profile]
  */
@@ -71,6 +72,18 @@ function routingSizes(env: string | undefined): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
+const VARIANTS: RoutingSide[] = ["one sink", "JSON once", "object reuse"];
+
+/** BENCH_ROUTING_VARIANTS: which of the --profile variants to run, comma-separated (default all). */
+function routingVariants(env: string | undefined): RoutingSide[] {
+  if (env === undefined) return VARIANTS;
+  const picked = env.split(",").map((v) => v.trim());
+  const unknown = picked.filter((v) => !(VARIANTS as string[]).includes(v));
+  if (unknown.length > 0)
+    throw new UsageError(`BENCH_ROUTING_VARIANTS: unknown ${unknown.join(", ")}; known: ${VARIANTS.join(", ")}`);
+  return picked as RoutingSide[];
+}
+
 interface Size {
   filters: number;
   set: FilterSet;
@@ -122,9 +135,8 @@ async function measureSize(
   const empty = withSourceTopic(set, `raw-bench-empty-${size.filters}`);
   const outputs = set.filters.map((f) => f.outputTopic);
   await ensureTopics(kafka, [sinks.passthrough, sinks.oneSink, empty.sourceTopic, ...outputs], 3);
-  const sides: RoutingSide[] = profile
-    ? ["passthrough", "routing", "one sink", "JSON once"]
-    : ["passthrough", "routing"];
+  const variants = profile ? routingVariants(process.env.BENCH_ROUTING_VARIANTS) : [];
+  const sides: RoutingSide[] = ["passthrough", "routing", ...variants];
   const jobs = new Map(
     sides.flatMap((side) => [
       [side, sideStatements(side, set, sinks, options)],

@@ -1,4 +1,10 @@
-import { jsonOnceStatements, oneSinkStatements, withSourceTopic } from "../../bench/routing-variants";
+import {
+  jsonOnceStatements,
+  oneSinkStatements,
+  routingStatements,
+  sideStatements,
+  withSourceTopic,
+} from "../../bench/routing-variants";
 import { loadFilters } from "../../filters/load";
 
 const kafka = { bootstrapServers: "127.0.0.1:9092", bounded: true };
@@ -23,6 +29,14 @@ describe("bench:routing variants", () => {
     expect(dml.match(/`json_0`/g)).toHaveLength(2);
     expect(dml).not.toContain("FROM `raw-business-events`");
     expect(statements[0]).toBe("SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true'");
+  });
+
+  test("object reuse: the routing job with Flink's pipeline.object-reuse set first", () => {
+    const sinks = { passthrough: "p", oneSink: "o" };
+    expect(sideStatements("object reuse", set, sinks, kafka)).toEqual([
+      "SET 'pipeline.object-reuse' = 'true'",
+      ...routingStatements(set, kafka),
+    ]);
   });
 
   test("withSourceTopic moves the source table and every filter to another raw topic", () => {
