@@ -25,9 +25,14 @@ export type TopicNaming = "consumer" | "system";
 
 /**
  * `filters` filters over min(filters, consumers) consumers, round-robin, topics named as `naming` says
- * (docs/filters.md, Topic names and grants).
+ * (docs/filters.md, Topic names and grants), reading `sourceTopic`.
  */
-export function scaleFiltersYaml(filters: number, consumers: number, naming: TopicNaming = "consumer"): string {
+export function scaleFiltersYaml(
+  filters: number,
+  consumers: number,
+  naming: TopicNaming = "consumer",
+  sourceTopic = "raw-business-events",
+): string {
   const generated = Array.from({ length: filters }, (_, i) => {
     const consumer = consumerName(i % Math.min(filters, consumers));
     const name = `route-${String(i).padStart(4, "0")}`;
@@ -46,7 +51,7 @@ export function scaleFiltersYaml(filters: number, consumers: number, naming: Top
       },
     };
   });
-  return stringify({ source: { topic: "raw-business-events" }, filters: generated });
+  return stringify({ source: { topic: sourceTopic }, filters: generated });
 }
 
 export interface ScaleInputs {

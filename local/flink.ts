@@ -97,6 +97,11 @@ export class FlinkRunner {
     private readonly workDir: string,
   ) {}
 
+  /** The runner JVM's process id (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.service.child.pid;
+  }
+
   static async start(options: FlinkRunOptions, progress: Progress = printProgress): Promise<FlinkRunner> {
     const jvmTemp = join(options.workDir, "jvm-tmp", "flink");
     // Flink's own temp and upload folders default to java.io.tmpdir; named too, so the choice is visible.

@@ -1,0 +1,47 @@
+import {
+  jsonOnceStatements,
+  oneSinkStatements,
+  routingStatements,
+  sideStatements,
+  withSourceTopic,
+} from "../../bench/routing-variants";
+import { loadFilters } from "../../filters/load";
+
+const kafka = { bootstrapServers: "127.0.0.1:9092", bounded: true };
+const set = loadFilters("filters/filters.yaml");
+const JSON_VALUE = /JSON_VALUE\(/g;
+
+describe("bench:routing variants", () => {
+  test("one sink: every INSERT of the routing job writes the one sink table", () => {
+    const statements = oneSinkStatements(set, "bench-one-sink", kafka);
+    const targets = statements.join("\n").match(/^INSERT INTO `[^`]+`/gm);
+    expect(targets).toEqual(set.filters.map(() => "INSERT INTO `bench-one-sink`"));
+    expect(statements.filter((s) => s.startsWith("CREATE TABLE"))).toHaveLength(2);
+  });
+
+  test("JSON once: each distinct JSON_VALUE is in the view only, once, and the INSERTs read the view", () => {
+    const statements = jsonOnceStatements(set, kafka);
+    const view = statements.find((s) => s.startsWith("CREATE TEMPORARY VIEW")) ?? "";
+    // The shipped filters read one JSON path, in two filters.
+    expect(view.match(JSON_VALUE)).toHaveLength(1);
+    const dml = statements.find((s) => s.startsWith("EXECUTE STATEMENT SET")) ?? "";
+    expect(dml.match(JSON_VALUE)).toBeNull();
+    expect(dml.match(/`json_0`/g)).toHaveLength(2);
+    expect(dml).not.toContain("FROM `raw-business-events`");
+    expect(statements[0]).toBe("SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true'");
+  });
+
+  test("object reuse: the routing job with Flink's pipeline.object-reuse set first", () => {
+    const sinks = { passthrough: "p", oneSink: "o" };
+    expect(sideStatements("object reuse", set, sinks, kafka)).toEqual([
+      "SET 'pipeline.object-reuse' = 'true'",
+      ...routingStatements(set, kafka),
+    ]);
+  });
+
+  test("withSourceTopic moves the source table and every filter to another raw topic", () => {
+    const moved = withSourceTopic(set, "raw-empty");
+    expect([...moved.sources.keys()]).toEqual(["raw-empty"]);
+    expect(new Set(moved.filters.map((f) => f.source))).toEqual(new Set(["raw-empty"]));
+  });
+});

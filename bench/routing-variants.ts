@@ -1,0 +1,100 @@
+/**
+ * The jobs bench:routing compares, as Flink SQL scripts (one statement per entry, as FlinkRunner.run takes them).
+ * Besides the passthrough and the routing job as generated, two variants of the routing job that each take one
+ * suspect away, measured in the same run (`--profile`):
+ * - one sink: the same INSERTs, all into one sink table, so the same records are written through one Kafka sink
+ *   instead of one per filter (what the sinks cost);
+ * - JSON once: each distinct JSON_VALUE computed once per event in a view that every INSERT reads, with Flink's
+ *   digest-based block reuse switched on so the planner does not inline the view into every sink (what repeated
+ *   JSON parsing costs). Without that option Flink 2.2 inlines the view per sink (EXPLAIN, docs/flink-sql.md);
+ * - object reuse: the routing job with Flink's `pipeline.object-reuse`, so the source's row is not copied for each
+ *   operator chained after it (what those copies cost).
+ */
+
+import type { FilterSet } from "../filters/model";
+import { quoteIdentifier } from "../flink-sql/escape";
+import {
+  executableStatements,
+  type FlinkKafkaOptions,
+  generateSql,
+  passthroughStatements,
+} from "../flink-sql/generate";
+import { getOrThrow } from "../lib/maps";
+
+export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once" | "object reuse";
+
+/** Flink's option that lets a statement set share a view's projection by digest (default false). */
+export const DIGEST_REUSE = "table.optimizer.reuse-optimize-block-with-digest-enabled";
+
+/** A JSON_VALUE call as flink-sql/predicates.ts writes it: column and path both quoted. */
+const JSON_VALUE_CALL = /JSON_VALUE\(`(?:[^`]|``)+`, '(?:[^']|'')*'\)/g;
+
+const INSERT_TARGET = /^INSERT INTO `(?:[^`]|``)+`/gm;
+
+function routingSql(set: FilterSet, kafka: FlinkKafkaOptions) {
+  return generateSql(set, "dev", { dialect: "flink", shape: "set", kafka });
+}
+
+/** The routing job's INSERTs all into `sinkTopic` (declared like the passthrough's sink). */
+export function oneSinkStatements(set: FilterSet, sinkTopic: string, kafka: FlinkKafkaOptions): string[] {
+  const [source, sink] = passthroughStatements(set, sinkTopic, kafka);
+  const dml = executableStatements({ ...routingSql(set, kafka), ddl: [] });
+  return [source, sink, ...dml.map((d) => d.replace(INSERT_TARGET, `INSERT INTO ${quoteIdentifier(sinkTopic)}`))];
+}
+
+/** The routing job reading a view that computes each distinct JSON_VALUE once (one source topic). */
+export function jsonOnceStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
+  const sql = routingSql(set, kafka);
+  const view = quoteIdentifier("routing-input");
+  const calls = [...new Set(sql.statements.flatMap((s) => s.dml.match(JSON_VALUE_CALL) ?? []))];
+  const column = new Map(calls.map((call, i) => [call, quoteIdentifier(`json_${i}`)]));
+  const projection = ["*", ...calls.map((call) => `${call} AS ${column.get(call)}`)].join(", ");
+  const dml = sql.statements.map((s) =>
+    s.dml
+      .replace(JSON_VALUE_CALL, (call) => column.get(call) ?? call)
+      .replaceAll(`FROM ${quoteIdentifier(set.sourceTopic)}`, `FROM ${view}`)
+      .replace(/;\s*$/, ""),
+  );
+  return [
+    `SET '${DIGEST_REUSE}' = 'true'`,
+    ...sql.ddl.map((d) => d.replace(/;\s*$/, "")),
+    `CREATE TEMPORARY VIEW ${view} AS SELECT ${projection} FROM ${quoteIdentifier(set.sourceTopic)}`,
+    ...dml,
+  ];
+}
+
+export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
+  return executableStatements(routingSql(set, kafka));
+}
+
+/** The same filters reading another raw topic: an empty one gives a job's fixed cost (start, plan, stop). */
+export function withSourceTopic(set: FilterSet, topic: string): FilterSet {
+  const source = getOrThrow(set.sources, set.sourceTopic);
+  return {
+    ...set,
+    sourceTopic: topic,
+    sources: new Map([[topic, { ...source, rawTopic: topic }]]),
+    filters: set.filters.map((f) => ({ ...f, source: topic })),
+  };
+}
+
+/** Every side's statements over `set`. */
+export function sideStatements(
+  side: RoutingSide,
+  set: FilterSet,
+  sinks: { passthrough: string; oneSink: string },
+  kafka: FlinkKafkaOptions,
+): string[] {
+  switch (side) {
+    case "passthrough":
+      return passthroughStatements(set, sinks.passthrough, kafka);
+    case "routing":
+      return routingStatements(set, kafka);
+    case "one sink":
+      return oneSinkStatements(set, sinks.oneSink, kafka);
+    case "JSON once":
+      return jsonOnceStatements(set, kafka);
+    case "object reuse":
+      return ["SET 'pipeline.object-reuse' = 'true'", ...routingStatements(set, kafka)];
+  }
+}
