@@ -1,6 +1,6 @@
 /**
  * Where each end-to-end suite's time goes: run the suite with CDC_ROUTING_TIMINGS=<file> and jest's --json
- * --outputFile=<json>, then `npx tsx bench/e2e-timings.ts <json> <file>`. Per suite: its wall time, and the time
+ * --outputFile=<json>, then `npm run bench:e2e-timings -- <json> <file>`. Per suite: its wall time, and the time
  * spent starting each engine (to ready), in terraform, in `npx` commands (synth, cdktf, review tools) and in Flink
  * jobs, each attributed to the test file it ran for. The parts may overlap (a statement's JVM starts
  * while terraform waits for it), so they need not add up to the wall time.
@@ -11,7 +11,7 @@ import { parseCommandLine, runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
 import type { Timing } from "../lib/timings";
 
-const USAGE = `usage: npx tsx bench/e2e-timings.ts <jest --json output> <CDC_ROUTING_TIMINGS file>
+const USAGE = `usage: npm run bench:e2e-timings -- <jest --json output> <CDC_ROUTING_TIMINGS file>
 
 Per e2e suite: wall time, engine start-up, terraform, npx commands and Flink jobs.`;
 

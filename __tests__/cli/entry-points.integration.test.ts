@@ -38,6 +38,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/scale.ts", /^usage: npm run bench:scale/],
     ["bench/all.ts", /^usage: npm run bench /],
     ["bench/load.ts", /^usage: npm run load -- /],
+    ["bench/e2e-timings.ts", /^usage: npm run bench:e2e-timings -- /],
     ["bench/faults.ts", /^usage: npm run bench:faults \[-- --parts api,killed,engines\]/],
     ["bench/faults/api-faults.ts", /^usage: npm run bench:faults:api/],
     ["bench/faults/killed-apply.ts", /^usage: npm run bench:faults:killed/],
