@@ -125,6 +125,10 @@ class Bench {
     };
     const cliConfig = join(dir, "terraform.rc");
     writeFileSync(cliConfig, terraformCliConfig(mirrorDir()));
+    // Provider plugins put their sockets in TMPDIR and a killed apply never removes them: they go with this
+    // directory instead of staying in the system temp dir.
+    const pluginSockets = join(dir, "tmp");
+    mkdirSync(pluginSockets, { recursive: true });
     // Throwaway values: the double accepts any Cloud API key.
     this.env = {
       ...process.env,
@@ -134,6 +138,7 @@ class Bench {
       TF_ACC: "1",
       CHECKPOINT_DISABLE: "1",
       TF_IN_AUTOMATION: "1",
+      TMPDIR: pluginSockets,
     };
   }
 
