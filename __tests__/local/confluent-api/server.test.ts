@@ -4,32 +4,20 @@
  * is proven by __tests__/e2e/confluent-apply.e2e.ts.
  */
 import { type ConfluentDouble, startConfluentDouble } from "../../../local/confluent-api/server";
+import { basicAuth, callDouble } from "./schema-registry-client";
 
 let double: ConfluentDouble;
 const logged: string[] = [];
-const cloud = `Basic ${Buffer.from("cloud-key:cloud-secret").toString("base64")}`;
+const cloud = basicAuth("cloud-key", "cloud-secret");
 
 beforeAll(async () => {
   double = await startConfluentDouble({ log: (line) => logged.push(line) });
 });
 afterAll(() => double.close());
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  auth = cloud,
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${double.url}${path}`, {
-    method,
-    headers: { Authorization: auth, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+/** One call to the double as the Cloud API key (or `auth`). */
+const call = (method: string, path: string, body?: unknown, auth = cloud) =>
+  callDouble(double, method, path, body, auth);
 
 /** An environment with a Kafka cluster, a service account and a Kafka API key for it. */
 async function cluster(name: string) {
@@ -61,7 +49,7 @@ async function cluster(name: string) {
       },
     })
   ).body;
-  return { env, lkc, sa, auth: basic(key.id, key.spec.secret) };
+  return { env, lkc, sa, auth: basicAuth(key.id, key.spec.secret) };
 }
 
 test("an unknown route answers 404 in Confluent's error shape and is logged with method and path", async () => {
@@ -175,7 +163,7 @@ describe("Flink statements", () => {
       })
     ).body;
     const base = `/sql/v1/organizations/${double.store.organizationId}/environments/${env.id}/statements`;
-    return { base, pool, sa, auth: basic(key.id, key.spec.secret) };
+    return { base, pool, sa, auth: basicAuth(key.id, key.spec.secret) };
   }
 
   test("unknown compute pool: 400 with the detail; SQL is immutable; stop and carry-over follow the documented phases", async () => {
