@@ -9,11 +9,9 @@
 import { parseFaultRules, parseSeed } from "../../local/confluent-api/faults";
 import { TemporaryDirs } from "../../local/processes";
 import { stageConfig } from "../../stages/stages";
-import { notRunnableBecause, providersRequired, StackOnDouble, synthesizeConfig } from "./stack-on-double";
+import { realProvidersOrNotRun, StackOnDouble, synthesizeConfig } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`API faults suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: terraform apply under API faults, because ${why}.\n`);
+const why = realProvidersOrNotRun("API faults suite", "terraform apply under API faults");
 
 const SEED = parseSeed(process.env.CDC_ROUTING_API_FAULTS_SEED, "CDC_ROUTING_API_FAULTS_SEED") ?? 20261206;
 const temporary = new TemporaryDirs();

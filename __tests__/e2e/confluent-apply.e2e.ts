@@ -18,9 +18,8 @@ import {
   editedInputs,
   loanCreatedV2CreatesOnly,
   lockStatements,
-  notRunnableBecause,
   pendingChanges,
-  providersRequired,
+  realProvidersOrNotRun,
   reviewGuard,
   run,
   runEntryPoint,
@@ -33,9 +32,7 @@ import {
 const DEV_RUNNING = readLock().dev!.running[0].name;
 const PROD_RUNNING = readLock().prod!.running[0].name;
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`confluent apply suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: terraform apply against the local Confluent API double, because ${why}.\n`);
+const why = realProvidersOrNotRun("confluent apply suite", "terraform apply against the local Confluent API double");
 
 const temporary = new TemporaryDirs();
 afterAll(() => temporary.removeAll());

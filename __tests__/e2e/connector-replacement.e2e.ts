@@ -29,19 +29,11 @@ import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import { synthStack } from "../support/stack-helpers";
 import { databaseConfig } from "./database-config";
-import {
-  notRunnableBecause,
-  providersRequired,
-  StackOnDouble,
-  useStackOnDouble,
-  withoutStatements,
-} from "./stack-on-double";
+import { realProvidersOrNotRun, StackOnDouble, useStackOnDouble, withoutStatements } from "./stack-on-double";
 
 type Config = Record<string, any>;
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`connector replacement suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: connector replacement, because ${why}.\n`);
+const why = realProvidersOrNotRun("connector replacement suite", "connector replacement");
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? (m: string) => process.stderr.write(`[local] ${m}\n`) : () => undefined;
 const temporary = new TemporaryDirs();

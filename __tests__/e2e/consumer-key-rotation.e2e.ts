@@ -31,17 +31,14 @@ import {
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import {
-  notRunnableBecause,
   plannedChanges,
   planReviewApply,
-  providersRequired,
+  realProvidersOrNotRun,
   StackOnDouble,
   synthesizeConfig,
 } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`consumer key rotation suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: a consumer's key rotation on the local Confluent, because ${why}.\n`);
+const why = realProvidersOrNotRun("consumer key rotation suite", "a consumer's key rotation on the local Confluent");
 
 const CONSUMER = "loan-servicing";
 const SECRET_OUTPUT = "loan_servicing_secret";

@@ -19,18 +19,17 @@ import { actionOf } from "../../review/plan";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import {
-  notRunnableBecause,
   plannedChanges,
   planReviewApply,
-  providersRequired,
+  realProvidersOrNotRun,
   StackOnDouble,
   useStackOnDouble,
 } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`Flink API key rotation suite cannot run in CI: ${why}`);
-if (why)
-  console.warn(`\n*** NOT RUN: the Flink API key's rotation against the local Confluent API double, because ${why}.\n`);
+const why = realProvidersOrNotRun(
+  "Flink API key rotation suite",
+  "the Flink API key's rotation against the local Confluent API double",
+);
 
 const temporary = new TemporaryDirs();
 const filters = loadFilters("filters/filters.yaml");

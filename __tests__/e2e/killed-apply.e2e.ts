@@ -11,11 +11,9 @@
 import { trialSeed } from "../../bench/faults/kill-points";
 import { KilledApplies, type TrialResult, trialLine } from "../../bench/faults/killed-apply";
 import { interruptedApplyReport } from "../../offline/interrupted-apply-report";
-import { notRunnableBecause, providersRequired } from "./stack-on-double";
+import { realProvidersOrNotRun } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`killed-apply suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: killed applies, because ${why}.\n`);
+const why = realProvidersOrNotRun("killed-apply suite", "killed applies");
 
 /**
  * The kill points come from this seed (CDC_ROUTING_KILL_SEED replays another; each trial prints its own): with 8

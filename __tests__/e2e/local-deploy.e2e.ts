@@ -21,11 +21,9 @@ import {
   tallyLine,
 } from "../../offline/local-deploy";
 import { terraformErrors } from "../../providers/mirror";
-import { loanCreatedV2CreatesOnly, notRunnableBecause, providersRequired, runEntryPoint } from "./stack-on-double";
+import { loanCreatedV2CreatesOnly, realProvidersOrNotRun, runEntryPoint } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`local deploy suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: local deploy, because ${why}.\n`);
+const why = realProvidersOrNotRun("local deploy suite", "local deploy");
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 const temporary = new TemporaryDirs();

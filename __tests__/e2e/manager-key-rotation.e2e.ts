@@ -9,19 +9,18 @@ import { TemporaryDirs } from "../../local/processes";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
 import {
-  notRunnableBecause,
   plannedChanges,
   planReviewApply,
-  providersRequired,
+  realProvidersOrNotRun,
   StackOnDouble,
   synthesizeConfig,
   useStackOnDouble,
 } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`manager key rotation suite cannot run in CI: ${why}`);
-if (why)
-  console.warn(`\n*** NOT RUN: the manager keys' rotation against the local Confluent API double, because ${why}.\n`);
+const why = realProvidersOrNotRun(
+  "manager key rotation suite",
+  "the manager keys' rotation against the local Confluent API double",
+);
 
 const temporary = new TemporaryDirs();
 const dev = stageConfig("dev", {});

@@ -35,11 +35,9 @@ import { localStatusCredentials, localStatusTargets, stackOutputs } from "../../
 import { terraformErrors } from "../../providers/mirror";
 import { parseStageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import { notRunnableBecause, providersRequired, runEntryPoint } from "./stack-on-double";
+import { realProvidersOrNotRun, runEntryPoint } from "./stack-on-double";
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`monitoring suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: monitoring, because ${why}.\n`);
+const why = realProvidersOrNotRun("monitoring suite", "monitoring");
 
 const quiet = process.env.CDC_ROUTING_VERBOSE
   ? (line: string) => process.stderr.write(`[local] ${line}\n`)

@@ -38,9 +38,8 @@ import { devConnectorSettings } from "../support/connector-settings";
 import {
   editedInputs,
   lockStatements,
-  notRunnableBecause,
   pendingChanges,
-  providersRequired,
+  realProvidersOrNotRun,
   StackOnDouble,
   synthesize,
   useStackOnDouble,
@@ -209,9 +208,7 @@ describe("the local JSON Schema converter on Debezium's flattened business_event
   });
 });
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`raw schema registration suite cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: raw schema registration on the local Confluent, because ${why}.\n`);
+const why = realProvidersOrNotRun("raw schema registration suite", "raw schema registration on the local Confluent");
 
 /** Routing is not under test: no statements (each would start a Flink cluster), nor the output naming them. */
 

@@ -19,8 +19,7 @@ import { renderSummary, summarizePlan } from "../../review/summarize";
 import {
   editedInputs,
   lockStatements,
-  notRunnableBecause,
-  providersRequired,
+  realProvidersOrNotRun,
   reviewGuard,
   StackOnDouble,
   synthesize,
@@ -30,9 +29,7 @@ import {
 /** The statements the committed lock runs now: what a change replaces. */
 const DEV_RUNNING = readLock().dev!.running[0].name;
 
-const why = notRunnableBecause();
-if (why && providersRequired) throw new Error(`review suite on real confluent plans cannot run in CI: ${why}`);
-if (why) console.warn(`\n*** NOT RUN: review tools on real confluent plans, because ${why}.\n`);
+const why = realProvidersOrNotRun("review suite on real confluent plans", "review tools on real confluent plans");
 
 const CANARY = "canary-Plan-Secret-5d2e";
 const temporary = new TemporaryDirs();

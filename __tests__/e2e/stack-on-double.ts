@@ -43,6 +43,17 @@ export function notRunnableBecause(): string | undefined {
 }
 
 /**
+ * A suite's guard: why it cannot run here, or undefined. In CI (providers required) that is an error naming the
+ * suite; elsewhere the suite is skipped with a loud NOT RUN line saying what was not run.
+ */
+export function realProvidersOrNotRun(suite: string, notRun: string): string | undefined {
+  const why = notRunnableBecause();
+  if (why && providersRequired) throw new Error(`${suite} cannot run in CI: ${why}`);
+  if (why) console.warn(`\n*** NOT RUN: ${notRun}, because ${why}.\n`);
+  return why;
+}
+
+/**
  * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
  * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
  */
