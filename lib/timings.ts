@@ -28,8 +28,10 @@ export function recordTiming(kind: string, label: string, start: number, end = D
   appendFileSync(file, `${JSON.stringify(timing)}\n`);
 }
 
-/** What a command is, for the table: `terraform apply`, `npx tsx main.ts`, `npx cdktf deploy`. */
+/** What a command is, for the table: `terraform apply`, `node bin/run.js main.ts`, `npx cdktf deploy`. */
 export function commandLabel(command: string, args: readonly string[]): string {
+  // An entry point run compiled (lib/run.ts runEntryPoint) is named by its entry, not by node's and run.js's paths.
+  if (args[0]?.endsWith("/bin/run.js")) return `node bin/run.js ${args[1] ?? ""}`.trim();
   const words = [command, ...args.filter((a) => !a.startsWith("-"))];
   const take = command === "npx" ? (words[1] === "tsx" || words[1] === "cdktf" ? 3 : 2) : 2;
   return words.slice(0, take).join(" ");

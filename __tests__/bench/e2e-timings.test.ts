@@ -63,6 +63,7 @@ describe("e2e timings per suite", () => {
   test("a command is named by its words that are not options", () => {
     expect(commandLabel("terraform", ["apply", "-input=false", "-auto-approve"])).toBe("terraform apply");
     expect(commandLabel("npx", ["tsx", "main.ts", "dev"])).toBe("npx tsx main.ts");
+    expect(commandLabel("/usr/bin/node", ["/work/x/bin/run.js", "main.ts", "dev"])).toBe("node bin/run.js main.ts");
     expect(commandLabel("npx", ["cdktf", "deploy", "dev", "--auto-approve"])).toBe("npx cdktf deploy");
   });
 });
