@@ -10,6 +10,7 @@
  * a cycle destroys the stage after its two trials.
  *   npm run bench:faults:killed [-- --trials 20 --seed 29]
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -50,6 +51,7 @@ import {
 } from "../../offline/local-deploy";
 import { probeOrphans, probes } from "../../offline/orphan-probe";
 import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "../../offline/stack-for-double";
+import { synthesize } from "../../offline/stack-on-double";
 import { mirrorDir, terraformErrors } from "../../providers/mirror";
 import { machineLine } from "../stats";
 import { killPoint, trialSeed } from "./kill-points";
@@ -363,13 +365,9 @@ class TrialConsumers {
   }
 }
 
-/** `node bin/run.js main.ts dev` for the double, with the filters and lock in `env`: the JSON cdktf deploy applies. */
+/** Dev synthesized for the double, with the filters and lock in `env`: the JSON cdktf deploy applies. */
 async function synthesized(dir: string, url: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const r = await runEntryPoint("main.ts", ["dev"], {
-    env: { ...process.env, ...env, CDKTF_OUTDIR: dir, [LOCAL_CONFLUENT_ENV]: url },
-  });
-  if (r.code !== 0) throw new Error(`synth failed:\n${r.output}`);
-  return readFileSync(join(dir, "stacks", "dev", "cdk.tf.json"), "utf8");
+  return JSON.stringify(await synthesize("dev", dir, { ...env, [LOCAL_CONFLUENT_ENV]: url }));
 }
 
 /** The filter change of the deploy suites (loan-created to v2, creates only), locked as a developer locks it. */
