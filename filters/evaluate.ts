@@ -175,30 +175,35 @@ function compileCondition(c: Condition): Evaluate {
   }
 }
 
+/** build(key), made once per key object and kept while that object lives. */
+function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const built = new WeakMap<K, V>();
+  return (key) => {
+    let value = built.get(key);
+    if (value === undefined) {
+      value = build(key);
+      built.set(key, value);
+    }
+    return value;
+  };
+}
+
 /**
  * Each condition is turned into closures once (constants prepared, dispatch decided) and kept while the condition
  * object lives: the impact of a change evaluates hundreds of filters over a corpus of 100,000 events.
  */
-const compiledConditions = new WeakMap<Condition, Evaluate>();
-function compiled(c: Condition): Evaluate {
-  let evaluate = compiledConditions.get(c);
-  if (!evaluate) {
-    evaluate = compileCondition(c);
-    compiledConditions.set(c, evaluate);
-  }
-  return evaluate;
-}
+const compiled = oncePer(compileCondition);
 
 export function evaluateCondition(c: Condition, event: RawEvent): Tri {
   return compiled(c)(event);
 }
 
-/** The filter as one test of an event (its operations, then its condition), prepared once per filter. */
-export function filterMatcher(filter: Filter): (event: RawEvent) => boolean {
+/** The filter as one test of an event (its operations, then its condition), prepared once per filter object. */
+export const filterMatcher = oncePer((filter: Filter): ((event: RawEvent) => boolean) => {
   const codes = new Set<unknown>(filter.operations.map((o) => OPERATION_CODES[o]));
   const condition = filter.condition && compiled(filter.condition);
   return condition ? (event) => codes.has(event.__op) && condition(event) === true : (event) => codes.has(event.__op);
-}
+});
 
 export function filterMatches(filter: Filter, event: RawEvent): boolean {
   return filterMatcher(filter)(event);
