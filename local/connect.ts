@@ -13,6 +13,7 @@ import {
 import { cdcConnectorConfig, stageConnectorName } from "../connectors/postgres-cdc";
 import type { StageConfig } from "../stages/config";
 import type { CapturedTable } from "../stages/tables";
+import { sharedClasses } from "./class-data-sharing";
 import { classpath } from "./jars";
 import { JVM_QUIET_LOGGING } from "./kafka";
 import type { PostgresHandle } from "./postgres";
@@ -79,7 +80,7 @@ export async function startConnectWorker(
     {
       name: "kafka connect worker",
       command: javaCommand(),
-      args: connectArgs(options.workDir, [worker]),
+      ...sharedClasses(connectArgs(options.workDir, [worker])),
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
       ready: async () => (await fetch(`${restUrl}/connectors`)).ok,
@@ -137,7 +138,7 @@ export async function startConnect(
     {
       name: "kafka connect (debezium postgres)",
       command: javaCommand(),
-      args: connectArgs(options.workDir, [worker, connectorFile]),
+      ...sharedClasses(connectArgs(options.workDir, [worker, connectorFile])),
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
       ready: async () => {

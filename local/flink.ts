@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
 import { InputError } from "../lib/errors";
 import { recordTiming } from "../lib/timings";
+import { sharedClasses } from "./class-data-sharing";
 import { classpath } from "./jars";
 import {
   javaCommand,
@@ -113,7 +114,7 @@ export class FlinkRunner {
       {
         name: "flink sql runner",
         command: javaCommand(),
-        args: [
+        ...sharedClasses([
           `-Xmx${options.heap ?? "1536m"}`,
           ...quickStartJvmOptions(),
           ...(options.jvmOptions ?? []),
@@ -124,7 +125,7 @@ export class FlinkRunner {
           classpath("flink"),
           "FlinkSqlRunner",
           ...config,
-        ],
+        ]),
         logFile: join(options.workDir, "flink.log"),
         stdin: true,
         timeoutMs: 60_000,

@@ -8,6 +8,7 @@ import { InputError } from "../lib/errors";
 import { portOpen } from "../lib/ports";
 import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
+import { classDataSharing, sharedClasses } from "./class-data-sharing";
 import { classpath } from "./jars";
 import {
   javaCommand,
@@ -81,7 +82,7 @@ export async function startKafka(
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
   const formatStart = Date.now();
   // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
-  const format = await run(java, [
+  const formatter = classDataSharing([
     ...jvmTemp,
     "-cp",
     cp,
@@ -92,6 +93,9 @@ export async function startKafka(
     "-c",
     props,
   ]);
+  const format = await run(java, formatter.args);
+  // A failed format (or one killed) may have cut its archive short.
+  formatter.exited(format.code === 0 ? 0 : null, null);
   recordTiming("setup", "kafka storage format", formatStart);
   if (format.code !== 0) throw new InputError(`formatting Kafka storage failed: ${format.output}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;
@@ -100,7 +104,16 @@ export async function startKafka(
     {
       name: "kafka broker",
       command: java,
-      args: ["-Xmx1g", ...quickStartJvmOptions(), ...jvmTemp, "-cp", cp, ...JVM_QUIET_LOGGING, "kafka.Kafka", props],
+      ...sharedClasses([
+        "-Xmx1g",
+        ...quickStartJvmOptions(),
+        ...jvmTemp,
+        "-cp",
+        cp,
+        ...JVM_QUIET_LOGGING,
+        "kafka.Kafka",
+        props,
+      ]),
       logFile: join(options.workDir, "kafka.log"),
       timeoutMs: 60_000,
       ready: async () => {

@@ -24,6 +24,8 @@ export interface ServiceSpec {
   stdin?: boolean;
   /** Called once the process exists, before readiness polling (e.g. to read its stdout). */
   onSpawn?: (child: ChildProcess) => void;
+  /** Called when the process ended, with its exit code and signal (e.g. to keep what a JVM wrote at exit). */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 export interface RunningService {
@@ -178,6 +180,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
   recordStarted(child.pid);
+  if (spec.onExit) child.once("exit", spec.onExit);
   if (!spec.stdin) child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   spec.onSpawn?.(child);
@@ -278,6 +281,14 @@ function removeTempDirs(): void {
   tempDirs.removeAll();
 }
 
+let probedVersion: string | undefined;
+
+/** The version line of the Java javaCommand() found (probing it first if it was not asked yet). */
+export function javaVersion(): string {
+  if (probedVersion === undefined) javaCommand();
+  return probedVersion ?? "";
+}
+
 /** Java 17+ must be on PATH (or JAVA_HOME); a clear message instead of a spawn error deep in a test. */
 export function javaCommand(): string {
   const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java";
@@ -294,5 +305,6 @@ export function javaCommand(): string {
       `Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`,
     );
   }
+  probedVersion = `${java} ${probe.stderr.split("\n")[0]}`;
   return java;
 }
