@@ -7,7 +7,7 @@
  *   double (connect.ts mints the converter's key); it counts as running once its task runs and its replication
  *   slot streams, and a failure is reported with Kafka Connect's own words (the validation errors, or the task
  *   trace's root cause, e.g. a schema the registry refused);
- * - each statement: its exact text as one Flink job (one job per statement, as Confluent runs them, all in one JVM), over the
+ * - each statement: its exact text in its own Flink JVM (one job per statement, as Confluent runs them), over the
  *   tables Confluent infers from the registered value schemas (flink-sql/inferred-table.ts), in the catalog and
  *   database its properties name. Stop is a stop with savepoint; a statement that carries over from a stopped
  *   one, or is resumed, starts from that savepoint's source positions.
@@ -45,19 +45,10 @@ const UIDS = "SET 'table.exec.uid.generation' = 'ALWAYS'";
 
 type Job = Awaited<ReturnType<FlinkRunner["submit"]>>;
 
-/**
- * The script a statement runs: its catalog and database, every topic with a value schema as its inferred table.
- * `checkpoints`: where its job keeps its checkpoints (each statement its own, in a JVM shared with others);
- * `savepoint`: the savepoint or checkpoint it starts from.
- */
-export function statementScript(
-  s: EngineStatement,
-  bootstrapServers: string,
-  { checkpoints, savepoint }: { checkpoints?: string; savepoint?: string } = {},
-): string[] {
+/** The script a statement runs: its catalog and database, every topic with a value schema as its inferred table. */
+export function statementScript(s: EngineStatement, bootstrapServers: string, savepoint?: string): string[] {
   return [
     UIDS,
-    ...(checkpoints ? [`SET 'execution.checkpointing.dir' = 'file://${checkpoints}'`] : []),
     ...(savepoint
       ? [
           `SET 'execution.state-recovery.path' = '${savepoint}'`,
@@ -139,10 +130,9 @@ export class LocalEngines implements Engines {
     string,
     { runner: FlinkRunner; job: Job; sources: string[]; statement: EngineStatement }
   >();
+  /** Flink JVMs started per statement (a recovered statement starts another). */
+  private readonly runs = new Map<string, number>();
   private readonly savepoints = new Map<string, string>();
-  /** The Flink JVM the statements' jobs run in, started with the first; another after a crash. */
-  private runner?: Promise<FlinkRunner>;
-  private runners = 0;
 
   constructor(private readonly o: LocalEngineOptions) {}
 
@@ -261,85 +251,70 @@ export class LocalEngines implements Engines {
   }
 
   /**
-   * One Flink JVM for every statement: each statement is its own job on its own mini-cluster (as Confluent runs a
-   * statement as one job), but the JVM's start (10-20 s of CPU on this machine's 2 cores) is paid once per stage,
-   * not once per statement and successor.
+   * The statement's job in a Flink JVM of its own, from a savepoint or checkpoint when given. Not one JVM for all
+   * statements: the uids Flink generates number the plans of a JVM, so a successor finds its predecessor's source
+   * state in the savepoint only when each is its JVM's first plan (tried 2026-12-06: in one JVM, the successor
+   * started from the earliest offsets and captured-tables saw every row twice).
    */
-  private statementRunner(): Promise<FlinkRunner> {
-    if (!this.runner) {
-      const started = FlinkRunner.start(
-        {
-          workDir: join(this.o.workDir, "statements", `flink-jvm-${++this.runners}`),
-          heap: "1g",
-          // The client compiler and the serial collector: the JVM spends its start compiling plans on a shared
-          // machine, where this start is 15-30% faster (measured with two statement sets).
-          jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
-          config: {
-            "parallelism.default": "1",
-            // Checkpoints on, kept on disk (each statement's directory in its script): Confluent Cloud checkpoints
-            // every statement and recovers a failed one from its last checkpoint ("Delivery Guarantees and
-            // Latency", https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html).
-            "execution.checkpointing.interval": "5s",
-            "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
-            // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
-            // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "2",
-            "restart-strategy.fixed-delay.delay": "1 s",
-          },
-        },
-        () => undefined,
-      );
-      // A JVM that failed to start is not kept: the next statement tries again.
-      started.catch(() => {
-        if (this.runner === started) this.runner = undefined;
-      });
-      this.runner = started;
-    }
-    return this.runner;
-  }
-
-  private checkpointDir(name: string): string {
-    return join(this.o.workDir, "statements", name, "checkpoints");
-  }
-
-  /** The statement's job on the statements' Flink JVM, from a savepoint or checkpoint when given. */
   private async runStatement(s: EngineStatement, restoreFrom?: string): Promise<void> {
-    const runner = await this.statementRunner();
-    const script = statementScript(s, this.o.kafka.bootstrapServers, {
-      checkpoints: this.checkpointDir(s.name),
-      savepoint: restoreFrom,
-    });
-    const job = await runner.submit(script);
-    this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql), statement: s });
+    const dir = join(this.o.workDir, "statements", s.name);
+    const runner = await FlinkRunner.start(
+      {
+        // A recovered statement's scripts go beside the crashed one's; its checkpoints stay where they were.
+        workDir: join(dir, `run-${(this.runs.get(s.name) ?? 0) + 1}`),
+        heap: "512m",
+        // The client compiler and the serial collector: a statement's JVM spends its start compiling the plan on
+        // a shared machine, where this start is 15-30% faster (measured with two statement sets).
+        jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
+        config: {
+          "parallelism.default": "1",
+          // Checkpoints on, kept on disk: Confluent Cloud checkpoints every statement and recovers a failed one
+          // from its last checkpoint ("Delivery Guarantees and Latency",
+          // https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html); recoverStatement.
+          "execution.checkpointing.interval": "5s",
+          "execution.checkpointing.dir": `file://${join(dir, "checkpoints")}`,
+          "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+          // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
+          // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
+          "restart-strategy.type": "fixed-delay",
+          "restart-strategy.fixed-delay.attempts": "2",
+          "restart-strategy.fixed-delay.delay": "1 s",
+        },
+      },
+      () => undefined,
+    );
+    this.runs.set(s.name, (this.runs.get(s.name) ?? 0) + 1);
+    try {
+      const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, restoreFrom));
+      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql), statement: s });
+    } catch (e) {
+      await runner.close();
+      throw e;
+    }
   }
 
   /**
-   * A crash of the Flink JVM running the statement (kill -9: job managers and task managers at once), which takes
-   * every statement on it down. Until recoverStatement each of their jobs reports RESTARTING, so the statements
-   * show FAILING, as a Confluent statement whose job is being restarted.
+   * A crash of the statement's Flink JVM (kill -9: job manager and task manager at once). Until recoverStatement its
+   * job reports RESTARTING, so the statement shows FAILING, as a Confluent statement whose job is being restarted.
    */
   async crashStatement(name: string): Promise<void> {
-    const { runner } = getOrThrow(this.jobs, name);
-    if (this.runner && (await this.runner) === runner) this.runner = undefined;
-    await runner.kill();
-    const restarting = { state: "RESTARTING", message: "the Flink JVM running the statement was killed" };
-    for (const [other, running] of this.jobs)
-      if (running.runner === runner)
-        this.jobs.set(other, {
-          ...running,
-          job: {
-            state: async () => restarting,
-            cancel: async () => undefined,
-            stopWithSavepoint: () => Promise.reject(new Error(`statement ${other} is recovering`)),
-          },
-        });
+    const running = getOrThrow(this.jobs, name);
+    await running.runner.kill();
+    const restarting = { state: "RESTARTING", message: "the statement's Flink JVM was killed" };
+    this.jobs.set(name, {
+      ...running,
+      job: {
+        state: async () => restarting,
+        cancel: async () => undefined,
+        stopWithSavepoint: () => Promise.reject(new Error(`statement ${name} is recovering`)),
+      },
+    });
   }
 
   /** A crashed statement's job started again from its last completed checkpoint; returns that checkpoint's path. */
   async recoverStatement(name: string): Promise<string> {
     const { statement } = getOrThrow(this.jobs, name);
-    const checkpoint = latestCheckpoint(this.checkpointDir(name));
+    const checkpoint = latestCheckpoint(join(this.o.workDir, "statements", name, "checkpoints"));
     if (!checkpoint) throw new Error(`statement ${name} has no completed checkpoint to recover from`);
     await this.runStatement(statement, checkpoint);
     this.o.progress(`statement ${name} recovered from ${checkpoint}`);
@@ -357,6 +332,7 @@ export class LocalEngines implements Engines {
     if (!running) return {};
     this.savepoints.set(name, await running.job.stopWithSavepoint());
     this.jobs.delete(name);
+    await running.runner.close();
     this.o.progress(`statement ${name} stopped with a savepoint`);
     const latest: Record<string, string> = {};
     for (const topic of running.sources) {
@@ -371,15 +347,15 @@ export class LocalEngines implements Engines {
   async deleteStatement(name: string): Promise<void> {
     const running = this.jobs.get(name);
     this.jobs.delete(name);
-    if (running) await running.job.cancel();
+    if (running) {
+      await running.job.cancel();
+      await running.runner.close();
+    }
   }
 
-  /** Cancels every statement's job and stops their Flink JVM (the engines' processes stop with the harness). */
+  /** Stops every statement's Flink JVM (the engines' processes stop with the harness). */
   async close(): Promise<void> {
     for (const name of [...this.jobs.keys()]) await this.deleteStatement(name);
-    const runner = this.runner;
-    this.runner = undefined;
-    await (await runner?.catch(() => undefined))?.close();
   }
 }
 

@@ -40,16 +40,8 @@ describe("local deploy: engines behind the Confluent API double", () => {
     expect(script.some((l) => l.includes("state-recovery"))).toBe(false);
   });
 
-  test("a statement keeps its checkpoints in its own directory", () => {
-    const script = statementScript(statement, "127.0.0.1:9092", { checkpoints: "/work/statements/s1/checkpoints" });
-    expect(script.slice(0, 2)).toEqual([
-      "SET 'table.exec.uid.generation' = 'ALWAYS'",
-      "SET 'execution.checkpointing.dir' = 'file:///work/statements/s1/checkpoints'",
-    ]);
-  });
-
   test("a carried-over statement restores only its predecessor's source positions", () => {
-    const script = statementScript(statement, "127.0.0.1:9092", { savepoint: "file:///tmp/sp-1" });
+    const script = statementScript(statement, "127.0.0.1:9092", "file:///tmp/sp-1");
     expect(script.slice(0, 3)).toEqual([
       "SET 'table.exec.uid.generation' = 'ALWAYS'",
       "SET 'execution.state-recovery.path' = 'file:///tmp/sp-1'",
