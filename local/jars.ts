@@ -39,7 +39,28 @@ export function componentDir(component: Component): string {
 /** Classpath of a fetched component: its jars, plus compiled classes for components with sources. */
 export function classpath(component: Component): string {
   const dir = componentDir(component);
-  return [join(dir, "jars", "*"), join(dir, "classes")].join(":");
+  return [join(dir, "jars", "*"), compiledClasses(dir)].join(":");
+}
+
+/**
+ * A component's compiled classes as a jar (made once, beside its classes directory): a JVM writes no class data
+ * sharing archive (local/class-data-sharing.ts) when its classpath holds a directory that is not empty.
+ */
+function compiledClasses(dir: string): string {
+  const classes = join(dir, "classes");
+  const jar = join(dir, "classes.jar");
+  if (existsSync(jar) || !existsSync(classes) || readdirSync(classes).length === 0)
+    return existsSync(jar) ? jar : classes;
+  const partial = `${jar}.partial-${process.pid}`;
+  const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/jar` : "jar";
+  const made = spawnSync(tool, ["--create", "--file", partial, "-C", classes, "."], { encoding: "utf8" });
+  if (made.error || made.status !== 0) {
+    rmSync(partial, { force: true });
+    throw new InputError(`jar failed for ${classes}: ${made.error?.message ?? made.stderr}`);
+  }
+  // Atomic: a worker starting a JVM meanwhile sees no jar (and uses the directory) or the whole jar.
+  renameSync(partial, jar);
+  return jar;
 }
 
 function runMaven(args: string[], component: Component, progress: Progress): Promise<void> {
