@@ -13,7 +13,7 @@ module.exports = {
   // Three suites at once: each owns its engines on free loopback ports and its own temp dirs, and a suite spends
   // much of its time waiting (engines starting, the provider's polls, events flowing): with two, the 2 cores were
   // busy 1.3 of 2 on average (docs/performance.md, End-to-end suite).
-  maxWorkers: 3,
+  maxWorkers: 4,
   testSequencer: "<rootDir>/__tests__/e2e/sequencer.js",
   globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
   // Fails the run if a started process still runs or this run's temp dirs remain.

@@ -133,6 +133,10 @@ async function startReader(
     // most 2 s between attempts (kafkajs's default grows to 30 s): the recovery measured is the pipeline's, not
     // this reader's back-off (a broker crash measured 45.8 s with the default, 2026-12-06).
     retry: { retries: 60, initialRetryTime: 300, maxRetryTime: 2000, restartOnFailure: async () => !leaving },
+    // The broker's smallest session (group.min.session.timeout.ms): after a broker restart the group waits out
+    // the session of a member that rejoins under a new id (kafkajs's default is 30 s).
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
     maxBytesPerPartition: 8 * 2 ** 20,
   });
   await consumer.connect();
