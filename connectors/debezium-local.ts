@@ -120,6 +120,8 @@ export function connectWorkerConfig(o: {
   bootstrapServers: string;
   restPort: number;
   offsetsFile: string;
+  /** How the worker finds plugins; bench/jvm-starts.ts compares Kafka's default. @default service_load */
+  pluginDiscovery?: "service_load" | "hybrid_warn";
 }): Record<string, string> {
   return {
     "bootstrap.servers": o.bootstrapServers,
@@ -131,9 +133,9 @@ export function connectWorkerConfig(o: {
     "offset.storage.file.filename": o.offsetsFile,
     "offset.flush.interval.ms": "1000",
     // Plugins found through their ServiceLoader manifests only, without scanning every class of every jar
-    // (KIP-898): a worker was ready in 1.0 s with 1.3 s of CPU instead of 2.6 s with 3.6 s (2026-12-06, load 1).
-    // Kafka's and Debezium's plugins carry manifests; a class a config names outright is loaded all the same.
-    "plugin.discovery": "service_load",
+    // (KIP-898; npm run bench:jvm-starts, docs/performance.md). Kafka's and Debezium's plugins carry manifests; a
+    // class a config names outright (the local JSON Schema converter) is loaded all the same.
+    "plugin.discovery": o.pluginDiscovery ?? "service_load",
   };
 }
 

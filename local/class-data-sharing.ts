@@ -1,9 +1,8 @@
 /**
  * Class data sharing (CDS) for the local engines' JVMs: a JVM's classes are loaded from an archive that an earlier
  * start of the same JVM wrote at its exit (`-XX:ArchiveClassesAtExit`, Java 13+), instead of being read, parsed
- * and verified again. On this machine a Kafka broker reached its port plus 3 s with 1.7 s of CPU instead of 2.8 s,
- * and Kafka's storage format took 0.7 s instead of 1.2 s (quick JVM options both, 2026-12-06 13:48 UTC, load
- * average 2.7). One archive per Java, classpath, main class and JVM option set, in the cache beside the jars.
+ * and verified again (npm run bench:jvm-starts; docs/performance.md, End-to-end suite). One archive per Java,
+ * classpath, main class and JVM option set, in the cache beside the jars.
  *
  * A JVM maps its archive without checking it through, and one cut short crashes it (SIGBUS): a JVM writes its
  * archive under a name of its own, and that file becomes the archive only once the JVM ended by itself (not by

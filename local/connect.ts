@@ -71,7 +71,7 @@ export interface ConnectWorker {
 }
 
 export async function startConnectWorker(
-  options: { restPort: number; workDir: string; bootstrapServers: string },
+  options: WorkerOptions,
   progress: Progress = printProgress,
 ): Promise<ConnectWorker> {
   const worker = writeWorkerConfig(options);
@@ -91,14 +91,11 @@ export async function startConnectWorker(
 }
 
 /** The standalone worker's properties file in workDir (its offsets file beside it); returns its path. */
-function writeWorkerConfig(options: { restPort: number; workDir: string; bootstrapServers: string }): string {
+type WorkerOptions = Omit<Parameters<typeof connectWorkerConfig>[0], "offsetsFile"> & { workDir: string };
+
+function writeWorkerConfig(options: WorkerOptions): string {
   const worker = join(options.workDir, "connect-worker.properties");
-  const offsetsFile = join(options.workDir, "connect.offsets");
-  const config = connectWorkerConfig({
-    bootstrapServers: options.bootstrapServers,
-    restPort: options.restPort,
-    offsetsFile,
-  });
+  const config = connectWorkerConfig({ ...options, offsetsFile: join(options.workDir, "connect.offsets") });
   writeFileSync(worker, propertiesText(config));
   return worker;
 }

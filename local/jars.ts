@@ -44,7 +44,8 @@ export function classpath(component: Component): string {
 
 /**
  * A component's compiled classes as a jar (made once, beside its classes directory): a JVM writes no class data
- * sharing archive (local/class-data-sharing.ts) when its classpath holds a directory that is not empty.
+ * sharing archive (local/class-data-sharing.ts) when its classpath holds a directory that is not empty ("Cannot
+ * have non-empty directory in paths", at its exit).
  */
 function compiledClasses(dir: string): string {
   const classes = join(dir, "classes");

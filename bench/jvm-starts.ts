@@ -1,0 +1,137 @@
+/**
+ * npm run bench:jvm-starts — what a start of each local engine JVM costs, the way the e2e suites start them (quick
+ * JVM options) now and before issue 28's changes to them, alternating in one run: a warm-up round per side, then
+ * BENCH_ROUNDS (5) rounds. Per engine, the CPU seconds (user + system) of its JVM:
+ * - Kafka: storage format plus broker, until the broker answers;
+ * - Kafka Connect: a worker without connectors, until its REST API answers (on one broker started beforehand);
+ * - Flink: the SQL runner until a small bounded job (datagen to blackhole) finished.
+ * "now": class data sharing (local/class-data-sharing.ts) and, for Connect, plugin.discovery=service_load;
+ * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
+ * round of "now" writes any archive still missing.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { parseCommandLine, runScript } from "../lib/command-line";
+import { freePort } from "../lib/ports";
+import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
+import { startConnectWorker } from "../local/connect";
+import { FlinkRunner } from "../local/flink";
+import { startKafka } from "../local/kafka";
+import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
+import { alternate, machineLine, median, progress, ratioLine, summary } from "./stats";
+
+const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, default 5)
+
+CPU seconds of a Kafka broker start (with its storage format), a Kafka Connect worker start and a Flink runner
+with a small job, with class data sharing and service-loader plugin discovery ("now") and without ("before").`;
+
+type Side = "now" | "before";
+const SIDES: readonly Side[] = ["now", "before"];
+const temporary = new TemporaryDirs();
+const quiet = () => undefined;
+
+/** CPU seconds (user + system) of a running process, from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the children this process waited for (fields cutime and cstime of /proc/self/stat). */
+function waitedChildrenSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+function withSide<T>(side: Side, body: () => Promise<T>): Promise<T> {
+  if (side === "before") process.env[CLASS_DATA_SHARING_ENV] = "off";
+  else delete process.env[CLASS_DATA_SHARING_ENV];
+  return body();
+}
+
+function workDir(label: string): string {
+  const dir = temporary.create(label);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function kafkaStart(side: Side): Promise<number> {
+  return withSide(side, async () => {
+    const formatted = waitedChildrenSeconds();
+    const kafka = await startKafka(
+      { port: await freePort(), controllerPort: await freePort(), workDir: workDir("bench-kafka") },
+      quiet,
+    );
+    const seconds = cpuSeconds(kafka.service.child.pid as number) + (waitedChildrenSeconds() - formatted);
+    await kafka.service.stop();
+    return seconds;
+  });
+}
+
+async function connectStart(side: Side, bootstrapServers: string): Promise<number> {
+  return withSide(side, async () => {
+    const worker = await startConnectWorker(
+      {
+        restPort: await freePort(),
+        workDir: workDir("bench-connect"),
+        bootstrapServers,
+        pluginDiscovery: side === "now" ? "service_load" : "hybrid_warn",
+      },
+      quiet,
+    );
+    const seconds = cpuSeconds(worker.service.child.pid as number);
+    await worker.service.stop();
+    return seconds;
+  });
+}
+
+async function flinkJob(side: Side): Promise<number> {
+  return withSide(side, async () => {
+    const runner = await FlinkRunner.start(
+      { workDir: workDir("bench-flink"), config: { "parallelism.default": "1" } },
+      quiet,
+    );
+    await runner.run([
+      "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
+      "CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')",
+      "INSERT INTO sink SELECT n FROM numbers",
+    ]);
+    const seconds = cpuSeconds(runner.pid as number);
+    await runner.close();
+    return seconds;
+  });
+}
+
+async function main(args: string[]): Promise<void> {
+  parseCommandLine(args, {});
+  // The e2e suites' JVM options (their global setup sets the same).
+  process.env[QUICK_JVMS_ENV] = "1";
+  const lines = [`jvm starts: ${machineLine()}`];
+  try {
+    const broker = await startKafka(
+      { port: await freePort(), controllerPort: await freePort(), workDir: workDir("bench-broker") },
+      quiet,
+    );
+    const engines: [string, (side: Side) => Promise<number>][] = [
+      ["Kafka storage format and broker, to ready", kafkaStart],
+      ["Kafka Connect worker, to ready", (side) => connectStart(side, broker.bootstrapServers)],
+      ["Flink runner with a small bounded job", flinkJob],
+    ];
+    for (const [name, measure] of engines) {
+      progress(name);
+      const cpu = await alternate(SIDES, measure, { unit: "CPU s" });
+      lines.push(
+        `  ${name}`,
+        ...SIDES.map((side) => `    ${side.padEnd(6)} ${summary(cpu[side], "CPU s")}`),
+        `    ${ratioLine("now/before", cpu.now, cpu.before)}; saved ${(median(cpu.before) - median(cpu.now)).toFixed(2)} CPU s a start`,
+      );
+    }
+  } finally {
+    await stopAll();
+    temporary.removeAll();
+  }
+  lines.push(`done: ${machineLine()}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+if (require.main === module) void runScript(USAGE, main);
