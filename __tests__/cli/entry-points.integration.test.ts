@@ -1,6 +1,7 @@
 /**
- * The command lines as a user runs them: each script started as its own process (node with tsx's hook), the
- * installed binary, and npx with the project's .npmrc. Integration tests: they start real processes.
+ * The command lines as a user runs them: each script started as its own process (`node bin/run.js <file>.ts`, what
+ * every npm script runs), the installed binary, and npx with the project's .npmrc. Integration tests: they start
+ * real processes.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -17,15 +18,19 @@ describe("the installed binary", () => {
   });
 });
 
-/** Every script of the project, run as a user runs it (node with tsx's hook), for its command-line conventions. */
+/** Every script of the project, run as a user runs it (its compiled module), for its command-line conventions. */
 describe("--help and usage errors on every script", () => {
   const root = join(__dirname, "..", "..");
   const script = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, ...env },
-    });
+    spawnSync(
+      process.execPath,
+      [...(file.endsWith(".ts") ? [join(root, "bin", "run.js"), file] : [join(root, file)]), ...args],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      },
+    );
 
   test.each([
     ["main.ts", /^usage: npm run synth -- \[dev\|staging\|prod \.\.\.\] \[--all\]/],
@@ -39,6 +44,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/all.ts", /^usage: npm run bench /],
     ["bench/load.ts", /^usage: npm run load -- /],
     ["bench/e2e-timings.ts", /^usage: npm run bench:e2e-timings -- /],
+    ["bench/jvm-starts.ts", /^usage: npm run bench:jvm-starts/],
     ["bench/faults.ts", /^usage: npm run bench:faults \[-- --parts api,killed,engines\]/],
     ["bench/faults/api-faults.ts", /^usage: npm run bench:faults:api/],
     ["bench/faults/killed-apply.ts", /^usage: npm run bench:faults:killed/],
