@@ -8,4 +8,7 @@ module.exports = {
   ...unit,
   testMatch: ["**/*.integration.test.ts"],
   testPathIgnorePatterns: ["/node_modules/"],
+  // Three files at once: the longest (the offline plan, the Checkov scan, the S3 lock on moto) wait on the
+  // programs they start, and with two workers the 2 cores were busy 1.5 of 2.
+  maxWorkers: 3,
 };
