@@ -83,6 +83,7 @@ export async function startConnectWorker(
       ...sharedClasses(connectArgs(options.workDir, [worker])),
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
+      port: options.restPort,
       ready: async () => (await fetch(`${restUrl}/connectors`)).ok,
     },
     progress,
@@ -138,6 +139,7 @@ export async function startConnect(
       ...sharedClasses(connectArgs(options.workDir, [worker, connectorFile])),
       logFile: join(options.workDir, "connect.log"),
       timeoutMs: 90_000,
+      port: options.restPort,
       ready: async () => {
         const status = await connectorStatus(restUrl, name);
         const failed = status?.tasks?.find((t) => t.state === "FAILED");

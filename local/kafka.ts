@@ -82,6 +82,7 @@ export async function startKafka(
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
   const formatStart = Date.now();
   // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
+  const cluster = clusterId();
   const formatter = classDataSharing([
     ...jvmTemp,
     "-cp",
@@ -89,7 +90,7 @@ export async function startKafka(
     ...JVM_QUIET_LOGGING,
     "kafka.tools.StorageTool",
     "format",
-    `--cluster-id=${clusterId()}`,
+    `--cluster-id=${cluster}`,
     "-c",
     props,
   ]);
@@ -115,11 +116,12 @@ export async function startKafka(
         props,
       ]),
       logFile: join(options.workDir, "kafka.log"),
+      port: options.port,
       timeoutMs: 60_000,
       ready: async () => {
         if (!(await portOpen(options.port))) return false;
-        await withAdminOnce(client, (admin) => admin.describeCluster());
-        return true;
+        // This broker, not another suite's that took the port first (see local/postgres.ts).
+        return (await withAdminOnce(client, (admin) => admin.describeCluster())).clusterId === cluster;
       },
     },
     progress,

@@ -110,11 +110,18 @@ export async function startPostgres(
       command,
       args,
       logFile: join(options.workDir, "postgresql.log"),
+      port: options.port,
       timeoutMs: 30_000,
+      // This server, not another one on the same port: a port picked as free can be taken by another suite's
+      // server before this one binds it (this one then exits, and startOnFreePorts starts again elsewhere).
       ready: async () => {
         const client = await connect("postgres", undefined, "postgres");
-        await client.end();
-        return true;
+        try {
+          const { rows } = await client.query("SHOW data_directory");
+          return rows[0]?.data_directory === dataDir;
+        } finally {
+          await client.end();
+        }
       },
     },
     progress,

@@ -3,7 +3,17 @@
  * ready, and all stopped on exit, on Ctrl-C and on failure, so no broker or JVM outlives the run.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT, InputError } from "../lib/errors";
@@ -24,6 +34,11 @@ export interface ServiceSpec {
   stdin?: boolean;
   /** Called once the process exists, before readiness polling (e.g. to read its stdout). */
   onSpawn?: (child: ChildProcess) => void;
+  /**
+   * The TCP port the service answers on: ready only once this process listens there. A port picked as free can
+   * be taken by another suite's engine before this one binds it, and that engine would answer the readiness check.
+   */
+  port?: number;
   /** Called when the process ended, with its exit code and signal (e.g. to keep what a JVM wrote at exit). */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -66,6 +81,34 @@ export class TemporaryDirs {
 const running = new Set<RunningService>();
 const tempDirs = new TemporaryDirs();
 let handlersInstalled = false;
+
+/** Whether process pid holds a listening TCP socket on port (Linux: its socket fds against /proc/net/tcp{,6}). */
+export function listensOn(pid: number | undefined, port: number): boolean {
+  if (pid === undefined) return false;
+  const sockets = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith("socket:[")) sockets.add(target.slice("socket:[".length, -1));
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return false; // gone
+  }
+  const local = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  return ["/proc/net/tcp", "/proc/net/tcp6"].some((table) => {
+    const text = existsSync(table) ? readFileSync(table, "utf8") : "";
+    // Columns: sl local_address rem_address st ... inode (the tenth); st 0A is LISTEN.
+    return text
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .some((f) => f.length > 9 && f[1].endsWith(local) && f[3] === "0A" && sockets.has(f[9]));
+  });
+}
 
 /** Thrown by a readiness check that knows the service will never become ready. */
 export class ServiceFailed extends Error {}
@@ -219,6 +262,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       }
       isReady = false; // not answering yet
     }
+    if (isReady && spec.port !== undefined && !listensOn(child.pid, spec.port)) isReady = false;
     if (isReady) {
       recordTiming("service", spec.name, started);
       progress(`${spec.name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
