@@ -26,6 +26,7 @@ import {
   type RunningService,
   ServiceFailed,
   startService,
+  stopAndRestart,
 } from "./processes";
 
 export interface ConnectHandle {
@@ -193,9 +194,7 @@ export async function crashAndRestartWorker(
       return (await response.json()) as Record<string, string>;
     }),
   );
-  await worker.service.kill("SIGKILL");
-  await whileDown();
-  worker.service = await worker.service.restart(progress);
+  await stopAndRestart(worker, "SIGKILL", whileDown, progress);
   for (const config of configs) {
     const response = await fetch(`${worker.restUrl}/connectors/${encodeURIComponent(config.name)}/config`, {
       method: "PUT",

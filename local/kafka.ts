@@ -18,6 +18,7 @@ import {
   quickStartJvmOptions,
   type RunningService,
   startService,
+  stopAndRestart,
 } from "./processes";
 
 export interface KafkaHandle {
@@ -156,7 +157,5 @@ export async function crashAndRestartBroker(
   whileDown: () => Promise<void> = async () => undefined,
   progress?: Progress,
 ): Promise<void> {
-  await kafka.service.kill("SIGKILL");
-  await whileDown();
-  kafka.service = await kafka.service.restart(progress);
+  await stopAndRestart(kafka, "SIGKILL", whileDown, progress);
 }

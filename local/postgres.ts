@@ -11,7 +11,14 @@ import { Client } from "pg";
 import { InputError } from "../lib/errors";
 import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
-import { type Progress, printProgress, type RunningService, startService, temporaryDir } from "./processes";
+import {
+  type Progress,
+  printProgress,
+  type RunningService,
+  startService,
+  stopAndRestart,
+  temporaryDir,
+} from "./processes";
 
 export interface PostgresHandle {
   port: number;
@@ -152,7 +159,5 @@ export async function restartPostgres(
   whileDown: () => Promise<void> = async () => undefined,
   progress?: Progress,
 ): Promise<void> {
-  await pg.service.kill("SIGINT");
-  await whileDown();
-  pg.service = await pg.service.restart(progress);
+  await stopAndRestart(pg, "SIGINT", whileDown, progress);
 }

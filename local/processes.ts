@@ -308,6 +308,21 @@ export async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[
   return [ra.value, rb.value];
 }
 
+/**
+ * Ends a service with `signal` (SIGKILL: a crash), runs `whileDown`, then starts the same command again (same
+ * ports and files); `holder` gets the new service.
+ */
+export async function stopAndRestart(
+  holder: { service: RunningService },
+  signal: NodeJS.Signals,
+  whileDown: () => Promise<void> = async () => undefined,
+  progress?: Progress,
+): Promise<void> {
+  await holder.service.kill(signal);
+  await whileDown();
+  holder.service = await holder.service.restart(progress);
+}
+
 /** Stops every service this process started, newest first (consumers of a service before the service). */
 export async function stopAll(): Promise<void> {
   for (const service of [...running].reverse()) await service.stop();
