@@ -5,8 +5,8 @@
  * classpath, main class and JVM option set, in the cache beside the jars.
  *
  * A JVM maps its archive without checking it through, and one cut short crashes it (SIGBUS): a JVM writes its
- * archive under a name of its own, and that file becomes the archive only once the JVM ended by itself (not by
- * SIGKILL, which can cut the writing short).
+ * archive under a name of its own, and that file becomes the archive only once the JVM ended with an exit code
+ * (not killed by a signal, e.g. SIGKILL, which can cut the writing short).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
@@ -57,9 +57,10 @@ export function classDataSharing(
   const written = join(dir, `${key}.${randomBytes(6).toString("hex")}.writing`);
   return {
     args: withOptions([...quiet, `-XX:ArchiveClassesAtExit=${written}`]),
-    exited: (code, signal) => {
+    exited: (code) => {
       if (!existsSync(written)) return;
-      if (signal === "SIGKILL" || code === null) rmSync(written, { force: true });
+      // No exit code: ended by a signal it did not handle (SIGKILL among them), which can cut the writing short.
+      if (code === null) rmSync(written, { force: true });
       // Atomic: a JVM starting meanwhile maps either no archive or a whole one.
       else renameSync(written, archive);
     },
