@@ -9,7 +9,7 @@
  * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
  * round of "now" writes any archive still missing.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
@@ -17,7 +17,16 @@ import { startConnectWorker } from "../local/connect";
 import { FlinkRunner } from "../local/flink";
 import { startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
-import { alternate, machineLine, median, progress, ratioLine, summary } from "./stats";
+import {
+  alternate,
+  cpuSeconds,
+  machineLine,
+  median,
+  progress,
+  ratioLine,
+  summary,
+  waitedChildrenCpuSeconds,
+} from "./stats";
 
 const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, default 5)
 
@@ -28,20 +37,6 @@ type Side = "now" | "before";
 const SIDES: readonly Side[] = ["now", "before"];
 const temporary = new TemporaryDirs();
 const quiet = () => undefined;
-
-/** CPU seconds (user + system) of a running process, from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds of the children this process waited for (fields cutime and cstime of /proc/self/stat). */
-function waitedChildrenSeconds(): number {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 function withSide<T>(side: Side, body: () => Promise<T>): Promise<T> {
   if (side === "before") process.env[CLASS_DATA_SHARING_ENV] = "off";
@@ -57,12 +52,12 @@ function workDir(label: string): string {
 
 async function kafkaStart(side: Side): Promise<number> {
   return withSide(side, async () => {
-    const formatted = waitedChildrenSeconds();
+    const formatted = waitedChildrenCpuSeconds();
     const kafka = await startKafka(
       { port: await freePort(), controllerPort: await freePort(), workDir: workDir("bench-kafka") },
       quiet,
     );
-    const seconds = cpuSeconds(kafka.service.child.pid as number) + (waitedChildrenSeconds() - formatted);
+    const seconds = cpuSeconds(kafka.service.child.pid as number) + (waitedChildrenCpuSeconds() - formatted);
     await kafka.service.stop();
     return seconds;
   });

@@ -15,7 +15,6 @@
  *
  *   npm run bench:routing [-- --events 200000 --scale-events 50000 --profile]
  */
-import { readFileSync } from "node:fs";
 import { type Kafka, Partitioners } from "kafkajs";
 import { sampleEvents } from "../consumers/sample-events";
 import { endOffsets, totalRecords } from "../consumers/topic-io";
@@ -31,7 +30,7 @@ import { freePorts, startPipeline } from "../local/pipeline";
 import { STAGE_NAMES } from "../stages/names";
 import { type RoutingSide, sideStatements, withSourceTopic } from "./routing-variants";
 import { scaleFiltersYaml } from "./scale-inputs";
-import { alternate, machineLine, median, progress, ROUNDS, summary } from "./stats";
+import { alternate, cpuSeconds, machineLine, median, progress, ROUNDS, summary } from "./stats";
 
 const USAGE = `usage: npm run bench:routing [-- --events 200000] [--scale-events 50000] [--profile]
 
@@ -94,15 +93,6 @@ function filterSet(filters: number, shipped: FilterSet): FilterSet {
   if (filters === SHIPPED) return shipped;
   const text = scaleFiltersYaml(filters, CONSUMERS, "consumer", `raw-bench-${filters}`);
   return parseFiltersYaml(text, `generated-${filters}.yaml`, { stages: STAGE_NAMES });
-}
-
-/**
- * CPU seconds the process has used (user + system, /proc/<pid>/stat fields 14 and 15, at the kernel's usual
- * 100 ticks a second). Unlike wall time, it does not grow when other processes take the cores.
- */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 interface Runs {

@@ -2,6 +2,7 @@
  * What every benchmark prints: the machine and the date, each round, and per side the median and the spread
  * of the counted rounds. Rounds alternate between the sides so a busy spell on a shared machine hits both.
  */
+import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 
 /** Rounds per side that count, after one warm-up round per side that does not. */
@@ -62,4 +63,25 @@ export async function alternate<Side extends string>(
     }
   }
   return counted;
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses): field 3 first. */
+function statFields(pid: number | "self"): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/**
+ * CPU seconds a process has used (user + system, /proc/<pid>/stat fields 14 and 15, at the kernel's usual 100
+ * ticks a second). Unlike wall time, it does not grow when other processes take the cores.
+ */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the children this process waited for (fields 16 and 17, cutime and cstime, of /proc/self/stat). */
+export function waitedChildrenCpuSeconds(): number {
+  const fields = statFields("self");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
