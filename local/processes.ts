@@ -340,17 +340,19 @@ function removeTempDirs(): void {
   tempDirs.removeAll();
 }
 
-let probedVersion: string | undefined;
+/** The version line of each Java command found good: one `java -version` per command and process, not per JVM. */
+const checkedJava = new Map<string, string>();
 
-/** The version line of the Java javaCommand() found (probing it first if it was not asked yet). */
+/** The Java javaCommand() finds, with its version line. */
 export function javaVersion(): string {
-  if (probedVersion === undefined) javaCommand();
-  return probedVersion ?? "";
+  const java = javaCommand();
+  return `${java} ${checkedJava.get(java)}`;
 }
 
 /** Java 17+ must be on PATH (or JAVA_HOME); a clear message instead of a spawn error deep in a test. */
 export function javaCommand(): string {
   const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : "java";
+  if (checkedJava.has(java)) return java;
   // No perf data: even this probe would otherwise leave /tmp/hsperfdata_<user> behind.
   const probe = spawnSync(java, ["-XX:-UsePerfData", "-version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
@@ -364,6 +366,6 @@ export function javaCommand(): string {
       `Java 17 or newer is needed for the local pipeline; ${java} is ${match ? match[1] : "unknown"}`,
     );
   }
-  probedVersion = `${java} ${probe.stderr.split("\n")[0]}`;
+  checkedJava.set(java, probe.stderr.split("\n")[0]);
   return java;
 }
