@@ -1,6 +1,7 @@
 /**
  * npm run bench:cli — how fast the command line answers: each target of issue 28 run the compiled way (bin/,
- * bin/run.js: what the scripts, the binary and cdktf.json run) and the tsx way they ran before, in one run:
+ * bin/run.js: what the scripts, the binary and cdktf.json run), the same without V8's code cache
+ * (CDC_ROUTING_CODE_CACHE=off) and the tsx way they ran before, in one run:
  * a warm-up round, then BENCH_ROUNDS (5) alternating rounds. Prints per side the median and spread of the wall
  * time and the median CPU time (user + system, summed over the node processes of a run), and the ratios.
  */
@@ -16,22 +17,29 @@ import { alternate, machineLine, median, progress, ROUNDS, ratioLine, summary } 
 
 const USAGE = `usage: npm run bench:cli [-- --skip-cdktf-synth]     (BENCH_ROUNDS=<rounds>, default 5)
 
-The CLI's wall and CPU time, compiled against tsx, alternating: validate of the shipped filters and of 1,000,
-synth of dev, synth of every stage at 400 filters, and \`cdktf synth\` against the stock cdktf template
+The CLI's wall and CPU time, compiled (with and without V8's code cache) against tsx, alternating: validate of the
+shipped filters and of 1,000, synth of dev, synth of every stage at 400 filters, and \`cdktf synth\` against the
+stock cdktf template
 (--skip-cdktf-synth leaves that out: the stock template's rounds take minutes; bench:synth runs it alone).`;
 
 const ROOT = resolve(__dirname, "..");
 const tsx = require.resolve("tsx/cli");
 const temporary = new TemporaryDirs();
 
-type Side = "compiled" | "tsx";
-const SIDES: readonly Side[] = ["compiled", "tsx"];
+/** compiled: what the launchers run; uncached: the same without V8's code cache (bin/code-cache.js); tsx: before. */
+type Side = "compiled" | "uncached" | "tsx";
+const SIDES: readonly Side[] = ["compiled", "uncached", "tsx"];
+const SIDE_ENV: Record<Side, NodeJS.ProcessEnv> = {
+  compiled: {},
+  uncached: { CDC_ROUTING_CODE_CACHE: "off" },
+  tsx: {},
+};
 
 interface Target {
   name: string;
   /** The compiled side's median wall time must not exceed this (seconds). */
   goal: number;
-  commands: Record<Side, string[]>;
+  commands: Record<"compiled" | "tsx", string[]>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -67,12 +75,17 @@ function timed(command: string[], env: NodeJS.ProcessEnv, probe: string, cpuFile
 }
 
 async function measure(target: Target, probe: string, cpuFile: string): Promise<Record<Side, Run[]>> {
-  const runs: Record<Side, Run[]> = { compiled: [], tsx: [] };
+  const runs: Record<Side, Run[]> = { compiled: [], uncached: [], tsx: [] };
   progress(target.name);
   await alternate(
     SIDES,
     (side) => {
-      const run = timed(target.commands[side], target.env ?? {}, probe, cpuFile);
+      const run = timed(
+        target.commands[side === "tsx" ? "tsx" : "compiled"],
+        { ...target.env, ...SIDE_ENV[side] },
+        probe,
+        cpuFile,
+      );
       runs[side].push(run);
       return run.wall;
     },
@@ -91,6 +104,7 @@ function report(target: Target, runs: Record<Side, Run[]>): string[] {
     `  ${target.name}`,
     ...SIDES.map((side) => `    ${side.padEnd(9)} ${summary(wall(side), "s")}; CPU median ${cpu(side)} s`),
     `    ${ratioLine("compiled/tsx", wall("compiled"), wall("tsx"))}; goal compiled <= ${target.goal} s: ${compiled <= target.goal ? "met" : "not met"}`,
+    `    ${ratioLine("compiled/uncached", wall("compiled"), wall("uncached"))}`,
   ];
 }
 
@@ -112,7 +126,7 @@ async function main(args: string[]): Promise<void> {
   writeFileSync(thousand, scaleFiltersYaml(1000, 20));
   const at400 = writeScaleInputs(dir, 400, 20);
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
-  const main = (args: string[]): Record<Side, string[]> => ({
+  const main = (args: string[]): Target["commands"] => ({
     compiled: ["bin/run.js", "main.ts", ...args],
     tsx: [tsx, "main.ts", ...args],
   });
@@ -139,7 +153,9 @@ async function main(args: string[]): Promise<void> {
     },
   ];
   const cpuFile = join(dir, "cpu");
-  const lines = [`bench:cli  wall and CPU time, compiled against tsx; ${machineLine()}`];
+  const lines = [
+    `bench:cli  wall and CPU time, compiled (with and without the code cache) against tsx; ${machineLine()}`,
+  ];
   for (const target of targets) lines.push(...report(target, await measure(target, probe, cpuFile)));
   if (!values["skip-cdktf-synth"]) lines.push(...(await cdktfSynthLines()));
   lines.push(`  ${ROUNDS} rounds per side after a warm-up; ${machineLine()}`);

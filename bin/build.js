@@ -153,13 +153,19 @@ function ensureBuilt(root = ROOT) {
   return { dir, compiled: true };
 }
 
-/** The compiled module of a TypeScript entry point (a path relative to root, or absolute), built if needed. */
-function compiledEntry(entry, root = ROOT) {
+/**
+ * The compiled module of a TypeScript entry point (a path relative to root, or absolute), built if needed.
+ * codeCache: this process loads the build's modules through V8's code cache from now on (bin/code-cache.js); what
+ * the launchers ask for, not tools that only want the path.
+ */
+function compiledEntry(entry, root = ROOT, { codeCache = false } = {}) {
   const rel = path.relative(root, path.resolve(root, entry));
   if (rel.startsWith("..") || path.isAbsolute(rel) || !rel.endsWith(".ts"))
     throw new Error(`${entry}: not a TypeScript file of ${root}`);
-  const file = path.join(ensureBuilt(root).dir, rel.replace(/\.ts$/, ".js"));
+  const { dir } = ensureBuilt(root);
+  const file = path.join(dir, rel.replace(/\.ts$/, ".js"));
   if (!fs.existsSync(file)) throw new Error(`${entry}: no such source in ${root}`);
+  if (codeCache) require("./code-cache").installCodeCache(dir);
   return file;
 }
 

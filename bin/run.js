@@ -12,7 +12,7 @@ if (!entry?.endsWith(".ts")) {
   console.error("usage: node bin/run.js <entry point.ts> [arguments]");
   process.exit(2);
 }
-const file = compiledEntry(entry);
+const file = compiledEntry(entry, undefined, { codeCache: true });
 process.argv.splice(1, process.argv.length - 1, file, ...args);
 // What `node <file>` does: loaded as the main module, so its `require.main === module` guard holds.
 Module._load(file, null, true);

@@ -4,9 +4,10 @@
  * project where a test may change sources.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT } from "../../bin/build";
+import { CACHE_DIR } from "../../bin/code-cache";
 import { temporaryDirectory } from "../support/helpers";
 
 const root = join(__dirname, "..", "..");
@@ -126,5 +127,51 @@ describe("the compiled code is never stale", () => {
     );
     expect(exits).toEqual([0, 0]);
     expect(builds(project)).toHaveLength(1);
+  });
+});
+
+describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
+  const cacheFiles = (project: string): Map<string, number> => {
+    const [build] = builds(project);
+    const dir = join(project, OUT, build, CACHE_DIR);
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js.bin"));
+    return new Map(files.map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+  };
+  const validate = (project: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["bin/cdc-routing.js", "validate"], {
+      cwd: project,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+
+  test("the first run leaves bytecode for each compiled module it loaded; the next runs use it and write nothing", () => {
+    const project = projectCopy();
+    expect(validate(project).status).toBe(0);
+    const written = cacheFiles(project);
+    expect([...written.keys()]).toEqual(
+      expect.arrayContaining(["cli/cdc-routing.js.bin", "filters/load.js.bin", "node_modules/yaml.js.bin"]),
+    );
+    // V8 accepted every file: a rejected one would have been written again.
+    expect(validate(project)).toMatchObject({
+      status: 0,
+      stderr: "filters/filters.yaml: 4 filters valid (4 enabled)\n",
+    });
+    expect(cacheFiles(project)).toEqual(written);
+  });
+
+  test("bytecode V8 rejects (another V8, a broken file) is compiled from source and written anew; off writes none", () => {
+    const project = projectCopy();
+    expect(validate(project, { CDC_ROUTING_CODE_CACHE: "off" }).status).toBe(0);
+    const [build] = builds(project);
+    expect(existsSync(join(project, OUT, build, CACHE_DIR))).toBe(false);
+
+    expect(validate(project).status).toBe(0);
+    const broken = join(project, OUT, build, CACHE_DIR, "filters", "load.js.bin");
+    writeFileSync(broken, "not bytecode");
+    expect(validate(project)).toMatchObject({
+      status: 0,
+      stderr: "filters/filters.yaml: 4 filters valid (4 enabled)\n",
+    });
+    expect(readFileSync(broken).length).toBeGreaterThan(100);
   });
 });
