@@ -5,6 +5,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { buildApp } from "../../app/build-app";
+import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { STAGE_NAMES } from "../../stages/names";
 import { temporaryDirectory } from "../support/helpers";
 
@@ -23,6 +26,25 @@ describe("synth in its own process", () => {
     const [a, b] = [run(["bin/run.js"]), run([require.resolve("tsx/cli")], { CDC_ROUTING_TOKEN_TRACES: "1" })];
     expect(b).toEqual(a);
     expect(a[0].length).toBeGreaterThan(10000);
+  });
+
+  test("leaving out cdktf's preparing resolve (RoutingStageStack.prepareStack) changes no stage's output", () => {
+    const synth = (withPreparingResolve: boolean) => {
+      const out = temporaryDirectory("prepare");
+      const stock = withPreparingResolve
+        ? jest.spyOn(RoutingStageStack.prototype, "prepareStack").mockImplementation(function (this: TerraformStack) {
+            TerraformStack.prototype.prepareStack.call(this);
+          })
+        : undefined;
+      try {
+        buildApp(STAGE_NAMES, new App({ outdir: out })).synth();
+        if (stock) expect(stock.mock.calls).toHaveLength(STAGE_NAMES.length);
+      } finally {
+        stock?.mockRestore();
+      }
+      return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
+    };
+    expect(synth(false)).toEqual(synth(true));
   });
 
   test("a canary secret in every place a secret could come from never reaches the synthesized JSON", () => {
