@@ -45,6 +45,13 @@ export function brokerProperties(port: number, controllerPort: number, logDir: s
     "transaction.state.log.min.isr=1",
     "share.coordinator.state.topic.replication.factor=1",
     "share.coordinator.state.topic.min.isr=1",
+    // One partition each for the group and transaction coordinators' topics instead of 50: a fresh broker creates
+    // them at the first group join and the first transaction, which then wait for 50 partitions' leaders each.
+    "offsets.topic.num.partitions=1",
+    "transaction.state.log.num.partitions=1",
+    // No no-op record in the metadata log every 500 ms (0 turns them off): a quorum of one has no follower to
+    // show liveness to, and an idle broker appended and replayed one twice a second.
+    "metadata.max.idle.interval.ms=0",
     // Consumers in tests join at once instead of after the default 3 s delay.
     "group.initial.rebalance.delay.ms=0",
     "auto.create.topics.enable=false",
