@@ -97,6 +97,9 @@ function compile(root, files, dir) {
     platform: "node",
     target: "node20",
     sourcemap: "linked",
+    // import() becomes require() (the packages the sources import lazily are CommonJS): bin/code-cache.js compiles
+    // modules with vm.Script, whose import() Node 20 serves only behind an experimental loader option.
+    supported: { "dynamic-import": false },
     logLevel: "error",
     define: { __dirname: "__sourceDirname", __filename: "__sourceFilename" },
     banner: {

@@ -159,6 +159,18 @@ describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
     expect(cacheFiles(project)).toEqual(written);
   });
 
+  test("a module that imports lazily with import() runs from source and from its cached bytecode", () => {
+    const project = projectCopy();
+    writeFileSync(
+      join(project, "lazy-probe.ts"),
+      'void (async () => { const { parse } = await import("yaml"); const { join } = await import("node:path"); console.log(parse("a: 1").a, typeof join); })();\n',
+    );
+    const run = () => spawnSync(process.execPath, ["bin/run.js", "lazy-probe.ts"], { cwd: project, encoding: "utf8" });
+    expect(run()).toMatchObject({ status: 0, stdout: "1 function\n", stderr: "" });
+    expect(cacheFiles(project).has("lazy-probe.js.bin")).toBe(true);
+    expect(run()).toMatchObject({ status: 0, stdout: "1 function\n", stderr: "" });
+  });
+
   test("bytecode V8 rejects (another V8, a broken file) is compiled from source and written anew; off writes none", () => {
     const project = projectCopy();
     expect(validate(project, { CDC_ROUTING_CODE_CACHE: "off" }).status).toBe(0);
