@@ -7,10 +7,14 @@
  * runtime, does not.
  *
  * Never stale: a build's folder is content-addressed and never changes, and V8 rejects bytecode of another V8
- * version or other flags (then this process writes it anew). A cache file is written to a temporary name and
- * renamed, so a process never reads a half-written one; two processes writing at once both write whole files.
- * CDC_ROUTING_CODE_CACHE=off turns it off.
+ * version or other flags (then this process writes it anew). Each Node version and set of options (`npm run` adds
+ * .npmrc's node-options, a direct `node bin/run.js` does not) has a folder of its own, so alternating between them
+ * does not throw the bytecode away each time. A cache file is written to a temporary name of its own and renamed,
+ * so a process never reads a half-written one. The first process to run a module writes its bytecode; functions
+ * that process never ran are compiled on first call later, as without a cache. CDC_ROUTING_CODE_CACHE=off turns
+ * it off.
  */
+const { createHash, randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
@@ -30,16 +34,35 @@ function requireFor(mod) {
   return require;
 }
 
-const cacheFileOf = (buildDir, filename) => path.join(buildDir, CACHE_DIR, `${path.relative(buildDir, filename)}.bin`);
+/** This process's cache folder in buildDir: one per Node version and set of Node and V8 options. */
+function cacheDirOf(buildDir) {
+  const options = `${process.version}\0${process.execArgv.join("\0")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  return path.join(buildDir, `${CACHE_DIR}-${createHash("sha256").update(options).digest("hex").slice(0, 12)}`);
+}
 
-function writeAtomically(file, data) {
+/** A module's cache file: its path in the build, one folder level (see writeAll). */
+const cacheFileName = (relativePath) => `${encodeURIComponent(relativePath.split(path.sep).join("/"))}.bin`;
+
+/**
+ * Writes each file under a temporary name and renames it into place. The folder is made without `recursive`: a
+ * build deleted while this process ran (bin/build.js prunes builds unused for a day) must not reappear holding
+ * only a cache, which bin/build.js would take for a complete build.
+ */
+function writeAll(cacheDir, files) {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, data);
-    fs.renameSync(temporary, file);
-  } catch {
-    // A read-only checkout: the next process compiles from source, as without the cache.
+    fs.mkdirSync(cacheDir);
+  } catch (e) {
+    if (e.code !== "EEXIST") return;
+  }
+  for (const { file, data } of files) {
+    const temporary = path.join(cacheDir, `.${randomBytes(8).toString("hex")}.tmp`);
+    try {
+      fs.writeFileSync(temporary, data, { flag: "wx" });
+      fs.renameSync(temporary, file);
+    } catch {
+      // A read-only checkout, or the build was deleted: the next process compiles from source, as without a cache.
+      fs.rmSync(temporary, { force: true });
+    }
   }
 }
 
@@ -47,11 +70,12 @@ function writeAtomically(file, data) {
 function installCodeCache(buildDir) {
   if (process.env.CDC_ROUTING_CODE_CACHE === "off") return;
   const prefix = buildDir + path.sep;
+  const cacheDir = cacheDirOf(buildDir);
   const toWrite = [];
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCodeCache(content, filename) {
     if (!filename.startsWith(prefix) || !filename.endsWith(".js")) return compile.call(this, content, filename);
-    const cacheFile = cacheFileOf(buildDir, filename);
+    const cacheFile = path.join(cacheDir, cacheFileName(path.relative(buildDir, filename)));
     let cachedData;
     try {
       cachedData = fs.readFileSync(cacheFile);
@@ -64,8 +88,12 @@ function installCodeCache(buildDir) {
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
   process.once("exit", () => {
-    for (const { script, cacheFile } of toWrite) writeAtomically(cacheFile, script.createCachedData());
+    if (toWrite.length > 0)
+      writeAll(
+        cacheDir,
+        toWrite.map(({ script, cacheFile }) => ({ file: cacheFile, data: script.createCachedData() })),
+      );
   });
 }
 
-module.exports = { CACHE_DIR, installCodeCache };
+module.exports = { CACHE_DIR, cacheFileName, installCodeCache };

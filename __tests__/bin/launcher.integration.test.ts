@@ -4,7 +4,7 @@
  * project where a test may change sources.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT } from "../../bin/build";
 import { CACHE_DIR } from "../../bin/code-cache";
@@ -131,32 +131,54 @@ describe("the compiled code is never stale", () => {
 });
 
 describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
-  const cacheFiles = (project: string): Map<string, number> => {
+  /** The build's cache folders (one per Node version and options), each with its files' modification times. */
+  const cacheDirs = (project: string): Map<string, Map<string, number>> => {
     const [build] = builds(project);
-    const dir = join(project, OUT, build, CACHE_DIR);
-    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js.bin"));
-    return new Map(files.map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+    const buildDir = join(project, OUT, build);
+    const dirs = readdirSync(buildDir).filter((d) => d.startsWith(`${CACHE_DIR}-`));
+    return new Map(
+      dirs.map((d) => {
+        const files = readdirSync(join(buildDir, d)).filter((f) => f.endsWith(".bin"));
+        return [d, new Map(files.map((f) => [f, statSync(join(buildDir, d, f)).mtimeMs]))];
+      }),
+    );
   };
+  const onlyCacheDir = (project: string): Map<string, number> => {
+    const dirs = [...cacheDirs(project).values()];
+    expect(dirs).toHaveLength(1);
+    return dirs[0];
+  };
+  const { NODE_OPTIONS: _inherited, ...baseEnv } = process.env;
   const validate = (project: string, env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, ["bin/cdc-routing.js", "validate"], {
       cwd: project,
       encoding: "utf8",
-      env: { ...process.env, ...env },
+      env: { ...baseEnv, ...env },
     });
+  const VALID = "filters/filters.yaml: 4 filters valid (4 enabled)\n";
 
   test("the first run leaves bytecode for each compiled module it loaded; the next runs use it and write nothing", () => {
     const project = projectCopy();
     expect(validate(project).status).toBe(0);
-    const written = cacheFiles(project);
+    const written = onlyCacheDir(project);
     expect([...written.keys()]).toEqual(
-      expect.arrayContaining(["cli/cdc-routing.js.bin", "filters/load.js.bin", "node_modules/yaml.js.bin"]),
+      expect.arrayContaining(["cli%2Fcdc-routing.js.bin", "filters%2Fload.js.bin", "node_modules%2Fyaml.js.bin"]),
     );
     // V8 accepted every file: a rejected one would have been written again.
-    expect(validate(project)).toMatchObject({
-      status: 0,
-      stderr: "filters/filters.yaml: 4 filters valid (4 enabled)\n",
-    });
-    expect(cacheFiles(project)).toEqual(written);
+    expect(validate(project)).toMatchObject({ status: 0, stderr: VALID });
+    expect(onlyCacheDir(project)).toEqual(written);
+  });
+
+  test("runs with other Node options (npm run's node-options) keep bytecode of their own instead of replacing it", () => {
+    const project = projectCopy();
+    const npmLike = { NODE_OPTIONS: "--max-old-space-size=4096" };
+    expect(validate(project).status).toBe(0);
+    expect(validate(project, npmLike).status).toBe(0);
+    const written = cacheDirs(project);
+    expect(written.size).toBe(2);
+    expect(validate(project)).toMatchObject({ status: 0, stderr: VALID });
+    expect(validate(project, npmLike)).toMatchObject({ status: 0, stderr: VALID });
+    expect(cacheDirs(project)).toEqual(written);
   });
 
   test("a module that imports lazily with import() runs from source and from its cached bytecode", () => {
@@ -165,25 +187,36 @@ describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
       join(project, "lazy-probe.ts"),
       'void (async () => { const { parse } = await import("yaml"); const { join } = await import("node:path"); console.log(parse("a: 1").a, typeof join); })();\n',
     );
-    const run = () => spawnSync(process.execPath, ["bin/run.js", "lazy-probe.ts"], { cwd: project, encoding: "utf8" });
+    const run = () =>
+      spawnSync(process.execPath, ["bin/run.js", "lazy-probe.ts"], { cwd: project, encoding: "utf8", env: baseEnv });
     expect(run()).toMatchObject({ status: 0, stdout: "1 function\n", stderr: "" });
-    expect(cacheFiles(project).has("lazy-probe.js.bin")).toBe(true);
+    expect(onlyCacheDir(project).has("lazy-probe.js.bin")).toBe(true);
     expect(run()).toMatchObject({ status: 0, stdout: "1 function\n", stderr: "" });
   });
 
   test("bytecode V8 rejects (another V8, a broken file) is compiled from source and written anew; off writes none", () => {
     const project = projectCopy();
     expect(validate(project, { CDC_ROUTING_CODE_CACHE: "off" }).status).toBe(0);
-    const [build] = builds(project);
-    expect(existsSync(join(project, OUT, build, CACHE_DIR))).toBe(false);
+    expect(cacheDirs(project).size).toBe(0);
 
     expect(validate(project).status).toBe(0);
-    const broken = join(project, OUT, build, CACHE_DIR, "filters", "load.js.bin");
+    const [build] = builds(project);
+    const [dir] = [...cacheDirs(project).keys()];
+    const broken = join(project, OUT, build, dir, "filters%2Fload.js.bin");
     writeFileSync(broken, "not bytecode");
-    expect(validate(project)).toMatchObject({
-      status: 0,
-      stderr: "filters/filters.yaml: 4 filters valid (4 enabled)\n",
-    });
+    expect(validate(project)).toMatchObject({ status: 0, stderr: VALID });
     expect(readFileSync(broken).length).toBeGreaterThan(100);
+  });
+
+  test("a build deleted while a process ran from it is not brought back by that process's cache", () => {
+    const project = projectCopy();
+    // The process deletes its own build before it exits, as bin/build.js prunes a build unused for a day.
+    writeFileSync(
+      join(project, "pruned-probe.ts"),
+      'require("node:fs").rmSync(require("node:path").dirname(module.filename), { recursive: true, force: true });\n',
+    );
+    const r = spawnSync(process.execPath, ["bin/run.js", "pruned-probe.ts"], { cwd: project, env: baseEnv });
+    expect(r.status).toBe(0);
+    expect(builds(project)).toEqual([]);
   });
 });
