@@ -34,10 +34,24 @@ function requireFor(mod) {
   return require;
 }
 
-/** This process's cache folder in buildDir: one per Node version and set of Node and V8 options. */
+/**
+ * The options that can change how V8 compiles: the process's Node and V8 options, without the modules it preloads
+ * (`--require`, `--import` and their values), so a preload (a benchmark's CPU probe) shares the folder.
+ */
+function compilerOptions() {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter(Boolean);
+  const kept = [];
+  for (let i = 0; i < given.length; i++) {
+    if (["-r", "--require", "--import"].includes(given[i])) i++;
+    else if (!/^--(require|import)=/.test(given[i])) kept.push(given[i]);
+  }
+  return kept;
+}
+
+/** This process's cache folder in buildDir: one per Node version and set of compiler options. */
 function cacheDirOf(buildDir) {
-  const options = `${process.version}\0${process.execArgv.join("\0")}\0${process.env.NODE_OPTIONS ?? ""}`;
-  return path.join(buildDir, `${CACHE_DIR}-${createHash("sha256").update(options).digest("hex").slice(0, 12)}`);
+  const key = [process.version, ...compilerOptions()].join("\0");
+  return path.join(buildDir, `${CACHE_DIR}-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
 }
 
 /** A module's cache file: its path in the build, one folder level (see writeAll). */

@@ -169,7 +169,7 @@ describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
     expect(onlyCacheDir(project)).toEqual(written);
   });
 
-  test("runs with other Node options (npm run's node-options) keep bytecode of their own instead of replacing it", () => {
+  test("runs with other Node options (npm run's node-options) keep bytecode of their own; a preload shares it", () => {
     const project = projectCopy();
     const npmLike = { NODE_OPTIONS: "--max-old-space-size=4096" };
     expect(validate(project).status).toBe(0);
@@ -178,6 +178,10 @@ describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
     expect(written.size).toBe(2);
     expect(validate(project)).toMatchObject({ status: 0, stderr: VALID });
     expect(validate(project, npmLike)).toMatchObject({ status: 0, stderr: VALID });
+    const preload = join(temporaryDirectory("launcher-preload"), "nothing.js");
+    writeFileSync(preload, "");
+    expect(validate(project, { NODE_OPTIONS: `--require ${preload}` })).toMatchObject({ status: 0, stderr: VALID });
+    expect(validate(project, { NODE_OPTIONS: `--max-old-space-size=4096 --require=${preload}` }).status).toBe(0);
     expect(cacheDirs(project)).toEqual(written);
   });
 
