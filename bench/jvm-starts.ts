@@ -9,7 +9,6 @@
  * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
  * round of "now" writes any archive still missing.
  */
-import { mkdirSync } from "node:fs";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
@@ -44,17 +43,11 @@ function withSide<T>(side: Side, body: () => Promise<T>): Promise<T> {
   return body();
 }
 
-function workDir(label: string): string {
-  const dir = temporary.create(label);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
 async function kafkaStart(side: Side): Promise<number> {
   return withSide(side, async () => {
     const formatted = waitedChildrenCpuSeconds();
     const kafka = await startKafka(
-      { port: await freePort(), controllerPort: await freePort(), workDir: workDir("bench-kafka") },
+      { port: await freePort(), controllerPort: await freePort(), workDir: temporary.create("bench-kafka") },
       quiet,
     );
     const seconds = cpuSeconds(kafka.service.child.pid as number) + (waitedChildrenCpuSeconds() - formatted);
@@ -68,7 +61,7 @@ async function connectStart(side: Side, bootstrapServers: string): Promise<numbe
     const worker = await startConnectWorker(
       {
         restPort: await freePort(),
-        workDir: workDir("bench-connect"),
+        workDir: temporary.create("bench-connect"),
         bootstrapServers,
         pluginDiscovery: side === "now" ? "service_load" : "hybrid_warn",
       },
@@ -83,7 +76,7 @@ async function connectStart(side: Side, bootstrapServers: string): Promise<numbe
 async function flinkJob(side: Side): Promise<number> {
   return withSide(side, async () => {
     const runner = await FlinkRunner.start(
-      { workDir: workDir("bench-flink"), config: { "parallelism.default": "1" } },
+      { workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" } },
       quiet,
     );
     await runner.run([
@@ -104,7 +97,7 @@ async function main(args: string[]): Promise<void> {
   const lines = [`jvm starts: ${machineLine()}`];
   try {
     const broker = await startKafka(
-      { port: await freePort(), controllerPort: await freePort(), workDir: workDir("bench-broker") },
+      { port: await freePort(), controllerPort: await freePort(), workDir: temporary.create("bench-broker") },
       quiet,
     );
     const engines: [string, (side: Side) => Promise<number>][] = [

@@ -1,6 +1,6 @@
 /**
  * V8's code cache for the compiled build (bin/build.js): a module of `.compiled/<build>/` is compiled by V8 from
- * the bytecode an earlier process left in `.compiled/<build>/.v8-code-cache/`, not from its source text again.
+ * the bytecode an earlier process left in `.compiled/<build>/.v8-code-cache-<options>/`, not from its source text.
  * The bytecode is taken at the writing process's exit, so it holds every function that process ran, not only the
  * top level V8 compiles eagerly: a cold `cdc-routing validate` spends much of its time compiling yaml's and
  * zod's functions on first call. Node 22 has this built in (module.enableCompileCache); Node 20, the project's
@@ -110,4 +110,4 @@ function installCodeCache(buildDir) {
   });
 }
 
-module.exports = { CACHE_DIR, cacheFileName, installCodeCache };
+module.exports = { CACHE_DIR, installCodeCache };

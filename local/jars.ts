@@ -50,8 +50,8 @@ export function classpath(component: Component): string {
 function compiledClasses(dir: string): string {
   const classes = join(dir, "classes");
   const jar = join(dir, "classes.jar");
-  if (existsSync(jar) || !existsSync(classes) || readdirSync(classes).length === 0)
-    return existsSync(jar) ? jar : classes;
+  if (existsSync(jar)) return jar;
+  if (!existsSync(classes) || readdirSync(classes).length === 0) return classes;
   const partial = `${jar}.partial-${process.pid}`;
   const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/jar` : "jar";
   const made = spawnSync(tool, ["--create", "--file", partial, "-C", classes, "."], { encoding: "utf8" });
