@@ -25,6 +25,7 @@ import { PipelineIdentity } from "./identity";
 import { RoutingKafkaCluster } from "./kafka-cluster";
 import { MetricsReader } from "./metrics-reader";
 import { MonitoringFiles } from "./monitoring-files";
+import { withPlainDataResolve } from "./plain-data-resolve";
 import { PostgresCdcConnector } from "./postgres-cdc-connector";
 import { ReplicationSlotAlarms } from "./replication-slot-alarms";
 import { StageSecretsKey } from "./secrets-key";
@@ -81,6 +82,11 @@ export class RoutingStageStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /** cdktf's synthesis, with plain data walked without cdktf's per-value resolution contexts (constructs/plain-data-resolve.ts). */
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    return withPlainDataResolve(() => super.toTerraform());
   }
 
   /**

@@ -28,19 +28,21 @@ describe("synth in its own process", () => {
     expect(a[0].length).toBeGreaterThan(10000);
   });
 
-  test("leaving out cdktf's preparing resolve (RoutingStageStack.prepareStack) changes no stage's output", () => {
-    const synth = (withPreparingResolve: boolean) => {
+  test("leaving out cdktf's preparing resolve and walking plain data itself (RoutingStageStack.prepareStack, toTerraform) change no stage's output", () => {
+    const synth = (asStock: boolean) => {
       const out = temporaryDirectory("prepare");
-      const stock = withPreparingResolve
-        ? jest.spyOn(RoutingStageStack.prototype, "prepareStack").mockImplementation(function (this: TerraformStack) {
-            TerraformStack.prototype.prepareStack.call(this);
-          })
-        : undefined;
+      const stock = asStock
+        ? (["prepareStack", "toTerraform"] as const).map((method) =>
+            jest.spyOn(RoutingStageStack.prototype, method).mockImplementation(function (this: TerraformStack) {
+              return TerraformStack.prototype[method].call(this);
+            }),
+          )
+        : [];
       try {
         buildApp(STAGE_NAMES, new App({ outdir: out })).synth();
-        if (stock) expect(stock.mock.calls).toHaveLength(STAGE_NAMES.length);
+        for (const spy of stock) expect(spy.mock.calls).toHaveLength(STAGE_NAMES.length);
       } finally {
-        stock?.mockRestore();
+        for (const spy of stock) spy.mockRestore();
       }
       return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
     };

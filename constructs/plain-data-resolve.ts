@@ -1,0 +1,98 @@
+/**
+ * cdktf resolves tokens by walking every value of a stack's configuration, creating a resolution context (closures,
+ * a copied key path) for each value and testing each string against three patterns. Most of a stage's values hold
+ * no token: topic settings, schema documents, SQL text. At 400 filters that walk was the largest part of synth
+ * (about 0.2 s per stage, two passes: every element, then the merged stack again).
+ *
+ * `resolvePlainData` returns plain data the way cdktf's resolve does (the same primitives; arrays and objects copied
+ * without their `undefined` members) and hands everything that may hold or be a token to cdktf's resolve, with the
+ * same options: a string with a token marker or with what cdktf's number-token pattern matches, a number in the
+ * range of encoded tokens or cdktf's map-token number, an object that is not a plain object (tokens, constructs,
+ * dates, class instances), an array with a list token. Which values are plain is decided by cdktf's own markers
+ * (cdktf/lib/tokens/private/encoding.js), so the output is cdktf's, byte for byte:
+ * `__tests__/constructs/plain-data-resolve.test.ts` compares the two on generated values with tokens of every kind, and
+ * `__tests__/app/synth-output.integration.test.ts` every stage's synthesized output.
+ */
+import { Token, Tokenization } from "cdktf";
+
+type Resolve = typeof Tokenization.resolve;
+type ResolveOptions = Parameters<Resolve>[1];
+
+/** What cdktf's resolve may change in a string: a token marker, or its encoded-number pattern (minimal match). */
+const MAYBE_TOKEN_IN_STRING = /TfToken\[|[-|\d.+]e[-|\d.eE+]/;
+/** Encoded number tokens are doubles near ±1e289 and above (their top 16 bits are cdktf's marker). */
+const LARGEST_PLAIN_NUMBER = 1e200;
+/** cdktf refuses paths deeper than 200; anything that deep is left to it, error included. */
+const DEEPEST_PLAIN_PATH = 100;
+
+function plainString(s: string): boolean {
+  return !MAYBE_TOKEN_IN_STRING.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
+}
+
+function plainNumber(n: number): boolean {
+  return Math.abs(n) < LARGEST_PLAIN_NUMBER && n !== Token.NUMBER_MAP_TOKEN_VALUE;
+}
+
+/** An array element cdktf's resolve would read as a list token (it then resolves the whole list as one). */
+function maybeListToken(x: unknown): boolean {
+  return (typeof x === "string" && x.includes("TfToken[")) || (typeof x === "number" && !plainNumber(x));
+}
+
+function isPlainObject(x: object): x is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && typeof (x as { resolve?: unknown }).resolve !== "function";
+}
+
+/**
+ * `value` resolved as `resolve(value, options)` would, walking plain data itself. An error is cdktf's own: the part
+ * handed over names its path from itself, so the whole value is resolved again for the error with its full path.
+ */
+export function resolvePlainData(value: unknown, options: ResolveOptions, resolve: Resolve): unknown {
+  try {
+    return walk(value, options, resolve, 0);
+  } catch {
+    return resolve(value, options);
+  }
+}
+
+function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: number): unknown {
+  const slow = () => resolve(value, options);
+  if (value === undefined || value === null || typeof value === "boolean") return value;
+  if (typeof value === "string") return plainString(value) ? value : slow();
+  if (typeof value === "number") return plainNumber(value) ? value : slow();
+  if (typeof value !== "object" || depth > DEEPEST_PLAIN_PATH) return slow();
+  if (Array.isArray(value)) {
+    if (value.some(maybeListToken)) return slow();
+    const out: unknown[] = [];
+    for (const x of value) {
+      const resolved = walk(x, options, resolve, depth + 1);
+      if (resolved !== undefined) out.push(resolved);
+    }
+    return out;
+  }
+  if (!isPlainObject(value)) return slow();
+  const keys = Object.keys(value);
+  if (!keys.every(plainString)) return slow();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const resolved = walk(value[key], options, resolve, depth + 1);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
+
+/**
+ * Runs `fn` (cdktf's synthesis of one stack) with `Tokenization.resolve`, through which cdktf resolves everything,
+ * walking plain data itself. Synchronous, and restored before it returns or throws.
+ */
+export function withPlainDataResolve<T>(fn: () => T): T {
+  const resolve: Resolve = Tokenization.resolve.bind(Tokenization);
+  const fast: Resolve = (obj, options) => resolvePlainData(obj, options, resolve);
+  const own = Object.getOwnPropertyDescriptor(Tokenization, "resolve");
+  Tokenization.resolve = fast;
+  try {
+    return fn();
+  } finally {
+    if (own) Object.defineProperty(Tokenization, "resolve", own);
+  }
+}
