@@ -168,7 +168,7 @@ function compiledEntry(entry, root = ROOT, { codeCache = false } = {}) {
   const { dir } = ensureBuilt(root);
   const file = path.join(dir, rel.replace(/\.ts$/, ".js"));
   if (!fs.existsSync(file)) throw new Error(`${entry}: no such source in ${root}`);
-  if (codeCache) require("./code-cache").installCodeCache(dir);
+  if (codeCache) require("./code-cache").installCodeCache(dir, { packages: true });
   return file;
 }
 

@@ -4,7 +4,18 @@
  * project where a test may change sources.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { OUT } from "../../bin/build";
 import { CACHE_DIR } from "../../bin/code-cache";
@@ -222,5 +233,76 @@ describe("V8's code cache for the compiled build (bin/code-cache.js)", () => {
     const r = spawnSync(process.execPath, ["bin/run.js", "pruned-probe.ts"], { cwd: project, env: baseEnv });
     expect(r.status).toBe(0);
     expect(builds(project)).toEqual([]);
+  });
+});
+
+describe("V8's code cache for packages (node_modules)", () => {
+  const { NODE_OPTIONS: _inherited, ...baseEnv } = process.env;
+  /** Bytecode files in a node_modules' cache folders, with their modification times. */
+  const cached = (nodeModules: string): Map<string, number> => {
+    const cache = join(nodeModules, ".cache");
+    const dirs = existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith("cdc-routing-v8-code-cache-")) : [];
+    return new Map(
+      dirs.flatMap((d) =>
+        readdirSync(join(cache, d))
+          .filter((f) => f.endsWith(".bin"))
+          .map((f) => [`${d}/${f}`, statSync(join(cache, d, f)).mtimeMs] as const),
+      ),
+    );
+  };
+
+  test("a package's CommonJS file runs from bytecode named by its path, size and time; a changed file never runs from old bytecode; ES modules are Node's", () => {
+    const dir = temporaryDirectory("package-cache");
+    const pkg = join(dir, "node_modules", "probe");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "index.js"), 'module.exports = "first";\n');
+    writeFileSync(join(pkg, "esm.mjs"), 'export const kind = "esm";\n');
+    writeFileSync(
+      join(dir, "main.js"),
+      `require(${JSON.stringify(join(root, "bin", "code-cache.js"))}).installCodeCache(undefined, { packages: true });\n` +
+        'console.log(require("probe"), require("probe/esm.mjs").kind);\n',
+    );
+    const run = () => spawnSync(process.execPath, ["main.js"], { cwd: dir, encoding: "utf8", env: baseEnv });
+    expect(run()).toMatchObject({ status: 0, stdout: "first esm\n", stderr: "" });
+    const first = cached(join(dir, "node_modules"));
+    expect([...first.keys()].map((f) => f.split("/")[1])).toEqual([
+      expect.stringMatching(/^probe%2Findex\.js\.\d+-\d+\.bin$/),
+    ]);
+    expect(run()).toMatchObject({ status: 0, stdout: "first esm\n" });
+    expect(cached(join(dir, "node_modules"))).toEqual(first);
+
+    // Another text of the same length, written later: a new name, and the new text runs.
+    writeFileSync(join(pkg, "index.js"), 'module.exports = "again";\n');
+    utimesSync(join(pkg, "index.js"), new Date(), new Date(Date.now() + 5000));
+    expect(run()).toMatchObject({ status: 0, stdout: "again esm\n", stderr: "" });
+    expect(cached(join(dir, "node_modules")).size).toBe(2);
+  });
+
+  test("cdktf's CLI compiles its packages through the cache (the preload npm gives it); other processes npm starts do not", () => {
+    // A heap size no other run uses gives this test a cache folder of its own, removed at the end.
+    const env = { ...baseEnv, NODE_OPTIONS: "--require=cdc-routing-telemetry-off --max-old-space-size=4093" };
+    const nodeModules = join(root, "node_modules");
+    const own = () => new Map([...cached(nodeModules)].filter(([f]) => !before.has(f)));
+    const before = cached(nodeModules);
+    const folders = () => new Set([...own().keys()].map((f) => f.split("/")[0]));
+    try {
+      const plain = spawnSync(process.execPath, ["-e", 'require("cdktf"); require("yaml")'], { cwd: root, env });
+      expect(plain.status).toBe(0);
+      expect(own().size).toBe(0);
+      const cli = () =>
+        spawnSync(process.execPath, [join(nodeModules, ".bin", "cdktf"), "--version"], {
+          cwd: root,
+          env,
+          encoding: "utf8",
+        });
+      expect(cli()).toMatchObject({ status: 0, stdout: expect.stringMatching(/^0\.21\.0\n/) });
+      const written = own();
+      expect(folders().size).toBe(1);
+      expect([...written.keys()].some((f) => f.includes("cdktf-cli%2Fbundle%2Fbin%2Fcdktf.js."))).toBe(true);
+      expect(cli()).toMatchObject({ status: 0, stdout: expect.stringMatching(/^0\.21\.0\n/) });
+      expect(own()).toEqual(written);
+    } finally {
+      for (const folder of folders()) rmSync(join(nodeModules, ".cache", folder), { recursive: true, force: true });
+    }
   });
 });
