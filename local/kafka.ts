@@ -1,6 +1,6 @@
 /** A single-node Kafka broker in KRaft mode (combined broker and controller) on loopback. */
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
@@ -9,7 +9,7 @@ import { portOpen } from "../lib/ports";
 import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
 import { classDataSharing, sharedClasses } from "./class-data-sharing";
-import { classpath } from "./jars";
+import { classpath, componentDir } from "./jars";
 import {
   javaCommand,
   jvmTempOptions,
@@ -71,6 +71,54 @@ export function clusterId(): string {
 
 export const JVM_QUIET_LOGGING = ["-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlog4j2.level=warn"];
 
+/** Kafka's StorageTool formats a log directory for the broker of `properties` (a JVM start of 1 to 4 s). */
+async function formatStorage(java: string, jvm: string[], dir: string, properties: string): Promise<void> {
+  // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
+  const formatter = classDataSharing([
+    ...jvm,
+    ...JVM_QUIET_LOGGING,
+    "kafka.tools.StorageTool",
+    "format",
+    `--cluster-id=${clusterId()}`,
+    "-c",
+    properties,
+  ]);
+  const format = await run(java, formatter.args);
+  // A failed format (or one killed) may have cut its archive short.
+  formatter.exited(format.code === 0 ? 0 : null, null);
+  if (format.code !== 0) throw new InputError(`formatting Kafka storage ${dir} failed: ${format.output}`);
+}
+
+/**
+ * A broker's log directory, formatted. What StorageTool writes (meta.properties, bootstrap.checkpoint) depends on the
+ * node id, the roles and the metadata version of the jars, not on the ports or the directory: a static quorum
+ * (controller.quorum.voters) writes no voters, and two formats with other ports and paths differ only in a
+ * timestamp, the directory id and a date comment. So the first start formats once per Kafka build (beside its
+ * jars, under a name of its own, then renamed into place), and every start copies that.
+ */
+export async function formattedStorage(
+  logDir: string,
+  format: (dir: string, properties: string) => Promise<void>,
+  template = join(componentDir("kafka"), "formatted-storage"),
+): Promise<void> {
+  if (!existsSync(template)) {
+    const scratch = `${template}.${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      const properties = join(scratch, "server.properties");
+      mkdirSync(scratch, { recursive: true });
+      writeFileSync(properties, brokerProperties(9092, 9093, join(scratch, "data"), 1));
+      await format(join(scratch, "data"), properties);
+      renameSync(join(scratch, "data"), template);
+    } catch (e) {
+      // Another start renamed its format into place first: that one serves.
+      if (!existsSync(template)) throw e;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  cpSync(template, logDir, { recursive: true });
+}
+
 export async function startKafka(
   options: { port: number; controllerPort: number; workDir: string; partitions?: number },
   progress: Progress = printProgress,
@@ -89,23 +137,10 @@ export async function startKafka(
   );
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
   const formatStart = Date.now();
-  // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
-  const formatter = classDataSharing([
-    ...jvmTemp,
-    "-cp",
-    cp,
-    ...JVM_QUIET_LOGGING,
-    "kafka.tools.StorageTool",
-    "format",
-    `--cluster-id=${clusterId()}`,
-    "-c",
-    props,
-  ]);
-  const format = await run(java, formatter.args);
-  // A failed format (or one killed) may have cut its archive short.
-  formatter.exited(format.code === 0 ? 0 : null, null);
+  await formattedStorage(join(options.workDir, "kafka-data"), (dir, properties) =>
+    formatStorage(java, [...jvmTemp, "-cp", cp], dir, properties),
+  );
   recordTiming("setup", "kafka storage format", formatStart);
-  if (format.code !== 0) throw new InputError(`formatting Kafka storage failed: ${format.output}`);
   const bootstrapServers = `127.0.0.1:${options.port}`;
   const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
   const service = await startService(
