@@ -21,6 +21,7 @@ module.exports = {
   // The transform cache lives with the dependencies, not in the system temp dir (a test run leaves nothing there).
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
   // The run's id prefixes its temp dirs; the teardown fails the run if anything of it is left (support/test-run.ts).
+  setupFiles: ["<rootDir>/__tests__/support/token-traces-off.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
 };
