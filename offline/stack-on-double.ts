@@ -111,9 +111,22 @@ export class StackOnDouble {
   async plan(file = "tfplan", ...extra: string[]): Promise<{ run: Run; plan?: PlanJson }> {
     const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...extra);
     if (r.code === 1) return { run: r };
+    return { run: r, plan: await this.show(file) };
+  }
+
+  /**
+   * A plan expected to be empty (after an apply): exit code 0 means no changes (`-detailed-exitcode`), so the plan
+   * is shown (a Terraform run of its own) only when it has some, to name them.
+   */
+  async pendingPlanChanges(file = "check.tfplan"): Promise<{ run: Run; pending: string[] }> {
+    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`);
+    return { run: r, pending: r.code === 2 ? pendingChanges(await this.show(file)) : [] };
+  }
+
+  private async show(file: string): Promise<PlanJson> {
     const shown = await this.terraform("show", "-json", file);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.output}`);
-    return { run: r, plan: parsePlan(shown.stdout, file) };
+    return parsePlan(shown.stdout, file);
   }
 
   /** Calls answered since the last reset, per resource type, sorted; then resets the counter. */

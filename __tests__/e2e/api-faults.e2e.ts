@@ -48,7 +48,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
     const faults = stack.double.setFaults({ rules: parseFaultRules("429@10%; 503@5%; reset@5%"), seed: SEED })!;
     const applied = await stack.apply();
     if (applied.code !== 0) throw new Error(`apply under faults failed (seed ${SEED}):\n${applied.output}`);
-    const { run: planned } = await stack.plan("check.tfplan");
+    const { run: planned } = await stack.pendingPlanChanges("check.tfplan");
     if (planned.code !== 0)
       throw new Error(`plan after the apply (seed ${SEED}) exits ${planned.code}:\n${planned.output}`);
     console.log(`${faults.summary()}; 501 apply + apply + plan ${((Date.now() - started) / 1000).toFixed(1)} s`);

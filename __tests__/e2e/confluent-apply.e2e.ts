@@ -39,9 +39,9 @@ afterAll(() => temporary.removeAll());
 
 /** The plan right after an apply must be empty; otherwise the failure names each resource and attribute. */
 async function expectNoChanges(stack: StackOnDouble): Promise<void> {
-  const { run: r, plan } = await stack.plan("check.tfplan");
+  const { run: r, pending } = await stack.pendingPlanChanges("check.tfplan");
   if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
-  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pendingChanges(plan!).join("\n")}`);
+  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pending.join("\n")}`);
   expect(r.code).toBe(0);
   expect(stack.double.unknownCalls).toEqual([]);
 }

@@ -78,6 +78,15 @@ async function credentialsInState(stack: StackOnDouble): Promise<string[]> {
 
   test("the clean-up deletes exactly the old keys; the double holds only the new ones", async () => {
     stack.useConfig(synthesizeConfig(withManagerKeys([2]), temporary.create("synth-cleaned")));
+    // The check that a plan is empty names what is pending when it is not (StackOnDouble.pendingPlanChanges).
+    const pending = await stack.pendingPlanChanges("pending.tfplan");
+    expect({ code: pending.run.code, pending: pending.pending }).toEqual({
+      code: 2,
+      pending: [
+        expect.stringMatching(/^confluent_api_key\.\S+ \(delete\): /),
+        expect.stringMatching(/^confluent_api_key\.\S+ \(delete\): /),
+      ],
+    });
     expect(plannedChanges(await planReviewApply(stack, "cleanup.tfplan"))).toEqual([
       "confluent_api_key delete cdc-routing-dev-manager-kafka",
       "confluent_api_key delete cdc-routing-dev-manager-schema-registry",

@@ -11,7 +11,7 @@ import { InputError, UsageError } from "../../lib/errors";
 import type { Json } from "../../lib/json";
 import { FAULT_KINDS, type FaultCounts, parseFaultRules } from "../../local/confluent-api/faults";
 import { TemporaryDirs } from "../../local/processes";
-import { pendingChanges, StackOnDouble, synthesize } from "../../offline/stack-on-double";
+import { StackOnDouble, synthesize } from "../../offline/stack-on-double";
 import { STAGE_NAMES, type StageName } from "../../stages/names";
 import { type Log, machineLine, progress } from "../stats";
 import { type FaultRow, faultTable } from "./report";
@@ -163,16 +163,15 @@ export async function runApiFaultTrial(
       }
       if (applied.code !== 0)
         return { ...faulty, problem: `the re-run failed: ${terraformErrorLines(applied.output).join(" / ")}` };
-      const { run: planned, plan } = await stack.plan("check.tfplan");
+      const { run: planned, pending } = await stack.pendingPlanChanges("check.tfplan");
       return planned.code === 0
         ? { ...faulty, converged: true, seconds: (Date.now() - started) / 1000, error }
-        : { ...faulty, problem: notEmpty(planned.code, plan ? pendingChanges(plan) : [], planned.output) };
+        : { ...faulty, problem: notEmpty(planned.code, pending, planned.output) };
     }
     if (applied.code !== 0)
       return result(false, { problem: `apply failed: ${terraformErrorLines(applied.output).join(" / ")}` });
-    const { run: planned, plan } = await stack.plan("check.tfplan");
-    if (planned.code !== 0)
-      return result(false, { problem: notEmpty(planned.code, plan ? pendingChanges(plan) : [], planned.output) });
+    const { run: planned, pending } = await stack.pendingPlanChanges("check.tfplan");
+    if (planned.code !== 0) return result(false, { problem: notEmpty(planned.code, pending, planned.output) });
     if (stack.double.unknownCalls.length > 0)
       return result(false, { problem: `calls the double has no route for: ${stack.double.unknownCalls.join(", ")}` });
     return result(true);
