@@ -227,13 +227,22 @@ async function readStatement(t: StatusTargets, c: StatusCredentials, name: strin
   };
 }
 
-async function readConsumers(admin: Admin, e: StageExpectations, o: ReadOptions): Promise<StatusRow[]> {
+/**
+ * Each consumer's lag: its committed offsets first, then the topics' end offsets. An end offset read later is never
+ * below an offset committed earlier; read the other way round, a consumer that committed in between showed lag -1.
+ * Exported for its test.
+ */
+export async function readConsumers(
+  admin: Admin,
+  e: Pick<StageExpectations, "consumers">,
+  o: ReadOptions,
+): Promise<StatusRow[]> {
   const rows: StatusRow[] = [];
   for (const consumer of e.consumers) {
     const { group, topics, maxLag, lagFor } = consumer;
-    const [ends, offsets, described] = await timed(`the lag of consumer group ${group} (Kafka)`, o, async () => [
-      await watermarks(admin, topics),
+    const [offsets, ends, described] = await timed(`the lag of consumer group ${group} (Kafka)`, o, async () => [
       await admin.fetchOffsets({ groupId: group, topics: [...topics] }),
+      await watermarks(admin, topics),
       await admin.describeGroups([group]),
     ]);
     let lag = 0;

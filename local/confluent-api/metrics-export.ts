@@ -109,6 +109,13 @@ async function committed(admin: Admin, groupId: string, topics?: string[]) {
 
 async function kafkaSamples(store: Store, engines: ObservedEngines, admin: Admin, id: string): Promise<Sample[]> {
   const topics = [...store.topics.values()].filter((t) => t.cluster === id).map((t) => t.name);
+  // Committed offsets before end offsets: an end offset read later is never below an offset committed earlier (the
+  // other way round, a group that committed in between showed negative lag).
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+  const described = groups.length ? (await admin.describeGroups(groups)).groups : [];
+  const active = described.filter((g) => g.members.length > 0);
+  const offsets = new Map<string, Map<string, Map<number, number>>>();
+  for (const group of active) offsets.set(group.groupId, await committed(admin, group.groupId));
   const ends = await watermarks(admin, topics);
   const now = Date.now();
   const samples: Sample[] = topics.map((topic) => ({
@@ -122,10 +129,8 @@ async function kafkaSamples(store: Store, engines: ObservedEngines, admin: Admin
       now,
     ),
   }));
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
-  const described = groups.length ? (await admin.describeGroups(groups)).groups : [];
-  for (const group of described.filter((g) => g.members.length > 0)) {
-    for (const [topic, partitions] of await committed(admin, group.groupId)) {
+  for (const group of active) {
+    for (const [topic, partitions] of offsets.get(group.groupId) ?? []) {
       const end = ends.get(topic);
       if (!end) continue;
       const lag = sum(
