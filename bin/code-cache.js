@@ -8,8 +8,9 @@
  * - the compiled build (bin/build.js), in `.compiled/<build>/.v8-code-cache-<options>/`: a build's folder is
  *   content-addressed and never changes;
  * - packages' CommonJS files (the launchers, and cdktf's CLI through cli/telemetry-off), in
- *   `node_modules/.cache/cdc-routing-v8-code-cache-<options>/`, each named by its file's path, size and
- *   modification time, so a changed or reinstalled file never runs from an older file's bytecode.
+ *   `node_modules/.cache/cdc-routing-v8-code-cache-<options>/`, each named by its file's path, inode, size and
+ *   times (cacheLocation), so a changed or reinstalled file never runs from an older text's bytecode. ES modules,
+ *   by extension, by package type or by their syntax, are left to Node.
  *
  * V8 rejects bytecode of another V8 version or other flags (then this process writes it anew). Each Node version
  * and set of options (`npm run` adds .npmrc's node-options, a direct `node bin/run.js` does not) has a folder of its
@@ -26,6 +27,41 @@ const vm = require("node:vm");
 
 const CACHE_DIR = ".v8-code-cache";
 const SHEBANG = /^#!.*/;
+const DYNAMIC_IMPORT = /\bimport\s*\(/g;
+
+/**
+ * Whether a file's text calls import(). A vm.Script has no loader for import() (on Node 20 only an experimental one,
+ * and it is lost when the script comes from cached bytecode), so such a file is left to Node. The pattern alone also
+ * matches text in strings and comments (React's messages in cdktf's CLI, JSDoc's `import('./x')` types); esbuild
+ * tells them apart: told the target has no import(), it rewrites every call into require(); strings it leaves as they
+ * are, and comments it drops either way. Done once per file, at its first run. The build's modules have none:
+ * bin/build.js has esbuild rewrite them.
+ */
+function callsImport(content) {
+  const count = (text) => text.match(DYNAMIC_IMPORT)?.length ?? 0;
+  const found = count(content);
+  if (found === 0) return false;
+  try {
+    const { transformSync } = require("esbuild");
+    const printed = (supported) => transformSync(content, { loader: "js", supported, logLevel: "silent" }).code;
+    return count(printed({})) !== count(printed({ "dynamic-import": false }));
+  } catch {
+    return true;
+  }
+}
+
+/** A package file to compile as Node does, decided once (a marker file beside its bytecode's name). */
+function leftToNode(content, marker) {
+  if (fs.existsSync(marker)) return true;
+  if (!callsImport(content)) return false;
+  try {
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, "");
+  } catch {
+    // Not writable: decided again next time.
+  }
+  return true;
+}
 
 /** The require function Node gives a module (lib/internal/modules/helpers.js, makeRequireFunction). */
 function requireFor(mod) {
@@ -52,9 +88,9 @@ function compilerOptions() {
   return kept;
 }
 
-/** This process's Node version and compiler options, as the suffix of its cache folders' names. */
-function optionsKey() {
-  const key = [process.version, ...compilerOptions()].join("\0");
+/** A Node version and compiler options (this process's by default), as the suffix of cache folders' names. */
+function optionsKey(version = process.version, options = compilerOptions()) {
+  const key = [version, ...options].join("\0");
   return createHash("sha256").update(key).digest("hex").slice(0, 12);
 }
 
@@ -62,17 +98,19 @@ function optionsKey() {
 const cacheFileName = (relativePath) => `${encodeURIComponent(relativePath.split(path.sep).join("/"))}.bin`;
 
 /**
- * Writes each file under a temporary name and renames it into place. A build's folder is made without
+ * Takes each script's bytecode and writes it under a temporary name, renamed into place. A build's folder is made without
  * `recursive`: a build deleted while this process ran (bin/build.js prunes builds unused for a day) must not
  * reappear holding only a cache, which bin/build.js would take for a complete build.
  */
-function writeAll(cacheDir, files, { recursive }) {
+function writeAll(cacheDir, scripts, { recursive }) {
   try {
     fs.mkdirSync(cacheDir, { recursive });
   } catch (e) {
+    // Nowhere to write (a read-only install, or the build was deleted): no bytecode is even taken.
     if (e.code !== "EEXIST") return;
   }
-  for (const { file, data } of files) {
+  for (const { script, cacheFile: file } of scripts) {
+    const data = script.createCachedData();
     const temporary = path.join(cacheDir, `.${randomBytes(8).toString("hex")}.tmp`);
     try {
       fs.writeFileSync(temporary, data, { flag: "wx" });
@@ -89,9 +127,10 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /**
  * Where a module's bytecode is kept, or undefined for a module this process does not cache. A build's module is
  * named by its path in the build (the folder never changes). A package's file (under the first node_modules of its
- * path, in its `.cache/`) is named by its path, size and modification time: a package installed again or changed
- * gets a name of its own, so bytecode of an earlier file is never used for it (`npm ci` removes node_modules, and
- * with it the old files).
+ * path, in its `.cache/`) is named by a hash of its path, inode, size and modification and change times, then its
+ * file name: V8 checks only a source's length, and a file written again gets a new change time even when a copy
+ * keeps its modification time (`cp -p`, `tar`), so bytecode of an earlier text is never used for a new one. `npm ci`
+ * removes node_modules, and with it the old files.
  */
 function cacheLocation(filename, { buildDir, packages, options }) {
   if (buildDir && filename.startsWith(buildDir + path.sep))
@@ -105,18 +144,20 @@ function cacheLocation(filename, { buildDir, packages, options }) {
   const nodeModules = filename.slice(0, at + NODE_MODULES.length - 1);
   let stat;
   try {
-    stat = fs.statSync(filename);
+    stat = fs.statSync(filename, { bigint: true });
   } catch {
     return undefined;
   }
+  const identity = [path.relative(nodeModules, filename), stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join("\0");
+  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 24);
   return {
     dir: path.join(nodeModules, ".cache", `cdc-routing-v8-code-cache-${options}`),
-    name: `${cacheFileName(path.relative(nodeModules, filename)).slice(0, -".bin".length)}.${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`,
+    name: `${hash}-${encodeURIComponent(path.basename(filename)).slice(0, 100)}.bin`,
     recursive: true,
   };
 }
 
-/** What this process compiles through the code cache (installCodeCache adds to it). */
+/** What this process compiles through the code cache: its launcher's build, and packages once asked for. */
 const scope = { buildDir: undefined, packages: false, options: undefined };
 
 /**
@@ -141,21 +182,31 @@ function installCodeCache(buildDir, { packages = false } = {}) {
     try {
       cachedData = fs.readFileSync(cacheFile);
     } catch {
-      // Not written yet.
+      // Not written yet: a package's file is written only once callsImport has said no.
+      if (location.recursive && leftToNode(content, `${cacheFile}.node`))
+        return compile.call(this, content, filename, format);
     }
-    const script = new vm.Script(Module.wrap(content.replace(SHEBANG, "")), { filename, cachedData });
+    let script;
+    try {
+      script = new vm.Script(Module.wrap(content.replace(SHEBANG, "")), { filename, cachedData });
+    } catch (e) {
+      // A .js file without "type" whose syntax is an ES module's: Node's own compile detects that and loads it as one.
+      if (e instanceof SyntaxError && format === undefined) return compile.call(this, content, filename, format);
+      throw e;
+    }
     if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ script, cacheFile, location });
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
   process.once("exit", () => {
     const byDir = new Map();
-    for (const { script, cacheFile, location } of toWrite) {
-      if (!byDir.has(location.dir)) byDir.set(location.dir, { recursive: location.recursive, files: [] });
-      byDir.get(location.dir).files.push({ file: cacheFile, data: script.createCachedData() });
+    for (const entry of toWrite) {
+      const { dir, recursive } = entry.location;
+      if (!byDir.has(dir)) byDir.set(dir, { recursive, scripts: [] });
+      byDir.get(dir).scripts.push(entry);
     }
-    for (const [dir, { recursive, files }] of byDir) writeAll(dir, files, { recursive });
+    for (const [dir, { recursive, scripts }] of byDir) writeAll(dir, scripts, { recursive });
   });
 }
 
-module.exports = { CACHE_DIR, installCodeCache };
+module.exports = { CACHE_DIR, installCodeCache, optionsKey };

@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { OUT } from "../../bin/build";
-import { CACHE_DIR } from "../../bin/code-cache";
+import { CACHE_DIR, optionsKey } from "../../bin/code-cache";
 import { temporaryDirectory } from "../support/helpers";
 
 const root = join(__dirname, "..", "..");
@@ -251,44 +251,61 @@ describe("V8's code cache for packages (node_modules)", () => {
     );
   };
 
-  test("a package's CommonJS file runs from bytecode named by its path, size and time; a changed file never runs from old bytecode; ES modules are Node's", () => {
+  test("a package's CommonJS file runs from bytecode named by its identity; a changed file never runs from old bytecode; ES modules and import() are Node's", () => {
     const dir = temporaryDirectory("package-cache");
     const pkg = join(dir, "node_modules", "probe");
+    const esmPkg = join(dir, "node_modules", "esm-probe");
     mkdirSync(pkg, { recursive: true });
+    mkdirSync(esmPkg, { recursive: true });
     writeFileSync(join(pkg, "index.js"), 'module.exports = "first";\n');
     writeFileSync(join(pkg, "esm.mjs"), 'export const kind = "esm";\n');
+    // ES module syntax in a .js file of a package without "type": Node detects it and loads it as a module.
+    writeFileSync(join(pkg, "detected.js"), 'export const kind = "detected";\n');
+    writeFileSync(join(pkg, "lazy.js"), 'module.exports = () => import("./esm.mjs").then((m) => m.kind);\n');
+    // import( only in a JSDoc type and a string: no call, so cached.
+    writeFileSync(join(pkg, "mentions.js"), '/** @type {import("./x")} */\nmodule.exports = "import(y)";\n');
+    writeFileSync(join(esmPkg, "package.json"), '{ "type": "module", "main": "index.js" }\n');
+    writeFileSync(join(esmPkg, "index.js"), 'export const kind = "typed";\n');
     writeFileSync(
       join(dir, "main.js"),
       `require(${JSON.stringify(join(root, "bin", "code-cache.js"))}).installCodeCache(undefined, { packages: true });\n` +
-        'console.log(require("probe"), require("probe/esm.mjs").kind);\n',
+        'const kinds = [require("probe"), require("probe/esm.mjs").kind, require("probe/detected.js").kind, require("esm-probe").kind, require("probe/mentions.js")];\n' +
+        'require("probe/lazy.js")().then((lazy) => console.log([...kinds, lazy].join(" ")));\n',
     );
     const run = () => spawnSync(process.execPath, ["main.js"], { cwd: dir, encoding: "utf8", env: baseEnv });
-    expect(run()).toMatchObject({ status: 0, stdout: "first esm\n", stderr: "" });
+    const ran = "first esm detected typed import(y) esm\n";
+    expect(run()).toMatchObject({ status: 0, stdout: ran });
     const first = cached(join(dir, "node_modules"));
-    expect([...first.keys()].map((f) => f.split("/")[1])).toEqual([
-      expect.stringMatching(/^probe%2Findex\.js\.\d+-\d+\.bin$/),
-    ]);
-    expect(run()).toMatchObject({ status: 0, stdout: "first esm\n" });
+    const names = [...first.keys()].map((f) => f.split("/")[1]);
+    expect(names.every((f) => /^[0-9a-f]{24}-/.test(f))).toBe(true);
+    // lazy.js calls import(): Node compiles it (a vm.Script from cached bytecode has no loader for import()).
+    expect(names.map((f) => f.slice(25)).sort()).toEqual(["index.js.bin", "mentions.js.bin"]);
+    expect(run()).toMatchObject({ status: 0, stdout: ran });
     expect(cached(join(dir, "node_modules"))).toEqual(first);
 
-    // Another text of the same length, written later: a new name, and the new text runs.
+    // Another text of the same length with the same modification time (as `cp -p` or tar keep it): a new name,
+    // and the new text runs.
+    const { mtime } = statSync(join(pkg, "index.js"));
     writeFileSync(join(pkg, "index.js"), 'module.exports = "again";\n');
-    utimesSync(join(pkg, "index.js"), new Date(), new Date(Date.now() + 5000));
-    expect(run()).toMatchObject({ status: 0, stdout: "again esm\n", stderr: "" });
-    expect(cached(join(dir, "node_modules")).size).toBe(2);
+    utimesSync(join(pkg, "index.js"), mtime, mtime);
+    expect(run()).toMatchObject({ status: 0, stdout: "again esm detected typed import(y) esm\n" });
+    expect(cached(join(dir, "node_modules")).size).toBe(3);
   });
 
   test("cdktf's CLI compiles its packages through the cache (the preload npm gives it); other processes npm starts do not", () => {
     // A heap size no other run uses gives this test a cache folder of its own, removed at the end.
-    const env = { ...baseEnv, NODE_OPTIONS: "--require=cdc-routing-telemetry-off --max-old-space-size=4093" };
+    const heap = "--max-old-space-size=4093";
+    const env = { ...baseEnv, NODE_OPTIONS: `--require=cdc-routing-telemetry-off ${heap}` };
     const nodeModules = join(root, "node_modules");
-    const own = () => new Map([...cached(nodeModules)].filter(([f]) => !before.has(f)));
-    const before = cached(nodeModules);
-    const folders = () => new Set([...own().keys()].map((f) => f.split("/")[0]));
+    const folder = join(nodeModules, ".cache", `cdc-routing-v8-code-cache-${optionsKey(process.version, [heap])}`);
+    const files = () => (existsSync(folder) ? readdirSync(folder).sort() : []);
+    rmSync(folder, { recursive: true, force: true });
     try {
-      const plain = spawnSync(process.execPath, ["-e", 'require("cdktf"); require("yaml")'], { cwd: root, env });
-      expect(plain.status).toBe(0);
-      expect(own().size).toBe(0);
+      // A script that loads packages, started with npm's preload: not cdktf's CLI, so no cache.
+      const script = join(temporaryDirectory("not-the-cli"), "loads.js");
+      writeFileSync(script, `require(${JSON.stringify(require.resolve("cdktf"))});\n`);
+      expect(spawnSync(process.execPath, [script], { cwd: root, env }).status).toBe(0);
+      expect(files()).toEqual([]);
       const cli = () =>
         spawnSync(process.execPath, [join(nodeModules, ".bin", "cdktf"), "--version"], {
           cwd: root,
@@ -296,13 +313,14 @@ describe("V8's code cache for packages (node_modules)", () => {
           encoding: "utf8",
         });
       expect(cli()).toMatchObject({ status: 0, stdout: expect.stringMatching(/^0\.21\.0\n/) });
-      const written = own();
-      expect(folders().size).toBe(1);
-      expect([...written.keys()].some((f) => f.includes("cdktf-cli%2Fbundle%2Fbin%2Fcdktf.js."))).toBe(true);
+      const written = files();
+      expect(written.some((f) => f.endsWith("-cdktf.js.bin"))).toBe(true);
+      const times = written.map((f) => statSync(join(folder, f)).mtimeMs);
       expect(cli()).toMatchObject({ status: 0, stdout: expect.stringMatching(/^0\.21\.0\n/) });
-      expect(own()).toEqual(written);
+      expect(files()).toEqual(written);
+      expect(written.map((f) => statSync(join(folder, f)).mtimeMs)).toEqual(times);
     } finally {
-      for (const folder of folders()) rmSync(join(nodeModules, ".cache", folder), { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

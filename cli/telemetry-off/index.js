@@ -10,8 +10,8 @@ if (!process.env.CHECKPOINT_DISABLE) process.env.CHECKPOINT_DISABLE = "1";
 
 // In cdktf's CLI (`npx cdktf synth`, the workflows' plans), its packages are compiled through V8's code cache
 // (bin/code-cache.js): the CLI's start-up is mostly compiling some 30 MB of JavaScript, about 0.6 s of a 2.6 s
-// `cdktf synth`. Only there: every other process npm starts is either a launcher, which installs the cache itself,
-// or a tool with a module system of its own (jest).
+// `cdktf synth`. Only there: the launchers install the cache themselves, and other tools npm starts (jest, tsc,
+// biome, tsx) are left as they are.
 const { realpathSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -23,5 +23,10 @@ function isCdktfCli(script) {
   }
 }
 
-if (process.argv[1] && isCdktfCli(process.argv[1]))
-  require(join(__dirname, "..", "..", "bin", "code-cache.js")).installCodeCache(undefined, { packages: true });
+if (process.argv[1] && isCdktfCli(process.argv[1])) {
+  try {
+    require(join(__dirname, "..", "..", "bin", "code-cache.js")).installCodeCache(undefined, { packages: true });
+  } catch {
+    // This package installed as a copy away from the project (npm's install-links): the CLI runs without the cache.
+  }
+}
