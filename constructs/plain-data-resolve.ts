@@ -20,10 +20,15 @@ type ResolveOptions = Parameters<Resolve>[1];
 
 /** What cdktf's resolve may change in a string: a token marker, or its encoded-number pattern (minimal match). */
 const MAYBE_TOKEN_IN_STRING = /TfToken\[|[-|\d.+]e[-|\d.eE+]/;
-/** Encoded number tokens are doubles near ±1e289 and above (their top 16 bits are cdktf's marker). */
+/** Encoded number tokens are negative doubles near -1e289 and beyond (their top 16 bits are cdktf's marker). */
 const LARGEST_PLAIN_NUMBER = 1e200;
-/** cdktf refuses paths deeper than 200; anything that deep is left to it, error included. */
+/**
+ * cdktf refuses paths deeper than 200. A part handed over counts its depth from 0 again, so past this depth the
+ * whole value goes to cdktf (TooDeep), which then finds the depth and its error as it would have.
+ */
 const DEEPEST_PLAIN_PATH = 100;
+
+class TooDeep extends Error {}
 
 function plainString(s: string): boolean {
   return !MAYBE_TOKEN_IN_STRING.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
@@ -38,9 +43,15 @@ function maybeListToken(x: unknown): boolean {
   return (typeof x === "string" && x.includes("TfToken[")) || (typeof x === "number" && !plainNumber(x));
 }
 
+/** Not a token (a `resolve` method) and not what cdktf takes for a construct (which it refuses to resolve). */
 function isPlainObject(x: object): x is Record<string, unknown> {
   const proto = Object.getPrototypeOf(x);
-  return (proto === Object.prototype || proto === null) && typeof (x as { resolve?: unknown }).resolve !== "function";
+  const o = x as { resolve?: unknown; _children?: unknown; _metadata?: unknown };
+  return (
+    (proto === Object.prototype || proto === null) &&
+    typeof o.resolve !== "function" &&
+    (o._children === undefined || o._metadata === undefined)
+  );
 }
 
 /**
@@ -60,7 +71,8 @@ function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: 
   if (value === undefined || value === null || typeof value === "boolean") return value;
   if (typeof value === "string") return plainString(value) ? value : slow();
   if (typeof value === "number") return plainNumber(value) ? value : slow();
-  if (typeof value !== "object" || depth > DEEPEST_PLAIN_PATH) return slow();
+  if (typeof value !== "object") return slow();
+  if (depth > DEEPEST_PLAIN_PATH) throw new TooDeep();
   if (Array.isArray(value)) {
     if (value.some(maybeListToken)) return slow();
     const out: unknown[] = [];

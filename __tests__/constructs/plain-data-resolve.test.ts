@@ -90,6 +90,27 @@ test("resolvePlainData returns what cdktf's resolve returns, or throws its error
   );
 });
 
+test("edge cases give cdktf's result or its error: deep nesting, construct-like, null-prototype and sparse values", () => {
+  const nested = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { a: [nested(depth - 1, leaf)] });
+  const bare = Object.assign(Object.create(null), { a: 1, b: text.stringValue });
+  // biome-ignore lint/suspicious/noSparseArray: a hole is one of the cases
+  const sparse = [1, , 3];
+  for (const v of [
+    nested(60, "plain"),
+    nested(60, text.stringValue),
+    nested(101, "past cdktf's limit of 200 keys"),
+    nested(101, count.numberValue),
+    { _children: {}, _metadata: [] },
+    { nested: { _children: {}, _metadata: [] } },
+    bare,
+    sparse,
+    [undefined, null, -0, Number.NaN],
+  ])
+    expect(outcome(() => resolvePlainData(v, options, original))).toEqual(outcome(() => original(v, options)));
+  // cdktf does refuse that depth, so both sides above gave its error.
+  expect(outcome(() => original(nested(101, "x"), options)).error).toMatch(/circular/i);
+});
+
 test("plain data is walked without cdktf's resolve; a token in it goes to cdktf's resolve alone", () => {
   const calls: unknown[] = [];
   const counting: typeof original = (x, o) => {
