@@ -10,7 +10,7 @@
  * round of "now" writes any archive still missing.
  */
 import { parseCommandLine, runScript } from "../lib/command-line";
-import { freePort } from "../lib/ports";
+import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
 import { FlinkRunner } from "../local/flink";
@@ -26,6 +26,12 @@ import {
   summary,
   waitedChildrenCpuSeconds,
 } from "./stats";
+
+/** A broker's two listener ports, different from each other. */
+async function brokerPorts(): Promise<{ port: number; controllerPort: number }> {
+  const [port, controllerPort] = await distinctFreePorts(2);
+  return { port, controllerPort };
+}
 
 const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, default 5)
 
@@ -46,10 +52,7 @@ function withSide<T>(side: Side, body: () => Promise<T>): Promise<T> {
 async function kafkaStart(side: Side): Promise<number> {
   return withSide(side, async () => {
     const formatted = waitedChildrenCpuSeconds();
-    const kafka = await startKafka(
-      { port: await freePort(), controllerPort: await freePort(), workDir: temporary.create("bench-kafka") },
-      quiet,
-    );
+    const kafka = await startKafka({ ...(await brokerPorts()), workDir: temporary.create("bench-kafka") }, quiet);
     const seconds = cpuSeconds(kafka.service.child.pid as number) + (waitedChildrenCpuSeconds() - formatted);
     await kafka.service.stop();
     return seconds;
@@ -96,10 +99,7 @@ async function main(args: string[]): Promise<void> {
   process.env[QUICK_JVMS_ENV] = "1";
   const lines = [`jvm starts: ${machineLine()}`];
   try {
-    const broker = await startKafka(
-      { port: await freePort(), controllerPort: await freePort(), workDir: temporary.create("bench-broker") },
-      quiet,
-    );
+    const broker = await startKafka({ ...(await brokerPorts()), workDir: temporary.create("bench-broker") }, quiet);
     const engines: [string, (side: Side) => Promise<number>][] = [
       ["Kafka storage format and broker, to ready", kafkaStart],
       ["Kafka Connect worker, to ready", (side) => connectStart(side, broker.bootstrapServers)],

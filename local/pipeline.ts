@@ -4,7 +4,7 @@
  */
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { type FilterSet, sourcesForStage } from "../filters/model";
-import { assertPortFree, freePort } from "../lib/ports";
+import { assertPortFree, distinctFreePorts } from "../lib/ports";
 import type { StageConfig } from "../stages/config";
 import { stageConfig } from "../stages/stages";
 import { type CapturedTable, qualifiedName } from "../stages/tables";
@@ -42,12 +42,8 @@ export const DEFAULT_PORTS: PipelinePorts = {
 };
 
 export async function freePorts(): Promise<PipelinePorts> {
-  return {
-    postgres: await freePort(),
-    kafka: await freePort(),
-    kafkaController: await freePort(),
-    connectRest: await freePort(),
-  };
+  const [postgres, kafka, kafkaController, connectRest] = await distinctFreePorts(4);
+  return { postgres, kafka, kafkaController, connectRest };
 }
 
 export interface PipelineOptions {
