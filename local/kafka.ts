@@ -1,7 +1,7 @@
 /** A single-node Kafka broker in KRaft mode (combined broker and controller) on loopback. */
-import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { withAdmin, withAdminOnce } from "../consumers/topic-io";
 import { InputError } from "../lib/errors";
@@ -72,7 +72,7 @@ export function clusterId(): string {
 export const JVM_QUIET_LOGGING = ["-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlog4j2.level=warn"];
 
 /** Kafka's StorageTool formats a log directory for the broker of `properties` (a JVM start of 1 to 4 s). */
-async function formatStorage(java: string, jvm: string[], dir: string, properties: string): Promise<void> {
+async function runStorageTool(java: string, jvm: string[], properties: string): Promise<void> {
   // Not spawnSync: a JVM start of seconds, while PostgreSQL starts beside it (pipeline.ts).
   const formatter = classDataSharing([
     ...jvm,
@@ -86,28 +86,47 @@ async function formatStorage(java: string, jvm: string[], dir: string, propertie
   const format = await run(java, formatter.args);
   // A failed format (or one killed) may have cut its archive short.
   formatter.exited(format.code === 0 ? 0 : null, null);
-  if (format.code !== 0) throw new InputError(`formatting Kafka storage ${dir} failed: ${format.output}`);
+  if (format.code !== 0) throw new InputError(`formatting Kafka storage failed: ${format.output}`);
 }
+
+/** Scratch folders of formats killed part-way (older than any format takes), beside a template not made yet. */
+function removeAbandonedScratch(template: string): void {
+  const dir = dirname(template);
+  const prefix = `${basename(template)}.`;
+  for (const name of existsSync(dir) ? readdirSync(dir) : [])
+    if (name.startsWith(prefix) && Date.now() - statSync(join(dir, name)).mtimeMs > 10 * 60_000)
+      rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/**
+ * The broker properties a storage template is formatted from: the broker's, with fixed ports and directory, which
+ * the format does not record (below). A change to what it does record (node id, roles) names another template.
+ */
+const TEMPLATE_PROPERTIES = (dir: string) => brokerProperties(9092, 9093, dir, 1);
 
 /**
  * A broker's log directory, formatted. What StorageTool writes (meta.properties, bootstrap.checkpoint) depends on the
  * node id, the roles and the metadata version of the jars, not on the ports or the directory: a static quorum
  * (controller.quorum.voters) writes no voters, and two formats with other ports and paths differ only in a
- * timestamp, the directory id and a date comment. So the first start formats once per Kafka build (beside its
- * jars, under a name of its own, then renamed into place), and every start copies that.
+ * timestamp, the directory id and a date comment. So the first start formats once per Kafka build and broker
+ * properties (beside the jars, under a name of its own, then renamed into place), and every start copies that: every
+ * local broker has the same cluster id and directory id, each on its own, which no broker compares with another's.
  */
 export async function formattedStorage(
   logDir: string,
-  format: (dir: string, properties: string) => Promise<void>,
-  template = join(componentDir("kafka"), "formatted-storage"),
+  format: (properties: string) => Promise<void>,
+  templates = componentDir("kafka"),
 ): Promise<void> {
+  const key = createHash("sha256").update(TEMPLATE_PROPERTIES("")).digest("hex").slice(0, 12);
+  const template = join(templates, `formatted-storage-${key}`);
   if (!existsSync(template)) {
+    removeAbandonedScratch(template);
     const scratch = `${template}.${process.pid}-${randomBytes(4).toString("hex")}`;
     try {
       const properties = join(scratch, "server.properties");
       mkdirSync(scratch, { recursive: true });
-      writeFileSync(properties, brokerProperties(9092, 9093, join(scratch, "data"), 1));
-      await format(join(scratch, "data"), properties);
+      writeFileSync(properties, TEMPLATE_PROPERTIES(join(scratch, "data")));
+      await format(properties);
       renameSync(join(scratch, "data"), template);
     } catch (e) {
       // Another start renamed its format into place first: that one serves.
@@ -116,7 +135,8 @@ export async function formattedStorage(
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  cpSync(template, logDir, { recursive: true });
+  // Like StorageTool, never over an existing directory's files.
+  cpSync(template, logDir, { recursive: true, force: false, errorOnExist: true });
 }
 
 export async function startKafka(
@@ -137,8 +157,8 @@ export async function startKafka(
   );
   const jvmTemp = jvmTempOptions(join(options.workDir, "jvm-tmp", "kafka"));
   const formatStart = Date.now();
-  await formattedStorage(join(options.workDir, "kafka-data"), (dir, properties) =>
-    formatStorage(java, [...jvmTemp, "-cp", cp], dir, properties),
+  await formattedStorage(join(options.workDir, "kafka-data"), (properties) =>
+    runStorageTool(java, [...jvmTemp, "-cp", cp], properties),
   );
   recordTiming("setup", "kafka storage format", formatStart);
   const bootstrapServers = `127.0.0.1:${options.port}`;
