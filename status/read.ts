@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { type Admin, type Kafka, Kafka as KafkaClient, type KafkaConfig, logLevel } from "kafkajs";
 import { kafkaConfigFromEnv } from "../consumers/kafka-config";
-import { watermarks } from "../consumers/topic-io";
+import { partitionLag, watermarks } from "../consumers/topic-io";
 import { ConnectionError } from "../lib/errors";
 import type { Json } from "../lib/json";
 import type { StageExpectations } from "./expectations";
@@ -253,7 +253,7 @@ export async function readConsumers(
         if (!end) continue;
         const at = Number(p.offset);
         if (at >= 0) committed += 1;
-        lag += end.high - (at >= 0 ? at : end.low);
+        lag += partitionLag(end, at);
       }
     }
     const members = described.groups[0]?.members.length ?? 0;

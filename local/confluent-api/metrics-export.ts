@@ -16,7 +16,7 @@
  * read none. Points carry the time they were read (Confluent's are about three minutes old).
  */
 import type { Admin } from "kafkajs";
-import { watermarks, withAdmin } from "../../consumers/topic-io";
+import { partitionLag, watermarks, withAdmin } from "../../consumers/topic-io";
 import { inferredTableGroup } from "../../flink-sql/inferred-table";
 import { EXPORT_PATH, METRICS } from "../../monitoring/metrics";
 import { sourceTopics } from "./engines";
@@ -133,11 +133,7 @@ async function kafkaSamples(store: Store, engines: ObservedEngines, admin: Admin
     for (const [topic, partitions] of offsets.get(group.groupId) ?? []) {
       const end = ends.get(topic);
       if (!end) continue;
-      const lag = sum(
-        end.map(
-          (p) => p.high - ((partitions.get(p.partition) ?? -1) >= 0 ? (partitions.get(p.partition) as number) : p.low),
-        ),
-      );
+      const lag = sum(end.map((p) => partitionLag(p, partitions.get(p.partition) ?? -1)));
       samples.push({
         name: METRICS.consumerLag,
         labels: { kafka_id: id, topic, consumer_group_id: group.groupId },
