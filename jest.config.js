@@ -20,8 +20,9 @@ module.exports = {
   maxWorkers: 2,
   // The transform cache lives with the dependencies, not in the system temp dir (a test run leaves nothing there).
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
-  // The run's id prefixes its temp dirs; the teardown fails the run if anything of it is left (support/test-run.ts).
+  // Every test file synthesizes without a stack trace per token, as main.ts does.
   setupFiles: ["<rootDir>/__tests__/support/token-traces-off.ts"],
+  // The run's id prefixes its temp dirs; the teardown fails the run if anything of it is left (support/test-run.ts).
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
 };

@@ -109,7 +109,7 @@ export class StackOnDouble {
 
   /** `plan -detailed-exitcode -out`, then `show -json` of it. */
   async plan(file = "tfplan", ...extra: string[]): Promise<{ run: Run; plan?: PlanJson }> {
-    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...extra);
+    const r = await this.planInto(file, extra);
     if (r.code === 1) return { run: r };
     return { run: r, plan: await this.show(file) };
   }
@@ -119,8 +119,12 @@ export class StackOnDouble {
    * is shown (a Terraform run of its own) only when it has some, to name them.
    */
   async pendingPlanChanges(file = "check.tfplan"): Promise<{ run: Run; pending: string[] }> {
-    const r = await this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`);
+    const r = await this.planInto(file, []);
     return { run: r, pending: r.code === 2 ? pendingChanges(await this.show(file)) : [] };
+  }
+
+  private planInto(file: string, extra: string[]): Promise<Run> {
+    return this.terraform("plan", "-input=false", "-detailed-exitcode", `-out=${file}`, ...extra);
   }
 
   private async show(file: string): Promise<PlanJson> {

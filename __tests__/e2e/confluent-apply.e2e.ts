@@ -41,7 +41,7 @@ afterAll(() => temporary.removeAll());
 async function expectNoChanges(stack: StackOnDouble): Promise<void> {
   const { run: r, pending } = await stack.pendingPlanChanges("check.tfplan");
   if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
-  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pending.join("\n")}`);
+  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pending.join("\n") || r.output}`);
   expect(r.code).toBe(0);
   expect(stack.double.unknownCalls).toEqual([]);
 }

@@ -94,7 +94,7 @@ export async function planReviewApply(stack: StackOnDouble, file: string): Promi
   const next = await stack.pendingPlanChanges(`${file}.check`);
   if (next.run.code !== 0)
     throw new Error(
-      `the plan after ${file} is not empty:\n${next.run.code === 2 ? next.pending.join("\n") : next.run.output}`,
+      `the plan after ${file} is not empty:\n${next.pending.length > 0 ? next.pending.join("\n") : next.run.output}`,
     );
   return plan;
 }
