@@ -8,7 +8,8 @@
  * without their `undefined` members) and hands everything that may hold or be a token to cdktf's resolve, with the
  * same options: a string with a token marker or with what cdktf's number-token pattern matches, a number in the
  * range of encoded tokens or cdktf's map-token number, an object that is not a plain object (tokens, constructs,
- * dates, class instances), an array with a list token. Which values are plain is decided by cdktf's own markers
+ * dates, class instances), an array with a list token. Within one synthesis a token string is handed over once and
+ * its result reused (resolveString). Which values are plain is decided by cdktf's own markers
  * (cdktf/lib/tokens/private/encoding.js), so the output is cdktf's, byte for byte:
  * `__tests__/constructs/plain-data-resolve.test.ts` compares the two on generated values with tokens of every kind, and
  * `__tests__/app/synth-output.integration.test.ts` every stage's synthesized output.
@@ -69,7 +70,7 @@ export function resolvePlainData(value: unknown, options: ResolveOptions, resolv
 function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: number): unknown {
   const slow = () => resolve(value, options);
   if (value === undefined || value === null || typeof value === "boolean") return value;
-  if (typeof value === "string") return plainString(value) ? value : slow();
+  if (typeof value === "string") return plainString(value) ? value : resolveString(value, options, resolve);
   if (typeof value === "number") return plainNumber(value) ? value : slow();
   if (typeof value !== "object") return slow();
   if (depth > DEEPEST_PLAIN_PATH) throw new TooDeep();
@@ -94,6 +95,27 @@ function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: 
 }
 
 /**
+ * Token strings resolved during one synthesis (withPlainDataResolve), by resolver, scope and phase: cdktf resolves the same reference (a
+ * cluster's id, an API key's secret) at each of its uses, some 5,000 times per stage at 400 filters. Only results that
+ * are primitives are kept (an array or object could be changed by a later merge).
+ */
+let resolvedStrings: WeakMap<object, WeakMap<object, Map<string, unknown>>> | undefined;
+
+function resolveString(value: string, options: ResolveOptions, resolve: Resolve): unknown {
+  const { resolver, scope } = options as { resolver?: object; scope?: object };
+  if (!resolver || !scope || !resolvedStrings) return resolve(value, options);
+  const byScope = resolvedStrings.get(resolver) ?? new WeakMap<object, Map<string, unknown>>();
+  resolvedStrings.set(resolver, byScope);
+  const memo = byScope.get(scope) ?? new Map<string, unknown>();
+  byScope.set(scope, memo);
+  const key = `${options.preparing ? "p" : "r"}${value}`;
+  if (memo.has(key)) return memo.get(key);
+  const resolved = resolve(value, options);
+  if (resolved === null || typeof resolved !== "object") memo.set(key, resolved);
+  return resolved;
+}
+
+/**
  * Runs `fn` (cdktf's synthesis of one stack) with `Tokenization.resolve`, through which cdktf resolves everything,
  * walking plain data itself. Synchronous, and restored before it returns or throws.
  */
@@ -101,10 +123,13 @@ export function withPlainDataResolve<T>(fn: () => T): T {
   const resolve: Resolve = Tokenization.resolve.bind(Tokenization);
   const fast: Resolve = (obj, options) => resolvePlainData(obj, options, resolve);
   const own = Object.getOwnPropertyDescriptor(Tokenization, "resolve");
+  const outer = resolvedStrings;
   Tokenization.resolve = fast;
+  resolvedStrings = new WeakMap();
   try {
     return fn();
   } finally {
+    resolvedStrings = outer;
     if (own) Object.defineProperty(Tokenization, "resolve", own);
   }
 }

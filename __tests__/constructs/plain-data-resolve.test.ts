@@ -111,6 +111,16 @@ test("edge cases give cdktf's result or its error: deep nesting, construct-like,
   expect(outcome(() => original(nested(101, "x"), options)).error).toMatch(/circular/i);
 });
 
+test("within one synthesis (withPlainDataResolve), token strings resolved once each give cdktf's results (random values)", () => {
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 2, maxLength: 6 }), (values) => {
+      const once = withPlainDataResolve(() => values.map((v) => outcome(() => resolvePlainData(v, options, original))));
+      expect(once).toEqual(values.map((v) => outcome(() => original(v, options))));
+    }),
+    { numRuns: 150 },
+  );
+});
+
 test("plain data is walked without cdktf's resolve; a token in it goes to cdktf's resolve alone", () => {
   const calls: unknown[] = [];
   const counting: typeof original = (x, o) => {
