@@ -98,13 +98,13 @@ function optionsKey(version = process.version, options = compilerOptions()) {
 const cacheFileName = (relativePath) => `${encodeURIComponent(relativePath.split(path.sep).join("/"))}.bin`;
 
 /**
- * Takes each script's bytecode and writes it under a temporary name, renamed into place. A build's folder is made without
- * `recursive`: a build deleted while this process ran (bin/build.js prunes builds unused for a day) must not
+ * Takes each script's bytecode and writes it under a temporary name, renamed into place. A build's folder is made
+ * without `recursive`: a build deleted while this process ran (bin/build.js prunes builds unused for a day) must not
  * reappear holding only a cache, which bin/build.js would take for a complete build.
  */
-function writeAll(cacheDir, scripts, { recursive }) {
+function writeAll(cacheDir, scripts, kind) {
   try {
-    fs.mkdirSync(cacheDir, { recursive });
+    fs.mkdirSync(cacheDir, { recursive: kind === "package" });
   } catch (e) {
     // Nowhere to write (a read-only install, or the build was deleted): no bytecode is even taken.
     if (e.code !== "EEXIST") return;
@@ -137,7 +137,7 @@ function cacheLocation(filename, { buildDir, packages, options }) {
     return {
       dir: path.join(buildDir, `${CACHE_DIR}-${options}`),
       name: cacheFileName(path.relative(buildDir, filename)),
-      recursive: false,
+      kind: "build",
     };
   const at = packages ? filename.indexOf(NODE_MODULES) : -1;
   if (at < 0) return undefined;
@@ -153,7 +153,7 @@ function cacheLocation(filename, { buildDir, packages, options }) {
   return {
     dir: path.join(nodeModules, ".cache", `cdc-routing-v8-code-cache-${options}`),
     name: `${hash}-${encodeURIComponent(path.basename(filename)).slice(0, 100)}.bin`,
-    recursive: true,
+    kind: "package",
   };
 }
 
@@ -183,7 +183,7 @@ function installCodeCache(buildDir, { packages = false } = {}) {
       cachedData = fs.readFileSync(cacheFile);
     } catch {
       // Not written yet: a package's file is written only once callsImport has said no.
-      if (location.recursive && leftToNode(content, `${cacheFile}.node`))
+      if (location.kind === "package" && leftToNode(content, `${cacheFile}.node`))
         return compile.call(this, content, filename, format);
     }
     let script;
@@ -201,11 +201,11 @@ function installCodeCache(buildDir, { packages = false } = {}) {
   process.once("exit", () => {
     const byDir = new Map();
     for (const entry of toWrite) {
-      const { dir, recursive } = entry.location;
-      if (!byDir.has(dir)) byDir.set(dir, { recursive, scripts: [] });
+      const { dir, kind } = entry.location;
+      if (!byDir.has(dir)) byDir.set(dir, { kind, scripts: [] });
       byDir.get(dir).scripts.push(entry);
     }
-    for (const [dir, { recursive, scripts }] of byDir) writeAll(dir, scripts, { recursive });
+    for (const [dir, { kind, scripts }] of byDir) writeAll(dir, scripts, kind);
   });
 }
 

@@ -68,14 +68,13 @@ export function resolvePlainData(value: unknown, options: ResolveOptions, resolv
 }
 
 function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: number): unknown {
-  const slow = () => resolve(value, options);
   if (value === undefined || value === null || typeof value === "boolean") return value;
   if (typeof value === "string") return plainString(value) ? value : resolveString(value, options, resolve);
-  if (typeof value === "number") return plainNumber(value) ? value : slow();
-  if (typeof value !== "object") return slow();
+  if (typeof value === "number") return plainNumber(value) ? value : resolve(value, options);
+  if (typeof value !== "object") return resolve(value, options);
   if (depth > DEEPEST_PLAIN_PATH) throw new TooDeep();
   if (Array.isArray(value)) {
-    if (value.some(maybeListToken)) return slow();
+    if (value.some(maybeListToken)) return resolve(value, options);
     const out: unknown[] = [];
     for (const x of value) {
       const resolved = walk(x, options, resolve, depth + 1);
@@ -83,9 +82,9 @@ function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: 
     }
     return out;
   }
-  if (!isPlainObject(value)) return slow();
+  if (!isPlainObject(value)) return resolve(value, options);
   const keys = Object.keys(value);
-  if (!keys.every(plainString)) return slow();
+  if (!keys.every(plainString)) return resolve(value, options);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const resolved = walk(value[key], options, resolve, depth + 1);
@@ -95,9 +94,9 @@ function walk(value: unknown, options: ResolveOptions, resolve: Resolve, depth: 
 }
 
 /**
- * Token strings resolved during one synthesis (withPlainDataResolve), by resolver, scope and phase: cdktf resolves the same reference (a
- * cluster's id, an API key's secret) at each of its uses, some 5,000 times per stage at 400 filters. Only results that
- * are primitives are kept (an array or object could be changed by a later merge).
+ * Token strings resolved during one synthesis (withPlainDataResolve), by resolver, scope and phase: cdktf resolves the
+ * same reference (a cluster's id, an API key's secret) at each of its uses, some 5,000 times per stage at 400
+ * filters. Only results that are primitives are kept (an array or object could be changed by a later merge).
  */
 let resolvedStrings: WeakMap<object, WeakMap<object, Map<string, unknown>>> | undefined;
 

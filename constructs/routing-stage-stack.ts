@@ -84,7 +84,10 @@ export class RoutingStageStack extends TerraformStack {
     this.ensureBackendExists();
   }
 
-  /** cdktf's synthesis, with plain data walked without cdktf's per-value resolution contexts (constructs/plain-data-resolve.ts). */
+  /**
+   * cdktf's synthesis, with plain data walked without cdktf's per-value resolution contexts
+   * (constructs/plain-data-resolve.ts).
+   */
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     return withPlainDataResolve(() => super.toTerraform());
   }

@@ -54,7 +54,6 @@ export async function withAdminOnce<T>(kafka: Kafka, work: (admin: Admin) => Pro
   }
 }
 
-/** Each partition's low and high watermark, by topic. */
 /**
  * A partition's lag: its end offset less the committed offset (the start of its log when the group has none), read
  * in that order (committed first). Never below 0: on one broker an end offset read later never is, and after a
@@ -64,6 +63,7 @@ export function partitionLag(end: { low: number; high: number }, committed: numb
   return Math.max(0, end.high - (committed >= 0 ? committed : end.low));
 }
 
+/** Each partition's low and high watermark, by topic. */
 export async function watermarks(admin: Admin, topics: readonly string[]) {
   const result = new Map<string, Array<{ partition: number; low: number; high: number }>>();
   for (const topic of topics)

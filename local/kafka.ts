@@ -102,7 +102,7 @@ function removeAbandonedScratch(template: string): void {
  * The broker properties a storage template is formatted from: the broker's, with fixed ports and directory, which
  * the format does not record (below). A change to what it does record (node id, roles) names another template.
  */
-const TEMPLATE_PROPERTIES = (dir: string) => brokerProperties(9092, 9093, dir, 1);
+const templateProperties = (dir: string) => brokerProperties(9092, 9093, dir, 1);
 
 /**
  * A broker's log directory, formatted. What StorageTool writes (meta.properties, bootstrap.checkpoint) depends on the
@@ -117,7 +117,7 @@ export async function formattedStorage(
   format: (properties: string) => Promise<void>,
   templates = componentDir("kafka"),
 ): Promise<void> {
-  const key = createHash("sha256").update(TEMPLATE_PROPERTIES("")).digest("hex").slice(0, 12);
+  const key = createHash("sha256").update(templateProperties("")).digest("hex").slice(0, 12);
   const template = join(templates, `formatted-storage-${key}`);
   if (!existsSync(template)) {
     removeAbandonedScratch(template);
@@ -125,7 +125,7 @@ export async function formattedStorage(
     try {
       const properties = join(scratch, "server.properties");
       mkdirSync(scratch, { recursive: true });
-      writeFileSync(properties, TEMPLATE_PROPERTIES(join(scratch, "data")));
+      writeFileSync(properties, templateProperties(join(scratch, "data")));
       await format(properties);
       renameSync(join(scratch, "data"), template);
     } catch (e) {

@@ -113,9 +113,9 @@ async function kafkaSamples(store: Store, engines: ObservedEngines, admin: Admin
   // other way round, a group that committed in between showed negative lag).
   const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
   const described = groups.length ? (await admin.describeGroups(groups)).groups : [];
-  const active = described.filter((g) => g.members.length > 0);
-  const offsets = new Map<string, Map<string, Map<number, number>>>();
-  for (const group of active) offsets.set(group.groupId, await committed(admin, group.groupId));
+  const offsets: Array<[string, Map<string, Map<number, number>>]> = [];
+  for (const { groupId, members } of described)
+    if (members.length > 0) offsets.push([groupId, await committed(admin, groupId)]);
   const ends = await watermarks(admin, topics);
   const now = Date.now();
   const samples: Sample[] = topics.map((topic) => ({
@@ -129,14 +129,14 @@ async function kafkaSamples(store: Store, engines: ObservedEngines, admin: Admin
       now,
     ),
   }));
-  for (const group of active) {
-    for (const [topic, partitions] of offsets.get(group.groupId) ?? []) {
+  for (const [groupId, byTopic] of offsets) {
+    for (const [topic, partitions] of byTopic) {
       const end = ends.get(topic);
       if (!end) continue;
       const lag = sum(end.map((p) => partitionLag(p, partitions.get(p.partition) ?? -1)));
       samples.push({
         name: METRICS.consumerLag,
-        labels: { kafka_id: id, topic, consumer_group_id: group.groupId },
+        labels: { kafka_id: id, topic, consumer_group_id: groupId },
         value: lag,
       });
     }
