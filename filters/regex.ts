@@ -13,6 +13,8 @@
  * - Both engines may start an empty match between the two halves of a surrogate pair (an emoji); neither should.
  *   Java is told not to with a leading look-behind; the evaluator skips such matches (`findsMatch`).
  * - Look-behind is refused: Java steps back in UTF-16 units and refuses many bounded forms.
+ * - A group that can match the empty string, repeated at least twice (`(^.*?){2}`), is refused: Java ends a
+ *   repetition at its first pass that matches nothing, even short of the minimum, and JavaScript goes on.
  */
 
 /** JavaScript's `\s` (WhiteSpace and LineTerminator), as class content in Java syntax. */
@@ -42,7 +44,10 @@ export function portableRegex(pattern: string): PortableRegex {
   if (pattern === "")
     return { problem: "an empty pattern matches every value (and Flink's REGEXP none); use isNotNull" };
   try {
-    const { java, anchored } = rewrite([...pattern]);
+    const chars = [...pattern];
+    const { java, anchored } = rewrite(chars);
+    // After rewrite, which refuses look-behind: this walk reads every other group.
+    refuseRepeatedEmptyGroups(chars);
     return { java: anchored ? java : `${AT_CODE_POINT}(?:${java})` };
   } catch (e) {
     if (e instanceof Refused) return { problem: e.message };
@@ -197,4 +202,100 @@ function rewrite(chars: string[]): { java: string; anchored: boolean } {
   }
   // A trailing '|' leaves an empty alternative, which matches anywhere.
   return { java: out, anchored: anchored && !alternativeStart };
+}
+
+/**
+ * Java's loop over a group (java.util.regex.Pattern.Loop) stops at a pass that matched nothing and goes on after
+ * the loop, even before the minimum count; JavaScript counts that pass and makes the next ones: `(^.*?){2} ` finds
+ * "_1 " in JavaScript (an empty first pass, then `^` again at 0) and not in Java. With a minimum of 0 or 1 both
+ * reach the same matches. So a group that can match the empty string, with a minimum of 2 or more, is refused.
+ * Walks an already compiled pattern (the `u` flag's syntax); throws Refused.
+ */
+function refuseRepeatedEmptyGroups(chars: string[]): void {
+  let i = 0;
+  // Whether the alternatives from chars[i] up to the closing ')' (or the end) can match the empty string.
+  const alternatives = (): boolean => {
+    let any = false;
+    for (;;) {
+      let all = true;
+      while (i < chars.length && chars[i] !== "|" && chars[i] !== ")") all = piece() && all;
+      any ||= all;
+      if (chars[i] !== "|") return any;
+      i++;
+    }
+  };
+  // One atom and its quantifier: whether it can match the empty string.
+  const piece = (): boolean => {
+    const start = i;
+    const { empty, group } = atom();
+    const min = quantifierMin();
+    if (group && empty && min >= 2)
+      throw new Refused(
+        `'${chars.slice(start, i).join("")}' repeats a group that can match the empty string at least twice, which Flink's regular expressions match differently (they end the repetition at the first empty pass); make the group match at least one character, or repeat it with '*' or '+'`,
+      );
+    return empty || min === 0;
+  };
+  const atom = (): { empty: boolean; group: boolean } => {
+    const c = chars[i];
+    if (c === "(") {
+      const lookahead = chars[i + 1] === "?" && (chars[i + 2] === "=" || chars[i + 2] === "!");
+      if (chars[i + 1] === "?") i = chars[i + 2] === "<" ? chars.indexOf(">", i) + 1 : i + 3;
+      else i++;
+      const empty = alternatives();
+      i++; // ')'
+      return { empty: empty || lookahead, group: !lookahead };
+    }
+    if (c === "[") {
+      i = classEnd(chars, i);
+      return { empty: false, group: false };
+    }
+    if (c === "\\") return { empty: escapeMatchesEmpty(), group: false };
+    i++;
+    // '^' and '$' match no character.
+    return { empty: c === "^" || c === "$", group: false };
+  };
+  // An escape: assertions and back-references (an unset group's matches the empty string) can match nothing.
+  const escapeMatchesEmpty = (): boolean => {
+    const c = chars[i + 1];
+    const close = (end: string) => chars.indexOf(end, i) + 1;
+    if (c === "k") i = close(">");
+    else if (c === "u" && chars[i + 2] === "{") i = close("}");
+    else if (c === "u") i += 6;
+    else if (c === "x") i += 4;
+    else if (c === "c") i += 3;
+    else if (/[1-9]/.test(c)) {
+      i += 2;
+      while (/[0-9]/.test(chars[i] ?? "")) i++;
+      return true;
+    } else i += 2;
+    return c === "b" || c === "B" || c === "k";
+  };
+  const quantifierMin = (): number => {
+    const c = chars[i];
+    let min = 1;
+    if (c === "*" || c === "?") min = 0;
+    if (c === "*" || c === "?" || c === "+") i++;
+    else if (c === "{") {
+      const close = chars.indexOf("}", i);
+      min = Number(
+        chars
+          .slice(i + 1, close)
+          .join("")
+          .split(",")[0],
+      );
+      i = close + 1;
+    } else return 1;
+    if (chars[i] === "?") i++;
+    return min;
+  };
+  alternatives();
+}
+
+/** The index just past the character class opening at chars[i]; a leading ']' (`[]`, `[^]`) closes it. */
+function classEnd(chars: string[], i: number): number {
+  let j = i + 1;
+  if (chars[j] === "^") j++;
+  if (chars[j] === "]") return j + 1;
+  while (chars[j] !== "]") j += chars[j] === "\\" ? 2 : 1;
+  return j + 1;
 }
