@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { FilterValidationError, formatIssue, type Path, plural } from "./errors";
 import type { FilterSet, Source } from "./model";
+import { parsePlainYaml } from "./plain-yaml";
 import { type ValidateOptions, validateFilters } from "./validate";
 import { filterLabel, positionOf } from "./yaml-source";
 
@@ -14,6 +15,17 @@ export const DEFAULT_FILTERS_FILE = "filters/filters.yaml";
 
 /** Parses and validates YAML text; throws FilterValidationError listing every problem with its position. */
 export function parseFiltersYaml(text: string, file = "filters.yaml", options: ValidateOptions = {}): FilterSet {
+  // The quick reader for plain YAML first; any other text, and any file with problems, goes through yaml's parser,
+  // whose document gives each problem its position.
+  const plain = parsePlainYaml(text);
+  if (plain) {
+    const { set } = validateFilters(plain.value, options);
+    if (set)
+      return withLocations(set, plain.value, (path) => {
+        const pos = plain.keyPosition(path);
+        return `${file}:${pos.line}:${pos.col}`;
+      });
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
