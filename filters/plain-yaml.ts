@@ -2,8 +2,9 @@
  * A quick reader for the plain YAML a filters file is written in: block mappings and sequences, one-line flow
  * collections (`[create, snapshot]`, `{ field: event_type, op: equals }`), one-line plain and quoted scalars, and
  * comments. It returns what `yaml`'s `parseDocument(text).toJS()` returns, or undefined for any text that uses more
- * of YAML (anchors, tags, block scalars, multi-line scalars, documents markers, tabs, CR line ends, duplicate keys)
- * or that YAML refuses: the caller then parses with `yaml` itself, which reports errors with their positions.
+ * of YAML (anchors, tags, block scalars, multi-line scalars, document markers, white space other than the space,
+ * duplicate keys, keys over 1,000 characters, deep nesting) or that YAML refuses: the caller then parses with `yaml`
+ * itself, which reports errors with their positions.
  *
  * Why: `yaml`'s general parser runs as a chain of generators, slow in a process that starts cold; it was three
  * quarters of `cdc-routing validate` of 1,000 filters, and the largest single part of a synth at 400 filters.
@@ -18,7 +19,7 @@ import type { Path } from "./errors";
 interface Located {
   offset: number;
   /** By the key's name in the value; `key` is the key's own value (a number for `1:`), which paths must match. */
-  keys?: Map<string, { key: unknown; keyOffset: number; value: Located }>;
+  keys?: Keys;
   items?: Located[];
 }
 
@@ -28,12 +29,18 @@ export interface PlainYaml {
   keyPosition(path: Path): { line: number; col: number };
 }
 
+type Keys = Map<string, { key: unknown; keyOffset: number; value: Located }>;
+
 class NotPlain extends Error {}
 
 const CORE_TAGS = new Schema({}).tags.filter((t): t is ScalarTag => t.default === true && "test" in t && !!t.test);
 // Characters that start something other than a plain scalar (YAML 1.2, 7.3.3 and 5.3).
 const INDICATOR = /^[[\]{},#&*!|>'"%@`]|^[-?:](?:\s|$)/;
 const KEY_END = /:(?: |$)/;
+// YAML's limit for an implicit key (the ':' within 1024 characters of its start), and a nesting depth far beyond any
+// filters file's (yaml reports a stack overflow of its own for deep nesting).
+const LONGEST_KEY = 1000;
+const DEEPEST = 50;
 // One-line double-quoted escapes read here; others (\a, \e, \N, line folding...) go to yaml.
 const ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0" };
 const HEX_ESCAPE: Record<string, number> = { x: 2, u: 4, U: 8 };
@@ -48,8 +55,9 @@ interface Line {
 
 /** The document's value and key positions, or undefined when the text needs yaml's full parser. */
 export function parsePlainYaml(text: string): PlainYaml | undefined {
-  // Tabs, CR line ends, a byte-order mark, control characters and Unicode line separators: left to yaml.
-  if (/(?!\n)[\p{Cc}\uFEFF\u2028\u2029]/u.test(text)) return undefined;
+  // Any white space but the space and the line feed (tabs, CR line ends, U+00A0, U+3000: YAML reads only the space as
+  // indentation and separation, JavaScript's trim reads them all), control characters and a byte-order mark.
+  if (/[^\S \n]|(?!\n)[\p{Cc}\uFEFF]/u.test(text)) return undefined;
   try {
     const reader = new Reader(contentLines(text));
     const root = reader.block(0);
@@ -84,6 +92,7 @@ interface Parsed {
 
 class Reader {
   private next = 0;
+  private depth = 0;
   constructor(private readonly lines: Line[]) {}
 
   done(): boolean {
@@ -97,28 +106,35 @@ class Reader {
    */
   block(indent: number): Parsed {
     const line = this.lines[this.next];
-    if (!line || line.indent < indent) throw new NotPlain();
-    if (isSequenceEntry(line.text)) return this.sequence(line.indent);
-    if (startsMapping(line.text)) return this.mapping(line.indent);
-    this.next++;
-    return inlineValue(line.text, line.offset);
+    if (!line || line.indent < indent || this.depth > DEEPEST) throw new NotPlain();
+    this.depth++;
+    try {
+      if (isSequenceEntry(line.text)) return this.sequence(line.indent);
+      if (startsMapping(line.text)) return this.mapping(line.indent);
+      this.next++;
+      return inlineValue(line.text, line.offset);
+    } finally {
+      this.depth--;
+    }
   }
 
   private mapping(indent: number): Parsed {
     const value: Record<string, unknown> = {};
-    const located: Located = { offset: this.lines[this.next].offset, keys: new Map() };
+    const keys: Keys = new Map();
+    const located: Located = { offset: this.lines[this.next].offset, keys };
     for (let line = this.lines[this.next]; line && line.indent >= indent; line = this.lines[this.next]) {
       if (line.indent > indent || isSequenceEntry(line.text)) throw new NotPlain();
       const { key, rest, restOffset } = splitKey(line.text, line.offset);
       this.next++;
-      setEntry(value, located, key, line.offset, this.valueAfter(rest, restOffset, indent, true));
+      setEntry(value, keys, key, line.offset, this.valueAfter(rest, restOffset, indent, true));
     }
     return { value, located };
   }
 
   private sequence(indent: number): Parsed {
     const value: unknown[] = [];
-    const located: Located = { offset: this.lines[this.next].offset, items: [] };
+    const items: Located[] = [];
+    const located: Located = { offset: this.lines[this.next].offset, items };
     for (let line = this.lines[this.next]; line && line.indent >= indent; line = this.lines[this.next]) {
       if (line.indent > indent) throw new NotPlain();
       if (!isSequenceEntry(line.text)) break;
@@ -137,7 +153,7 @@ class Reader {
         parsed = this.valueAfter(rest, restOffset, indent, false);
       }
       value.push(parsed.value);
-      located.items?.push(parsed.located);
+      items.push(parsed.located);
     }
     return { value, located };
   }
@@ -171,11 +187,11 @@ function startsMapping(text: string): boolean {
  * A mapping's entry as yaml's toJS sets it: under the key's text (null's is ""). A key met twice (`1` and `"1"`
  * included) and `__proto__` are left to yaml.
  */
-function setEntry(object: Record<string, unknown>, located: Located, key: unknown, keyOffset: number, entry: Parsed) {
+function setEntry(object: Record<string, unknown>, keys: Keys, key: unknown, keyOffset: number, entry: Parsed) {
   const name = key === null ? "" : String(key);
-  if (name === "__proto__" || located.keys?.has(name)) throw new NotPlain();
+  if (name === "__proto__" || keys.has(name)) throw new NotPlain();
   object[name] = entry.value;
-  located.keys?.set(name, { key, keyOffset, value: entry.located });
+  keys.set(name, { key, keyOffset, value: entry.located });
 }
 
 /** `key: rest` of a mapping line: the key (plain or quoted), and what follows `: ` without its spaces. */
@@ -189,7 +205,7 @@ function splitKey(text: string, offset: number): { key: unknown; rest: string; r
     if (text[end] !== ":" || (text[end + 1] !== undefined && text[end + 1] !== " ")) throw new NotPlain();
   } else {
     const colon = text.search(KEY_END);
-    if (colon < 0) throw new NotPlain();
+    if (colon < 0 || colon > LONGEST_KEY) throw new NotPlain();
     const source = text.slice(0, colon);
     if (source !== source.trimEnd() || source.includes(" #")) throw new NotPlain();
     key = plainScalar(source);
@@ -225,53 +241,57 @@ function endOfLine(text: string, at: number): void {
 }
 
 /** A one-line flow sequence or mapping starting at text[at]; its value and the index after its closing bracket. */
-function flowCollection(text: string, at: number, lineOffset: number): Parsed & { end: number } {
+function flowCollection(text: string, at: number, lineOffset: number, depth = 0): Parsed & { end: number } {
+  if (depth > DEEPEST) throw new NotPlain();
   const sequence = text[at] === "[";
   const close = sequence ? "]" : "}";
-  const items: unknown[] = [];
+  const array: unknown[] = [];
   const object: Record<string, unknown> = {};
-  const located: Located = sequence
-    ? { offset: lineOffset + at, items: [] }
-    : { offset: lineOffset + at, keys: new Map() };
+  const items: Located[] = [];
+  const keys: Keys = new Map();
+  const located: Located = sequence ? { offset: lineOffset + at, items } : { offset: lineOffset + at, keys };
   let i = skipSpaces(text, at + 1);
-  if (text[i] === close) return { value: sequence ? items : object, located, end: i + 1 };
+  if (text[i] === close) return { value: sequence ? array : object, located, end: i + 1 };
   for (;;) {
     if (sequence) {
-      const item = flowItem(text, i, lineOffset);
-      items.push(item.value);
-      located.items?.push(item.located);
+      const item = flowItem(text, i, lineOffset, depth);
+      array.push(item.value);
+      items.push(item.located);
       i = item.end;
     } else {
       const keyStart = i;
-      const key = flowItem(text, i, lineOffset, true);
-      if (text[key.end] !== ":" || text[key.end + 1] !== " ") throw new NotPlain();
-      const value = flowItem(text, skipSpaces(text, key.end + 1), lineOffset);
-      setEntry(object, located, key.value, lineOffset + keyStart, value);
+      const key = flowItem(text, i, lineOffset, depth, true);
+      if (text[key.end] !== ":" || text[key.end + 1] !== " " || key.end - keyStart > LONGEST_KEY) throw new NotPlain();
+      const value = flowItem(text, skipSpaces(text, key.end + 1), lineOffset, depth);
+      setEntry(object, keys, key.value, lineOffset + keyStart, value);
       i = value.end;
     }
     i = skipSpaces(text, i);
-    if (text[i] === close) return { value: sequence ? items : object, located, end: i + 1 };
+    if (text[i] === close) return { value: sequence ? array : object, located, end: i + 1 };
     if (text[i] !== ",") throw new NotPlain();
     i = skipSpaces(text, i + 1);
     if (text[i] === close) throw new NotPlain(); // a trailing comma: left to yaml
   }
 }
 
-/** A flow entry at text[at]: a nested collection, a quoted scalar or a plain one (up to `,`, a bracket or `: `). */
-function flowItem(text: string, at: number, lineOffset: number, key = false): Parsed & { end: number } {
+/** A flow entry at text[at]: a nested collection, a quoted scalar or a plain one (up to `,`, a bracket or a `:`). */
+function flowItem(text: string, at: number, lineOffset: number, depth: number, key = false): Parsed & { end: number } {
   const c = text[at];
   if (c === "[" || c === "{") {
     if (key) throw new NotPlain();
-    return flowCollection(text, at, lineOffset);
+    return flowCollection(text, at, lineOffset, depth + 1);
   }
   if (c === '"' || c === "'") {
     const quoted = quotedScalar(text, at);
     return { value: quoted.value, located: { offset: lineOffset + at }, end: quoted.end };
   }
+  // In flow, ':' before a space, a flow indicator or the end separates a key from its value.
+  const separator = (i: number) => text[i] === ":" && (i + 1 === text.length || " ,[]{}".includes(text[i + 1]));
   let end = at;
-  while (end < text.length && !",[]{}".includes(text[end]) && !(text[end] === ":" && text[end + 1] === " ")) end++;
+  while (end < text.length && !",[]{}".includes(text[end]) && !separator(end)) end++;
   const source = text.slice(at, end).trimEnd();
-  // A ':' ends a key; in a sequence's entry it would make an implicit mapping, and '#' a comment: left to yaml.
+  // A ':' ends a key; after a value or in a sequence's entry it would make an implicit mapping, and '#' a comment:
+  // left to yaml.
   if (source === "" || source.includes("#") || (!key && text[end] === ":")) throw new NotPlain();
   return { value: plainScalar(source), located: { offset: lineOffset + at }, end: at + source.length };
 }
@@ -285,7 +305,7 @@ const skipSpaces = (text: string, i: number): number => {
 function plainScalar(source: string): unknown {
   if (source === "" || INDICATOR.test(source)) throw new NotPlain();
   const tag = CORE_TAGS.find((t) => t.test?.test(source));
-  if (!tag?.resolve) return source;
+  if (!tag) return source;
   const resolved = tag.resolve(
     source,
     () => {

@@ -46,7 +46,7 @@ export function portableRegex(pattern: string): PortableRegex {
   try {
     const chars = [...pattern];
     const { java, anchored } = rewrite(chars);
-    // After rewrite, which refuses look-behind: this walk reads every other group.
+    // After rewrite, which refuses look-behind, inline flags and '\p{…}': the walk below reads only what is left.
     refuseRepeatedEmptyGroups(chars);
     return { java: anchored ? java : `${AT_CODE_POINT}(?:${java})` };
   } catch (e) {
@@ -209,7 +209,8 @@ function rewrite(chars: string[]): { java: string; anchored: boolean } {
  * the loop, even before the minimum count; JavaScript counts that pass and makes the next ones: `(^.*?){2} ` finds
  * "_1 " in JavaScript (an empty first pass, then `^` again at 0) and not in Java. With a minimum of 0 or 1 both
  * reach the same matches. So a group that can match the empty string, with a minimum of 2 or more, is refused.
- * Walks an already compiled pattern (the `u` flag's syntax); throws Refused.
+ * Walks a pattern that compiled with the `u` flag and that rewrite accepted; throws Refused. A back-reference is taken
+ * as able to match the empty string (its group may be unset), so `(a)(\1){2}` is refused too.
  */
 function refuseRepeatedEmptyGroups(chars: string[]): void {
   let i = 0;
@@ -242,20 +243,20 @@ function refuseRepeatedEmptyGroups(chars: string[]): void {
       if (chars[i + 1] === "?") i = chars[i + 2] === "<" ? chars.indexOf(">", i) + 1 : i + 3;
       else i++;
       const empty = alternatives();
-      i++; // ')'
+      i++;
       return { empty: empty || lookahead, group: !lookahead };
     }
     if (c === "[") {
       i = classEnd(chars, i);
       return { empty: false, group: false };
     }
-    if (c === "\\") return { empty: escapeMatchesEmpty(), group: false };
+    if (c === "\\") return { empty: skipEscape(), group: false };
     i++;
     // '^' and '$' match no character.
     return { empty: c === "^" || c === "$", group: false };
   };
-  // An escape: assertions and back-references (an unset group's matches the empty string) can match nothing.
-  const escapeMatchesEmpty = (): boolean => {
+  // Moves past an escape; whether it can match nothing (assertions, back-references).
+  const skipEscape = (): boolean => {
     const c = chars[i + 1];
     const close = (end: string) => chars.indexOf(end, i) + 1;
     if (c === "k") i = close(">");

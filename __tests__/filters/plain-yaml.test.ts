@@ -30,7 +30,8 @@ function disagreement(text: string): string | undefined {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) return `read a text yaml refuses: ${doc.errors[0].message}`;
   const expected = doc.toJS();
-  if (!isDeepStrictEqual(plain.value, expected))
+  // isDeepStrictEqual tells -0 from 0 and NaN apart; JSON's text also compares the order of keys.
+  if (!isDeepStrictEqual(plain.value, expected) || JSON.stringify(plain.value) !== JSON.stringify(expected))
     return `value ${JSON.stringify(plain.value)} instead of ${JSON.stringify(expected)}`;
   for (const path of paths(expected)) {
     const ours = plain.keyPosition(path);
@@ -46,7 +47,25 @@ const KEYS = ["name", "a b", "a:b", "x#y", "é", "-a", "true", "1", "~", "__prot
 // document in some styles (indicators, quotes, comments, tabs).
 const SCALARS = ["LoanCreated", "a b", "x#y", "1", "-0", "0o17", "0x1F", "1e3", ".5", "1.", ".inf", "-.Inf", ".nan"];
 const WORDS = ["true", "False", "null", "~", "12:30", "1_000", "-x", "it's", "😀", "é"];
-const TRICKY = ["x #y", "a: b", "[0]", "a[0].b", "-", "?", "&a", "*a", "!t", "|", ">", "%", "@", "`", "'q'", '"q"'];
+const TRICKY = [
+  "v:",
+  "x #y",
+  "a: b",
+  "[0]",
+  "a[0].b",
+  "-",
+  "?",
+  "&a",
+  "*a",
+  "!t",
+  "|",
+  ">",
+  "%",
+  "@",
+  "`",
+  "'q'",
+  '"q"',
+];
 const ODD = ['say "hi"', "a\\b", "tab\there", ""];
 
 /** A text for a scalar: plain, single-quoted, double-quoted (JSON's escapes), or with a YAML-only escape. */
@@ -114,6 +133,8 @@ const documents = fc
 
 // Characters that mean something in YAML, to break generated documents with.
 const SIGNIFICANT = [
+  "\u00a0",
+  "\u3000",
   ":",
   "-",
   "#",
@@ -215,6 +236,22 @@ test.each([
   ["an escape only yaml reads", 'a: "\\e"\n', "handed to yaml"],
   ["a key met as a number and as text", '1: a\n"1": b\n', "handed to yaml"],
   ["a __proto__ key", "__proto__: a\n", "handed to yaml"],
+  // Found by review: white space JavaScript trims and YAML does not, ':' before a flow indicator, limits.
+  ["a no-break space after a value", "a: b\u00a0\n", "handed to yaml"],
+  ["an ideographic space before a key", "\u3000a: 1\n", "handed to yaml"],
+  ["a line of a no-break space", "a: 1\n\u00a0\nb: 2\n", "handed to yaml"],
+  ["':' before a flow sequence's end", "a: [x:]\n", "handed to yaml"],
+  ["':' before a flow entry's comma", "a: [x:, y]\n", "handed to yaml"],
+  ["':' after a flow mapping's value", "a: { k: v:}\n", "handed to yaml"],
+  ["a key of 1,000 characters", `${"k".repeat(1000)}: 1\n`, "read"],
+  ["a key over 1,024 characters", `${"k".repeat(1100)}: 1\n`, "handed to yaml"],
+  ["flow nested 40 deep", `a: ${"[".repeat(40)}${"]".repeat(40)}\n`, "read"],
+  ["flow nested 20,000 deep", `a: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`, "handed to yaml"],
+  [
+    "blocks nested 60 deep",
+    `${Array.from({ length: 60 }, (_, i) => `${" ".repeat(i)}k:`).join("\n")} 1\n`,
+    "handed to yaml",
+  ],
 ] as const)("%s: %s", (_, text, expected) => {
   expect(parsePlainYaml(text) ? "read" : "handed to yaml").toBe(expected);
   expect(disagreement(text)).toBeUndefined();
@@ -225,6 +262,15 @@ test("a file with problems still gets every problem with its position from yaml'
     "op: equals, value: LoanCreated",
     "op: equal, value: LoanCreated",
   );
+  const line = text.split("\n").findIndex((l) => l.includes("op: equal,")) + 1;
   expect(parsePlainYaml(text)).toBeDefined();
-  expect(() => parseFiltersYaml(text, "filters.yaml")).toThrow(/filters\.yaml:18:\d+/);
+  expect(() => parseFiltersYaml(text, "filters.yaml")).toThrow(new RegExp(`filters\\.yaml:${line}:\\d+`));
+});
+
+test("a value the plain reader hands over is still checked: a no-break space after an output topic is refused", () => {
+  const text = readFileSync(join(__dirname, "../../filters/filters.yaml"), "utf8").replace(
+    "outputTopic: filtered-loan-created-events",
+    "outputTopic: filtered-loan-created-events\u00a0",
+  );
+  expect(() => parseFiltersYaml(text, "filters.yaml")).toThrow(/output topic/);
 });
