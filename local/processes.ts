@@ -224,8 +224,10 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
   });
   recordStarted(child.pid);
   if (spec.onExit) child.once("exit", spec.onExit);
-  if (!spec.stdin) child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Both streams into one log, which ends once the child's streams have all closed: with pipe's own end, the first
+  // stream to end ended the log under the other, and a line the other wrote then threw "write after end".
+  for (const output of [spec.stdin ? undefined : child.stdout, child.stderr]) output?.pipe(log, { end: false });
+  child.once("close", () => log.end());
   spec.onSpawn?.(child);
   const service: RunningService = {
     name: spec.name,

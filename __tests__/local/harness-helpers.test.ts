@@ -97,3 +97,26 @@ describe("local harness preconditions fail with a clear message", () => {
     }
   });
 });
+
+describe("a service's log", () => {
+  const dirs = new TemporaryDirs();
+  afterAll(() => dirs.removeAll());
+
+  test("holds what the process writes to stderr after its stdout has closed", async () => {
+    const logFile = join(dirs.create("late-stderr"), "service.log");
+    const service = await startService(
+      {
+        name: "late writer",
+        command: "sh",
+        // stdout closed first, then a line on stderr: the log must take it, and the harness must not throw.
+        args: ["-c", "echo early; exec 1>&-; sleep 0.3; echo late >&2; sleep 30"],
+        logFile,
+        ready: async () => readFileSync(logFile, "utf8").includes("late"),
+        timeoutMs: 10_000,
+      },
+      () => undefined,
+    );
+    await service.stop();
+    expect(readFileSync(logFile, "utf8")).toBe("early\nlate\n");
+  });
+});
