@@ -20,11 +20,7 @@ export function parseFiltersYaml(text: string, file = "filters.yaml", options: V
   const plain = parsePlainYaml(text);
   if (plain) {
     const { set } = validateFilters(plain.value, options);
-    if (set)
-      return withLocations(set, plain.value, (path) => {
-        const pos = plain.keyPosition(path);
-        return `${file}:${pos.line}:${pos.col}`;
-      });
+    if (set) return withLocations(set, plain.value, file, plain.keyPosition);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -45,18 +41,23 @@ export function parseFiltersYaml(text: string, file = "filters.yaml", options: V
   }
   const raw = doc.toJS();
   const { set, issues } = validateFilters(raw, options);
-  if (set)
-    return withLocations(set, raw, (path) => {
-      const pos = positionOf(doc, lines, path, true);
-      return `${file}:${pos.line}:${pos.col}`;
-    });
+  if (set) return withLocations(set, raw, file, (path) => positionOf(doc, lines, path, true));
   throw new FilterValidationError(
     issues.map((i) => formatIssue(i, file, positionOf(doc, lines, i.path, i.atKey ?? false), filterLabel(raw, i.path))),
   );
 }
 
 /** Each declared source's `columns` position, for the column checks against the lock (lock/source-columns.ts). */
-function withLocations(set: FilterSet, raw: unknown, at: (path: Path) => string): FilterSet {
+function withLocations(
+  set: FilterSet,
+  raw: unknown,
+  file: string,
+  keyPosition: (path: Path) => { line: number; col: number },
+): FilterSet {
+  const at = (path: Path) => {
+    const pos = keyPosition(path);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
   const declared = (raw as { sources?: unknown[] }).sources;
   if (!Array.isArray(declared)) return set;
   const indexOf = (s: Source) =>
