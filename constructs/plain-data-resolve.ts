@@ -15,6 +15,7 @@
  * `__tests__/app/synth-output.integration.test.ts` every stage's synthesized output.
  */
 import { Token, Tokenization } from "cdktf";
+import { getOrInsert } from "../lib/maps";
 
 type Resolve = typeof Tokenization.resolve;
 type ResolveOptions = Parameters<Resolve>[1];
@@ -103,10 +104,8 @@ let resolvedStrings: WeakMap<object, WeakMap<object, Map<string, unknown>>> | un
 function resolveString(value: string, options: ResolveOptions, resolve: Resolve): unknown {
   const { resolver, scope } = options as { resolver?: object; scope?: object };
   if (!resolver || !scope || !resolvedStrings) return resolve(value, options);
-  const byScope = resolvedStrings.get(resolver) ?? new WeakMap<object, Map<string, unknown>>();
-  resolvedStrings.set(resolver, byScope);
-  const memo = byScope.get(scope) ?? new Map<string, unknown>();
-  byScope.set(scope, memo);
+  const byScope = getOrInsert(resolvedStrings, resolver, () => new WeakMap<object, Map<string, unknown>>());
+  const memo = getOrInsert(byScope, scope, () => new Map<string, unknown>());
   const key = `${options.preparing ? "p" : "r"}${value}`;
   if (memo.has(key)) return memo.get(key);
   const resolved = resolve(value, options);
