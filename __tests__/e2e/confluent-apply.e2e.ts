@@ -16,6 +16,7 @@ import { stageConfig } from "../../stages/stages";
 import {
   callTable,
   editedInputs,
+  expectEmptyPlan,
   loanCreatedV2CreatesOnly,
   lockStatements,
   pendingChanges,
@@ -39,10 +40,7 @@ afterAll(() => temporary.removeAll());
 
 /** The plan right after an apply must be empty; otherwise the failure names each resource and attribute. */
 async function expectNoChanges(stack: StackOnDouble): Promise<void> {
-  const { run: r, pending } = await stack.pendingPlanChanges("check.tfplan");
-  if (r.code === 1) throw new Error(`plan failed:\n${r.output}`);
-  if (r.code === 2) throw new Error(`perpetual diff right after apply:\n${pending.join("\n") || r.output}`);
-  expect(r.code).toBe(0);
+  await expectEmptyPlan(stack, "check.tfplan");
   expect(stack.double.unknownCalls).toEqual([]);
 }
 

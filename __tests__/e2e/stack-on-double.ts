@@ -68,6 +68,16 @@ export function synthesizeConfig(
   return JSON.parse(readFileSync(join(outdir, "stacks", stage.name, "cdk.tf.json"), "utf8"));
 }
 
+/**
+ * The plan of `file` is empty (after an apply): otherwise the failure shows the pending changes, or the plan's output
+ * when it failed.
+ */
+export async function expectEmptyPlan(stack: StackOnDouble, file: string): Promise<void> {
+  const { run, pending } = await stack.pendingPlanChanges(file);
+  if (run.code !== 0) process.stderr.write(`plan ${file}:\n${run.output}\n`);
+  expect({ code: run.code, pending: run.code === 1 ? run.output : pending }).toEqual({ code: 0, pending: [] });
+}
+
 /** Changes other than no-ops and reads, as `<type> <action> <name> [: changed attributes]`, sorted. */
 export function plannedChanges(plan: PlanJson): string[] {
   return (plan.resource_changes ?? [])
