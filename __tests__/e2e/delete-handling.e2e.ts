@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { type Component, classpath } from "../../local/jars";
+import { type Component, compiledProgram } from "../../local/jars";
 import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 import { devConnectorSettings } from "../support/connector-settings";
 
@@ -29,7 +29,7 @@ function applyTransform(component: Component, settings: string[]): string[] {
   const jvmTemp = jvmTempOptions(temporaryDirs.create(`delete-${component}`));
   const run = spawnSync(
     javaCommand(),
-    [...jvmTemp, "-cp", classpath(component), join(__dirname, "java", "DeleteHandling.java"), ...settings],
+    [...jvmTemp, ...compiledProgram(component, join(__dirname, "java", "DeleteHandling.java")), ...settings],
     { encoding: "utf8" },
   );
   if (run.status !== 0) throw new Error(`DeleteHandling on ${component} failed (${run.status}): ${run.stderr}`);

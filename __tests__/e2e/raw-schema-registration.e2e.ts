@@ -31,7 +31,7 @@ import { getOrThrow } from "../../lib/maps";
 import { run, sleep } from "../../lib/run";
 import { registriesOf } from "../../local/confluent-api/org";
 import { type ConfluentDouble, startConfluentDouble } from "../../local/confluent-api/server";
-import { classpath } from "../../local/jars";
+import { compiledProgram } from "../../local/jars";
 import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 import { type LocalConfluent, startLocalConfluent } from "../../offline/local-deploy";
 import { devConnectorSettings } from "../support/connector-settings";
@@ -68,9 +68,7 @@ async function converterRun(args: string[]): Promise<string[]> {
   const java = await run(javaCommand(), [
     ...jvmTempOptions(temporary.create("converter-jvm")),
     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-    "-cp",
-    classpath("connect"),
-    join(__dirname, "java", "ConverterRun.java"),
+    ...compiledProgram("connect", join(__dirname, "java", "ConverterRun.java")),
     ...args,
   ]);
   if (java.code !== 0) throw new Error(`ConverterRun failed (${java.code}): ${java.output}`);

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { findsMatch, portableRegex } from "../../filters/regex";
-import { classpath } from "../../local/jars";
+import { compiledProgram } from "../../local/jars";
 import { javaCommand, jvmTempOptions, TemporaryDirs } from "../../local/processes";
 
 const PATTERNS = Number(process.env.CDC_ROUTING_REGEX_PATTERNS ?? 3000);
@@ -113,9 +113,7 @@ function flinkRegexp(pairs: Array<[pattern: string, subject: string]>): string[]
     javaCommand(),
     [
       ...jvmTempOptions(temporaryDirs.create("regex")),
-      "-cp",
-      classpath("flink"),
-      join(__dirname, "java", "RegexFind.java"),
+      ...compiledProgram("flink", join(__dirname, "java", "RegexFind.java")),
     ],
     { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
