@@ -22,7 +22,16 @@ export interface ClassDataSharing {
   args: string[];
   /** Call with the JVM's exit code and signal: a complete archive written at exit becomes the shared one. */
   exited(code: number | null, signal: NodeJS.Signals | null): void;
+  /** Whether this JVM writes the archive at its exit. */
+  writing: boolean;
 }
+
+/**
+ * How long a stopped JVM that writes its archive may take to exit. A Flink runner's archive (about 100 MB with the
+ * planner and Pekko) took 8.5 s to write on the quiet machine (2026-12-06 22:58 UTC), beyond the usual 10 s grace
+ * under load: the runner was killed and no archive was ever kept.
+ */
+export const ARCHIVE_WRITING_GRACE_MS = 120_000;
 
 /** The archive's identity: what makes another JVM's classes differ (not its temp dirs or program arguments). */
 export function archiveKey(javaVersion: string, args: readonly string[]): string | undefined {
@@ -44,7 +53,8 @@ export function classDataSharing(
   version: string = javaVersion(),
 ): ClassDataSharing {
   const key = archiveKey(version, args);
-  if (!key || env[CLASS_DATA_SHARING_ENV] === "off") return { args: [...args], exited: () => undefined };
+  if (!key || env[CLASS_DATA_SHARING_ENV] === "off")
+    return { args: [...args], exited: () => undefined, writing: false };
   const dir = join(cacheRoot(), "cds");
   mkdirSync(dir, { recursive: true });
   const archive = join(dir, `${key}.jsa`);
@@ -53,7 +63,11 @@ export function classDataSharing(
   const withOptions = (options: string[]) => [...args.slice(0, at), ...options, ...args.slice(at)];
   const quiet = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"];
   if (existsSync(archive))
-    return { args: withOptions([...quiet, `-XX:SharedArchiveFile=${archive}`]), exited: () => undefined };
+    return {
+      args: withOptions([...quiet, `-XX:SharedArchiveFile=${archive}`]),
+      exited: () => undefined,
+      writing: false,
+    };
   const written = join(dir, `${key}.${randomBytes(6).toString("hex")}.writing`);
   return {
     args: withOptions([...quiet, `-XX:ArchiveClassesAtExit=${written}`]),
@@ -64,11 +78,16 @@ export function classDataSharing(
       // Atomic: a JVM starting meanwhile maps either no archive or a whole one.
       else renameSync(written, archive);
     },
+    writing: true,
   };
 }
 
-/** A JVM service's `args` and `onExit` (local/processes.ts ServiceSpec) with class data sharing. */
-export function sharedClasses(args: readonly string[]): { args: string[]; onExit: ClassDataSharing["exited"] } {
+/** A JVM service's `args`, `onExit` and `stopGraceMs` (local/processes.ts ServiceSpec) with class data sharing. */
+export function sharedClasses(args: readonly string[]): {
+  args: string[];
+  onExit: ClassDataSharing["exited"];
+  stopGraceMs?: number;
+} {
   const cds = classDataSharing(args);
-  return { args: cds.args, onExit: cds.exited };
+  return { args: cds.args, onExit: cds.exited, stopGraceMs: cds.writing ? ARCHIVE_WRITING_GRACE_MS : undefined };
 }

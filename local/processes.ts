@@ -41,6 +41,8 @@ export interface ServiceSpec {
   port?: number;
   /** Called when the process ended, with its exit code and signal (e.g. to keep what a JVM wrote at exit). */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** How long stop() waits after SIGTERM before SIGKILL. @default 10 s */
+  stopGraceMs?: number;
 }
 
 export interface RunningService {
@@ -234,7 +236,7 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     child,
     logFile: spec.logFile,
     stop: async () => {
-      await stopChild(child);
+      await stopChild(child, spec.stopGraceMs);
       running.delete(service);
     },
     kill: async (signal) => {

@@ -1,7 +1,7 @@
 /** Class data sharing for the local JVMs (local/class-data-sharing.ts): which archive, and when one is kept. */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { archiveKey, classDataSharing } from "../../local/class-data-sharing";
+import { ARCHIVE_WRITING_GRACE_MS, archiveKey, classDataSharing, sharedClasses } from "../../local/class-data-sharing";
 import { temporaryDirectory } from "../support/helpers";
 
 const JAVA = "java openjdk version 17.0.15";
@@ -40,6 +40,9 @@ describe("class data sharing for the local JVMs", () => {
     // The archive options go before the classpath, the program's arguments stay last.
     expect(first.args.indexOf(`-XX:ArchiveClassesAtExit=${writing}`)).toBeLessThan(first.args.indexOf("-cp"));
     expect(first.args.slice(-2)).toEqual(["kafka.Kafka", "a.properties"]);
+    // Writing takes a while at exit: stop() waits longer before it kills this JVM.
+    expect(first.writing).toBe(true);
+    expect(sharedClasses(broker("/tmp/a")).stopGraceMs).toBe(ARCHIVE_WRITING_GRACE_MS);
     writeFileSync(writing, "archive");
     first.exited(143, null);
     expect(readdirSync(cds)).toEqual([`${archiveKey(JAVA, broker("/tmp/a"))}.jsa`]);
@@ -47,6 +50,7 @@ describe("class data sharing for the local JVMs", () => {
     const next = classDataSharing(broker("/tmp/b"), {}, JAVA);
     expect(next.args).toContain(`-XX:SharedArchiveFile=${join(cds, `${archiveKey(JAVA, broker("/tmp/a"))}.jsa`)}`);
     expect(next.args.some((a) => a.startsWith("-XX:ArchiveClassesAtExit"))).toBe(false);
+    expect(next.writing).toBe(false);
   });
 
   test("an archive a killed JVM may have cut short is removed, never used", () => {
