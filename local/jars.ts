@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../lib/errors";
@@ -20,14 +20,38 @@ export function cacheRoot(): string {
   return process.env.CDC_ROUTING_CACHE ?? join(homedir(), ".cache", "cdc-routing", "local");
 }
 
+/** Files under `dir`, depth first in name order (none when it does not exist). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
+}
+
+/** What a component's directory derives from: its pom, its Java sources and the resources put beside their classes. */
 function componentInputs(component: Component): string[] {
   const dir = join(JAVA_DIR, component);
-  const sources = existsSync(join(dir, "src"))
-    ? readdirSync(join(dir, "src"))
-        .sort()
-        .map((f) => join(dir, "src", f))
-    : [];
-  return [join(dir, "pom.xml"), ...sources];
+  return [join(dir, "pom.xml"), ...filesUnder(join(dir, "src")), ...filesUnder(join(dir, "resources"))];
+}
+
+/**
+ * Jars nested in a fetched jar that go on the classpath themselves: Flink's Pekko RPC system
+ * (local/java/flink/src/ClasspathRpcSystemLoader.java says why).
+ */
+const NESTED_JARS: Partial<Record<Component, { in: RegExp; entry: string }>> = {
+  flink: { in: /^flink-rpc-akka-loader-[\d.]+\.jar$/, entry: "flink-rpc-akka.jar" },
+};
+
+/** Unpacks `entry` of the jar in `jars` whose name matches `outer` into `jars` (Java's jar tool). */
+export function unpackNestedJar(jars: string, outer: RegExp, entry: string): void {
+  const outerJar = readdirSync(jars).find((f) => outer.test(f));
+  if (!outerJar) throw new InputError(`no jar matching ${outer} in ${jars}`);
+  const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/jar` : "jar";
+  const made = spawnSync(tool, ["--extract", "--file", outerJar, entry], { cwd: jars, encoding: "utf8" });
+  if (made.error || made.status !== 0 || !existsSync(join(jars, entry)))
+    throw new InputError(
+      `could not unpack ${entry} from ${outerJar}: ${made.error?.message ?? (made.stderr || "no such entry")}`,
+    );
 }
 
 export function componentDir(component: Component): string {
@@ -116,6 +140,8 @@ function compileSources(component: Component, target: string): void {
     .filter((f) => f.endsWith(".java"))
     .map((f) => join(src, f));
   javac(join(target, "jars", "*"), join(target, "classes"), files, component);
+  const resources = join(JAVA_DIR, component, "resources");
+  if (existsSync(resources)) cpSync(resources, join(target, "classes"), { recursive: true });
 }
 
 /**
@@ -164,6 +190,8 @@ export async function ensureComponent(component: Component, progress: Progress =
     component,
     progress,
   );
+  const nested = NESTED_JARS[component];
+  if (nested) unpackNestedJar(join(partial, "jars"), nested.in, nested.entry);
   compileSources(component, partial);
   mkdirSync(join(partial, "classes"), { recursive: true });
   writeFileSync(join(partial, "complete"), "");

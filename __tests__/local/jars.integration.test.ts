@@ -1,8 +1,8 @@
-/** Single-file Java programs compiled once per source and component (local/jars.ts compiledProgram), with real javac. */
+/** local/jars.ts with the JDK's real tools: programs compiled once (javac), nested jars unpacked (jar). */
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compiledProgram } from "../../local/jars";
+import { compiledProgram, unpackNestedJar } from "../../local/jars";
 import { temporaryDirectory } from "../support/helpers";
 
 const program = (greeting: string) =>
@@ -52,5 +52,30 @@ describe("compiledProgram", () => {
     writeFileSync(source, "public final class Greet { nonsense }");
     expect(() => compiledProgram("kafka", source)).toThrow(/javac failed for .*Greet\.java: .*error/s);
     expect(readdirSync(programs)).toEqual([]);
+  });
+});
+
+describe("unpackNestedJar", () => {
+  test("puts the nested jar beside the outer one; a missing outer jar or entry is named", () => {
+    const jars = temporaryDirectory("nested-jars");
+    const staging = temporaryDirectory("nested-staging");
+    writeFileSync(join(staging, "inner.jar"), "inner bytes");
+    const made = spawnSync("jar", [
+      "--create",
+      "--file",
+      join(jars, "outer-loader-1.2.jar"),
+      "-C",
+      staging,
+      "inner.jar",
+    ]);
+    expect(made.status).toBe(0);
+
+    unpackNestedJar(jars, /^outer-loader-[\d.]+\.jar$/, "inner.jar");
+    expect(readFileSync(join(jars, "inner.jar"), "utf8")).toBe("inner bytes");
+
+    expect(() => unpackNestedJar(jars, /^other-loader\.jar$/, "inner.jar")).toThrow(/no jar matching .*other-loader/);
+    expect(() => unpackNestedJar(jars, /^outer-loader-[\d.]+\.jar$/, "absent.jar")).toThrow(
+      /could not unpack absent\.jar from outer-loader-1\.2\.jar/,
+    );
   });
 });
