@@ -110,6 +110,12 @@ export class FlinkRunner {
     private readonly workDir: string,
   ) {}
 
+  /** Whether the runner's JVM is still running. */
+  get alive(): boolean {
+    const { child } = this.service;
+    return child.exitCode === null && child.signalCode === null;
+  }
+
   /** The runner JVM's process id (benchmarks read its CPU time from /proc). */
   get pid(): number | undefined {
     return this.service.child.pid;
@@ -154,10 +160,8 @@ export class FlinkRunner {
   }
 
   private send(verb: string, id: string, argument: string, timeoutMs: number): Promise<string> {
-    const { child } = this.service;
     // Writing to the stdin of a JVM that is gone would raise EPIPE outside any caller.
-    if (child.exitCode !== null || child.signalCode !== null)
-      return Promise.reject(new InputError(`Flink ${verb} ${id}: the runner's JVM has exited`));
+    if (!this.alive) return Promise.reject(new InputError(`Flink ${verb} ${id}: the runner's JVM has exited`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.answers.waiting.delete(id);

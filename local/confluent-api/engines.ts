@@ -130,8 +130,12 @@ export class LocalEngines implements Engines {
     string,
     { runner: FlinkRunner; job: Job; sources: string[]; statement: EngineStatement }
   >();
-  /** Flink JVMs started per statement (a recovered statement starts another). */
-  private readonly runs = new Map<string, number>();
+  /**
+   * Statement JVMs whose statement stopped or was deleted, kept for the next statement to start: each JVM runs one
+   * statement at a time, so a crash (kill -9 of its JVM) still takes down that statement alone.
+   */
+  private readonly idleRunners: FlinkRunner[] = [];
+  private runnersStarted = 0;
   private readonly savepoints = new Map<string, string>();
 
   constructor(private readonly o: LocalEngineOptions) {}
@@ -251,28 +255,39 @@ export class LocalEngines implements Engines {
   }
 
   /**
-   * The statement's job in a Flink JVM of its own, from a savepoint or checkpoint when given. Not one JVM for all
-   * statements: the uids Flink generates number the plans of a JVM, so a successor finds its predecessor's source
-   * state in the savepoint only when each is its JVM's first plan (tried 2026-12-06: in one JVM, the successor
-   * started from the earliest offsets and captured-tables saw every row twice).
+   * The statement's job, from a savepoint or checkpoint when given, in a Flink JVM that runs no other statement: an
+   * idle one (FlinkSqlRunner numbers every script's plan from the start, so the uids match a fresh JVM's) or a new one.
    */
   private async runStatement(s: EngineStatement, restoreFrom?: string): Promise<void> {
-    const dir = join(this.o.workDir, "statements", s.name);
-    const runner = await FlinkRunner.start(
+    const checkpoints = `file://${join(this.o.workDir, "statements", s.name, "checkpoints")}`;
+    const runner = this.idleRunners.pop() ?? (await this.startStatementRunner());
+    try {
+      const job = await runner.submit([
+        `SET 'execution.checkpointing.dir' = '${checkpoints}'`,
+        ...statementScript(s, this.o.kafka.bootstrapServers, restoreFrom),
+      ]);
+      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql), statement: s });
+    } catch (e) {
+      await runner.close();
+      throw e;
+    }
+  }
+
+  private startStatementRunner(): Promise<FlinkRunner> {
+    return FlinkRunner.start(
       {
-        // A recovered statement's scripts go beside the crashed one's; its checkpoints stay where they were.
-        workDir: join(dir, `run-${(this.runs.get(s.name) ?? 0) + 1}`),
+        workDir: join(this.o.workDir, "statement-jvms", `jvm-${++this.runnersStarted}`),
         heap: "512m",
         // The client compiler and the serial collector: a statement's JVM spends its start compiling the plan on
         // a shared machine, where this start is 15-30% faster (measured with two statement sets).
         jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
         config: {
           "parallelism.default": "1",
-          // Checkpoints on, kept on disk: Confluent Cloud checkpoints every statement and recovers a failed one
-          // from its last checkpoint ("Delivery Guarantees and Latency",
-          // https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html); recoverStatement.
+          // Checkpoints on, kept on disk (each statement's own folder, set by its script): Confluent Cloud
+          // checkpoints every statement and recovers a failed one from its last checkpoint ("Delivery Guarantees
+          // and Latency", https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html);
+          // recoverStatement.
           "execution.checkpointing.interval": "5s",
-          "execution.checkpointing.dir": `file://${join(dir, "checkpoints")}`,
           "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
           // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
           // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
@@ -283,14 +298,11 @@ export class LocalEngines implements Engines {
       },
       () => undefined,
     );
-    this.runs.set(s.name, (this.runs.get(s.name) ?? 0) + 1);
-    try {
-      const job = await runner.submit(statementScript(s, this.o.kafka.bootstrapServers, restoreFrom));
-      this.jobs.set(s.name, { runner, job, sources: sourceTopics(s.sql), statement: s });
-    } catch (e) {
-      await runner.close();
-      throw e;
-    }
+  }
+
+  /** A statement's JVM once its statement ended: kept for the next statement while it runs. */
+  private release(runner: FlinkRunner): void {
+    if (runner.alive) this.idleRunners.push(runner);
   }
 
   /**
@@ -332,7 +344,7 @@ export class LocalEngines implements Engines {
     if (!running) return {};
     this.savepoints.set(name, await running.job.stopWithSavepoint());
     this.jobs.delete(name);
-    await running.runner.close();
+    this.release(running.runner);
     this.o.progress(`statement ${name} stopped with a savepoint`);
     const latest: Record<string, string> = {};
     for (const topic of running.sources) {
@@ -349,13 +361,14 @@ export class LocalEngines implements Engines {
     this.jobs.delete(name);
     if (running) {
       await running.job.cancel();
-      await running.runner.close();
+      this.release(running.runner);
     }
   }
 
   /** Stops every statement's Flink JVM (the engines' processes stop with the harness). */
   async close(): Promise<void> {
     for (const name of [...this.jobs.keys()]) await this.deleteStatement(name);
+    for (const runner of this.idleRunners.splice(0)) await runner.close();
   }
 }
 

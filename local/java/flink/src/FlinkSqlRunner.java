@@ -22,6 +22,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.planner.plan.nodes.exec.ExecNodeContext;
 
 /**
  * Runs Flink SQL scripts on a local mini-cluster for the cdc-routing harness.
@@ -121,6 +122,10 @@ public final class FlinkSqlRunner {
     }
 
     private List<JobClient> execute(Path dir) throws Exception {
+        // With 'table.exec.uid.generation' = 'ALWAYS' an operator's uid holds its plan node's id, which the planner
+        // numbers per JVM: numbered from the start for every script, a plan gets the uids it would get as the first
+        // plan of a fresh JVM, so a successor finds its predecessor's state in a savepoint in any runner.
+        ExecNodeContext.resetIdCounter();
         EnvironmentSettings.Builder settings = EnvironmentSettings.newInstance().inStreamingMode();
         TableEnvironment tableEnv = TableEnvironment.create(settings.build());
         options.forEach((key, value) -> tableEnv.getConfig().getConfiguration().setString(key, value));
