@@ -249,7 +249,8 @@ describe("two captured tables routed by one statement set", () => {
     const { pipeline } = engines;
     statements = pipelineEngines(pipeline, pipeline.connect!.restUrl, () => undefined);
   });
-  afterAll(() => statements?.close(), 60_000);
+  // Its statements' Flink JVMs may be writing their class data sharing archive as they stop.
+  afterAll(() => statements?.close(), 180_000);
 
   /** Every row of `ids` read back from its raw topic (none lost), waiting up to timeoutMs for the connector. */
   async function captured(topic: string, ids: readonly string[], timeoutMs = 60_000): Promise<RawEvent[]> {

@@ -39,7 +39,8 @@ export function useEngines(
     await engines.flink?.close();
     // Also what started when the other failed to (its half is not in engines then).
     await (engines.pipeline?.stop() ?? stopAll());
-  }, 60_000);
+    // A JVM writing its class data sharing archive may take up to ARCHIVE_WRITING_GRACE_MS to stop.
+  }, 180_000);
   return engines;
 }
 

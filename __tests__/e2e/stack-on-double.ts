@@ -126,7 +126,8 @@ export function useStackOnDouble(
   afterAll(async () => {
     await (stop ? stop() : stack?.close());
     temporary.removeAll();
-  }, 60_000);
+    // Closing stops the statements' Flink JVMs, which may be writing their class data sharing archive.
+  }, 180_000);
 }
 
 /** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
