@@ -1,0 +1,39 @@
+/** bench/process-cpu.ts: which program a process is counted under, and the report's lines. */
+import { programOf, report } from "../../bench/process-cpu";
+
+describe("programOf", () => {
+  test.each([
+    [["java", "-Xmx1g", "-cp", "/j/*", "kafka.Kafka", "server.properties"], "java kafka broker"],
+    [["java", "-cp", "/j/*", "kafka.tools.StorageTool", "format"], "java kafka storage format"],
+    [["java", "-cp", "/j/*", "org.apache.kafka.connect.cli.ConnectStandalone", "w.properties"], "java kafka connect"],
+    [["java", "-cp", "/j/*", "org.example.Main"], "java (other)"],
+    [["java", "-Xmx512m", "-cp", "/j/*", "FlinkSqlRunner", "a=b"], "java flink statement"],
+    [["java", "-Xmx1536m", "-cp", "/j/*", "FlinkSqlRunner", "a=b"], "java flink runner"],
+    [["java", "-cp", "/j/*:/p/RegexFind-1", "/x/RegexFind.java"], "java RegexFind.java"],
+    [["/m/terraform-provider-confluent_v2.83.4"], "terraform-provider-confluent"],
+    [["terraform", "plan", "-input=false"], "terraform"],
+    [["node", "/w/node_modules/jest-worker/build/processChild.js"], "node jest worker"],
+    [["node", "--enable-source-maps", "bin/run.js", "main.ts", "dev"], "node bin/run.js main.ts"],
+    [["node", "/w/node_modules/.bin/cdktf", "deploy"], "node cdktf"],
+    [["postgres: walsender postgres 127.0.0.1(1) START_REPLICATION"], "postgres"],
+    [[], "(unknown)"],
+  ])("%j is %s", (argv, program) => {
+    expect(programOf(argv)).toBe(program);
+  });
+});
+
+test("report: one line per program, then what was seen against the whole", () => {
+  const text = report(
+    [
+      { program: "java kafka broker", seconds: 12.34, processes: 2 },
+      { program: "terraform", seconds: 3, processes: 10 },
+    ],
+    16,
+    9.5,
+  );
+  expect(text.split("\n")).toEqual([
+    "    12.3 CPU s     2x  java kafka broker",
+    "     3.0 CPU s    10x  terraform",
+    "    15.3 CPU s seen, of 16.0 CPU s the command's processes used in all, in 9.5 s",
+  ]);
+});
