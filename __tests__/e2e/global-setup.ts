@@ -1,8 +1,10 @@
 /**
  * Before any end-to-end suite: Java must be there and the pinned jars fetched (first run: Maven downloads with
  * progress). A missing Java, Maven or jar fails the run here, loudly; nothing is skipped. The run gets an id
- * (its temp dirs' prefix) and a ledger of the processes it starts, which the teardown checks.
+ * (its temp dirs' prefix) and a ledger of the processes it starts, which the teardown checks. The engines' class data
+ * sharing archives are written first where they are missing (local/engine-archives.ts).
  */
+import { writeEngineArchives } from "../../local/engine-archives";
 import { ensureAll } from "../../local/jars";
 import { javaCommand, QUICK_JVMS_ENV } from "../../local/processes";
 import { beginTestRun } from "../support/test-run";
@@ -13,4 +15,6 @@ export default async function globalSetup(): Promise<void> {
   beginTestRun("e2e");
   // Inherited by the suites' workers: the engines' JVMs start with less CPU (local/processes.ts).
   process.env[QUICK_JVMS_ENV] = "1";
+  // With the quick options set: the archives are those of the suites' JVMs.
+  await writeEngineArchives();
 }

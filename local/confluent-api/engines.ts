@@ -45,6 +45,12 @@ const UIDS = "SET 'table.exec.uid.generation' = 'ALWAYS'";
 
 type Job = Awaited<ReturnType<FlinkRunner["submit"]>>;
 
+/**
+ * A statement's JVM: the client compiler and the serial collector, as a statement's JVM spends its start compiling
+ * the plan on a shared machine, where this start is 15-30% faster (measured with two statement sets).
+ */
+export const STATEMENT_JVM = { heap: "512m", jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] } as const;
+
 /** The script a statement runs: its catalog and database, every topic with a value schema as its inferred table. */
 export function statementScript(s: EngineStatement, bootstrapServers: string, savepoint?: string): string[] {
   return [
@@ -277,10 +283,7 @@ export class LocalEngines implements Engines {
     return FlinkRunner.start(
       {
         workDir: join(this.o.workDir, "statement-jvms", `jvm-${++this.runnersStarted}`),
-        heap: "512m",
-        // The client compiler and the serial collector: a statement's JVM spends its start compiling the plan on
-        // a shared machine, where this start is 15-30% faster (measured with two statement sets).
-        jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"],
+        ...STATEMENT_JVM,
         config: {
           "parallelism.default": "1",
           // Checkpoints on, kept on disk (each statement's own folder, set by its script): Confluent Cloud
