@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { runScript } from "../lib/command-line";
 import { UsageError } from "../lib/errors";
-import { machineLine, waitedChildrenCpuSeconds } from "./stats";
+import { machineLine, statFields, waitedChildrenCpuSeconds } from "./stats";
 
 const USAGE = `usage: npm run bench:process-cpu -- [--] <command> [args...]
 
@@ -61,10 +61,10 @@ interface ProcessRead {
   started: string;
 }
 
+/** What /proc says of a process, or undefined once it is gone. */
 function readProcess(pid: number): ProcessRead | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = statFields(pid);
     return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), started: fields[19] };
   } catch {
     return undefined;

@@ -66,7 +66,7 @@ export async function alternate<Side extends string>(
 }
 
 /** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses): field 3 first. */
-function statFields(pid: number | "self"): string[] {
+export function statFields(pid: number | "self"): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
