@@ -20,6 +20,12 @@ export function cacheRoot(): string {
   return process.env.CDC_ROUTING_CACHE ?? join(homedir(), ".cache", "cdc-routing", "local");
 }
 
+/** A JDK tool run to its end; its JVM writes no hsperfdata file, which would stay behind in /tmp. */
+function runJdkTool(tool: "jar" | "javac", args: string[], cwd?: string) {
+  const command = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/${tool}` : tool;
+  return spawnSync(command, ["-J-XX:-UsePerfData", ...args], { cwd, encoding: "utf8" });
+}
+
 /** Files under `dir`, depth first in name order (none when it does not exist). */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -46,8 +52,7 @@ const NESTED_JARS: Partial<Record<Component, { in: RegExp; entry: string }>> = {
 export function unpackNestedJar(jars: string, outer: RegExp, entry: string): void {
   const outerJar = readdirSync(jars).find((f) => outer.test(f));
   if (!outerJar) throw new InputError(`no jar matching ${outer} in ${jars}`);
-  const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/jar` : "jar";
-  const made = spawnSync(tool, ["--extract", "--file", outerJar, entry], { cwd: jars, encoding: "utf8" });
+  const made = runJdkTool("jar", ["--extract", "--file", outerJar, entry], jars);
   if (made.error || made.status !== 0 || !existsSync(join(jars, entry)))
     throw new InputError(
       `could not unpack ${entry} from ${outerJar}: ${made.error?.message ?? (made.stderr || "no such entry")}`,
@@ -77,8 +82,7 @@ function compiledClasses(dir: string): string {
   if (existsSync(jar)) return jar;
   if (!existsSync(classes) || readdirSync(classes).length === 0) return classes;
   const partial = `${jar}.partial-${process.pid}`;
-  const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/jar` : "jar";
-  const made = spawnSync(tool, ["--create", "--file", partial, "-C", classes, "."], { encoding: "utf8" });
+  const made = runJdkTool("jar", ["--create", "--file", partial, "-C", classes, "."]);
   if (made.error || made.status !== 0) {
     rmSync(partial, { force: true });
     throw new InputError(`jar failed for ${classes}: ${made.error?.message ?? made.stderr}`);
@@ -127,8 +131,7 @@ function runMaven(args: string[], component: Component, progress: Progress): Pro
 
 /** javac on `files` against `classpathText`, into `outDir`. */
 function javac(classpathText: string, outDir: string, files: string[], what: string): void {
-  const tool = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/javac` : "javac";
-  const result = spawnSync(tool, ["-nowarn", "-cp", classpathText, "-d", outDir, ...files], { encoding: "utf8" });
+  const result = runJdkTool("javac", ["-nowarn", "-cp", classpathText, "-d", outDir, ...files]);
   if (result.error || result.status !== 0)
     throw new InputError(`javac failed for ${what}: ${result.error?.message ?? result.stderr}`);
 }

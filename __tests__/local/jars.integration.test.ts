@@ -61,6 +61,7 @@ describe("unpackNestedJar", () => {
     const staging = temporaryDirectory("nested-staging");
     writeFileSync(join(staging, "inner.jar"), "inner bytes");
     const made = spawnSync("jar", [
+      "-J-XX:-UsePerfData",
       "--create",
       "--file",
       join(jars, "outer-loader-1.2.jar"),
