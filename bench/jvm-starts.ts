@@ -13,7 +13,7 @@ import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
-import { FlinkRunner } from "../local/flink";
+import { FlinkRunner, SMALL_BOUNDED_JOB } from "../local/flink";
 import { startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
 import {
@@ -82,11 +82,7 @@ async function flinkJob(side: Side): Promise<number> {
       { workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" } },
       quiet,
     );
-    await runner.run([
-      "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
-      "CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')",
-      "INSERT INTO sink SELECT n FROM numbers",
-    ]);
+    await runner.run([...SMALL_BOUNDED_JOB]);
     const seconds = cpuSeconds(runner.pid as number);
     await runner.close();
     return seconds;

@@ -33,6 +33,11 @@ export interface ClassDataSharing {
  */
 export const ARCHIVE_WRITING_GRACE_MS = 120_000;
 
+/** Where the archives are kept: beside the jars, outside git. */
+export function archiveDir(): string {
+  return join(cacheRoot(), "cds");
+}
+
 /** The archive's identity: what makes another JVM's classes differ (not its temp dirs or program arguments). */
 export function archiveKey(javaVersion: string, args: readonly string[]): string | undefined {
   const cp = args.indexOf("-cp");
@@ -55,7 +60,7 @@ export function classDataSharing(
   const key = archiveKey(version, args);
   if (!key || env[CLASS_DATA_SHARING_ENV] === "off")
     return { args: [...args], exited: () => undefined, writing: false };
-  const dir = join(cacheRoot(), "cds");
+  const dir = archiveDir();
   mkdirSync(dir, { recursive: true });
   const archive = join(dir, `${key}.jsa`);
   // Before the classpath: the archive options are the JVM's, not the program's. CDS's own notices stay off stdout.

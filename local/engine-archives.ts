@@ -10,11 +10,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distinctFreePorts } from "../lib/ports";
-import { CLASS_DATA_SHARING_ENV } from "./class-data-sharing";
+import { archiveDir, CLASS_DATA_SHARING_ENV } from "./class-data-sharing";
 import { STATEMENT_JVM } from "./confluent-api/engines";
 import { startConnectWorker } from "./connect";
-import { FlinkRunner, type FlinkRunOptions } from "./flink";
-import { COMPONENTS, cacheRoot, componentDir } from "./jars";
+import { FlinkRunner, type FlinkRunOptions, SMALL_BOUNDED_JOB } from "./flink";
+import { COMPONENTS, componentDir } from "./jars";
 import { startKafka } from "./kafka";
 import { javaVersion, type Progress, printProgress, quickStartJvmOptions, TemporaryDirs } from "./processes";
 
@@ -27,17 +27,13 @@ const quiet = () => undefined;
 export function archivesMarker(): string {
   const inputs = [javaVersion(), ...COMPONENTS.map((c) => componentDir(c)), ...quickStartJvmOptions()];
   const hash = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 16);
-  return join(cacheRoot(), "cds", `engines-${hash}.written`);
+  return join(archiveDir(), `engines-${hash}.written`);
 }
 
 async function flinkJob(temporary: TemporaryDirs, options: Omit<FlinkRunOptions, "workDir">): Promise<void> {
   const runner = await FlinkRunner.start({ ...options, workDir: temporary.create("archive-flink") }, quiet);
   try {
-    await runner.run([
-      "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
-      "CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')",
-      "INSERT INTO sink SELECT n FROM numbers WHERE n > 0",
-    ]);
+    await runner.run([...SMALL_BOUNDED_JOB]);
   } finally {
     await runner.close();
   }
@@ -71,7 +67,7 @@ export async function writeEngineArchives(progress: Progress = printProgress): P
       flinkJob(temporary, { config: { "parallelism.default": "1" } }),
       flinkJob(temporary, { ...STATEMENT_JVM, config: { "parallelism.default": "1" } }),
     ]);
-    mkdirSync(join(cacheRoot(), "cds"), { recursive: true });
+    mkdirSync(archiveDir(), { recursive: true });
     writeFileSync(marker, "");
     progress(`engines' archives written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {

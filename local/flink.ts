@@ -42,6 +42,13 @@ const FLINK_JAVA_OPTS = [
   ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
 ];
 
+/** A small bounded job (datagen to blackhole): a runner's start with a job, for benchmarks and warm-ups. */
+export const SMALL_BOUNDED_JOB: readonly string[] = [
+  "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
+  "CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')",
+  "INSERT INTO sink SELECT n FROM numbers",
+];
+
 export interface FlinkRunOptions {
   /** Flink configuration applied to every script, e.g. parallelism.default. */
   config?: Record<string, string>;
