@@ -32,7 +32,7 @@ import { lockStage } from "../../lock/stage-lock";
 import { stageConfig } from "../../stages/stages";
 import { qualifiedName } from "../../stages/tables";
 import { temporaryDirectory } from "../support/helpers";
-import { useEngines } from "./harness";
+import { ENGINES_STOP_MS, useEngines } from "./harness";
 
 const STAGE = stageConfig("dev");
 /** The lock dates the statements it stops; a fixed day keeps the test off the clock. */
@@ -249,8 +249,7 @@ describe("two captured tables routed by one statement set", () => {
     const { pipeline } = engines;
     statements = pipelineEngines(pipeline, pipeline.connect!.restUrl, () => undefined);
   });
-  // Its statements' Flink JVMs may be writing their class data sharing archive as they stop.
-  afterAll(() => statements?.close(), 180_000);
+  afterAll(() => statements?.close(), ENGINES_STOP_MS);
 
   /** Every row of `ids` read back from its raw topic (none lost), waiting up to timeoutMs for the connector. */
   async function captured(topic: string, ids: readonly string[], timeoutMs = 60_000): Promise<RawEvent[]> {

@@ -2,11 +2,18 @@
 
 import type { FilterSet } from "../../filters/model";
 import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape } from "../../flink-sql/generate";
+import { ARCHIVE_WRITING_GRACE_MS } from "../../local/class-data-sharing";
 import { FlinkRunner } from "../../local/flink";
 import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
 import { printProgress, settledBoth, startOnFreePorts, stopAll, temporaryDir } from "../../local/processes";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
+
+/**
+ * The timeout of a hook that stops engine JVMs: one writing its class data sharing archive may take up to
+ * ARCHIVE_WRITING_GRACE_MS to stop, and the others their usual seconds.
+ */
+export const ENGINES_STOP_MS = ARCHIVE_WRITING_GRACE_MS + 60_000;
 
 export interface Engines {
   pipeline: Pipeline;
@@ -39,8 +46,7 @@ export function useEngines(
     await engines.flink?.close();
     // Also what started when the other failed to (its half is not in engines then).
     await (engines.pipeline?.stop() ?? stopAll());
-    // A JVM writing its class data sharing archive may take up to ARCHIVE_WRITING_GRACE_MS to stop.
-  }, 180_000);
+  }, ENGINES_STOP_MS);
   return engines;
 }
 

@@ -20,6 +20,7 @@ import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan } from "../../review/redact";
 import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
+import { ENGINES_STOP_MS } from "./harness";
 
 /** Terraform and npx run as child processes that never block this one (the double answers from here). */
 export { pendingChanges, RUN_ENTRY_POINT, type Run, run, runEntryPoint, StackOnDouble, synthesize };
@@ -126,8 +127,8 @@ export function useStackOnDouble(
   afterAll(async () => {
     await (stop ? stop() : stack?.close());
     temporary.removeAll();
-    // Closing stops the statements' Flink JVMs, which may be writing their class data sharing archive.
-  }, 180_000);
+    // Closing the double stops its statements' Flink JVMs.
+  }, ENGINES_STOP_MS);
 }
 
 /** A copy of filters.yaml with one edit, and a copy of the statement lock, in a temporary directory. */
