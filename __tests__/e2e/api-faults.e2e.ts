@@ -9,7 +9,8 @@
 import { parseFaultRules, parseSeed } from "../../local/confluent-api/faults";
 import { TemporaryDirs } from "../../local/processes";
 import { stageConfig } from "../../stages/stages";
-import { realProvidersOrNotRun, StackOnDouble, synthesizeConfig } from "./stack-on-double";
+import { realProvidersOrNotRun, StackOnDouble } from "./stack-on-double";
+import { synthesizeConfig } from "./synthesize-config";
 
 const why = realProvidersOrNotRun("API faults suite", "terraform apply under API faults");
 

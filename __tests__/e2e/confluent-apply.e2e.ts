@@ -26,8 +26,8 @@ import {
   runEntryPoint,
   StackOnDouble,
   synthesize,
-  synthesizeConfig,
 } from "./stack-on-double";
+import { synthesizeConfig } from "./synthesize-config";
 
 /** The statements the committed lock runs now: what a change replaces. */
 const DEV_RUNNING = readLock().dev!.running[0].name;

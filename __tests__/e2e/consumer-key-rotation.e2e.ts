@@ -30,13 +30,8 @@ import {
 } from "../../offline/local-deploy";
 import { parseStageConfig, type StageConfig } from "../../stages/config";
 import { stageConfig } from "../../stages/stages";
-import {
-  plannedChanges,
-  planReviewApply,
-  realProvidersOrNotRun,
-  StackOnDouble,
-  synthesizeConfig,
-} from "./stack-on-double";
+import { plannedChanges, planReviewApply, realProvidersOrNotRun, StackOnDouble } from "./stack-on-double";
+import { synthesizeConfig } from "./synthesize-config";
 
 const why = realProvidersOrNotRun("consumer key rotation suite", "a consumer's key rotation on the local Confluent");
 

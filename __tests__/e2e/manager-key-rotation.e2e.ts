@@ -13,9 +13,9 @@ import {
   planReviewApply,
   realProvidersOrNotRun,
   StackOnDouble,
-  synthesizeConfig,
   useStackOnDouble,
 } from "./stack-on-double";
+import { synthesizeConfig } from "./synthesize-config";
 
 const why = realProvidersOrNotRun(
   "manager key rotation suite",

@@ -5,20 +5,15 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "cdktf";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { RoutingStageStack } from "../../constructs/routing-stage-stack";
-import { DEFAULT_FILTERS_FILE, loadFilters } from "../../filters/load";
 import type { Json } from "../../lib/json";
 import { RUN_ENTRY_POINT, type Run, run, runEntryPoint } from "../../lib/run";
 import type { TemporaryDirs } from "../../local/processes";
-import { readLock, type StageLock } from "../../lock/lock-file";
 import { pendingChanges, StackOnDouble, synthesize } from "../../offline/stack-on-double";
 import { changedAttributes } from "../../review/apply-time-rules";
 import { destructiveChanges, refusedChanges } from "../../review/guard";
 import { actionOf, type PlanJson } from "../../review/plan";
 import { redactPlan } from "../../review/redact";
-import type { StageConfig } from "../../stages/config";
 import { realProvidersMissing } from "../support/real-providers";
 import { ENGINES_STOP_MS } from "./harness";
 
@@ -52,21 +47,6 @@ export function realProvidersOrNotRun(suite: string, notRun: string): string | u
   if (why && providersRequired) throw new Error(`${suite} cannot run in CI: ${why}`);
   if (why) console.warn(`\n*** NOT RUN: ${notRun}, because ${why}.\n`);
   return why;
-}
-
-/**
- * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
- * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
- */
-export function synthesizeConfig(
-  stage: StageConfig,
-  outdir: string,
-  lock: StageLock | undefined = readLock()[stage.name],
-): Record<string, any> {
-  const app = new App({ outdir });
-  new RoutingStageStack(app, { stage, filters: loadFilters(DEFAULT_FILTERS_FILE), lock });
-  app.synth();
-  return JSON.parse(readFileSync(join(outdir, "stacks", stage.name, "cdk.tf.json"), "utf8"));
 }
 
 /**
