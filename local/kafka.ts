@@ -23,9 +23,13 @@ import {
 
 export interface KafkaHandle {
   bootstrapServers: string;
-  service: RunningService;
+  /** Absent for a broker shared between suites (local/shared-broker.ts), which no suite stops or crashes. */
+  service?: RunningService;
   client: Kafka;
 }
+
+/** A broker this process started and owns. */
+export type StartedKafka = KafkaHandle & { service: RunningService };
 
 export function brokerProperties(port: number, controllerPort: number, logDir: string, partitions: number): string {
   return `${[
@@ -142,7 +146,7 @@ export async function formattedStorage(
 export async function startKafka(
   options: { port: number; controllerPort: number; workDir: string; partitions?: number },
   progress: Progress = printProgress,
-): Promise<KafkaHandle> {
+): Promise<StartedKafka> {
   const java = javaCommand();
   const cp = classpath("kafka");
   const props = join(options.workDir, "server.properties");
@@ -218,5 +222,7 @@ export async function crashAndRestartBroker(
   whileDown: () => Promise<void> = async () => undefined,
   progress?: Progress,
 ): Promise<void> {
-  await stopAndRestart(kafka, "SIGKILL", whileDown, progress);
+  if (!kafka.service)
+    throw new Error("a broker shared between suites is not crashed: start the pipeline with sharedBroker: false");
+  await stopAndRestart(kafka as StartedKafka, "SIGKILL", whileDown, progress);
 }

@@ -13,6 +13,7 @@ import { ensureAll } from "./jars";
 import { ensureTopics, type KafkaHandle, startKafka } from "./kafka";
 import { type PostgresHandle, startPostgres } from "./postgres";
 import { type Progress, printProgress, settledBoth, stopAll, temporaryDir } from "./processes";
+import { type SharedBroker, sharedBroker } from "./shared-broker";
 import { createTableSql } from "./source-tables";
 
 export interface PipelinePorts {
@@ -60,6 +61,11 @@ export interface PipelineOptions {
   progress?: Progress;
   /** Runs after the database is ready and before capture starts: its rows arrive as snapshot reads ('r'). */
   beforeCapture?: (postgres: PostgresHandle) => Promise<void>;
+  /**
+   * In an e2e run, take the jest worker's broker, emptied, instead of starting one (local/shared-broker.ts; default
+   * true; false for a suite that crashes its broker). Not with `partitions`, which the broker is started with.
+   */
+  sharedBroker?: boolean;
 }
 
 /** Creates the captured tables the application would own (business_events exists already). */
@@ -97,6 +103,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   await ensureAll(progress);
   const workDir = temporaryDir("local");
   const tables = sourcesForStage(filters, stage.name);
+  let shared: SharedBroker | undefined;
+  const stop = async () => {
+    await stopAll();
+    shared?.release();
+  };
   try {
     // PostgreSQL and Kafka do not need each other: they start side by side, and capture starts once both are up.
     const [postgres, kafka] = await settledBoth(
@@ -107,10 +118,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         return pg;
       })(),
       (async () => {
-        const broker = await startKafka(
-          { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
-          progress,
-        );
+        if (options.sharedBroker !== false && options.partitions === undefined) shared = await sharedBroker(progress);
+        const broker =
+          shared?.kafka ??
+          (await startKafka(
+            { port: ports.kafka, controllerPort: ports.kafkaController, workDir, partitions: options.partitions },
+            progress,
+          ));
         if (options.topics !== false)
           await ensureTopics(
             broker.client,
@@ -139,9 +153,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
             },
             progress,
           );
-    return { stage, filters, workDir, ports, postgres, kafka, connect, stop: stopAll };
+    return { stage, filters, workDir, ports: { ...ports, ...shared?.ports }, postgres, kafka, connect, stop };
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
 }

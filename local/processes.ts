@@ -328,6 +328,14 @@ export async function stopAndRestart(
 }
 
 /** Stops every service this process started, newest first (consumers of a service before the service). */
+/**
+ * The service outlives this module's stopAll and exit handlers: its owner stops it (a broker shared between e2e
+ * suites, local/shared-broker.ts, which the run's teardown stops).
+ */
+export function detach(service: RunningService): void {
+  running.delete(service);
+}
+
 export async function stopAll(): Promise<void> {
   for (const service of [...running].reverse()) await service.stop();
   removeTempDirs();

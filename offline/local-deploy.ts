@@ -38,6 +38,8 @@ export interface LocalConfluent {
 
 export interface LocalConfluentOptions {
   publication?: boolean;
+  /** Take the e2e worker's shared broker (default true; PipelineOptions.sharedBroker). */
+  sharedBroker?: boolean;
   /** What the double's per-minute metrics count over (tests shorten it). @default 60 s */
   counterWindowMs?: number;
   /** API faults the double injects (local/confluent-api/faults.ts). @default from CDC_ROUTING_API_FAULTS(_SEED) */
@@ -58,6 +60,7 @@ async function startOnce(progress: Progress, options: LocalConfluentOptions): Pr
     capture: false,
     topics: false,
     publication: options.publication,
+    sharedBroker: options.sharedBroker,
     progress,
   });
   try {

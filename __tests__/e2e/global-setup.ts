@@ -4,15 +4,21 @@
  * (its temp dirs' prefix) and a ledger of the processes it starts, which the teardown checks. The engines' class data
  * sharing archives are written first where they are missing (local/engine-archives.ts).
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { writeEngineArchives } from "../../local/engine-archives";
 import { ensureAll } from "../../local/jars";
-import { javaCommand, QUICK_JVMS_ENV } from "../../local/processes";
+import { javaCommand, QUICK_JVMS_ENV, temporaryPrefix } from "../../local/processes";
+import { SHARED_BROKERS_ENV } from "../../local/shared-broker";
 import { beginTestRun } from "../support/test-run";
 
 export default async function globalSetup(): Promise<void> {
   javaCommand();
   await ensureAll();
   beginTestRun("e2e");
+  // One Kafka broker per worker, kept between its suites (local/shared-broker.ts); the teardown stops them.
+  process.env[SHARED_BROKERS_ENV] = mkdtempSync(join(tmpdir(), `${temporaryPrefix()}shared-brokers-`));
   // Inherited by the suites' workers: the engines' JVMs start with less CPU (local/processes.ts).
   process.env[QUICK_JVMS_ENV] = "1";
   // With the quick options set: the archives are those of the suites' JVMs.

@@ -297,7 +297,8 @@ export function crashRow(kind: CrashKind, trials: readonly CrashTrial[]): FaultR
 
 /** The local Confluent with dev deployed to it, and what status needs to find it. */
 export async function deployedDev(log: Log, workDir: (label: string) => string): Promise<CrashContext> {
-  const local = await startLocalConfluent(() => undefined);
+  // Its broker is crashed: one of its own, not the e2e worker's shared one.
+  const local = await startLocalConfluent(() => undefined, { sharedBroker: false });
   try {
     const dev = new LocalStage(local, "dev", workDir("cdktf-out"));
     log("npx cdktf deploy dev to the local Confluent");
