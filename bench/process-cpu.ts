@@ -4,7 +4,8 @@
  * from /proc twice a second: per program (the Flink statements' JVMs, the Kafka brokers, terraform, the jest
  * workers, ...) the CPU seconds (user + system) and how many processes. A process that starts and ends between two
  * reads is not seen; the last line sets the total seen against the command's whole CPU time (its waited-for
- * children, as `time` counts it), so the gap is visible.
+ * children, as `time` counts it), so the gap is visible. For an e2e run, the CPU of the processes each suite started
+ * follows, per suite (SUITE_ENV).
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -85,9 +86,27 @@ export interface ProgramCpu {
   processes: number;
 }
 
+/**
+ * Set by the e2e suites (their setup file __tests__/e2e/suite-name.ts) to the test file's name: every process a
+ * suite starts inherits it, so its CPU is counted under that suite.
+ */
+export const SUITE_ENV = "CDC_ROUTING_SUITE";
+
+/** The value of SUITE_ENV in a process's environment, or undefined (also once the process is gone). */
+function suiteOf(pid: number): string | undefined {
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .find((e) => e.startsWith(`${SUITE_ENV}=`));
+    return entry?.slice(SUITE_ENV.length + 1);
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU per program of every process descended from `root`, as seen so far; call sample() on an interval. */
 export class ProcessTreeCpu {
-  private readonly seen = new Map<string, { program: string; ticks: number }>();
+  private readonly seen = new Map<string, { program: string; suite?: string; ticks: number }>();
   private readonly members = new Set<number>();
 
   constructor(root: number) {
@@ -117,21 +136,46 @@ export class ProcessTreeCpu {
       const key = `${pid}@${read.started}`;
       const known = this.seen.get(key);
       if (known) known.ticks = read.ticks;
-      else this.seen.set(key, { program: programOf(commandLine(pid)), ticks: read.ticks });
+      else this.seen.set(key, { program: programOf(commandLine(pid)), suite: suiteOf(pid), ticks: read.ticks });
     }
   }
 
   /** Per program, largest first. */
   byProgram(): ProgramCpu[] {
+    return this.totals((p) => p.program);
+  }
+
+  /**
+   * Per e2e suite (SUITE_ENV), largest first, as programs named by the suite: the processes each started. The jest
+   * workers' own CPU is not split (a worker runs one suite after another).
+   */
+  bySuite(): ProgramCpu[] {
+    return this.totals((p) => p.suite);
+  }
+
+  private totals(group: (p: { program: string; suite?: string }) => string | undefined): ProgramCpu[] {
     const totals = new Map<string, ProgramCpu>();
-    for (const { program, ticks } of this.seen.values()) {
+    for (const read of this.seen.values()) {
+      const program = group(read);
+      if (program === undefined) continue;
       const total = totals.get(program) ?? { program, seconds: 0, processes: 0 };
-      total.seconds += ticks / TICKS_PER_SECOND;
+      total.seconds += read.ticks / TICKS_PER_SECOND;
       total.processes += 1;
       totals.set(program, total);
     }
     return [...totals.values()].sort((a, b) => b.seconds - a.seconds || a.program.localeCompare(b.program));
   }
+}
+
+/** The per-suite lines, when the command ran e2e suites. */
+export function suiteReport(suites: readonly ProgramCpu[]): string {
+  if (suites.length === 0) return "";
+  return [
+    "per e2e suite, the processes it started (the jest workers' own CPU not included):",
+    ...suites.map(
+      (p) => `${p.seconds.toFixed(1).padStart(8)} CPU s  ${String(p.processes).padStart(4)}x  ${p.program}`,
+    ),
+  ].join("\n");
 }
 
 export function report(programs: readonly ProgramCpu[], wholeSeconds: number, wallSeconds: number): string {
@@ -141,6 +185,12 @@ export function report(programs: readonly ProgramCpu[], wholeSeconds: number, wa
       (p) => `${p.seconds.toFixed(1).padStart(8)} CPU s  ${String(p.processes).padStart(4)}x  ${p.program}`,
     ),
     `${seen.toFixed(1).padStart(8)} CPU s seen, of ${wholeSeconds.toFixed(1)} CPU s the command's processes used in all, in ${wallSeconds.toFixed(1)} s`,
+    // The whole is what the command's processes waited for; init reaps one that outlived its parent.
+    ...(seen > wholeSeconds
+      ? [
+          "         (more seen than in all: processes that outlived their parent, as the Kafka brokers e2e workers share)",
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -161,7 +211,10 @@ async function main(given: string[]): Promise<number> {
   });
   clearInterval(timer);
   const whole = waitedChildrenCpuSeconds() - before;
-  process.stdout.write(`${header}\n${report(tree.byProgram(), whole, (Date.now() - started) / 1000)}\n`);
+  const suites = suiteReport(tree.bySuite());
+  process.stdout.write(
+    `${header}\n${report(tree.byProgram(), whole, (Date.now() - started) / 1000)}\n${suites && `${suites}\n`}`,
+  );
   return code;
 }
 

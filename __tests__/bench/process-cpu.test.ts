@@ -1,5 +1,5 @@
 /** bench/process-cpu.ts: which program a process is counted under, and the report's lines. */
-import { programOf, report } from "../../bench/process-cpu";
+import { programOf, report, suiteReport } from "../../bench/process-cpu";
 
 describe("programOf", () => {
   test.each([
@@ -35,5 +35,24 @@ test("report: one line per program, then what was seen against the whole", () =>
     "    12.3 CPU s     2x  java kafka broker",
     "     3.0 CPU s    10x  terraform",
     "    15.3 CPU s seen, of 16.0 CPU s the command's processes used in all, in 9.5 s",
+  ]);
+});
+
+test("suiteReport: a heading and one line per suite; nothing when no suite was seen", () => {
+  expect(suiteReport([{ program: "monitoring", seconds: 40.04, processes: 12 }]).split("\n")).toEqual([
+    "per e2e suite, the processes it started (the jest workers' own CPU not included):",
+    "    40.0 CPU s    12x  monitoring",
+  ]);
+  expect(suiteReport([])).toBe("");
+});
+
+test("report: more seen than in all is explained (processes that outlived their parent are not in the whole)", () => {
+  expect(
+    report([{ program: "java kafka broker", seconds: 5, processes: 1 }], 4, 9)
+      .split("\n")
+      .slice(1),
+  ).toEqual([
+    "     5.0 CPU s seen, of 4.0 CPU s the command's processes used in all, in 9.0 s",
+    "         (more seen than in all: processes that outlived their parent, as the Kafka brokers e2e workers share)",
   ]);
 });
