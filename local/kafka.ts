@@ -28,6 +28,11 @@ export interface KafkaHandle {
   client: Kafka;
 }
 
+/** A kafkajs client of a local broker, quiet (tests and the harness read its errors, not its logs). */
+export function localKafkaClient(bootstrapServers: string): Kafka {
+  return new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
+}
+
 /** A broker this process started and owns. */
 export type StartedKafka = KafkaHandle & { service: RunningService };
 
@@ -166,7 +171,7 @@ export async function startKafka(
   );
   recordTiming("setup", "kafka storage format", formatStart);
   const bootstrapServers = `127.0.0.1:${options.port}`;
-  const client = new Kafka({ clientId: "cdc-routing-local", brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
+  const client = localKafkaClient(bootstrapServers);
   const service = await startService(
     {
       name: "kafka broker",

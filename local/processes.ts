@@ -327,7 +327,6 @@ export async function stopAndRestart(
   holder.service = await holder.service.restart(progress);
 }
 
-/** Stops every service this process started, newest first (consumers of a service before the service). */
 /**
  * The service outlives this module's stopAll and exit handlers: its owner stops it (a broker shared between e2e
  * suites, local/shared-broker.ts, which the run's teardown stops).
@@ -336,6 +335,7 @@ export function detach(service: RunningService): void {
   running.delete(service);
 }
 
+/** Stops every service this process started, newest first (consumers of a service before the service). */
 export async function stopAll(): Promise<void> {
   for (const service of [...running].reverse()) await service.stop();
   removeTempDirs();

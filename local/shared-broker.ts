@@ -15,12 +15,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { dirname, join } from "node:path";
+import type { Kafka } from "kafkajs";
 import { withAdminOnce } from "../consumers/topic-io";
 import { distinctFreePorts } from "../lib/ports";
+import { sleep } from "../lib/run";
 import { ARCHIVE_WRITING_GRACE_MS } from "./class-data-sharing";
-import { type KafkaHandle, startKafka } from "./kafka";
+import { type KafkaHandle, localKafkaClient, startKafka } from "./kafka";
 import { detach, type Progress, processStartTime } from "./processes";
 
 export const SHARED_BROKERS_ENV = "CDC_ROUTING_SHARED_BROKERS";
@@ -63,10 +64,6 @@ function running(record: BrokerRecord): boolean {
   return processStartTime(record.pid) === record.startTime;
 }
 
-function clientFor(port: number): Kafka {
-  return new Kafka({ clientId: "cdc-routing-local", brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
-}
-
 /**
  * Deletes every consumer group and every topic but Kafka's own, and waits until the broker lists none: topic
  * deletion is asynchronous, and a topic created again under the same name before it finished would be refused.
@@ -82,7 +79,7 @@ export async function emptyBroker(client: Kafka, timeoutMs = 30_000): Promise<vo
     const deadline = Date.now() + timeoutMs;
     while (own(await admin.listTopics()).length > 0) {
       if (Date.now() > deadline) throw new Error(`topics still listed ${timeoutMs / 1000} s after their deletion`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   });
 }
@@ -100,7 +97,7 @@ async function stopBroker(record: BrokerRecord, graceMs = ARCHIVE_WRITING_GRACE_
   const deadline = Date.now() + graceMs;
   while (running(record)) {
     if (Date.now() > deadline) signal("SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
@@ -122,9 +119,8 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
   if (previous?.holder === HOLDER) return undefined;
   let record: BrokerRecord | undefined;
   if (previous && running(previous)) {
-    const client = clientFor(previous.port);
     try {
-      await emptyBroker(client);
+      await emptyBroker(localKafkaClient(`127.0.0.1:${previous.port}`));
       record = previous;
       progress(`kafka broker of the last suite emptied, on 127.0.0.1:${previous.port}`);
     } catch (e) {
@@ -134,7 +130,7 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
   }
   if (!record) {
     const [port, controllerPort] = await distinctFreePorts(2);
-    const workDir = join(join(file, ".."), `broker-${randomBytes(4).toString("hex")}`);
+    const workDir = join(dirname(file), `broker-${randomBytes(4).toString("hex")}`);
     mkdirSync(workDir, { recursive: true });
     const started = await startKafka({ port, controllerPort, workDir }, progress);
     // The run's teardown stops it, not this suite's stopAll.
@@ -146,7 +142,7 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
   const kept = record;
   const bootstrapServers = `127.0.0.1:${kept.port}`;
   return {
-    kafka: { bootstrapServers, client: clientFor(kept.port) },
+    kafka: { bootstrapServers, client: localKafkaClient(bootstrapServers) },
     ports: { kafka: kept.port, kafkaController: kept.controllerPort },
     release: () => writeRecord(file, { ...kept, holder: undefined }),
   };

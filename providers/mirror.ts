@@ -383,7 +383,6 @@ export async function fillMirror(
   else for (const pin of missing) await buildProviderIntoMirror(pin, mirror, log);
 }
 
-/** Environment for the Terraform CLI: no telemetry, no user CLI config that might point elsewhere. */
 /**
  * Go's garbage collector target for terraform and the providers in the test runs (GOGC; Go's default is 100): a
  * plan of dev on the double took about a tenth less CPU at 400 (`npm run bench:terraform-gc`, docs/performance.md),
@@ -391,6 +390,7 @@ export async function fillMirror(
  */
 export const TEST_RUN_GOGC = "400";
 
+/** Environment for the Terraform CLI: no telemetry, no user CLI config that might point elsewhere. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...extra };
   delete env.TF_CLI_CONFIG_FILE;
