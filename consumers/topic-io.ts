@@ -111,15 +111,32 @@ export interface ReadOptions {
   idPrefix?: string;
 }
 
+/** Where a partition's reading has got to: the offset after the last one read, records or transaction markers. */
+type Positions = Map<string, bigint>;
+const positionKey = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/** Whether every partition of `until` is read up to its offset (a partition not read yet from `from`, or 0). */
+function readUpTo(positions: Positions, until: Offsets, from?: Offsets): boolean {
+  return [...until].every(([t, parts]) =>
+    [...parts].every(([p, end]) => (positions.get(positionKey(t, p)) ?? from?.get(t)?.get(p) ?? 0n) >= end),
+  );
+}
+
 /**
  * Reads the topics from the beginning with a throwaway consumer group until `handle` calls finish, or until
  * timeoutMs; the consumer always leaves. The verify tool's principal is granted the group prefix used here.
+ * `positions` is kept at the offset after the last one read of each partition, transaction markers included: a
+ * topic written by Flink's exactly-once sink holds a commit marker after each transaction, an offset but no
+ * record, so its end offset is reached by position, never by counting records. kafkajs reports a batch's last
+ * offset, markers included, at the end of each batch, also of a batch of markers only (which reaches no handler).
  */
 async function readFromBeginning(
   kafka: Kafka,
   topics: readonly string[],
   timeoutMs: number,
   handle: (payload: EachMessagePayload, finish: () => void) => void,
+  positions: Positions = new Map(),
+  reachedEnd: () => boolean = () => false,
 ): Promise<void> {
   let leaving = false;
   const consumer = kafka.consumer({
@@ -134,7 +151,17 @@ async function readFromBeginning(
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    await consumer.run({ eachMessage: async (payload) => handle(payload, finish) });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      positions.set(positionKey(payload.topic, payload.partition), BigInt(payload.lastOffset) + 1n);
+      if (reachedEnd()) finish();
+    });
+    await consumer.run({
+      eachMessage: async (payload) => {
+        positions.set(positionKey(payload.topic, payload.partition), BigInt(payload.message.offset) + 1n);
+        handle(payload, finish);
+        if (reachedEnd()) finish();
+      },
+    });
     const timer = setTimeout(finish, timeoutMs);
     await finished;
     clearTimeout(timer);
@@ -146,32 +173,32 @@ async function readFromBeginning(
 
 export async function readIds(kafka: Kafka, topics: readonly string[], o: ReadOptions): Promise<IdsByTopic> {
   const seen: IdsByTopic = new Map(topics.map((t) => [t, []]));
-  const position = new Map<string, bigint>();
-  const key = (t: string, p: number) => `${t}/${p}`;
-  const reachedEnd = () =>
-    o.until !== undefined &&
-    [...o.until].every(([t, parts]) =>
-      [...parts].every(([p, end]) => (position.get(key(t, p)) ?? o.from?.get(t)?.get(p) ?? 0n) >= end),
-    );
+  const positions: Positions = new Map();
+  const reachedEnd = () => o.until !== undefined && readUpTo(positions, o.until, o.from);
   if (reachedEnd()) return seen;
   let settling = false;
-  await readFromBeginning(kafka, topics, o.timeoutMs, ({ topic, partition, message }, finish) => {
-    position.set(key(topic, partition), BigInt(message.offset) + 1n);
-    // Reading from the beginning and skipping is simpler than seeking, which needs a joined group.
-    if (BigInt(message.offset) < (o.from?.get(topic)?.get(partition) ?? 0n)) return;
-    let id: string;
-    try {
-      id = routedRecordId(message.value);
-    } catch {
-      id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
-    }
-    if (!o.idPrefix || id.startsWith(o.idPrefix)) getOrThrow(seen, topic).push(id);
-    if (reachedEnd()) finish();
-    if (!settling && o.done?.(seen)) {
-      settling = true;
-      setTimeout(finish, o.settleMs ?? 0);
-    }
-  });
+  await readFromBeginning(
+    kafka,
+    topics,
+    o.timeoutMs,
+    ({ topic, partition, message }, finish) => {
+      // Reading from the beginning and skipping is simpler than seeking, which needs a joined group.
+      if (BigInt(message.offset) < (o.from?.get(topic)?.get(partition) ?? 0n)) return;
+      let id: string;
+      try {
+        id = routedRecordId(message.value);
+      } catch {
+        id = `unparseable@${partition}/${message.offset}`; // counted, never retried forever
+      }
+      if (!o.idPrefix || id.startsWith(o.idPrefix)) getOrThrow(seen, topic).push(id);
+      if (!settling && o.done?.(seen)) {
+        settling = true;
+        setTimeout(finish, o.settleMs ?? 0);
+      }
+    },
+    positions,
+    reachedEnd,
+  );
   return seen;
 }
 
@@ -202,5 +229,37 @@ export async function readRecords(
     records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
     if (records.length >= count) finish();
   });
+  return records;
+}
+
+/**
+ * Every record of a topic up to its end offsets at the call, values as stored; throws when they are not all read
+ * within timeoutMs. For a topic a Flink statement writes: its transaction markers take offsets, so a count of
+ * records taken from the end offsets is never reached (readRecords would wait out its whole timeout).
+ */
+export async function readAllRecords(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs: number,
+): Promise<Array<{ key: string | null; value: string | null }>> {
+  const until = await endOffsets(kafka, [topic]);
+  const positions: Positions = new Map();
+  const reachedEnd = () => readUpTo(positions, until);
+  const records: Array<{ key: string | null; value: string | null }> = [];
+  if (reachedEnd()) return records;
+  await readFromBeginning(
+    kafka,
+    [topic],
+    timeoutMs,
+    ({ message }) => {
+      records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+    },
+    positions,
+    reachedEnd,
+  );
+  if (!reachedEnd())
+    throw new Error(
+      `${topic}: not read to its end offsets within ${timeoutMs} ms (read up to ${[...positions].join(", ") || "nothing"}; ends ${[...getOrThrow(until, topic)].join(", ")})`,
+    );
   return records;
 }
