@@ -1,8 +1,10 @@
 /**
- * Where a killed-apply trial kills terraform: after the Nth call the Confluent API double answers, N drawn from a
- * seeded PRNG over the calls an uninterrupted apply of the same change makes. The double kills terraform while it
- * handles that call, so the object is created and its answer lost: the case a CI runner dying mid-apply leaves.
- * One seed replays the same choices (the calls' order varies a little with terraform's parallelism).
+ * Where a killed-apply trial kills terraform: at the Nth call the Confluent API double answers that changes
+ * something (POST, PUT, PATCH, DELETE), N drawn from a seeded PRNG over the change calls an uninterrupted apply of
+ * the same change makes (their number is fixed; the provider's polls vary with the engines' pace). The double kills
+ * terraform while it handles that call, so the object is created and its answer lost: the case a CI runner dying
+ * mid-apply leaves. One seed replays the same choices (the calls' order varies a little with terraform's
+ * parallelism).
  */
 
 /** A call number in 1..calls (calls: an uninterrupted apply's count, at least 1). */
