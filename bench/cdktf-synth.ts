@@ -24,8 +24,15 @@ export const CDKTF_APPS = {
 } as const;
 export type CdktfApp = keyof typeof CDKTF_APPS;
 
-/** Runs body with the stock template's main file in place. */
+/**
+ * Runs body with the stock template's main file in place. ts-node keeps its compile cache (v8-compile-cache-lib) in
+ * the system temp dir unless V8_COMPILE_CACHE_CACHE_DIR names another: a folder of the run's, kept across its rounds
+ * (the template's later runs read it, as a user's would) and removed after.
+ */
 export async function withStockMain<T>(body: () => Promise<T>): Promise<T> {
+  const cacheDir = mkdtempSync(join(tmpdir(), "cdc-routing-bench-ts-node-cache-"));
+  const savedCacheDir = process.env.V8_COMPILE_CACHE_CACHE_DIR;
+  process.env.V8_COMPILE_CACHE_CACHE_DIR = cacheDir;
   writeFileSync(
     STOCK_MAIN,
     [
@@ -43,6 +50,9 @@ export async function withStockMain<T>(body: () => Promise<T>): Promise<T> {
     return await body();
   } finally {
     rmSync(STOCK_MAIN, { force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+    if (savedCacheDir === undefined) delete process.env.V8_COMPILE_CACHE_CACHE_DIR;
+    else process.env.V8_COMPILE_CACHE_CACHE_DIR = savedCacheDir;
   }
 }
 
