@@ -167,23 +167,24 @@ export class ProcessTreeCpu {
   }
 }
 
+/** One program's (or suite's) line: its CPU seconds, its processes, its name. */
+function programLine(p: ProgramCpu): string {
+  return `${p.seconds.toFixed(1).padStart(8)} CPU s  ${String(p.processes).padStart(4)}x  ${p.program}`;
+}
+
 /** The per-suite lines, when the command ran e2e suites. */
 export function suiteReport(suites: readonly ProgramCpu[]): string {
   if (suites.length === 0) return "";
   return [
     "per e2e suite, the processes it started (the jest workers' own CPU not included):",
-    ...suites.map(
-      (p) => `${p.seconds.toFixed(1).padStart(8)} CPU s  ${String(p.processes).padStart(4)}x  ${p.program}`,
-    ),
+    ...suites.map(programLine),
   ].join("\n");
 }
 
 export function report(programs: readonly ProgramCpu[], wholeSeconds: number, wallSeconds: number): string {
   const seen = programs.reduce((sum, p) => sum + p.seconds, 0);
   return [
-    ...programs.map(
-      (p) => `${p.seconds.toFixed(1).padStart(8)} CPU s  ${String(p.processes).padStart(4)}x  ${p.program}`,
-    ),
+    ...programs.map(programLine),
     `${seen.toFixed(1).padStart(8)} CPU s seen, of ${wholeSeconds.toFixed(1)} CPU s the command's processes used in all, in ${wallSeconds.toFixed(1)} s`,
     // The whole is what the command's processes waited for; init reaps one that outlived its parent.
     ...(seen > wholeSeconds

@@ -1,6 +1,6 @@
 /** Producing test events and reading back event ids, with kafkajs, for the verify tool and the e2e tests. */
 import { randomUUID } from "node:crypto";
-import { type Admin, type EachMessagePayload, type Kafka, Partitioners } from "kafkajs";
+import { type Admin, type EachMessagePayload, type Kafka, type KafkaMessage, Partitioners } from "kafkajs";
 import type { RawEvent } from "../filters/evaluate";
 import { getOrThrow } from "../lib/maps";
 import { routedRecordId } from "./record";
@@ -217,16 +217,23 @@ export async function readRecordValues(
   return values;
 }
 
+/** A record's key and value as strings (null for none). */
+type TopicRecord = { key: string | null; value: string | null };
+
+function recordOf(message: KafkaMessage): TopicRecord {
+  return { key: message.key?.toString() ?? null, value: message.value?.toString() ?? null };
+}
+
 /** The first `count` records of a topic (all partitions), values as stored; for checking record shapes. */
 export async function readRecords(
   kafka: Kafka,
   topic: string,
   count: number,
   timeoutMs: number,
-): Promise<Array<{ key: string | null; value: string | null }>> {
-  const records: Array<{ key: string | null; value: string | null }> = [];
+): Promise<TopicRecord[]> {
+  const records: TopicRecord[] = [];
   await readFromBeginning(kafka, [topic], timeoutMs, ({ message }, finish) => {
-    records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+    records.push(recordOf(message));
     if (records.length >= count) finish();
   });
   return records;
@@ -237,15 +244,11 @@ export async function readRecords(
  * within timeoutMs. For a topic a Flink statement writes: its transaction markers take offsets, so a count of
  * records taken from the end offsets is never reached (readRecords would wait out its whole timeout).
  */
-export async function readAllRecords(
-  kafka: Kafka,
-  topic: string,
-  timeoutMs: number,
-): Promise<Array<{ key: string | null; value: string | null }>> {
+export async function readAllRecords(kafka: Kafka, topic: string, timeoutMs: number): Promise<TopicRecord[]> {
   const until = await endOffsets(kafka, [topic]);
   const positions: Positions = new Map();
   const reachedEnd = () => readUpTo(positions, until);
-  const records: Array<{ key: string | null; value: string | null }> = [];
+  const records: TopicRecord[] = [];
   if (reachedEnd()) return records;
   await readFromBeginning(
     kafka,
@@ -254,7 +257,7 @@ export async function readAllRecords(
     ({ partition, message }) => {
       // A record written since the call (in a batch read to its end) is past the end offsets taken here.
       if (BigInt(message.offset) >= (until.get(topic)?.get(partition) ?? 0n)) return;
-      records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+      records.push(recordOf(message));
     },
     positions,
     reachedEnd,

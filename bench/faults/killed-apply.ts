@@ -115,9 +115,7 @@ class Bench {
   ) {
     const store = local.double.store;
     this.baseline = new Set(inventory(store).map((e) => e.id));
-    const count = store.count.bind(store);
-    store.count = (label: string, method: string) => {
-      count(label, method);
+    store.onCall = (_label, method) => {
       // Kill points are drawn among the calls that change something: their number is the same in every apply of
       // one change, where the provider's polls (GETs until a state is reached) vary with the engines' pace, so a
       // point drawn among all calls could lie beyond the end of a quicker apply.

@@ -117,6 +117,9 @@ export class Store {
   /** Attached by startConfluentDouble({ engines }); undefined for the pure double. */
   engines?: Engines;
 
+  /** Told of every call as it is answered, before its route runs (the killed-apply bench kills terraform there). */
+  onCall?: (label: string, method: string) => void;
+
   constructor(readonly baseUrl: string) {}
 
   /** Deterministic ids in Confluent's style (`env-` + 6 base-36 characters). */
@@ -130,9 +133,10 @@ export class Store {
     return this.schemaIdSequence;
   }
 
-  /** One call answered, per route label; `method` is for observers (the killed-apply bench counts changes). */
-  count(label: string, _method: string): void {
+  /** One call answered, per route label. */
+  count(label: string, method: string): void {
     this.calls.set(label, (this.calls.get(label) ?? 0) + 1);
+    this.onCall?.(label, method);
   }
 
   resetCalls(): void {
