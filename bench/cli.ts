@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { InputError } from "../lib/errors";
 import { TemporaryDirs } from "../local/processes";
-import { CDKTF_APPS, type CdktfApp, cdktfSynthSeconds, withStockMain } from "./cdktf-synth";
+import { CDKTF_APPS, type CdktfApp, cdktfSynthReport, cdktfSynthSeconds, withStockMain } from "./cdktf-synth";
 import { scaleFiltersYaml, writeScaleInputs } from "./scale-inputs";
 import { alternate, machineLine, median, progress, ROUNDS, ratioLine, summary } from "./stats";
 
@@ -166,13 +166,7 @@ async function cdktfSynthLines(): Promise<string[]> {
   progress("cdktf synth of every stage: compiled, tsx and the stock template");
   const apps = Object.keys(CDKTF_APPS) as CdktfApp[];
   const synth = await withStockMain(() => alternate(apps, cdktfSynthSeconds, { unit: "s" }));
-  const [compiled, viaTsx, stock] = apps;
-  return [
-    "  cdktf synth of dev, staging, prod (the cdktf CLI around the app)",
-    ...apps.map((app) => `    ${app.padEnd(44)} ${summary(synth[app], "s")}`),
-    `    ${ratioLine("compiled/stock", synth[compiled], synth[stock])}; goal <= 0.1`,
-    `    ${ratioLine("tsx/stock", synth[viaTsx], synth[stock])}`,
-  ];
+  return ["  cdktf synth of dev, staging, prod (the cdktf CLI around the app)", ...cdktfSynthReport(synth, "    ")];
 }
 
 void runScript(USAGE, (args) => main(args).finally(() => temporary.removeAll()));

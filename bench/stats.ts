@@ -35,9 +35,9 @@ export function machineLine(): string {
 }
 
 /** "ratio a/b 0.10 (per round 0.08 to 0.12)": of the two sides' medians, and the range of their per-round ratios. */
-export function ratioLine(label: string, side: readonly number[], base: readonly number[]): string {
+export function ratioLine(label: string, side: readonly number[], base: readonly number[], digits = 2): string {
   const ratios = side.map((t, i) => t / base[i]);
-  return `ratio ${label} ${(median(side) / median(base)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
+  return `ratio ${label} ${(median(side) / median(base)).toFixed(digits)} (per round ${Math.min(...ratios).toFixed(digits)} to ${Math.max(...ratios).toFixed(digits)})`;
 }
 
 export type Log = (line: string) => void;

@@ -125,21 +125,14 @@ function writeAll(cacheDir, scripts, kind) {
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
 /**
- * Where a module's bytecode is kept, or undefined for a module this process does not cache. A build's module is
- * named by its path in the build (the folder never changes). A package's file (under the first node_modules of its
- * path, in its `.cache/`) is named by a hash of its path, inode, size and modification and change times, then its
- * file name: V8 checks only a source's length, and a file written again gets a new change time even when a copy
- * keeps its modification time (`cp -p`, `tar`), so bytecode of an earlier text is never used for a new one. `npm ci`
- * removes node_modules, and with it the old files.
+ * A package file's identity: the node_modules folder it is under (the first of its path) and a hash of its path
+ * there, inode, size and modification and change times; undefined for a file outside node_modules. V8 checks only
+ * a source's length, and a file written again gets a new change time even when a copy keeps its modification time
+ * (`cp -p`, `tar`), so what is kept for one text (bytecode here, bin/deferred-modules.js's export names) is never
+ * used for another. `npm ci` removes node_modules, and with it what was kept.
  */
-function cacheLocation(filename, { buildDir, packages, options }) {
-  if (buildDir && filename.startsWith(buildDir + path.sep))
-    return {
-      dir: path.join(buildDir, `${CACHE_DIR}-${options}`),
-      name: cacheFileName(path.relative(buildDir, filename)),
-      kind: "build",
-    };
-  const at = packages ? filename.indexOf(NODE_MODULES) : -1;
+function packageFileIdentity(filename) {
+  const at = filename.indexOf(NODE_MODULES);
   if (at < 0) return undefined;
   const nodeModules = filename.slice(0, at + NODE_MODULES.length - 1);
   let stat;
@@ -149,10 +142,26 @@ function cacheLocation(filename, { buildDir, packages, options }) {
     return undefined;
   }
   const identity = [path.relative(nodeModules, filename), stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join("\0");
-  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 24);
+  return { nodeModules, hash: createHash("sha256").update(identity).digest("hex").slice(0, 24) };
+}
+
+/**
+ * Where a module's bytecode is kept, or undefined for a module this process does not cache. A build's module is
+ * named by its path in the build (the folder never changes); a package's file, in its node_modules' `.cache/`, by
+ * its identity (packageFileIdentity), then its file name.
+ */
+function cacheLocation(filename, { buildDir, packages, options }) {
+  if (buildDir && filename.startsWith(buildDir + path.sep))
+    return {
+      dir: path.join(buildDir, `${CACHE_DIR}-${options}`),
+      name: cacheFileName(path.relative(buildDir, filename)),
+      kind: "build",
+    };
+  const identity = packages ? packageFileIdentity(filename) : undefined;
+  if (!identity) return undefined;
   return {
-    dir: path.join(nodeModules, ".cache", `cdc-routing-v8-code-cache-${options}`),
-    name: `${hash}-${encodeURIComponent(path.basename(filename)).slice(0, 100)}.bin`,
+    dir: path.join(identity.nodeModules, ".cache", `cdc-routing-v8-code-cache-${options}`),
+    name: `${identity.hash}-${encodeURIComponent(path.basename(filename)).slice(0, 100)}.bin`,
     kind: "package",
   };
 }
@@ -209,4 +218,4 @@ function installCodeCache(buildDir, { packages = false } = {}) {
   });
 }
 
-module.exports = { CACHE_DIR, installCodeCache, optionsKey };
+module.exports = { CACHE_DIR, installCodeCache, optionsKey, packageFileIdentity };

@@ -23,9 +23,14 @@ function isCdktfCli(script) {
   }
 }
 
+// And there, modules its commands' code requires but synth, plan and deploy never call are loaded on first use
+// (bin/deferred-modules.js): `@cdktf/hcl2cdk`, about a quarter of `cdktf synth`.
 if (process.argv[1] && isCdktfCli(process.argv[1])) {
   try {
-    require(join(__dirname, "..", "..", "bin", "code-cache.js")).installCodeCache(undefined, { packages: true });
+    const bin = join(__dirname, "..", "..", "bin");
+    require(join(bin, "code-cache.js")).installCodeCache(undefined, { packages: true });
+    const { CDKTF_CLI_DEFERRED, deferModules } = require(join(bin, "deferred-modules.js"));
+    deferModules(CDKTF_CLI_DEFERRED);
   } catch {
     // This package installed as a copy away from the project (npm's install-links): the CLI runs without the cache.
   }
