@@ -54,7 +54,7 @@ import { LOCAL_CONFLUENT_ENV, SENSITIVE_VARIABLES } from "../../offline/stack-fo
 import { synthesize } from "../../offline/stack-on-double";
 import { mirrorDir, terraformErrors } from "../../providers/mirror";
 import { machineLine } from "../stats";
-import { killPoint, trialSeed } from "./kill-points";
+import { killPoint, killWithWholeState, trialSeed } from "./kill-points";
 import { type FaultRow, faultTable } from "./report";
 
 export type TrialKind = "deploy" | "change";
@@ -92,6 +92,8 @@ export interface KilledApplyOptions {
 }
 
 const LOCK_FILE = ".terraform.tfstate.lock.info";
+/** The configuration for the double has no backend (configForDouble): terraform's default local state. */
+const STATE_FILE = "terraform.tfstate";
 
 interface Terraform {
   code: number;
@@ -102,7 +104,7 @@ interface Terraform {
 /** The stage under trial: its two configurations, terraform in one working directory, the double's hooks. */
 class Bench {
   private child?: ChildProcess;
-  private onCall?: (event: "call" | "statement create") => void;
+  private onCall?: (event: "call" | "statement create") => Promise<void> | undefined;
   /** Statements the double created, in order: name and the statement it carries offsets over from. */
   readonly created: { name: string; carryOverFrom?: string }[] = [];
   readonly baseline: Set<string>;
@@ -115,19 +117,19 @@ class Bench {
   ) {
     const store = local.double.store;
     this.baseline = new Set(inventory(store).map((e) => e.id));
-    store.onCall = (_label, method) => {
+    store.onCall = async (label, method) => {
       // Kill points are drawn among the calls that change something: their number is the same in every apply of
       // one change, where the provider's polls (GETs until a state is reached) vary with the engines' pace, so a
       // point drawn among all calls could lie beyond the end of a quicker apply.
-      if (method !== "GET") this.onCall?.("call");
+      if (method === "GET") return;
+      await this.onCall?.("call");
+      if (label === "confluent_flink_statement" && method === "POST") await this.onCall?.("statement create");
     };
     const set = store.statements.set.bind(store.statements);
     store.statements.set = (key, s) => {
-      if (store.statements.has(key)) return set(key, s);
-      this.created.push({ name: s.name, carryOverFrom: s.spec.properties?.[CARRY_OVER] });
-      const stored = set(key, s);
-      this.onCall?.("statement create");
-      return stored;
+      if (!store.statements.has(key))
+        this.created.push({ name: s.name, carryOverFrom: s.spec.properties?.[CARRY_OVER] });
+      return set(key, s);
     };
     const cliConfig = join(dir, "terraform.rc");
     writeFileSync(cliConfig, terraformCliConfig(mirrorDir()));
@@ -153,7 +155,10 @@ class Bench {
     return JSON.parse(this.configs[version]);
   }
 
-  /** terraform in its own process group; killAt: SIGKILL to the group while the double answers that call. */
+  /**
+   * terraform in its own process group; killAt: SIGKILL to the group when that call arrives, its state file whole
+   * (killWithWholeState); the double runs the call's route after the kill, so the object is made and its answer lost.
+   */
   terraform(
     args: string[],
     o: { killAt?: KillAt; env?: NodeJS.ProcessEnv } = {},
@@ -178,10 +183,9 @@ class Bench {
       this.onCall = (event) => {
         if (event === "call") calls += 1;
         const at = event === "call" ? calls : event;
-        if (at === o.killAt && !killed) {
-          killed = true;
-          group();
-        }
+        if (at !== o.killAt || killed || child.pid === undefined) return undefined;
+        killed = true;
+        return killWithWholeState(child.pid, join(this.dir, STATE_FILE));
       };
       let output = "";
       child.stdout?.on("data", (c: Buffer) => (output += c.toString()));

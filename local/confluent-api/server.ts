@@ -96,7 +96,7 @@ async function answer(
       new ApiError(404, "resource_not_found", `The local Confluent API double has no route ${method} ${url.pathname}`),
     );
   }
-  store.count(found.route.label, method);
+  await store.count(found.route.label, method);
   const auth = basicAuth(req.headers.authorization);
   try {
     if (CLOUD_PREFIXES.some((p) => url.pathname.startsWith(p)) && !auth)

@@ -117,8 +117,11 @@ export class Store {
   /** Attached by startConfluentDouble({ engines }); undefined for the pure double. */
   engines?: Engines;
 
-  /** Told of every call as it is answered, before its route runs (the killed-apply bench kills terraform there). */
-  onCall?: (label: string, method: string) => void;
+  /**
+   * Told of every call as it is answered; its route runs once what this returns has settled (the killed-apply bench
+   * kills terraform there, before the route's answer exists).
+   */
+  onCall?: (label: string, method: string) => void | Promise<void>;
 
   constructor(readonly baseUrl: string) {}
 
@@ -133,10 +136,10 @@ export class Store {
     return this.schemaIdSequence;
   }
 
-  /** One call answered, per route label. */
-  count(label: string, method: string): void {
+  /** One call answered, per route label; settled when the onCall observer is done with it. */
+  async count(label: string, method: string): Promise<void> {
     this.calls.set(label, (this.calls.get(label) ?? 0) + 1);
-    this.onCall?.(label, method);
+    await this.onCall?.(label, method);
   }
 
   resetCalls(): void {
