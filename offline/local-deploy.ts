@@ -144,7 +144,13 @@ export class LocalStage {
     return join(this.dir, "stacks", this.stage);
   }
 
-  /** TF_ACC=1: the provider polls every second instead of waiting minutes (see __tests__/e2e/stack-on-double.ts). */
+  /**
+   * TF_ACC=1: the provider polls every second instead of waiting minutes (see __tests__/e2e/stack-on-double.ts).
+   * CDKTF_DISABLE_PLUGIN_CACHE_ENV: cdktf otherwise points terraform at ~/.terraform.d/plugin-cache, which is not
+   * safe for two inits at once (hashicorp/terraform#31964; local-deploy's deploy failed with `mkdir ...: file
+   * exists` on 2026-12-07, monitoring's init running beside it); the providers come from the mirror (cliConfig)
+   * into each stack's own directory.
+   */
   private env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     return {
       ...process.env,
@@ -155,6 +161,7 @@ export class LocalStage {
       TF_ACC: "1",
       CHECKPOINT_DISABLE: "1",
       TF_IN_AUTOMATION: "1",
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
     };
   }
 
