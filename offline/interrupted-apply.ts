@@ -82,7 +82,9 @@ export function configuredKey(type: string, block: Json, values: Map<string, Jso
 
 export type RecoveryStep =
   | { kind: "import"; address: string; orphan: InventoryEntry; importId: string }
-  | { kind: "delete"; orphan: InventoryEntry; reason: string };
+  | { kind: "delete"; orphan: InventoryEntry; reason: string }
+  /** Not decidable yet: a configured resource of its type refers to objects the state does not hold. */
+  | { kind: "undecided"; orphan: InventoryEntry; reason: string };
 
 /** What `terraform import` takes for an orphan of this type (the provider's documented import ids). */
 export function importId(orphan: InventoryEntry): string {
@@ -103,7 +105,9 @@ const NOT_IMPORTABLE: Record<string, string> = {
 
 /**
  * Per orphan: import it to the configured resource it is (same type and key, not in the state yet), or delete it
- * (the state holds that resource already, the configuration has no such resource, or it cannot be imported).
+ * (the state holds that resource already, the configuration has no such resource, or it cannot be imported). An
+ * orphan no key matches while a configured resource of its type has no key yet (it refers to an environment or a
+ * cluster the state lacks) is undecided, not deleted: it may be that resource; import what it refers to first.
  * `config`: the stack's JSON (resource → type → name → block); `values`: the state's values by address.
  */
 export function recoverySteps(
@@ -120,7 +124,18 @@ export function recoverySteps(
       ([name, block]) =>
         configuredKey(orphan.type, block, values) === orphan.key && !taken.has(`${orphan.type}.${name}`),
     );
-    if (!match) return { kind: "delete", orphan, reason: "no resource of the configuration is this object" };
+    if (!match) {
+      const unresolved = Object.entries(blocks).filter(
+        ([, block]) => configuredKey(orphan.type, block, values) === undefined,
+      );
+      if (unresolved.length)
+        return {
+          kind: "undecided",
+          orphan,
+          reason: `${unresolved.map(([name]) => `${orphan.type}.${name}`).join(", ")} may be this object: it refers to objects the state does not hold yet; import those, then look again`,
+        };
+      return { kind: "delete", orphan, reason: "no resource of the configuration is this object" };
+    }
     const address = `${orphan.type}.${match[0]}`;
     if (inState.has(address))
       return { kind: "delete", orphan, reason: `a duplicate of ${address}, which the state holds` };
@@ -175,6 +190,7 @@ export function importEnvironment(
 /** The step as the runbook's operator runs it: environment names only (their values come from the state). */
 export function stepLine(step: RecoveryStep, environmentNames: readonly string[] = []): string {
   if (step.kind === "delete") return `# delete ${step.orphan.type} ${step.orphan.id} (${step.reason})`;
+  if (step.kind === "undecided") return `# not yet: ${step.orphan.type} ${step.orphan.id} (${step.reason})`;
   const env = environmentNames.length ? `${environmentNames.map((n) => `${n}=…`).join(" ")} ` : "";
   return `${env}terraform import '${step.address}' '${step.importId}'`;
 }

@@ -123,6 +123,22 @@ describe("recovery steps", () => {
     ]);
   });
 
+  test("an orphan a configured resource may be, whose key needs objects the state lacks: undecided, not deleted", () => {
+    // A state that lost the environment (a torn local state file, or a kill before it was written): the
+    // statement's key cannot be formed, so an orphan statement cannot be told apart from it yet.
+    const withoutEnvironment = new Map([...values].filter(([address]) => address !== "confluent_environment.env"));
+    const orphan = { type: "confluent_flink_statement", id: "env-000002/lfcp-000006/x", key: "env-000002/x" };
+    const [undecided] = recoverySteps([orphan], config, state, withoutEnvironment);
+    expect(stepLine(undecided)).toBe(
+      "# not yet: confluent_flink_statement env-000002/lfcp-000006/x (confluent_flink_statement.v2 may be this object: it refers to objects the state does not hold yet; import those, then look again)",
+    );
+    // With the environment in the state the same orphan is decided: no configured statement has its name.
+    expect(recoverySteps([orphan], config, state, values)[0]).toMatchObject({
+      kind: "delete",
+      reason: "no resource of the configuration is this object",
+    });
+  });
+
   test("the printed line names the import variables, never their values", () => {
     expect(stepLine(steps[0], ["IMPORT_KAFKA_API_KEY", "IMPORT_KAFKA_API_SECRET"])).toBe(
       "IMPORT_KAFKA_API_KEY=… IMPORT_KAFKA_API_SECRET=… terraform import 'confluent_kafka_topic.raw' 'lkc-000003/raw-business-events'",
