@@ -8,7 +8,9 @@
  *   digest-based block reuse switched on so the planner does not inline the view into every sink (what repeated
  *   JSON parsing costs). Without that option Flink 2.2 inlines the view per sink (EXPLAIN, docs/flink-sql.md);
  * - object reuse: the routing job with Flink's `pipeline.object-reuse`, so the source's row is not copied for each
- *   operator chained after it (what those copies cost).
+ *   operator chained after it (what those copies cost);
+ * - pre-filter: every INSERT reads a view of the events some filter routes (the filters' conditions ORed), shared
+ *   by digest as in JSON once, so an event no filter routes is copied and tested once instead of once per filter.
  */
 
 import type { FilterSet } from "../filters/model";
@@ -21,7 +23,7 @@ import {
 } from "../flink-sql/generate";
 import { getOrThrow } from "../lib/maps";
 
-export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once" | "object reuse";
+export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once" | "object reuse" | "pre-filter";
 
 /** Flink's option that lets a statement set share a view's projection by digest (default false). */
 export const DIGEST_REUSE = "table.optimizer.reuse-optimize-block-with-digest-enabled";
@@ -63,6 +65,27 @@ export function jsonOnceStatements(set: FilterSet, kafka: FlinkKafkaOptions): st
   ];
 }
 
+/** An INSERT's condition, as flink-sql/generate.ts ends every INSERT: a line `WHERE <condition>;`. */
+const WHERE_CLAUSE = /\nWHERE ([\s\S]*?);\n/g;
+
+/** The routing job reading a view that keeps only the events some filter routes (one source topic). */
+export function preFilterStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
+  const sql = routingSql(set, kafka);
+  const view = quoteIdentifier("routable");
+  const conditions = sql.statements.flatMap((s) => [...`${s.dml}\n`.matchAll(WHERE_CLAUSE)].map((m) => `(${m[1]})`));
+  if (conditions.length !== set.filters.length)
+    throw new Error(`${conditions.length} WHERE clauses for ${set.filters.length} filters`);
+  const dml = sql.statements.map((s) =>
+    s.dml.replaceAll(`FROM ${quoteIdentifier(set.sourceTopic)}`, `FROM ${view}`).replace(/;\s*$/, ""),
+  );
+  return [
+    `SET '${DIGEST_REUSE}' = 'true'`,
+    ...sql.ddl.map((d) => d.replace(/;\s*$/, "")),
+    `CREATE TEMPORARY VIEW ${view} AS SELECT * FROM ${quoteIdentifier(set.sourceTopic)} WHERE ${conditions.join("\n  OR ")}`,
+    ...dml,
+  ];
+}
+
 export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
   return executableStatements(routingSql(set, kafka));
 }
@@ -96,5 +119,7 @@ export function sideStatements(
       return jsonOnceStatements(set, kafka);
     case "object reuse":
       return ["SET 'pipeline.object-reuse' = 'true'", ...routingStatements(set, kafka)];
+    case "pre-filter":
+      return preFilterStatements(set, kafka);
   }
 }

@@ -1,6 +1,7 @@
 import {
   jsonOnceStatements,
   oneSinkStatements,
+  preFilterStatements,
   routingStatements,
   sideStatements,
   withSourceTopic,
@@ -37,6 +38,22 @@ describe("bench:routing variants", () => {
       "SET 'pipeline.object-reuse' = 'true'",
       ...routingStatements(set, kafka),
     ]);
+  });
+
+  test("pre-filter: the view keeps what any filter routes (their conditions ORed), and every INSERT reads it", () => {
+    const statements = preFilterStatements(set, kafka);
+    const view = statements.find((s) => s.startsWith("CREATE TEMPORARY VIEW")) ?? "";
+    const dml = statements.find((s) => s.startsWith("EXECUTE STATEMENT SET")) ?? "";
+    const routing = routingStatements(set, kafka).find((s) => s.startsWith("EXECUTE STATEMENT SET")) ?? "";
+    // The INSERTs are the routing job's, reading the view instead of the raw table.
+    expect(dml).toBe(routing.replaceAll("FROM `raw-business-events`", "FROM `routable`"));
+    expect(view.startsWith("CREATE TEMPORARY VIEW `routable` AS SELECT * FROM `raw-business-events` WHERE (")).toBe(
+      true,
+    );
+    expect(view.split("\n  OR (")).toHaveLength(set.filters.length);
+    for (const condition of routing.match(/\nWHERE [^;]*;/g) ?? [])
+      expect(view).toContain(condition.slice("\nWHERE ".length, -1));
+    expect(statements[0]).toBe("SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true'");
   });
 
   test("withSourceTopic moves the source table and every filter to another raw topic", () => {
