@@ -41,6 +41,15 @@ export function runEntryPoint(
   return run(process.execPath, [RUN_ENTRY_POINT, entry, ...args], options);
 }
 
+/** A signal to a process group (a child spawned with `detached: true` leads one); a group already gone is no error. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -17,7 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT, InputError } from "../lib/errors";
-import { sleep } from "../lib/run";
+import { signalGroup, sleep } from "../lib/run";
 import { recordTiming } from "../lib/timings";
 
 export interface ServiceSpec {
@@ -146,11 +146,7 @@ function installExitHandlers(): void {
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
+  signalGroup(child.pid, signal);
 }
 
 function exited(child: ChildProcess): Promise<void> {

@@ -19,7 +19,7 @@ import { dirname, join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { withAdminOnce } from "../consumers/topic-io";
 import { distinctFreePorts } from "../lib/ports";
-import { sleep } from "../lib/run";
+import { signalGroup, sleep } from "../lib/run";
 import { ARCHIVE_WRITING_GRACE_MS } from "./class-data-sharing";
 import { type KafkaHandle, localKafkaClient, startKafka } from "./kafka";
 import { detach, type Progress, processStartTime } from "./processes";
@@ -86,17 +86,10 @@ export async function emptyBroker(client: Kafka, timeoutMs = 30_000): Promise<vo
 
 /** SIGTERM to the broker's process group, SIGKILL once `graceMs` passed; resolves when it is gone. */
 async function stopBroker(record: BrokerRecord, graceMs = ARCHIVE_WRITING_GRACE_MS): Promise<void> {
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-record.pid, s);
-    } catch {
-      // gone
-    }
-  };
-  signal("SIGTERM");
+  signalGroup(record.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (running(record)) {
-    if (Date.now() > deadline) signal("SIGKILL");
+    if (Date.now() > deadline) signalGroup(record.pid, "SIGKILL");
     await sleep(100);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { InputError } from "../lib/errors";
-import type { Run } from "../lib/run";
+import { type Run, signalGroup } from "../lib/run";
 
 /** Thrown where an interrupted command stops; the command turns it into exit 130 after cleaning up. */
 export class Interrupted extends InputError {
@@ -15,20 +15,12 @@ export class Interrupted extends InputError {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is gone
-  }
-}
-
 export class TerraformRuns {
   interrupted = false;
   private readonly groups = new Set<number>();
   private readonly onSignal = () => {
-    if (this.interrupted) for (const pid of this.groups) killGroup(pid, "SIGKILL");
-    else for (const pid of this.groups) killGroup(pid, "SIGINT");
+    if (this.interrupted) for (const pid of this.groups) signalGroup(pid, "SIGKILL");
+    else for (const pid of this.groups) signalGroup(pid, "SIGINT");
     this.interrupted = true;
   };
 
@@ -72,7 +64,7 @@ export class TerraformRuns {
         child.once("exit", () => {
           if (pid === undefined) return;
           this.groups.delete(pid);
-          killGroup(pid, "SIGKILL"); // a provider process terraform left behind
+          signalGroup(pid, "SIGKILL"); // a provider process terraform left behind
         });
         child.once("close", (code) =>
           resolve({ code: code ?? 1, stdout, output: `${stdout}${stderr}`, ms: Date.now() - started }),

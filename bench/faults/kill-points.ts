@@ -7,7 +7,7 @@
  * parallelism).
  */
 import { readFileSync } from "node:fs";
-import { sleep } from "../../lib/run";
+import { signalGroup, sleep } from "../../lib/run";
 
 /** A call number in 1..calls (calls: an uninterrupted apply's count, at least 1). */
 export function killPoint(random: () => number, calls: number): number {
@@ -30,18 +30,11 @@ export function trialSeed(seed: number, index: number): number {
  * meanwhile (the double runs its route after this settles), so its answer is still lost.
  */
 export async function killWithWholeState(pid: number, stateFile: string): Promise<void> {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // the group is gone
-    }
-  };
   const deadline = Date.now() + 5_000;
   for (;;) {
-    signal("SIGSTOP");
-    if (wholeOrAbsent(stateFile) || Date.now() > deadline) return signal("SIGKILL");
-    signal("SIGCONT");
+    signalGroup(pid, "SIGSTOP");
+    if (wholeOrAbsent(stateFile) || Date.now() > deadline) return signalGroup(pid, "SIGKILL");
+    signalGroup(pid, "SIGCONT");
     await sleep(1);
   }
 }

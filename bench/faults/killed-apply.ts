@@ -23,7 +23,7 @@ import { topicsByConsumer } from "../../filters/topic-scopes";
 import { parseCommandLine, runScript } from "../../lib/command-line";
 import { UsageError } from "../../lib/errors";
 import type { Json } from "../../lib/json";
-import { runEntryPoint, sleep } from "../../lib/run";
+import { runEntryPoint, signalGroup, sleep } from "../../lib/run";
 import { seededRandom } from "../../lib/seeded-random";
 import { CARRY_OVER } from "../../local/confluent-api/flink-statements";
 import { inventory } from "../../local/confluent-api/inventory";
@@ -173,13 +173,6 @@ class Bench {
         stdio: ["ignore", "pipe", "pipe"],
       });
       this.child = child;
-      const group = () => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // the group is gone
-        }
-      };
       this.onCall = (event) => {
         if (event === "call") calls += 1;
         const at = event === "call" ? calls : event;
@@ -190,7 +183,10 @@ class Bench {
       let output = "";
       child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
       child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
-      child.once("exit", group); // a provider process terraform left behind
+      child.once("exit", () => {
+        // A provider process terraform left behind.
+        if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+      });
       child.once("close", (code) => {
         this.onCall = undefined;
         this.child = undefined;
@@ -326,11 +322,7 @@ class Bench {
   }
 
   killRunning(): void {
-    try {
-      if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
-    } catch {
-      // the group is gone
-    }
+    if (this.child?.pid !== undefined) signalGroup(this.child.pid, "SIGKILL");
   }
 }
 
