@@ -44,25 +44,36 @@ export function oneSinkStatements(set: FilterSet, sinkTopic: string, kafka: Flin
   return [source, sink, ...dml.map((d) => d.replace(INSERT_TARGET, `INSERT INTO ${quoteIdentifier(sinkTopic)}`))];
 }
 
-/** The routing job reading a view that computes each distinct JSON_VALUE once (one source topic). */
-export function jsonOnceStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
-  const sql = routingSql(set, kafka);
-  const view = quoteIdentifier("routing-input");
-  const calls = [...new Set(sql.statements.flatMap((s) => s.dml.match(JSON_VALUE_CALL) ?? []))];
-  const column = new Map(calls.map((call, i) => [call, quoteIdentifier(`json_${i}`)]));
-  const projection = ["*", ...calls.map((call) => `${call} AS ${column.get(call)}`)].join(", ");
-  const dml = sql.statements.map((s) =>
-    s.dml
-      .replace(JSON_VALUE_CALL, (call) => column.get(call) ?? call)
-      .replaceAll(`FROM ${quoteIdentifier(set.sourceTopic)}`, `FROM ${view}`)
-      .replace(/;\s*$/, ""),
-  );
+/**
+ * The routing job's statements with every INSERT reading a view instead of the raw table: the view is
+ * `SELECT <select> FROM <raw table> <where>`, shared by digest (DIGEST_REUSE) so the planner keeps it one node;
+ * `edit` changes each INSERT's text besides its FROM.
+ */
+function throughSharedView(
+  set: FilterSet,
+  sql: ReturnType<typeof routingSql>,
+  view: { name: string; select: string; where?: string },
+  edit: (dml: string) => string = (dml) => dml,
+): string[] {
+  const name = quoteIdentifier(view.name);
+  const raw = quoteIdentifier(set.sourceTopic);
   return [
     `SET '${DIGEST_REUSE}' = 'true'`,
     ...sql.ddl.map((d) => d.replace(/;\s*$/, "")),
-    `CREATE TEMPORARY VIEW ${view} AS SELECT ${projection} FROM ${quoteIdentifier(set.sourceTopic)}`,
-    ...dml,
+    `CREATE TEMPORARY VIEW ${name} AS SELECT ${view.select} FROM ${raw}${view.where ? ` WHERE ${view.where}` : ""}`,
+    ...sql.statements.map((s) => edit(s.dml).replaceAll(`FROM ${raw}`, `FROM ${name}`).replace(/;\s*$/, "")),
   ];
+}
+
+/** The routing job reading a view that computes each distinct JSON_VALUE once (one source topic). */
+export function jsonOnceStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
+  const sql = routingSql(set, kafka);
+  const calls = [...new Set(sql.statements.flatMap((s) => s.dml.match(JSON_VALUE_CALL) ?? []))];
+  const column = new Map(calls.map((call, i) => [call, quoteIdentifier(`json_${i}`)]));
+  const select = ["*", ...calls.map((call) => `${call} AS ${column.get(call)}`)].join(", ");
+  return throughSharedView(set, sql, { name: "routing-input", select }, (dml) =>
+    dml.replace(JSON_VALUE_CALL, (call) => column.get(call) ?? call),
+  );
 }
 
 /** An INSERT's condition, as flink-sql/generate.ts ends every INSERT: a line `WHERE <condition>;`. */
@@ -71,19 +82,10 @@ const WHERE_CLAUSE = /\nWHERE ([\s\S]*?);\n/g;
 /** The routing job reading a view that keeps only the events some filter routes (one source topic). */
 export function preFilterStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
   const sql = routingSql(set, kafka);
-  const view = quoteIdentifier("routable");
   const conditions = sql.statements.flatMap((s) => [...`${s.dml}\n`.matchAll(WHERE_CLAUSE)].map((m) => `(${m[1]})`));
   if (conditions.length !== set.filters.length)
     throw new Error(`${conditions.length} WHERE clauses for ${set.filters.length} filters`);
-  const dml = sql.statements.map((s) =>
-    s.dml.replaceAll(`FROM ${quoteIdentifier(set.sourceTopic)}`, `FROM ${view}`).replace(/;\s*$/, ""),
-  );
-  return [
-    `SET '${DIGEST_REUSE}' = 'true'`,
-    ...sql.ddl.map((d) => d.replace(/;\s*$/, "")),
-    `CREATE TEMPORARY VIEW ${view} AS SELECT * FROM ${quoteIdentifier(set.sourceTopic)} WHERE ${conditions.join("\n  OR ")}`,
-    ...dml,
-  ];
+  return throughSharedView(set, sql, { name: "routable", select: "*", where: conditions.join("\n  OR ") });
 }
 
 export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions): string[] {
