@@ -120,23 +120,22 @@ export function recoverySteps(
   const taken = new Set<string>();
   return found.map((orphan): RecoveryStep => {
     const blocks: Record<string, Json> = config.resource?.[orphan.type] ?? {};
-    const match = Object.entries(blocks).find(
-      ([name, block]) =>
-        configuredKey(orphan.type, block, values) === orphan.key && !taken.has(`${orphan.type}.${name}`),
-    );
+    const keyed = Object.entries(blocks).map(([name, block]) => ({
+      address: `${orphan.type}.${name}`,
+      key: configuredKey(orphan.type, block, values),
+    }));
+    const match = keyed.find(({ address, key }) => key === orphan.key && !taken.has(address));
     if (!match) {
-      const unresolved = Object.entries(blocks).filter(
-        ([, block]) => configuredKey(orphan.type, block, values) === undefined,
-      );
+      const unresolved = keyed.filter(({ key }) => key === undefined);
       if (unresolved.length)
         return {
           kind: "undecided",
           orphan,
-          reason: `${unresolved.map(([name]) => `${orphan.type}.${name}`).join(", ")} may be this object: it refers to objects the state does not hold yet; import those, then look again`,
+          reason: `${unresolved.map(({ address }) => address).join(", ")} may be this object: it refers to objects the state does not hold yet; import those, then look again`,
         };
       return { kind: "delete", orphan, reason: "no resource of the configuration is this object" };
     }
-    const address = `${orphan.type}.${match[0]}`;
+    const { address } = match;
     if (inState.has(address))
       return { kind: "delete", orphan, reason: `a duplicate of ${address}, which the state holds` };
     if (NOT_IMPORTABLE[orphan.type])

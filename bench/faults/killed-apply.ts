@@ -250,13 +250,13 @@ class Bench {
     const lines: string[] = [];
     for (const step of probed.length ? probed : steps) {
       // An undecided orphan is left for the next look, once the re-run or these imports put what it refers to in the state.
+      const env = step.kind === "import" ? importEnvironment(step, config, values) : {};
       if (step.kind === "delete") await this.remove(step);
       else if (step.kind === "import") {
-        const env = importEnvironment(step, config, values);
         const r = await this.terraform(["import", "-input=false", step.address, step.importId], { env });
         if (r.code !== 0) throw new Error(`${stepLine(step)} failed:\n${terraformErrors(r.output)}`);
       }
-      const line = stepLine(step, Object.keys(step.kind === "import" ? importEnvironment(step, config, values) : {}));
+      const line = stepLine(step, Object.keys(env));
       lines.push(probing && !probed.length ? `${line} [not found by the probes]` : line);
     }
     return lines;
