@@ -109,16 +109,21 @@ function writeAll(cacheDir, scripts, kind) {
     // Nowhere to write (a read-only install, or the build was deleted): no bytecode is even taken.
     if (e.code !== "EEXIST") return;
   }
-  for (const { script, cacheFile: file } of scripts) {
-    const data = script.createCachedData();
-    const temporary = path.join(cacheDir, `.${randomBytes(8).toString("hex")}.tmp`);
-    try {
-      fs.writeFileSync(temporary, data, { flag: "wx" });
-      fs.renameSync(temporary, file);
-    } catch {
-      // A read-only checkout, or the build was deleted: the next process compiles from source, as without a cache.
-      fs.rmSync(temporary, { force: true });
-    }
+  // Not written (a read-only checkout, or the build was deleted): the next process compiles from source.
+  for (const { script, cacheFile } of scripts) writeReplacing(cacheFile, script.createCachedData());
+}
+
+/**
+ * Writes a file under a temporary name of its own beside it and renames it into place, so a process never reads
+ * half of one; nothing is left when it cannot be written (a read-only install, its folder deleted meanwhile).
+ */
+function writeReplacing(file, data) {
+  const temporary = path.join(path.dirname(file), `.${randomBytes(8).toString("hex")}.tmp`);
+  try {
+    fs.writeFileSync(temporary, data, { flag: "wx" });
+    fs.renameSync(temporary, file);
+  } catch {
+    fs.rmSync(temporary, { force: true });
   }
 }
 
@@ -218,4 +223,4 @@ function installCodeCache(buildDir, { packages = false } = {}) {
   });
 }
 
-module.exports = { CACHE_DIR, installCodeCache, optionsKey, packageFileIdentity };
+module.exports = { CACHE_DIR, installCodeCache, optionsKey, packageFileIdentity, writeReplacing };

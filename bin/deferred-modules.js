@@ -12,11 +12,10 @@
  * answers are the module's own, kept from the last process that loaded it, under its file's identity
  * (packageFileIdentity): a changed or reinstalled file is loaded at once, as without this, and its names kept anew.
  */
-const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
-const { packageFileIdentity } = require("./code-cache");
+const { packageFileIdentity, writeReplacing } = require("./code-cache");
 
 /** The modules cdktf's CLI loads on first use (a command that calls one, as `cdktf convert` does, loads it then). */
 const CDKTF_CLI_DEFERRED = ["@cdktf/hcl2cdk", "@cdktf/hcl2json", "@cdktf/hcl-tools"];
@@ -59,17 +58,14 @@ function readShape(file) {
   return valid ? shape : undefined;
 }
 
-/** Written under a temporary name and renamed, so a process never reads half a file. */
+/** Not written (a read-only install): the module is loaded at once next time too. */
 function writeShape(file, shape) {
-  const temporary = path.join(path.dirname(file), `.${randomBytes(8).toString("hex")}.tmp`);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temporary, JSON.stringify(shape), { flag: "wx" });
-    fs.renameSync(temporary, file);
   } catch {
-    // A read-only install: the module is loaded at once next time too.
-    fs.rmSync(temporary, { force: true });
+    return;
   }
+  writeReplacing(file, JSON.stringify(shape));
 }
 
 /**
