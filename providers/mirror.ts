@@ -384,11 +384,32 @@ export async function fillMirror(
 }
 
 /**
- * Go's garbage collector target for terraform and the providers in the test runs (GOGC; Go's default is 100): a
- * plan of dev on the double took about a tenth less CPU at 400 (`npm run bench:terraform-gc`, docs/performance.md),
- * for about 40% more memory (terraform's peak 85 to 120 MB). The e2e suites run terraform some 200 times.
+ * What the test runs set for every terraform and provider they start, each setting unless the caller set it (or,
+ * for the SDK's logs, asked for logs with TF_LOG or TF_LOG_PROVIDER). Each was measured on a `terraform plan` of dev
+ * on the double by `npm run bench:terraform-cpu` (docs/performance.md, End-to-end suite); the e2e suites run
+ * terraform some 170 times.
  */
-export const TEST_RUN_GOGC = "400";
+export const TEST_RUN_TERRAFORM_SETTINGS = {
+  // Go's garbage collector target (Go's default is 100): less CPU for more memory (terraform's peak 85 to 120 MB).
+  GOGC: "400",
+  // The plugin SDK's own trace logs, some 2,000 lines a plan of dev that the provider writes and terraform reads
+  // and drops unless asked to show them (terraform-plugin-log's TF_LOG_SDK).
+  TF_LOG_SDK: "off",
+  // No mutual TLS on the local channel between terraform and a provider, whose every start generated a P-521 key on
+  // both sides. The plugin SDK's own acceptance tests run terraform so; Terraform advises end users against it, so
+  // only test runs set it.
+  TF_DISABLE_PLUGIN_TLS: "1",
+} as const;
+
+/** The test runs' settings that `env` does not set itself (nor asks to override: logs asked for stay on). */
+export function testRunTerraformSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const logsAskedFor = Boolean(env.TF_LOG || env.TF_LOG_PROVIDER);
+  return Object.fromEntries(
+    Object.entries(TEST_RUN_TERRAFORM_SETTINGS).filter(
+      ([name]) => env[name] === undefined && !(logsAskedFor && name === "TF_LOG_SDK"),
+    ),
+  );
+}
 
 /** Environment for the Terraform CLI: no telemetry, no user CLI config that might point elsewhere. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

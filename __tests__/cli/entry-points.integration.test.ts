@@ -45,7 +45,7 @@ describe("--help and usage errors on every script", () => {
     ["bench/load.ts", /^usage: npm run load -- /],
     ["bench/e2e-timings.ts", /^usage: npm run bench:e2e-timings -- /],
     ["bench/jvm-starts.ts", /^usage: npm run bench:jvm-starts/],
-    ["bench/terraform-gc.ts", /^usage: npm run bench:terraform-gc/],
+    ["bench/terraform-cpu.ts", /^usage: npm run bench:terraform-cpu/],
     ["bench/faults.ts", /^usage: npm run bench:faults \[-- --parts api,killed,engines\]/],
     ["bench/faults/api-faults.ts", /^usage: npm run bench:faults:api/],
     ["bench/faults/killed-apply.ts", /^usage: npm run bench:faults:killed/],

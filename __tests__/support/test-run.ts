@@ -6,15 +6,15 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { finishRun, ledgerOf, leftoverTempEntries, startRun } from "../../local/leftovers";
-import { TEST_RUN_GOGC } from "../../providers/mirror";
+import { testRunTerraformSettings } from "../../providers/mirror";
 
 /** Called by a suite's global setup: test files read the id and ledger from process.env. */
 export function beginTestRun(suite: string): void {
   const run = startRun(`${suite}${process.pid}${randomBytes(3).toString("hex")}`);
   process.env.CDC_ROUTING_RUN_ID = run.runId;
   process.env.CDC_ROUTING_PID_LEDGER = run.file;
-  // Inherited by every terraform and provider the run starts, unless the caller set its own.
-  process.env.GOGC ??= TEST_RUN_GOGC;
+  // Inherited by every terraform and provider the run starts.
+  Object.assign(process.env, testRunTerraformSettings(process.env));
 }
 
 /**
