@@ -10,11 +10,12 @@ module.exports = {
   testMatch: ["**/*.e2e.ts"],
   // Engines start in beforeAll; a bounded Flink job plus reads takes tens of seconds.
   testTimeout: 300_000,
-  // Four suites at once: each owns its engines on free loopback ports and its own temp dirs (but the Kafka broker,
+  // Five suites at once: each owns its engines on free loopback ports and its own temp dirs (but the Kafka broker,
   // which a worker keeps between its suites and hands over empty: local/shared-broker.ts), and a suite spends
-  // much of its time waiting (engines starting, the provider's polls, events flowing): with two, the 2 cores were
-  // busy 1.3 of 2 on average, with four 1.8 (docs/performance.md, End-to-end suite).
-  maxWorkers: 4,
+  // much of its time waiting (engines starting, the provider's polls, events flowing). With terraform's lighter
+  // test-run settings four workers kept 1.4 of the 2 cores busy; five took 227 and 237 s where four took 246 and
+  // 247 s (alternating), six 220 s for more CPU time (docs/performance.md, End-to-end suite).
+  maxWorkers: 5,
   testSequencer: "<rootDir>/__tests__/e2e/sequencer.js",
   globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
   // The suite's name in the environment of what it starts, for bench:process-cpu's per-suite CPU.
