@@ -5,10 +5,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   appendFileSync,
-  createWriteStream,
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -213,19 +214,23 @@ export function processStartTime(pid: number): string | undefined {
 
 export async function startService(spec: ServiceSpec, progress: Progress = printProgress): Promise<RunningService> {
   installExitHandlers();
-  const log = createWriteStream(spec.logFile, { flags: "a" });
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: spec.env ?? process.env,
-    detached: true,
-    stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
-  });
+  // The child writes its output to the log itself (appending, both streams): none of it passes through this
+  // process, and a service that outlives it (detach) holds no pipe to it. Only a runner's answers (stdin: true)
+  // come back on a pipe.
+  const log = openSync(spec.logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      detached: true,
+      stdio: spec.stdin ? ["pipe", "pipe", log] : ["ignore", log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
   recordStarted(child.pid);
   if (spec.onExit) child.once("exit", spec.onExit);
-  // Both streams into one log, which ends once the child's streams have all closed: with pipe's own end, the first
-  // stream to end ended the log under the other, and a line the other wrote then threw "write after end".
-  for (const output of [spec.stdin ? undefined : child.stdout, child.stderr]) output?.pipe(log, { end: false });
-  child.once("close", () => log.end());
   spec.onSpawn?.(child);
   const service: RunningService = {
     name: spec.name,
@@ -329,6 +334,8 @@ export async function stopAndRestart(
  */
 export function detach(service: RunningService): void {
   running.delete(service);
+  // Nor does it keep this process alive: a jest worker holding its broker could not exit when the run ended.
+  service.child.unref();
 }
 
 /** Stops every service this process started, newest first (consumers of a service before the service). */
