@@ -81,7 +81,9 @@ export class TemporaryDirs {
   }
 }
 
-const running = new Set<RunningService>();
+/** Every running service with its place in the start order, which a restarted service keeps (stopAll). */
+const running = new Map<RunningService, number>();
+let servicesStarted = 0;
 const tempDirs = new TemporaryDirs();
 let handlersInstalled = false;
 
@@ -135,7 +137,7 @@ function installExitHandlers(): void {
   handlersInstalled = true;
   // Synchronous last resort: 'exit' handlers cannot await, so kill the groups outright.
   process.on("exit", () => {
-    for (const s of running) killGroup(s.child, "SIGKILL");
+    for (const s of running.keys()) killGroup(s.child, "SIGKILL");
     removeTempDirs();
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -237,7 +239,9 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
     child,
     logFile: spec.logFile,
     stop: async () => {
+      const stopping = Date.now();
       await stopChild(child, spec.stopGraceMs);
+      recordTiming("stop", `stopping ${spec.name}`, stopping);
       running.delete(service);
     },
     kill: async (signal) => {
@@ -245,9 +249,14 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       await exited(child);
       running.delete(service);
     },
-    restart: (again = progress) => startService(spec, again),
+    restart: async (again = progress) => {
+      const restarted = await startService(spec, again);
+      running.set(restarted, order);
+      return restarted;
+    },
   };
-  running.add(service);
+  const order = ++servicesStarted;
+  running.set(service, order);
   const started = Date.now();
   progress(`starting ${spec.name} (log: ${spec.logFile})`);
   let spawnError: Error | undefined;
@@ -338,9 +347,14 @@ export function detach(service: RunningService): void {
   service.child.unref();
 }
 
-/** Stops every service this process started, newest first (consumers of a service before the service). */
+/**
+ * Stops every service this process started, newest first (consumers of a service before the service); a restarted
+ * service stops where it first started: a database restarted under a running CDC connector stops after it, as
+ * PostgreSQL's shutdown waits for a logical replication client to confirm the last WAL it sent.
+ */
 export async function stopAll(): Promise<void> {
-  for (const service of [...running].reverse()) await service.stop();
+  const newestFirst = [...running].sort(([, a], [, b]) => b - a);
+  for (const [service] of newestFirst) await service.stop();
   removeTempDirs();
 }
 

@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { assertPortFree, freePort } from "../../lib/ports";
 import { traceSummary } from "../../local/connect";
 import { clusterId } from "../../local/kafka";
-import { javaCommand, PortTaken, startOnFreePorts, startService, TemporaryDirs } from "../../local/processes";
+import {
+  javaCommand,
+  PortTaken,
+  startOnFreePorts,
+  startService,
+  stopAll,
+  stopAndRestart,
+  TemporaryDirs,
+} from "../../local/processes";
 
 describe("local harness helpers", () => {
   test("Kafka cluster ids never start with '-' (a command line would read an option)", () => {
@@ -118,5 +126,41 @@ describe("a service's log", () => {
     );
     await service.stop();
     expect(readFileSync(logFile, "utf8")).toBe("early\nlate\n");
+  });
+});
+
+describe("stopping every service", () => {
+  const dirs = new TemporaryDirs();
+  afterAll(() => dirs.removeAll());
+
+  test("a restarted service stops where it first started: after the services started after it", async () => {
+    const dir = dirs.create("stop-order");
+    const stopped = join(dir, "stopped");
+    const service = (name: string) => {
+      // The log is appended to: a restart is up once it has written its own line.
+      let spawned = 0;
+      const ups = () =>
+        readFileSync(join(dir, `${name}.log`), "utf8")
+          .split("\n")
+          .filter((l) => l === "up").length;
+      return startService(
+        {
+          name,
+          command: "sh",
+          // Notes its stop in the shared file when SIGTERM ends it; says "up" once the trap is set.
+          args: ["-c", `trap 'echo ${name} >> "${stopped}"; exit 0' TERM; echo up; while :; do sleep 0.05; done`],
+          logFile: join(dir, `${name}.log`),
+          onSpawn: () => spawned++,
+          ready: async () => ups() === spawned,
+          timeoutMs: 10_000,
+        },
+        () => undefined,
+      );
+    };
+    const database = { service: await service("database") };
+    await service("connector");
+    await stopAndRestart(database, "SIGKILL");
+    await stopAll();
+    expect(readFileSync(stopped, "utf8")).toBe("connector\ndatabase\n");
   });
 });
