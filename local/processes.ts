@@ -214,7 +214,12 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-export async function startService(spec: ServiceSpec, progress: Progress = printProgress): Promise<RunningService> {
+export function startService(spec: ServiceSpec, progress: Progress = printProgress): Promise<RunningService> {
+  return launch(spec, progress, ++servicesStarted);
+}
+
+/** startService at a place in the stop order: a new one's, or for a restart the first start's (stopAll). */
+async function launch(spec: ServiceSpec, progress: Progress, order: number): Promise<RunningService> {
   installExitHandlers();
   // The child writes its output to the log itself (appending, both streams): none of it passes through this
   // process, and a service that outlives it (detach) holds no pipe to it. Only a runner's answers (stdin: true)
@@ -249,13 +254,8 @@ export async function startService(spec: ServiceSpec, progress: Progress = print
       await exited(child);
       running.delete(service);
     },
-    restart: async (again = progress) => {
-      const restarted = await startService(spec, again);
-      running.set(restarted, order);
-      return restarted;
-    },
+    restart: (again = progress) => launch(spec, again, order),
   };
-  const order = ++servicesStarted;
   running.set(service, order);
   const started = Date.now();
   progress(`starting ${spec.name} (log: ${spec.logFile})`);

@@ -133,7 +133,7 @@ describe("stopping every service", () => {
   const dirs = new TemporaryDirs();
   afterAll(() => dirs.removeAll());
 
-  test("a restarted service stops where it first started: after the services started after it", async () => {
+  test("a restarted service stops where it first started, also after a second restart: after the services started after it", async () => {
     const dir = dirs.create("stop-order");
     const stopped = join(dir, "stopped");
     const service = (name: string) => {
@@ -159,6 +159,7 @@ describe("stopping every service", () => {
     };
     const database = { service: await service("database") };
     await service("connector");
+    await stopAndRestart(database, "SIGKILL");
     await stopAndRestart(database, "SIGKILL");
     await stopAll();
     expect(readFileSync(stopped, "utf8")).toBe("connector\ndatabase\n");
