@@ -237,6 +237,10 @@ async function launch(spec: ServiceSpec, progress: Progress, order: number): Pro
     closeSync(log);
   }
   recordStarted(child.pid);
+  // A command written while the program dies (a crash trial's kill -9, its exit not yet seen here) fails on the
+  // pipe with EPIPE, an 'error' event that, unheard, would end the test process. The exit answers the command's
+  // caller instead (FlinkRunner: AnswerRouter.exited).
+  child.stdin?.on("error", () => undefined);
   if (spec.onExit) child.once("exit", spec.onExit);
   spec.onSpawn?.(child);
   const service: RunningService = {

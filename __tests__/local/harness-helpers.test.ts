@@ -129,6 +129,41 @@ describe("a service's log", () => {
   });
 });
 
+describe("a command to a service that has just died", () => {
+  const dirs = new TemporaryDirs();
+  afterAll(() => dirs.removeAll());
+
+  test("a write to its stdin after its death, before its exit is seen, fails quietly on the pipe", async () => {
+    const logFile = join(dirs.create("dead-reader"), "service.log");
+    const service = await startService(
+      {
+        name: "stdin reader",
+        command: "sleep",
+        args: ["30"],
+        logFile,
+        stdin: true,
+        ready: async () => true,
+        timeoutMs: 10_000,
+      },
+      () => undefined,
+    );
+    const pid = service.child.pid as number;
+    process.kill(pid, "SIGKILL");
+    // Dead (a zombie: killed, not yet reaped) while this process has not run its exit handler: as the statement
+    // health poll found a Flink JVM an engine-crash trial had just killed (EPIPE, the suite failed, 2026-12-07).
+    const deadline = Date.now() + 5000;
+    while (!/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")) && Date.now() < deadline);
+    expect(service.child.exitCode).toBeNull();
+    expect(service.child.signalCode).toBeNull();
+    const written = new Promise<Error | null | undefined>((resolve) =>
+      service.child.stdin?.write("STATE script-1 -\n", (e) => resolve(e)),
+    );
+    expect((await written)?.message).toMatch(/EPIPE/);
+    await service.kill("SIGKILL");
+    expect(service.child.signalCode).toBe("SIGKILL");
+  });
+});
+
 describe("stopping every service", () => {
   const dirs = new TemporaryDirs();
   afterAll(() => dirs.removeAll());
