@@ -30,6 +30,11 @@ export interface SuiteTimes {
   detail: string[];
 }
 
+/** A suite's name: its test file's name without `.e2e.ts`. */
+export function suiteName(file: string): string {
+  return basename(file).replace(/\.e2e\.ts$/, "");
+}
+
 export const COLUMNS = ["engines", "terraform", "npx", "flink"] as const;
 
 /** The column a timing belongs to. */
@@ -62,7 +67,7 @@ export function suiteTimes(runs: readonly SuiteRun[], timings: readonly Timing[]
         .sort(([, a], [, b]) => b.s - a.s)
         .map(([label, { n, s }]) => `${label} ${n}x ${s.toFixed(1)} s`);
       return {
-        suite: basename(r.name).replace(/\.e2e\.ts$/, ""),
+        suite: suiteName(r.name),
         wallS: (r.endTime - r.startTime) / 1000,
         parts,
         detail,

@@ -7,10 +7,11 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { oneOf, parseCommandLine, runScript } from "../lib/command-line";
 import { InputError, UsageError } from "../lib/errors";
 import { run } from "../lib/run";
+import { type SuiteRun, suiteName } from "./e2e-timings";
 import { alternate, machineLine, median, progress, ratioLine, summary, waitedChildrenCpuSeconds } from "./stats";
 
 const ROOT = resolve(__dirname, "..");
@@ -44,14 +45,12 @@ export interface JestResults {
   numFailedTests: number;
   numPassedTests: number;
   numTotalTests: number;
-  testResults: { name: string; startTime: number; endTime: number }[];
+  testResults: SuiteRun[];
 }
 
 /** Each suite's wall seconds in one run, by its file name without `.e2e.ts`. */
 export function suiteSeconds(results: JestResults): Map<string, number> {
-  return new Map(
-    results.testResults.map((r) => [basename(r.name).replace(/\.e2e\.ts$/, ""), (r.endTime - r.startTime) / 1000]),
-  );
+  return new Map(results.testResults.map((r) => [suiteName(r.name), (r.endTime - r.startTime) / 1000]));
 }
 
 /** Per suite, the median over the rounds; longest first. A suite missing from a round is left out of its median. */

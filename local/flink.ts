@@ -167,7 +167,7 @@ export class FlinkRunner {
   }
 
   private send(verb: string, id: string, argument: string, timeoutMs: number): Promise<string> {
-    // Writing to the stdin of a JVM that is gone would raise EPIPE outside any caller.
+    // A JVM whose exit was seen answers nothing more (AnswerRouter.exited has run): fail now, not at the timeout.
     if (!this.alive) return Promise.reject(new InputError(`Flink ${verb} ${id}: the runner's JVM has exited`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
