@@ -15,6 +15,10 @@ import {
   TemporaryDirs,
 } from "../../local/processes";
 
+/** The temp dirs of every test here (each test its own), removed once the file's tests ran. */
+const dirs = new TemporaryDirs();
+afterAll(() => dirs.removeAll());
+
 describe("local harness helpers", () => {
   test("Kafka cluster ids never start with '-' (a command line would read an option)", () => {
     for (let i = 0; i < 500; i++) expect(clusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
@@ -32,9 +36,6 @@ describe("local harness helpers", () => {
 });
 
 describe("a port picked as free and taken before the engine bound it", () => {
-  const dirs = new TemporaryDirs();
-  afterAll(() => dirs.removeAll());
-
   test("the start fails as PortTaken, and startOnFreePorts starts it again on another port", async () => {
     const dir = dirs.create("port-taken");
     const holder = createServer();
@@ -107,9 +108,6 @@ describe("local harness preconditions fail with a clear message", () => {
 });
 
 describe("a service's log", () => {
-  const dirs = new TemporaryDirs();
-  afterAll(() => dirs.removeAll());
-
   test("holds what the process writes to stderr after its stdout has closed", async () => {
     const logFile = join(dirs.create("late-stderr"), "service.log");
     const service = await startService(
@@ -130,9 +128,6 @@ describe("a service's log", () => {
 });
 
 describe("a command to a service that has just died", () => {
-  const dirs = new TemporaryDirs();
-  afterAll(() => dirs.removeAll());
-
   test("a write to its stdin after its death, before its exit is seen, fails quietly on the pipe", async () => {
     const logFile = join(dirs.create("dead-reader"), "service.log");
     const service = await startService(
@@ -165,9 +160,6 @@ describe("a command to a service that has just died", () => {
 });
 
 describe("stopping every service", () => {
-  const dirs = new TemporaryDirs();
-  afterAll(() => dirs.removeAll());
-
   test("a restarted service stops where it first started, also after a second restart: after the services started after it", async () => {
     const dir = dirs.create("stop-order");
     const stopped = join(dir, "stopped");
