@@ -17,6 +17,7 @@ import {
   printProgress,
   quickStartJvmOptions,
   type RunningService,
+  type ServiceSpec,
   startService,
   tail,
 } from "./processes";
@@ -60,8 +61,20 @@ export interface FlinkRunOptions {
 
 type Answer = { ok: boolean; detail: string };
 
+/** How commands reach a runner JVM: its stdin, or a loopback connection to a runner shared between suites. */
+export interface RunnerChannel {
+  write(line: string): void;
+  /** Whether the JVM runs and this channel to it is open. */
+  readonly alive: boolean;
+  readonly pid: number | undefined;
+  readonly logFile: string;
+  /** kill -9 of the JVM. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Matches the runner's answer lines (`<VERB> <id> <detail>`) to the commands waiting for them. */
-class AnswerRouter {
+export class AnswerRouter {
   readonly waiting = new Map<string, (answer: Answer) => void>();
   ready = false;
 
@@ -108,52 +121,70 @@ export function jobState(answer: string): { state: string; message: string } {
   return state === "FAILED" && message.trim() === "" ? { state: "FAILING", message: "" } : { state, message };
 }
 
+/**
+ * Starts a runner JVM: `io` says how its commands come in (stdin, or --port-file in the program arguments for a
+ * runner that serves loopback connections) and when it is ready.
+ */
+export function startRunnerJvm(
+  options: FlinkRunOptions & { programArguments?: readonly string[] },
+  io: Pick<ServiceSpec, "stdin" | "onSpawn" | "ready">,
+  progress: Progress,
+): Promise<RunningService> {
+  const jvmTemp = join(options.workDir, "jvm-tmp", "flink");
+  // Flink's own temp and upload folders default to java.io.tmpdir; named too, so the choice is visible.
+  const config = Object.entries({ "io.tmp.dirs": jvmTemp, "web.upload.dir": jvmTemp, ...options.config }).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  return startService(
+    {
+      name: "flink sql runner",
+      command: javaCommand(),
+      ...sharedClasses([
+        `-Xmx${options.heap ?? "1536m"}`,
+        ...quickStartJvmOptions(),
+        ...(options.jvmOptions ?? []),
+        ...jvmTempOptions(jvmTemp),
+        ...FLINK_JAVA_OPTS,
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp",
+        classpath("flink"),
+        "FlinkSqlRunner",
+        ...(options.programArguments ?? []),
+        ...config,
+      ]),
+      logFile: join(options.workDir, "flink.log"),
+      timeoutMs: 60_000,
+      ...io,
+    },
+    progress,
+  );
+}
+
 export class FlinkRunner {
   private counter = 0;
 
   private constructor(
-    private readonly service: RunningService,
+    private readonly channel: RunnerChannel,
     private readonly answers: AnswerRouter,
     private readonly workDir: string,
   ) {}
 
-  /** Whether the runner's JVM is still running. */
+  /** Whether the runner's JVM is still running and reachable. */
   get alive(): boolean {
-    const { child } = this.service;
-    return child.exitCode === null && child.signalCode === null;
+    return this.channel.alive;
   }
 
   /** The runner JVM's process id (benchmarks read its CPU time from /proc). */
   get pid(): number | undefined {
-    return this.service.child.pid;
+    return this.channel.pid;
   }
 
   static async start(options: FlinkRunOptions, progress: Progress = printProgress): Promise<FlinkRunner> {
-    const jvmTemp = join(options.workDir, "jvm-tmp", "flink");
-    // Flink's own temp and upload folders default to java.io.tmpdir; named too, so the choice is visible.
-    const config = Object.entries({ "io.tmp.dirs": jvmTemp, "web.upload.dir": jvmTemp, ...options.config }).map(
-      ([k, v]) => `${k}=${v}`,
-    );
     const answers = new AnswerRouter();
-    const service = await startService(
+    const service = await startRunnerJvm(
+      options,
       {
-        name: "flink sql runner",
-        command: javaCommand(),
-        ...sharedClasses([
-          `-Xmx${options.heap ?? "1536m"}`,
-          ...quickStartJvmOptions(),
-          ...(options.jvmOptions ?? []),
-          ...jvmTempOptions(jvmTemp),
-          ...FLINK_JAVA_OPTS,
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-          "-cp",
-          classpath("flink"),
-          "FlinkSqlRunner",
-          ...config,
-        ]),
-        logFile: join(options.workDir, "flink.log"),
         stdin: true,
-        timeoutMs: 60_000,
         onSpawn: (child) => {
           // stdin: true gives the runner piped stdin and stdout (processes.ts).
           if (child.stdout) createInterface({ input: child.stdout }).on("line", (line) => answers.line(line));
@@ -163,7 +194,25 @@ export class FlinkRunner {
       },
       progress,
     );
-    return new FlinkRunner(service, answers, options.workDir);
+    const channel: RunnerChannel = {
+      write: (line) => service.child.stdin?.write(line),
+      get alive() {
+        return service.child.exitCode === null && service.child.signalCode === null;
+      },
+      pid: service.child.pid,
+      logFile: service.logFile,
+      kill: () => service.kill("SIGKILL"),
+      close: async () => {
+        service.child.stdin?.end();
+        await service.stop();
+      },
+    };
+    return new FlinkRunner(channel, answers, options.workDir);
+  }
+
+  /** A runner over a channel to a JVM started elsewhere (local/shared-flink.ts), its scripts written to `workDir`. */
+  static attach(channel: RunnerChannel, answers: AnswerRouter, workDir: string): FlinkRunner {
+    return new FlinkRunner(channel, answers, workDir);
   }
 
   private send(verb: string, id: string, argument: string, timeoutMs: number): Promise<string> {
@@ -174,7 +223,7 @@ export class FlinkRunner {
         this.answers.waiting.delete(id);
         reject(
           new InputError(
-            `Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.service.logFile}:\n${tail(this.service.logFile)}`,
+            `Flink ${verb} ${id} did not finish in ${timeoutMs / 1000} s. Last lines of ${this.channel.logFile}:\n${tail(this.channel.logFile)}`,
           ),
         );
       }, timeoutMs);
@@ -183,7 +232,7 @@ export class FlinkRunner {
         if (answer.ok) resolve(answer.detail);
         else reject(new InputError(`Flink ${verb} failed: ${answer.detail}`));
       });
-      this.service.child.stdin?.write(`${verb} ${id} ${argument}\n`);
+      this.channel.write(`${verb} ${id} ${argument}\n`);
     });
   }
 
@@ -230,11 +279,11 @@ export class FlinkRunner {
 
   /** kill -9 of the runner's JVM, as a crash of the machine running the job. */
   async kill(): Promise<void> {
-    await this.service.kill("SIGKILL");
+    await this.channel.kill();
   }
 
+  /** Stops the JVM, or for a shared runner ends this suite's connection (the JVM cancels what it started). */
   async close(): Promise<void> {
-    this.service.child.stdin?.end();
-    await this.service.stop();
+    await this.channel.close();
   }
 }

@@ -10,58 +10,23 @@
  * suite's folder. A second pipeline while the first still runs (in the same suite) gets a broker of its own, as does
  * a suite that crashes its broker (engine-crashes: `sharedBroker: false`).
  *
- * The e2e global setup makes the folder SHARED_BROKERS_ENV names; the broker of jest worker N is described in
- * `<folder>/worker-N.json`, and the global teardown stops every broker there (stopSharedBrokers).
+ * The broker of jest worker N is described in `<folder>/worker-N.kafka.json` of the run's shared engines
+ * (local/worker-slots.ts), whose teardown stops it.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Kafka } from "kafkajs";
 import { withAdminOnce } from "../consumers/topic-io";
 import { distinctFreePorts } from "../lib/ports";
-import { signalGroup, sleep } from "../lib/run";
-import { ARCHIVE_WRITING_GRACE_MS } from "./class-data-sharing";
+import { sleep } from "../lib/run";
 import { type KafkaHandle, localKafkaClient, startKafka } from "./kafka";
 import { detach, type Progress, processStartTime } from "./processes";
+import { HOLDER, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess, writeSlot } from "./worker-slots";
 
-export const SHARED_BROKERS_ENV = "CDC_ROUTING_SHARED_BROKERS";
-
-interface BrokerRecord {
-  pid: number;
-  /** Tells the broker from a later process with the same pid (processStartTime). */
-  startTime: string;
+interface BrokerRecord extends SlotRecord {
   port: number;
   controllerPort: number;
-  /** The test file (module instance) using it now, or undefined once its pipeline stopped. */
-  holder?: string;
-}
-
-/** This module's instance: jest loads modules again for each test file, so it names the suite that holds a broker. */
-const HOLDER = randomBytes(6).toString("hex");
-
-/** The record file of this jest worker's broker, or undefined where brokers are not shared. */
-function slotFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dir = env[SHARED_BROKERS_ENV];
-  const worker = env.JEST_WORKER_ID;
-  return dir && worker ? join(dir, `worker-${worker}.json`) : undefined;
-}
-
-function readRecord(file: string): BrokerRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as BrokerRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Written under a temporary name and renamed: a reader never sees half a record. */
-function writeRecord(file: string, record: BrokerRecord): void {
-  writeFileSync(`${file}.new`, JSON.stringify(record));
-  renameSync(`${file}.new`, file);
-}
-
-function running(record: BrokerRecord): boolean {
-  return processStartTime(record.pid) === record.startTime;
 }
 
 /**
@@ -84,16 +49,6 @@ export async function emptyBroker(client: Kafka, timeoutMs = 30_000): Promise<vo
   });
 }
 
-/** SIGTERM to the broker's process group, SIGKILL once `graceMs` passed; resolves when it is gone. */
-async function stopBroker(record: BrokerRecord, graceMs = ARCHIVE_WRITING_GRACE_MS): Promise<void> {
-  signalGroup(record.pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (running(record)) {
-    if (Date.now() > deadline) signalGroup(record.pid, "SIGKILL");
-    await sleep(100);
-  }
-}
-
 export interface SharedBroker {
   kafka: KafkaHandle;
   ports: { kafka: number; kafkaController: number };
@@ -106,19 +61,19 @@ export interface SharedBroker {
  * broker is held by another pipeline of this suite.
  */
 export async function sharedBroker(progress: Progress): Promise<SharedBroker | undefined> {
-  const file = slotFile();
+  const file = slotFile("kafka");
   if (!file) return undefined;
-  const previous = readRecord(file);
+  const previous = readSlot<BrokerRecord>(file);
   if (previous?.holder === HOLDER) return undefined;
   let record: BrokerRecord | undefined;
-  if (previous && running(previous)) {
+  if (previous && slotRunning(previous)) {
     try {
       await emptyBroker(localKafkaClient(`127.0.0.1:${previous.port}`));
       record = previous;
       progress(`kafka broker of the last suite emptied, on 127.0.0.1:${previous.port}`);
     } catch (e) {
       progress(`the last suite's kafka broker could not be emptied (${(e as Error).message}): starting another`);
-      await stopBroker(previous, 10_000);
+      await stopSlotProcess(previous, 10_000);
     }
   }
   if (!record) {
@@ -131,23 +86,12 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
     const pid = started.service.child.pid as number;
     record = { pid, startTime: processStartTime(pid) ?? "?", port, controllerPort };
   }
-  writeRecord(file, { ...record, holder: HOLDER });
+  writeSlot(file, { ...record, holder: HOLDER });
   const kept = record;
   const bootstrapServers = `127.0.0.1:${kept.port}`;
   return {
     kafka: { bootstrapServers, client: localKafkaClient(bootstrapServers) },
     ports: { kafka: kept.port, kafkaController: kept.controllerPort },
-    release: () => writeRecord(file, { ...kept, holder: undefined }),
+    release: () => writeSlot(file, { ...kept, holder: undefined }),
   };
-}
-
-/** The global teardown's: stops every shared broker of the run; returns how many ran. */
-export async function stopSharedBrokers(dir: string): Promise<number> {
-  if (!existsSync(dir)) return 0;
-  const records = readdirSync(dir)
-    .filter((f) => /^worker-\d+\.json$/.test(f))
-    .map((f) => readRecord(join(dir, f)))
-    .filter((r): r is BrokerRecord => r !== undefined && running(r));
-  await Promise.all(records.map((r) => stopBroker(r)));
-  return records.length;
 }

@@ -10,15 +10,16 @@ import { join } from "node:path";
 import { writeEngineArchives } from "../../local/engine-archives";
 import { ensureAll } from "../../local/jars";
 import { javaCommand, QUICK_JVMS_ENV, temporaryPrefix } from "../../local/processes";
-import { SHARED_BROKERS_ENV } from "../../local/shared-broker";
+import { SHARED_ENGINES_ENV } from "../../local/worker-slots";
 import { beginTestRun } from "../support/test-run";
 
 export default async function globalSetup(): Promise<void> {
   javaCommand();
   await ensureAll();
   beginTestRun("e2e");
-  // One Kafka broker per worker, kept between its suites (local/shared-broker.ts); the teardown stops them.
-  process.env[SHARED_BROKERS_ENV] = mkdtempSync(join(tmpdir(), `${temporaryPrefix()}shared-brokers-`));
+  // One Kafka broker and one Flink runner per worker, kept between its suites (local/worker-slots.ts); the teardown
+  // stops them.
+  process.env[SHARED_ENGINES_ENV] = mkdtempSync(join(tmpdir(), `${temporaryPrefix()}shared-engines-`));
   // Inherited by the suites' workers: the engines' JVMs start with less CPU (local/processes.ts).
   process.env[QUICK_JVMS_ENV] = "1";
   // With the quick options set: the archives are those of the suites' JVMs.

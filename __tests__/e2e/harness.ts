@@ -6,6 +6,7 @@ import { ARCHIVE_WRITING_GRACE_MS } from "../../local/class-data-sharing";
 import { FlinkRunner } from "../../local/flink";
 import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
 import { printProgress, settledBoth, startOnFreePorts, stopAll, temporaryDir } from "../../local/processes";
+import { SHARED_RUNNER_CONFIG, sharedFlinkRunner } from "../../local/shared-flink";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 
@@ -21,23 +22,23 @@ export interface Engines {
 }
 
 /** beforeAll/afterAll for a suite; the returned object is filled in before the first test runs. */
-export function useEngines(
-  options: PipelineOptions & { flink?: boolean; flinkConfig?: Record<string, string> },
-): Engines {
+export function useEngines(options: PipelineOptions & { flink?: boolean }): Engines {
   const engines = {} as Engines;
   beforeAll(async () => {
     const progress = options.progress ?? quiet;
-    // The Flink runner needs none of the pipeline's engines: its JVM starts beside them.
+    // The worker's runner, kept from its last suite (local/shared-flink.ts), is taken first: it outlives the
+    // stopAll of a start on other ports.
+    engines.flink = options.flink
+      ? await sharedFlinkRunner(temporaryDir("flink"), progress ?? printProgress)
+      : undefined;
+    // A runner of its own needs none of the pipeline's engines: its JVM starts beside them.
     [engines.pipeline, engines.flink] = await startOnFreePorts(
       async () =>
         settledBoth(
           startPipeline({ ...options, ports: await freePorts(), progress }),
-          options.flink
-            ? FlinkRunner.start(
-                { workDir: temporaryDir("flink"), config: { "parallelism.default": "1", ...options.flinkConfig } },
-                quiet,
-              )
-            : Promise.resolve(undefined),
+          options.flink && !engines.flink
+            ? FlinkRunner.start({ workDir: temporaryDir("flink"), config: { ...SHARED_RUNNER_CONFIG } }, quiet)
+            : Promise.resolve(engines.flink),
         ),
       printProgress,
     );

@@ -7,7 +7,8 @@ import type { Kafka } from "kafkajs";
 import { withAdmin } from "../../consumers/topic-io";
 import { ensureTopics } from "../../local/kafka";
 import { TemporaryDirs } from "../../local/processes";
-import { SHARED_BROKERS_ENV, type SharedBroker, sharedBroker, stopSharedBrokers } from "../../local/shared-broker";
+import { type SharedBroker, sharedBroker } from "../../local/shared-broker";
+import { SHARED_ENGINES_ENV, stopSharedEngines } from "../../local/worker-slots";
 import { ENGINES_STOP_MS } from "./harness";
 
 const quiet = () => undefined;
@@ -28,15 +29,15 @@ async function taken(): Promise<SharedBroker> {
 
 describe("a Kafka broker shared between suites", () => {
   let dir: string;
-  const saved = process.env[SHARED_BROKERS_ENV];
+  const saved = process.env[SHARED_ENGINES_ENV];
   beforeAll(() => {
     dir = temporary.create("shared-broker-test");
-    process.env[SHARED_BROKERS_ENV] = dir;
+    process.env[SHARED_ENGINES_ENV] = dir;
   });
   afterAll(async () => {
-    await stopSharedBrokers(dir);
-    if (saved === undefined) delete process.env[SHARED_BROKERS_ENV];
-    else process.env[SHARED_BROKERS_ENV] = saved;
+    await stopSharedEngines(dir);
+    if (saved === undefined) delete process.env[SHARED_ENGINES_ENV];
+    else process.env[SHARED_ENGINES_ENV] = saved;
     temporary.removeAll();
   }, ENGINES_STOP_MS);
 
@@ -87,6 +88,6 @@ describe("a Kafka broker shared between suites", () => {
       await consumer.disconnect();
     }
     // The replaced broker was stopped when it was replaced: one is left to stop.
-    expect(await stopSharedBrokers(dir)).toBe(1);
+    expect(await stopSharedEngines(dir)).toEqual({ kafka: 1, flink: 0 });
   }, 180_000);
 });

@@ -25,6 +25,7 @@ import { FlinkRunner } from "../flink";
 import type { KafkaHandle } from "../kafka";
 import type { Pipeline } from "../pipeline";
 import type { Progress } from "../processes";
+import { sharedFlinkRunner } from "../shared-flink";
 import type { EngineStatement, Engines } from "./store";
 
 export interface LocalEngineOptions {
@@ -51,6 +52,23 @@ type Job = Awaited<ReturnType<FlinkRunner["submit"]>>;
  */
 export const STATEMENT_JVM = { heap: "512m", jvmOptions: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] } as const;
 
+/**
+ * Flink options of every statement's job, set by its script: the same in a JVM of its own and in a runner shared
+ * between e2e suites (local/shared-flink.ts).
+ */
+export const STATEMENT_CONFIG: Readonly<Record<string, string>> = {
+  // Checkpoints on, kept on disk (each statement's own folder, set by its script): Confluent Cloud checkpoints every
+  // statement and recovers a failed one from its last checkpoint ("Delivery Guarantees and Latency",
+  // https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html); recoverStatement.
+  "execution.checkpointing.interval": "5s",
+  "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+  // A job that cannot process its input fails after two restarts, so its statement turns FAILED with the cause
+  // (statement-health.ts), as Confluent's fail on a record they cannot read.
+  "restart-strategy.type": "fixed-delay",
+  "restart-strategy.fixed-delay.attempts": "2",
+  "restart-strategy.fixed-delay.delay": "1 s",
+};
+
 /** The script a statement runs: its catalog and database, every topic with a value schema as its inferred table. */
 export function statementScript(s: EngineStatement, bootstrapServers: string, savepoint?: string): string[] {
   return [
@@ -62,6 +80,7 @@ export function statementScript(s: EngineStatement, bootstrapServers: string, sa
           "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'",
         ]
       : []),
+    ...Object.entries(STATEMENT_CONFIG).map(([key, value]) => `SET '${key}' = '${value}'`),
     // Exactly-once as on Confluent Cloud: a recovered job aborts what its crashed run left open under the same
     // prefix (the statement's name); a carried-over successor writes under its own.
     ...inferredCatalogScript(s, { bootstrapServers, transactionalIdPrefix: s.name }),
@@ -266,7 +285,11 @@ export class LocalEngines implements Engines {
    */
   private async runStatement(s: EngineStatement, restoreFrom?: string): Promise<void> {
     const checkpoints = `file://${join(this.o.workDir, "statements", s.name, "checkpoints")}`;
-    const runner = this.idleRunners.pop() ?? (await this.startStatementRunner());
+    const runner =
+      this.idleRunners.pop() ??
+      // In an e2e suite the worker's runner when no other statement or suite holds it: its planner is warm.
+      (await sharedFlinkRunner(join(this.o.workDir, "statement-scripts"), () => undefined)) ??
+      (await this.startStatementRunner());
     try {
       const job = await runner.submit([
         `SET 'execution.checkpointing.dir' = '${checkpoints}'`,
@@ -284,20 +307,7 @@ export class LocalEngines implements Engines {
       {
         workDir: join(this.o.workDir, "statement-jvms", `jvm-${++this.runnersStarted}`),
         ...STATEMENT_JVM,
-        config: {
-          "parallelism.default": "1",
-          // Checkpoints on, kept on disk (each statement's own folder, set by its script): Confluent Cloud
-          // checkpoints every statement and recovers a failed one from its last checkpoint ("Delivery Guarantees
-          // and Latency", https://docs.confluent.io/cloud/current/flink/concepts/delivery-guarantees.html);
-          // recoverStatement.
-          "execution.checkpointing.interval": "5s",
-          "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
-          // A job that cannot process its input fails after two restarts, so its statement turns FAILED with
-          // the cause (statement-health.ts), as Confluent's fail on a record they cannot read.
-          "restart-strategy.type": "fixed-delay",
-          "restart-strategy.fixed-delay.attempts": "2",
-          "restart-strategy.fixed-delay.delay": "1 s",
-        },
+        config: { "parallelism.default": "1" },
       },
       () => undefined,
     );

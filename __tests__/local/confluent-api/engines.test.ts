@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   latestCheckpoint,
   offsetsText,
+  STATEMENT_CONFIG,
   sourceTopics,
   statementScript,
   tasksRunWith,
@@ -27,13 +28,17 @@ describe("local deploy: engines behind the Confluent API double", () => {
 
   test("a statement runs in its catalog and database over the inferred tables, its text last and unchanged", () => {
     const script = statementScript(statement, "127.0.0.1:9092");
-    expect(script.slice(1, 5)).toEqual([
+    // Its job's options first, in its own JVM as in a runner shared between e2e suites.
+    const options = Object.entries(STATEMENT_CONFIG).map(([key, value]) => `SET '${key}' = '${value}'`);
+    expect(script.slice(1, 1 + options.length)).toEqual(options);
+    expect(options).toContain("SET 'execution.checkpointing.interval' = '5s'");
+    expect(script.slice(1 + options.length, 5 + options.length)).toEqual([
       "CREATE CATALOG `cdc-routing-dev` WITH ('type' = 'generic_in_memory')",
       "CREATE DATABASE `cdc-routing-dev`.`cdc-routing-dev-kafka`",
       "USE CATALOG `cdc-routing-dev`",
       "USE `cdc-routing-dev-kafka`",
     ]);
-    expect(script[5]).toMatch(
+    expect(script[5 + options.length]).toMatch(
       /^CREATE TABLE `raw-business-events` \(\n {2}`key` VARBINARY\(2147483647\),\n {2}`id` STRING NOT NULL\n\)/,
     );
     expect(script[script.length - 1]).toBe(statement.sql);

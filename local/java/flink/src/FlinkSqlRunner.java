@@ -1,9 +1,14 @@
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +46,16 @@ import org.apache.flink.table.planner.plan.nodes.exec.ExecNodeContext;
  * A statement `SET 'key' = 'value'` sets a Flink option for the rest of its script (e.g. restoring a savepoint).
  * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
  * Flink options come as arguments key=value and apply to every script's TableEnvironment.
+ *
+ * With the argument --port-file=<file> the runner serves the same protocol to one loopback connection at a time
+ * instead of stdin (a runner shared by the suites a test worker runs one after another): it writes its port to
+ * the file, answers READY on each connection, and when a connection's input ends it cancels the jobs that
+ * connection started and waits for them to end before it closes the connection and takes the next, which therefore
+ * finds no job of the last.
  */
 public final class FlinkSqlRunner {
-    private static final PrintStream ANSWERS = System.out;
+    private static final PrintStream STDOUT = System.out;
+    private PrintStream answers = STDOUT;
     private static final Pattern SET_OPTION = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, List<JobClient>> started = new HashMap<>();
@@ -52,21 +64,56 @@ public final class FlinkSqlRunner {
         // Everything Flink prints goes to stderr so stdout carries only answers.
         System.setOut(System.err);
         FlinkSqlRunner runner = new FlinkSqlRunner();
+        Path portFile = null;
         for (String arg : args) {
+            if (arg.startsWith("--port-file=")) {
+                portFile = Path.of(arg.substring("--port-file=".length()));
+                continue;
+            }
             int eq = arg.indexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("option must be key=value: " + arg);
             runner.options.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        answer("READY");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (portFile != null) runner.serveConnections(portFile);
+        runner.answer("READY");
+        runner.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        runner.cancelAll();
+        System.exit(0);
+    }
+
+    /** Commands until the input ends. */
+    private void serve(BufferedReader in) throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             String[] parts = line.trim().split(" ", 3);
             if (parts.length < 2) continue;
-            runner.handle(parts[0], parts[1], parts.length > 2 ? parts[2] : null);
+            handle(parts[0], parts[1], parts.length > 2 ? parts[2] : null);
         }
-        runner.cancelAll();
-        System.exit(0);
+    }
+
+    /** One loopback connection after another, for as long as the JVM runs (its owner stops it with a signal). */
+    private void serveConnections(Path portFile) throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Written whole, then renamed: a reader never sees half a port.
+            Path written = Path.of(portFile + ".new");
+            Files.writeString(written, Integer.toString(server.getLocalPort()), StandardCharsets.UTF_8);
+            Files.move(written, portFile, StandardCopyOption.ATOMIC_MOVE);
+            for (;;) {
+                try (Socket client = server.accept()) {
+                    answers = new PrintStream(client.getOutputStream(), true, StandardCharsets.UTF_8);
+                    answer("READY");
+                    try {
+                        serve(new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)));
+                    } finally {
+                        // Before the connection closes: its client's close returns once its jobs have ended.
+                        cancelAllAndWait();
+                        answers = STDOUT;
+                    }
+                } catch (IOException error) {
+                    error.printStackTrace();
+                }
+            }
+        }
     }
 
     private void handle(String verb, String id, String argument) {
@@ -175,6 +222,22 @@ public final class FlinkSqlRunner {
         }
     }
 
+    /** Cancels every job a START created and waits until each has ended (a minute at most each). */
+    private void cancelAllAndWait() {
+        for (List<JobClient> jobs : started.values()) {
+            for (JobClient job : jobs) {
+                try {
+                    if (!job.getJobExecutionResult().isDone()) job.cancel().get(60, TimeUnit.SECONDS);
+                    job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                } catch (Throwable ended) {
+                    // Cancelled or failed: ended either way; a job that did not end in time is reported.
+                    if (ended instanceof java.util.concurrent.TimeoutException) ended.printStackTrace();
+                }
+            }
+        }
+        started.clear();
+    }
+
     private static String rootMessage(Throwable error) {
         Throwable root = error;
         StringBuilder chain = new StringBuilder(String.valueOf(error.getMessage()));
@@ -196,10 +259,10 @@ public final class FlinkSqlRunner {
         return String.join(" | caused by: ", causes).replace('\n', ' ').replace('\r', ' ');
     }
 
-    private static void answer(String line) {
-        synchronized (ANSWERS) {
-            ANSWERS.println(line);
-            ANSWERS.flush();
+    private void answer(String line) {
+        synchronized (this) {
+            answers.println(line);
+            answers.flush();
         }
     }
 }

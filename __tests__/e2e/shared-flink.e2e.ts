@@ -1,0 +1,95 @@
+/**
+ * local/shared-flink.ts on a real Flink runner, in a folder of its own (not the run's shared engines): the next
+ * suite gets the same JVM with no job of the last still running; a second runner of the same suite is none of it;
+ * a runner that died is replaced, and the run's teardown stops the one left.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { sleep } from "../../lib/run";
+import type { FlinkRunner } from "../../local/flink";
+import { TemporaryDirs } from "../../local/processes";
+import { sharedFlinkRunner } from "../../local/shared-flink";
+import { SHARED_ENGINES_ENV, stopSharedEngines } from "../../local/worker-slots";
+import { ENGINES_STOP_MS } from "./harness";
+
+const quiet = () => undefined;
+const temporary = new TemporaryDirs();
+
+/** An unbounded job printing ten rows a second into the runner's log (Flink's print sink writes to its stdout). */
+const PRINTING_JOB = [
+  "CREATE TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10')",
+  "CREATE TABLE printed (n BIGINT) WITH ('connector' = 'print')",
+  "INSERT INTO printed SELECT n FROM ticks",
+];
+
+async function taken(): Promise<FlinkRunner> {
+  const runner = await sharedFlinkRunner(temporary.create("suite"), quiet);
+  if (!runner) throw new Error("no shared Flink runner was handed out");
+  return runner;
+}
+
+/** The log of the one runner the folder holds. */
+function runnerLog(dir: string): string {
+  const [workDir, ...others] = readdirSync(dir).filter((f) => f.startsWith("flink-"));
+  if (others.length > 0) throw new Error(`more than one runner in ${dir}`);
+  return join(dir, workDir, "flink.log");
+}
+
+/** The rows Flink's print sink wrote to the runner's log (`+I[<n>]` lines), from byte `from` on. */
+function printedRows(dir: string, from = 0): string[] {
+  return (
+    readFileSync(runnerLog(dir))
+      .subarray(from)
+      .toString("utf8")
+      .match(/^\+I\[.*\]$/gm) ?? []
+  );
+}
+
+describe("a Flink runner shared between suites", () => {
+  let dir: string;
+  const saved = process.env[SHARED_ENGINES_ENV];
+  beforeAll(() => {
+    dir = temporary.create("shared-flink-test");
+    process.env[SHARED_ENGINES_ENV] = dir;
+  });
+  afterAll(async () => {
+    await stopSharedEngines(dir);
+    if (saved === undefined) delete process.env[SHARED_ENGINES_ENV];
+    else process.env[SHARED_ENGINES_ENV] = saved;
+    temporary.removeAll();
+  }, ENGINES_STOP_MS);
+
+  test("the next holder gets the same JVM, with the last holder's jobs ended; a second holder at once gets none", async () => {
+    const first = await taken();
+    const job = await first.submit(PRINTING_JOB);
+    expect((await job.state()).state).toBe("RUNNING");
+    expect(await sharedFlinkRunner(temporary.create("suite"), quiet)).toBeUndefined();
+    // Printing while it runs (its tasks may start a while after the job is RUNNING): the check below, that it
+    // stopped, could not pass with a job that never printed.
+    const deadline = Date.now() + 60_000;
+    while (printedRows(dir).length === 0 && Date.now() < deadline) await sleep(100);
+    expect(printedRows(dir).length).toBeGreaterThan(0);
+    await first.close();
+
+    // close() returned once the runner had cancelled the job and seen it end: it prints no more rows.
+    const closed = statSync(runnerLog(dir)).size;
+    const second = await taken();
+    expect(second.pid).toBe(first.pid);
+    await sleep(1500);
+    expect({ printedAfterClose: printedRows(dir, closed) }).toEqual({ printedAfterClose: [] });
+    // The JVM still runs jobs for its next holder.
+    await second.run(["CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')", "INSERT INTO sink VALUES (1)"]);
+    await second.close();
+  }, 180_000);
+
+  test("a runner that died is replaced, and the run's teardown stops the one left", async () => {
+    const crashed = await taken();
+    await crashed.kill();
+    await crashed.close();
+    const next = await taken();
+    expect(next.pid).not.toBe(crashed.pid);
+    expect(next.alive).toBe(true);
+    await next.close();
+    expect(await stopSharedEngines(dir)).toEqual({ kafka: 0, flink: 1 });
+  }, 180_000);
+});
