@@ -5,8 +5,16 @@ import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape }
 import { ARCHIVE_WRITING_GRACE_MS } from "../../local/class-data-sharing";
 import { FlinkRunner } from "../../local/flink";
 import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
-import { printProgress, settledBoth, startOnFreePorts, stopAll, temporaryDir } from "../../local/processes";
+import {
+  printProgress,
+  settledBoth,
+  startOnFreePorts,
+  stopAll,
+  type TemporaryDirs,
+  temporaryDir,
+} from "../../local/processes";
 import { SHARED_RUNNER_CONFIG, sharedFlinkRunner } from "../../local/shared-flink";
+import { SHARED_ENGINES_ENV, stopSharedEngines } from "../../local/worker-slots";
 
 const quiet = process.env.CDC_ROUTING_VERBOSE ? undefined : () => undefined;
 
@@ -49,6 +57,27 @@ export function useEngines(options: PipelineOptions & { flink?: boolean }): Engi
     await (engines.pipeline?.stop() ?? stopAll());
   }, ENGINES_STOP_MS);
   return engines;
+}
+
+/**
+ * beforeAll/afterAll for a suite that tests the engines jest workers share (local/worker-slots.ts): a folder of
+ * shared engines of its own instead of the run's, whose engines are stopped after the suite; `dir` is set before
+ * the first test.
+ */
+export function useOwnSharedEngines(temporary: TemporaryDirs, name: string): { dir: string } {
+  const own = { dir: "" };
+  const saved = process.env[SHARED_ENGINES_ENV];
+  beforeAll(() => {
+    own.dir = temporary.create(name);
+    process.env[SHARED_ENGINES_ENV] = own.dir;
+  });
+  afterAll(async () => {
+    await stopSharedEngines(own.dir);
+    if (saved === undefined) delete process.env[SHARED_ENGINES_ENV];
+    else process.env[SHARED_ENGINES_ENV] = saved;
+    temporary.removeAll();
+  }, ENGINES_STOP_MS);
+  return own;
 }
 
 /** The dev stage's routing as Apache Flink dialect statements, ready for the runner. */

@@ -8,8 +8,8 @@ import { withAdmin } from "../../consumers/topic-io";
 import { ensureTopics } from "../../local/kafka";
 import { TemporaryDirs } from "../../local/processes";
 import { type SharedBroker, sharedBroker } from "../../local/shared-broker";
-import { SHARED_ENGINES_ENV, stopSharedEngines } from "../../local/worker-slots";
-import { ENGINES_STOP_MS } from "./harness";
+import { stopSharedEngines } from "../../local/worker-slots";
+import { useOwnSharedEngines } from "./harness";
 
 const quiet = () => undefined;
 const temporary = new TemporaryDirs();
@@ -28,18 +28,7 @@ async function taken(): Promise<SharedBroker> {
 }
 
 describe("a Kafka broker shared between suites", () => {
-  let dir: string;
-  const saved = process.env[SHARED_ENGINES_ENV];
-  beforeAll(() => {
-    dir = temporary.create("shared-broker-test");
-    process.env[SHARED_ENGINES_ENV] = dir;
-  });
-  afterAll(async () => {
-    await stopSharedEngines(dir);
-    if (saved === undefined) delete process.env[SHARED_ENGINES_ENV];
-    else process.env[SHARED_ENGINES_ENV] = saved;
-    temporary.removeAll();
-  }, ENGINES_STOP_MS);
+  const shared = useOwnSharedEngines(temporary, "shared-broker-test");
 
   test("the next holder gets the same broker with no topic and no group; a second holder at once gets none", async () => {
     const first = await taken();
@@ -88,6 +77,6 @@ describe("a Kafka broker shared between suites", () => {
       await consumer.disconnect();
     }
     // The replaced broker was stopped when it was replaced: one is left to stop.
-    expect(await stopSharedEngines(dir)).toEqual({ kafka: 1, flink: 0 });
+    expect(await stopSharedEngines(shared.dir)).toEqual({ kafka: 1, flink: 0 });
   }, 180_000);
 });

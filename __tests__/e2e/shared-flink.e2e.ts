@@ -9,8 +9,8 @@ import { sleep } from "../../lib/run";
 import type { FlinkRunner } from "../../local/flink";
 import { TemporaryDirs } from "../../local/processes";
 import { sharedFlinkRunner } from "../../local/shared-flink";
-import { SHARED_ENGINES_ENV, stopSharedEngines } from "../../local/worker-slots";
-import { ENGINES_STOP_MS } from "./harness";
+import { stopSharedEngines } from "../../local/worker-slots";
+import { useOwnSharedEngines } from "./harness";
 
 const quiet = () => undefined;
 const temporary = new TemporaryDirs();
@@ -46,18 +46,7 @@ function printedRows(dir: string, from = 0): string[] {
 }
 
 describe("a Flink runner shared between suites", () => {
-  let dir: string;
-  const saved = process.env[SHARED_ENGINES_ENV];
-  beforeAll(() => {
-    dir = temporary.create("shared-flink-test");
-    process.env[SHARED_ENGINES_ENV] = dir;
-  });
-  afterAll(async () => {
-    await stopSharedEngines(dir);
-    if (saved === undefined) delete process.env[SHARED_ENGINES_ENV];
-    else process.env[SHARED_ENGINES_ENV] = saved;
-    temporary.removeAll();
-  }, ENGINES_STOP_MS);
+  const shared = useOwnSharedEngines(temporary, "shared-flink-test");
 
   test("the next holder gets the same JVM, with the last holder's jobs ended; a second holder at once gets none", async () => {
     const first = await taken();
@@ -67,16 +56,16 @@ describe("a Flink runner shared between suites", () => {
     // Printing while it runs (its tasks may start a while after the job is RUNNING): the check below, that it
     // stopped, could not pass with a job that never printed.
     const deadline = Date.now() + 60_000;
-    while (printedRows(dir).length === 0 && Date.now() < deadline) await sleep(100);
-    expect(printedRows(dir).length).toBeGreaterThan(0);
+    while (printedRows(shared.dir).length === 0 && Date.now() < deadline) await sleep(100);
+    expect(printedRows(shared.dir).length).toBeGreaterThan(0);
     await first.close();
 
     // close() returned once the runner had cancelled the job and seen it end: it prints no more rows.
-    const closed = statSync(runnerLog(dir)).size;
+    const closed = statSync(runnerLog(shared.dir)).size;
     const second = await taken();
     expect(second.pid).toBe(first.pid);
     await sleep(1500);
-    expect({ printedAfterClose: printedRows(dir, closed) }).toEqual({ printedAfterClose: [] });
+    expect({ printedAfterClose: printedRows(shared.dir, closed) }).toEqual({ printedAfterClose: [] });
     // The JVM still runs jobs for its next holder.
     await second.run(["CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')", "INSERT INTO sink VALUES (1)"]);
     await second.close();
@@ -90,6 +79,6 @@ describe("a Flink runner shared between suites", () => {
     expect(next.pid).not.toBe(crashed.pid);
     expect(next.alive).toBe(true);
     await next.close();
-    expect(await stopSharedEngines(dir)).toEqual({ kafka: 0, flink: 1 });
+    expect(await stopSharedEngines(shared.dir)).toEqual({ kafka: 0, flink: 1 });
   }, 180_000);
 });
