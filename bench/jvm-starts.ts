@@ -8,14 +8,22 @@
  * "now": class data sharing (local/class-data-sharing.ts) and, for Connect, plugin.discovery=service_load;
  * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
  * round of "now" writes any archive still missing.
+ * Then what a jest worker's shared runner saves a suite (local/shared-flink.ts): the routing job of the shipped
+ * filters (bounded, over the sample events) in a new runner JVM, start included, against the same job in a runner
+ * that ran it before.
  */
+import { sampleEvents } from "../consumers/sample-events";
+import { produceEvents } from "../consumers/topic-io";
+import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
 import { FlinkRunner, SMALL_BOUNDED_JOB } from "../local/flink";
-import { startKafka } from "../local/kafka";
+import { ensureTopics, type StartedKafka, startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
+import { STAGE_NAMES } from "../stages/names";
+import { routingStatements } from "./routing-variants";
 import {
   alternate,
   cpuSeconds,
@@ -36,7 +44,8 @@ async function brokerPorts(): Promise<{ port: number; controllerPort: number }> 
 const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, default 5)
 
 CPU seconds of a Kafka broker start (with its storage format), a Kafka Connect worker start and a Flink runner
-with a small job, with class data sharing and service-loader plugin discovery ("now") and without ("before").`;
+with a small job, with class data sharing and service-loader plugin discovery ("now") and without ("before");
+then the shipped filters' routing job in a new Flink runner against the same job in a warm one.`;
 
 type Side = "now" | "before";
 const SIDES: readonly Side[] = ["now", "before"];
@@ -78,15 +87,41 @@ async function connectStart(side: Side, bootstrapServers: string): Promise<numbe
 
 async function flinkJob(side: Side): Promise<number> {
   return withSide(side, async () => {
-    const runner = await FlinkRunner.start(
-      { workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" } },
-      quiet,
-    );
+    const runner = await benchRunner();
     await runner.run([...SMALL_BOUNDED_JOB]);
     const seconds = cpuSeconds(runner.pid as number);
     await runner.close();
     return seconds;
   });
+}
+
+type RunnerSide = "new JVM" | "warm runner";
+const RUNNER_SIDES: readonly RunnerSide[] = ["new JVM", "warm runner"];
+
+function benchRunner(): Promise<FlinkRunner> {
+  return FlinkRunner.start({ workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" } }, quiet);
+}
+
+/** CPU seconds of the routing job in a new runner (its start included) or in `warm` (the job's own). */
+async function routingJob(side: RunnerSide, warm: FlinkRunner, sql: string[]): Promise<number> {
+  if (side === "warm runner") {
+    const before = cpuSeconds(warm.pid as number);
+    await warm.run(sql);
+    return cpuSeconds(warm.pid as number) - before;
+  }
+  const runner = await benchRunner();
+  await runner.run(sql);
+  const seconds = cpuSeconds(runner.pid as number);
+  await runner.close();
+  return seconds;
+}
+
+/** The shipped filters' routing job, bounded, over their sample events in a raw topic of `broker`. */
+async function routingSql(broker: StartedKafka): Promise<string[]> {
+  const set = loadFilters(DEFAULT_FILTERS_FILE, { stages: STAGE_NAMES });
+  await ensureTopics(broker.client, [set.sourceTopic, ...set.filters.map((f) => f.outputTopic)], 1);
+  await produceEvents(broker.client, set.sourceTopic, sampleEvents(set, "bench"));
+  return routingStatements(set, { bootstrapServers: broker.bootstrapServers, bounded: true });
 }
 
 async function main(args: string[]): Promise<void> {
@@ -110,6 +145,20 @@ async function main(args: string[]): Promise<void> {
         `    ${ratioLine("now/before", cpu.now, cpu.before)}; saved ${(median(cpu.before) - median(cpu.now)).toFixed(2)} CPU s a start`,
       );
     }
+    const name = "Flink routing job (shipped filters, sample events)";
+    progress(name);
+    const sql = await routingSql(broker);
+    const warm = await withSide("now", benchRunner);
+    await warm.run(sql);
+    // With class data sharing, as the e2e runs start their JVMs (the last side above may have left it off).
+    const cpu = await withSide("now", () =>
+      alternate(RUNNER_SIDES, (side) => routingJob(side, warm, sql), { unit: "CPU s" }),
+    );
+    lines.push(
+      `  ${name}`,
+      ...RUNNER_SIDES.map((side) => `    ${side.padEnd(11)} ${summary(cpu[side], "CPU s")}`),
+      `    ${ratioLine("warm/new", cpu["warm runner"], cpu["new JVM"])}; saved ${(median(cpu["new JVM"]) - median(cpu["warm runner"])).toFixed(2)} CPU s a suite`,
+    );
   } finally {
     await stopAll();
     temporary.removeAll();

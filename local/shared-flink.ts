@@ -1,8 +1,8 @@
 /**
  * One Flink runner JVM per jest worker, kept from one e2e suite to the next suite that worker runs, as its broker
- * (local/shared-broker.ts). A runner's first job costs about 5.5 CPU s in a new JVM, its later ones 0.7 to 2 CPU s
- * (the planner's classes loaded and compiled once; measured 2026-12-07, docs/performance.md), and five suites each
- * started one.
+ * (local/shared-broker.ts). The shipped filters' routing job cost 7.5 CPU s in a new runner and 1.2 CPU s in one
+ * that ran it before (the planner's classes loaded and compiled once; `npm run bench:jvm-starts`, 2026-12-07,
+ * docs/performance.md), and five suites and the double's statements each started one.
  *
  * Isolation: the runner serves one loopback connection at a time (FlinkSqlRunner --port-file); when a suite ends its
  * connection, the runner cancels the jobs that suite started and waits for them to end before it closes the
