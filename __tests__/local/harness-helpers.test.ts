@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { assertPortFree, freePort } from "../../lib/ports";
+import { sleep } from "../../lib/run";
 import { traceSummary } from "../../local/connect";
 import { clusterId } from "../../local/kafka";
 import {
@@ -65,6 +66,10 @@ describe("local harness helpers", () => {
         timeoutMs: 5_000,
       });
       const pid = service.child.pid as number;
+      // Once the process runs the command's own program (spawn's fork, then nice, then the script, then sleep):
+      // before, it can still be the fork, not yet niced.
+      const deadline = Date.now() + 10_000;
+      while (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "sleep" && Date.now() < deadline) await sleep(20);
       // The nice value is field 19 of /proc/<pid>/stat, the 17th after the command name.
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       expect(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]).toBe("7");
