@@ -16,7 +16,7 @@ import {
   rmSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { EXIT, InputError } from "../lib/errors";
 import { signalGroup, sleep } from "../lib/run";
 import { recordTiming } from "../lib/timings";
@@ -218,26 +218,6 @@ export function startService(spec: ServiceSpec, progress: Progress = printProgre
   return launch(spec, progress, ++servicesStarted);
 }
 
-/** Set by the e2e global setup (and inherited by its workers): see engineCommand. */
-export const ENGINE_NICE_ENV = "CDC_ROUTING_ENGINE_NICE";
-
-/**
- * The command that starts a service: a JVM engine (Kafka, Kafka Connect, Flink) under `nice -n <N>` where
- * ENGINE_NICE_ENV is N (1 to 19). On 2 shared cores the e2e suites that wait on terraform, its providers and the API
- * double in turn are slowed by every runnable engine thread, while the engines mostly work in the others' waits.
- */
-export function engineCommand(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): [string, string[]] {
-  const nice = Number(env[ENGINE_NICE_ENV]);
-  const isJava = basename(command) === "java";
-  return isJava && Number.isInteger(nice) && nice >= 1 && nice <= 19
-    ? ["nice", ["-n", String(nice), command, ...args]]
-    : [command, [...args]];
-}
-
 /** startService at a place in the stop order: a new one's, or for a restart the first start's (stopAll). */
 async function launch(spec: ServiceSpec, progress: Progress, order: number): Promise<RunningService> {
   installExitHandlers();
@@ -247,8 +227,7 @@ async function launch(spec: ServiceSpec, progress: Progress, order: number): Pro
   const log = openSync(spec.logFile, "a");
   let child: ChildProcess;
   try {
-    // nice execs the command: the child's pid is the engine's.
-    child = spawn(...engineCommand(spec.command, spec.args), {
+    child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       detached: true,

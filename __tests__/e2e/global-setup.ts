@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeEngineArchives } from "../../local/engine-archives";
 import { ensureAll } from "../../local/jars";
-import { ENGINE_NICE_ENV, javaCommand, QUICK_JVMS_ENV, temporaryPrefix } from "../../local/processes";
+import { javaCommand, QUICK_JVMS_ENV, temporaryPrefix } from "../../local/processes";
 import { SHARED_ENGINES_ENV } from "../../local/worker-slots";
 import { beginTestRun } from "../support/test-run";
 
@@ -20,10 +20,8 @@ export default async function globalSetup(): Promise<void> {
   // One Kafka broker and one Flink runner per worker, kept between its suites (local/worker-slots.ts); the teardown
   // stops them.
   process.env[SHARED_ENGINES_ENV] = mkdtempSync(join(tmpdir(), `${temporaryPrefix()}shared-engines-`));
-  // Inherited by the suites' workers: the engines' JVMs start with less CPU, and run at a lower priority than
-  // terraform, its providers and the API double, which wait on each other in turn (local/processes.ts).
+  // Inherited by the suites' workers: the engines' JVMs start with less CPU (local/processes.ts).
   process.env[QUICK_JVMS_ENV] = "1";
-  process.env[ENGINE_NICE_ENV] = "5";
   // With the quick options set: the archives are those of the suites' JVMs.
   await writeEngineArchives();
 }

@@ -1,14 +1,11 @@
 /** Pure helpers of the local engines harness, and its preconditions' messages. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { assertPortFree, freePort } from "../../lib/ports";
-import { sleep } from "../../lib/run";
 import { traceSummary } from "../../local/connect";
 import { clusterId } from "../../local/kafka";
 import {
-  ENGINE_NICE_ENV,
-  engineCommand,
   javaCommand,
   PortTaken,
   startOnFreePorts,
@@ -35,50 +32,6 @@ describe("local harness helpers", () => {
     ).toBe(
       "org.x.ConnectException: failed (root cause: org.postgresql.util.PSQLException: ERROR: permission denied for table t)",
     );
-  });
-
-  test("a JVM engine starts under nice where the e2e run asks for it; other programs and other values start as they are", () => {
-    const java = "/usr/lib/jvm/java-17/bin/java";
-    const niced = { [ENGINE_NICE_ENV]: "5" };
-    expect(engineCommand(java, ["-cp", "x", "Main"], niced)).toEqual(["nice", ["-n", "5", java, "-cp", "x", "Main"]]);
-    expect(engineCommand("/usr/lib/postgresql/16/bin/postgres", ["-D", "d"], niced)).toEqual([
-      "/usr/lib/postgresql/16/bin/postgres",
-      ["-D", "d"],
-    ]);
-    for (const value of [undefined, "", "0", "20", "-5", "2.5", "x"])
-      expect(engineCommand(java, ["Main"], { [ENGINE_NICE_ENV]: value })).toEqual([java, ["Main"]]);
-  });
-
-  test("a niced service's process is the engine itself (nice execs it): its pid runs the command", async () => {
-    const dir = dirs.create("nice");
-    const saved = process.env[ENGINE_NICE_ENV];
-    process.env[ENGINE_NICE_ENV] = "7";
-    try {
-      // A java-named program that sleeps: the engine's command as startService gets it.
-      const bin = join(dir, "java");
-      writeFileSync(bin, "#!/bin/sh\nexec sleep 30\n", { mode: 0o755 });
-      const service = await startService({
-        name: "niced sleeper",
-        command: bin,
-        args: [],
-        logFile: join(dir, "log"),
-        ready: async () => true,
-        timeoutMs: 5_000,
-      });
-      const pid = service.child.pid as number;
-      // Once the process runs the command's own program (spawn's fork, then nice, then the script, then sleep):
-      // before, it can still be the fork, not yet niced.
-      const deadline = Date.now() + 10_000;
-      while (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "sleep" && Date.now() < deadline) await sleep(20);
-      // The nice value is field 19 of /proc/<pid>/stat, the 17th after the command name.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      expect(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]).toBe("7");
-      await service.stop();
-    } finally {
-      if (saved === undefined) delete process.env[ENGINE_NICE_ENV];
-      else process.env[ENGINE_NICE_ENV] = saved;
-      await stopAll();
-    }
   });
 });
 
