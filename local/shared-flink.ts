@@ -66,14 +66,22 @@ function connectTo(record: RunnerRecord, answers: AnswerRouter): Promise<Socket>
         ),
       );
     }, READY_TIMEOUT_MS);
-    socket.once("error", (e) => {
+    let ready = false;
+    // Heard for as long as the socket lives: a JVM killed mid-command (a crash trial) resets the connection, and an
+    // unheard 'error' would end the test process; the 'close' that follows answers every waiting command.
+    socket.on("error", (e) => {
+      if (ready) return;
       clearTimeout(timer);
       reject(e);
     });
     socket.once("close", () => answers.exited(null));
-    createInterface({ input: socket }).on("line", (line) => {
+    const lines = createInterface({ input: socket });
+    // readline passes the socket's errors on as its own: heard here as on the socket.
+    lines.on("error", () => undefined);
+    lines.on("line", (line) => {
       answers.line(line);
       if (line === "READY") {
+        ready = true;
         clearTimeout(timer);
         resolve(socket);
       }

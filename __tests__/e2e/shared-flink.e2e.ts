@@ -71,8 +71,13 @@ describe("a Flink runner shared between suites", () => {
     await second.close();
   }, 180_000);
 
-  test("a runner that died is replaced, and the run's teardown stops the one left", async () => {
+  test("a runner killed under a command answers it with an error; it is replaced, and the run's teardown stops the one left", async () => {
     const crashed = await taken();
+    const job = await crashed.submit(PRINTING_JOB);
+    // kill -9 as a crash trial does, and a command at once, before this process has seen the JVM go: the reset
+    // connection fails the command instead of ending the suite with an unheard socket error.
+    process.kill(crashed.pid as number, "SIGKILL");
+    await expect(job.state()).rejects.toThrow(/Flink (runner exited|STATE script-1: the runner's JVM has exited)/);
     await crashed.kill();
     await crashed.close();
     const next = await taken();
