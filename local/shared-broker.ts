@@ -22,7 +22,7 @@ import { distinctFreePorts } from "../lib/ports";
 import { sleep } from "../lib/run";
 import { type KafkaHandle, localKafkaClient, startKafka } from "./kafka";
 import { detach, type Progress, processStartTime } from "./processes";
-import { HOLDER, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess, writeSlot } from "./worker-slots";
+import { heldHere, hold, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess } from "./worker-slots";
 
 interface BrokerRecord extends SlotRecord {
   port: number;
@@ -64,7 +64,7 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
   const file = slotFile("kafka");
   if (!file) return undefined;
   const previous = readSlot<BrokerRecord>(file);
-  if (previous?.holder === HOLDER) return undefined;
+  if (heldHere(previous)) return undefined;
   let record: BrokerRecord | undefined;
   if (previous && slotRunning(previous)) {
     try {
@@ -86,12 +86,11 @@ export async function sharedBroker(progress: Progress): Promise<SharedBroker | u
     const pid = started.service.child.pid as number;
     record = { pid, startTime: processStartTime(pid) ?? "?", port, controllerPort };
   }
-  writeSlot(file, { ...record, holder: HOLDER });
-  const kept = record;
-  const bootstrapServers = `127.0.0.1:${kept.port}`;
+  const release = hold(file, record);
+  const bootstrapServers = `127.0.0.1:${record.port}`;
   return {
     kafka: { bootstrapServers, client: localKafkaClient(bootstrapServers) },
-    ports: { kafka: kept.port, kafkaController: kept.controllerPort },
-    release: () => writeSlot(file, { ...kept, holder: undefined }),
+    ports: { kafka: record.port, kafkaController: record.controllerPort },
+    release,
   };
 }

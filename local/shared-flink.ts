@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 import { signalGroup, sleep } from "../lib/run";
 import { AnswerRouter, FlinkRunner, type RunnerChannel, startRunnerJvm } from "./flink";
 import { detach, type Progress, processStartTime } from "./processes";
-import { HOLDER, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess, writeSlot } from "./worker-slots";
+import { heldHere, hold, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess } from "./worker-slots";
 
 interface RunnerRecord extends SlotRecord {
   port: number;
@@ -116,9 +116,7 @@ function channelOver(socket: Socket, record: RunnerRecord, release: () => void):
 async function take(file: string, record: RunnerRecord, workDir: string): Promise<FlinkRunner> {
   const answers = new AnswerRouter();
   const socket = await connectTo(record, answers);
-  writeSlot(file, { ...record, holder: HOLDER });
-  const release = () => writeSlot(file, { ...record, holder: undefined });
-  return FlinkRunner.attach(channelOver(socket, record, release), answers, workDir);
+  return FlinkRunner.attach(channelOver(socket, record, hold(file, record)), answers, workDir);
 }
 
 /**
@@ -129,7 +127,7 @@ export async function sharedFlinkRunner(workDir: string, progress: Progress): Pr
   const file = slotFile("flink");
   if (!file) return undefined;
   const previous = readSlot<RunnerRecord>(file);
-  if (previous?.holder === HOLDER) return undefined;
+  if (heldHere(previous)) return undefined;
   if (previous && slotRunning(previous)) {
     try {
       const runner = await take(file, previous, workDir);

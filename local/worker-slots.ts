@@ -27,7 +27,18 @@ export interface SlotRecord {
 }
 
 /** This module's instance: jest loads modules again for each test file, so it names the suite that holds an engine. */
-export const HOLDER = randomBytes(6).toString("hex");
+const HOLDER = randomBytes(6).toString("hex");
+
+/** Whether this suite holds the engine `record` describes (then a second pipeline or runner gets its own). */
+export function heldHere(record: SlotRecord | undefined): boolean {
+  return record?.holder === HOLDER;
+}
+
+/** Records the engine as held by this suite; returns what hands it back to the worker's next suite. */
+export function hold<T extends SlotRecord>(file: string, record: T): () => void {
+  writeSlot(file, { ...record, holder: HOLDER });
+  return () => writeSlot(file, { ...record, holder: undefined });
+}
 
 /** The folder of the run's shared engines, or undefined where engines are not shared (outside a jest worker). */
 export function sharedEnginesDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
