@@ -4,13 +4,15 @@
  * root the server runs as the `postgres` OS user.
  */
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { InputError } from "../lib/errors";
 import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
+import { cacheRoot } from "./jars";
 import {
   type Progress,
   printProgress,
@@ -58,6 +60,63 @@ function ownDir(dir: string): void {
   chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
 }
 
+/**
+ * initdb's arguments: a cluster any suite can use (loopback trust authentication, UTF-8, the C locale). Test data
+ * only, as fsync=off below: initdb need not wait for its files to reach the disk, which the other engines of an e2e
+ * run write to at the same time (https://www.postgresql.org/docs/current/app-initdb.html).
+ */
+const INITDB_ARGS = ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"];
+
+/**
+ * Where the pristine data directory initdb made for these binaries and arguments is kept, beside the engines' jars:
+ * initdb bootstraps a cluster by running the server several times, 3 to 10 s of an e2e suite under load, where a
+ * copy of the same files takes a fraction of a second (docs/performance.md). One per binaries, version, arguments
+ * and user, as initdb's output depends on nothing else.
+ */
+export function dataDirectoryTemplate(bin: string): string {
+  const version = spawnSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" });
+  if (version.status !== 0) throw new InputError(`${join(bin, "postgres")} --version failed: ${version.stderr}`);
+  const key = createHash("sha256")
+    .update(JSON.stringify([bin, version.stdout.trim(), INITDB_ARGS, userInfo().uid]))
+    .digest("hex")
+    .slice(0, 16);
+  return join(cacheRoot(), "postgres", key);
+}
+
+/**
+ * A new cluster's data directory at `dataDir`: a copy of the cached template (`cp -a` keeps the server user's
+ * ownership and the 0700 mode the server insists on), else initdb's, which then becomes the template: copied aside
+ * under a name of its own and renamed into place, so no reader ever sees a half-written template.
+ */
+async function newDataDirectory(bin: string, dataDir: string): Promise<void> {
+  const template = dataDirectoryTemplate(bin);
+  const start = Date.now();
+  if (existsSync(template)) {
+    const copied = await run("cp", ["-a", join(template, "data"), dataDir]);
+    recordTiming("setup", "postgres data directory copied", start);
+    if (copied.code !== 0)
+      throw new InputError(`copying the data directory template ${template} failed: ${copied.output}`);
+    return;
+  }
+  const [initCommand, initArgs] = asServerUser([join(bin, "initdb"), "-D", dataDir, ...INITDB_ARGS]);
+  // Not spawnSync: Kafka starts beside it (pipeline.ts).
+  const init = await run(initCommand, initArgs);
+  recordTiming("setup", "postgres initdb", start);
+  if (init.code !== 0) throw new InputError(`initdb failed: ${init.output}`);
+  const partial = `${template}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const kept = await run("cp", ["-a", dataDir, join(partial, "data")]);
+  try {
+    if (kept.code !== 0) throw new InputError(`keeping the data directory as a template failed: ${kept.output}`);
+    renameSync(partial, template);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    // Another process kept its template first: as good as this one.
+    if (!existsSync(template)) throw error;
+  }
+}
+
 export async function startPostgres(
   options: { port: number; workDir: string; database?: string },
   progress: Progress = printProgress,
@@ -68,25 +127,7 @@ export async function startPostgres(
   const base = temporaryDir("pg");
   ownDir(base);
   const dataDir = join(base, "data");
-  const [initCommand, initArgs] = asServerUser([
-    join(bin, "initdb"),
-    "-D",
-    dataDir,
-    "-U",
-    "postgres",
-    "--auth=trust",
-    "-E",
-    "UTF8",
-    "--locale=C.UTF-8",
-    // Test data only, as fsync=off below: initdb need not wait for its files to reach the disk, which the other
-    // engines of an e2e run write to at the same time (https://www.postgresql.org/docs/current/app-initdb.html).
-    "--no-sync",
-  ]);
-  const initStart = Date.now();
-  // Not spawnSync: Kafka starts beside it (pipeline.ts).
-  const init = await run(initCommand, initArgs);
-  recordTiming("setup", "postgres initdb", initStart);
-  if (init.code !== 0) throw new InputError(`initdb failed: ${init.output}`);
+  await newDataDirectory(bin, dataDir);
   const [command, args] = asServerUser([
     join(bin, "postgres"),
     "-D",
