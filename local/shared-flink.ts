@@ -17,7 +17,6 @@ import { connect, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { signalGroup, sleep } from "../lib/run";
-import { recordTiming } from "../lib/timings";
 import { AnswerRouter, FlinkRunner, type RunnerChannel, startRunnerJvm } from "./flink";
 import { detach, type Progress, processStartTime } from "./processes";
 import { heldHere, hold, readSlot, type SlotRecord, slotFile, slotRunning, stopSlotProcess } from "./worker-slots";
@@ -31,24 +30,6 @@ interface RunnerRecord extends SlotRecord {
 export const SHARED_RUNNER_CONFIG: Readonly<Record<string, string>> = { "parallelism.default": "1" };
 
 const READY_TIMEOUT_MS = 120_000;
-
-/**
- * What a new runner runs before its first suite's job: the shape of a routing statement (a statement set of
- * filters with IN, OR and JSON_VALUE) over generated rows, so the planner, the code generator and the mini-cluster
- * are loaded and compiled once before a statement waits on them. The shipped filters' first routing job then cost
- * 2.8-3.1 CPU s in a runner against 6.6-7.0 in a new one, for 4.5-4.8 CPU s of warm-up that a suite spends while
- * it still waits on other engines or on terraform (`npm run bench:jvm-starts`, docs/performance.md).
- */
-export const WARM_UP_JOB: readonly string[] = [
-  "CREATE TABLE warm_up_rows (n INT, body STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '2000', 'fields.body.length' = '40')",
-  "CREATE TABLE warm_up_sink (n INT, body STRING) WITH ('connector' = 'blackhole')",
-  [
-    "EXECUTE STATEMENT SET BEGIN",
-    "INSERT INTO warm_up_sink SELECT n, body FROM warm_up_rows WHERE body = 'a' OR JSON_VALUE(body, '$.b[0].c') = 'd';",
-    "INSERT INTO warm_up_sink SELECT n, body FROM warm_up_rows WHERE n IN (1, 2) AND body <> 'e';",
-    "END",
-  ].join(" "),
-];
 
 async function startShared(file: string, progress: Progress): Promise<RunnerRecord> {
   const workDir = join(dirname(file), `flink-${randomBytes(4).toString("hex")}`);
@@ -140,14 +121,9 @@ async function take(file: string, record: RunnerRecord, workDir: string): Promis
 
 /**
  * This jest worker's Flink runner, for a suite whose scripts go to `workDir`; undefined where runners are not
- * shared here or the worker's runner is held by this suite already. With `warm`, a runner started here runs
- * WARM_UP_JOB first: for a suite that takes the runner ahead of its first job.
+ * shared here or the worker's runner is held by this suite already.
  */
-export async function sharedFlinkRunner(
-  workDir: string,
-  progress: Progress,
-  options: { warm?: boolean } = {},
-): Promise<FlinkRunner | undefined> {
+export async function sharedFlinkRunner(workDir: string, progress: Progress): Promise<FlinkRunner | undefined> {
   const file = slotFile("flink");
   if (!file) return undefined;
   const previous = readSlot<RunnerRecord>(file);
@@ -162,16 +138,5 @@ export async function sharedFlinkRunner(
       await stopSlotProcess(previous, 10_000);
     }
   }
-  const runner = await take(file, await startShared(file, progress), workDir);
-  if (options.warm) {
-    const start = Date.now();
-    try {
-      await runner.run([...WARM_UP_JOB]);
-      recordTiming("flink", "runner warm-up", start);
-    } catch (e) {
-      await runner.close();
-      throw e;
-    }
-  }
-  return runner;
+  return take(file, await startShared(file, progress), workDir);
 }

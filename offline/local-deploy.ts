@@ -69,8 +69,6 @@ async function startOnce(progress: Progress, options: LocalConfluentOptions): Pr
       progress,
     );
     const engines = pipelineEngines(pipeline, worker.restUrl, progress);
-    // Warm while terraform creates what comes before the first statement.
-    engines.prepareRunner();
     // The double reads the engines for statements' phases, the connector's tasks and the metrics export.
     const observed = observeLocalEngines({
       engines,

@@ -32,30 +32,27 @@ export interface Engines {
 /** beforeAll/afterAll for a suite; the returned object is filled in before the first test runs. */
 export function useEngines(options: PipelineOptions & { flink?: boolean }): Engines {
   const engines = {} as Engines;
-  let shared: Promise<FlinkRunner | undefined> = Promise.resolve(undefined);
   beforeAll(async () => {
     const progress = options.progress ?? quiet;
-    // The worker's runner, kept from its last suite (local/shared-flink.ts), or a new one warmed up, beside the
-    // pipeline's engines: it needs none of them, and it outlives the stopAll of a start on other ports.
-    shared = options.flink
-      ? sharedFlinkRunner(temporaryDir("flink"), progress ?? printProgress, { warm: true })
-      : Promise.resolve(undefined);
+    // The worker's runner, kept from its last suite (local/shared-flink.ts), is taken first: it outlives the
+    // stopAll of a start on other ports.
+    engines.flink = options.flink
+      ? await sharedFlinkRunner(temporaryDir("flink"), progress ?? printProgress)
+      : undefined;
+    // A runner of its own needs none of the pipeline's engines: its JVM starts beside them.
     [engines.pipeline, engines.flink] = await startOnFreePorts(
       async () =>
         settledBoth(
           startPipeline({ ...options, ports: await freePorts(), progress }),
-          shared.then((runner) =>
-            options.flink && !runner
-              ? FlinkRunner.start({ workDir: temporaryDir("flink"), config: { ...SHARED_RUNNER_CONFIG } }, quiet)
-              : runner,
-          ),
+          options.flink && !engines.flink
+            ? FlinkRunner.start({ workDir: temporaryDir("flink"), config: { ...SHARED_RUNNER_CONFIG } }, quiet)
+            : Promise.resolve(engines.flink),
         ),
       printProgress,
     );
   }, 600_000);
   afterAll(async () => {
-    // The shared runner also when the pipeline failed to start (engines.flink then unset): the next suite takes it.
-    await (engines.flink ?? (await shared.catch(() => undefined)))?.close();
+    await engines.flink?.close();
     // Also what started when the other failed to (its half is not in engines then).
     await (engines.pipeline?.stop() ?? stopAll());
   }, ENGINES_STOP_MS);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { sleep } from "../../lib/run";
 import type { FlinkRunner } from "../../local/flink";
 import { TemporaryDirs } from "../../local/processes";
-import { sharedFlinkRunner, WARM_UP_JOB } from "../../local/shared-flink";
+import { sharedFlinkRunner } from "../../local/shared-flink";
 import { stopSharedEngines } from "../../local/worker-slots";
 import { useOwnSharedEngines } from "./harness";
 
@@ -22,21 +22,10 @@ const PRINTING_JOB = [
   "INSERT INTO printed SELECT n FROM ticks",
 ];
 
-async function taken(scripts = temporary.create("suite"), options: { warm?: boolean } = {}): Promise<FlinkRunner> {
-  const runner = await sharedFlinkRunner(scripts, quiet, options);
+async function taken(): Promise<FlinkRunner> {
+  const runner = await sharedFlinkRunner(temporary.create("suite"), quiet);
   if (!runner) throw new Error("no shared Flink runner was handed out");
   return runner;
-}
-
-/** The statements of each script a runner was given in `scripts` (FlinkRunner writes a folder per script). */
-function scriptsRun(scripts: string): string[][] {
-  return readdirSync(scripts)
-    .sort()
-    .map((script) =>
-      readdirSync(join(scripts, script))
-        .sort()
-        .map((file) => readFileSync(join(scripts, script, file), "utf8")),
-    );
 }
 
 /** The log of the one runner the folder holds. */
@@ -58,18 +47,6 @@ function printedRows(dir: string, from = 0): string[] {
 
 describe("a Flink runner shared between suites", () => {
   const shared = useOwnSharedEngines(temporary, "shared-flink-test");
-
-  test("a new runner taken to be warm has run the warm-up job before it is handed out; the next holder's is not run again", async () => {
-    const scripts = temporary.create("suite");
-    const first = await taken(scripts, { warm: true });
-    expect(scriptsRun(scripts)).toEqual([[...WARM_UP_JOB]]);
-    await first.close();
-    const again = temporary.create("suite");
-    const second = await taken(again, { warm: true });
-    expect(second.pid).toBe(first.pid);
-    expect(scriptsRun(again)).toEqual([]);
-    await second.close();
-  }, 180_000);
 
   test("the next holder gets the same JVM, with the last holder's jobs ended; a second holder at once gets none", async () => {
     const first = await taken();

@@ -161,8 +161,6 @@ export class LocalEngines implements Engines {
    */
   private readonly idleRunners: FlinkRunner[] = [];
   private runnersStarted = 0;
-  /** The worker's shared runner, taken ahead of the first statement (prepareRunner) and not yet used. */
-  private prepared?: Promise<FlinkRunner | undefined>;
   private readonly savepoints = new Map<string, string>();
 
   constructor(private readonly o: LocalEngineOptions) {}
@@ -289,7 +287,6 @@ export class LocalEngines implements Engines {
     const checkpoints = `file://${join(this.o.workDir, "statements", s.name, "checkpoints")}`;
     const runner =
       this.idleRunners.pop() ??
-      (await this.takePrepared()) ??
       // In an e2e suite the worker's runner when no other statement or suite holds it: its planner is warm.
       (await sharedFlinkRunner(join(this.o.workDir, "statement-scripts"), () => undefined)) ??
       (await this.startStatementRunner());
@@ -303,27 +300,6 @@ export class LocalEngines implements Engines {
       await runner.close();
       throw e;
     }
-  }
-
-  /**
-   * Takes this jest worker's shared Flink runner now, warmed where it is new (local/shared-flink.ts), for the first
-   * statement terraform creates: its job then starts in a planner that has compiled a job before, instead of
-   * waiting on a cold one (10 to 17 s of an e2e suite under load, docs/performance.md). Without shared runners
-   * (outside the e2e suites), nothing.
-   */
-  prepareRunner(): void {
-    this.prepared ??= sharedFlinkRunner(join(this.o.workDir, "statement-scripts"), () => undefined, {
-      warm: true,
-    }).catch((e) => {
-      this.o.progress(`the shared Flink runner could not be taken ahead: ${(e as Error).message}`);
-      return undefined;
-    });
-  }
-
-  private async takePrepared(): Promise<FlinkRunner | undefined> {
-    const prepared = this.prepared;
-    this.prepared = undefined;
-    return prepared;
   }
 
   private startStatementRunner(): Promise<FlinkRunner> {
@@ -405,8 +381,6 @@ export class LocalEngines implements Engines {
   /** Stops every statement's Flink JVM (the engines' processes stop with the harness). */
   async close(): Promise<void> {
     for (const name of [...this.jobs.keys()]) await this.deleteStatement(name);
-    const prepared = await this.takePrepared();
-    if (prepared) this.idleRunners.push(prepared);
     // Side by side: a JVM that writes its class data sharing archive takes seconds to exit.
     await Promise.all(this.idleRunners.splice(0).map((runner) => runner.close()));
   }
