@@ -7,23 +7,19 @@
  * - Flink: the SQL runner until a small bounded job (datagen to blackhole) finished.
  * "now": class data sharing (local/class-data-sharing.ts) and, for Connect, plugin.discovery=service_load;
  * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
- * round of "now" writes any archive still missing.
+ * archives are the e2e runs' (written first where missing, as their global setup writes them: local/engine-archives.ts).
  * Then what a jest worker's shared runner saves a suite (local/shared-flink.ts): the routing job of the shipped
  * filters (bounded, over the sample events) in a new runner JVM, start included, against the same job in a runner
  * that ran it before.
  */
-import { sampleEvents } from "../consumers/sample-events";
-import { produceEvents } from "../consumers/topic-io";
-import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
+import { shippedRoutingJob, writeEngineArchives } from "../local/engine-archives";
 import { FlinkRunner, SMALL_BOUNDED_JOB } from "../local/flink";
-import { ensureTopics, type StartedKafka, startKafka } from "../local/kafka";
+import { startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
-import { STAGE_NAMES } from "../stages/names";
-import { routingStatements } from "./routing-variants";
 import {
   alternate,
   cpuSeconds,
@@ -116,18 +112,12 @@ async function routingJob(side: RunnerSide, warm: FlinkRunner, sql: string[]): P
   return seconds;
 }
 
-/** The shipped filters' routing job, bounded, over their sample events in a raw topic of `broker`. */
-async function routingSql(broker: StartedKafka): Promise<string[]> {
-  const set = loadFilters(DEFAULT_FILTERS_FILE, { stages: STAGE_NAMES });
-  await ensureTopics(broker.client, [set.sourceTopic, ...set.filters.map((f) => f.outputTopic)], 1);
-  await produceEvents(broker.client, set.sourceTopic, sampleEvents(set, "bench"));
-  return routingStatements(set, { bootstrapServers: broker.bootstrapServers, bounded: true });
-}
-
 async function main(args: string[]): Promise<void> {
   parseCommandLine(args, {});
   // The e2e suites' JVM options (their global setup sets the same).
   process.env[QUICK_JVMS_ENV] = "1";
+  // The archives the e2e runs map, written as their global setup writes them (not by this bench's first JVMs).
+  await writeEngineArchives(progress);
   const lines = [`jvm starts: ${machineLine()}`];
   try {
     const broker = await startKafka({ ...(await brokerPorts()), workDir: temporary.create("bench-broker") }, quiet);
@@ -147,7 +137,7 @@ async function main(args: string[]): Promise<void> {
     }
     const name = "Flink routing job (shipped filters, sample events)";
     progress(name);
-    const sql = await routingSql(broker);
+    const sql = await shippedRoutingJob(broker);
     const warm = await withSide("now", benchRunner);
     await warm.run(sql);
     // With class data sharing, as the e2e runs start their JVMs (the last side above may have left it off).

@@ -33,9 +33,13 @@ export interface ClassDataSharing {
  */
 export const ARCHIVE_WRITING_GRACE_MS = 120_000;
 
-/** Where the archives are kept: beside the jars, outside git. */
+/**
+ * Where the archives are kept: beside the jars, outside git. The folder's generation changes with what the archives
+ * are written from (engine-archives.ts), so archives written from less are not mapped: 2 since the Flink archives
+ * hold the routing job's classes.
+ */
 export function archiveDir(): string {
-  return join(cacheRoot(), "cds");
+  return join(cacheRoot(), "cds-2");
 }
 
 /** The archive's identity: what makes another JVM's classes differ (not its temp dirs or program arguments). */

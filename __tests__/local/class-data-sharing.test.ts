@@ -1,7 +1,13 @@
 /** Class data sharing for the local JVMs (local/class-data-sharing.ts): which archive, and when one is kept. */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARCHIVE_WRITING_GRACE_MS, archiveKey, classDataSharing, sharedClasses } from "../../local/class-data-sharing";
+import {
+  ARCHIVE_WRITING_GRACE_MS,
+  archiveDir,
+  archiveKey,
+  classDataSharing,
+  sharedClasses,
+} from "../../local/class-data-sharing";
 import { temporaryDirectory } from "../support/helpers";
 
 const JAVA = "java openjdk version 17.0.15";
@@ -12,7 +18,7 @@ describe("class data sharing for the local JVMs", () => {
   let cds: string;
   beforeEach(() => {
     process.env.CDC_ROUTING_CACHE = temporaryDirectory("cds-cache");
-    cds = join(process.env.CDC_ROUTING_CACHE, "cds");
+    cds = archiveDir();
   });
   afterAll(() => {
     if (saved === undefined) delete process.env.CDC_ROUTING_CACHE;
