@@ -6,8 +6,8 @@
  * - Kafka Connect: a worker without connectors, until its REST API answers (on one broker started beforehand);
  * - Flink: the SQL runner until a small bounded job (datagen to blackhole) finished.
  * "now": class data sharing (local/class-data-sharing.ts) and, for Connect, plugin.discovery=service_load;
- * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The warm-up
- * archives are the e2e runs' (written first where missing, as their global setup writes them: local/engine-archives.ts).
+ * "before": CDC_ROUTING_CLASS_DATA_SHARING=off and Kafka's default plugin discovery (hybrid_warn). The archives
+ * are the e2e runs' (written first where missing, as their global setup writes them: local/engine-archives.ts).
  * Then what a jest worker's shared runner saves a suite (local/shared-flink.ts): the routing job of the shipped
  * filters (bounded, over the sample events) in a new runner JVM, start included, against the same job in a runner
  * that ran it before.

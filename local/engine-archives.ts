@@ -14,13 +14,12 @@ import { join } from "node:path";
 import { sampleEvents } from "../consumers/sample-events";
 import { produceEvents } from "../consumers/topic-io";
 import { DEFAULT_FILTERS_FILE, loadFilters } from "../filters/load";
-import { executableStatements, generateSql } from "../flink-sql/generate";
 import { distinctFreePorts } from "../lib/ports";
 import { STAGE_NAMES } from "../stages/names";
 import { archiveDir, CLASS_DATA_SHARING_ENV } from "./class-data-sharing";
 import { STATEMENT_JVM } from "./confluent-api/engines";
 import { startConnectWorker } from "./connect";
-import { FlinkRunner, type FlinkRunOptions } from "./flink";
+import { FlinkRunner, type FlinkRunOptions, routingStatements } from "./flink";
 import { COMPONENTS, componentDir } from "./jars";
 import { ensureTopics, type KafkaHandle, startKafka } from "./kafka";
 import { javaVersion, type Progress, printProgress, quickStartJvmOptions, TemporaryDirs } from "./processes";
@@ -55,8 +54,7 @@ export async function shippedRoutingJob(kafka: KafkaHandle): Promise<string[]> {
   const set = loadFilters(join(__dirname, "..", DEFAULT_FILTERS_FILE), { stages: STAGE_NAMES });
   await ensureTopics(kafka.client, [set.sourceTopic, ...set.filters.map((f) => f.outputTopic)], 1);
   await produceEvents(kafka.client, set.sourceTopic, sampleEvents(set, "archive"));
-  const kafkaOptions = { bootstrapServers: kafka.bootstrapServers, bounded: true };
-  return executableStatements(generateSql(set, "dev", { dialect: "flink", shape: "set", kafka: kafkaOptions }));
+  return routingStatements(set, { bootstrapServers: kafka.bootstrapServers, bounded: true });
 }
 
 /** A broker, then beside each other a Connect worker and both Flink JVMs with the routing job on it. */

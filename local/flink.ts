@@ -6,6 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { isTransientFlinkFailure, retryTransient } from "../consumers/transient";
+import type { FilterSet } from "../filters/model";
+import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape } from "../flink-sql/generate";
 import { InputError } from "../lib/errors";
 import { recordTiming } from "../lib/timings";
 import { sharedClasses } from "./class-data-sharing";
@@ -43,7 +45,12 @@ const FLINK_JAVA_OPTS = [
   ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
 ];
 
-/** A small bounded job (datagen to blackhole): a runner's start with a job, for benchmarks and warm-ups. */
+/** The dev stage's routing as Apache Flink dialect statements, ready for the runner. */
+export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions, shape: Shape = "set"): string[] {
+  return executableStatements(generateSql(set, "dev", { dialect: "flink", shape, kafka }));
+}
+
+/** A small bounded job (datagen to blackhole): a runner's start with a job, for benchmarks. */
 export const SMALL_BOUNDED_JOB: readonly string[] = [
   "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')",
   "CREATE TABLE sink (n INT) WITH ('connector' = 'blackhole')",

@@ -14,11 +14,12 @@ import { readRecords, withAdmin } from "../../consumers/topic-io";
 import { type RawEvent, routeEvent } from "../../filters/evaluate";
 import { topicsByConsumer } from "../../filters/topic-scopes";
 import { sleep } from "../../lib/run";
+import { routingStatements } from "../../local/flink";
 import type { PostgresHandle } from "../../local/postgres";
 import { recordStarted } from "../../local/processes";
 import { readCorpus } from "../../review/impact-input";
 import { temporaryDirectory } from "../support/helpers";
-import { routingStatements, useEngines } from "./harness";
+import { useEngines } from "./harness";
 
 const data = (entityType: string) => ({
   eventHeader: { uuid: "u-1", eventName: "n", eventType: "t" },

@@ -1,9 +1,9 @@
 /** Shared setup of the end-to-end suites: a pipeline on free loopback ports, stopped after the suite. */
 
 import type { FilterSet } from "../../filters/model";
-import { executableStatements, type FlinkKafkaOptions, generateSql, type Shape } from "../../flink-sql/generate";
+import type { Shape } from "../../flink-sql/generate";
 import { ARCHIVE_WRITING_GRACE_MS } from "../../local/class-data-sharing";
-import { FlinkRunner } from "../../local/flink";
+import { FlinkRunner, routingStatements } from "../../local/flink";
 import { freePorts, type Pipeline, type PipelineOptions, startPipeline } from "../../local/pipeline";
 import {
   printProgress,
@@ -78,11 +78,6 @@ export function useOwnSharedEngines(temporary: TemporaryDirs, name: string): { d
     temporary.removeAll();
   }, ENGINES_STOP_MS);
   return own;
-}
-
-/** The dev stage's routing as Apache Flink dialect statements, ready for the runner. */
-export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions, shape: Shape = "set"): string[] {
-  return executableStatements(generateSql(set, "dev", { dialect: "flink", shape, kafka }));
 }
 
 /** Routing that reads the raw topic from the beginning up to its end at job start, then finishes. */

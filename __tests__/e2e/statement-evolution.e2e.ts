@@ -16,8 +16,8 @@ import { endOffsets, produceEvents, readIds, totalRecords } from "../../consumer
 import type { RawEvent } from "../../filters/evaluate";
 import type { FilterSet } from "../../filters/model";
 import { sleep } from "../../lib/run";
-import { FlinkRunner } from "../../local/flink";
-import { routingStatements as statements, useEngines } from "./harness";
+import { FlinkRunner, routingStatements as statements } from "../../local/flink";
+import { useEngines } from "./harness";
 
 const engines = useEngines({ capture: false, flink: true });
 const GROUP = "evolution-routing";
