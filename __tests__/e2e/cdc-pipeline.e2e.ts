@@ -13,7 +13,7 @@ import type { RoutedEvent } from "../../consumers/record";
 import { readRecords, withAdmin } from "../../consumers/topic-io";
 import { type RawEvent, routeEvent } from "../../filters/evaluate";
 import { topicsByConsumer } from "../../filters/topic-scopes";
-import { sleep } from "../../lib/run";
+import { RUN_ENTRY_POINT, sleep } from "../../lib/run";
 import { routingStatements } from "../../local/flink";
 import type { PostgresHandle } from "../../local/postgres";
 import { recordStarted } from "../../local/processes";
@@ -212,16 +212,13 @@ describe("routed topics -> example consumers", () => {
     const { pipeline } = engines;
     // The in-process consumers share the command's group; stop them so it owns every partition.
     for (const c of consumers.splice(0)) await c.stop();
-    const child = spawn(
-      process.execPath,
-      ["node_modules/tsx/dist/cli.mjs", "consumers/consumer.ts", "loan-servicing"],
-      {
-        env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
-        stdio: ["ignore", "pipe", "pipe"],
-        // Its own process group, so the end-of-run check also sees the node process tsx starts under it.
-        detached: true,
-      },
-    );
+    // As `npm run consumer` runs it (bin/run.js, one process). Not through tsx: its CLI passes SIGTERM on to the
+    // process it starts and, unless that process says within 30 ms that it got it, kills it and exits 143 (seen
+    // under load, 2026-12-07).
+    const child = spawn(process.execPath, [RUN_ENTRY_POINT, "consumers/consumer.ts", "loan-servicing"], {
+      env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: pipeline.kafka.bootstrapServers },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     recordStarted(child.pid);
     try {
       let stdout = "";

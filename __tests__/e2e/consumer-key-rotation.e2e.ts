@@ -2,7 +2,7 @@
  * A consumer's Kafka API key rotated by generation (stages/credentials.ts, docs/runbooks/rotate-api-keys.md) while
  * its example consumer runs and rows flow: dev applied with the real terraform CLI and confluent provider to the
  * local Confluent Cloud API double, which drives the real engines (PostgreSQL, Kafka, Kafka Connect + Debezium, Flink);
- * `npx tsx consumers/consumer.ts loan-servicing --secret-file` runs as its own process. The rotation adds the new key
+ * `npm run consumer -- loan-servicing --secret-file` runs as its own process. The rotation adds the new key
  * and keeps the old one, the secret gets the new key, the consumer re-reads it and reconnects; the clean-up deletes
  * the old key. Every loan-servicing event written before, during and after arrives exactly once.
  *
@@ -146,7 +146,7 @@ function useGenerations(stack: StackOnDouble, kafkaKeyGenerations: number[], lab
             output.push(...lines);
           }),
         ready: async () => consumerLog().includes(`consumer ${CONSUMER}: reading`),
-        // tsx compiles the consumer on start, and a first group waits for Kafka to create its offsets topic.
+        // A first start compiles the consumer (bin/run.js), and a first group waits for Kafka to create its offsets topic.
         timeoutMs: 120_000,
       },
       quiet,
