@@ -4,8 +4,9 @@
  * from /proc twice a second: per program (the Flink statements' JVMs, the Kafka brokers, terraform, the jest
  * workers, ...) the CPU seconds (user + system) and how many processes. A process that starts and ends between two
  * reads is not seen; the last line sets the total seen against the command's whole CPU time (its waited-for
- * children, as `time` counts it), so the gap is visible. For an e2e run, the CPU of the processes each suite started
- * follows, per suite (SUITE_ENV).
+ * children, as `time` counts it), so the gap is visible. A line on the whole machine follows (/proc/stat: busy, idle
+ * and stolen time of all cores), which tells whether the run had the cores to itself and used all they gave. For an
+ * e2e run, the CPU of the processes each suite started follows, per suite (SUITE_ENV).
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -195,12 +196,39 @@ export function report(programs: readonly ProgramCpu[], wholeSeconds: number, wa
   ].join("\n");
 }
 
+/** The machine's CPU times (all cores, seconds) from the `cpu` line of /proc/stat. */
+export interface MachineCpu {
+  busy: number;
+  idle: number;
+  /** Time the hypervisor gave another guest while this one had work. */
+  steal: number;
+}
+
+/** Parses /proc/stat's `cpu` line: user nice system idle iowait irq softirq steal (guest time is inside user). */
+export function machineCpu(procStat: string, ticksPerSecond = TICKS_PER_SECOND): MachineCpu {
+  const line = procStat.split("\n").find((l) => l.startsWith("cpu "));
+  if (!line) throw new Error("no cpu line in /proc/stat");
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const seconds = (ticks: number) => ticks / ticksPerSecond;
+  return { busy: seconds(user + nice + system + irq + softirq), idle: seconds(idle + iowait), steal: seconds(steal) };
+}
+
+/** What the whole machine did meanwhile: whether the command's CPU time was all the cores could give. */
+export function machineReport(before: MachineCpu, after: MachineCpu): string {
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  const steal = after.steal - before.steal;
+  const share = (100 * busy) / (busy + idle + steal || 1);
+  return `machine: ${busy.toFixed(1)} CPU s busy (${share.toFixed(0)}% of all cores' time, any process), ${idle.toFixed(1)} s idle, ${steal.toFixed(1)} s stolen by the hypervisor`;
+}
+
 async function main(given: string[]): Promise<number> {
   // A `--` before the command keeps its own -h or --help from being read as this script's.
   const args = given[0] === "--" ? given.slice(1) : given;
   if (args.length === 0) throw new UsageError("a command to run is needed");
   const header = `process cpu: ${machineLine()}; ${args.join(" ")}`;
   const before = waitedChildrenCpuSeconds();
+  const machineBefore = machineCpu(readFileSync("/proc/stat", "utf8"));
   const started = Date.now();
   const child = spawn(args[0], args.slice(1), { stdio: "inherit" });
   if (child.pid === undefined) throw new UsageError(`could not start ${args[0]}`);
@@ -212,9 +240,10 @@ async function main(given: string[]): Promise<number> {
   });
   clearInterval(timer);
   const whole = waitedChildrenCpuSeconds() - before;
+  const machine = machineReport(machineBefore, machineCpu(readFileSync("/proc/stat", "utf8")));
   const suites = suiteReport(tree.bySuite());
   process.stdout.write(
-    `${header}\n${report(tree.byProgram(), whole, (Date.now() - started) / 1000)}\n${suites && `${suites}\n`}`,
+    `${header}\n${report(tree.byProgram(), whole, (Date.now() - started) / 1000)}\n${machine}\n${suites && `${suites}\n`}`,
   );
   return code;
 }

@@ -1,5 +1,5 @@
 /** bench/process-cpu.ts: which program a process is counted under, and the report's lines. */
-import { programOf, report, suiteReport } from "../../bench/process-cpu";
+import { machineCpu, machineReport, programOf, report, suiteReport } from "../../bench/process-cpu";
 
 describe("programOf", () => {
   test.each([
@@ -55,4 +55,16 @@ test("report: more seen than in all is explained (processes that outlived their 
     "     5.0 CPU s seen, of 4.0 CPU s the command's processes used in all, in 9.0 s",
     "         (more seen than in all: processes that outlived their parent, as the Kafka brokers e2e workers share)",
   ]);
+});
+
+test("machineCpu: busy is user, nice, system, irq and softirq; idle takes iowait in; steal apart", () => {
+  const stat = "cpu  100 20 30 400 50 6 4 10 0 0\ncpu0 50 10 15 200 25 3 2 5 0 0\nintr 1 2 3\n";
+  expect(machineCpu(stat)).toEqual({ busy: 1.6, idle: 4.5, steal: 0.1 });
+  expect(() => machineCpu("intr 1 2 3\n")).toThrow("no cpu line in /proc/stat");
+});
+
+test("machineReport: the differences, and busy as a share of all the cores' time", () => {
+  expect(machineReport({ busy: 10, idle: 5, steal: 1 }, { busy: 370, idle: 25, steal: 1 })).toBe(
+    "machine: 360.0 CPU s busy (95% of all cores' time, any process), 20.0 s idle, 0.0 s stolen by the hypervisor",
+  );
 });
