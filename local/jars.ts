@@ -158,20 +158,26 @@ export function compiledProgram(component: Component, source: string): string[] 
   const hash = createHash("sha256").update(readFileSync(source)).update(componentDir(component));
   const dir = join(cacheRoot(), "programs", `${mainClass}-${hash.digest("hex").slice(0, 12)}`);
   const cp = classpath(component);
-  if (!existsSync(dir)) {
-    const partial = `${dir}.partial-${process.pid}`;
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
-    try {
-      javac(cp, partial, [source], source);
-      renameSync(partial, dir);
-    } catch (error) {
-      rmSync(partial, { recursive: true, force: true });
-      // Another process compiled the same program first: its copy is as good.
-      if (!existsSync(dir)) throw error;
-    }
-  }
+  if (!existsSync(dir)) makeDirectoryOnce(dir, (partial) => javac(cp, partial, [source], source));
   return ["-cp", `${cp}:${dir}`, mainClass];
+}
+
+/**
+ * Makes `dir` whole or not at all: `make` fills `<dir>.partial-<pid>`, which is then renamed to `dir`, so a reader
+ * never sees it half-made. Where another process made `dir` first (the rename fails, or `make` did), its result
+ * stands: it is as good as this one.
+ */
+export function makeDirectoryOnce(dir: string, make: (partial: string) => void): void {
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    make(partial);
+    renameSync(partial, dir);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(dir)) throw error;
+  }
 }
 
 /** Fetches (first run) or reuses the component's jars; returns its directory. */

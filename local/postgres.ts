@@ -5,14 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { InputError } from "../lib/errors";
 import { run } from "../lib/run";
 import { recordTiming } from "../lib/timings";
-import { cacheRoot } from "./jars";
+import { cacheRoot, makeDirectoryOnce } from "./jars";
 import {
   type Progress,
   printProgress,
@@ -74,13 +74,22 @@ const INITDB_ARGS = ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C
  * and user, as initdb's output depends on nothing else.
  */
 export function dataDirectoryTemplate(bin: string): string {
-  const version = spawnSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" });
-  if (version.status !== 0) throw new InputError(`${join(bin, "postgres")} --version failed: ${version.stderr}`);
   const key = createHash("sha256")
-    .update(JSON.stringify([bin, version.stdout.trim(), INITDB_ARGS, userInfo().uid]))
+    .update(JSON.stringify([bin, serverVersion(bin), INITDB_ARGS, userInfo().uid]))
     .digest("hex")
     .slice(0, 16);
   return join(cacheRoot(), "postgres", key);
+}
+
+/** `postgres --version` of the binaries in `bin`, asked once per process (a suite may start several servers). */
+const serverVersions = new Map<string, string>();
+function serverVersion(bin: string): string {
+  const known = serverVersions.get(bin);
+  if (known !== undefined) return known;
+  const version = spawnSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" });
+  if (version.status !== 0) throw new InputError(`${join(bin, "postgres")} --version failed: ${version.stderr}`);
+  serverVersions.set(bin, version.stdout.trim());
+  return version.stdout.trim();
 }
 
 /**
@@ -103,18 +112,12 @@ async function newDataDirectory(bin: string, dataDir: string): Promise<void> {
   const init = await run(initCommand, initArgs);
   recordTiming("setup", "postgres initdb", start);
   if (init.code !== 0) throw new InputError(`initdb failed: ${init.output}`);
-  const partial = `${template}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  const kept = await run("cp", ["-a", dataDir, join(partial, "data")]);
-  try {
-    if (kept.code !== 0) throw new InputError(`keeping the data directory as a template failed: ${kept.output}`);
-    renameSync(partial, template);
-  } catch (error) {
-    rmSync(partial, { recursive: true, force: true });
-    // Another process kept its template first: as good as this one.
-    if (!existsSync(template)) throw error;
-  }
+  // Once per cache (the first server), so a copy that holds the event loop for a fraction of a second is fine.
+  makeDirectoryOnce(template, (partial) => {
+    const kept = spawnSync("cp", ["-a", dataDir, join(partial, "data")], { encoding: "utf8" });
+    if (kept.status !== 0)
+      throw new InputError(`keeping the data directory as a template failed: ${kept.stderr || kept.error}`);
+  });
 }
 
 export async function startPostgres(
