@@ -1,5 +1,5 @@
 /**
- * npm run cdktn:setup | synth:cdktn | cdktn:compare | cdktn:schema     (tsx cdktn/cli.ts <verb>)
+ * npm run cdktn:setup | synth:cdktn | cdktn:compare | cdktn:schema     (node bin/run.js cdktn/cli.ts <verb>)
  * The stack on CDK Terrain (cdktn) instead of CDK for Terraform (cdktf), without changing its code:
  * docs/cdktf-sunset.md.
  */
@@ -20,7 +20,7 @@ import { type CdktnBuild, prepareCdktn } from "./setup";
 import { cdktfVersion, LIBRARIES, synthCommand, synthesizeAllStages } from "./synth";
 
 const USAGE = `usage: npm run cdktn:setup | synth:cdktn [-- <stage> ... | --all] | cdktn:compare | cdktn:schema
-       (tsx cdktn/cli.ts setup|synth|compare|schema)
+       (node bin/run.js cdktn/cli.ts setup|synth|compare|schema)
 
 The stack on CDK Terrain (the cdktn library) through the project's own main.ts; cdktf stays the default.
   setup    install cdktn/package.json (npm ci, cached in ~/.cache/cdc-routing/cdktn or $CDC_ROUTING_CACHE) and

@@ -29,7 +29,9 @@ export function synthCommand(
   options: { outdir?: string; env?: NodeJS.ProcessEnv } = {},
 ): SynthCommand {
   const preload: string[] = [];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, CHECKPOINT_DISABLE: "1" };
+  // tsx's transform cache off: a synth leaves nothing in the system temp dir, where tsx keeps it; each synth
+  // transforms the sources it loads again instead.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, CHECKPOINT_DISABLE: "1", TSX_DISABLE_CACHE: "1" };
   if (options.outdir) env.CDKTF_OUTDIR = options.outdir;
   if (library === "cdktn") {
     if (!build) throw new Error("a synth on cdktn needs the cdktn build (prepareCdktn)");

@@ -3,8 +3,8 @@
  * group is <consumer>-consumer-group, the group the stack grants). Offsets are committed only after the
  * handler finished, so a crash re-delivers instead of losing events; SIGTERM stops it cleanly.
  *
- *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] npx tsx consumers/consumer.ts loan-servicing
- *   npx tsx consumers/consumer.ts loan-servicing --secret-file <file> [--secret-refresh-seconds 60]
+ *   KAFKA_BOOTSTRAP_SERVERS=... [KAFKA_API_KEY=... KAFKA_API_SECRET=...] node bin/run.js consumers/consumer.ts loan-servicing
+ *   node bin/run.js consumers/consumer.ts loan-servicing --secret-file <file> [--secret-refresh-seconds 60]
  *
  * With --secret-file it reads its connection from the consumer's secret (access/consumer-secret.ts) and re-reads it
  * every --secret-refresh-seconds: when a key rotation wrote a new key into it, the consumer leaves the group cleanly

@@ -2,9 +2,9 @@
  * verify: produce tagged test events into the raw topic and check that every consumer topic receives exactly
  * the events the reference evaluator routes to it (none missing, none extra, none twice).
  *
- *   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 npx tsx consumers/verify.ts --stage dev
+ *   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 node bin/run.js consumers/verify.ts --stage dev
  *   # after a real deploy: SASL_SSL credentials and the raw topic's value schema id (JSON_SR framing)
- *   KAFKA_BOOTSTRAP_SERVERS=... KAFKA_API_KEY=... KAFKA_API_SECRET=... npx tsx consumers/verify.ts --stage dev
+ *   KAFKA_BOOTSTRAP_SERVERS=... KAFKA_API_KEY=... KAFKA_API_SECRET=... node bin/run.js consumers/verify.ts --stage dev
  * --schema-id 100001
  *
  * The principal needs write on the raw topic, read on the consumer topics and the group prefix

@@ -106,6 +106,17 @@ export async function checkoutBase(
   }
 }
 
+/**
+ * How the base runs its main.ts: as its cdktf.json's app does, through its own bin/run.js, on the build its
+ * `prepare` just compiled (no second compile, no transform cache written to the system temp dir); a base from
+ * before bin/run.js (1c2bbd7) ran its sources under tsx, and still does.
+ */
+export function baseLauncher(dir: string): string[] {
+  return existsSync(join(dir, "bin", "run.js"))
+    ? [join("bin", "run.js")]
+    : [join("node_modules", "tsx", "dist", "cli.mjs")];
+}
+
 /** Environment variables that point synth at this checkout's files: the base reads its own. */
 const WORKING_TREE_ONLY = ["CDC_ROUTING_FILTERS", "CDC_ROUTING_LOCK"];
 
@@ -121,7 +132,7 @@ export async function synthesizeBase(
   endpoint: string,
 ): Promise<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !WORKING_TREE_ONLY.includes(k)));
-  const r = await run(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), "main.ts", stage], {
+  const r = await run(process.execPath, [...baseLauncher(checkout.dir), "main.ts", stage], {
     cwd: checkout.dir,
     env: { ...env, [LOCAL_CONFLUENT_ENV]: endpoint, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
   });

@@ -4,7 +4,7 @@
  * double, aws_* and postgresql_* resources left out (no AWS; the database side is the local PostgreSQL's;
  * offline/stack-for-double.ts). Shared by main.ts (under CDC_ROUTING_LOCAL_CONFLUENT), the offline plan and
  * `npm run local:deploy`.
- *   npx tsx offline/synth-for-double.ts <stage> <outdir> <endpoint>   (filters and lock from CDC_ROUTING_FILTERS
+ *   node bin/run.js offline/synth-for-double.ts <stage> <outdir> <endpoint>   (filters and lock from CDC_ROUTING_FILTERS
  *   and CDC_ROUTING_LOCK)
  */
 import { join } from "node:path";
@@ -34,7 +34,7 @@ export function synthForDouble(stage: StageName, outdir: string, endpoint: strin
   return join(outdir, "stacks", stage, "cdk.tf.json");
 }
 
-const USAGE = `usage: npx tsx offline/synth-for-double.ts <stage> <outdir> <endpoint>
+const USAGE = `usage: node bin/run.js offline/synth-for-double.ts <stage> <outdir> <endpoint>
 
 Synthesizes one stage for the local Confluent Cloud API double at <endpoint> into <outdir> and prints the path of
 its cdk.tf.json (filters and lock from CDC_ROUTING_FILTERS and CDC_ROUTING_LOCK).`;

@@ -41,7 +41,7 @@ function readPlan(file: string) {
   return parsePlan(text, file);
 }
 
-const USAGE = `usage: npx tsx review/cli.ts <comment|guard|redact-plan|scan> [options]
+const USAGE = `usage: node bin/run.js review/cli.ts <comment|guard|redact-plan|scan> [options]
   comment --plans <dir> [--base-filters <file>] [--filters <file>] [--stages dev,staging,prod] [--allow-destructive]
           [--out <file>] [--summary <file>] [--full <file>] [--full-review-url <url>]
           --out: the pull-request comment, within GitHub's 65,536 characters (stdout without it); --summary: the

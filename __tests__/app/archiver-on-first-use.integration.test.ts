@@ -13,6 +13,11 @@ test("cdktf loads without archiver; the first call loads the real one and return
     const archiver = require(require.resolve("archiver", { paths: [require("node:path").dirname(require.resolve("cdktf"))] }));
     const archive = archiver("zip", { zlib: { level: 9 } });
     console.log(JSON.stringify({ before, after: loaded(), append: typeof archive.append, finalize: typeof archive.finalize }));`;
-  const out = execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: root, encoding: "utf8" });
+  // tsx's hook without its cache, which it keeps in the system temp dir.
+  const out = execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TSX_DISABLE_CACHE: "1" },
+  });
   expect(JSON.parse(out)).toEqual({ before: false, after: true, append: "function", finalize: "function" });
 }, 60_000);

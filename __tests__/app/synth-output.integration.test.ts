@@ -23,7 +23,11 @@ describe("synth in its own process", () => {
       });
       return STAGE_NAMES.map((s) => readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8"));
     };
-    const [a, b] = [run(["bin/run.js"]), run([require.resolve("tsx/cli")], { CDC_ROUTING_TOKEN_TRACES: "1" })];
+    // tsx's hook without its cache: nothing written to the system temp dir (tsx keeps its cache there).
+    const [a, b] = [
+      run(["bin/run.js"]),
+      run(["--require", "tsx/cjs"], { CDC_ROUTING_TOKEN_TRACES: "1", TSX_DISABLE_CACHE: "1" }),
+    ];
     expect(b).toEqual(a);
     expect(a[0].length).toBeGreaterThan(10000);
   });
@@ -66,7 +70,7 @@ describe("synth in its own process", () => {
     };
     for (const n of names) env[`TF_VAR_${n}`] = canary;
     const out = temporaryDirectory("canary");
-    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts", "--all"], {
+    execFileSync(process.execPath, ["bin/run.js", "main.ts", "--all"], {
       env: { ...env, CDKTF_OUTDIR: out },
       stdio: "pipe",
     });
@@ -104,17 +108,17 @@ describe("stopped statements past retention, through main.ts", () => {
       CDC_ROUTING_FILTERS: filtersFile,
       CDKTF_OUTDIR: join(dir, "out"),
     };
-    const tsx = [require.resolve("tsx/cli")];
-    execFileSync(process.execPath, [...tsx, "cli/cdc-routing.ts", "lock", "--stage", "dev", "--filters", filtersFile], {
+    execFileSync(process.execPath, ["bin/cdc-routing.js", "lock", "--stage", "dev", "--filters", filtersFile], {
       env: { ...env, CDC_ROUTING_NOW: "2026-11-01" },
       stdio: "pipe",
     });
-    const kept = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], {
+    const synth = ["bin/run.js", "main.ts", "dev"];
+    const kept = execFileSync(process.execPath, synth, {
       env: { ...env, CDC_ROUTING_NOW: "2026-11-29" },
       encoding: "utf8",
     });
     expect(kept).not.toContain("left out");
-    const dropped = execFileSync(process.execPath, [...tsx, "main.ts", "dev"], {
+    const dropped = execFileSync(process.execPath, synth, {
       env: { ...env, CDC_ROUTING_NOW: "2026-11-30" },
       encoding: "utf8",
     });

@@ -1,5 +1,5 @@
 /**
- * The command lines of the cdktn build as a user runs them (node with tsx's hook, as npm runs them): --help, usage
+ * The command lines of the cdktn build as a user runs them (through bin/run.js, as npm runs them): --help, usage
  * errors with the closest match, and main.ts's own errors passed through `synth`.
  */
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
 const script = (file: string, args: string[]) =>
-  spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], { cwd: root, encoding: "utf8" });
+  spawnSync(process.execPath, [join(root, "bin", "run.js"), file, ...args], { cwd: root, encoding: "utf8" });
 
 test.each([
   ["cdktn/cli.ts", /^usage: npm run cdktn:setup \| synth:cdktn/],

@@ -53,10 +53,10 @@ describe("--help and usage errors on every script", () => {
     ["providers/refresh.ts", /^usage: npm run providers:refresh/],
     ["providers/mirror-cli.ts", /^usage: npm run providers:mirror/],
     ["providers/generate.ts", /^usage: npm run providers:generate/],
-    ["local/confluent-api/server.ts", /^usage: npx tsx local\/confluent-api\/server\.ts/],
+    ["local/confluent-api/server.ts", /^usage: node bin\/run\.js local\/confluent-api\/server\.ts/],
     ["consumers/verify.ts", /^usage: npm run verify --/],
     ["consumers/consumer.ts", /^usage: npm run consumer -- <consumer>/],
-    ["review/cli.ts", /^usage: npx tsx review\/cli\.ts <comment\|guard\|redact-plan\|scan>/],
+    ["review/cli.ts", /^usage: node bin\/run\.js review\/cli\.ts <comment\|guard\|redact-plan\|scan>/],
     ["review/sample-comment.ts", /^usage: npm run docs:sample-comment/],
   ])("%s --help: usage on stdout, exit 0, nothing done", (file, usage) => {
     const r = script(file, ["--help"]);

@@ -26,7 +26,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
   beforeAll(async () => {
     console.log(`API faults e2e: seed ${SEED}`);
     stack = await StackOnDouble.start(temporary, "dev-faults");
-    // In this process (no `npx tsx main.ts`): the same RoutingStageStack, seconds sooner on a loaded machine.
+    // In this process (no `node bin/run.js main.ts`): the same RoutingStageStack, seconds sooner on a loaded machine.
     synth = synthesizeConfig(stageConfig("dev", {}), temporary.create("synth-dev-faults"));
     stack.useConfig(synth);
   }, 120_000);

@@ -2,7 +2,7 @@
  * The synthesized stacks applied with the real terraform CLI and the real confluent provider (from the local
  * provider mirror) against the local Confluent Cloud API double (local/confluent-api). aws_* and postgresql_*
  * resources are left out (offline/stack-for-double.ts says why); everything else is the JSON
- * `npx tsx main.ts <stage>` writes. Terraform runs with TF_ACC=1: the provider polls every second instead of
+ * `node bin/run.js main.ts <stage>` writes. Terraform runs with TF_ACC=1: the provider polls every second instead of
  * minutes (see stack-on-double.ts). Without the mirror this suite fails in CI and is skipped loudly elsewhere.
  */
 import { readFileSync, writeFileSync } from "node:fs";

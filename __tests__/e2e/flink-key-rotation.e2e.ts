@@ -3,7 +3,7 @@
  * real confluent provider against the local Confluent Cloud API double: dev applied, then flink.apiKeyGeneration
  * bumped and the lock evolved as `npm run statements:lock` does, planned, reviewed and applied; then the clean-up.
  * The stage config's generation has no command-line switch, so the stack is synthesized in this process from the
- * stage config with the bumped value (the same RoutingStageStack `npx tsx main.ts` builds).
+ * stage config with the bumped value (the same RoutingStageStack `node bin/run.js main.ts` builds).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +38,7 @@ const DEPLOYED = committed.dev!.running[0].name;
 const dev = stageConfig("dev", {});
 const rotated: StageConfig = parseStageConfig({ ...dev, flink: { ...dev.flink, apiKeyGeneration: 2 } });
 
-/** The dev stack's JSON for this stage config and lock, as `npx tsx main.ts dev` writes it. */
+/** The dev stack's JSON for this stage config and lock, as `node bin/run.js main.ts dev` writes it. */
 function synthesize(stage: StageConfig, lock: StageLock, label: string): Record<string, any> {
   const outdir = temporary.create(`synth-${label}`);
   const app = new App({ outdir });

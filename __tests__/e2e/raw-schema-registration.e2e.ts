@@ -212,7 +212,7 @@ const why = realProvidersOrNotRun("raw schema registration suite", "raw schema r
 /** Routing is not under test: no statements (each would start a Flink cluster), nor the output naming them. */
 
 let devSynth: Promise<Json> | undefined;
-/** dev as `npx tsx main.ts dev` writes it, synthesized once for the suites below. */
+/** dev as `node bin/run.js main.ts dev` writes it, synthesized once for the suites below. */
 const synthesizedDev = () => {
   devSynth ??= synthesize("dev", temporary.create("raw-schema-synth"));
   return devSynth;

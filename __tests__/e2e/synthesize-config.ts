@@ -12,7 +12,7 @@ import type { StageConfig } from "../../stages/config";
 
 /**
  * One stage's JSON for a stage config given in code (no command-line switch sets e.g. a key generation or
- * deployedBefore), built in this process by the same RoutingStageStack `npx tsx main.ts` builds.
+ * deployedBefore), built in this process by the same RoutingStageStack `node bin/run.js main.ts` builds.
  */
 export function synthesizeConfig(
   stage: StageConfig,

@@ -11,8 +11,10 @@ const root = join(__dirname, "..", "..");
 const BAD_BUCKET =
   "error: CDC_ROUTING_STATE_BUCKET='Bad_Bucket' must be an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit";
 
+/** A command as users run it: bin/cdc-routing.js itself, a TypeScript entry point through bin/run.js (npm's way). */
 function script(file: string, args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", join(root, file), ...args], {
+  const command = file.endsWith(".ts") ? [join(root, "bin", "run.js"), file] : [join(root, file)];
+  const r = spawnSync(process.execPath, [...command, ...args], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, ...env },

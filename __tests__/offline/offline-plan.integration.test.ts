@@ -71,16 +71,15 @@ async function routineChange(repo: string, filter: string, from: string, to: str
   await cli(repo, "lock", "--stage", "dev");
 }
 
-/** `cdc-routing <args>` run in repo by its own code, as a user runs it there; fails with its output unless exit 0. */
+/**
+ * `cdc-routing <args>` run in repo by its own code, as a user runs it there (`npx cdc-routing`: the package's bin,
+ * which compiles the clone's sources on its first call); fails with its output unless exit 0.
+ */
 async function cli(repo: string, ...args: string[]): Promise<Run> {
-  const r = await runProgram(
-    process.execPath,
-    [join("node_modules", "tsx", "dist", "cli.mjs"), "cli/cdc-routing.ts", ...args],
-    {
-      cwd: repo,
-      env: process.env,
-    },
-  );
+  const r = await runProgram(process.execPath, [join("bin", "cdc-routing.js"), ...args], {
+    cwd: repo,
+    env: process.env,
+  });
   if (r.code !== 0) throw new Error(`cdc-routing ${args.join(" ")} exited ${r.code}:\n${r.output}`);
   return r;
 }

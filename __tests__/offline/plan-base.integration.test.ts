@@ -3,11 +3,11 @@
  * Integration tests: they run git.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, UsageError } from "../../lib/errors";
 import { baseChoice } from "../../offline/offline-plan";
-import { resolveBase } from "../../offline/plan-base";
+import { baseLauncher, resolveBase } from "../../offline/plan-base";
 import { temporaryDirectory } from "../support/helpers";
 
 const IDENTITY = {
@@ -104,5 +104,13 @@ describe("the offline plan's base", () => {
     expect(baseChoice("v1", false)).toEqual({ kind: "ref", ref: "v1" });
     expect(baseChoice(undefined, true)).toEqual({ kind: "empty" });
     expect(() => baseChoice("v1", true)).toThrow(UsageError);
+  });
+
+  test("the base synthesizes through its own bin/run.js (its compiled build), and under tsx only from before bin/run.js", () => {
+    const base = temporaryDirectory("plan-base-launcher");
+    expect(baseLauncher(base)).toEqual([join("node_modules", "tsx", "dist", "cli.mjs")]);
+    mkdirSync(join(base, "bin"));
+    writeFileSync(join(base, "bin", "run.js"), "");
+    expect(baseLauncher(base)).toEqual([join("bin", "run.js")]);
   });
 });

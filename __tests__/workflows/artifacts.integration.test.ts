@@ -182,7 +182,7 @@ function fixtureConfig(variables: string[], generation: number): object {
       return workspace;
     };
     const synthOnly = checkout();
-    bash("npx tsx main.ts --all", synthOnly, { ...canaries, CHECKPOINT_DISABLE: "1" }, "synth");
+    bash("npm run -s synth:all", synthOnly, { ...canaries, CHECKPOINT_DISABLE: "1" }, "synth");
     const planned = checkout();
     cpSync(join(synthOnly, "cdktf.out"), join(planned, "cdktf.out"), { recursive: true });
 

@@ -1,7 +1,7 @@
 /**
  * A local double of the Confluent Cloud APIs this stack uses, on one loopback port: point the confluent
  * provider's `endpoint` at `url`; Kafka REST, Schema Registry and Flink endpoints come back in its answers.
- *   npx tsx local/confluent-api/server.ts        starts one and prints its URL (Ctrl-C stops it)
+ *   node bin/run.js local/confluent-api/server.ts        starts one and prints its URL (Ctrl-C stops it)
  * Unknown routes answer 404 and are logged with method and path, so a provider that calls something new is loud.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -228,7 +228,7 @@ export async function startConfluentDouble(options: DoubleOptions = {}): Promise
   return double;
 }
 
-const USAGE = `usage: npx tsx local/confluent-api/server.ts [--faults '<rules>'] [--fault-seed <n>]
+const USAGE = `usage: node bin/run.js local/confluent-api/server.ts [--faults '<rules>'] [--fault-seed <n>]
 
 Starts the local Confluent Cloud API double on a free loopback port and prints its URL (the confluent provider's
 endpoint); Ctrl-C stops it and prints the faults it injected.
