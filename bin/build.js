@@ -32,7 +32,7 @@ const BUNDLED_PACKAGES = ["yaml", "zod"];
  * used by bench:sql's syntax check) ships ES modules with directory imports. Skipped where not installed.
  */
 const ESM_PACKAGES = ["dt-sql-parser"];
-/** A build unused (not run) this long is deleted when a new build is written. */
+/** A build (or set of bundles) unused this long is deleted when a new one is written. */
 const UNUSED_MS = 24 * 60 * 60 * 1000;
 
 /** Every TypeScript source under root (the generated bindings in .gen included), sorted, relative, `/`-separated. */
@@ -76,17 +76,10 @@ function buildId(root, files) {
  */
 function compile(root, files, dir) {
   const esbuild = require("esbuild");
-  for (const name of [...BUNDLED_PACKAGES, ...installed(root, ESM_PACKAGES)])
-    esbuild.buildSync({
-      absWorkingDir: root,
-      entryPoints: [require.resolve(name, { paths: [root] })],
-      outfile: path.join(dir, "node_modules", `${name}.js`),
-      bundle: true,
-      format: "cjs",
-      platform: "node",
-      target: "node20",
-      logLevel: "error",
-    });
+  const bundles = ensureBundles(root);
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  for (const file of fs.readdirSync(bundles))
+    fs.copyFileSync(path.join(bundles, file), path.join(dir, "node_modules", file));
   esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: files,
@@ -113,11 +106,67 @@ function compile(root, files, dir) {
   });
 }
 
-/** Deletes the builds other than keep that no process ran for UNUSED_MS (a build is touched on every run). */
-function pruneBuilds(outRoot, keep) {
-  for (const name of fs.readdirSync(outRoot)) {
+/**
+ * The bundled packages (`<name>.js` each), made once per install and kept in node_modules/.cache: they change with
+ * the installed packages and this builder, not with the sources (dt-sql-parser alone is 15 MB of parsers to
+ * bundle). A build copies them into its own node_modules/ (copies, not links: a module's path stays inside the
+ * build, where bin/code-cache.js keeps its code cache).
+ */
+function ensureBundles(root) {
+  const names = [...BUNDLED_PACKAGES, ...installed(root, ESM_PACKAGES)];
+  const hash = createHash("sha256").update(fs.readFileSync(__filename));
+  for (const name of ["esbuild", ...names]) hash.update(`\0${name}@${packageVersion(root, name)}`);
+  const bundlesRoot = path.join(root, "node_modules", ".cache", "cdc-routing-bundles");
+  return inPlaceOnce(bundlesRoot, hash.digest("hex").slice(0, 16), (work) => {
+    const esbuild = require("esbuild");
+    for (const name of names)
+      esbuild.buildSync({
+        absWorkingDir: root,
+        entryPoints: [require.resolve(name, { paths: [root] })],
+        outfile: path.join(work, `${name}.js`),
+        bundle: true,
+        format: "cjs",
+        platform: "node",
+        target: "node20",
+        logLevel: "error",
+      });
+  }).dir;
+}
+
+/**
+ * `<parent>/<id>`, made by make(<a temporary sibling>) and renamed into place unless it exists (then touched: a
+ * folder is in use); two processes making it at once both end up with a complete one. Siblings unused for
+ * UNUSED_MS are deleted when a new one is made.
+ * @returns {{ dir: string, made: boolean }} made: whether this call made it
+ */
+function inPlaceOnce(parent, id, make) {
+  const dir = path.join(parent, id);
+  if (fs.existsSync(dir)) {
+    const now = new Date();
+    fs.utimesSync(dir, now, now);
+    return { dir, made: false };
+  }
+  fs.mkdirSync(parent, { recursive: true });
+  // A sibling of the final folder, so the rename below never crosses file systems and keeps relative depths.
+  const temporary = fs.mkdtempSync(path.join(parent, `${id}.tmp-`));
+  try {
+    make(temporary);
+    fs.renameSync(temporary, dir);
+  } catch (e) {
+    fs.rmSync(temporary, { recursive: true, force: true });
+    // Another process renamed the same folder into place first: its folder is this one.
+    if (!fs.existsSync(dir)) throw e;
+    return { dir, made: false };
+  }
+  pruneUnused(parent, id);
+  return { dir, made: true };
+}
+
+/** Deletes the folders of parent other than keep unused for UNUSED_MS (a build is touched on every run). */
+function pruneUnused(parent, keep) {
+  for (const name of fs.readdirSync(parent)) {
     if (name === keep) continue;
-    const dir = path.join(outRoot, name);
+    const dir = path.join(parent, name);
     try {
       if (Date.now() - fs.statSync(dir).mtimeMs > UNUSED_MS) fs.rmSync(dir, { recursive: true, force: true });
     } catch {
@@ -132,28 +181,8 @@ function pruneBuilds(outRoot, keep) {
  */
 function ensureBuilt(root = ROOT) {
   const files = sourceFiles(root);
-  const id = buildId(root, files);
-  const outRoot = path.join(root, OUT);
-  const dir = path.join(outRoot, id);
-  if (fs.existsSync(dir)) {
-    const now = new Date();
-    fs.utimesSync(dir, now, now);
-    return { dir, compiled: false };
-  }
-  fs.mkdirSync(outRoot, { recursive: true });
-  // A sibling of the final folder, so the rename below never crosses file systems and keeps relative depths.
-  const temporary = fs.mkdtempSync(path.join(outRoot, `${id}.tmp-`));
-  try {
-    compile(root, files, temporary);
-    fs.renameSync(temporary, dir);
-  } catch (e) {
-    fs.rmSync(temporary, { recursive: true, force: true });
-    // Another process renamed the same build into place first: its build is this one.
-    if (!fs.existsSync(dir)) throw e;
-    return { dir, compiled: false };
-  }
-  pruneBuilds(outRoot, id);
-  return { dir, compiled: true };
+  const { dir, made } = inPlaceOnce(path.join(root, OUT), buildId(root, files), (work) => compile(root, files, work));
+  return { dir, compiled: made };
 }
 
 /**
