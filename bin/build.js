@@ -2,8 +2,9 @@
  * The project's TypeScript, compiled once and never stale: every entry point (bin/cdc-routing.js, bin/run.js and
  * the npm scripts through it, cdktf.json's app) runs the JavaScript of `.compiled/<build>/`, where <build> is a
  * hash of every source's path and content, of this file and of the versions of esbuild and the bundled packages.
- * Each call hashes the sources (about 10 ms); a build that does not exist yet is compiled first (esbuild, about
- * 0.3 s for the tree on a quiet machine).
+ * Each call hashes the sources (about 10 ms); a build that does not exist yet is made first: esbuild compiles the
+ * sources no earlier build compiled (the whole tree the first time, about 0.3 s on a quiet machine) and the other
+ * modules are copied from those kept in node_modules/.cache (moduleCacheDir).
  *   node bin/build.js      compile now if anything changed (npm run build; npm ci runs it from `prepare`)
  *
  * Why per file and not a bundle per entry point: modules keep their own identity, so `require.main === module`
@@ -75,11 +76,94 @@ function buildId(root, files) {
  * source's, found by dropping the `.compiled/<build>` segment of the compiled file's own path.
  */
 function compile(root, files, dir) {
-  const esbuild = require("esbuild");
   const bundles = ensureBundles(root);
   fs.mkdirSync(path.join(dir, "node_modules"));
   for (const file of fs.readdirSync(bundles))
     fs.copyFileSync(path.join(bundles, file), path.join(dir, "node_modules", file));
+  const cache = moduleCacheDir(root);
+  const keys = new Map(files.map((file) => [file, moduleKey(root, file)]));
+  const missing = files.filter((file) => !copyKeptModule(cache, keys.get(file), file, dir));
+  if (missing.length > 0) {
+    compileModules(root, missing, dir);
+    keepModules(cache, keys, missing, dir);
+  }
+  return { modules: files.length, compiled: missing.length };
+}
+
+/**
+ * Compiled modules kept from one build to the next (node_modules/.cache/cdc-routing-modules/<builder>/), each named
+ * by its source's path and content: a build compiles only the sources no earlier build compiled and copies the
+ * other modules, so a change to one source compiles one module. <builder> hashes what else decides a module's
+ * output: this file (esbuild's options), esbuild's version and tsconfig.json.
+ */
+function moduleCacheDir(root) {
+  const hash = createHash("sha256").update(fs.readFileSync(__filename));
+  hash.update(`\0esbuild@${packageVersion(root, "esbuild")}\0`);
+  const tsconfig = path.join(root, "tsconfig.json");
+  if (fs.existsSync(tsconfig)) hash.update(fs.readFileSync(tsconfig));
+  return path.join(root, "node_modules", ".cache", "cdc-routing-modules", hash.digest("hex").slice(0, 16));
+}
+
+/** A compiled module's two files (the module and its source map), relative to a build's folder. */
+const moduleFiles = (file) => {
+  const js = file.replace(/\.ts$/, ".js");
+  return [js, `${js}.map`];
+};
+
+/** The name of file's kept module: its path and content. */
+const moduleKey = (root, file) =>
+  createHash("sha256")
+    .update(`${file}\0`)
+    .update(fs.readFileSync(path.join(root, file)))
+    .digest("hex")
+    .slice(0, 32);
+
+/** Copies file's kept module into the build; false when there is none (or another process just pruned it). */
+function copyKeptModule(cache, key, file, dir) {
+  const [js, map] = moduleFiles(file);
+  try {
+    fs.mkdirSync(path.dirname(path.join(dir, js)), { recursive: true });
+    fs.copyFileSync(path.join(cache, `${key}.js`), path.join(dir, js));
+    // The map is kept last (keepModules): with it, the module is complete. Touched: a kept module in use stays.
+    fs.copyFileSync(path.join(cache, `${key}.js.map`), path.join(dir, map));
+    const now = new Date();
+    fs.utimesSync(path.join(cache, `${key}.js.map`), now, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps the modules of files just compiled into dir; then deletes kept modules unused for UNUSED_MS. */
+function keepModules(cache, keys, files, dir) {
+  const made = !fs.existsSync(cache);
+  fs.mkdirSync(cache, { recursive: true });
+  for (const file of files) {
+    const key = keys.get(file);
+    // Under a temporary name, then renamed: another process never copies half a file.
+    moduleFiles(file).forEach((out, i) => {
+      const kept = path.join(cache, `${key}${i === 0 ? ".js" : ".js.map"}`);
+      const temporary = `${kept}.tmp-${process.pid}`;
+      fs.copyFileSync(path.join(dir, out), temporary);
+      fs.renameSync(temporary, kept);
+    });
+  }
+  if (made) pruneUnused(path.dirname(cache), path.basename(cache));
+  const now = Date.now();
+  for (const name of fs.readdirSync(cache)) {
+    const kept = path.join(cache, name);
+    try {
+      if (name.endsWith(".map") && now - fs.statSync(kept).mtimeMs > UNUSED_MS)
+        for (const file of [kept, kept.replace(/\.map$/, "")]) fs.rmSync(file, { force: true });
+    } catch {
+      // Another process pruned it first.
+    }
+  }
+}
+
+/** esbuild on files, one module per source into dir (see compile). */
+function compileModules(root, files, dir) {
+  const esbuild = require("esbuild");
   esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: files,
@@ -177,12 +261,16 @@ function pruneUnused(parent, keep) {
 
 /**
  * The folder of the current build of root's sources, compiled first if it does not exist yet.
- * @returns {{ dir: string, compiled: boolean }} compiled: whether this call compiled it
+ * @returns {{ dir: string, compiled: boolean, modules?: { modules: number, compiled: number } }} compiled: whether
+ *   this call built it; modules: then how many modules it had and how many it compiled (the others were kept)
  */
 function ensureBuilt(root = ROOT) {
   const files = sourceFiles(root);
-  const { dir, made } = inPlaceOnce(path.join(root, OUT), buildId(root, files), (work) => compile(root, files, work));
-  return { dir, compiled: made };
+  let modules = { modules: files.length, compiled: 0 };
+  const { dir, made } = inPlaceOnce(path.join(root, OUT), buildId(root, files), (work) => {
+    modules = compile(root, files, work);
+  });
+  return { dir, compiled: made, ...(made ? { modules } : {}) };
 }
 
 /**
@@ -201,12 +289,13 @@ function compiledEntry(entry, root = ROOT, { codeCache = false } = {}) {
   return file;
 }
 
-module.exports = { OUT, sourceFiles, buildId, ensureBuilt, compiledEntry };
+module.exports = { OUT, sourceFiles, buildId, ensureBuilt, compiledEntry, moduleCacheDir };
 
 if (require.main === module) {
   const started = Date.now();
-  const { dir, compiled } = ensureBuilt();
-  console.error(
-    `${path.relative(process.cwd(), dir)}: ${compiled ? `compiled in ${Date.now() - started} ms` : "up to date"}`,
-  );
+  const { dir, modules } = ensureBuilt();
+  const done = modules
+    ? `built in ${Date.now() - started} ms (${modules.compiled} of ${modules.modules} modules compiled, ${modules.modules - modules.compiled} kept)`
+    : "up to date";
+  console.error(`${path.relative(process.cwd(), dir)}: ${done}`);
 }

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { OUT } from "../../bin/build";
+import { moduleCacheDir, OUT } from "../../bin/build";
 import { CACHE_DIR, optionsKey } from "../../bin/code-cache";
 import { temporaryDirectory } from "../support/helpers";
 
@@ -121,6 +121,42 @@ describe("the compiled code is never stale", () => {
     );
     expect(validate().stderr).toMatch(/^recompiled\n/);
     expect(builds(project)).toHaveLength(3);
+  });
+
+  test("a build compiles only the sources no earlier build compiled, and the modules it keeps are those a compile from scratch writes", () => {
+    const project = projectCopy();
+    const build = () => {
+      const r = spawnSync(process.execPath, ["bin/build.js"], { cwd: project, encoding: "utf8" });
+      expect(r.status).toBe(0);
+      return /\((\d+) of (\d+) modules compiled/.exec(r.stderr)?.slice(1).map(Number);
+    };
+    const { ensureBuilt } = require("../../bin/build") as { ensureBuilt: (root: string) => { dir: string } };
+    const filesOf = (dir: string) =>
+      Object.fromEntries(
+        (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name))
+          .map((f) => [f.slice(dir.length), readFileSync(f, "utf8")]),
+      );
+    build();
+    const generate = join(project, "flink-sql", "generate.ts");
+    writeFileSync(generate, `${readFileSync(generate, "utf8")}\n// changed\n`);
+    const [compiled, modules] = build() ?? [];
+    expect(compiled).toBe(1);
+    const { dir } = ensureBuilt(project);
+    const incremental = filesOf(dir);
+    rmSync(dir, { recursive: true });
+
+    // Another tsconfig.json (the same settings) is another builder: nothing kept, every module compiled anew.
+    const tsconfig = join(project, "tsconfig.json");
+    writeFileSync(tsconfig, `${readFileSync(tsconfig, "utf8")}\n`);
+    const scratchCache = moduleCacheDir(project);
+    try {
+      expect(build()).toEqual([modules, modules]);
+      expect(filesOf(ensureBuilt(project).dir)).toEqual(incremental);
+    } finally {
+      rmSync(scratchCache, { recursive: true, force: true });
+    }
   });
 
   test("two processes that compile the same change at once both run, and one complete build is left", async () => {
