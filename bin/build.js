@@ -289,7 +289,13 @@ function compiledEntry(entry, root = ROOT, { codeCache = false } = {}) {
   return file;
 }
 
-module.exports = { OUT, sourceFiles, buildId, ensureBuilt, compiledEntry, moduleCacheDir };
+/** The kept module of a source as it is now (its two files, which may not exist yet). */
+const keptModule = (root, file) =>
+  moduleFiles(file).map((_, i) =>
+    path.join(moduleCacheDir(root), `${moduleKey(root, file)}.js${i === 0 ? "" : ".map"}`),
+  );
+
+module.exports = { OUT, sourceFiles, buildId, ensureBuilt, compiledEntry, moduleCacheDir, keptModule };
 
 if (require.main === module) {
   const started = Date.now();
