@@ -153,8 +153,10 @@ function keepModules(cache, keys, files, dir) {
   for (const name of fs.readdirSync(cache)) {
     const kept = path.join(cache, name);
     try {
-      if (name.endsWith(".map") && now - fs.statSync(kept).mtimeMs > UNUSED_MS)
-        for (const file of [kept, kept.replace(/\.map$/, "")]) fs.rmSync(file, { force: true });
+      // A module goes with its map (the map is what a build touches); a temporary file, of a process that died.
+      const files = name.endsWith(".map") ? [kept, kept.replace(/\.map$/, "")] : name.includes(".tmp-") ? [kept] : [];
+      if (files.length > 0 && now - fs.statSync(kept).mtimeMs > UNUSED_MS)
+        for (const file of files) fs.rmSync(file, { force: true });
     } catch {
       // Another process pruned it first.
     }

@@ -146,9 +146,20 @@ describe("the compiled code is never stale", () => {
     const changedModule = keptModule(project, "flink-sql/generate.ts");
     const tsconfig = join(project, "tsconfig.json");
     let scratchCache: string | undefined;
+    // Kept files no build used for two days, and a temporary one a killed build left: a build that compiles prunes them.
+    const stale = ["js", "js.map", "js.tmp-1"].map((ext) =>
+      join(moduleCacheDir(project), `stale-${process.pid}.${ext}`),
+    );
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    mkdirSync(moduleCacheDir(project), { recursive: true });
+    for (const file of stale) {
+      writeFileSync(file, "");
+      utimesSync(file, twoDaysAgo, twoDaysAgo);
+    }
     try {
       const [compiled, modules] = build() ?? [];
       expect(compiled).toBe(1);
+      expect(stale.filter((file) => existsSync(file))).toEqual([]);
       const { dir } = ensureBuilt(project);
       const incremental = filesOf(dir);
       rmSync(dir, { recursive: true });
@@ -159,7 +170,7 @@ describe("the compiled code is never stale", () => {
       expect(build()).toEqual([modules, modules]);
       expect(filesOf(ensureBuilt(project).dir)).toEqual(incremental);
     } finally {
-      for (const file of changedModule) rmSync(file, { force: true });
+      for (const file of [...changedModule, ...stale]) rmSync(file, { force: true });
       if (scratchCache) rmSync(scratchCache, { recursive: true, force: true });
     }
   });
