@@ -110,6 +110,9 @@ const moduleFiles = (file) => {
   return [js, `${js}.map`];
 };
 
+/** A kept module's two files in the cache (the module and its source map), as moduleFiles names them in a build. */
+const keptFiles = (cache, key) => [path.join(cache, `${key}.js`), path.join(cache, `${key}.js.map`)];
+
 /** The name of file's kept module: its path and content. */
 const moduleKey = (root, file) =>
   createHash("sha256")
@@ -121,13 +124,14 @@ const moduleKey = (root, file) =>
 /** Copies file's kept module into the build; false when there is none (or another process just pruned it). */
 function copyKeptModule(cache, key, file, dir) {
   const [js, map] = moduleFiles(file);
+  const [keptJs, keptMap] = keptFiles(cache, key);
   try {
     fs.mkdirSync(path.dirname(path.join(dir, js)), { recursive: true });
-    fs.copyFileSync(path.join(cache, `${key}.js`), path.join(dir, js));
+    fs.copyFileSync(keptJs, path.join(dir, js));
     // The map is kept last (keepModules): with it, the module is complete. Touched: a kept module in use stays.
-    fs.copyFileSync(path.join(cache, `${key}.js.map`), path.join(dir, map));
+    fs.copyFileSync(keptMap, path.join(dir, map));
     const now = new Date();
-    fs.utimesSync(path.join(cache, `${key}.js.map`), now, now);
+    fs.utimesSync(keptMap, now, now);
     return true;
   } catch {
     return false;
@@ -139,13 +143,12 @@ function keepModules(cache, keys, files, dir) {
   const made = !fs.existsSync(cache);
   fs.mkdirSync(cache, { recursive: true });
   for (const file of files) {
-    const key = keys.get(file);
-    // Under a temporary name, then renamed: another process never copies half a file.
+    const kept = keptFiles(cache, keys.get(file));
+    // Under a temporary name, then renamed (the map last): another process never copies half a module.
     moduleFiles(file).forEach((out, i) => {
-      const kept = path.join(cache, `${key}${i === 0 ? ".js" : ".js.map"}`);
-      const temporary = `${kept}.tmp-${process.pid}`;
+      const temporary = `${kept[i]}.tmp-${process.pid}`;
       fs.copyFileSync(path.join(dir, out), temporary);
-      fs.renameSync(temporary, kept);
+      fs.renameSync(temporary, kept[i]);
     });
   }
   if (made) pruneUnused(path.dirname(cache), path.basename(cache));
@@ -268,11 +271,11 @@ function pruneUnused(parent, keep) {
  */
 function ensureBuilt(root = ROOT) {
   const files = sourceFiles(root);
-  let modules = { modules: files.length, compiled: 0 };
+  let modules;
   const { dir, made } = inPlaceOnce(path.join(root, OUT), buildId(root, files), (work) => {
     modules = compile(root, files, work);
   });
-  return { dir, compiled: made, ...(made ? { modules } : {}) };
+  return { dir, compiled: made, modules: made ? modules : undefined };
 }
 
 /**
@@ -292,10 +295,7 @@ function compiledEntry(entry, root = ROOT, { codeCache = false } = {}) {
 }
 
 /** The kept module of a source as it is now (its two files, which may not exist yet). */
-const keptModule = (root, file) =>
-  moduleFiles(file).map((_, i) =>
-    path.join(moduleCacheDir(root), `${moduleKey(root, file)}.js${i === 0 ? "" : ".map"}`),
-  );
+const keptModule = (root, file) => keptFiles(moduleCacheDir(root), moduleKey(root, file));
 
 module.exports = { OUT, sourceFiles, buildId, ensureBuilt, compiledEntry, moduleCacheDir, keptModule };
 

@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { keptModule, moduleCacheDir, OUT } from "../../bin/build";
+import { ensureBuilt, keptModule, moduleCacheDir, OUT } from "../../bin/build";
 import { CACHE_DIR, optionsKey } from "../../bin/code-cache";
 import { temporaryDirectory } from "../support/helpers";
 
@@ -88,7 +88,7 @@ describe("entry points run the compiled code", () => {
   });
 
   test("code that reads files beside its source finds them from the compiled module", () => {
-    const { dir } = require("../../bin/build").ensureBuilt(root) as { dir: string };
+    const { dir } = ensureBuilt(root);
     const constraints = execFileSync(
       process.execPath,
       ["-p", `require(${JSON.stringify(join(dir, "review", "checkov.js"))}).CHECKOV_CONSTRAINTS`],
@@ -131,7 +131,6 @@ describe("the compiled code is never stale", () => {
       expect(r.status).toBe(0);
       return /\((\d+) of (\d+) modules compiled/.exec(r.stderr)?.slice(1).map(Number);
     };
-    const { ensureBuilt } = require("../../bin/build") as { ensureBuilt: (root: string) => { dir: string } };
     const filesOf = (dir: string) =>
       Object.fromEntries(
         (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
