@@ -10,14 +10,16 @@
  * are the e2e runs' (written first where missing, as their global setup writes them: local/engine-archives.ts).
  * Then what a jest worker's shared runner saves a suite (local/shared-flink.ts): the routing job of the shipped
  * filters (bounded, over the sample events) in a new runner JVM, start included, against the same job in a runner
- * that ran it before.
+ * that ran it before; and in such a warm runner, what its one mini-cluster saves a job against a mini-cluster started
+ * for each job (local/java/flink/src/SharedMiniCluster.java).
  */
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
 import { shippedRoutingJob, writeEngineArchives } from "../local/engine-archives";
-import { FlinkRunner, SMALL_BOUNDED_JOB } from "../local/flink";
+import { FlinkRunner, type FlinkRunOptions, SMALL_BOUNDED_JOB } from "../local/flink";
+import { ensureAll } from "../local/jars";
 import { startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
 import {
@@ -41,7 +43,8 @@ const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, defau
 
 CPU seconds of a Kafka broker start (with its storage format), a Kafka Connect worker start and a Flink runner
 with a small job, with class data sharing and service-loader plugin discovery ("now") and without ("before");
-then the shipped filters' routing job in a new Flink runner against the same job in a warm one.`;
+then the shipped filters' routing job in a new Flink runner against the same job in a warm one, and in a warm one
+whose jobs share a mini-cluster against one that starts a mini-cluster per job.`;
 
 type Side = "now" | "before";
 const SIDES: readonly Side[] = ["now", "before"];
@@ -91,19 +94,30 @@ async function flinkJob(side: Side): Promise<number> {
   });
 }
 
-type RunnerSide = "new JVM" | "warm runner";
-const RUNNER_SIDES: readonly RunnerSide[] = ["new JVM", "warm runner"];
+type RunnerSide = "new JVM" | "warm runner" | "warm, cluster per job";
+const RUNNER_SIDES: readonly RunnerSide[] = ["new JVM", "warm runner", "warm, cluster per job"];
 
-function benchRunner(): Promise<FlinkRunner> {
-  return FlinkRunner.start({ workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" } }, quiet);
+function benchRunner(options: Pick<FlinkRunOptions, "clusterPerJob"> = {}): Promise<FlinkRunner> {
+  return FlinkRunner.start(
+    { workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" }, ...options },
+    quiet,
+  );
 }
 
-/** CPU seconds of the routing job in a new runner (its start included) or in `warm` (the job's own). */
-async function routingJob(side: RunnerSide, warm: FlinkRunner, sql: string[]): Promise<number> {
-  if (side === "warm runner") {
-    const before = cpuSeconds(warm.pid as number);
-    await warm.run(sql);
-    return cpuSeconds(warm.pid as number) - before;
+/**
+ * CPU seconds of the routing job in a new runner (its start included) or in a warm one (the job's own): `warm`
+ * runs its jobs on one mini-cluster, `perJob` starts one for each job, as Flink's local executor does.
+ */
+async function routingJob(
+  side: RunnerSide,
+  warm: { shared: FlinkRunner; perJob: FlinkRunner },
+  sql: string[],
+): Promise<number> {
+  if (side !== "new JVM") {
+    const runner = side === "warm runner" ? warm.shared : warm.perJob;
+    const before = cpuSeconds(runner.pid as number);
+    await runner.run(sql);
+    return cpuSeconds(runner.pid as number) - before;
   }
   const runner = await benchRunner();
   await runner.run(sql);
@@ -116,6 +130,8 @@ async function main(args: string[]): Promise<void> {
   parseCommandLine(args, {});
   // The e2e suites' JVM options (their global setup sets the same).
   process.env[QUICK_JVMS_ENV] = "1";
+  // The engines' jars and compiled helpers for this checkout's sources, as the e2e global setup fetches them.
+  await ensureAll(progress);
   // The archives the e2e runs map, written as their global setup writes them (not by this bench's first JVMs).
   await writeEngineArchives(progress);
   const lines = [`jvm starts: ${machineLine()}`];
@@ -138,16 +154,21 @@ async function main(args: string[]): Promise<void> {
     const name = "Flink routing job (shipped filters, sample events)";
     progress(name);
     const sql = await shippedRoutingJob(broker);
-    const warm = await withSide("now", benchRunner);
-    await warm.run(sql);
+    const warm = {
+      shared: await withSide("now", () => benchRunner()),
+      perJob: await withSide("now", () => benchRunner({ clusterPerJob: true })),
+    };
+    await warm.shared.run(sql);
+    await warm.perJob.run(sql);
     // With class data sharing, as the e2e runs start their JVMs (the last side above may have left it off).
     const cpu = await withSide("now", () =>
       alternate(RUNNER_SIDES, (side) => routingJob(side, warm, sql), { unit: "CPU s" }),
     );
     lines.push(
       `  ${name}`,
-      ...RUNNER_SIDES.map((side) => `    ${side.padEnd(11)} ${summary(cpu[side], "CPU s")}`),
+      ...RUNNER_SIDES.map((side) => `    ${side.padEnd(21)} ${summary(cpu[side], "CPU s")}`),
       `    ${ratioLine("warm/new", cpu["warm runner"], cpu["new JVM"])}; saved ${(median(cpu["new JVM"]) - median(cpu["warm runner"])).toFixed(2)} CPU s a suite`,
+      `    ${ratioLine("one cluster/cluster per job", cpu["warm runner"], cpu["warm, cluster per job"])}; saved ${(median(cpu["warm, cluster per job"]) - median(cpu["warm runner"])).toFixed(2)} CPU s a job`,
     );
   } finally {
     await stopAll();

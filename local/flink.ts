@@ -64,6 +64,11 @@ export interface FlinkRunOptions {
   heap?: string;
   /** Further JVM options, e.g. for a short-lived runner that should start fast. */
   jvmOptions?: readonly string[];
+  /**
+   * A mini-cluster started and stopped for each job (Flink's local executor), instead of one the runner's jobs share
+   * (local/java/flink/src/SharedMiniCluster.java): for benchmarks that compare the two. @default false
+   */
+  clusterPerJob?: boolean;
 }
 
 type Answer = { ok: boolean; detail: string };
@@ -156,6 +161,7 @@ export function startRunnerJvm(
         "-cp",
         classpath("flink"),
         "FlinkSqlRunner",
+        ...(options.clusterPerJob ? ["--mini-cluster-per-job"] : []),
         ...(options.programArguments ?? []),
         ...config,
       ]),

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -47,6 +48,10 @@ import org.apache.flink.table.planner.plan.nodes.exec.ExecNodeContext;
  * Statements are split by the TypeScript side (flink-sql/split.ts), which knows the generated SQL's lexical rules.
  * Flink options come as arguments key=value and apply to every script's TableEnvironment.
  *
+ * Every job runs on one mini-cluster the runner starts with its first job and keeps (SharedMiniCluster), as the
+ * statements of a Confluent Cloud compute pool share its resources; with the argument --mini-cluster-per-job each job
+ * gets a mini-cluster of its own, as Flink's local executor gives it (for benchmarks that compare the two).
+ *
  * With the argument --port-file=<file> the runner serves the same protocol to one loopback connection at a time
  * instead of stdin (a runner shared by the suites a test worker runs one after another): it writes its port to
  * the file, answers READY on each connection, and when a connection's input ends it cancels the jobs that
@@ -65,7 +70,12 @@ public final class FlinkSqlRunner {
         System.setOut(System.err);
         FlinkSqlRunner runner = new FlinkSqlRunner();
         Path portFile = null;
+        boolean clusterPerJob = false;
         for (String arg : args) {
+            if (arg.equals("--mini-cluster-per-job")) {
+                clusterPerJob = true;
+                continue;
+            }
             if (arg.startsWith("--port-file=")) {
                 portFile = Path.of(arg.substring("--port-file=".length()));
                 continue;
@@ -74,6 +84,7 @@ public final class FlinkSqlRunner {
             if (eq <= 0) throw new IllegalArgumentException("option must be key=value: " + arg);
             runner.options.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        if (!clusterPerJob) SharedMiniCluster.install(Configuration.fromMap(runner.options));
         if (portFile != null) runner.serveConnections(portFile);
         runner.answer("READY");
         runner.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
