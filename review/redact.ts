@@ -50,8 +50,17 @@ export function sensitiveValues(plan: PlanJson): Set<string> {
 }
 
 export function redact(text: string, secrets: Iterable<string>): string {
+  return redactLongestFirst(text, longestFirst(secrets));
+}
+
+/** Longest first, so that a secret inside a longer one does not break the longer one's match. */
+function longestFirst(secrets: Iterable<string>): string[] {
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function redactLongestFirst(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("(sensitive)");
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 
@@ -118,12 +127,17 @@ function maskChange(rc: Json): Json {
   };
 }
 
-/** Every string in a JSON value (keys too) passed through redact(). */
-function redactStrings(value: JsonValue, secrets: Set<string>): JsonValue {
-  if (typeof value === "string") return redact(value, secrets);
+/**
+ * Every string in a JSON value (keys too) passed through redact(), the secrets sorted once for the whole value (a
+ * plan has thousands of strings).
+ */
+function redactStrings(value: JsonValue, secrets: readonly string[]): JsonValue {
+  if (typeof value === "string") return redactLongestFirst(value, secrets);
   if (Array.isArray(value)) return value.map((v) => redactStrings(v, secrets));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secrets), redactStrings(v, secrets)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redactLongestFirst(k, secrets), redactStrings(v, secrets)]),
+    );
   }
   return value;
 }
@@ -160,5 +174,5 @@ export function redactPlan(plan: PlanJson): PlanJson {
     prior_state: p.prior_state && { ...p.prior_state, values: maskStateValues(p.prior_state.values) },
   };
   for (const key of Object.keys(masked)) if (masked[key] === undefined) delete masked[key];
-  return redactStrings(masked, sensitiveValues(plan)) as PlanJson;
+  return redactStrings(masked, longestFirst(sensitiveValues(plan))) as PlanJson;
 }
