@@ -301,15 +301,20 @@ async function launch(spec: ServiceSpec, progress: Progress, order: number): Pro
 
 /**
  * Runs `start` (which picks its own free ports) again, up to `attempts` times in all, when an engine found its port
- * taken; everything the failed attempt started is stopped first.
+ * taken; everything the failed attempt started is stopped first. With `oneService`, `start` starts a single service
+ * beside others that keep running: one that failed to start has already stopped itself (launch), so nothing else is.
  */
-export async function startOnFreePorts<T>(start: () => Promise<T>, progress: Progress, attempts = 3): Promise<T> {
+export async function startOnFreePorts<T>(
+  start: () => Promise<T>,
+  progress: Progress,
+  { attempts = 3, oneService = false }: { attempts?: number; oneService?: boolean } = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await start();
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt >= attempts) throw error;
-      await stopAll();
+      if (!oneService) await stopAll();
       progress(`a port picked as free was taken before its engine bound it; starting again on other free ports`);
     }
   }

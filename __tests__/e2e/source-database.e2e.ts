@@ -16,7 +16,7 @@ import { sourcesForStage } from "../../filters/model";
 import { freePort } from "../../lib/ports";
 import { sleep } from "../../lib/run";
 import { localConnectorConfig, slotActive, startConnect } from "../../local/connect";
-import { temporaryDir } from "../../local/processes";
+import { startOnFreePorts, temporaryDir } from "../../local/processes";
 import { readLock } from "../../lock/lock-file";
 import { terraform, terraformInit, terraformStatus } from "../../providers/mirror";
 import { parseStageConfig } from "../../stages/config";
@@ -104,11 +104,18 @@ describeWithRealProviders("source database applied by the real postgresql provid
   }
 
   async function connectAs(role: string) {
+    const progress = (m: string) =>
+      process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`);
+    // The worker's REST port is picked as it starts (one picked with the pipeline may have been taken since), and again
+    // when another process took it before the worker bound it: both come from the ephemeral range (BindException seen
+    // in CI, and in an e2e run on 2026-12-07).
+    return startOnFreePorts(() => connectOnFreePort(role, progress), progress, { oneService: true });
+  }
+
+  async function connectOnFreePort(role: string, progress: (m: string) => void) {
     const { pipeline } = engines;
     return startConnect(
       {
-        // Chosen when the worker starts: a port picked when the pipeline started may have been taken since as the
-        // local end of some client's connection (both come from the ephemeral range; seen as BindException in CI).
         restPort: await freePort(),
         workDir: pipeline.workDir,
         bootstrapServers: pipeline.kafka.bootstrapServers,
@@ -121,7 +128,7 @@ describeWithRealProviders("source database applied by the real postgresql provid
         }),
         streaming: slotActive(pipeline.postgres, pipeline.stage.source.slotName),
       },
-      (m) => process.env.CDC_ROUTING_VERBOSE && process.stderr.write(`[local] ${new Date().toISOString()} ${m}\n`),
+      progress,
     );
   }
 

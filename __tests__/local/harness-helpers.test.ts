@@ -36,48 +36,67 @@ describe("local harness helpers", () => {
 });
 
 describe("a port picked as free and taken before the engine bound it", () => {
-  test("the start fails as PortTaken, and startOnFreePorts starts it again on another port", async () => {
-    const dir = dirs.create("port-taken");
+  /** A service that listens on `port` once started, or exits saying the address is in use. */
+  const listener = (dir: string, port: number) =>
+    startService(
+      {
+        name: "listener",
+        command: process.execPath,
+        args: ["-e", `require("node:net").createServer().listen(${port}, "127.0.0.1", () => console.log("listening"))`],
+        logFile: join(dir, `listener-${port}.log`),
+        // Its own word: the port answers from the start, held by the test.
+        ready: async () => readFileSync(join(dir, `listener-${port}.log`), "utf8").includes("listening"),
+        timeoutMs: 20_000,
+      },
+      () => undefined,
+    );
+
+  /** Starts a listener through startOnFreePorts, first on a port held by the test, then on a free one. */
+  async function listenerOnFreePort(dir: string, options?: Parameters<typeof startOnFreePorts>[2]) {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", () => resolve()));
     const taken = (holder.address() as { port: number }).port;
     const failures: unknown[] = [];
     let attempts = 0;
-    const listener = (port: number) =>
-      startService(
-        {
-          name: "listener",
-          command: process.execPath,
-          args: [
-            "-e",
-            `require("node:net").createServer().listen(${port}, "127.0.0.1", () => console.log("listening"))`,
-          ],
-          logFile: join(dir, `listener-${port}.log`),
-          // Its own word: the port answers from the start, held by the test.
-          ready: async () => readFileSync(join(dir, `listener-${port}.log`), "utf8").includes("listening"),
-          timeoutMs: 20_000,
-        },
-        () => undefined,
-      );
     try {
       const service = await startOnFreePorts(
         async () => {
           attempts++;
           try {
-            return await listener(attempts === 1 ? taken : await freePort());
+            return await listener(dir, attempts === 1 ? taken : await freePort());
           } catch (e) {
             failures.push(e);
             throw e;
           }
         },
         () => undefined,
+        options,
       );
-      await service.stop();
+      return { service, attempts, failures };
     } finally {
       holder.close();
     }
+  }
+
+  test("the start fails as PortTaken, and startOnFreePorts starts it again on another port", async () => {
+    const { service, attempts, failures } = await listenerOnFreePort(dirs.create("port-taken"));
+    await service.stop();
     expect(attempts).toBe(2);
     expect(failures).toEqual([expect.any(PortTaken)]);
+  }, 30_000);
+
+  test("for one service, what was started before keeps running", async () => {
+    const dir = dirs.create("port-taken-one-service");
+    const before = await listener(dir, await freePort());
+    try {
+      const { service, attempts } = await listenerOnFreePort(dir, { oneService: true });
+      await service.stop();
+      expect(attempts).toBe(2);
+      expect(before.child.exitCode).toBeNull();
+      expect(before.child.signalCode).toBeNull();
+    } finally {
+      await before.stop();
+    }
   }, 30_000);
 });
 
