@@ -6,7 +6,7 @@
  */
 import { connectorValueSchema } from "../connectors/value-schema";
 import { type Filter, fieldTypes, sourceFields } from "../filters/model";
-import { getOrThrow } from "../lib/maps";
+import { getOrInsert, getOrThrow } from "../lib/maps";
 import { type CapturedTable, CONNECTOR_FIELDS, type ConnectType, type DeclaredColumn } from "../stages/tables";
 import { type InferredTable, inferTable } from "./inferred-table";
 
@@ -76,14 +76,26 @@ export interface RoutingTables {
   sinks: Map<string, InferredTable>;
 }
 
-/** What Confluent Cloud will infer for each raw topic and every sink topic from the schemas the stack registers. */
+/**
+ * What Confluent Cloud will infer for each raw topic and every sink topic from the schemas the stack registers.
+ * Sink schemas differ only in their title (the topic) when their columns are the same, and the title does not take
+ * part in inference: each list of columns is inferred once (hundreds of sinks, a few lists), its first topic named
+ * in an error.
+ */
 export function routingTables(
   raws: ReadonlyArray<{ topic: string; schema: string }>,
   sinks: ReadonlyArray<{ topic: string; columns: readonly DeclaredColumn[] }>,
 ): RoutingTables {
+  const byColumns = new Map<string, InferredTable>();
+  const sinkTable = ({ topic, columns }: (typeof sinks)[number]): InferredTable => {
+    const inferred = getOrInsert(byColumns, JSON.stringify(columns), () =>
+      inferTable(topic, { value: sinkValueSchema(topic, columns) }),
+    );
+    return { ...inferred, topic };
+  };
   return {
     raws: new Map(raws.map((r) => [r.topic, inferTable(r.topic, { value: r.schema })])),
-    sinks: new Map(sinks.map((s) => [s.topic, inferTable(s.topic, { value: sinkValueSchema(s.topic, s.columns) })])),
+    sinks: new Map(sinks.map((s) => [s.topic, sinkTable(s)])),
   };
 }
 

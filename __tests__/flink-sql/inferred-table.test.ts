@@ -141,6 +141,16 @@ describe("inferred tables (Confluent Cloud's inference from registered schemas)"
     ).toEqual([]);
   });
 
+  test("sinks with the same columns, inferred once per list of columns, each get the table its own schema infers", () => {
+    const sinks = deployed.flatMap((f) =>
+      ["a", "b"].map((copy) => ({ topic: `${f.outputTopic}-${copy}`, columns: routed(f) })),
+    );
+    const tables = routingTables([], sinks);
+    expect([...tables.sinks.keys()]).toEqual(sinks.map((s) => s.topic));
+    for (const s of sinks)
+      expect(tables.sinks.get(s.topic)).toEqual(inferTable(s.topic, { value: sinkValueSchema(s.topic, s.columns) }));
+  });
+
   test("on Apache Flink the inferred raw table is declared with a raw key column and the value fields except the key", () => {
     const ddl = apacheFlinkTableDdl(inferTable("raw-business-events", { value: rawSchema }), {
       bootstrapServers: "h:1",
