@@ -1,8 +1,8 @@
 /**
  * npm run bench:process-cpu -- <command> [args...]: runs the command and reports which programs its CPU time went
  * to, e.g. `npm run bench:process-cpu -- npx jest -c jest.e2e.config.js --ci`. The command's process tree is read
- * from /proc twice a second: per program (the Flink statements' JVMs, the Kafka brokers, terraform, the jest
- * workers, ...) the CPU seconds (user + system) and how many processes. A process that starts and ends between two
+ * from /proc twice a second: per program (the Flink statements' JVMs, the Kafka brokers, terraform by subcommand, the
+ * jest workers, ...) the CPU seconds (user + system) and how many processes. A process that starts and ends between two
  * reads is not seen; the last line sets the total seen against the command's whole CPU time (its waited-for
  * children, as `time` counts it), so the gap is visible. A line on the whole machine follows (/proc/stat: busy, idle
  * and stolen time of all cores), which tells whether the run had the cores to itself and used all they gave. For an
@@ -44,6 +44,9 @@ export function programOf(argv: readonly string[]): string {
     return source ? `java ${basename(source)}` : "java (other)";
   }
   if (exe.startsWith("terraform-provider-")) return exe.split("_")[0];
+  // By subcommand (init, plan, apply, show...): which of terraform's runs a change could spare.
+  if (exe === "terraform")
+    return ["terraform", argv.slice(1).find((a) => !a.startsWith("-"))].filter(Boolean).join(" ");
   if (exe === "node") {
     if (/jest-worker|processChild/.test(line)) return "node jest worker";
     if (argv.includes("-e") || argv.includes("--eval")) return "node -e";
