@@ -11,7 +11,9 @@
  * Then what a jest worker's shared runner saves a suite (local/shared-flink.ts): the routing job of the shipped
  * filters (bounded, over the sample events) in a new runner JVM, start included, against the same job in a runner
  * that ran it before; and in such a warm runner, what its one mini-cluster saves a job against a mini-cluster started
- * for each job (local/java/flink/src/SharedMiniCluster.java).
+ * for each job (local/java/flink/src/SharedMiniCluster.java). Last, what such a warm runner spends idle between its
+ * jobs (IDLE_SECONDS), with Pekko's scheduler ticking as in the e2e runs (50 ms, local/flink.ts schedulerTickOptions)
+ * against Pekko's default (10 ms).
  */
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
@@ -39,12 +41,16 @@ async function brokerPorts(): Promise<{ port: number; controllerPort: number }> 
   return { port, controllerPort };
 }
 
+/** How long an idle runner's CPU time is read for, per round and side. */
+const IDLE_SECONDS = 15;
+
 const USAGE = `usage: npm run bench:jvm-starts     (BENCH_ROUNDS=<rounds>, default 5)
 
 CPU seconds of a Kafka broker start (with its storage format), a Kafka Connect worker start and a Flink runner
 with a small job, with class data sharing and service-loader plugin discovery ("now") and without ("before");
 then the shipped filters' routing job in a new Flink runner against the same job in a warm one, and in a warm one
-whose jobs share a mini-cluster against one that starts a mini-cluster per job.`;
+whose jobs share a mini-cluster against one that starts a mini-cluster per job; then a warm runner idle for
+${IDLE_SECONDS} s with Pekko's scheduler ticking every 50 ms (the e2e runs') against every 10 ms (Pekko's default).`;
 
 type Side = "now" | "before";
 const SIDES: readonly Side[] = ["now", "before"];
@@ -94,10 +100,20 @@ async function flinkJob(side: Side): Promise<number> {
   });
 }
 
+type IdleSide = "tick 50 ms" | "tick 10 ms";
+const IDLE_SIDES: readonly IdleSide[] = ["tick 50 ms", "tick 10 ms"];
+
+/** CPU seconds a warm runner spends over IDLE_SECONDS without a job. */
+async function idleCpu(runner: FlinkRunner): Promise<number> {
+  const before = cpuSeconds(runner.pid as number);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  return cpuSeconds(runner.pid as number) - before;
+}
+
 type RunnerSide = "new JVM" | "warm runner" | "warm, cluster per job";
 const RUNNER_SIDES: readonly RunnerSide[] = ["new JVM", "warm runner", "warm, cluster per job"];
 
-function benchRunner(options: Pick<FlinkRunOptions, "clusterPerJob"> = {}): Promise<FlinkRunner> {
+function benchRunner(options: Pick<FlinkRunOptions, "clusterPerJob" | "jvmOptions"> = {}): Promise<FlinkRunner> {
   return FlinkRunner.start(
     { workDir: temporary.create("bench-flink"), config: { "parallelism.default": "1" }, ...options },
     quiet,
@@ -169,6 +185,20 @@ async function main(args: string[]): Promise<void> {
       ...RUNNER_SIDES.map((side) => `    ${side.padEnd(21)} ${summary(cpu[side], "CPU s")}`),
       `    ${ratioLine("warm/new", cpu["warm runner"], cpu["new JVM"])}; saved ${(median(cpu["new JVM"]) - median(cpu["warm runner"])).toFixed(2)} CPU s a suite`,
       `    ${ratioLine("one cluster/cluster per job", cpu["warm runner"], cpu["warm, cluster per job"])}; saved ${(median(cpu["warm, cluster per job"]) - median(cpu["warm runner"])).toFixed(2)} CPU s a job`,
+    );
+    const idleName = `Flink runner idle for ${IDLE_SECONDS} s after its job (one mini-cluster kept)`;
+    progress(idleName);
+    const idle: Record<IdleSide, FlinkRunner> = {
+      "tick 50 ms": warm.shared,
+      "tick 10 ms": await withSide("now", () => benchRunner({ jvmOptions: ["-Dpekko.scheduler.tick-duration=10ms"] })),
+    };
+    await idle["tick 10 ms"].run(sql);
+    const idleCpuSeconds = await alternate(IDLE_SIDES, (side) => idleCpu(idle[side]), { unit: "CPU s" });
+    const perMinute = (side: IdleSide) => (median(idleCpuSeconds[side]) * 60) / IDLE_SECONDS;
+    lines.push(
+      `  ${idleName}`,
+      ...IDLE_SIDES.map((side) => `    ${side.padEnd(10)} ${summary(idleCpuSeconds[side], "CPU s")}`),
+      `    ${ratioLine("50 ms/10 ms", idleCpuSeconds["tick 50 ms"], idleCpuSeconds["tick 10 ms"])}; ${perMinute("tick 50 ms").toFixed(2)} against ${perMinute("tick 10 ms").toFixed(2)} CPU s a minute`,
     );
   } finally {
     await stopAll();

@@ -1,5 +1,6 @@
 /** The Flink runner's answers (local/flink.ts). */
-import { jobState } from "../../local/flink";
+import { jobState, schedulerTickOptions } from "../../local/flink";
+import { QUICK_JVMS_ENV } from "../../local/processes";
 
 describe("a job's state from the runner's STATE answer", () => {
   test("a failed job with its cause chain is FAILED with it", () => {
@@ -20,5 +21,12 @@ describe("a job's state from the runner's STATE answer", () => {
     expect(jobState("RUNNING")).toEqual({ state: "RUNNING", message: "" });
     expect(jobState("RESTARTING")).toEqual({ state: "RESTARTING", message: "" });
     expect(jobState("NONE")).toEqual({ state: "NONE", message: "" });
+  });
+});
+
+describe("Pekko's scheduler tick of a runner JVM", () => {
+  test("the test runs (quick JVMs) tick every 50 ms; elsewhere Pekko's default stays", () => {
+    expect(schedulerTickOptions({ [QUICK_JVMS_ENV]: "1" })).toEqual(["-Dpekko.scheduler.tick-duration=50ms"]);
+    expect(schedulerTickOptions({})).toEqual([]);
   });
 });
