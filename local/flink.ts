@@ -50,10 +50,10 @@ const FLINK_JAVA_OPTS = [
  * In the test runs (QUICK_JVMS_ENV), Pekko's scheduler ticks every 50 ms instead of its default 10 ms
  * (`pekko.scheduler.tick-duration` in Pekko's reference.conf; a system property overrides it, as Typesafe Config
  * reads them over the reference settings). A mini-cluster runs two (Flink's RPC and metrics systems), and a runner
- * keeps its mini-cluster between jobs: idle, it spent about 1.2 CPU s a minute on their ticks, 0.3 at 50 ms
+ * keeps its mini-cluster between jobs: idle, it spent 0.88 CPU s a minute on their ticks, 0.24 at 50 ms
  * (`npm run bench:jvm-starts`). A timer fires up to a tick later (the scheduler rounds a delay up to whole ticks,
- * https://doc.akka.io/api/akka-core/current/akka/actor/LightArrayRevolverScheduler.html): a small bounded job took
- * about 40 ms longer. Benchmarks of throughput and `npm run local:up` keep Pekko's default.
+ * https://doc.akka.io/api/akka-core/current/akka/actor/LightArrayRevolverScheduler.html). Benchmarks of
+ * throughput and `npm run local:up` keep Pekko's default.
  */
 export function schedulerTickOptions(env: NodeJS.ProcessEnv = process.env): string[] {
   return env[QUICK_JVMS_ENV] === "1" ? ["-Dpekko.scheduler.tick-duration=50ms"] : [];
