@@ -20,12 +20,13 @@ import { distinctFreePorts, freePort } from "../lib/ports";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
 import { shippedRoutingJob, writeEngineArchives } from "../local/engine-archives";
-import { FlinkRunner, type FlinkRunOptions, SMALL_BOUNDED_JOB } from "../local/flink";
+import { FlinkRunner, type FlinkRunOptions, SMALL_BOUNDED_JOB, schedulerTickOption } from "../local/flink";
 import { ensureAll } from "../local/jars";
 import { startKafka } from "../local/kafka";
 import { QUICK_JVMS_ENV, stopAll, TemporaryDirs } from "../local/processes";
 import {
   alternate,
+  cpuDuring,
   cpuSeconds,
   machineLine,
   median,
@@ -105,9 +106,8 @@ const IDLE_SIDES: readonly IdleSide[] = ["tick 50 ms", "tick 10 ms"];
 
 /** CPU seconds a warm runner spends over IDLE_SECONDS without a job. */
 async function idleCpu(runner: FlinkRunner): Promise<number> {
-  const before = cpuSeconds(runner.pid as number);
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-  return cpuSeconds(runner.pid as number) - before;
+  const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  return (await cpuDuring(runner.pid as number, idle)).cpu;
 }
 
 type RunnerSide = "new JVM" | "warm runner" | "warm, cluster per job";
@@ -131,9 +131,7 @@ async function routingJob(
 ): Promise<number> {
   if (side !== "new JVM") {
     const runner = side === "warm runner" ? warm.shared : warm.perJob;
-    const before = cpuSeconds(runner.pid as number);
-    await runner.run(sql);
-    return cpuSeconds(runner.pid as number) - before;
+    return (await cpuDuring(runner.pid as number, () => runner.run(sql))).cpu;
   }
   const runner = await benchRunner();
   await runner.run(sql);
@@ -190,7 +188,7 @@ async function main(args: string[]): Promise<void> {
     progress(idleName);
     const idle: Record<IdleSide, FlinkRunner> = {
       "tick 50 ms": warm.shared,
-      "tick 10 ms": await withSide("now", () => benchRunner({ jvmOptions: ["-Dpekko.scheduler.tick-duration=10ms"] })),
+      "tick 10 ms": await withSide("now", () => benchRunner({ jvmOptions: [schedulerTickOption("10ms")] })),
     };
     await idle["tick 10 ms"].run(sql);
     const idleCpuSeconds = await alternate(IDLE_SIDES, (side) => idleCpu(idle[side]), { unit: "CPU s" });

@@ -30,7 +30,7 @@ import { freePorts, startPipeline } from "../local/pipeline";
 import { STAGE_NAMES } from "../stages/names";
 import { type RoutingSide, sideStatements, withSourceTopic } from "./routing-variants";
 import { scaleFiltersYaml } from "./scale-inputs";
-import { alternate, cpuSeconds, machineLine, median, progress, ROUNDS, summary } from "./stats";
+import { alternate, cpuDuring, machineLine, median, progress, ROUNDS, summary } from "./stats";
 
 const USAGE = `usage: npm run bench:routing [-- --events 200000] [--scale-events 50000] [--profile]
 
@@ -144,10 +144,9 @@ async function measureSize(
     [...jobs.keys()],
     async (side) => {
       if (WRITES_OUTPUTS.has(side)) runsWritingOutputs++;
-      const cpuBefore = cpuSeconds(pid);
-      const wall = (await flink.run(getOrThrow(jobs, side), 1_800_000)) / 1000;
-      getOrThrow(cpu, side).push(cpuSeconds(pid) - cpuBefore);
-      return wall;
+      const run = await cpuDuring(pid, () => flink.run(getOrThrow(jobs, side), 1_800_000));
+      getOrThrow(cpu, side).push(run.cpu);
+      return run.result / 1000;
     },
     { unit: "s" },
   );

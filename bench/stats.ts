@@ -80,6 +80,13 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** What `work` returns, and the CPU seconds the running process `pid` spent meanwhile. */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  const before = cpuSeconds(pid);
+  const result = await work();
+  return { result, cpu: cpuSeconds(pid) - before };
+}
+
 /** CPU seconds of the children this process waited for (fields 16 and 17, cutime and cstime, of /proc/self/stat). */
 export function waitedChildrenCpuSeconds(): number {
   const fields = statFields("self");

@@ -17,7 +17,7 @@ import {
   jvmTempOptions,
   type Progress,
   printProgress,
-  QUICK_JVMS_ENV,
+  quickJvms,
   quickStartJvmOptions,
   type RunningService,
   type ServiceSpec,
@@ -56,8 +56,11 @@ const FLINK_JAVA_OPTS = [
  * throughput and `npm run local:up` keep Pekko's default.
  */
 export function schedulerTickOptions(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env[QUICK_JVMS_ENV] === "1" ? ["-Dpekko.scheduler.tick-duration=50ms"] : [];
+  return quickJvms(env) ? [schedulerTickOption("50ms")] : [];
 }
+
+/** The JVM option that sets Pekko's scheduler tick (e.g. "50ms"). */
+export const schedulerTickOption = (tick: string): string => `-Dpekko.scheduler.tick-duration=${tick}`;
 
 /** The dev stage's routing as Apache Flink dialect statements, ready for the runner. */
 export function routingStatements(set: FilterSet, kafka: FlinkKafkaOptions, shape: Shape = "set"): string[] {

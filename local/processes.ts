@@ -183,6 +183,9 @@ export function jvmTempOptions(dir: string): string[] {
 /** Set by the e2e global setup (and inherited by its workers): see quickStartJvmOptions. */
 export const QUICK_JVMS_ENV = "CDC_ROUTING_QUICK_JVMS";
 
+/** Whether JVMs start as the test runs start them (QUICK_JVMS_ENV): quickStartJvmOptions, local/flink.ts's tick. */
+export const quickJvms = (env: NodeJS.ProcessEnv = process.env): boolean => env[QUICK_JVMS_ENV] === "1";
+
 /**
  * The client compiler only and the serial collector, for JVMs that mostly start and then carry test-sized traffic:
  * on 2 shared cores a Kafka broker reached its port with half the CPU time (2.9-3.2 s against 4.9-6.8 s, measured
@@ -190,7 +193,7 @@ export const QUICK_JVMS_ENV = "CDC_ROUTING_QUICK_JVMS";
  * where QUICK_JVMS_ENV is 1: benchmarks and `npm run local:up` keep the JVM's defaults for throughput.
  */
 export function quickStartJvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env[QUICK_JVMS_ENV] === "1" ? ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] : [];
+  return quickJvms(env) ? ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] : [];
 }
 
 /**
