@@ -9,6 +9,8 @@
  *   JSON parsing costs). Without that option Flink 2.2 inlines the view per sink (EXPLAIN, docs/flink-sql.md);
  * - object reuse: the routing job with Flink's `pipeline.object-reuse`, so the source's row is not copied for each
  *   operator chained after it (what those copies cost);
+ * - reused passthrough: the passthrough with the same option, the fair yardstick for object reuse (the passthrough
+ *   copies its row once, the routing job once per filter);
  * - pre-filter: every INSERT reads a view of the events some filter routes (the filters' conditions ORed), shared
  *   by digest as in JSON once, so an event no filter routes is copied and tested once instead of once per filter.
  */
@@ -23,7 +25,17 @@ import {
 } from "../flink-sql/generate";
 import { getOrThrow } from "../lib/maps";
 
-export type RoutingSide = "passthrough" | "routing" | "one sink" | "JSON once" | "object reuse" | "pre-filter";
+export type RoutingSide =
+  | "passthrough"
+  | "routing"
+  | "one sink"
+  | "JSON once"
+  | "object reuse"
+  | "reused passthrough"
+  | "pre-filter";
+
+/** Flink's option that passes a chained operator's input on without copying it (default false). */
+const OBJECT_REUSE = "SET 'pipeline.object-reuse' = 'true'";
 
 /** Flink's option that lets a statement set share a view's projection by digest (default false). */
 export const DIGEST_REUSE = "table.optimizer.reuse-optimize-block-with-digest-enabled";
@@ -120,7 +132,9 @@ export function sideStatements(
     case "JSON once":
       return jsonOnceStatements(set, kafka);
     case "object reuse":
-      return ["SET 'pipeline.object-reuse' = 'true'", ...routingStatements(set, kafka)];
+      return [OBJECT_REUSE, ...routingStatements(set, kafka)];
+    case "reused passthrough":
+      return [OBJECT_REUSE, ...passthroughStatements(set, sinks.passthrough, kafka)];
     case "pre-filter":
       return preFilterStatements(set, kafka);
   }

@@ -11,7 +11,7 @@
  * bench:scale's (bench/scale-inputs.ts: each filter an event_type and a JSON prefix condition, 20 consumers) and
  * read their own raw topic, filled with sample events built from their filters (about 1 in 10 routed).
  * `--profile` adds, at the first size, the variants of bench/routing-variants.ts (BENCH_ROUTING_VARIANTS, default
- * all: one sink, JSON once, object reuse, pre-filter).
+ * all: one sink, JSON once, object reuse, reused passthrough, pre-filter).
  *
  *   npm run bench:routing [-- --events 200000 --scale-events 50000 --profile]
  */
@@ -37,7 +37,8 @@ const USAGE = `usage: npm run bench:routing [-- --events 200000] [--scale-events
 Routing throughput on the real engines: the generated routing job against a passthrough job on the same events,
 at each size of BENCH_ROUTING_FILTERS (default 4,100,400; 4 is filters/filters.yaml, others are generated);
 --events is the event count at 4 filters, --scale-events at the generated sizes; --profile also measures, at
-the first size, the routing job into one sink and with each JSON path computed once.`;
+the first size, variants of the routing job (BENCH_ROUTING_VARIANTS, comma-separated, default all: one sink,
+JSON once, object reuse, reused passthrough, pre-filter).`;
 
 const CONSUMERS = 20;
 const SHIPPED = 4;
@@ -71,7 +72,7 @@ function routingSizes(env: string | undefined): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
-const VARIANTS: RoutingSide[] = ["one sink", "JSON once", "object reuse", "pre-filter"];
+const VARIANTS: RoutingSide[] = ["one sink", "JSON once", "object reuse", "reused passthrough", "pre-filter"];
 /** The sides that write the filters' own output topics (one sink writes its own table; the passthrough its sink). */
 const WRITES_OUTPUTS = new Set<string>(["routing", "JSON once", "object reuse", "pre-filter"]);
 
@@ -183,12 +184,25 @@ function rates(m: Measured, side: RoutingSide, basis: Basis): number[] {
   return cpuFull.map((t, i) => per(t - cpuEmpty[i]));
 }
 
+/** `ratio <of medians> (per round <min> to <max>)` of side's rates against base's. */
+function ratioText(m: Measured, side: RoutingSide, base: RoutingSide, basis: Basis): string {
+  const [values, against] = [rates(m, side, basis), rates(m, base, basis)];
+  const ratios = values.map((r, i) => r / against[i]);
+  return `ratio ${(median(values) / median(against)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
+}
+
 function rateLine(m: Measured, side: RoutingSide, basis: Basis): string {
-  const values = rates(m, side, basis);
-  if (side === "passthrough") return summary(values, "events/s", 0);
-  const base = rates(m, "passthrough", basis);
-  const ratios = values.map((r, i) => r / base[i]);
-  return `${summary(values, "events/s", 0)}; ratio ${(median(values) / median(base)).toFixed(2)} (per round ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`;
+  const values = summary(rates(m, side, basis), "events/s", 0);
+  return side === "passthrough" ? values : `${values}; ${ratioText(m, side, "passthrough", basis)}`;
+}
+
+/** Object reuse against the passthrough with the same option: both sides spared the copies it removes. */
+function reuseLines(m: Measured): string[] {
+  if (!m.seconds.has("object reuse") || !m.seconds.has("reused passthrough")) return [];
+  return BASES.map(
+    (basis) =>
+      `    object reuse / reused passthrough, ${basis}: ${ratioText(m, "object reuse", "reused passthrough", basis)}`,
+  );
 }
 
 const ratio = (m: Measured, basis: Basis) =>
@@ -202,12 +216,13 @@ function report(results: Measured[]): void {
       `  ${size.filters} filters, ${size.events} events (${statements} statement set${statements === 1 ? "" : "s"}; ${routedPerRun} routed records per run)`,
     );
     for (const [side, { empty, cpuEmpty }] of seconds) {
-      console.log(`    ${`${side}, start-up`.padEnd(24)} wall ${summary(empty, "s")}`);
-      console.log(`    ${"".padEnd(24)} CPU ${summary(cpuEmpty, "s")}`);
+      console.log(`    ${`${side}, start-up`.padEnd(28)} wall ${summary(empty, "s")}`);
+      console.log(`    ${"".padEnd(28)} CPU ${summary(cpuEmpty, "s")}`);
     }
     for (const basis of BASES)
       for (const side of seconds.keys())
-        console.log(`    ${`${side}, ${basis}`.padEnd(24)} ${rateLine(m, side, basis)}`);
+        console.log(`    ${`${side}, ${basis}`.padEnd(28)} ${rateLine(m, side, basis)}`);
+    for (const line of reuseLines(m)) console.log(line);
   }
   // Cost per added filter: the routing job's CPU time per event beyond the passthrough's, and its start-up's.
   const basis: Basis = "CPU without start-up";

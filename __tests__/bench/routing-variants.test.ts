@@ -40,6 +40,14 @@ describe("bench:routing variants", () => {
     ]);
   });
 
+  test("reused passthrough: the passthrough with the same option, for a like-for-like ratio", () => {
+    const sinks = { passthrough: "p", oneSink: "o" };
+    expect(sideStatements("reused passthrough", set, sinks, kafka)).toEqual([
+      "SET 'pipeline.object-reuse' = 'true'",
+      ...sideStatements("passthrough", set, sinks, kafka),
+    ]);
+  });
+
   test("pre-filter: the view keeps what any filter routes (their conditions ORed), and every INSERT reads it", () => {
     const statements = preFilterStatements(set, kafka);
     const view = statements.find((s) => s.startsWith("CREATE TEMPORARY VIEW")) ?? "";
