@@ -69,14 +69,22 @@ export async function installCheckov(progress: (line: string) => void): Promise<
 }
 
 /**
+ * Checkov's own temp dir, beside it in the cache: its HCL parser (lark) writes a grammar cache file into the temp
+ * dir and never removes it, which a scan must not leave in the system's; kept here, later scans reuse it.
+ */
+export const checkovTempDir = (): string => join(checkovDir(), "tmp");
+
+/**
  * Checkov on every Terraform JSON file under dir, terraform_json framework only, nothing downloaded (no Prisma Cloud
  * account: no guideline links or severities), no skip option of any kind.
  */
 export async function runCheckov(dir: string): Promise<CheckovReport> {
+  const temp = checkovTempDir();
+  mkdirSync(temp, { recursive: true });
   const r = await run(
     checkovBin(),
     ["--directory", dir, "--framework", "terraform_json", "--skip-download", "--output", "json"],
-    { env: { ...process.env, LOG_LEVEL: "ERROR" } },
+    { env: { ...process.env, LOG_LEVEL: "ERROR", TMPDIR: temp, TEMP: temp, TMP: temp } },
   );
   // Exit 1 means failed checks: the report says which.
   if (r.code !== 0 && r.code !== 1) throw new Error(`checkov exited with ${r.code}:\n${r.output}`);

@@ -5,13 +5,13 @@
  * Checkov is not installed the suite says so and is skipped; with CDC_ROUTING_REQUIRE_SCANNER=1 (.ci/run and the
  * pull-request workflow, which install it first) it fails instead.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../app/build-app";
 import { RoutingStageStack } from "../../constructs/routing-stage-stack";
 import { loadFilters } from "../../filters/load";
-import { CHECKOV_VERSION, checkovMissing, REQUIRE_SCANNER_ENV, runCheckov } from "../../review/checkov";
+import { CHECKOV_VERSION, checkovMissing, checkovTempDir, REQUIRE_SCANNER_ENV, runCheckov } from "../../review/checkov";
 import { scanStacks, stackFile } from "../../review/scan";
 import { type StageScan, scanLines, scanPassed } from "../../review/scanner";
 import { parseStageConfig } from "../../stages/config";
@@ -68,6 +68,21 @@ const summary = (s: StageScan) => ({
     const report = await runCheckov(stacks);
     expect(report.parsingErrors).toEqual([]);
     expect(report.passed.length + report.failed.length).toBe(3 * 15);
+  }, 120_000);
+
+  test("a scan leaves nothing in the system temp dir: Checkov's HCL parser keeps its grammar cache in Checkov's own", async () => {
+    // An empty temp dir of the process's own: where the parser wrote its cache file before, and never removed it.
+    const systemTemp = temporaryDirectory("scan-system-temp");
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = systemTemp;
+    try {
+      await runCheckov(stacks);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(readdirSync(systemTemp)).toEqual([]);
+    expect(readdirSync(checkovTempDir()).some((f) => f.startsWith(".lark_cache"))).toBe(true);
   }, 120_000);
 
   test("a stage with moved blocks (deployedBefore.grantRenaming) or import blocks (kept statements): plain Checkov cannot parse it, the scan leaves them out and passes", async () => {
