@@ -18,7 +18,7 @@ import {
   verifyArchives,
 } from "../../providers/mirror";
 import type { ProviderBuildPin } from "../../providers/pins";
-import { temporaryDirectory } from "../support/helpers";
+import { temporaryDirectory, withEnv } from "../support/helpers";
 
 const pin: ProviderBuildPin = {
   source: "example/tiny",
@@ -69,21 +69,6 @@ function tinySources(mainGo: string): string {
 
 const GOOD_MAIN =
   'package main\n\nimport (\n\t"fmt"\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n';
-
-function withEnv(vars: Record<string, string>, fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, vars);
-    try {
-      await fn();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
-  };
-}
 
 const quiet = () => undefined;
 

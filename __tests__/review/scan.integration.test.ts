@@ -17,7 +17,7 @@ import { type StageScan, scanLines, scanPassed } from "../../review/scanner";
 import { parseStageConfig } from "../../stages/config";
 import { STAGE_NAMES } from "../../stages/names";
 import { stageConfig } from "../../stages/stages";
-import { temporaryDirectory } from "../support/helpers";
+import { temporaryDirectory, withEnv } from "../support/helpers";
 import { SNAPSHOT_DATE } from "../support/stack-helpers";
 import { edit, lockFor } from "../support/statement-locks";
 
@@ -73,14 +73,9 @@ const summary = (s: StageScan) => ({
   test("a scan leaves nothing in the system temp dir: Checkov's HCL parser keeps its grammar cache in Checkov's own", async () => {
     // An empty temp dir of the process's own: where the parser wrote its cache file before, and never removed it.
     const systemTemp = temporaryDirectory("scan-system-temp");
-    const saved = process.env.TMPDIR;
-    process.env.TMPDIR = systemTemp;
-    try {
+    await withEnv({ TMPDIR: systemTemp }, async () => {
       await runCheckov(stacks);
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-    }
+    })();
     expect(readdirSync(systemTemp)).toEqual([]);
     expect(readdirSync(checkovTempDir()).some((f) => f.startsWith(".lark_cache"))).toBe(true);
   }, 120_000);

@@ -44,3 +44,19 @@ afterAll(() => temporaryDirectories.removeAll());
 export function temporaryDirectory(prefix: string): string {
   return temporaryDirectories.create(prefix);
 }
+
+/** A test body that runs `fn` with `vars` set in process.env, and puts back what was there (or nothing) after. */
+export function withEnv(vars: Record<string, string>, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      await fn();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+}
