@@ -17,6 +17,7 @@
  */
 import { parseCommandLine, runScript } from "../lib/command-line";
 import { distinctFreePorts, freePort } from "../lib/ports";
+import { sleep } from "../lib/run";
 import { CLASS_DATA_SHARING_ENV } from "../local/class-data-sharing";
 import { startConnectWorker } from "../local/connect";
 import { shippedRoutingJob, writeEngineArchives } from "../local/engine-archives";
@@ -106,8 +107,7 @@ const IDLE_SIDES: readonly IdleSide[] = ["tick 50 ms", "tick 10 ms"];
 
 /** CPU seconds a warm runner spends over IDLE_SECONDS without a job. */
 async function idleCpu(runner: FlinkRunner): Promise<number> {
-  const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
-  return (await cpuDuring(runner.pid as number, idle)).cpu;
+  return (await cpuDuring(runner.pid as number, () => sleep(IDLE_SECONDS * 1000))).cpu;
 }
 
 type RunnerSide = "new JVM" | "warm runner" | "warm, cluster per job";

@@ -30,6 +30,9 @@ const JVM_PROGRAMS: [marker: string, name: string][] = [
   ["FlinkSqlRunner", "java flink runner"],
 ];
 
+/** A command line's first argument after the program that is not an option: a script, a subcommand. */
+const firstOperand = (argv: readonly string[]): string | undefined => argv.slice(1).find((a) => !a.startsWith("-"));
+
 /** The program a command line belongs to, for grouping: engines by role, node scripts by what they run. */
 export function programOf(argv: readonly string[]): string {
   const exe = basename(argv[0] ?? "");
@@ -45,12 +48,11 @@ export function programOf(argv: readonly string[]): string {
   }
   if (exe.startsWith("terraform-provider-")) return exe.split("_")[0];
   // By subcommand (init, plan, apply, show...): which of terraform's runs a change could spare.
-  if (exe === "terraform")
-    return ["terraform", argv.slice(1).find((a) => !a.startsWith("-"))].filter(Boolean).join(" ");
+  if (exe === "terraform") return ["terraform", firstOperand(argv)].filter(Boolean).join(" ");
   if (exe === "node") {
     if (/jest-worker|processChild/.test(line)) return "node jest worker";
     if (argv.includes("-e") || argv.includes("--eval")) return "node -e";
-    const script = argv.slice(1).find((a) => !a.startsWith("-"));
+    const script = firstOperand(argv);
     if (script && basename(script) === "run.js") return `node bin/run.js ${argv[argv.indexOf(script) + 1] ?? ""}`;
     return `node ${script ? basename(script) : "(other)"}`;
   }
